@@ -1,0 +1,222 @@
+/*
+ * fracture/abi.h - the stub ABI: the small C interface that generated code
+ * (fracture-annotate) and hand-written stubs call.
+ *
+ * A fractured binary holds every module.  Each process (FMP) knows, per
+ * module, whether the module runs here; a caller stub tests that with one
+ * load and one predictable branch (FR_LOCAL) and otherwise marshals the
+ * call with the fr_put_* / fr_call_invoke / fr_get_* sequence below.  The
+ * callee side is one dispatcher per function that unmarshals with
+ * fr_arg_*, calls the implementation and marshals the result with fr_ret_*.
+ *
+ * Wire order is the contract between a caller stub and its dispatcher:
+ *   request: one field per parameter, in parameter order
+ *            (scalar, in, out, inout, string, fd, callback);
+ *   reply:   the return value first (if any), then the OUT/INOUT buffers
+ *            in parameter order, then returned descriptors.
+ * The caller checks every reply field against what it declared itself
+ * (kind and exact length); the callee is never trusted.
+ *
+ * Example (what the annotator generates for
+ *   int store_put(const char *key, FR_IN(n) const void *v, size_t n)):
+ *
+ *   int store_put(const char *key, const void *v, size_t n)
+ *   {
+ *       struct fr_call c;
+ *       int ret = 0;
+ *       if (FR_LOCAL(MOD_store))
+ *           return __fr_impl_store_put(key, v, n);
+ *       fr_call_begin(&c, FN_store_put);
+ *       fr_put_string(&c, key);
+ *       fr_put_in(&c, v, n);
+ *       fr_put_scalar(&c, &n, sizeof n);
+ *       if (fr_call_invoke(&c) == 0)
+ *           fr_get_scalar(&c, &ret, sizeof ret);
+ *       if (fr_call_end(&c) < 0)
+ *           fr_call_abort(&c);          // or: FR_ON_FAILURE's value
+ *       return ret;
+ *   }
+ */
+#ifndef FRACTURE_ABI_H
+#define FRACTURE_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FR_ABI_VERSION 1
+
+#if defined(__GNUC__)
+#define FR_API __attribute__((visibility("default")))
+#define FR_NORETURN __attribute__((noreturn))
+#define FR_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define FR_API
+#define FR_NORETURN
+#define FR_LIKELY(x) (x)
+#endif
+
+/* Capabilities of a module (FRACTURE_MODULE(name, caps)). */
+#define FR_RESTARTABLE 0x1u
+#define FR_REPLICABLE 0x2u
+#define FR_SAMPLABLE 0x4u
+
+/* Function flags. */
+#define FR_FN_INIT 0x1u       /* FR_INIT: logged and replayed after a restart */
+#define FR_FN_CALLBACK 0x2u   /* its address may cross FMPs as a callback */
+
+/* Most modules an app may hold (FR_LOCAL indexes a fixed table). */
+#define FR_MAX_MODULES 4096
+
+struct fr_callee;
+
+/* Callee side of one function: unmarshal, call, marshal.  Returns 0 or a
+ * negative errno (a malformed request). */
+typedef int (*fr_dispatch_fn)(struct fr_callee *cc);
+
+/* Generic function pointer type for callbacks and stubs. */
+typedef void (*fr_fnptr)(void);
+
+struct fr_module {
+    const char *name;
+    unsigned caps;            /* FR_RESTARTABLE | FR_REPLICABLE | FR_SAMPLABLE */
+};
+
+struct fr_function {
+    const char *name;
+    unsigned module;          /* index into fr_app.modules */
+    unsigned flags;           /* FR_FN_* */
+    fr_dispatch_fn dispatch;  /* callee-side dispatcher */
+    fr_fnptr stub;            /* the caller stub: what a callback pointer becomes */
+    fr_fnptr impl;            /* the implementation (same signature as stub) */
+};
+
+/* One module-to-module edge: `from` may call a function of `to`. */
+struct fr_edge {
+    unsigned from, to;
+};
+
+/* The module table linked into the binary.  Module 0 is always "main". */
+struct fr_app {
+    unsigned abi_version;     /* FR_ABI_VERSION */
+    const char *name;
+    const struct fr_module *modules;
+    unsigned nmodules;
+    const struct fr_function *functions;
+    unsigned nfunctions;
+    const struct fr_edge *edges; /* NULL: any module may call any other */
+    unsigned nedges;
+};
+
+/*
+ * fr_main - the program's entry point once fractured.  Generated code renames
+ * the user's main() and calls this from the real one.
+ *
+ * With no FRACTURE_CONFIG in the environment it calls real_main directly:
+ * one process, no shared memory, no thread.  With one it validates the
+ * config against @app, starts the child FMPs and runs real_main in the root.
+ * In a child FMP (started by the root) it serves calls and never returns.
+ */
+FR_API int fr_main(const struct fr_app *app, int argc, char **argv,
+                   int (*real_main)(int, char **));
+
+/* Per module: nonzero when the module runs in another FMP.  Zero-filled, so
+ * an unconfigured program calls every implementation directly. */
+FR_API extern unsigned char fr__remote[FR_MAX_MODULES];
+#define FR_LOCAL(mod) FR_LIKELY(!fr__remote[(mod)])
+
+/* ---- caller side ------------------------------------------------------- */
+
+#define FR_CALL_INLINE_FIELDS 16
+
+struct fr__field {            /* private */
+    const void *ptr;
+    uint64_t len;
+    uint32_t kind;
+    int32_t fd;
+};
+
+/* One cross-FMP call on the caller's stack.  Fields are private. */
+struct fr_call {
+    unsigned fn;
+    int err;                  /* first error, sticky */
+    unsigned nfields, cap;
+    struct fr__field *fields;
+    struct fr__field inline_fields[FR_CALL_INLINE_FIELDS];
+    const unsigned char *rp, *rend;  /* reply being decoded */
+    void *lt;                 /* the logical thread */
+    int peer;                 /* callee's FMP */
+    int nfds_in, nfds_out;
+    uint32_t rseq;            /* seq of the reply, tags its descriptors */
+};
+
+/* Start a call of function @fn (index into fr_app.functions). */
+FR_API void fr_call_begin(struct fr_call *c, unsigned fn);
+
+/* Request fields, in parameter order.  Pointers must stay valid until
+ * fr_call_invoke returns; nothing is copied before then. */
+FR_API void fr_put_scalar(struct fr_call *c, const void *p, size_t n);
+FR_API void fr_put_in(struct fr_call *c, const void *p, size_t n);    /* p may be NULL */
+FR_API void fr_put_out(struct fr_call *c, const void *p, size_t n);   /* sends n only */
+FR_API void fr_put_inout(struct fr_call *c, const void *p, size_t n);
+FR_API void fr_put_string(struct fr_call *c, const char *s);          /* s may be NULL */
+FR_API void fr_put_fd(struct fr_call *c, int fd);                     /* callee gets a dup */
+FR_API void fr_put_callback(struct fr_call *c, fr_fnptr fn);          /* fn may be NULL */
+
+/* Send the request and wait for the reply, serving nested calls that the
+ * callee makes back into this FMP meanwhile.  Returns 0 or a negative errno
+ * (-EMSGSIZE past max_payload_mb, -EPIPE when the callee's FMP is gone,
+ * -EPROTO for a malformed reply, which also ends the callee). */
+FR_API int fr_call_invoke(struct fr_call *c);
+
+/* Reply fields, in wire order.  Each checks kind and exact length against
+ * what the caller declares here; a mismatch fails the call (-EPROTO). */
+FR_API void fr_get_scalar(struct fr_call *c, void *dst, size_t n);
+FR_API void fr_get_buf(struct fr_call *c, void *dst, size_t n);      /* OUT / INOUT */
+/* A returned string, at most @max bytes with its NUL; *dst is malloc()ed,
+ * owned by the caller (free() it), or NULL for a NULL string. */
+FR_API void fr_get_string(struct fr_call *c, char **dst, size_t max);
+/* A returned descriptor: *fd is a new descriptor owned by the caller. */
+FR_API void fr_get_fd(struct fr_call *c, int *fd);
+
+/* Finish the call: releases what it holds; returns 0 or the call's error. */
+FR_API int fr_call_end(struct fr_call *c);
+
+/* After fr_call_end failed and the function has no FR_ON_FAILURE: end the
+ * program with a message naming the module, the function, the FMP and the
+ * cause. */
+FR_API FR_NORETURN void fr_call_abort(struct fr_call *c);
+
+/* ---- callee side ------------------------------------------------------- */
+
+/* Request fields, in parameter order.  Memory returned lives in the call's
+ * arena (a talloc context) and is freed after the reply is sent. */
+FR_API int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n);
+FR_API int fr_arg_in(struct fr_callee *cc, void **p, size_t *n);     /* IN / INOUT; NULL stays NULL */
+FR_API int fr_arg_out(struct fr_callee *cc, void **p, size_t *n);    /* zeroed buffer of the caller's size */
+FR_API int fr_arg_string(struct fr_callee *cc, char **s);
+FR_API int fr_arg_fd(struct fr_callee *cc, int *fd);                 /* closed after the call */
+FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointer callable here */
+
+/* Reply fields, in wire order. */
+FR_API int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n);
+FR_API int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n);
+FR_API int fr_ret_string(struct fr_callee *cc, const char *s);
+/* @fd passes to the caller: it is closed here once the reply is sent. */
+FR_API int fr_ret_fd(struct fr_callee *cc, int fd);
+
+/* @p (from malloc, may be NULL) is freed with free() once the reply is sent:
+ * for FR_RET_OWNED results and other memory a reply field points into.
+ * If this fails, @p is freed at once and the call must fail. */
+FR_API int fr_ret_owned(struct fr_callee *cc, void *p);
+
+/* The call's talloc arena (freed after the reply). */
+FR_API void *fr_callee_arena(struct fr_callee *cc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FRACTURE_ABI_H */

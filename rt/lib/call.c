@@ -1,0 +1,344 @@
+/*
+ * call.c - the caller side of a cross-FMP call (the fr_call_* / fr_put_* /
+ * fr_get_* half of fracture/abi.h).
+ *
+ * The request is never built in private memory: fr_put_* only records
+ * pointers, and fr__chan_send streams them straight into the channel.  The
+ * reply is copied once into the logical thread's reply buffer and decoded
+ * from there, each field checked against what this side declares; nothing
+ * the callee wrote can make the caller write past a buffer it declared.
+ * A reply that fails a check ends the callee (fr__fault): a broken callee
+ * is treated like a crashed one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+#include "wire.h"
+
+void fr_call_begin(struct fr_call *c, unsigned fn)
+{
+    c->fn = fn;
+    c->err = 0;
+    c->nfields = 0;
+    c->cap = FR_CALL_INLINE_FIELDS;
+    c->fields = c->inline_fields;
+    c->rp = c->rend = NULL;
+    c->lt = NULL;
+    c->peer = -1;
+    c->nfds_in = c->nfds_out = 0;
+}
+
+static void add(struct fr_call *c, uint32_t kind, const void *p, uint64_t len, int fd)
+{
+    if (c->err)
+        return;
+    if (c->nfields == c->cap) {
+        unsigned cap = c->cap * 2;
+        struct fr__field *f = malloc(cap * sizeof *f);
+        if (!f) {
+            c->err = -ENOMEM;
+            return;
+        }
+        memcpy(f, c->fields, c->nfields * sizeof *f);
+        if (c->fields != c->inline_fields)
+            free(c->fields);
+        c->fields = f;
+        c->cap = cap;
+    }
+    c->fields[c->nfields++] = (struct fr__field){ .ptr = p, .len = len, .kind = kind, .fd = fd };
+}
+
+void fr_put_scalar(struct fr_call *c, const void *p, size_t n)
+{
+    add(c, FR_W_SCALAR, p, n, -1);
+}
+
+void fr_put_in(struct fr_call *c, const void *p, size_t n)
+{
+    add(c, p ? FR_W_IN : FR_W_NULLPTR, p, p ? n : 0, -1);
+}
+
+void fr_put_out(struct fr_call *c, const void *p, size_t n)
+{
+    add(c, p ? FR_W_OUT : FR_W_NULLPTR, NULL, p ? n : 0, -1);
+}
+
+void fr_put_inout(struct fr_call *c, const void *p, size_t n)
+{
+    add(c, p ? FR_W_INOUT : FR_W_NULLPTR, p, p ? n : 0, -1);
+}
+
+void fr_put_string(struct fr_call *c, const char *s)
+{
+    add(c, s ? FR_W_STRING : FR_W_NULLPTR, s, s ? strlen(s) + 1 : 0, -1);
+}
+
+void fr_put_fd(struct fr_call *c, int fd)
+{
+    add(c, FR_W_FD, NULL, 0, fd);
+    c->nfds_in++;
+}
+
+void fr_put_callback(struct fr_call *c, fr_fnptr fn)
+{
+    const struct fr_app *app = fr__rt.app;
+
+    if (!fn) {
+        add(c, FR_W_NULLPTR, NULL, 0, -1);
+        return;
+    }
+    for (unsigned i = 0; i < app->nfunctions; i++) {
+        const struct fr_function *f = &app->functions[i];
+        if ((f->flags & FR_FN_CALLBACK) && (f->stub == fn || f->impl == fn)) {
+            add(c, FR_W_CALLBACK, NULL, 0, (int)i);
+            return;
+        }
+    }
+    fr__log("%s(): a function pointer argument is not a callback of the module "
+            "table; annotate the function it points to (FR_CALLBACK)",
+            app->functions[c->fn].name);
+    c->err = -EINVAL;
+}
+
+/* The callee broke the protocol: fail the call and end the callee. */
+static void broken(struct fr_call *c, const char *what)
+{
+    if (c->err)
+        return;
+    c->err = -EPROTO;
+    if (c->peer >= 0) {
+        char why[160];
+        snprintf(why, sizeof why, "a malformed reply to %s(): %s",
+                 fr__rt.app->functions[c->fn].name, what);
+        fr__fault(c->peer, why);
+    }
+}
+
+static int send_fds(struct fr_call *c, struct fr_lt *lt, int r)
+{
+    uint32_t seq = fr__chan_next_seq(lt, r), idx = 0;
+
+    for (unsigned i = 0; i < c->nfields; i++) {
+        if (c->fields[i].kind != FR_W_FD)
+            continue;
+        int rc = fr__fd_send(&fr__rt.regions[r], lt->id, seq, idx++, c->fields[i].fd);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int fr_call_invoke(struct fr_call *c)
+{
+    const struct fr_function *f = &fr__rt.app->functions[c->fn];
+    struct fr_lt *lt;
+    int64_t deadline = -1;
+    int r, rc = 0;
+
+    if (c->err)
+        return c->err;
+    c->peer = fr__rt.fmp_of_module[f->module];
+    r = fr__rt.region_of_fmp[c->peer];
+    if (r < 0)
+        return c->err = -ENOTCONN;
+    lt = fr__lt_current(&rc);
+    if (!lt)
+        return c->err = rc;
+    c->lt = lt;
+    rc = send_fds(c, lt, r);
+    if (rc == 0)
+        rc = fr__chan_send(lt, r, FR_MSG_REQ, c->fn, 0, c->fields, c->nfields);
+    if (rc < 0)
+        return c->err = rc;
+    if (fr__rt.call_timeout_ns > 0)
+        deadline = fr__now_ns() + fr__rt.call_timeout_ns;
+
+    for (;;) {
+        struct fr_msg m;
+        int got;
+
+        rc = fr__chan_wait(lt, r, deadline, &got);
+        if (rc == -ETIMEDOUT) {
+            char why[160];
+            snprintf(why, sizeof why, "%s() did not return within call_timeout_ms", f->name);
+            fr__fault(c->peer, why);
+            return c->err = -ETIMEDOUT;
+        }
+        if (rc == -EPROTO) {
+            if (got == r)
+                broken(c, "a stale or forged message");
+            else
+                fr__fault(fr__rt.regions[got].peer, "a stale or forged message");
+            return c->err = -EPROTO;
+        }
+        if (rc < 0)
+            return c->err = rc;
+        if (fr__chan_peek_kind(lt, got) == FR_MSG_REQ) {
+            /* A nested call back into this FMP: run it on this thread. */
+            rc = fr__serve(lt, got);
+            if (rc == -EPROTO || rc == -ENOMEM) {
+                if (got == r) {
+                    broken(c, "a malformed nested request");
+                    return c->err;
+                }
+                fr__fault(fr__rt.regions[got].peer, "a malformed nested request");
+            }
+            continue;
+        }
+        if (got != r) {
+            fr__fault(fr__rt.regions[got].peer, "a reply nobody asked for");
+            continue;
+        }
+        c->rseq = fr__chan_next_seq(lt, r);
+        rc = fr__chan_recv(lt, r, NULL, &m);
+        if (rc < 0 || (m.kind != FR_MSG_REP && m.kind != FR_MSG_ERR) || m.fn != c->fn) {
+            broken(c, "a bad message header");
+            return c->err;
+        }
+        if (m.kind == FR_MSG_ERR) {
+            /* The callee refused the call (no such function here, out of
+             * memory, a reply too large): its status, never positive. */
+            return c->err = m.status < 0 && m.status > -4096 ? m.status : -EPROTO;
+        }
+        if (fr__wire_check(m.data, m.data + m.len) < 0) {
+            broken(c, "a field runs past the end of the reply");
+            return c->err;
+        }
+        c->rp = m.data;
+        c->rend = m.data + m.len;
+        return 0;
+    }
+}
+
+static int take(struct fr_call *c, uint32_t *kind, uint32_t *aux, uint64_t *len,
+                const unsigned char **data)
+{
+    struct fr_wire_reader rd = { c->rp, c->rend };
+
+    if (c->err)
+        return c->err;
+    if (!c->rp || fr__wire_next(&rd, kind, aux, len, data) < 0) {
+        broken(c, "fewer fields than declared");
+        return c->err;
+    }
+    c->rp = rd.p;
+    return 0;
+}
+
+void fr_get_scalar(struct fr_call *c, void *dst, size_t n)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    if (take(c, &kind, &aux, &len, &data) < 0)
+        return;
+    if (kind != FR_W_SCALAR || len != n) {
+        broken(c, "a returned value of the wrong size");
+        return;
+    }
+    memcpy(dst, data, n);
+}
+
+void fr_get_buf(struct fr_call *c, void *dst, size_t n)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    if (take(c, &kind, &aux, &len, &data) < 0)
+        return;
+    if (kind == FR_W_NULLPTR && (!dst || n == 0))
+        return;
+    if (kind != FR_W_BUF || len != n || !dst) {
+        broken(c, "a buffer of another size than the caller declared");
+        return;
+    }
+    memcpy(dst, data, n);
+}
+
+void fr_get_string(struct fr_call *c, char **dst, size_t max)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    *dst = NULL;
+    if (take(c, &kind, &aux, &len, &data) < 0)
+        return;
+    if (kind == FR_W_NULLPTR)
+        return;
+    if (kind != FR_W_STRING || len == 0 || len > max || data[len - 1] != '\0') {
+        broken(c, "a string that is not NUL-terminated within its bound");
+        return;
+    }
+    *dst = malloc(len);
+    if (!*dst) {
+        c->err = -ENOMEM;
+        return;
+    }
+    memcpy(*dst, data, len);
+}
+
+void fr_get_fd(struct fr_call *c, int *fd)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+    struct fr_lt *lt = c->lt;
+
+    *fd = -1;
+    if (take(c, &kind, &aux, &len, &data) < 0)
+        return;
+    if (kind != FR_W_FD) {
+        broken(c, "a descriptor field is missing");
+        return;
+    }
+    /* The reply's descriptors were tagged with the reply's seq. */
+    int r = fr__rt.region_of_fmp[c->peer];
+    if (fr__fd_recv(&fr__rt.regions[r], lt->id, c->rseq, (uint32_t)c->nfds_out++, fd) < 0)
+        broken(c, "a descriptor did not arrive");
+}
+
+int fr_call_end(struct fr_call *c)
+{
+    if (!c->err && c->rp != c->rend)
+        broken(c, "more fields than declared");
+    if (c->fields != c->inline_fields)
+        free(c->fields);
+    c->fields = c->inline_fields;
+    c->cap = FR_CALL_INLINE_FIELDS;
+    return c->err;
+}
+
+static const char *cause(int err)
+{
+    switch (-err) {
+    case EPIPE: return "is gone";
+    case EPROTO: return "broke the call protocol and was stopped";
+    case ETIMEDOUT: return "did not answer within call_timeout_ms and was stopped";
+    case EMSGSIZE: return "could not take a message larger than max_payload_mb";
+    case ENOTCONN: return "has no channel to this FMP (the module table says these modules never call each other)";
+    case ENOSYS: return "does not hold the function (the FMPs disagree about the plan)";
+    case EAGAIN: return "cannot be reached: this FMP has more threads calling out than max_threads";
+    case EINVAL: return "was passed a function pointer that is not a known callback";
+    default: return strerror(-err);
+    }
+}
+
+void fr_call_abort(struct fr_call *c)
+{
+    const struct fr_function *f = &fr__rt.app->functions[c->fn];
+    const char *mod = fr__rt.app->modules[f->module].name;
+    int peer = c->peer >= 0 ? c->peer : fr__rt.fmp_of_module[f->module];
+
+    fprintf(stderr,
+            "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s\n"
+            "  hint: make module '%s' restartable (FR_RESTARTABLE and restart: in the "
+            "config) or give %s() an FR_ON_FAILURE value\n",
+            f->name, mod, fr__rt.fmps[peer].name, cause(c->err), mod, f->name);
+    exit(70);
+}

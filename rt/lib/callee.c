@@ -1,0 +1,299 @@
+/*
+ * callee.c - the callee side of a cross-FMP call: take a request off a
+ * slot into a per-call talloc arena, unmarshal it for the function's
+ * dispatcher (fr_arg_*), collect the reply (fr_ret_*), send it, and free
+ * the arena in one place.
+ *
+ * Used by workers for a new call and by a waiting caller for a nested call
+ * that comes back into its FMP.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include "runtime.h"
+#include "wire.h"
+
+struct fr_callee {
+    void *arena;
+    struct fr_lt *lt;
+    int r;
+    uint32_t req_seq;         /* tags of the request's descriptors */
+    uint32_t nfd_in;
+    struct fr_wire_reader rd;
+    struct fr__field *rf;     /* reply fields (arena) */
+    unsigned nrf, rcap;
+    int *fds;                 /* received descriptors, closed after the call */
+    unsigned nfds;
+    void **owned;             /* malloc()ed memory freed after the reply */
+    unsigned nowned;
+    int err;
+};
+
+static int take(struct fr_callee *cc, uint32_t *kind, uint32_t *aux,
+                uint64_t *len, const unsigned char **data)
+{
+    if (cc->err)
+        return cc->err;
+    if (fr__wire_next(&cc->rd, kind, aux, len, data) < 0)
+        return cc->err = -EPROTO;
+    return 0;
+}
+
+void *fr_callee_arena(struct fr_callee *cc)
+{
+    return cc->arena;
+}
+
+int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    if (take(cc, &kind, &aux, &len, &data) < 0)
+        return cc->err;
+    if (kind != FR_W_SCALAR || len != n)
+        return cc->err = -EPROTO;
+    memcpy(dst, data, n);
+    return 0;
+}
+
+int fr_arg_in(struct fr_callee *cc, void **p, size_t *n)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    if (take(cc, &kind, &aux, &len, &data) < 0)
+        return cc->err;
+    if (kind == FR_W_NULLPTR) {
+        *p = NULL;
+        *n = 0;
+        return 0;
+    }
+    if (kind != FR_W_IN && kind != FR_W_INOUT)
+        return cc->err = -EPROTO;
+    /* The request buffer is this call's own copy: hand it out in place. */
+    *p = (void *)data;
+    *n = (size_t)len;
+    return 0;
+}
+
+int fr_arg_out(struct fr_callee *cc, void **p, size_t *n)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    if (take(cc, &kind, &aux, &len, &data) < 0)
+        return cc->err;
+    if (kind == FR_W_NULLPTR) {
+        *p = NULL;
+        *n = 0;
+        return 0;
+    }
+    if (kind != FR_W_OUT || len > fr__rt.max_payload)
+        return cc->err = -EPROTO;
+    *p = talloc_zero_size(cc->arena, len ? len : 1);
+    if (!*p)
+        return cc->err = -ENOMEM;
+    *n = (size_t)len;
+    return 0;
+}
+
+int fr_arg_string(struct fr_callee *cc, char **s)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    if (take(cc, &kind, &aux, &len, &data) < 0)
+        return cc->err;
+    if (kind == FR_W_NULLPTR) {
+        *s = NULL;
+        return 0;
+    }
+    if (kind != FR_W_STRING || len == 0 || data[len - 1] != '\0')
+        return cc->err = -EPROTO;
+    *s = (char *)data;
+    return 0;
+}
+
+int fr_arg_fd(struct fr_callee *cc, int *fd)
+{
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+    int *fds;
+
+    if (take(cc, &kind, &aux, &len, &data) < 0)
+        return cc->err;
+    if (kind != FR_W_FD)
+        return cc->err = -EPROTO;
+    if (fr__fd_recv(&fr__rt.regions[cc->r], cc->lt->id, cc->req_seq, cc->nfd_in++, fd) < 0)
+        return cc->err = -EPROTO;
+    fds = talloc_realloc(cc->arena, cc->fds, int, cc->nfds + 1);
+    if (!fds) {
+        close(*fd);
+        return cc->err = -ENOMEM;
+    }
+    cc->fds = fds;
+    cc->fds[cc->nfds++] = *fd;
+    return 0;
+}
+
+int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn)
+{
+    const struct fr_app *app = fr__rt.app;
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+
+    if (take(cc, &kind, &aux, &len, &data) < 0)
+        return cc->err;
+    if (kind == FR_W_NULLPTR) {
+        *fn = NULL;
+        return 0;
+    }
+    if (kind != FR_W_CALLBACK || aux >= app->nfunctions ||
+        !(app->functions[aux].flags & FR_FN_CALLBACK))
+        return cc->err = -EPROTO;
+    /* The stub runs the function where its module lives. */
+    *fn = app->functions[aux].stub;
+    return 0;
+}
+
+static int add_reply(struct fr_callee *cc, uint32_t kind, const void *p,
+                     uint64_t len, int fd)
+{
+    if (cc->err)
+        return cc->err;
+    if (cc->nrf == cc->rcap) {
+        unsigned cap = cc->rcap ? cc->rcap * 2 : 8;
+        struct fr__field *f = talloc_realloc(cc->arena, cc->rf, struct fr__field, cap);
+        if (!f)
+            return cc->err = -ENOMEM;
+        cc->rf = f;
+        cc->rcap = cap;
+    }
+    cc->rf[cc->nrf++] = (struct fr__field){ .ptr = p, .len = len, .kind = kind, .fd = fd };
+    return 0;
+}
+
+int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
+{
+    /* The value may live in the dispatcher's frame: keep a copy. */
+    void *copy = talloc_memdup(cc->arena, p, n ? n : 1);
+
+    if (!copy)
+        return cc->err = -ENOMEM;
+    return add_reply(cc, FR_W_SCALAR, copy, n, -1);
+}
+
+int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
+{
+    if (!p)
+        return add_reply(cc, FR_W_NULLPTR, NULL, 0, -1);
+    return add_reply(cc, FR_W_BUF, p, n, -1);
+}
+
+int fr_ret_string(struct fr_callee *cc, const char *s)
+{
+    if (!s)
+        return add_reply(cc, FR_W_NULLPTR, NULL, 0, -1);
+    return add_reply(cc, FR_W_STRING, s, strlen(s) + 1, -1);
+}
+
+int fr_ret_owned(struct fr_callee *cc, void *p)
+{
+    void **o;
+
+    if (!p)
+        return 0;
+    o = talloc_realloc(cc->arena, cc->owned, void *, cc->nowned + 1);
+    if (!o) {
+        free(p);
+        return cc->err = -ENOMEM;
+    }
+    cc->owned = o;
+    cc->owned[cc->nowned++] = p;
+    return 0;
+}
+
+int fr_ret_fd(struct fr_callee *cc, int fd)
+{
+    return add_reply(cc, FR_W_FD, NULL, 0, fd);
+}
+
+/* Send the reply's descriptors, tagged with the reply's seq. */
+static int send_fds(struct fr_callee *cc, uint32_t seq)
+{
+    uint32_t idx = 0;
+
+    for (unsigned i = 0; i < cc->nrf; i++) {
+        if (cc->rf[i].kind != FR_W_FD)
+            continue;
+        int rc = fr__fd_send(&fr__rt.regions[cc->r], cc->lt->id, seq, idx++, cc->rf[i].fd);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int fr__serve(struct fr_lt *lt, int r)
+{
+    const struct fr_app *app = fr__rt.app;
+    struct fr_callee cc;
+    struct fr_msg m;
+    int rc, status = 0;
+
+    memset(&cc, 0, sizeof cc);
+    cc.arena = talloc_new(NULL);
+    if (!cc.arena)
+        return -ENOMEM;
+    cc.lt = lt;
+    cc.r = r;
+    cc.req_seq = fr__chan_next_seq(lt, r);
+    rc = fr__chan_recv(lt, r, cc.arena, &m);
+    if (rc < 0)
+        goto out_free;
+    if (m.kind != FR_MSG_REQ) {
+        rc = -EPROTO;
+        goto out_free;
+    }
+    if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
+        fr__rt.fmp_of_module[app->functions[m.fn].module] != fr__rt.self) {
+        status = -ENOSYS;     /* not here: the caller's plan disagrees */
+    } else {
+        cc.rd.p = m.data;
+        cc.rd.end = m.data + m.len;
+        status = app->functions[m.fn].dispatch(&cc);
+        if (status == 0 && cc.err)
+            status = cc.err;
+        if (status == 0 && cc.rd.p != cc.rd.end)
+            status = -EPROTO; /* the dispatcher left fields unread */
+    }
+    if (status < 0) {
+        rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, status, NULL, 0);
+    } else {
+        rc = send_fds(&cc, fr__chan_next_seq(lt, r));
+        if (rc == 0)
+            rc = fr__chan_send(lt, r, FR_MSG_REP, m.fn, 0, cc.rf, cc.nrf);
+        if (rc == -EMSGSIZE)
+            rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -EMSGSIZE, NULL, 0);
+    }
+    /* A returned descriptor now belongs to the caller. */
+    for (unsigned i = 0; i < cc.nrf; i++)
+        if (cc.rf[i].kind == FR_W_FD)
+            close(cc.rf[i].fd);
+out_free:
+    for (unsigned i = 0; i < cc.nfds; i++)
+        close(cc.fds[i]);
+    for (unsigned i = 0; i < cc.nowned; i++)
+        free(cc.owned[i]);
+    talloc_free(cc.arena);
+    return rc;
+}

@@ -1,0 +1,320 @@
+/*
+ * channel.c - the message protocol on one slot (the channel of one logical
+ * thread between two FMPs).
+ *
+ * Invariants (asserted or checked where they are kept):
+ *  - A logical thread runs in one FMP at a time, so on a slot the two
+ *    directions strictly alternate: whoever holds the thread writes the one
+ *    header and window, posts, and from then on only reads its own bell.
+ *  - Each side counts messages privately (lt->last).  A message is taken
+ *    only when the bell shows exactly the next number AND the header copied
+ *    out of shared memory carries it; anything else on the bell is a stale
+ *    or forged message: a fault of the peer.  A peer that dies mid-write
+ *    never posted, so its half-written message is never read.
+ *  - Post: write header and window, store-release the bell, full fence,
+ *    then FUTEX_WAKE only if the receiver said it sleeps.  Sleep: set
+ *    `sleeping`, full fence, re-read the bell, FUTEX_WAIT on the value seen.
+ *    The two fences make it impossible for both to miss each other.
+ *  - A message longer than the window goes in chunks: MORE after each ACK.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <talloc.h>
+#include <time.h>
+
+#include "futex.h"
+#include "runtime.h"
+#include "wire.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#else
+#define cpu_relax() atomic_signal_fence(memory_order_seq_cst)
+#endif
+
+int64_t fr__now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static inline uint32_t next_seq(uint32_t s)
+{
+    return (s & FR_BELL_SEQ) == FR_BELL_SEQ ? 1 : (s & FR_BELL_SEQ) + 1;
+}
+
+uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r)
+{
+    return next_seq(lt->last[r]);
+}
+
+static inline struct fr_slot *slot_of(struct fr_lt *lt, int r)
+{
+    return fr__slot(fr__rt.regions[r].base, &fr__rt.geom, lt->id);
+}
+
+/* Make the peer's acceptor aware of this slot before its first message. */
+static void open_toward(struct fr_lt *lt, int r)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+    int peer_side = !rg->side;
+
+    atomic_fetch_or(&fr__region_open(rg->base, &fr__rt.geom, peer_side)[lt->id / 64],
+                    (uint64_t)1 << (lt->id % 64));
+    atomic_fetch_add(&h->accept[peer_side].bell, 1);
+    fr__futex_wake(&h->accept[peer_side].bell, 1);
+    lt->opened[r] = 1;
+}
+
+static void post(struct fr_slot *s, int to_side, uint32_t seq)
+{
+    struct fr_bell *b = &s->to[to_side];
+
+    atomic_store_explicit(&b->bell, seq, memory_order_release);
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&b->sleeping, memory_order_relaxed))
+        fr__futex_wake(&b->bell, 1);
+}
+
+int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
+                  int32_t status, const struct fr__field *f, unsigned n)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_slot *s = slot_of(lt, r);
+    unsigned char *win = fr__slot_window(s);
+    uint64_t total = fr__wire_size(f, n), sent;
+    struct fr_wire_enc enc = { 0, 0 };
+    struct fr_msg_hdr h;
+    int rc;
+
+    if (total > fr__rt.max_payload)
+        return -EMSGSIZE;
+    if (atomic_load(&rg->failed))
+        return -EPIPE;
+    if (!lt->opened[r])
+        open_toward(lt, r);
+
+    memset(&h, 0, sizeof h);
+    h.kind = kind;
+    h.fn = fn;
+    h.status = status;
+    h.total = total;
+    if (kind == FR_MSG_REQ || kind == FR_MSG_REP || kind == FR_MSG_ERR)
+        h.nmeta = (uint16_t)fr__meta_export(h.meta);
+    for (sent = 0;;) {
+        uint64_t chunk = fr__wire_fill(f, n, &enc, win, fr__rt.window);
+        h.seq = next_seq(lt->last[r]);
+        h.chunk = chunk;
+        memcpy(&s->hdr, &h, sizeof h);
+        lt->last[r] = h.seq;
+        post(s, !rg->side, h.seq);
+        sent += chunk;
+        if (sent >= total)
+            return 0;
+        /* Wait for the receiver to take this chunk. */
+        int got;
+        struct fr_msg_hdr ack;
+        rc = fr__chan_wait(lt, r, -1, &got);
+        if (rc < 0)
+            return rc;
+        if (got != r)
+            return -EPROTO;
+        memcpy(&ack, &s->hdr, sizeof ack);
+        if (ack.seq != next_seq(lt->last[r]) || ack.kind != FR_MSG_ACK)
+            return -EPROTO;
+        lt->last[r] = lt->seen[r] = ack.seq;
+        h.kind = FR_MSG_MORE;
+        h.nmeta = 0;
+    }
+}
+
+/* The kind of the message waiting on region r, unchecked: only a hint of
+ * what to do next; fr__chan_recv checks it again. */
+int fr__chan_peek_kind(struct fr_lt *lt, int r)
+{
+    uint16_t kind;
+    memcpy(&kind, (const char *)&slot_of(lt, r)->hdr + offsetof(struct fr_msg_hdr, kind),
+           sizeof kind);
+    return kind;
+}
+
+static int peer_gone(int r)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+
+    return atomic_load(&rg->failed) || atomic_load(&h->gone[!rg->side]);
+}
+
+/* A message is waiting on region r for lt: classify the bell word. */
+enum bell_state { BELL_NONE, BELL_MSG, BELL_GONE, BELL_BAD };
+
+static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
+{
+    uint32_t seq = w & FR_BELL_SEQ;
+
+    if (seq == next_seq(lt->last[r]) && seq != lt->seen[r])
+        return BELL_MSG;
+    if (w & FR_BELL_GONE)
+        return BELL_GONE;
+    if (seq == lt->seen[r])
+        return BELL_NONE;
+    return BELL_BAD;
+}
+
+/*
+ * Wait until a message for lt is on one of its slots.  @want is the region
+ * whose peer we expect to hear from (its death or misbehaviour ends the
+ * wait with an error), or -1 for an idle worker.  On success *got is the
+ * region that holds a message.
+ */
+int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
+{
+    int n = fr__rt.nregions;
+    _Atomic uint32_t *words[n > 0 ? n : 1];
+    uint32_t vals[n > 0 ? n : 1];
+    int64_t spin_end = fr__now_ns() + (int64_t)fr__rt.spin_us * 1000;
+    unsigned iter = 0;
+    int first = want >= 0 ? want : 0;
+
+    for (;;) {
+        /* Look at `want` first: it is the likely one. */
+        for (int k = 0; k < n; k++) {
+            int r = k == 0 ? first : (k == first ? 0 : k);
+            struct fr_slot *s = slot_of(lt, r);
+            uint32_t w = atomic_load_explicit(&s->to[fr__rt.regions[r].side].bell,
+                                              memory_order_acquire);
+            switch (bell_state(lt, r, w)) {
+            case BELL_MSG:
+                *got = r;
+                return 0;
+            case BELL_GONE:
+                if (r == want)
+                    return -EPIPE;
+                break;
+            case BELL_BAD:
+                if (r == want || want < 0) {
+                    *got = r;
+                    return -EPROTO;
+                }
+                break;
+            case BELL_NONE:
+                break;
+            }
+            words[k] = &s->to[fr__rt.regions[r].side].bell;
+            vals[k] = w;
+        }
+        if (want >= 0 && peer_gone(want))
+            return -EPIPE;
+        if ((++iter & 63) != 0 || fr__now_ns() < spin_end) {
+            cpu_relax();
+            continue;
+        }
+
+        /* Sleep: announce it, then re-check (see the invariants above). */
+        int64_t left = -1;
+        if (deadline_ns >= 0) {
+            left = deadline_ns - fr__now_ns();
+            if (left <= 0)
+                return -ETIMEDOUT;
+        }
+        int ready = 0;
+        for (int k = 0; k < n; k++) {
+            struct fr_bell *b = (struct fr_bell *)words[k];
+            atomic_store_explicit(&b->sleeping, 1, memory_order_relaxed);
+        }
+        atomic_thread_fence(memory_order_seq_cst);
+        for (int k = 0; k < n; k++)
+            if (atomic_load_explicit(words[k], memory_order_relaxed) != vals[k])
+                ready = 1;
+        if (want >= 0 && peer_gone(want))
+            ready = 1;
+        if (!ready)
+            fr__futex_wait_any(words, vals, (unsigned)n, left);
+        for (int k = 0; k < n; k++) {
+            struct fr_bell *b = (struct fr_bell *)words[k];
+            atomic_store_explicit(&b->sleeping, 0, memory_order_relaxed);
+        }
+        spin_end = fr__now_ns() + (int64_t)fr__rt.spin_us * 1000;
+    }
+}
+
+/*
+ * Take the message that fr__chan_wait found on region r.  The payload is
+ * copied into private memory: into a new buffer under @ctx, or, with ctx
+ * NULL, into lt's reply buffer (valid until lt's next message).
+ */
+int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_slot *s = slot_of(lt, r);
+    const unsigned char *win = fr__slot_window(s);
+    struct fr_msg_hdr h;
+    unsigned char *buf;
+    uint64_t got;
+
+    memcpy(&h, &s->hdr, sizeof h);   /* read once: the peer may scribble */
+    if (h.seq != next_seq(lt->last[r]))
+        return -EPROTO;
+    if (h.kind != FR_MSG_REQ && h.kind != FR_MSG_REP && h.kind != FR_MSG_ERR)
+        return -EPROTO;
+    if (h.total > fr__rt.max_payload || h.chunk > fr__rt.window ||
+        h.chunk > h.total || (h.chunk < h.total && h.chunk != fr__rt.window) ||
+        h.nmeta > FR_META_MAX)
+        return -EPROTO;
+    lt->last[r] = lt->seen[r] = h.seq;
+
+    if (ctx) {
+        buf = talloc_size(ctx, h.total ? h.total : 1);
+    } else {
+        if (lt->rcap < h.total || !lt->rbuf) {
+            void *nb = talloc_realloc_size(NULL, lt->rbuf, h.total ? h.total : 1);
+            if (nb) {
+                lt->rbuf = nb;
+                lt->rcap = h.total;
+            }
+            buf = nb;
+        } else {
+            buf = lt->rbuf;
+        }
+    }
+    if (!buf)
+        return -ENOMEM;
+    memcpy(buf, win, h.chunk);
+    got = h.chunk;
+    fr__meta_adopt(h.meta, h.nmeta);
+
+    while (got < h.total) {
+        struct fr_msg_hdr ack, more;
+        int rc, at;
+
+        memset(&ack, 0, sizeof ack);
+        ack.kind = FR_MSG_ACK;
+        ack.seq = next_seq(lt->last[r]);
+        memcpy(&s->hdr, &ack, sizeof ack);
+        lt->last[r] = ack.seq;
+        post(s, !rg->side, ack.seq);
+        rc = fr__chan_wait(lt, r, -1, &at);
+        if (rc < 0)
+            return rc;
+        if (at != r)
+            return -EPROTO;
+        memcpy(&more, &s->hdr, sizeof more);
+        if (more.seq != next_seq(lt->last[r]) || more.kind != FR_MSG_MORE ||
+            more.total != h.total || more.chunk > fr__rt.window ||
+            more.chunk > h.total - got || more.chunk == 0)
+            return -EPROTO;
+        lt->last[r] = lt->seen[r] = more.seq;
+        memcpy(buf + got, win, more.chunk);
+        got += more.chunk;
+    }
+    m->kind = h.kind;
+    m->fn = h.fn;
+    m->status = h.status;
+    m->data = buf;
+    m->len = h.total;
+    return 0;
+}

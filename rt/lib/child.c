@@ -1,0 +1,101 @@
+/*
+ * child.c - the life of a child FMP.  The root exec'd this same binary
+ * with FRACTURE_PLAN; fr_main lands here instead of running main().  The
+ * child maps only the regions it is a party to, starts its acceptor, says
+ * READY, and then its main thread waits on the control socket: when the
+ * root closes it (exit) or dies, the child exits.  PR_SET_PDEATHSIG,
+ * inherited across exec, covers a root killed outright.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "runtime.h"
+
+static FR_NORETURN void die(const char *what)
+{
+    fprintf(stderr, "fracture: child FMP: %s\n", what);
+    _exit(127);
+}
+
+void fr__child_main(const char *plan_text)
+{
+    void *ctx = talloc_new(NULL);
+    struct fr_plan p;
+    struct fr_plan_region *regions;
+    int self, nregions, ctl;
+    pid_t root;
+    char *copy = talloc_strdup(ctx, plan_text);
+    struct fr_ctl_msg ready = { FR_CTL_READY, 0 };
+    char name[16];
+
+    unsetenv("FRACTURE_PLAN");
+    if (!copy || fr__plan_decode(ctx, copy, fr__rt.app, &p, &self, &root, &regions,
+                                 &nregions, &ctl) < 0)
+        die("FRACTURE_PLAN is malformed (it is set by the root FMP, not by hand)");
+    if (getppid() != root)
+        _exit(0);             /* the root is gone already */
+
+    fr__rt.self = self;
+    fr__rt.nfmps = p.nfmps;
+    fr__rt.root_pid = root;
+    fr__rt.ctl = ctl;
+    fr__rt.spin_us = p.spin_us;
+    fr__rt.max_threads = p.max_threads;
+    fr__rt.max_payload = p.max_payload;
+    fr__rt.call_timeout_ns = (int64_t)p.call_timeout_ms * 1000000;
+    fr__region_geom(&fr__rt.geom, (uint32_t)p.nfmps * p.max_threads, p.channel_bytes);
+    fr__rt.window = fr__rt.geom.slot_size - FR_SLOT_WINDOW;
+    fr__rt.fmps = talloc_zero_array(ctx, struct fr_fmp, p.nfmps);
+    fr__rt.fmp_of_module = p.fmp_of_module;
+    fr__rt.region_of_fmp = talloc_array(ctx, int, p.nfmps);
+    fr__rt.regions = talloc_zero_array(ctx, struct fr_region, nregions ? nregions : 1);
+    fr__rt.lts = talloc_zero_array(ctx, struct fr_lt *, fr__rt.geom.nslots);
+    fr__rt.ids_used = talloc_zero_array(ctx, uint64_t, (p.max_threads + 63) / 64);
+    if (!fr__rt.fmps || !fr__rt.region_of_fmp || !fr__rt.regions || !fr__rt.lts ||
+        !fr__rt.ids_used)
+        die("out of memory");
+    pthread_mutex_init(&fr__rt.lock, NULL);
+    for (int k = 0; k < p.nfmps; k++) {
+        snprintf(fr__rt.fmps[k].name, sizeof fr__rt.fmps[k].name, "%s", p.names[k]);
+        fr__rt.region_of_fmp[k] = -1;
+    }
+    for (int i = 0; i < nregions; i++) {
+        struct fr_region *rg = &fr__rt.regions[i];
+        rg->peer = regions[i].peer;
+        rg->side = self < rg->peer ? 0 : 1;
+        rg->memfd = regions[i].memfd;
+        rg->sock = regions[i].sock;
+        pthread_mutex_init(&rg->sock_lock, NULL);
+        if (rg->peer == self || fr__region_map(rg->memfd, &fr__rt.geom, 0, &rg->base) < 0)
+            die("cannot map a shared-memory region");
+        close(rg->memfd);     /* the mapping keeps it */
+        rg->memfd = -1;
+        fr__rt.region_of_fmp[rg->peer] = i;
+    }
+    fr__rt.nregions = nregions;
+    for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
+        fr__remote[m] = fr__rt.fmp_of_module[m] != self;
+    fr__rt.active = 1;
+
+    snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
+    prctl(PR_SET_NAME, name);
+    if (fr__acceptor_start() < 0)
+        die("cannot start the acceptor thread");
+    if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
+        _exit(0);             /* the root is gone */
+
+    for (;;) {
+        char buf[64];
+        ssize_t n = recv(ctl, buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno != EINTR))
+            exit(0);          /* the root closed it: the app is ending */
+    }
+}

@@ -1,0 +1,143 @@
+/*
+ * config.h - the deployment config (YAML, DESIGN "Deployment config"):
+ * parsed with libyaml into this tree, then checked against the app's
+ * module table before anything starts.
+ *
+ * Every node keeps its position so that each error names file:line:col.
+ * All memory hangs off one talloc context owned by the caller.
+ */
+#ifndef FR_CONFIG_H
+#define FR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fracture/abi.h>
+
+#include "diag.h"
+
+struct fr_pos {
+    unsigned line, col;       /* 1-based; 0 when unknown */
+};
+
+struct fr_limits {
+    long memory_mb;           /* -1: unset */
+    long cpu_s;               /* -1: unset */
+    long open_files;          /* -1: unset */
+    int core;                 /* -1: unset, 0: no core files, 1: unlimited */
+};
+
+struct fr_env {
+    bool present;             /* the key was written */
+    struct fr_pos pos;
+    bool has_valgrind;
+    struct fr_pos valgrind_pos;  /* of the `valgrind` key */
+    char *valgrind_tool;      /* default "memcheck" */
+    char **valgrind_args;
+    size_t nvalgrind_args;
+    char **preload;           /* agent names or paths */
+    struct fr_pos *preload_pos;
+    size_t npreload;
+    char **var_names, **var_values;
+    size_t nvars;
+    struct fr_limits limits;
+    bool has_nice;
+    int nice;                 /* -20..19 */
+    int *cpus;
+    size_t ncpus;
+};
+
+enum fr_on_exhausted { FR_EXHAUSTED_FAIL, FR_EXHAUSTED_ABORT };
+enum fr_on_divergence { FR_DIVERGE_VOTE, FR_DIVERGE_ABORT, FR_DIVERGE_LOG };
+
+struct fr_restart {
+    bool present;
+    struct fr_pos pos;
+    unsigned max;             /* default 5 */
+    unsigned window_s;        /* default 60 */
+    unsigned retries;         /* default 2 */
+    struct fr_env *environments;
+    size_t nenvironments;
+    enum fr_on_exhausted on_exhausted;  /* default fail */
+};
+
+struct fr_replicate {
+    bool present;
+    struct fr_pos pos;
+    unsigned count;           /* >= 2 */
+    enum fr_on_divergence on_divergence;  /* default vote */
+    struct fr_env *environments;  /* optional per-replica overlays */
+    size_t nenvironments;
+};
+
+struct fr_sample_instance {
+    struct fr_pos pos;
+    unsigned weight;          /* >= 1 */
+    struct fr_env env;
+    uint64_t recycle_after_calls;  /* 0: never */
+};
+
+struct fr_sample {
+    bool present;
+    struct fr_pos pos;
+    uint64_t seed;
+    struct fr_sample_instance *instances;
+    size_t ninstances;
+};
+
+struct fr_fmp_conf {
+    char *name;
+    struct fr_pos pos;        /* of the list item */
+    char **modules;
+    struct fr_pos *module_pos;
+    size_t nmodules;
+    struct fr_env env;
+    struct fr_restart restart;
+    struct fr_replicate replicate;
+    struct fr_sample sample;
+};
+
+struct fr_config {
+    char *file;               /* as given, for messages */
+    unsigned version;         /* 1 */
+    unsigned spin_us;         /* default 50 */
+    unsigned call_timeout_ms; /* default 0: never */
+    unsigned max_threads;     /* logical threads per FMP; default 128, 1..4096 */
+    unsigned max_payload_mb;  /* one message, default 64, 1..4096 */
+    unsigned channel_kb;      /* shared memory per channel, default 256, 16..65536 */
+    struct fr_fmp_conf *fmps;
+    size_t nfmps;
+    bool has_trace;
+    struct fr_pos trace_pos;
+    char *trace_file;
+    bool has_reports;
+    char *reports_dir;        /* default "fracture-reports" */
+};
+
+/*
+ * fr__config_parse - parse @len bytes of YAML @text read from @file.
+ *
+ * On success *out is a new tree allocated under @ctx (the caller frees it
+ * with @ctx) and 0 is returned.  On error every problem found is added to
+ * @d (file:line:col, message, hint) and -EINVAL is returned; *out is NULL.
+ * Checks here need no app: syntax, unknown keys (with "did you mean"),
+ * types and ranges, duplicate FMP names, a module placed twice.
+ */
+int fr__config_parse(void *ctx, const char *file, const char *text, size_t len,
+                     struct fr_config **out, struct fr_diag *d);
+
+/* fr__config_load - read @file and parse it, as fr__config_parse. */
+int fr__config_load(void *ctx, const char *file, struct fr_config **out,
+                    struct fr_diag *d);
+
+/*
+ * fr__config_check - check @cfg against the module table of @app: unknown
+ * modules (with "did you mean"), a policy (restart, replicate, sample) that
+ * the caps of a module in that FMP forbid, preloads that cannot be found.
+ * Returns 0, or -EINVAL with every problem added to @d.
+ */
+int fr__config_check(const struct fr_config *cfg, const struct fr_app *app,
+                     struct fr_diag *d);
+
+#endif /* FR_CONFIG_H */

@@ -1,0 +1,97 @@
+/*
+ * diag.c - collect and print compiler-style diagnostics, and find the
+ * "did you mean" suggestion for a misspelt name.
+ */
+#include "diag.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <talloc.h>
+
+void fr__diag_init(struct fr_diag *d, void *ctx)
+{
+    d->ctx = ctx;
+    d->items = NULL;
+    d->n = 0;
+}
+
+int fr__diag_add(struct fr_diag *d, const char *file, unsigned line,
+                 unsigned col, const char *hint, const char *fmt, ...)
+{
+    struct fr_diag_item *items;
+    char *msg, *text;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = talloc_vasprintf(d->ctx, fmt, ap);
+    va_end(ap);
+    if (line)
+        text = talloc_asprintf(d->ctx, "%s:%u:%u: error: %s", file, line,
+                               col ? col : 1, msg ? msg : "(out of memory)");
+    else
+        text = talloc_asprintf(d->ctx, "%s: error: %s", file,
+                               msg ? msg : "(out of memory)");
+    talloc_free(msg);
+    items = talloc_realloc(d->ctx, d->items, struct fr_diag_item, d->n + 1);
+    if (!items || !text)
+        return -EINVAL;       /* the error is lost, but the failure is not */
+    d->items = items;
+    d->items[d->n].text = text;
+    d->items[d->n].hint = hint ? talloc_strdup(d->ctx, hint) : NULL;
+    d->n++;
+    return -EINVAL;
+}
+
+void fr__diag_print(const struct fr_diag *d, FILE *f)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        fprintf(f, "%s\n", d->items[i].text);
+        if (d->items[i].hint)
+            fprintf(f, "  hint: %s\n", d->items[i].hint);
+    }
+}
+
+/* Levenshtein distance, capped: names here are short identifiers. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t row[65];
+
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *fr__suggest(const char *word, const char *const *cands, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    size_t limit = strlen(word) / 3 + 1;   /* about one typo per 3 letters */
+
+    for (size_t i = 0; i < n; i++) {
+        size_t dist = edit_distance(word, cands[i]);
+        if (dist < best_d) {
+            best_d = dist;
+            best = cands[i];
+        }
+    }
+    return best_d <= limit && best_d > 0 ? best : NULL;
+}

@@ -1,0 +1,43 @@
+/*
+ * diag.h - compiler-style diagnostics: "file:line:col: error: message"
+ * followed by an optional "  hint: ..." line.
+ *
+ * Checks add every problem they find to one fr_diag, so that a user sees
+ * all of them in one run; the caller prints them once.  Memory hangs off the
+ * talloc context given to fr__diag_init.
+ */
+#ifndef FR_DIAG_H
+#define FR_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct fr_diag_item {
+    char *text;               /* "file:line:col: error: msg" (no newline) */
+    char *hint;               /* NULL or the hint, without "hint: " */
+};
+
+struct fr_diag {
+    void *ctx;                /* talloc parent of everything below */
+    struct fr_diag_item *items;
+    size_t n;
+};
+
+/* fr__diag_init - an empty list whose memory is owned by @ctx. */
+void fr__diag_init(struct fr_diag *d, void *ctx);
+
+/* fr__diag_add - add one error at file:line:col (line 0: no position).
+ * @hint may be NULL.  Returns -EINVAL, for `return fr__diag_add(...)`. */
+int fr__diag_add(struct fr_diag *d, const char *file, unsigned line,
+                 unsigned col, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* fr__diag_print - write every item to @f, hints on their own lines. */
+void fr__diag_print(const struct fr_diag *d, FILE *f);
+
+/* fr__suggest - the candidate closest to @word by edit distance, if close
+ * enough to be a likely misspelling; NULL otherwise.  Returns one of
+ * @cands (not a copy). */
+const char *fr__suggest(const char *word, const char *const *cands, size_t n);
+
+#endif /* FR_DIAG_H */

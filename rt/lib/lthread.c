@@ -1,0 +1,196 @@
+/*
+ * lthread.c - logical threads: every application thread that calls into
+ * another FMP becomes a logical thread that follows its calls.  In its home
+ * FMP the application thread itself waits for replies (and runs the nested
+ * calls made back into its FMP meanwhile); in every other FMP one worker
+ * thread of its own serves it, so a callee sees one thread per caller
+ * thread, as in the unfractured program.
+ *
+ * The acceptor thread of each FMP sleeps on the accept bells of its
+ * regions and starts a worker the first time a logical thread that is not
+ * native here opens a slot toward this FMP.  Workers live as long as the
+ * process: ids are reused by later threads of the home FMP, and so are
+ * their workers.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "futex.h"
+#include "runtime.h"
+
+static __thread struct fr_lt *tl_lt;
+static pthread_key_t id_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+/* Ids of the home FMP are handed back when their thread exits. */
+static void release_id(void *p)
+{
+    uint32_t local = (uint32_t)(uintptr_t)p - 1;
+
+    pthread_mutex_lock(&fr__rt.lock);
+    fr__rt.ids_used[local / 64] &= ~((uint64_t)1 << (local % 64));
+    pthread_mutex_unlock(&fr__rt.lock);
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&id_key, release_id);
+}
+
+struct fr_lt *fr__lt_get(uint32_t id)
+{
+    struct fr_lt *lt;
+    int n = fr__rt.nregions;
+
+    pthread_mutex_lock(&fr__rt.lock);
+    lt = fr__rt.lts[id];
+    if (!lt) {
+        lt = talloc_zero(NULL, struct fr_lt);
+        if (lt) {
+            lt->id = id;
+            lt->last = talloc_zero_array(lt, uint32_t, n ? n : 1);
+            lt->seen = talloc_zero_array(lt, uint32_t, n ? n : 1);
+            lt->opened = talloc_zero_array(lt, uint8_t, n ? n : 1);
+            if (!lt->last || !lt->seen || !lt->opened) {
+                talloc_free(lt);
+                lt = NULL;
+            } else {
+                fr__rt.lts[id] = lt;
+            }
+        }
+    }
+    pthread_mutex_unlock(&fr__rt.lock);
+    return lt;
+}
+
+struct fr_lt *fr__lt_current(int *err)
+{
+    uint32_t local;
+
+    if (FR_LIKELY(tl_lt != NULL))
+        return tl_lt;
+    pthread_once(&key_once, make_key);
+    pthread_mutex_lock(&fr__rt.lock);
+    for (local = 0; local < fr__rt.max_threads; local++)
+        if (!(fr__rt.ids_used[local / 64] & ((uint64_t)1 << (local % 64))))
+            break;
+    if (local == fr__rt.max_threads) {
+        pthread_mutex_unlock(&fr__rt.lock);
+        *err = -EAGAIN;
+        return NULL;
+    }
+    fr__rt.ids_used[local / 64] |= (uint64_t)1 << (local % 64);
+    pthread_mutex_unlock(&fr__rt.lock);
+
+    tl_lt = fr__lt_get((uint32_t)fr__rt.self * fr__rt.max_threads + local);
+    if (!tl_lt) {
+        release_id((void *)(uintptr_t)(local + 1));
+        *err = -ENOMEM;
+        return NULL;
+    }
+    pthread_setspecific(id_key, (void *)(uintptr_t)(local + 1));
+    return tl_lt;
+}
+
+/* A worker: serve its logical thread's calls for the life of the process. */
+static void *worker_main(void *arg)
+{
+    struct fr_lt *lt = arg;
+    sigset_t all;
+
+    /* Signals are for the application's own threads. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    tl_lt = lt;
+    for (;;) {
+        int r, rc;
+
+        rc = fr__chan_wait(lt, -1, -1, &r);
+        if (rc == -EPROTO) {
+            fr__fault(fr__rt.regions[r].peer, "a stale or forged message");
+            continue;
+        }
+        if (rc < 0)
+            continue;
+        rc = fr__serve(lt, r);
+        if (rc < 0 && rc != -EPIPE)
+            fr__fault(fr__rt.regions[r].peer, "a malformed request");
+    }
+    return NULL;
+}
+
+static int start_worker(uint32_t id)
+{
+    struct fr_lt *lt = fr__lt_get(id);
+    pthread_attr_t attr;
+    pthread_t t;
+    int rc;
+
+    if (!lt)
+        return -ENOMEM;
+    if (lt->worker)
+        return 0;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create(&t, &attr, worker_main, lt);
+    pthread_attr_destroy(&attr);
+    if (rc)
+        return -rc;
+    lt->worker = 1;
+    return 0;
+}
+
+static void *acceptor_main(void *arg)
+{
+    int n = fr__rt.nregions;
+    _Atomic uint32_t *words[n];
+    uint32_t vals[n];
+    uint32_t lo = (uint32_t)fr__rt.self * fr__rt.max_threads;
+    uint32_t hi = lo + fr__rt.max_threads;
+    sigset_t all;
+
+    (void)arg;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    for (;;) {
+        for (int r = 0; r < n; r++) {
+            struct fr_region *rg = &fr__rt.regions[r];
+            struct fr_region_hdr *h = rg->base;
+            _Atomic uint64_t *open = fr__region_open(rg->base, &fr__rt.geom, rg->side);
+
+            words[r] = &h->accept[rg->side].bell;
+            vals[r] = atomic_load(words[r]);
+            for (uint32_t w = 0; w < (fr__rt.geom.nslots + 63) / 64; w++) {
+                uint64_t bits = atomic_load(&open[w]);
+                while (bits) {
+                    uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+                    bits &= bits - 1;
+                    if (id >= fr__rt.geom.nslots || (id >= lo && id < hi))
+                        continue;   /* our own threads wait for themselves */
+                    if (start_worker(id) < 0)
+                        fr__log("cannot start a worker for logical thread %u", id);
+                }
+            }
+        }
+        fr__futex_wait_any(words, vals, (unsigned)n, -1);
+    }
+    return NULL;
+}
+
+int fr__acceptor_start(void)
+{
+    pthread_attr_t attr;
+    pthread_t t;
+    int rc;
+
+    if (fr__rt.nregions == 0)
+        return 0;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create(&t, &attr, acceptor_main, NULL);
+    pthread_attr_destroy(&attr);
+    return -rc;
+}

@@ -1,0 +1,206 @@
+/*
+ * plan.c - from a checked config to the FMP layout (plan.h), and the
+ * FRACTURE_PLAN string that carries it to a child.
+ *
+ * Format (one line, fields separated by ';'):
+ *   v1;self;rootpid;nfmps;spin_us;max_threads;timeout_ms;channel_bytes;
+ *   max_payload;name,name,...;fmp,fmp,... (per module);i-j,... (pairs);
+ *   peer:memfd:sock,... (this child's regions);ctl
+ * FMP names are identifiers (the config parser guarantees it), so they
+ * need no quoting.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "plan.h"
+
+static int module_index(const struct fr_app *app, const char *name)
+{
+    for (unsigned m = 0; m < app->nmodules; m++)
+        if (strcmp(app->modules[m].name, name) == 0)
+            return (int)m;
+    return -1;
+}
+
+int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *app,
+                   struct fr_plan *p)
+{
+    int root_conf = -1, n;
+
+    for (size_t i = 0; i < cfg->nfmps; i++)
+        for (size_t j = 0; j < cfg->fmps[i].nmodules; j++)
+            if (strcmp(cfg->fmps[i].modules[j], "main") == 0)
+                root_conf = (int)i;
+    /* FMP 0 is the root: the config's FMP holding main, or an implicit one. */
+    n = (int)cfg->nfmps + (root_conf < 0);
+    p->nfmps = n;
+    p->names = talloc_zero_size(ctx, (size_t)n * FR_FMP_NAME_MAX);
+    p->conf = talloc_zero_array(ctx, const struct fr_fmp_conf *, n);
+    p->fmp_of_module = talloc_zero_array(ctx, int, app->nmodules);
+    p->pair = talloc_zero_array(ctx, uint8_t, n * n);
+    if (!p->names || !p->conf || !p->fmp_of_module || !p->pair)
+        return -ENOMEM;
+    if (root_conf < 0) {
+        snprintf(p->names[0], FR_FMP_NAME_MAX, "root");
+    } else {
+        snprintf(p->names[0], FR_FMP_NAME_MAX, "%s", cfg->fmps[root_conf].name);
+        p->conf[0] = &cfg->fmps[root_conf];
+    }
+    for (size_t i = 0, k = 1; i < cfg->nfmps; i++) {
+        if ((int)i == root_conf)
+            continue;
+        snprintf(p->names[k], FR_FMP_NAME_MAX, "%s", cfg->fmps[i].name);
+        p->conf[k] = &cfg->fmps[i];
+        for (size_t j = 0; j < cfg->fmps[i].nmodules; j++) {
+            int m = module_index(app, cfg->fmps[i].modules[j]);
+            if (m < 0)
+                return -EINVAL;   /* fr__config_check said so already */
+            p->fmp_of_module[m] = (int)k;
+        }
+        k++;
+    }
+    /* A region for every pair of FMPs whose modules may call each other. */
+    if (!app->edges) {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                p->pair[i * n + j] = i != j;
+    } else {
+        for (unsigned e = 0; e < app->nedges; e++) {
+            int a = p->fmp_of_module[app->edges[e].from];
+            int b = p->fmp_of_module[app->edges[e].to];
+            if (a != b)
+                p->pair[a * n + b] = p->pair[b * n + a] = 1;
+        }
+    }
+    p->spin_us = cfg->spin_us;
+    p->max_threads = cfg->max_threads;
+    p->call_timeout_ms = cfg->call_timeout_ms;
+    p->channel_bytes = (uint64_t)cfg->channel_kb * 1024;
+    p->max_payload = (uint64_t)cfg->max_payload_mb << 20;
+    return 0;
+}
+
+char *fr__plan_encode(void *ctx, const struct fr_plan *p, int self, pid_t root,
+                      const struct fr_plan_region *regions, int nregions, int ctl)
+{
+    char *s = talloc_asprintf(ctx, "v1;%d;%d;%d;%u;%u;%u;%" PRIu64 ";%" PRIu64 ";",
+                              self, (int)root, p->nfmps, p->spin_us, p->max_threads,
+                              p->call_timeout_ms, p->channel_bytes, p->max_payload);
+    for (int i = 0; s && i < p->nfmps; i++)
+        s = talloc_asprintf_append(s, "%s%s", i ? "," : "", p->names[i]);
+    s = s ? talloc_strdup_append(s, ";") : NULL;
+    for (unsigned m = 0; s && m < fr__rt.app->nmodules; m++)  /* same binary, same table */
+        s = talloc_asprintf_append(s, "%s%d", m ? "," : "", p->fmp_of_module[m]);
+    s = s ? talloc_strdup_append(s, ";") : NULL;
+    for (int i = 0, first = 1; s && i < p->nfmps; i++)
+        for (int j = i + 1; s && j < p->nfmps; j++)
+            if (p->pair[i * p->nfmps + j]) {
+                s = talloc_asprintf_append(s, "%s%d-%d", first ? "" : ",", i, j);
+                first = 0;
+            }
+    s = s ? talloc_strdup_append(s, ";") : NULL;
+    for (int i = 0; s && i < nregions; i++)
+        s = talloc_asprintf_append(s, "%s%d:%d:%d", i ? "," : "", regions[i].peer,
+                                   regions[i].memfd, regions[i].sock);
+    return s ? talloc_asprintf_append(s, ";%d", ctl) : NULL;
+}
+
+/* A strict unsigned decimal ending at one of @ends. */
+static int num(const char **sp, const char *ends, uint64_t max, uint64_t *out)
+{
+    const char *s = *sp;
+    uint64_t v = 0;
+
+    if (*s < '0' || *s > '9')
+        return -EINVAL;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (v > (max - (uint64_t)(*s - '0')) / 10)
+            return -EINVAL;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    if (!strchr(ends, *s))
+        return -EINVAL;
+    *out = v;
+    *sp = *s ? s + 1 : s;
+    return 0;
+}
+
+int fr__plan_decode(void *ctx, const char *s, const struct fr_app *app, struct fr_plan *p,
+                    int *self, pid_t *root, struct fr_plan_region **regions,
+                    int *nregions, int *ctl)
+{
+    uint64_t v[8];
+    int n;
+
+    if (strncmp(s, "v1;", 3) != 0)
+        return -EINVAL;
+    s += 3;
+    for (int i = 0; i < 8; i++)
+        if (num(&s, ";", i >= 6 ? UINT64_MAX : INT32_MAX, &v[i]) < 0)
+            return -EINVAL;
+    n = (int)v[2];
+    if (n < 2 || n > 129 || v[0] == 0 || v[0] >= (uint64_t)n || v[4] == 0 || v[4] > 4096)
+        return -EINVAL;
+    *self = (int)v[0];
+    *root = (pid_t)v[1];
+    p->nfmps = n;
+    p->spin_us = (unsigned)v[3];
+    p->max_threads = (unsigned)v[4];
+    p->call_timeout_ms = (unsigned)v[5];
+    p->channel_bytes = v[6];
+    p->max_payload = v[7];
+    p->names = talloc_zero_size(ctx, (size_t)n * FR_FMP_NAME_MAX);
+    p->conf = NULL;
+    p->fmp_of_module = talloc_zero_array(ctx, int, app->nmodules);
+    p->pair = talloc_zero_array(ctx, uint8_t, n * n);
+    *regions = talloc_zero_array(ctx, struct fr_plan_region, n);
+    if (!p->names || !p->fmp_of_module || !p->pair || !*regions)
+        return -ENOMEM;
+    for (int i = 0; i < n; i++) {
+        size_t len = strcspn(s, i == n - 1 ? ";" : ",");
+        if (len == 0 || len >= FR_FMP_NAME_MAX || s[len] != (i == n - 1 ? ';' : ','))
+            return -EINVAL;
+        memcpy(p->names[i], s, len);
+        s += len + 1;
+    }
+    for (unsigned m = 0; m < app->nmodules; m++) {
+        uint64_t f;
+        if (num(&s, m + 1 == app->nmodules ? ";" : ",", (uint64_t)n - 1, &f) < 0)
+            return -EINVAL;
+        p->fmp_of_module[m] = (int)f;
+    }
+    while (*s != ';') {
+        uint64_t a, b;
+        if (num(&s, "-", (uint64_t)n - 1, &a) < 0 || num(&s, ",;", (uint64_t)n - 1, &b) < 0)
+            return -EINVAL;
+        p->pair[a * n + b] = p->pair[b * n + a] = 1;
+        if (s[-1] == ';') {
+            s--;
+            break;
+        }
+    }
+    s++;
+    *nregions = 0;
+    while (*s != ';') {
+        uint64_t peer, memfd, sock;
+        if (*nregions == n || num(&s, ":", (uint64_t)n - 1, &peer) < 0 ||
+            num(&s, ":", INT32_MAX, &memfd) < 0 || num(&s, ",;", INT32_MAX, &sock) < 0)
+            return -EINVAL;
+        (*regions)[*nregions] = (struct fr_plan_region){ (int)peer, (int)memfd, (int)sock };
+        (*nregions)++;
+        if (s[-1] == ';') {
+            s--;
+            break;
+        }
+    }
+    s++;
+    uint64_t c;
+    if (num(&s, "", INT32_MAX, &c) < 0)
+        return -EINVAL;
+    *ctl = (int)c;
+    return 0;
+}

@@ -1,0 +1,125 @@
+/*
+ * region.h - the shared-memory region between one pair of FMPs, and the
+ * layout of the channels (slots) inside it.
+ *
+ * The root creates one memfd per pair of FMPs that may call each other and
+ * hands it to both (it keeps a mapping too, to mark a dead side).  Side 0
+ * is the FMP with the lower index.  The region holds a header page and one
+ * slot per logical thread id; a slot is the channel of that logical thread
+ * between the two FMPs.  Slots are touched only when used, so a region is
+ * sparse: an idle channel costs one page, a busy one at most channel_kb.
+ *
+ * Nothing in a region is trusted by the side that reads it: geometry comes
+ * from the root's plan, and every header is copied out and checked.
+ */
+#ifndef FR_REGION_H
+#define FR_REGION_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FR_REGION_MAGIC 0x46524731u   /* "FRG1" */
+#define FR_CACHELINE 64
+
+/* Bell words: low 31 bits a sequence number, top bit "the other side is
+ * gone" (set by the root's supervisor, so that a sleeper wakes for good). */
+#define FR_BELL_SEQ 0x7fffffffu
+#define FR_BELL_GONE 0x80000000u
+
+/* Message kinds. */
+enum fr_msg_kind {
+    FR_MSG_REQ = 1,           /* a call: fn, payload = request fields */
+    FR_MSG_REP = 2,           /* its reply: payload = reply fields */
+    FR_MSG_ERR = 3,           /* the callee could not run it: status */
+    FR_MSG_ACK = 4,           /* chunk taken, send the next */
+    FR_MSG_MORE = 5,          /* next chunk of a long message */
+};
+
+#define FR_META_MAX 8
+
+struct fr_meta_ent {
+    uint64_t key, value;
+};
+
+/* Header of the message in flight on a slot (one per slot: a logical thread
+ * runs in one FMP at a time, so the two directions strictly alternate). */
+struct fr_msg_hdr {
+    uint32_t seq;             /* equals the bell value that published it */
+    uint16_t kind;
+    uint16_t nmeta;
+    uint32_t fn;
+    int32_t status;
+    uint64_t total;           /* payload bytes of the whole message */
+    uint64_t chunk;           /* payload bytes in the window now */
+    struct fr_meta_ent meta[FR_META_MAX];
+};
+
+/* One side's doorbell, alone on its cache line: written by the other side
+ * (bell) and by this side (sleeping). */
+struct fr_bell {
+    _Atomic uint32_t bell;    /* seq of the last message posted to this side */
+    _Atomic uint32_t sleeping;/* this side is, or is about to be, in futex_wait */
+    char pad[FR_CACHELINE - 8];
+};
+
+struct fr_slot {
+    struct fr_bell to[2];     /* to[s]: messages for side s */
+    struct fr_msg_hdr hdr __attribute__((aligned(FR_CACHELINE)));
+};
+
+#define FR_SLOT_WINDOW 512    /* payload window offset inside a slot */
+_Static_assert(sizeof(struct fr_slot) <= FR_SLOT_WINDOW, "slot header too big");
+
+struct fr_region_hdr {
+    uint32_t magic;
+    uint32_t nslots;
+    uint64_t slot_size;
+    /* accept[s]: bumped when a slot opens toward side s (its first message). */
+    struct fr_bell accept[2];
+    /* exit status of a side that is gone (root writes it; informational). */
+    _Atomic int32_t gone_status[2];
+    /* gone[s]: side s has ended (root writes it, then marks the bells). */
+    _Atomic uint32_t gone[2];
+    /* then: uint64_t open[2][nslots/64] bitmaps, at FR_REGION_OPEN_OFF */
+};
+
+#define FR_REGION_OPEN_OFF 256
+
+/* Geometry, computed the same way by the root and by each child. */
+struct fr_geom {
+    uint32_t nslots;
+    uint64_t slot_size;       /* bytes, multiple of 4096 */
+    uint64_t hdr_size;        /* header page(s) */
+    uint64_t size;            /* whole region */
+};
+
+void fr__region_geom(struct fr_geom *g, uint32_t nslots, uint64_t slot_size);
+
+/* Create a memfd of the region's size for the pair (a, b), named for them.
+ * Returns the fd (CLOEXEC) or a negative errno. */
+int fr__region_create(const struct fr_geom *g, const char *a, const char *b);
+
+/* Map the region in @fd; *out is the mapping (munmap it with g->size).
+ * The creator also initialises the header (init != 0). */
+int fr__region_map(int fd, const struct fr_geom *g, int init, void **out);
+
+static inline struct fr_slot *fr__slot(void *base, const struct fr_geom *g,
+                                       uint32_t i)
+{
+    return (struct fr_slot *)((char *)base + g->hdr_size + (uint64_t)i * g->slot_size);
+}
+
+static inline unsigned char *fr__slot_window(struct fr_slot *s)
+{
+    return (unsigned char *)s + FR_SLOT_WINDOW;
+}
+
+static inline _Atomic uint64_t *fr__region_open(void *base, const struct fr_geom *g,
+                                                int side)
+{
+    return (_Atomic uint64_t *)((char *)base + FR_REGION_OPEN_OFF) +
+           (size_t)side * ((g->nslots + 63) / 64);
+}
+
+#endif /* FR_REGION_H */

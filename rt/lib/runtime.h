@@ -1,0 +1,158 @@
+/*
+ * runtime.h - the state of the runtime in one process (one FMP), shared by
+ * the files of rt/lib.  There is one runtime per process: fr__rt.
+ *
+ * FMP 0 is the root (it holds main); children are 1..nfmps-1.  A process
+ * has a region for each peer FMP it may call or be called by; logical
+ * thread ids are global: FMP k hands out [k*max_threads, (k+1)*max_threads),
+ * and the slot of logical thread t in any region is slot t.
+ */
+#ifndef FR_RUNTIME_H
+#define FR_RUNTIME_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <fracture/abi.h>
+
+#include "region.h"
+
+#define FR_FMP_NAME_MAX 64
+
+struct fr_pending_fd;
+
+/* This process's view of one region. */
+struct fr_region {
+    int peer;                 /* FMP index of the other side */
+    int side;                 /* our side: 0 when our index is the lower */
+    void *base;
+    int memfd;
+    int sock;                 /* SEQPACKET socket for descriptors */
+    pthread_mutex_t sock_lock;
+    struct fr_pending_fd *pending;  /* descriptors that arrived for other slots */
+    _Atomic int failed;       /* the peer broke the protocol: no more calls */
+};
+
+/* What the root knows of an FMP (in a child only the names are filled). */
+struct fr_fmp {
+    char name[FR_FMP_NAME_MAX];
+    pid_t pid;
+    int pidfd;
+    int ctl;                  /* root's end of the control socket */
+    _Atomic int gone;
+    int status;               /* wait status once gone */
+};
+
+/* Root only: one region of any pair, mapped so the supervisor can mark a
+ * dead side in regions it is not a party to. */
+struct fr_pairmap {
+    int a, b;                 /* a < b: a is side 0 */
+    void *base;
+};
+
+/* Control messages, child -> root, on the SEQPACKET control socket. */
+enum fr_ctl_type { FR_CTL_READY = 1, FR_CTL_FAULT = 2 };
+struct fr_ctl_msg {
+    uint32_t type;
+    uint32_t fmp;             /* FR_CTL_FAULT: the FMP to stop */
+};
+
+struct fr_rt {
+    const struct fr_app *app;
+    int active;               /* a config is in force (root or child) */
+    int self;                 /* this FMP's index */
+    int nfmps;
+    struct fr_fmp *fmps;
+    int *fmp_of_module;
+    struct fr_region *regions;
+    int nregions;
+    int *region_of_fmp;       /* FMP index -> region index, or -1 */
+    struct fr_geom geom;
+    unsigned spin_us;
+    unsigned max_threads;
+    uint64_t max_payload;
+    int64_t call_timeout_ns;  /* <= 0: never */
+    uint64_t window;          /* payload bytes a slot holds at once */
+    struct fr_lt **lts;       /* logical threads seen here, by id */
+    pthread_mutex_t lock;
+    uint64_t *ids_used;       /* ids of our own range in use */
+    struct fr_pairmap *pairs; /* root: every region, to mark a side gone */
+    int npairs;
+    int ctl;                  /* child: socket to the root; root: -1 */
+    pid_t root_pid;
+    _Atomic int exiting;
+};
+
+extern struct fr_rt fr__rt;
+
+/* A logical thread as seen by this FMP: the application thread that made
+ * it (in its home FMP) or the worker that serves it (elsewhere). */
+struct fr_lt {
+    uint32_t id;
+    uint32_t *last;           /* per region: seq of the last message either way */
+    uint32_t *seen;           /* per region: last seq received on our bell */
+    uint8_t *opened;          /* per region: the slot was opened toward the peer */
+    void *rbuf;               /* reply buffer (talloc) */
+    size_t rcap;
+    int worker;               /* a worker thread serves it */
+};
+
+/* lthread.c */
+struct fr_lt *fr__lt_current(int *err);
+struct fr_lt *fr__lt_get(uint32_t id);
+int fr__acceptor_start(void);
+
+/* channel.c */
+struct fr_msg {
+    uint16_t kind;
+    uint32_t fn;
+    int32_t status;
+    unsigned char *data;      /* private copy of the payload */
+    uint64_t len;
+};
+int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
+                  int32_t status, const struct fr__field *f, unsigned n);
+int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got);
+int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m);
+int64_t fr__now_ns(void);
+uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r);
+int fr__chan_peek_kind(struct fr_lt *lt, int r);
+
+/* callee.c */
+int fr__serve(struct fr_lt *lt, int r);
+
+/* fdpass.c */
+/* Descriptors travel beside a message, tagged (slot, seq of the message,
+ * index among its descriptors), over the region's SEQPACKET socket. */
+int fr__fd_send(struct fr_region *rg, uint32_t slot, uint32_t seq, uint32_t idx, int fd);
+int fr__fd_recv(struct fr_region *rg, uint32_t slot, uint32_t seq, uint32_t idx, int *fd);
+void fr__fd_drop_pending(struct fr_region *rg);
+
+/* supervise.c */
+void fr__fault(int fmp, const char *why);
+int fr__supervisor_start(void);
+void fr__shutdown(void);
+void fr__mark_gone(int fmp, int status);
+const char *fr__describe_status(int status, char *buf, size_t len);
+
+/* child.c */
+FR_NORETURN void fr__child_main(const char *plan);
+
+/* meta.c */
+unsigned fr__meta_export(struct fr_meta_ent *out);
+void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n);
+
+/* Always-on invariant check: prints where and why, then aborts. */
+#define FR_ASSERT(cond)                                                        \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            fr__assert_fail(#cond, __FILE__, __LINE__);                        \
+    } while (0)
+FR_NORETURN void fr__assert_fail(const char *what, const char *file, int line);
+
+/* Report a runtime problem on stderr: "fracture: <fmp>: msg". */
+void fr__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* FR_RUNTIME_H */

@@ -1,0 +1,297 @@
+/*
+ * start.c - fr_main: what a fractured program does before its own main().
+ *
+ * No FRACTURE_CONFIG: call main() at once; one process, no shared memory,
+ * no thread, every stub a direct call.  With a config, the root reads and
+ * checks it against the module table before anything starts, creates one
+ * memfd region (and one descriptor socket) per pair of FMPs that may call
+ * each other, starts each child FMP, waits until every one is READY, and
+ * only then runs main().  FRACTURE_PLAN marks a child (child.c).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "diag.h"
+#include "launch.h"
+#include "plan.h"
+#include "runtime.h"
+
+FR_API unsigned char fr__remote[FR_MAX_MODULES];
+struct fr_rt fr__rt = { .ctl = -1 };
+
+#define READY_TIMEOUT_MS 60000   /* Valgrind takes seconds to start */
+
+static int print_modules(const struct fr_app *app)
+{
+    printf("{\"app\": \"%s\", \"modules\": [", app->name ? app->name : "");
+    for (unsigned m = 0; m < app->nmodules; m++) {
+        unsigned caps = app->modules[m].caps;
+        printf("%s{\"name\": \"%s\", \"caps\": [", m ? ", " : "", app->modules[m].name);
+        printf("%s%s%s%s%s", caps & FR_RESTARTABLE ? "\"restartable\"" : "",
+               (caps & FR_RESTARTABLE) && (caps & (FR_REPLICABLE | FR_SAMPLABLE)) ? ", " : "",
+               caps & FR_REPLICABLE ? "\"replicable\"" : "",
+               (caps & FR_REPLICABLE) && (caps & FR_SAMPLABLE) ? ", " : "",
+               caps & FR_SAMPLABLE ? "\"samplable\"" : "");
+        printf("], \"functions\": [");
+        for (unsigned f = 0, first = 1; f < app->nfunctions; f++) {
+            if (app->functions[f].module != m)
+                continue;
+            printf("%s\"%s\"", first ? "" : ", ", app->functions[f].name);
+            first = 0;
+        }
+        printf("]}");
+    }
+    printf("]}\n");
+    return 0;
+}
+
+/* Wait for READY from child k, or its death. */
+static int await_ready(int k, char *err, size_t errlen)
+{
+    struct fr_fmp *f = &fr__rt.fmps[k];
+    int64_t end = fr__now_ns() + (int64_t)READY_TIMEOUT_MS * 1000000;
+
+    for (;;) {
+        struct pollfd pfd[2] = { { f->ctl, POLLIN, 0 }, { f->pidfd, POLLIN, 0 } };
+        int64_t left = (end - fr__now_ns()) / 1000000;
+        if (left <= 0) {
+            snprintf(err, errlen, "it did not get ready within %d s", READY_TIMEOUT_MS / 1000);
+            return -ETIMEDOUT;
+        }
+        if (poll(pfd, 2, (int)left) < 0 && errno != EINTR)
+            return -errno;
+        if (pfd[0].revents & POLLIN) {
+            struct fr_ctl_msg m;
+            ssize_t n = recv(f->ctl, &m, sizeof m, MSG_DONTWAIT);
+            if (n == (ssize_t)sizeof m && m.type == FR_CTL_READY)
+                return 0;
+        }
+        if (pfd[1].revents || (pfd[0].revents & (POLLHUP | POLLERR))) {
+            int status = 0;
+            char desc[96];
+            while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            atomic_store(&f->gone, 1);
+            snprintf(err, errlen, "it %s before it was ready",
+                     fr__describe_status(status, desc, sizeof desc));
+            return -ECHILD;
+        }
+    }
+}
+
+/* Kill and reap every child started so far (start-up failed). */
+static void abandon(int upto)
+{
+    for (int k = 1; k < upto; k++) {
+        if (atomic_load(&fr__rt.fmps[k].gone))
+            continue;
+        kill(fr__rt.fmps[k].pid, SIGKILL);
+        while (waitpid(fr__rt.fmps[k].pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+}
+
+static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
+{
+    struct fr_plan p;
+    int n, rc;
+    int *memfd, *sock0, *sock1;   /* per pair index i*n+j (i<j) */
+    char err[512];
+
+    rc = fr__plan_build(ctx, cfg, fr__rt.app, &p);
+    if (rc < 0)
+        return rc;
+    n = p.nfmps;
+    fr__rt.self = 0;
+    fr__rt.nfmps = n;
+    fr__rt.root_pid = getpid();
+    fr__rt.spin_us = p.spin_us;
+    fr__rt.max_threads = p.max_threads;
+    fr__rt.max_payload = p.max_payload;
+    fr__rt.call_timeout_ns = (int64_t)p.call_timeout_ms * 1000000;
+    fr__region_geom(&fr__rt.geom, (uint32_t)n * p.max_threads, p.channel_bytes);
+    fr__rt.window = fr__rt.geom.slot_size - FR_SLOT_WINDOW;
+    fr__rt.fmps = talloc_zero_array(NULL, struct fr_fmp, n);
+    fr__rt.fmp_of_module = talloc_steal(fr__rt.fmps, p.fmp_of_module);
+    fr__rt.region_of_fmp = talloc_array(fr__rt.fmps, int, n);
+    fr__rt.regions = talloc_zero_array(fr__rt.fmps, struct fr_region, n);
+    fr__rt.pairs = talloc_zero_array(fr__rt.fmps, struct fr_pairmap, n * n / 2 + 1);
+    fr__rt.lts = talloc_zero_array(fr__rt.fmps, struct fr_lt *, fr__rt.geom.nslots);
+    fr__rt.ids_used = talloc_zero_array(fr__rt.fmps, uint64_t, (p.max_threads + 63) / 64);
+    memfd = talloc_array(ctx, int, n * n);
+    sock0 = talloc_array(ctx, int, n * n);
+    sock1 = talloc_array(ctx, int, n * n);
+    if (!fr__rt.fmps || !fr__rt.region_of_fmp || !fr__rt.regions || !fr__rt.pairs ||
+        !fr__rt.lts || !fr__rt.ids_used || !memfd || !sock0 || !sock1)
+        return -ENOMEM;
+    pthread_mutex_init(&fr__rt.lock, NULL);
+    for (int k = 0; k < n; k++) {
+        snprintf(fr__rt.fmps[k].name, FR_FMP_NAME_MAX, "%s", p.names[k]);
+        fr__rt.fmps[k].ctl = fr__rt.fmps[k].pidfd = -1;
+        fr__rt.region_of_fmp[k] = -1;
+    }
+
+    /* Regions: the root maps every one (to mark a dead side), and keeps a
+     * channel view of those it is a party to. */
+    for (int i = 0; i < n; i++) {
+        for (int j = i + 1; j < n; j++) {
+            int sv[2];
+            void *base;
+            memfd[i * n + j] = -1;
+            if (!p.pair[i * n + j])
+                continue;
+            rc = fr__region_create(&fr__rt.geom, p.names[i], p.names[j]);
+            if (rc < 0)
+                return rc;
+            memfd[i * n + j] = rc;
+            rc = fr__region_map(memfd[i * n + j], &fr__rt.geom, 1, &base);
+            if (rc < 0)
+                return rc;
+            if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return -errno;
+            sock0[i * n + j] = sv[0];
+            sock1[i * n + j] = sv[1];
+            fr__rt.pairs[fr__rt.npairs++] = (struct fr_pairmap){ i, j, base };
+            if (i == 0) {
+                struct fr_region *rg = &fr__rt.regions[fr__rt.nregions];
+                rg->peer = j;
+                rg->side = 0;
+                rg->base = base;
+                rg->memfd = -1;
+                rg->sock = sv[0];
+                pthread_mutex_init(&rg->sock_lock, NULL);
+                fr__rt.region_of_fmp[j] = fr__rt.nregions++;
+            }
+        }
+    }
+
+    /* Children, in config order. */
+    for (int k = 1; k < n; k++) {
+        struct fr_plan_region regs[n];
+        int keep[2 * n + 1], nkeep = 0, nregs = 0, cv[2];
+        const struct fr_fmp_conf *fc = p.conf[k];
+        struct fr_launch l = { .env = fc && fc->env.present ? &fc->env : NULL, .argv = argv };
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cv) < 0)
+            return -errno;
+        for (int q = 0; q < n; q++) {
+            int a = q < k ? q : k, b = q < k ? k : q;
+            if (q == k || !p.pair[a * n + b])
+                continue;
+            regs[nregs].peer = q;
+            regs[nregs].memfd = memfd[a * n + b];
+            regs[nregs].sock = k == a ? sock0[a * n + b] : sock1[a * n + b];
+            keep[nkeep++] = regs[nregs].memfd;
+            keep[nkeep++] = regs[nregs].sock;
+            nregs++;
+        }
+        keep[nkeep++] = cv[1];
+        l.plan = fr__plan_encode(ctx, &p, k, getpid(), regs, nregs, cv[1]);
+        l.keep = keep;
+        l.nkeep = nkeep;
+        if (l.env && l.env->has_valgrind && cfg->reports_dir)
+            l.report_prefix = talloc_asprintf(ctx, "%s/%s", cfg->reports_dir, p.names[k]);
+        if (!l.plan)
+            return -ENOMEM;
+        rc = fr__launch(&l, &fr__rt.fmps[k].pid, &fr__rt.fmps[k].pidfd, err, sizeof err);
+        close(cv[1]);
+        fr__rt.fmps[k].ctl = cv[0];
+        if (rc < 0) {
+            fprintf(stderr, "fracture: error: cannot start FMP '%s': %s\n", p.names[k], err);
+            abandon(k);
+            return rc;
+        }
+    }
+    /* The children hold their ends now. */
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (p.pair[i * n + j]) {
+                close(memfd[i * n + j]);
+                if (i != 0)
+                    close(sock0[i * n + j]);
+                close(sock1[i * n + j]);
+            }
+    for (int k = 1; k < n; k++) {
+        rc = await_ready(k, err, sizeof err);
+        if (rc < 0) {
+            fprintf(stderr, "fracture: error: FMP '%s' (pid %d) did not start: %s\n",
+                    p.names[k], (int)fr__rt.fmps[k].pid, err);
+            abandon(n);
+            return rc;
+        }
+    }
+    for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
+        fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
+    fr__rt.active = 1;
+    rc = fr__supervisor_start();
+    if (rc == 0)
+        rc = fr__acceptor_start();
+    if (rc < 0) {
+        abandon(n);
+        return rc;
+    }
+    atexit(fr__shutdown);
+    return 0;
+}
+
+int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(int, char **))
+{
+    const char *file, *plan;
+    struct fr_config *cfg;
+    struct fr_diag d;
+    void *ctx;
+    int rc;
+
+    if (app->abi_version != FR_ABI_VERSION || app->nmodules == 0 ||
+        app->nmodules > FR_MAX_MODULES || strcmp(app->modules[0].name, "main") != 0) {
+        fprintf(stderr, "fracture: error: this program's module table does not match "
+                        "libfracture (ABI %u, expected %u); rebuild it with this Fracture\n",
+                app->abi_version, FR_ABI_VERSION);
+        return 70;
+    }
+    fr__rt.app = app;
+    plan = getenv("FRACTURE_PLAN");
+    if (plan && *plan)
+        fr__child_main(plan);
+    if (getenv("FRACTURE_MODULES")) {
+        print_modules(app);
+        exit(0);
+    }
+    file = getenv("FRACTURE_CONFIG");
+    if (!file || !*file)
+        return real_main(argc, argv);
+
+    ctx = talloc_new(NULL);
+    fr__diag_init(&d, ctx);
+    rc = fr__config_load(ctx, file, &cfg, &d);
+    if (rc == 0)
+        rc = fr__config_check(cfg, app, &d);
+    if (rc < 0) {
+        fr__diag_print(&d, stderr);
+        exit(1);
+    }
+    if (getenv("FRACTURE_CHECK")) {
+        printf("%s: OK: %zu FMPs configured for %u modules\n", file, cfg->nfmps, app->nmodules);
+        exit(0);
+    }
+    rc = root_start(ctx, cfg, argv);
+    if (rc < 0) {
+        if (rc != -ECHILD && rc != -ETIMEDOUT)
+            fprintf(stderr, "fracture: error: cannot start the FMPs of %s: %s\n", file,
+                    strerror(-rc));
+        exit(1);
+    }
+    /* A program this one runs is not fractured by our config. */
+    unsetenv("FRACTURE_CONFIG");
+    talloc_free(ctx);
+    return real_main(argc, argv);
+}

@@ -1,0 +1,247 @@
+/*
+ * supervise.c - the root's supervisor: one thread that watches every child
+ * FMP (its pidfd and its control socket) and, when a child dies, marks its
+ * side of every region gone so that no caller waits for it forever.  Also
+ * the fault path (a caller that got a malformed reply asks for the callee
+ * to be stopped) and the orderly shutdown at exit.
+ *
+ * Restart, replication and sampling grow here.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include "futex.h"
+#include "runtime.h"
+
+static pthread_t sup_thread;
+static int sup_started;
+static int stop_fd = -1;
+
+void fr__log(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    int n;
+
+    n = snprintf(buf, sizeof buf, "fracture: %s: ",
+                 fr__rt.fmps ? fr__rt.fmps[fr__rt.self].name : "root");
+    va_start(ap, fmt);
+    vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s\n", buf);
+}
+
+void fr__assert_fail(const char *what, const char *file, int line)
+{
+    fprintf(stderr, "fracture: internal error: %s:%d: assertion failed: %s\n", file, line, what);
+    abort();
+}
+
+const char *fr__describe_status(int status, char *buf, size_t len)
+{
+    if (WIFSIGNALED(status))
+        snprintf(buf, len, "was killed by signal %d (SIG%s)", WTERMSIG(status),
+                 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+    else if (WIFEXITED(status))
+        snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+    else
+        snprintf(buf, len, "stopped (status 0x%x)", status);
+    return buf;
+}
+
+void fr__mark_gone(int fmp, int status)
+{
+    const struct fr_geom *g = &fr__rt.geom;
+
+    atomic_store(&fr__rt.fmps[fmp].gone, 1);
+    fr__rt.fmps[fmp].status = status;
+    for (int p = 0; p < fr__rt.npairs; p++) {
+        struct fr_pairmap *pm = &fr__rt.pairs[p];
+        if (pm->a != fmp && pm->b != fmp)
+            continue;
+        int dead = pm->a == fmp ? 0 : 1;
+        struct fr_region_hdr *h = pm->base;
+        atomic_store(&h->gone_status[dead], status);
+        /* Flag first, then scan: a caller that opens a slot after the scan
+         * sees the flag before it sleeps (fr__chan_wait). */
+        atomic_store(&h->gone[dead], 1);
+        for (uint32_t i = 0; i < g->nslots; i++) {
+            struct fr_slot *s = fr__slot(pm->base, g, i);
+            /* Only slots ever opened have a waiter; the others stay untouched
+             * (and so unallocated in the memfd). */
+            if (!(atomic_load(&fr__region_open(pm->base, g, 0)[i / 64]) & ((uint64_t)1 << (i % 64))) &&
+                !(atomic_load(&fr__region_open(pm->base, g, 1)[i / 64]) & ((uint64_t)1 << (i % 64))))
+                continue;
+            atomic_fetch_or(&s->to[!dead].bell, FR_BELL_GONE);
+            fr__futex_wake(&s->to[!dead].bell, INT_MAX);
+        }
+    }
+}
+
+void fr__fault(int fmp, const char *why)
+{
+    int r = fmp >= 0 && fmp < fr__rt.nfmps ? fr__rt.region_of_fmp[fmp] : -1;
+
+    if (r < 0)
+        return;
+    if (atomic_exchange(&fr__rt.regions[r].failed, 1))
+        return;               /* reported already */
+    fr__log("FMP '%s' sent %s; stopping it", fr__rt.fmps[fmp].name, why);
+    if (fr__rt.self == 0) {
+        if (fmp != 0 && !atomic_load(&fr__rt.fmps[fmp].gone))
+            kill(fr__rt.fmps[fmp].pid, SIGKILL);
+    } else if (fmp != 0) {
+        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp };
+        if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
+            fr__log("cannot reach the root to stop FMP '%s'", fr__rt.fmps[fmp].name);
+    }
+}
+
+static void reap(int k)
+{
+    struct fr_fmp *f = &fr__rt.fmps[k];
+    int status = 0;
+    char desc[96];
+
+    while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    fr__mark_gone(k, status);
+    if (!atomic_load(&fr__rt.exiting))
+        fr__log("FMP '%s' (pid %d) %s", f->name, (int)f->pid,
+                fr__describe_status(status, desc, sizeof desc));
+}
+
+static void *supervisor_main(void *arg)
+{
+    int n = fr__rt.nfmps;
+    struct pollfd pfd[2 * n + 1];
+    sigset_t all;
+
+    (void)arg;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    for (;;) {
+        int np = 0;
+        int who[2 * n + 1];
+
+        pfd[np] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+        who[np++] = 0;
+        for (int k = 1; k < n; k++) {
+            if (atomic_load(&fr__rt.fmps[k].gone))
+                continue;
+            pfd[np] = (struct pollfd){ .fd = fr__rt.fmps[k].pidfd, .events = POLLIN };
+            who[np++] = k;
+            if (fr__rt.fmps[k].ctl >= 0) {
+                pfd[np] = (struct pollfd){ .fd = fr__rt.fmps[k].ctl, .events = POLLIN };
+                who[np++] = -k;
+            }
+        }
+        if (poll(pfd, (nfds_t)np, -1) < 0)
+            continue;
+        if (pfd[0].revents)
+            return NULL;
+        for (int i = 1; i < np; i++) {
+            if (!pfd[i].revents)
+                continue;
+            if (who[i] > 0) {
+                reap(who[i]);
+                continue;
+            }
+            struct fr_fmp *f = &fr__rt.fmps[-who[i]];
+            struct fr_ctl_msg m;
+            ssize_t got = recv(f->ctl, &m, sizeof m, MSG_DONTWAIT);
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+                close(f->ctl);   /* it is going; its pidfd tells when */
+                f->ctl = -1;
+            } else if (got == (ssize_t)sizeof m && m.type == FR_CTL_FAULT &&
+                       m.fmp > 0 && (int)m.fmp < n && !atomic_load(&fr__rt.fmps[m.fmp].gone)) {
+                kill(fr__rt.fmps[m.fmp].pid, SIGKILL);
+            }
+        }
+    }
+}
+
+int fr__supervisor_start(void)
+{
+    int rc;
+
+    stop_fd = eventfd(0, EFD_CLOEXEC);
+    if (stop_fd < 0)
+        return -errno;
+    rc = pthread_create(&sup_thread, NULL, supervisor_main, NULL);
+    if (rc) {
+        close(stop_fd);
+        stop_fd = -1;
+        return -rc;
+    }
+    sup_started = 1;
+    return 0;
+}
+
+/* Wait up to @ms for every child to exit; returns how many are left. */
+static int wait_children(int ms)
+{
+    int64_t end = fr__now_ns() + (int64_t)ms * 1000000;
+    int left;
+
+    for (;;) {
+        struct pollfd pfd[fr__rt.nfmps];
+        int who[fr__rt.nfmps];
+        left = 0;
+        for (int k = 1; k < fr__rt.nfmps; k++) {
+            if (atomic_load(&fr__rt.fmps[k].gone))
+                continue;
+            pfd[left] = (struct pollfd){ .fd = fr__rt.fmps[k].pidfd, .events = POLLIN };
+            who[left++] = k;
+        }
+        int64_t now = fr__now_ns();
+        if (!left || now >= end)
+            return left;
+        if (poll(pfd, (nfds_t)left, (int)((end - now) / 1000000) + 1) > 0)
+            for (int i = 0; i < left; i++)
+                if (pfd[i].revents)
+                    reap(who[i]);
+    }
+}
+
+void fr__shutdown(void)
+{
+    if (!fr__rt.active || fr__rt.self != 0 || atomic_exchange(&fr__rt.exiting, 1))
+        return;
+    if (sup_started) {
+        uint64_t one = 1;
+        if (write(stop_fd, &one, sizeof one) < 0)
+            fr__log("cannot stop the supervisor: %s", strerror(errno));
+        pthread_join(sup_thread, NULL);
+        close(stop_fd);
+        sup_started = 0;
+    }
+    /* Closing a child's control socket asks it to exit (cleanly, so that
+     * Valgrind writes its report). */
+    for (int k = 1; k < fr__rt.nfmps; k++) {
+        if (fr__rt.fmps[k].ctl >= 0)
+            close(fr__rt.fmps[k].ctl);
+        fr__rt.fmps[k].ctl = -1;
+    }
+    if (wait_children(10000) > 0) {
+        for (int k = 1; k < fr__rt.nfmps; k++)
+            if (!atomic_load(&fr__rt.fmps[k].gone))
+                kill(fr__rt.fmps[k].pid, SIGKILL);
+        wait_children(INT_MAX / 2);
+    }
+    for (int k = 1; k < fr__rt.nfmps; k++)
+        close(fr__rt.fmps[k].pidfd);
+    /* The regions stay mapped: other threads of this process may still
+     * touch them until it ends, and its end frees them. */
+}

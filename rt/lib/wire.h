@@ -1,0 +1,82 @@
+/*
+ * wire.h - the byte format of a call's payload, and its bounds-checked
+ * reader.
+ *
+ * A payload is a sequence of fields, each a 16-byte header
+ *     u32 kind, u32 aux, u64 len
+ * followed, for kinds that carry data, by len bytes padded to 8.  OUT
+ * carries only the length the caller wants back; NULLPTR stands for a NULL
+ * pointer of any kind; FD carries no bytes (the descriptor travels beside
+ * the message); CALLBACK carries a u32 function index in aux.
+ *
+ * The reader trusts nothing: every header and length is checked against
+ * the bytes that are there, and the typed getters in call.c and callee.c
+ * check each field against what their side declared.
+ */
+#ifndef FR_WIRE_H
+#define FR_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fracture/abi.h>
+
+enum fr_wire_kind {
+    FR_W_SCALAR = 1,
+    FR_W_IN = 2,
+    FR_W_OUT = 3,
+    FR_W_INOUT = 4,
+    FR_W_NULLPTR = 5,
+    FR_W_STRING = 6,
+    FR_W_FD = 7,
+    FR_W_CALLBACK = 8,
+    FR_W_BUF = 9,             /* reply: OUT / INOUT data, returned buffers */
+};
+
+struct fr_wire_hdr {
+    uint32_t kind;
+    uint32_t aux;
+    uint64_t len;
+};
+
+#define FR_WIRE_ALIGN 8
+#define FR_WIRE_PAD(n) (((n) + (FR_WIRE_ALIGN - 1)) & ~(uint64_t)(FR_WIRE_ALIGN - 1))
+
+/* Whether @kind carries len bytes of data after its header. */
+static inline int fr__wire_has_data(uint32_t kind)
+{
+    return kind == FR_W_SCALAR || kind == FR_W_IN || kind == FR_W_INOUT ||
+           kind == FR_W_STRING || kind == FR_W_BUF;
+}
+
+/* Encoded size of a field list; UINT64_MAX on overflow. */
+uint64_t fr__wire_size(const struct fr__field *f, unsigned n);
+
+/*
+ * Streaming encoder: fills @cap bytes of @dst with the next part of the
+ * encoding of @f[0..n), resuming where the previous call stopped (@st
+ * starts zeroed).  Returns the bytes written; the encoding of a list of
+ * fr__wire_size() bytes takes as many calls as the window needs.
+ */
+struct fr_wire_enc {
+    unsigned idx;             /* field being written */
+    uint64_t off;             /* offset in that field's encoding */
+};
+size_t fr__wire_fill(const struct fr__field *f, unsigned n,
+                     struct fr_wire_enc *st, unsigned char *dst, size_t cap);
+
+struct fr_wire_reader {
+    const unsigned char *p, *end;
+};
+
+/*
+ * Take the next field.  Returns 0 and sets *kind, *aux, *len and *data (NULL
+ * for kinds without data), or -EPROTO when the bytes left cannot hold it.
+ */
+int fr__wire_next(struct fr_wire_reader *r, uint32_t *kind, uint32_t *aux,
+                  uint64_t *len, const unsigned char **data);
+
+/* Whether the whole of [p, end) is a well-formed field sequence. */
+int fr__wire_check(const unsigned char *p, const unsigned char *end);
+
+#endif /* FR_WIRE_H */

@@ -1,0 +1,56 @@
+/*
+ * ledger.h - the end-to-end test program: four modules (main, store, math,
+ * text) and a misbehaving one (evil), called through hand-written stubs on
+ * the stub ABI (stubs.c), as fracture-annotate would generate them.
+ */
+#ifndef LEDGER_H
+#define LEDGER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum { MOD_main, MOD_store, MOD_math, MOD_text, MOD_evil, NMODULES };
+
+/* store: a thread-safe key-value store */
+int store_put(const char *key, const void *val, size_t len);            /* FR_IN(len) */
+int store_get(const char *key, void *out, size_t cap, size_t *len);     /* FR_OUT(cap), FR_OUT(1) */
+int store_each(int (*visit)(const char *key, size_t len));             /* FR_CALLBACK */
+long store_total(void);
+
+/* math */
+long math_sum(const int *v, size_t n);                                   /* FR_IN(n) */
+void math_scale(int *v, size_t n, int k);                                /* FR_INOUT(n) */
+long math_fold(long (*f)(long acc, int x), const int *v, size_t n);      /* FR_CALLBACK, FR_IN(n) */
+
+/* text */
+long text_render(const char *key);        /* text -> math -> text (callback) -> store */
+char *text_upper(const char *s);          /* FR_RET_STRING FR_RET_OWNED */
+ssize_t text_write(int fd, const char *s);/* FR_FD */
+int text_meta(void);                      /* reads and bumps metadata */
+
+/* evil: replies with more bytes than asked for when split */
+int evil_fill(void *out, size_t n);       /* FR_OUT(n); FR_ON_FAILURE(-1, EIO) */
+
+/* callbacks (their own modules) */
+int main_visit(const char *key, size_t len);   /* module main */
+long text_weight(long acc, int x);             /* module text */
+
+/* implementations */
+int __fr_impl_store_put(const char *key, const void *val, size_t len);
+int __fr_impl_store_get(const char *key, void *out, size_t cap, size_t *len);
+int __fr_impl_store_each(int (*visit)(const char *key, size_t len));
+long __fr_impl_store_total(void);
+long __fr_impl_math_sum(const int *v, size_t n);
+void __fr_impl_math_scale(int *v, size_t n, int k);
+long __fr_impl_math_fold(long (*f)(long acc, int x), const int *v, size_t n);
+long __fr_impl_text_render(const char *key);
+char *__fr_impl_text_upper(const char *s);
+ssize_t __fr_impl_text_write(int fd, const char *s);
+int __fr_impl_text_meta(void);
+int __fr_impl_evil_fill(void *out, size_t n);
+int __fr_impl_main_visit(const char *key, size_t len);
+long __fr_impl_text_weight(long acc, int x);
+
+int ledger_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * main module of the ledger test program: a workload over every kind of
+ * argument, from 16 threads, whose output must be the same byte for byte
+ * whatever the deployment config.
+ *
+ *   ledger            the workload
+ *   ledger evil       a callee that sends a malformed reply
+ *   ledger block      prints "ready" and blocks mid-call (for kill tests)
+ *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
+ */
+#include <errno.h>
+#include <fracture/meta.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ledger.h"
+
+#define NTHREADS 16
+#define ROUNDS 20
+
+static uint64_t digest[NTHREADS];
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0x100000001b3ull;
+}
+
+int __fr_impl_main_visit(const char *key, size_t len)
+{
+    return (int)(strlen(key) + len) % 7;
+}
+
+static void *worker(void *arg)
+{
+    int t = (int)(intptr_t)arg;
+    uint64_t h = 1469598103934665603ull;
+
+    for (int i = 0; i < ROUNDS; i++) {
+        char key[32];
+        int val[8], back[16];
+        size_t len = 0;
+
+        snprintf(key, sizeof key, "t%02d-%02d", t, i);
+        for (int k = 0; k < 8; k++)
+            val[k] = t * 100 + i + k;
+        if (store_put(key, val, sizeof val) != 0)
+            h = mix(h, 0xdead);
+        memset(back, 0, sizeof back);
+        if (store_get(key, back, sizeof back, &len) != 0 || len != sizeof val ||
+            memcmp(back, val, sizeof val) != 0)
+            h = mix(h, 0xbad);
+        h = mix(h, (uint64_t)math_sum(val, 8));
+        math_scale(val, 8, t + 1);
+        for (int k = 0; k < 8; k++)
+            h = mix(h, (uint64_t)val[k]);
+        h = mix(h, (uint64_t)text_render(key));
+    }
+    digest[t] = h;
+    return NULL;
+}
+
+static int run_workload(void)
+{
+    pthread_t th[NTHREADS];
+    int weight = 3, fds[2];
+    char buf[64];
+
+    store_put("weight", &weight, sizeof weight);
+    for (int t = 0; t < NTHREADS; t++)
+        pthread_create(&th[t], NULL, worker, (void *)(intptr_t)t);
+    for (int t = 0; t < NTHREADS; t++)
+        pthread_join(th[t], NULL);
+    for (int t = 0; t < NTHREADS; t++)
+        printf("thread %2d digest %016llx\n", t, (unsigned long long)digest[t]);
+
+    /* Large payloads: 4 MiB in, 4 MiB in and out. */
+    size_t n = (size_t)1 << 20;
+    int *big = malloc(n * sizeof *big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (int)(i % 1000);
+    printf("big sum %ld\n", math_sum(big, n));
+    math_scale(big, n, 3);
+    printf("big scaled sum %ld (last %d)\n", math_sum(big, n), big[n - 1]);
+    free(big);
+
+    printf("each %d over %ld bytes\n", store_each(main_visit), store_total());
+
+    char *up = text_upper("hello, fracture");
+    printf("upper %s\n", up);
+    free(up);
+
+    if (pipe(fds) == 0) {
+        ssize_t w = text_write(fds[1], "through a descriptor");
+        close(fds[1]);
+        ssize_t r = read(fds[0], buf, sizeof buf - 1);
+        buf[r > 0 ? r : 0] = '\0';
+        close(fds[0]);
+        printf("write %zd read '%s'\n", w, buf);
+    }
+
+    uint64_t w2 = 0;
+    fr_meta_set(1, 42);
+    fr_meta_set(2, 7);
+    int v = text_meta();
+    fr_meta_get(2, &w2);
+    printf("meta seen %d, bumped to %llu\n", v, (unsigned long long)w2);
+    return 0;
+}
+
+int ledger_main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "work";
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (strcmp(mode, "evil") == 0) {
+        char out[64];
+        errno = 0;
+        int r = evil_fill(out, sizeof out);
+        printf("evil_fill returned %d (%s)\n", r, r < 0 ? strerror(errno) : "ok");
+        int weight = 1;
+        printf("store_put after it: %d\n", store_put("after", &weight, sizeof weight));
+        return 0;
+    }
+    if (strcmp(mode, "block") == 0) {
+        printf("ready\n");
+        math_sum(NULL, (size_t)-1);   /* the math module blocks on this */
+        return 0;
+    }
+    if (strcmp(mode, "pids") == 0) {
+        int w = 1;
+        store_put("x", &w, sizeof w);
+        printf("ready\n");
+        while (getchar() != EOF)
+            ;
+        return 0;
+    }
+    return run_workload();
+}

@@ -1,0 +1,54 @@
+/* text module: render() goes text -> math -> text (callback) -> store. */
+#include <ctype.h>
+#include <fracture/meta.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ledger.h"
+
+long __fr_impl_text_weight(long acc, int x)
+{
+    /* nested: called back from math, and calls store */
+    char key[32];
+    size_t len = 0;
+    int v = 0;
+
+    strcpy(key, "weight");
+    if (store_get(key, &v, sizeof v, &len) != 0)
+        v = 1;
+    return acc + (long)x * v;
+}
+
+long __fr_impl_text_render(const char *key)
+{
+    int buf[64];
+    size_t len = 0;
+
+    if (store_get(key, buf, sizeof buf, &len) != 0)
+        return -1;
+    return math_fold(text_weight, buf, len / sizeof(int));
+}
+
+char *__fr_impl_text_upper(const char *s)
+{
+    char *u = strdup(s);
+    for (char *p = u; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+ssize_t __fr_impl_text_write(int fd, const char *s)
+{
+    return write(fd, s, strlen(s));
+}
+
+int __fr_impl_text_meta(void)
+{
+    uint64_t v = 0, w = 0;
+
+    fr_meta_get(1, &v);
+    fr_meta_get(2, &w);
+    fr_meta_set(2, w + 1);
+    return (int)v;
+}
