@@ -1,0 +1,254 @@
+/*
+ * bench.c - `fracture bench`: every figure of DESIGN's performance table,
+ * measured side by side in one run, with the ratios the targets speak of.
+ *
+ * The command re-executes itself with a config (in a memfd) that puts the
+ * bench's `far` module in an FMP of its own; the inner run then times a
+ * direct call, a same-FMP stub, cross-FMP calls, and the transports a user
+ * would pick instead (peers.c), each as the median (and p99) over rounds
+ * of many calls.  It then lets everything go idle and measures the CPU the
+ * idle app uses, the private memory of the idle child and the shared
+ * memory one channel holds before and after large payloads.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "peers.h"
+#include "runtime.h"
+
+struct result {
+    const char *name;
+    double median, p99;
+    unsigned runs;
+    unsigned long iters;
+};
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void *inout_buf;
+static size_t inout_n;
+
+static void call_direct(void) { fr_bench_direct_null(); }
+static void call_stub(void) { fr_bench_near_null(); }
+static void call_cross(void) { fr_bench_far_null(); }
+static void call_inout(void) { fr_bench_far_inout(inout_buf, inout_n); }
+
+static void time_calls(struct result *r, const char *name, void (*fn)(void),
+                       unsigned rounds, unsigned long iters)
+{
+    double v[rounds];
+
+    for (unsigned long i = 0; i < iters / 10 + 1; i++)   /* warm up */
+        fn();
+    for (unsigned k = 0; k < rounds; k++) {
+        double t0 = now_ns();
+        for (unsigned long i = 0; i < iters; i++)
+            fn();
+        v[k] = (now_ns() - t0) / (double)iters;
+    }
+    r->name = name;
+    r->runs = rounds;
+    r->iters = iters;
+    fr__stats(v, rounds, &r->median, &r->p99);
+}
+
+static int time_peer(struct result *r, enum fr_peer_kind k, unsigned rounds, unsigned iters)
+{
+    double v[rounds];
+    int rc = fr__peer_bench(k, rounds, iters, v);
+
+    r->name = fr__peer_name(k);
+    r->runs = rounds;
+    r->iters = iters;
+    if (rc < 0) {
+        r->median = r->p99 = NAN;
+        return rc;
+    }
+    fr__stats(v, rounds, &r->median, &r->p99);
+    return 0;
+}
+
+static const struct result *find(const struct result *res, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(res[i].name, name) == 0)
+            return &res[i];
+    return NULL;
+}
+
+/* Resident bytes of the calling thread's channel to the far FMP. */
+static uint64_t channel_bytes(void)
+{
+    int err = 0;
+    struct fr_lt *lt = fr__lt_current(&err);
+    uint64_t bytes = 0;
+
+    if (!lt || fr__rt.nregions < 1)
+        return 0;
+    fr__resident_bytes(fr__slot(fr__rt.regions[0].base, &fr__rt.geom, lt->id),
+                       fr__rt.geom.slot_size, &bytes);
+    return bytes;
+}
+
+static int outer(char **argv)
+{
+    static const char config[] =
+        "version: 1\n"
+        "defaults: {spin_us: 200}\n"
+        "fmps:\n"
+        "  - name: far\n"
+        "    modules: [far]\n";
+    char path[64];
+    int fd = memfd_create("fracture-bench.yaml", 0);
+
+    if (fd < 0 || write(fd, config, sizeof config - 1) != (ssize_t)sizeof config - 1) {
+        fprintf(stderr, "fracture: error: bench: cannot write its config: %s\n", strerror(errno));
+        return 1;
+    }
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    setenv("FRACTURE_CONFIG", path, 1);
+    setenv("FRACTURE_BENCH_INNER", "1", 1);
+    execv("/proc/self/exe", argv - 1);
+    fprintf(stderr, "fracture: error: bench: cannot re-run itself: %s\n", strerror(errno));
+    return 1;
+}
+
+static void print_json(const struct result *res, int n, double idle_pct,
+                       uint64_t child_kb, uint64_t chan_small, uint64_t chan_large,
+                       double gbps)
+{
+    printf("{\"results\": [");
+    for (int i = 0; i < n; i++)
+        printf("%s\n  {\"name\": \"%s\", \"median_ns\": %.1f, \"p99_ns\": %.1f, \"runs\": %u, "
+               "\"calls_per_run\": %lu}",
+               i ? "," : "", res[i].name, res[i].median, res[i].p99, res[i].runs, res[i].iters);
+    printf("\n],\n\"figures\": {\"idle_cpu_percent\": %.3f, \"idle_child_private_kib\": %llu, "
+           "\"channel_kib_small_calls\": %.1f, \"channel_kib_after_1m\": %.1f, "
+           "\"inout_1m_gb_per_s_each_way\": %.2f}}\n",
+           idle_pct, (unsigned long long)child_kb, (double)chan_small / 1024,
+           (double)chan_large / 1024, gbps);
+}
+
+static void target(const char *what, double value, const char *unit, const char *cmp,
+                   double goal)
+{
+    int ok = strcmp(cmp, "<=") == 0 ? value <= goal : value >= goal;
+    printf("  %-48s %10.2f%-4s target %s %g%s  %s\n", what, value, unit, cmp, goal, unit,
+           ok ? "met" : "MISSED");
+}
+
+static int inner(int json, int quick)
+{
+    struct result res[16];
+    int n = 0;
+    unsigned rounds = quick ? 7 : 31;
+    unsigned long q = quick ? 10 : 1;
+    double idle_pct;
+    uint64_t child_kb = 0, chan_small, chan_large, cpu0[2], cpu1[2];
+
+    if (!fr__rt.active || fr__rt.nfmps != 2) {
+        fprintf(stderr, "fracture: error: bench: its far FMP did not start\n");
+        return 1;
+    }
+    if (!json && isatty(2))
+        fprintf(stderr, "measuring (about %s)...\n", quick ? "5 s" : "40 s");
+    time_calls(&res[n++], "direct", call_direct, rounds, 2000000 / q);
+    time_calls(&res[n++], "stub_local", call_stub, rounds, 2000000 / q);
+    time_calls(&res[n++], "cross_null", call_cross, rounds, 40000 / q);
+    chan_small = channel_bytes();
+    inout_buf = calloc(1, (size_t)1 << 20);
+    inout_n = 4096;
+    time_calls(&res[n++], "cross_inout_4k", call_inout, rounds, 10000 / q);
+    inout_n = (size_t)1 << 20;
+    time_calls(&res[n++], "cross_inout_1m", call_inout, rounds, 200 / q);
+    chan_large = channel_bytes();
+    free(inout_buf);
+    time_peer(&res[n++], FR_PEER_RAW_PINGPONG, rounds, 40000 / (unsigned)q);
+    time_peer(&res[n++], FR_PEER_SOCKETPAIR, rounds, 4000 / (unsigned)q);
+    time_peer(&res[n++], FR_PEER_PIPE, rounds, 4000 / (unsigned)q);
+    time_peer(&res[n++], FR_PEER_ZMQ, rounds, 1000 / (unsigned)q);
+
+    /* Idle: let every spinner fall asleep, then count CPU for a while. */
+    pid_t child = fr__rt.fmps[1].pid;
+    usleep(200000);
+    fr__proc_cpu_ns(getpid(), &cpu0[0]);
+    fr__proc_cpu_ns(child, &cpu0[1]);
+    double t0 = now_ns();
+    usleep(quick ? 500000 : 2000000);
+    fr__proc_cpu_ns(getpid(), &cpu1[0]);
+    fr__proc_cpu_ns(child, &cpu1[1]);
+    idle_pct = 100.0 * (double)((cpu1[0] - cpu0[0]) + (cpu1[1] - cpu0[1])) / (now_ns() - t0);
+    fr__proc_private_kb(child, &child_kb);
+
+    const struct result *direct = find(res, n, "direct"), *stub = find(res, n, "stub_local"),
+                        *cross = find(res, n, "cross_null"), *raw = find(res, n, "raw_pingpong"),
+                        *m1 = find(res, n, "cross_inout_1m");
+    double gbps = 2.0 * (double)(1 << 20) / m1->median;   /* bytes/ns = GB/s */
+
+    if (json) {
+        print_json(res, n, idle_pct, child_kb, chan_small, chan_large, gbps);
+        return 0;
+    }
+    printf("%-16s %12s %12s %6s %14s\n", "name", "median", "p99", "runs", "vs cross_null");
+    for (int i = 0; i < n; i++)
+        printf("%-16s %10.1fns %10.1fns %6u %13.2fx\n", res[i].name, res[i].median, res[i].p99,
+               res[i].runs, res[i].median / cross->median);
+    printf("\ntargets (DESIGN.md, measured above in this run):\n");
+    target("same-FMP stub / direct call", stub->median / direct->median, "x", "<=", 1.1);
+    target("cross-FMP null call / raw shm ping-pong", cross->median / raw->median, "x", "<=", 2);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(res[i].name, "socketpair") && strcmp(res[i].name, "pipe") &&
+            strcmp(res[i].name, "zmq"))
+            continue;
+        char what[64];
+        snprintf(what, sizeof what, "%s RPC / cross-FMP null call", res[i].name);
+        target(what, res[i].median / cross->median, "x", ">=", 50);
+    }
+    target("1 MiB FR_INOUT, each way", gbps, "GB/s", ">=", 2);
+    target("idle app CPU (root + child)", idle_pct, "%", "<=", 0.1);
+    target("idle child FMP private memory", (double)child_kb / 1024, "MiB", "<=", 4);
+    target("shared memory of a channel (small calls)", (double)chan_small / 1024, "KiB", "<=", 256);
+    target("shared memory of a channel (after 1 MiB)", (double)chan_large / 1024, "KiB", "<=",
+           (double)fr__rt.geom.slot_size / 1024);
+    return 0;
+}
+
+int fr_cmd_bench(int argc, char **argv)
+{
+    int json = 0, quick = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
+            printf("usage: fracture bench [--json] [--quick]\n\n"
+                   "Measures, in one run: a direct call, a same-FMP stub call, cross-FMP\n"
+                   "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
+                   "shared-memory ping-pong, socketpair, pipe and ZeroMQ REQ/REP (ipc://);\n"
+                   "then idle CPU, idle child memory and channel memory.  Medians and p99\n"
+                   "over rounds; ratios against DESIGN.md's targets.  --quick: fewer rounds.\n");
+            return 0;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--quick") == 0) {
+            quick = 1;
+        } else {
+            return fr_usage_error("bench", "unknown option");
+        }
+    }
+    if (!getenv("FRACTURE_BENCH_INNER"))
+        return outer(argv);
+    unsetenv("FRACTURE_BENCH_INNER");
+    return inner(json, quick);
+}

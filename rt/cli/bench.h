@@ -1,0 +1,14 @@
+/*
+ * bench.h - what bench.c calls in bench_app.c.
+ */
+#ifndef FR_BENCH_H
+#define FR_BENCH_H
+
+#include <stddef.h>
+
+void fr_bench_direct_null(void);
+void fr_bench_near_null(void);
+void fr_bench_far_null(void);
+void fr_bench_far_inout(void *buf, size_t n);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * bench_app.c - the modules `fracture bench` calls: `near` stays in the
+ * root, `far` gets an FMP of its own.  Stubs and dispatchers are written
+ * on the stub ABI as fracture-annotate generates them, so the bench times
+ * exactly the code an annotated app runs.
+ */
+#include <errno.h>
+#include <fracture/abi.h>
+#include <stddef.h>
+
+#include "bench.h"
+#include "cli.h"
+
+enum { MOD_main, MOD_near, MOD_far, NMODULES };
+enum { FN_near_null, FN_far_null, FN_far_inout, NFUNCS };
+
+__attribute__((noinline)) void fr_bench_direct_null(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) static void impl_near_null(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) static void impl_far_null(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) static void impl_far_inout(void *buf, size_t n)
+{
+    /* touch both ends: the data really crossed */
+    if (n) {
+        ((unsigned char *)buf)[0]++;
+        ((unsigned char *)buf)[n - 1]++;
+    }
+}
+
+__attribute__((noinline)) void fr_bench_near_null(void)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(MOD_near)) {
+        impl_near_null();
+        return;
+    }
+    fr_call_begin(&c, FN_near_null);
+    fr_call_invoke(&c);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+}
+
+__attribute__((noinline)) void fr_bench_far_null(void)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(MOD_far)) {
+        impl_far_null();
+        return;
+    }
+    fr_call_begin(&c, FN_far_null);
+    fr_call_invoke(&c);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+}
+
+__attribute__((noinline)) void fr_bench_far_inout(void *buf, size_t n)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(MOD_far)) {
+        impl_far_inout(buf, n);
+        return;
+    }
+    fr_call_begin(&c, FN_far_inout);
+    fr_put_inout(&c, buf, n);
+    fr_put_scalar(&c, &n, sizeof n);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_buf(&c, buf, n);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+}
+
+static int d_null(struct fr_callee *cc)
+{
+    (void)cc;
+    impl_far_null();
+    return 0;
+}
+
+static int d_near_null(struct fr_callee *cc)
+{
+    (void)cc;
+    impl_near_null();
+    return 0;
+}
+
+static int d_far_inout(struct fr_callee *cc)
+{
+    void *buf;
+    size_t len, n;
+
+    if (fr_arg_in(cc, &buf, &len) || fr_arg_scalar(cc, &n, sizeof n) || len != n)
+        return -EPROTO;
+    impl_far_inout(buf, n);
+    return fr_ret_buf(cc, buf, n);
+}
+
+static const struct fr_module modules[NMODULES] = {
+    { "main", 0 }, { "near", FR_RESTARTABLE }, { "far", FR_RESTARTABLE },
+};
+
+static const struct fr_function functions[NFUNCS] = {
+    { "near_null", MOD_near, 0, d_near_null, (fr_fnptr)fr_bench_near_null, (fr_fnptr)impl_near_null },
+    { "far_null", MOD_far, 0, d_null, (fr_fnptr)fr_bench_far_null, (fr_fnptr)impl_far_null },
+    { "far_inout", MOD_far, 0, d_far_inout, (fr_fnptr)fr_bench_far_inout, (fr_fnptr)impl_far_inout },
+};
+
+static const struct fr_edge edges[] = { { MOD_main, MOD_near }, { MOD_main, MOD_far } };
+
+static const struct fr_app bench_app = {
+    FR_ABI_VERSION, "fracture-bench", modules, NMODULES, functions, NFUNCS, edges, 2,
+};
+
+int fr_bench_main(int argc, char **argv)
+{
+    return fr_main(&bench_app, argc, argv, fr_cli_main);
+}

@@ -1,0 +1,338 @@
+/*
+ * e2e_ledger.c - end-to-end checks of the runtime on the ledger program,
+ * real processes and real shared memory, driven by CTest:
+ *
+ *   e2e_ledger compare LEDGER CONFIG    output under CONFIG == all-in-one output
+ *   e2e_ledger exit LEDGER CONFIG       the app exits: no child, no memfd left
+ *   e2e_ledger kill-root LEDGER CONFIG  SIGKILL the root mid-call: no child,
+ *                                       no memfd, no descriptor left
+ *   e2e_ledger evil LEDGER CONFIG       a malformed reply fails the call, the
+ *                                       callee is stopped, the caller goes on
+ *   e2e_ledger fails LEDGER CONFIG STATUS EXPECT [MODE]
+ *                                       the app ends with STATUS and prints
+ *                                       EXPECT (a substring) on stderr; with
+ *                                       status 1 (a bad config) it printed
+ *                                       nothing else: nothing ran
+ *
+ * The driver makes itself a child subreaper, so the orphans of a killed root
+ * come to it, and it can tell when they are really gone.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FAIL(...)                                                                  \
+    do {                                                                           \
+        fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
+        fprintf(stderr, __VA_ARGS__);                                              \
+        fprintf(stderr, "\n");                                                     \
+        exit(1);                                                                   \
+    } while (0)
+
+struct proc {
+    pid_t pid;
+    int in, out, err;         /* our ends of its stdin, stdout, stderr */
+};
+
+static struct proc spawn(const char *prog, const char *mode, const char *config)
+{
+    int pin[2], pout[2], perr[2];
+    struct proc p;
+
+    if (pipe(pin) || pipe(pout) || pipe(perr))
+        FAIL("pipe: %s", strerror(errno));
+    p.pid = fork();
+    if (p.pid == 0) {
+        dup2(pin[0], 0);
+        dup2(pout[1], 1);
+        dup2(perr[1], 2);
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
+        if (config)
+            setenv("FRACTURE_CONFIG", config, 1);
+        else
+            unsetenv("FRACTURE_CONFIG");
+        execl(prog, prog, mode, (char *)NULL);
+        _exit(127);
+    }
+    close(pin[0]);
+    close(pout[1]);
+    close(perr[1]);
+    p.in = pin[1];
+    p.out = pout[0];
+    p.err = perr[0];
+    return p;
+}
+
+static char *slurp(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    ssize_t n;
+
+    while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[len] = '\0';
+    close(fd);
+    return buf;
+}
+
+static int wait_exit(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            FAIL("waitpid: %s", strerror(errno));
+    return status;
+}
+
+/* Run to completion; returns the exit status, stdout and stderr. */
+static int run(const char *prog, const char *mode, const char *config, char **out, char **err)
+{
+    struct proc p = spawn(prog, mode, config);
+    close(p.in);
+    *out = slurp(p.out);
+    *err = slurp(p.err);
+    return wait_exit(p.pid);
+}
+
+/* Read a line from fd (one byte at a time: the rest stays in the pipe). */
+static void expect_line(int fd, const char *want)
+{
+    char line[256];
+    size_t n = 0;
+    char c;
+
+    while (n < sizeof line - 1 && read(fd, &c, 1) == 1 && c != '\n')
+        line[n++] = c;
+    line[n] = '\0';
+    if (strcmp(line, want) != 0)
+        FAIL("expected '%s', read '%s'", want, line);
+}
+
+/* Every descendant's pid (children of every thread). */
+static int children_of(pid_t pid, pid_t *out, int max)
+{
+    char path[64];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path)))
+        return 0;
+    while ((e = readdir(d)) && n < max) {
+        char cpath[320];
+        FILE *f;
+        int c;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", (int)pid, e->d_name);
+        if (!(f = fopen(cpath, "r")))
+            continue;
+        while (n < max && fscanf(f, "%d", &c) == 1)
+            out[n++] = c;
+        fclose(f);
+    }
+    closedir(d);
+    return n;
+}
+
+/* How many memfd:fracture regions process pid maps or holds. */
+static int regions_of(pid_t pid)
+{
+    char path[64], line[512];
+    int n = 0;
+    FILE *f;
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    if ((f = fopen(path, "r"))) {
+        while (fgets(line, sizeof line, f))
+            n += strstr(line, "/memfd:fracture:") != NULL;
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    if ((d = opendir(path))) {
+        while ((e = readdir(d))) {
+            char link[600], target[512];
+            ssize_t k;
+            snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+            k = readlink(link, target, sizeof target - 1);
+            if (k > 0) {
+                target[k] = '\0';
+                n += strstr(target, "memfd:fracture:") != NULL;
+            }
+        }
+        closedir(d);
+    }
+    return n;
+}
+
+static int alive(pid_t pid)
+{
+    char path[64], state = '?';
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    if (fscanf(f, "%*d %*s %c", &state) != 1)
+        state = '?';
+    fclose(f);
+    return state != 'Z' && state != 'X';
+}
+
+/* Wait up to 5 s for every pid to be gone, reaping what comes to us. */
+static void expect_gone(const pid_t *pids, int n)
+{
+    for (int tries = 0; tries < 500; tries++) {
+        int left = 0;
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        for (int i = 0; i < n; i++)
+            left += alive(pids[i]);
+        if (!left)
+            return;
+        usleep(10000);
+    }
+    for (int i = 0; i < n; i++)
+        if (alive(pids[i]))
+            FAIL("child FMP %d outlived its root", (int)pids[i]);
+}
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+static int cmd_compare(const char *ledger, const char *config)
+{
+    char *base_out, *base_err, *out, *err;
+    int st;
+
+    st = run(ledger, "work", NULL, &base_out, &base_err);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        FAIL("all-in-one run failed (status 0x%x): %s", st, base_err);
+    st = run(ledger, "work", config, &out, &err);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        FAIL("run under %s failed (status 0x%x): %s", config, st, err);
+    if (strcmp(base_out, out) != 0)
+        FAIL("output under %s differs from all-in-one:\n--- all-in-one\n%s--- split\n%s", config,
+             base_out, out);
+    if (err[0])
+        FAIL("run under %s wrote to stderr: %s", config, err);
+    if (strlen(out) < 100)
+        FAIL("suspiciously short output: %s", out);
+    printf("same output all-in-one and under %s (%zu bytes)\n", config, strlen(out));
+    return 0;
+}
+
+static int cmd_leaks(const char *ledger, const char *config, int kill_root)
+{
+    pid_t kids[64];
+    int fds_before = count_fds(), n;
+    struct proc p = spawn(ledger, kill_root ? "block" : "pids", config);
+
+    expect_line(p.out, "ready");
+    n = children_of(p.pid, kids, 64);
+    if (n < 1)
+        FAIL("the config started no child FMP");
+    for (int i = 0; i < n; i++)
+        if (regions_of(kids[i]) < 1)
+            FAIL("child %d maps no region", (int)kids[i]);
+    if (regions_of(p.pid) < 1)
+        FAIL("root maps no region");
+    if (kill_root) {
+        usleep(50000);        /* let the call reach the callee and block */
+        kill(p.pid, SIGKILL);
+        wait_exit(p.pid);
+    } else {
+        close(p.in);
+        p.in = -1;
+        int st = wait_exit(p.pid);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            FAIL("root exited with status 0x%x", st);
+    }
+    expect_gone(kids, n);
+    if (p.in >= 0)
+        close(p.in);
+    close(p.out);
+    char *err = slurp(p.err);
+    if (!kill_root && err[0])
+        FAIL("clean exit wrote to stderr: %s", err);
+    if (regions_of(getpid()) != 0)
+        FAIL("the driver holds a region");
+    if (count_fds() != fds_before)
+        FAIL("descriptors: %d before, %d after", fds_before, count_fds());
+    printf("%d child FMPs gone after the root %s; no region left\n", n,
+           kill_root ? "was killed mid-call" : "exited");
+    return 0;
+}
+
+static int cmd_evil(const char *ledger, const char *config)
+{
+    char *out, *err;
+    int st = run(ledger, "evil", config, &out, &err);
+    const char *want = "evil_fill returned -1 (Input/output error)\nstore_put after it: 0\n";
+
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        FAIL("the caller did not survive a malformed reply (status 0x%x): %s", st, err);
+    if (strcmp(out, want) != 0)
+        FAIL("output:\n%s\nwanted:\n%s", out, want);
+    if (!strstr(err, "malformed reply to evil_fill()") || !strstr(err, "stopping it"))
+        FAIL("no message about the malformed reply: %s", err);
+    printf("malformed reply rejected, callee stopped, caller went on\n");
+    return 0;
+}
+
+static int cmd_fails(const char *ledger, const char *config, int status, const char *expect,
+                     const char *mode)
+{
+    char *out, *err;
+    int st = run(ledger, mode, config, &out, &err);
+
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != status)
+        FAIL("the app did not end with status %d (status 0x%x): %s", status, st, err);
+    if (status == 1 && out[0])
+        FAIL("the app ran despite a bad config: %s", out);
+    if (!strstr(err, expect))
+        FAIL("stderr lacks '%s':\n%s", expect, err);
+    printf("refused: %s", err);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (argc == 4 && strcmp(argv[1], "compare") == 0)
+        return cmd_compare(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "exit") == 0)
+        return cmd_leaks(argv[2], argv[3], 0);
+    if (argc == 4 && strcmp(argv[1], "kill-root") == 0)
+        return cmd_leaks(argv[2], argv[3], 1);
+    if (argc == 4 && strcmp(argv[1], "evil") == 0)
+        return cmd_evil(argv[2], argv[3]);
+    if ((argc == 6 || argc == 7) && strcmp(argv[1], "fails") == 0)
+        return cmd_fails(argv[2], argv[3], atoi(argv[4]), argv[5], argc == 7 ? argv[6] : "work");
+    fprintf(stderr, "usage: e2e_ledger compare|exit|kill-root|evil LEDGER CONFIG\n"
+                    "       e2e_ledger fails LEDGER CONFIG STATUS EXPECT [MODE]\n");
+    return 2;
+}
