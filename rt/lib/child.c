@@ -7,6 +7,7 @@
  * inherited across exec, covers a root killed outright.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@ void fr__child_main(const char *plan_text)
     fr__rt.nfmps = p.nfmps;
     fr__rt.root_pid = root;
     fr__rt.ctl = ctl;
+    fcntl(ctl, F_SETFD, FD_CLOEXEC);
     fr__rt.spin_us = p.spin_us;
     fr__rt.max_threads = p.max_threads;
     fr__rt.max_payload = p.max_payload;
@@ -78,6 +80,7 @@ void fr__child_main(const char *plan_text)
             die("cannot map a shared-memory region");
         close(rg->memfd);     /* the mapping keeps it */
         rg->memfd = -1;
+        fcntl(rg->sock, F_SETFD, FD_CLOEXEC);   /* not for programs a module runs */
         fr__rt.region_of_fmp[rg->peer] = i;
     }
     fr__rt.nregions = nregions;

@@ -261,7 +261,11 @@ int fr__launch(const struct fr_launch *l, pid_t *pid_out, int *pidfd_out,
     }
     *pid_out = pid;
     *pidfd_out = (int)syscall(SYS_pidfd_open, pid, 0);
-    if (*pidfd_out < 0) {
+    if (*pidfd_out < 0 && errno == ENOSYS) {
+        /* Valgrind 3.19 and old kernels: the supervisor watches the
+         * control socket's hang-up instead. */
+        *pidfd_out = -1;
+    } else if (*pidfd_out < 0) {
         snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
         rc = -errno;
         kill(pid, SIGKILL);
@@ -269,7 +273,8 @@ int fr__launch(const struct fr_launch *l, pid_t *pid_out, int *pidfd_out,
             ;
         goto out_free;
     }
-    fcntl(*pidfd_out, F_SETFD, FD_CLOEXEC);
+    if (*pidfd_out >= 0)
+        fcntl(*pidfd_out, F_SETFD, FD_CLOEXEC);
 out_free:
     talloc_free(ctx);
     return rc;

@@ -21,7 +21,7 @@ struct fr_launch {
 
 /*
  * Start the child.  On success *pid and *pidfd (CLOEXEC, owned by the
- * caller) are set and 0 returned; on failure a message naming the step is
+ * caller; -1 where pidfd_open does not exist) are set and 0 returned; on failure a message naming the step is
  * written to @err and a negative errno returned, and no child is left.
  */
 int fr__launch(const struct fr_launch *l, pid_t *pid, int *pidfd, char *err, size_t errlen);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <talloc.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@
 FR_API unsigned char fr__remote[FR_MAX_MODULES];
 struct fr_rt fr__rt = { .ctl = -1 };
 
-#define READY_TIMEOUT_MS 60000   /* Valgrind takes seconds to start */
+#define READY_TIMEOUT_MS 60000
 
 static int print_modules(const struct fr_app *app)
 {
@@ -198,8 +199,15 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         l.plan = fr__plan_encode(ctx, &p, k, getpid(), regs, nregs, cv[1]);
         l.keep = keep;
         l.nkeep = nkeep;
-        if (l.env && l.env->has_valgrind && cfg->reports_dir)
+        if (l.env && l.env->has_valgrind && cfg->reports_dir) {
             l.report_prefix = talloc_asprintf(ctx, "%s/%s", cfg->reports_dir, p.names[k]);
+            if (mkdir(cfg->reports_dir, 0755) < 0 && errno != EEXIST) {
+                fprintf(stderr, "fracture: error: cannot create the reports dir %s: %s\n",
+                        cfg->reports_dir, strerror(errno));
+                abandon(k);
+                return -errno;
+            }
+        }
         if (!l.plan)
             return -ENOMEM;
         rc = fr__launch(&l, &fr__rt.fmps[k].pid, &fr__rt.fmps[k].pidfd, err, sizeof err);
@@ -243,6 +251,43 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     return 0;
 }
 
+/*
+ * What this runtime cannot do yet is refused, never ignored: a config that
+ * asks for a restart must not run without one.  (Restart, replication,
+ * sampling, preload agents and tracing arrive with the supervision work.)
+ */
+static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
+{
+    static const char hint[] = "remove it for now; this runtime starts FMPs with env "
+                               "vars, limits, nice, cpus and valgrind";
+    int rc = 0;
+
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        const struct fr_fmp_conf *f = &cfg->fmps[i];
+        if (f->restart.present)
+            rc = fr__diag_add(d, cfg->file, f->restart.pos.line, f->restart.pos.col, hint,
+                              "FMP '%s': restart is not supported by this version of Fracture (%s)",
+                              f->name, FR_VERSION);
+        if (f->replicate.present)
+            rc = fr__diag_add(d, cfg->file, f->replicate.pos.line, f->replicate.pos.col, hint,
+                              "FMP '%s': replicate is not supported by this version of Fracture (%s)",
+                              f->name, FR_VERSION);
+        if (f->sample.present)
+            rc = fr__diag_add(d, cfg->file, f->sample.pos.line, f->sample.pos.col, hint,
+                              "FMP '%s': sample is not supported by this version of Fracture (%s)",
+                              f->name, FR_VERSION);
+        if (f->env.npreload)
+            rc = fr__diag_add(d, cfg->file, f->env.preload_pos[0].line, f->env.preload_pos[0].col,
+                              hint, "FMP '%s': preload agents are not supported by this version "
+                              "of Fracture (%s)", f->name, FR_VERSION);
+    }
+    if (cfg->has_trace)
+        rc = fr__diag_add(d, cfg->file, cfg->trace_pos.line, cfg->trace_pos.col, hint,
+                          "trace is not supported by this version of Fracture (%s)",
+                          FR_VERSION);
+    return rc;
+}
+
 int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(int, char **))
 {
     const char *file, *plan;
@@ -275,6 +320,8 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     rc = fr__config_load(ctx, file, &cfg, &d);
     if (rc == 0)
         rc = fr__config_check(cfg, app, &d);
+    if (rc == 0)
+        rc = check_supported(cfg, &d);
     if (rc < 0) {
         fr__diag_print(&d, stderr);
         exit(1);

@@ -117,9 +117,12 @@ static void reap(int k)
     while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
         ;
     fr__mark_gone(k, status);
-    if (!atomic_load(&fr__rt.exiting))
-        fr__log("FMP '%s' (pid %d) %s", f->name, (int)f->pid,
-                fr__describe_status(status, desc, sizeof desc));
+    /* At exit a child should end with status 0; anything else (Valgrind's
+     * --error-exitcode, a crash on the way out) is worth a line. */
+    if (!atomic_load(&fr__rt.exiting) || status != 0)
+        fr__log("FMP '%s' (pid %d) %s%s", f->name, (int)f->pid,
+                fr__describe_status(status, desc, sizeof desc),
+                atomic_load(&fr__rt.exiting) ? " at exit" : "");
 }
 
 static void *supervisor_main(void *arg)
@@ -140,8 +143,10 @@ static void *supervisor_main(void *arg)
         for (int k = 1; k < n; k++) {
             if (atomic_load(&fr__rt.fmps[k].gone))
                 continue;
-            pfd[np] = (struct pollfd){ .fd = fr__rt.fmps[k].pidfd, .events = POLLIN };
-            who[np++] = k;
+            if (fr__rt.fmps[k].pidfd >= 0) {
+                pfd[np] = (struct pollfd){ .fd = fr__rt.fmps[k].pidfd, .events = POLLIN };
+                who[np++] = k;
+            }
             if (fr__rt.fmps[k].ctl >= 0) {
                 pfd[np] = (struct pollfd){ .fd = fr__rt.fmps[k].ctl, .events = POLLIN };
                 who[np++] = -k;
@@ -164,6 +169,8 @@ static void *supervisor_main(void *arg)
             if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
                 close(f->ctl);   /* it is going; its pidfd tells when */
                 f->ctl = -1;
+                if (f->pidfd < 0)
+                    reap(-who[i]);   /* no pidfd: the hang-up is the news */
             } else if (got == (ssize_t)sizeof m && m.type == FR_CTL_FAULT &&
                        m.fmp > 0 && (int)m.fmp < n && !atomic_load(&fr__rt.fmps[m.fmp].gone)) {
                 kill(fr__rt.fmps[m.fmp].pid, SIGKILL);
@@ -199,16 +206,29 @@ static int wait_children(int ms)
         struct pollfd pfd[fr__rt.nfmps];
         int who[fr__rt.nfmps];
         left = 0;
+        int nopidfd = 0;
         for (int k = 1; k < fr__rt.nfmps; k++) {
             if (atomic_load(&fr__rt.fmps[k].gone))
                 continue;
+            if (fr__rt.fmps[k].pidfd < 0) {
+                /* without a pidfd, look every 10 ms */
+                int status;
+                if (waitpid(fr__rt.fmps[k].pid, &status, WNOHANG) == fr__rt.fmps[k].pid) {
+                    fr__mark_gone(k, status);
+                    continue;
+                }
+                nopidfd = 1;
+            }
             pfd[left] = (struct pollfd){ .fd = fr__rt.fmps[k].pidfd, .events = POLLIN };
             who[left++] = k;
         }
         int64_t now = fr__now_ns();
         if (!left || now >= end)
             return left;
-        if (poll(pfd, (nfds_t)left, (int)((end - now) / 1000000) + 1) > 0)
+        int ms = (int)((end - now) / 1000000) + 1;
+        if (nopidfd && ms > 10)
+            ms = 10;
+        if (poll(pfd, (nfds_t)left, ms) > 0)
             for (int i = 0; i < left; i++)
                 if (pfd[i].revents)
                     reap(who[i]);
@@ -241,7 +261,8 @@ void fr__shutdown(void)
         wait_children(INT_MAX / 2);
     }
     for (int k = 1; k < fr__rt.nfmps; k++)
-        close(fr__rt.fmps[k].pidfd);
+        if (fr__rt.fmps[k].pidfd >= 0)
+            close(fr__rt.fmps[k].pidfd);
     /* The regions stay mapped: other threads of this process may still
      * touch them until it ends, and its end frees them. */
 }
