@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
 #include <time.h>
@@ -271,7 +272,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m)
         buf = talloc_size(ctx, h.total ? h.total : 1);
     } else {
         if (lt->rcap < h.total || !lt->rbuf) {
-            void *nb = talloc_realloc_size(NULL, lt->rbuf, h.total ? h.total : 1);
+            void *nb = realloc(lt->rbuf, h.total ? h.total : 1);
             if (nb) {
                 lt->rbuf = nb;
                 lt->rcap = h.total;

@@ -55,15 +55,18 @@ void fr__child_main(const char *plan_text)
     fr__rt.call_timeout_ns = (int64_t)p.call_timeout_ms * 1000000;
     fr__region_geom(&fr__rt.geom, (uint32_t)p.nfmps * p.max_threads, p.channel_bytes);
     fr__rt.window = fr__rt.geom.slot_size - FR_SLOT_WINDOW;
-    fr__rt.fmps = talloc_zero_array(ctx, struct fr_fmp, p.nfmps);
-    fr__rt.fmp_of_module = p.fmp_of_module;
-    fr__rt.region_of_fmp = talloc_array(ctx, int, p.nfmps);
-    fr__rt.regions = talloc_zero_array(ctx, struct fr_region, nregions ? nregions : 1);
-    fr__rt.lts = talloc_zero_array(ctx, struct fr_lt *, fr__rt.geom.nslots);
-    fr__rt.ids_used = talloc_zero_array(ctx, uint64_t, (p.max_threads + 63) / 64);
+    /* The runtime's own state lives as long as the process: calloc, so that
+     * Valgrind reports on the app's modules stay free of it. */
+    fr__rt.fmps = calloc((size_t)p.nfmps, sizeof *fr__rt.fmps);
+    fr__rt.fmp_of_module = calloc(fr__rt.app->nmodules, sizeof *fr__rt.fmp_of_module);
+    fr__rt.region_of_fmp = calloc((size_t)p.nfmps, sizeof *fr__rt.region_of_fmp);
+    fr__rt.regions = calloc(nregions ? (size_t)nregions : 1, sizeof *fr__rt.regions);
+    fr__rt.lts = calloc(fr__rt.geom.nslots, sizeof *fr__rt.lts);
+    fr__rt.ids_used = calloc((p.max_threads + 63) / 64, sizeof *fr__rt.ids_used);
     if (!fr__rt.fmps || !fr__rt.region_of_fmp || !fr__rt.regions || !fr__rt.lts ||
         !fr__rt.ids_used)
         die("out of memory");
+    memcpy(fr__rt.fmp_of_module, p.fmp_of_module, fr__rt.app->nmodules * sizeof(int));
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < p.nfmps; k++) {
         snprintf(fr__rt.fmps[k].name, sizeof fr__rt.fmps[k].name, "%s", p.names[k]);
@@ -87,6 +90,7 @@ void fr__child_main(const char *plan_text)
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != self;
     fr__rt.active = 1;
+    talloc_free(ctx);
 
     snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
     prctl(PR_SET_NAME, name);

@@ -94,7 +94,7 @@ struct fr_lt {
     uint32_t *last;           /* per region: seq of the last message either way */
     uint32_t *seen;           /* per region: last seq received on our bell */
     uint8_t *opened;          /* per region: the slot was opened toward the peer */
-    void *rbuf;               /* reply buffer (talloc) */
+    void *rbuf;               /* reply buffer (malloc) */
     size_t rcap;
     int worker;               /* a worker thread serves it */
 };
