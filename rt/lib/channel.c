@@ -18,6 +18,7 @@
  *  - A message longer than the window goes in chunks: MORE after each ACK.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,8 +211,17 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
         }
         if (want >= 0 && peer_gone(want))
             return -EPIPE;
-        if ((++iter & 63) != 0 || fr__now_ns() < spin_end) {
+        if ((++iter & 63) != 0) {
             cpu_relax();
+            continue;
+        }
+        int64_t now = fr__now_ns();
+        if (now < spin_end) {
+            /* Past the first microseconds, give the core away now and then:
+             * when the peer waits for this very core, spinning only delays
+             * it (two cores, and often more runnable threads than that). */
+            if (iter > 128)
+                sched_yield();
             continue;
         }
 

@@ -1,0 +1,374 @@
+/*
+ * test_channel.c - the channel protocol between two real processes sharing
+ * one memfd region: small and chunked messages, the futex sleep path, and
+ * everything that must NOT be taken as a message (a stale or forged bell,
+ * a header written but never posted, a peer that is gone).
+ *
+ * The parent is FMP 0, a forked child FMP 1; each sets up its own view of
+ * the runtime (fr__rt) the way start.c and child.c do.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "futex.h"
+#include "runtime.h"
+#include "wire.h"
+
+static const struct fr_module mods[] = { { "main", 0 }, { "peer", 0 } };
+static const struct fr_app app = { FR_ABI_VERSION, "test", mods, 2, NULL, 0, NULL, 0 };
+
+static int memfd, socks[2];
+static struct fr_region region;
+static struct fr_fmp fmps[2];
+static int fmp_of_module[2] = { 0, 1 };
+static int region_of_fmp[2];
+static struct fr_lt *lts[16];
+static uint64_t ids[1];
+
+static void view(int self, uint64_t channel_bytes, unsigned spin_us)
+{
+    fr__rt.app = &app;
+    fr__rt.self = self;
+    fr__rt.nfmps = 2;
+    fr__rt.fmps = fmps;
+    snprintf(fmps[0].name, sizeof fmps[0].name, "zero");
+    snprintf(fmps[1].name, sizeof fmps[1].name, "one");
+    fr__rt.fmp_of_module = fmp_of_module;
+    fr__rt.spin_us = spin_us;
+    fr__rt.max_threads = 8;
+    fr__rt.max_payload = 8u << 20;
+    fr__region_geom(&fr__rt.geom, 16, channel_bytes);
+    fr__rt.window = fr__rt.geom.slot_size - FR_SLOT_WINDOW;
+    region.peer = !self;
+    region.side = self;
+    region.sock = socks[self];
+    region.failed = 0;
+    pthread_mutex_init(&region.sock_lock, NULL);
+    fr__rt.regions = &region;
+    fr__rt.nregions = 1;
+    region_of_fmp[self] = -1;
+    region_of_fmp[!self] = 0;
+    fr__rt.region_of_fmp = region_of_fmp;
+    memset(lts, 0, sizeof lts);
+    fr__rt.lts = lts;
+    fr__rt.ids_used = ids;
+    pthread_mutex_init(&fr__rt.lock, NULL);
+}
+
+static int setup(void **state, uint64_t channel_bytes, unsigned spin_us)
+{
+    struct fr_geom g;
+    (void)state;
+    fr__region_geom(&g, 16, channel_bytes);
+    memfd = fr__region_create(&g, "zero", "one");
+    if (memfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET, 0, socks) < 0)
+        return -1;
+    view(0, channel_bytes, spin_us);
+    return fr__region_map(memfd, &fr__rt.geom, 1, &region.base);
+}
+
+static int setup_small(void **state) { return setup(state, 16 * 1024, 50); }
+static int setup_sleepy(void **state) { return setup(state, 64 * 1024, 0); }
+
+static int teardown(void **state)
+{
+    (void)state;
+    munmap(region.base, fr__rt.geom.size);
+    close(memfd);
+    close(socks[0]);
+    close(socks[1]);
+    for (int i = 0; i < 16; i++) {
+        if (!lts[i])
+            continue;
+        free(lts[i]->last);
+        free(lts[i]->seen);
+        free(lts[i]->opened);
+        free(lts[i]->rbuf);
+        free(lts[i]);
+    }
+    return 0;
+}
+
+/* Run @fn as FMP 1 in a child process; returns its exit status. */
+static pid_t peer(int (*fn)(void *), void *arg)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        uint64_t bytes = fr__rt.geom.slot_size;
+        unsigned spin = fr__rt.spin_us;
+        view(1, bytes, spin);
+        _exit(fn(arg));
+    }
+    return pid;
+}
+
+static int join(pid_t pid)
+{
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
+static unsigned char pattern(size_t i)
+{
+    return (unsigned char)(i * 131 + (i >> 9));
+}
+
+/* Peer: take one request of fn 7 and echo its payload back, reversed kind. */
+static int echo_peer(void *arg)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg m;
+    int r, rc;
+    unsigned delay_ms = (unsigned)(uintptr_t)arg;
+
+    void *arena = talloc_new(NULL);
+
+    if ((rc = fr__chan_wait(lt, -1, fr__now_ns() + 5000000000ll, &r)) < 0)
+        return 10;
+    if ((rc = fr__chan_recv(lt, r, arena, &m)) < 0)
+        return 11;
+    if (m.kind != FR_MSG_REQ || m.fn != 7)
+        return 12;
+    if (delay_ms)
+        usleep(delay_ms * 1000);
+    struct fr__field f = { m.data, m.len, FR_W_BUF, -1 };
+    /* the payload is one BUF field already: send its data back as one */
+    struct fr_wire_reader rd = { m.data, m.data + m.len };
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+    if (fr__wire_next(&rd, &kind, &aux, &len, &data) < 0)
+        return 13;
+    f.ptr = data;
+    f.len = len;
+    rc = fr__chan_send(lt, r, FR_MSG_REP, 7, 0, &f, 1);
+    talloc_free(arena);
+    return rc < 0 ? 14 : 0;
+}
+
+static void round_trip(size_t n, unsigned delay_ms)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    unsigned char *buf = malloc(n ? n : 1);
+    struct fr_msg m;
+    int got;
+
+    for (size_t i = 0; i < n; i++)
+        buf[i] = pattern(i);
+    pid_t pid = peer(echo_peer, (void *)(uintptr_t)delay_ms);
+    struct fr__field f = { buf, n, FR_W_IN, -1 };
+    assert_int_equal(fr__chan_send(lt, 0, FR_MSG_REQ, 7, 0, &f, 1), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 5000000000ll, &got), 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(fr__chan_recv(lt, 0, NULL, &m), 0);
+    assert_int_equal(m.kind, FR_MSG_REP);
+    struct fr_wire_reader rd = { m.data, m.data + m.len };
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+    assert_int_equal(fr__wire_next(&rd, &kind, &aux, &len, &data), 0);
+    assert_int_equal(kind, FR_W_BUF);
+    assert_int_equal(len, n);
+    assert_memory_equal(data, buf, n);
+    assert_int_equal(join(pid), 0);
+    free(buf);
+}
+
+static void test_small(void **state)
+{
+    (void)state;
+    round_trip(100, 0);
+}
+
+static void test_chunked(void **state)
+{
+    (void)state;
+    /* 16 KiB channel: 1 MiB + 17 bytes goes in ~66 chunks each way */
+    round_trip((1u << 20) + 17, 0);
+}
+
+static void test_sleep_path(void **state)
+{
+    (void)state;
+    /* spin_us 0 and a slow peer: the caller must sleep and be woken */
+    round_trip(4096, 100);
+}
+
+static void test_too_large(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr__field f = { NULL, (8u << 20) + 1, FR_W_OUT, -1 };
+    (void)state;
+    f.kind = FR_W_SCALAR;     /* data-carrying: 8 MiB + 1 of payload */
+    assert_int_equal(fr__chan_send(lt, 0, FR_MSG_REQ, 7, 0, &f, 1), -EMSGSIZE);
+}
+
+/* Peer: post a bell that skips a number (stale or forged). */
+static int forge_peer(void *arg)
+{
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    (void)arg;
+    atomic_store(&s->to[0].bell, 5);
+    fr__futex_wake(&s->to[0].bell, INT_MAX);
+    return 0;
+}
+
+static void test_forged_bell(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    int got;
+    (void)state;
+    assert_int_equal(join(peer(forge_peer, NULL)), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 200000000, &got), -EPROTO);
+}
+
+/* Peer: write a whole header and payload but die before posting it. */
+static int torn_peer(void *arg)
+{
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP, .total = 8, .chunk = 8 };
+    (void)arg;
+    memcpy(&s->hdr, &h, sizeof h);
+    memset(fr__slot_window(s), 0x5a, 8);
+    return 0;
+}
+
+static void test_torn_message(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    int got;
+    (void)state;
+    assert_int_equal(join(peer(torn_peer, NULL)), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 100000000, &got), -ETIMEDOUT);
+}
+
+/* Peer: post a message whose header does not carry the bell's number. */
+static int mismatch_peer(void *arg)
+{
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    struct fr_msg_hdr h = { .seq = 9, .kind = FR_MSG_REP, .total = 0 };
+    (void)arg;
+    memcpy(&s->hdr, &h, sizeof h);
+    atomic_store(&s->to[0].bell, 1);
+    return 0;
+}
+
+static void test_header_mismatch(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg m;
+    int got;
+    (void)state;
+    assert_int_equal(join(peer(mismatch_peer, NULL)), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
+    assert_int_equal(fr__chan_recv(lt, 0, NULL, &m), -EPROTO);
+}
+
+/* Peer: post a header that claims more than the window holds. */
+static int overlong_peer(void *arg)
+{
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP };
+    (void)arg;
+    h.total = h.chunk = fr__rt.window + 1;
+    memcpy(&s->hdr, &h, sizeof h);
+    atomic_store(&s->to[0].bell, 1);
+    return 0;
+}
+
+static void test_overlong_chunk(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg m;
+    int got;
+    (void)state;
+    assert_int_equal(join(peer(overlong_peer, NULL)), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
+    assert_int_equal(fr__chan_recv(lt, 0, NULL, &m), -EPROTO);
+}
+
+static void *mark_gone_later(void *arg)
+{
+    struct fr_region_hdr *h = region.base;
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    (void)arg;
+    usleep(100000);
+    atomic_store(&h->gone[1], 1);
+    atomic_fetch_or(&s->to[0].bell, FR_BELL_GONE);
+    fr__futex_wake(&s->to[0].bell, INT_MAX);
+    return NULL;
+}
+
+static void test_gone_wakes_sleeper(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    pthread_t t;
+    int got;
+    (void)state;
+    pthread_create(&t, NULL, mark_gone_later, NULL);
+    int64_t t0 = fr__now_ns();
+    assert_int_equal(fr__chan_wait(lt, 0, t0 + 5000000000ll, &got), -EPIPE);
+    pthread_join(t, NULL);
+}
+
+static void test_wire_chunk_boundaries(void **state)
+{
+    unsigned char a[37], b[5] = "abcd", out[512], out2[512];
+    struct fr__field f[4] = {
+        { a, sizeof a, FR_W_IN, -1 }, { NULL, 99, FR_W_OUT, -1 },
+        { b, 5, FR_W_STRING, -1 }, { NULL, 0, FR_W_CALLBACK, 3 },
+    };
+    uint64_t total = fr__wire_size(f, 4);
+    (void)state;
+    for (size_t i = 0; i < sizeof a; i++)
+        a[i] = (unsigned char)i;
+    struct fr_wire_enc e0 = { 0, 0 };
+    assert_int_equal(fr__wire_fill(f, 4, &e0, out, sizeof out), total);
+    assert_int_equal(fr__wire_check(out, out + total), 0);
+    for (size_t cap = 1; cap <= total; cap++) {
+        struct fr_wire_enc e = { 0, 0 };
+        size_t at = 0, k;
+        while ((k = fr__wire_fill(f, 4, &e, out2 + at, cap)) > 0)
+            at += k;
+        assert_int_equal(at, total);
+        assert_memory_equal(out, out2, total);
+    }
+    /* every truncation is refused */
+    for (size_t cut = 1; cut < total; cut++)
+        if (cut != 16 + 40 && cut != 16 + 40 + 16 && cut != 16 + 40 + 16 + 24)
+            assert_int_equal(fr__wire_check(out, out + cut), -EPROTO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wire_chunk_boundaries),
+        cmocka_unit_test_setup_teardown(test_small, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_chunked, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_sleep_path, setup_sleepy, teardown),
+        cmocka_unit_test_setup_teardown(test_too_large, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_forged_bell, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_torn_message, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_header_mismatch, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_overlong_chunk, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_gone_wakes_sleeper, setup_sleepy, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
