@@ -193,7 +193,7 @@ int fr_call_invoke(struct fr_call *c)
             continue;
         }
         c->rseq = fr__chan_next_seq(lt, r);
-        rc = fr__chan_recv(lt, r, NULL, &m);
+        rc = fr__chan_recv(lt, r, &lt->rbuf, &lt->rcap, &m);
         if (rc < 0 || (m.kind != FR_MSG_REP && m.kind != FR_MSG_ERR) || m.fn != c->fn) {
             broken(c, "a bad message header");
             return c->err;

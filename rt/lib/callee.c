@@ -6,6 +6,11 @@
  *
  * Used by workers for a new call and by a waiting caller for a nested call
  * that comes back into its FMP.
+ *
+ * The common call allocates nothing: the request lands in a buffer the
+ * logical thread keeps per nesting depth, small results go to scratch space
+ * in the frame, and the talloc arena is made only when a dispatcher needs
+ * memory (an OUT buffer, many fields, fr_callee_arena()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,8 +21,11 @@
 #include "runtime.h"
 #include "wire.h"
 
+#define INLINE_REPLY 8
+#define SCRATCH 256
+
 struct fr_callee {
-    void *arena;
+    void *arena;              /* NULL until needed */
     struct fr_lt *lt;
     int r;
     uint32_t req_seq;         /* tags of the request's descriptors */
@@ -30,7 +38,17 @@ struct fr_callee {
     void **owned;             /* malloc()ed memory freed after the reply */
     unsigned nowned;
     int err;
+    size_t scratch_used;
+    struct fr__field inline_rf[INLINE_REPLY];
+    _Alignas(16) unsigned char scratch[SCRATCH];
 };
+
+static void *arena(struct fr_callee *cc)
+{
+    if (!cc->arena)
+        cc->arena = talloc_new(NULL);
+    return cc->arena;
+}
 
 static int take(struct fr_callee *cc, uint32_t *kind, uint32_t *aux,
                 uint64_t *len, const unsigned char **data)
@@ -44,7 +62,7 @@ static int take(struct fr_callee *cc, uint32_t *kind, uint32_t *aux,
 
 void *fr_callee_arena(struct fr_callee *cc)
 {
-    return cc->arena;
+    return arena(cc);
 }
 
 int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n)
@@ -97,7 +115,7 @@ int fr_arg_out(struct fr_callee *cc, void **p, size_t *n)
     }
     if (kind != FR_W_OUT || len > fr__rt.max_payload)
         return cc->err = -EPROTO;
-    *p = talloc_zero_size(cc->arena, len ? len : 1);
+    *p = arena(cc) ? talloc_zero_size(cc->arena, len ? len : 1) : NULL;
     if (!*p)
         return cc->err = -ENOMEM;
     *n = (size_t)len;
@@ -135,7 +153,7 @@ int fr_arg_fd(struct fr_callee *cc, int *fd)
         return cc->err = -EPROTO;
     if (fr__fd_recv(&fr__rt.regions[cc->r], cc->lt->id, cc->req_seq, cc->nfd_in++, fd) < 0)
         return cc->err = -EPROTO;
-    fds = talloc_realloc(cc->arena, cc->fds, int, cc->nfds + 1);
+    fds = arena(cc) ? talloc_realloc(cc->arena, cc->fds, int, cc->nfds + 1) : NULL;
     if (!fds) {
         close(*fd);
         return cc->err = -ENOMEM;
@@ -172,10 +190,11 @@ static int add_reply(struct fr_callee *cc, uint32_t kind, const void *p,
     if (cc->err)
         return cc->err;
     if (cc->nrf == cc->rcap) {
-        unsigned cap = cc->rcap ? cc->rcap * 2 : 8;
-        struct fr__field *f = talloc_realloc(cc->arena, cc->rf, struct fr__field, cap);
+        unsigned cap = cc->rcap * 2;
+        struct fr__field *f = arena(cc) ? talloc_array(cc->arena, struct fr__field, cap) : NULL;
         if (!f)
             return cc->err = -ENOMEM;
+        memcpy(f, cc->rf, cc->nrf * sizeof *f);
         cc->rf = f;
         cc->rcap = cap;
     }
@@ -186,8 +205,16 @@ static int add_reply(struct fr_callee *cc, uint32_t kind, const void *p,
 int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
 {
     /* The value may live in the dispatcher's frame: keep a copy. */
-    void *copy = talloc_memdup(cc->arena, p, n ? n : 1);
+    void *copy;
+    size_t at = (cc->scratch_used + 15) & ~(size_t)15;
 
+    if (n <= SCRATCH - at && at <= SCRATCH) {
+        copy = cc->scratch + at;
+        cc->scratch_used = at + n;
+        memcpy(copy, p, n);
+    } else {
+        copy = arena(cc) ? talloc_memdup(cc->arena, p, n ? n : 1) : NULL;
+    }
     if (!copy)
         return cc->err = -ENOMEM;
     return add_reply(cc, FR_W_SCALAR, copy, n, -1);
@@ -213,7 +240,7 @@ int fr_ret_owned(struct fr_callee *cc, void *p)
 
     if (!p)
         return 0;
-    o = talloc_realloc(cc->arena, cc->owned, void *, cc->nowned + 1);
+    o = arena(cc) ? talloc_realloc(cc->arena, cc->owned, void *, cc->nowned + 1) : NULL;
     if (!o) {
         free(p);
         return cc->err = -ENOMEM;
@@ -248,16 +275,30 @@ int fr__serve(struct fr_lt *lt, int r)
     const struct fr_app *app = fr__rt.app;
     struct fr_callee cc;
     struct fr_msg m;
-    int rc, status = 0;
+    int rc, status = 0, depth = lt->depth;
+    void *heap_buf = NULL;
+    size_t heap_cap = 0;
+    void **buf = depth < FR_FRAMES ? &lt->frames[depth].buf : &heap_buf;
+    size_t *cap = depth < FR_FRAMES ? &lt->frames[depth].cap : &heap_cap;
 
-    memset(&cc, 0, sizeof cc);
-    cc.arena = talloc_new(NULL);
-    if (!cc.arena)
-        return -ENOMEM;
+    cc.arena = NULL;
     cc.lt = lt;
     cc.r = r;
     cc.req_seq = fr__chan_next_seq(lt, r);
-    rc = fr__chan_recv(lt, r, cc.arena, &m);
+    cc.nfd_in = 0;
+    cc.rf = cc.inline_rf;
+    cc.nrf = 0;
+    cc.rcap = INLINE_REPLY;
+    cc.fds = NULL;
+    cc.nfds = 0;
+    cc.owned = NULL;
+    cc.nowned = 0;
+    cc.err = 0;
+    cc.scratch_used = 0;
+    /* The request stays in this depth's buffer while the function runs,
+     * however deep the calls it makes go. */
+    lt->depth++;
+    rc = fr__chan_recv(lt, r, buf, cap, &m);
     if (rc < 0)
         goto out_free;
     if (m.kind != FR_MSG_REQ) {
@@ -290,10 +331,12 @@ int fr__serve(struct fr_lt *lt, int r)
         if (cc.rf[i].kind == FR_W_FD)
             close(cc.rf[i].fd);
 out_free:
+    lt->depth--;
     for (unsigned i = 0; i < cc.nfds; i++)
         close(cc.fds[i]);
     for (unsigned i = 0; i < cc.nowned; i++)
         free(cc.owned[i]);
     talloc_free(cc.arena);
+    free(heap_buf);
     return rc;
 }

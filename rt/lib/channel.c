@@ -105,12 +105,12 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     h.status = status;
     h.total = total;
     if (kind == FR_MSG_REQ || kind == FR_MSG_REP || kind == FR_MSG_ERR)
-        h.nmeta = (uint16_t)fr__meta_export(h.meta);
+        h.nmeta = (uint16_t)fr__meta_export(s->meta);
     for (sent = 0;;) {
         uint64_t chunk = fr__wire_fill(f, n, &enc, win, fr__rt.window);
         h.seq = next_seq(lt->last[r]);
         h.chunk = chunk;
-        memcpy(&s->hdr, &h, sizeof h);
+        memcpy(&s->to[!rg->side].hdr, &h, sizeof h);
         lt->last[r] = h.seq;
         post(s, !rg->side, h.seq);
         sent += chunk;
@@ -124,7 +124,7 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
             return rc;
         if (got != r)
             return -EPROTO;
-        memcpy(&ack, &s->hdr, sizeof ack);
+        memcpy(&ack, &s->to[rg->side].hdr, sizeof ack);
         if (ack.seq != next_seq(lt->last[r]) || ack.kind != FR_MSG_ACK)
             return -EPROTO;
         lt->last[r] = lt->seen[r] = ack.seq;
@@ -137,9 +137,10 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
  * what to do next; fr__chan_recv checks it again. */
 int fr__chan_peek_kind(struct fr_lt *lt, int r)
 {
+    struct fr_bell *b = &slot_of(lt, r)->to[fr__rt.regions[r].side];
     uint16_t kind;
-    memcpy(&kind, (const char *)&slot_of(lt, r)->hdr + offsetof(struct fr_msg_hdr, kind),
-           sizeof kind);
+
+    memcpy(&kind, (const char *)&b->hdr + offsetof(struct fr_msg_hdr, kind), sizeof kind);
     return kind;
 }
 
@@ -178,7 +179,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
     int n = fr__rt.nregions;
     _Atomic uint32_t *words[n > 0 ? n : 1];
     uint32_t vals[n > 0 ? n : 1];
-    int64_t spin_end = fr__now_ns() + (int64_t)fr__rt.spin_us * 1000;
+    int64_t spin_end = -1;    /* read the clock only once the quick spin is over */
     unsigned iter = 0;
     int first = want >= 0 ? want : 0;
 
@@ -216,6 +217,8 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             continue;
         }
         int64_t now = fr__now_ns();
+        if (spin_end < 0)
+            spin_end = now + (int64_t)fr__rt.spin_us * 1000;
         if (now < spin_end) {
             /* Past the first microseconds, give the core away now and then:
              * when the peer waits for this very core, spinning only delays
@@ -249,16 +252,18 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             struct fr_bell *b = (struct fr_bell *)words[k];
             atomic_store_explicit(&b->sleeping, 0, memory_order_relaxed);
         }
-        spin_end = fr__now_ns() + (int64_t)fr__rt.spin_us * 1000;
+        spin_end = -1;
+        iter = 0;
     }
 }
 
 /*
  * Take the message that fr__chan_wait found on region r.  The payload is
- * copied into private memory: into a new buffer under @ctx, or, with ctx
- * NULL, into lt's reply buffer (valid until lt's next message).
+ * copied into private memory: into *buf, a malloc()ed buffer of *cap bytes
+ * that grows as needed (the caller owns it and keeps it for the next
+ * message).
  */
-int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m)
+int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_msg *m)
 {
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_slot *s = slot_of(lt, r);
@@ -267,7 +272,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m)
     unsigned char *buf;
     uint64_t got;
 
-    memcpy(&h, &s->hdr, sizeof h);   /* read once: the peer may scribble */
+    memcpy(&h, &s->to[rg->side].hdr, sizeof h);   /* read once: the peer may scribble */
     if (h.seq != next_seq(lt->last[r]))
         return -EPROTO;
     if (h.kind != FR_MSG_REQ && h.kind != FR_MSG_REP && h.kind != FR_MSG_ERR)
@@ -278,25 +283,22 @@ int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m)
         return -EPROTO;
     lt->last[r] = lt->seen[r] = h.seq;
 
-    if (ctx) {
-        buf = talloc_size(ctx, h.total ? h.total : 1);
-    } else {
-        if (lt->rcap < h.total || !lt->rbuf) {
-            void *nb = realloc(lt->rbuf, h.total ? h.total : 1);
-            if (nb) {
-                lt->rbuf = nb;
-                lt->rcap = h.total;
-            }
-            buf = nb;
-        } else {
-            buf = lt->rbuf;
-        }
+    if (!*bufp || *cap < h.total) {
+        size_t want = h.total > 256 ? h.total : 256;
+        void *nb = realloc(*bufp, want);
+        if (!nb)
+            return -ENOMEM;
+        *bufp = nb;
+        *cap = want;
     }
-    if (!buf)
-        return -ENOMEM;
+    buf = *bufp;
     memcpy(buf, win, h.chunk);
     got = h.chunk;
-    fr__meta_adopt(h.meta, h.nmeta);
+    if (h.nmeta || fr__meta_count()) {
+        struct fr_meta_ent meta[FR_META_MAX];
+        memcpy(meta, s->meta, h.nmeta * sizeof meta[0]);
+        fr__meta_adopt(meta, h.nmeta);
+    }
 
     while (got < h.total) {
         struct fr_msg_hdr ack, more;
@@ -305,7 +307,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m)
         memset(&ack, 0, sizeof ack);
         ack.kind = FR_MSG_ACK;
         ack.seq = next_seq(lt->last[r]);
-        memcpy(&s->hdr, &ack, sizeof ack);
+        memcpy(&s->to[!rg->side].hdr, &ack, sizeof ack);
         lt->last[r] = ack.seq;
         post(s, !rg->side, ack.seq);
         rc = fr__chan_wait(lt, r, -1, &at);
@@ -313,7 +315,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m)
             return rc;
         if (at != r)
             return -EPROTO;
-        memcpy(&more, &s->hdr, sizeof more);
+        memcpy(&more, &s->to[rg->side].hdr, sizeof more);
         if (more.seq != next_seq(lt->last[r]) || more.kind != FR_MSG_MORE ||
             more.total != h.total || more.chunk > fr__rt.window ||
             more.chunk > h.total - got || more.chunk == 0)

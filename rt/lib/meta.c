@@ -102,9 +102,15 @@ static fr_meta_merge_fn merge_of(uint64_t key)
     return fn;
 }
 
+unsigned fr__meta_count(void)
+{
+    return tl_meta.n;
+}
+
 unsigned fr__meta_export(struct fr_meta_ent *out)
 {
-    memcpy(out, tl_meta.e, tl_meta.n * sizeof *out);
+    if (tl_meta.n)
+        memcpy(out, tl_meta.e, tl_meta.n * sizeof *out);
     return tl_meta.n;
 }
 

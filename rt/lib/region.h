@@ -42,30 +42,33 @@ struct fr_meta_ent {
     uint64_t key, value;
 };
 
-/* Header of the message in flight on a slot (one per slot: a logical thread
- * runs in one FMP at a time, so the two directions strictly alternate). */
+/* Header of a message, beside the bell that publishes it: one cache line
+ * carries both from the sender to the receiver. */
 struct fr_msg_hdr {
     uint32_t seq;             /* equals the bell value that published it */
     uint16_t kind;
-    uint16_t nmeta;
+    uint16_t nmeta;           /* metadata entries in the slot's meta[] */
     uint32_t fn;
     int32_t status;
     uint64_t total;           /* payload bytes of the whole message */
     uint64_t chunk;           /* payload bytes in the window now */
-    struct fr_meta_ent meta[FR_META_MAX];
 };
 
-/* One side's doorbell, alone on its cache line: written by the other side
- * (bell) and by this side (sleeping). */
+/* One direction of a slot, alone on its cache line: the bell and the header
+ * are written by the sender; `sleeping` by the receiver, only when it is
+ * about to sleep.  A logical thread runs in one FMP at a time, so the two
+ * directions strictly alternate. */
 struct fr_bell {
     _Atomic uint32_t bell;    /* seq of the last message posted to this side */
     _Atomic uint32_t sleeping;/* this side is, or is about to be, in futex_wait */
-    char pad[FR_CACHELINE - 8];
+    struct fr_msg_hdr hdr;    /* the message posted to this side */
+    char pad[FR_CACHELINE - 8 - sizeof(struct fr_msg_hdr)];
 };
+_Static_assert(sizeof(struct fr_bell) == FR_CACHELINE, "a bell is one cache line");
 
 struct fr_slot {
     struct fr_bell to[2];     /* to[s]: messages for side s */
-    struct fr_msg_hdr hdr __attribute__((aligned(FR_CACHELINE)));
+    struct fr_meta_ent meta[FR_META_MAX];  /* of the message in flight */
 };
 
 #define FR_SLOT_WINDOW 512    /* payload window offset inside a slot */

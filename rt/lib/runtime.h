@@ -20,6 +20,7 @@
 #include "region.h"
 
 #define FR_FMP_NAME_MAX 64
+#define FR_FRAMES 16            /* nesting depths with a cached request buffer */
 
 struct fr_pending_fd;
 
@@ -96,6 +97,11 @@ struct fr_lt {
     uint8_t *opened;          /* per region: the slot was opened toward the peer */
     void *rbuf;               /* reply buffer (malloc) */
     size_t rcap;
+    int depth;                /* nested calls being served on this thread */
+    struct fr_frame {         /* request buffer per nesting depth (malloc) */
+        void *buf;
+        size_t cap;
+    } frames[FR_FRAMES];
     int worker;               /* a worker thread serves it */
 };
 
@@ -115,7 +121,7 @@ struct fr_msg {
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n);
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got);
-int fr__chan_recv(struct fr_lt *lt, int r, void *ctx, struct fr_msg *m);
+int fr__chan_recv(struct fr_lt *lt, int r, void **buf, size_t *cap, struct fr_msg *m);
 int64_t fr__now_ns(void);
 uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r);
 int fr__chan_peek_kind(struct fr_lt *lt, int r);
@@ -142,6 +148,7 @@ FR_NORETURN void fr__child_main(const char *plan);
 
 /* meta.c */
 unsigned fr__meta_export(struct fr_meta_ent *out);
+unsigned fr__meta_count(void);
 void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n);
 
 /* Always-on invariant check: prints where and why, then aborts. */

@@ -138,11 +138,12 @@ static int echo_peer(void *arg)
     int r, rc;
     unsigned delay_ms = (unsigned)(uintptr_t)arg;
 
-    void *arena = talloc_new(NULL);
+    void *buf = NULL;
+    size_t cap = 0;
 
     if ((rc = fr__chan_wait(lt, -1, fr__now_ns() + 5000000000ll, &r)) < 0)
         return 10;
-    if ((rc = fr__chan_recv(lt, r, arena, &m)) < 0)
+    if ((rc = fr__chan_recv(lt, r, &buf, &cap, &m)) < 0)
         return 11;
     if (m.kind != FR_MSG_REQ || m.fn != 7)
         return 12;
@@ -159,7 +160,7 @@ static int echo_peer(void *arg)
     f.ptr = data;
     f.len = len;
     rc = fr__chan_send(lt, r, FR_MSG_REP, 7, 0, &f, 1);
-    talloc_free(arena);
+    free(buf);
     return rc < 0 ? 14 : 0;
 }
 
@@ -177,7 +178,7 @@ static void round_trip(size_t n, unsigned delay_ms)
     assert_int_equal(fr__chan_send(lt, 0, FR_MSG_REQ, 7, 0, &f, 1), 0);
     assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 5000000000ll, &got), 0);
     assert_int_equal(got, 0);
-    assert_int_equal(fr__chan_recv(lt, 0, NULL, &m), 0);
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), 0);
     assert_int_equal(m.kind, FR_MSG_REP);
     struct fr_wire_reader rd = { m.data, m.data + m.len };
     uint32_t kind, aux;
@@ -245,7 +246,7 @@ static int torn_peer(void *arg)
     struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
     struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP, .total = 8, .chunk = 8 };
     (void)arg;
-    memcpy(&s->hdr, &h, sizeof h);
+    memcpy(&s->to[0].hdr, &h, sizeof h);
     memset(fr__slot_window(s), 0x5a, 8);
     return 0;
 }
@@ -265,7 +266,7 @@ static int mismatch_peer(void *arg)
     struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
     struct fr_msg_hdr h = { .seq = 9, .kind = FR_MSG_REP, .total = 0 };
     (void)arg;
-    memcpy(&s->hdr, &h, sizeof h);
+    memcpy(&s->to[0].hdr, &h, sizeof h);
     atomic_store(&s->to[0].bell, 1);
     return 0;
 }
@@ -278,7 +279,7 @@ static void test_header_mismatch(void **state)
     (void)state;
     assert_int_equal(join(peer(mismatch_peer, NULL)), 0);
     assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
-    assert_int_equal(fr__chan_recv(lt, 0, NULL, &m), -EPROTO);
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), -EPROTO);
 }
 
 /* Peer: post a header that claims more than the window holds. */
@@ -288,7 +289,7 @@ static int overlong_peer(void *arg)
     struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP };
     (void)arg;
     h.total = h.chunk = fr__rt.window + 1;
-    memcpy(&s->hdr, &h, sizeof h);
+    memcpy(&s->to[0].hdr, &h, sizeof h);
     atomic_store(&s->to[0].bell, 1);
     return 0;
 }
@@ -301,7 +302,7 @@ static void test_overlong_chunk(void **state)
     (void)state;
     assert_int_equal(join(peer(overlong_peer, NULL)), 0);
     assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
-    assert_int_equal(fr__chan_recv(lt, 0, NULL, &m), -EPROTO);
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), -EPROTO);
 }
 
 static void *mark_gone_later(void *arg)

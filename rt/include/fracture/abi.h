@@ -9,6 +9,11 @@
  * callee side is one dispatcher per function that unmarshals with
  * fr_arg_*, calls the implementation and marshals the result with fr_ret_*.
  *
+ * A stub is emitted into the translation unit that defines its function,
+ * so that the compiler may inline the implementation into the local path:
+ * then a same-FMP call is the unfractured call plus one compare and one
+ * not-taken branch.
+ *
  * Wire order is the contract between a caller stub and its dispatcher:
  *   request: one field per parameter, in parameter order
  *            (scalar, in, out, inout, string, fd, callback);
