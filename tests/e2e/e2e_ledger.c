@@ -241,6 +241,10 @@ static int cmd_compare(const char *ledger, const char *config)
     if (strlen(out) < 100)
         FAIL("suspiciously short output: %s", out);
     printf("same output all-in-one and under %s (%zu bytes)\n", config, strlen(out));
+    free(base_out);
+    free(base_err);
+    free(out);
+    free(err);
     return 0;
 }
 
@@ -277,6 +281,7 @@ static int cmd_leaks(const char *ledger, const char *config, int kill_root)
     char *err = slurp(p.err);
     if (!kill_root && err[0])
         FAIL("clean exit wrote to stderr: %s", err);
+    free(err);
     if (regions_of(getpid()) != 0)
         FAIL("the driver holds a region");
     if (count_fds() != fds_before)
@@ -299,6 +304,8 @@ static int cmd_evil(const char *ledger, const char *config)
     if (!strstr(err, "malformed reply to evil_fill()") || !strstr(err, "stopping it"))
         FAIL("no message about the malformed reply: %s", err);
     printf("malformed reply rejected, callee stopped, caller went on\n");
+    free(out);
+    free(err);
     return 0;
 }
 
@@ -315,6 +322,8 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
     if (!strstr(err, expect))
         FAIL("stderr lacks '%s':\n%s", expect, err);
     printf("refused: %s", err);
+    free(out);
+    free(err);
     return 0;
 }
 

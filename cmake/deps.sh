@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages Fracture builds, tests and runs with.
+# Idempotent: installs only what is missing.  Needs root (or sudo).
+set -euo pipefail
+
+pkgs=(
+  build-essential cmake pkg-config
+  libtalloc-dev libyaml-dev libjansson-dev libzmq3-dev   # runtime and CLI
+  libcmocka-dev valgrind                                 # tests
+  clang libclang-rt-14-dev                               # fuzzing (libFuzzer)
+  libclang-14-dev                                        # the annotator
+  libmetis-dev                                           # the partitioner
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

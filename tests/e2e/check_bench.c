@@ -1,0 +1,55 @@
+/*
+ * check_bench.c - run `fracture bench --quick --json` and check the shape
+ * DESIGN.md promises: one JSON object whose "results" hold at least the
+ * named figures, each with a positive median and p99 and a run count.
+ * (No timing is asserted: these machines are noisy.)
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+    static const char *const names[] = {
+        "direct", "stub_local", "cross_null", "cross_inout_4k", "cross_inout_1m",
+        "raw_pingpong", "socketpair", "pipe", "zmq",
+    };
+    char cmd[4096];
+    json_error_t err;
+    FILE *p;
+    json_t *root, *results;
+
+    if (argc != 2)
+        return fprintf(stderr, "usage: check_bench FRACTURE\n"), 2;
+    snprintf(cmd, sizeof cmd, "%s bench --quick --json", argv[1]);
+    p = popen(cmd, "r");
+    root = p ? json_loadf(p, 0, &err) : NULL;
+    if (!p || pclose(p) != 0 || !root)
+        return fprintf(stderr, "FAIL: fracture bench --json gave no JSON: %s\n",
+                       root ? "" : err.text), 1;
+    results = json_object_get(root, "results");
+    if (!json_is_array(results))
+        return fprintf(stderr, "FAIL: no \"results\" array\n"), 1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t k;
+        json_t *r;
+        int found = 0;
+        json_array_foreach(results, k, r) {
+            if (strcmp(json_string_value(json_object_get(r, "name")), names[i]) != 0)
+                continue;
+            double med = json_number_value(json_object_get(r, "median_ns"));
+            double p99 = json_number_value(json_object_get(r, "p99_ns"));
+            json_int_t runs = json_integer_value(json_object_get(r, "runs"));
+            if (!(med > 0) || !(p99 >= med) || runs < 1)
+                return fprintf(stderr, "FAIL: %s: median %g p99 %g runs %lld\n", names[i], med,
+                               p99, (long long)runs), 1;
+            printf("%-16s median %10.1f ns  p99 %10.1f ns\n", names[i], med, p99);
+            found = 1;
+        }
+        if (!found)
+            return fprintf(stderr, "FAIL: no result named %s\n", names[i]), 1;
+    }
+    json_decref(root);
+    return 0;
+}
