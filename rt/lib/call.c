@@ -329,16 +329,43 @@ static const char *cause(int err)
     }
 }
 
+/* How the callee's FMP ended, as its exit status says (when it is gone). */
+static const char *how_gone(int peer, char *buf, size_t len)
+{
+    int r = fr__rt.region_of_fmp[peer];
+    int status;
+
+    if (fr__rt.self == 0 && atomic_load(&fr__rt.fmps[peer].gone)) {
+        status = fr__rt.fmps[peer].status;
+    } else if (r >= 0) {
+        struct fr_region_hdr *h = fr__rt.regions[r].base;
+        if (!atomic_load(&h->gone[!fr__rt.regions[r].side]))
+            return "";
+        status = atomic_load(&h->gone_status[!fr__rt.regions[r].side]);
+    } else {
+        return "";
+    }
+    buf[0] = ':';
+    buf[1] = ' ';
+    buf[2] = 'i';
+    buf[3] = 't';
+    buf[4] = ' ';
+    fr__describe_status(status, buf + 5, len - 5);
+    return buf;
+}
+
 void fr_call_abort(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
     const char *mod = fr__rt.app->modules[f->module].name;
     int peer = c->peer >= 0 ? c->peer : fr__rt.fmp_of_module[f->module];
+    char how[128];
 
     fprintf(stderr,
-            "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s\n"
+            "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n"
             "  hint: make module '%s' restartable (FR_RESTARTABLE and restart: in the "
             "config) or give %s() an FR_ON_FAILURE value\n",
-            f->name, mod, fr__rt.fmps[peer].name, cause(c->err), mod, f->name);
+            f->name, mod, fr__rt.fmps[peer].name, cause(c->err),
+            c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "", mod, f->name);
     exit(70);
 }

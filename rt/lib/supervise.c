@@ -64,8 +64,8 @@ void fr__mark_gone(int fmp, int status)
 {
     const struct fr_geom *g = &fr__rt.geom;
 
+    fr__rt.fmps[fmp].status = status;      /* before `gone`: readers trust it then */
     atomic_store(&fr__rt.fmps[fmp].gone, 1);
-    fr__rt.fmps[fmp].status = status;
     for (int p = 0; p < fr__rt.npairs; p++) {
         struct fr_pairmap *pm = &fr__rt.pairs[p];
         if (pm->a != fmp && pm->b != fmp)

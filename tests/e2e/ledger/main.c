@@ -6,6 +6,7 @@
  *   ledger            the workload
  *   ledger evil       a callee that sends a malformed reply
  *   ledger block      prints "ready" and blocks mid-call (for kill tests)
+ *   ledger crash      the math module dies of SIGSEGV in the middle of a call
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  */
 #include <errno.h>
@@ -128,6 +129,10 @@ int ledger_main(int argc, char **argv)
     if (strcmp(mode, "block") == 0) {
         printf("ready\n");
         math_sum(NULL, (size_t)-1);   /* the math module blocks on this */
+        return 0;
+    }
+    if (strcmp(mode, "crash") == 0) {
+        printf("sum %ld\n", math_sum(NULL, (size_t)-2));   /* the math module crashes */
         return 0;
     }
     if (strcmp(mode, "pids") == 0) {

@@ -11,6 +11,8 @@ long __fr_impl_math_sum(const int *v, size_t n)
         for (;;)
             pause();
     }
+    if (!v && n == (size_t)-2)        /* "crash" mode: a real SIGSEGV */
+        return *(volatile const long *)v;
     for (size_t i = 0; i < n; i++)
         s += v[i];
     return s;
