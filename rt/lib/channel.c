@@ -107,7 +107,7 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     if (kind == FR_MSG_REQ || kind == FR_MSG_REP || kind == FR_MSG_ERR)
         h.nmeta = (uint16_t)fr__meta_export(s->meta);
     for (sent = 0;;) {
-        uint64_t chunk = fr__wire_fill(f, n, &enc, win, fr__rt.window);
+        uint64_t chunk = total ? fr__wire_fill(f, n, &enc, win, fr__rt.window) : 0;
         h.seq = next_seq(lt->last[r]);
         h.chunk = chunk;
         memcpy(&s->to[!rg->side].hdr, &h, sizeof h);
@@ -210,12 +210,13 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             words[k] = &s->to[fr__rt.regions[r].side].bell;
             vals[k] = w;
         }
-        if (want >= 0 && peer_gone(want))
-            return -EPIPE;
         if ((++iter & 63) != 0) {
             cpu_relax();
             continue;
         }
+        /* Every 64 looks: has the peer gone (or been stopped)? */
+        if (want >= 0 && peer_gone(want))
+            return -EPIPE;
         int64_t now = fr__now_ns();
         if (spin_end < 0)
             spin_end = now + (int64_t)fr__rt.spin_us * 1000;
