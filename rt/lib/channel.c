@@ -190,6 +190,11 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             struct fr_slot *s = slot_of(lt, r);
             uint32_t w = atomic_load_explicit(&s->to[fr__rt.regions[r].side].bell,
                                               memory_order_acquire);
+            words[k] = &s->to[fr__rt.regions[r].side].bell;
+            vals[k] = w;
+            /* A peer that broke the protocol is not listened to again. */
+            if (atomic_load_explicit(&fr__rt.regions[r].failed, memory_order_relaxed))
+                continue;
             switch (bell_state(lt, r, w)) {
             case BELL_MSG:
                 *got = r;
@@ -207,8 +212,6 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             case BELL_NONE:
                 break;
             }
-            words[k] = &s->to[fr__rt.regions[r].side].bell;
-            vals[k] = w;
         }
         if ((++iter & 63) != 0) {
             cpu_relax();

@@ -121,6 +121,15 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     fr__rt.call_timeout_ns = (int64_t)p.call_timeout_ms * 1000000;
     fr__region_geom(&fr__rt.geom, (uint32_t)n * p.max_threads, p.channel_bytes);
     fr__rt.window = fr__rt.geom.slot_size - FR_SLOT_WINDOW;
+    /* Regions are sparse, but their address space is not free. */
+    if (fr__rt.geom.size > ((uint64_t)64 << 30)) {
+        fprintf(stderr, "fracture: error: %s: %d FMPs x max_threads %u x channel_kb %llu "
+                        "needs %llu GiB of address space per region (at most 64)\n"
+                        "  hint: lower defaults.max_threads or defaults.channel_kb\n",
+                cfg->file, n, p.max_threads, (unsigned long long)(p.channel_bytes >> 10),
+                (unsigned long long)(fr__rt.geom.size >> 30));
+        return -E2BIG;
+    }
     /* Process-lifetime state: calloc, not talloc, so that it never shows as
      * "possibly lost" in a Valgrind report of the app. */
     fr__rt.fmps = calloc((size_t)n, sizeof *fr__rt.fmps);
@@ -335,7 +344,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     }
     rc = root_start(ctx, cfg, argv);
     if (rc < 0) {
-        if (rc != -ECHILD && rc != -ETIMEDOUT)
+        if (rc != -ECHILD && rc != -ETIMEDOUT && rc != -E2BIG)
             fprintf(stderr, "fracture: error: cannot start the FMPs of %s: %s\n", file,
                     strerror(-rc));
         exit(1);

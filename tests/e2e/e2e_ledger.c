@@ -2,7 +2,10 @@
  * e2e_ledger.c - end-to-end checks of the runtime on the ledger program,
  * real processes and real shared memory, driven by CTest:
  *
- *   e2e_ledger compare LEDGER CONFIG    output under CONFIG == all-in-one output
+ *   e2e_ledger compare LEDGER CONFIG [MODE]
+ *                                       output under CONFIG == all-in-one output
+ *   e2e_ledger solo LEDGER              without a config: one process, one
+ *                                       thread, no shared memory
  *   e2e_ledger exit LEDGER CONFIG       the app exits: no child, no memfd left
  *   e2e_ledger kill-root LEDGER CONFIG  SIGKILL the root mid-call: no child,
  *                                       no memfd, no descriptor left
@@ -180,6 +183,69 @@ static int regions_of(pid_t pid)
     return n;
 }
 
+/* Every region a child maps is named for a pair that includes the child
+ * ("memfd:fracture:A-B", the child's comm being "fr:NAME"). */
+static int maps_only_own(pid_t pid)
+{
+    char path[64], comm[64] = "", line[512], want_a[80], want_b[80];
+    FILE *f;
+    int ok = 1;
+
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    if (!(f = fopen(path, "r")) || !fgets(comm, sizeof comm, f))
+        FAIL("cannot read %s", path);
+    fclose(f);
+    comm[strcspn(comm, "\n")] = '\0';
+    if (strncmp(comm, "fr:", 3) != 0)
+        FAIL("child %d is not named fr:NAME but %s", (int)pid, comm);
+    snprintf(want_a, sizeof want_a, "memfd:fracture:%s-", comm + 3);
+    snprintf(want_b, sizeof want_b, "-%s (deleted)", comm + 3);
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strstr(line, "memfd:fracture:") && !strstr(line, want_a) && !strstr(line, want_b)) {
+            fprintf(stderr, "%s maps %s\n", comm, line);
+            ok = 0;
+        }
+    }
+    fclose(f);
+    return ok;
+}
+
+/* Without a config: a plain process. */
+static int cmd_solo(const char *ledger)
+{
+    pid_t kids[8];
+    char path[64];
+    DIR *d;
+    struct dirent *e;
+    int threads = 0;
+    struct proc p = spawn(ledger, "pids", NULL);
+
+    expect_line(p.out, "ready");
+    snprintf(path, sizeof path, "/proc/%d/task", (int)p.pid);
+    if (!(d = opendir(path)))
+        FAIL("cannot read %s", path);
+    while ((e = readdir(d)))
+        threads += e->d_name[0] != '.';
+    closedir(d);
+    if (threads != 1)
+        FAIL("without a config the app has %d threads", threads);
+    if (children_of(p.pid, kids, 8) != 0)
+        FAIL("without a config the app started a process");
+    if (regions_of(p.pid) != 0)
+        FAIL("without a config the app holds shared memory");
+    close(p.in);
+    if (wait_exit(p.pid) != 0)
+        FAIL("the app did not exit cleanly");
+    close(p.out);
+    close(p.err);
+    printf("no config: one process, one thread, no shared memory\n");
+    return 0;
+}
+
 static int alive(pid_t pid)
 {
     char path[64], state = '?';
@@ -222,15 +288,15 @@ static int count_fds(void)
     return n;
 }
 
-static int cmd_compare(const char *ledger, const char *config)
+static int cmd_compare(const char *ledger, const char *config, const char *mode)
 {
     char *base_out, *base_err, *out, *err;
     int st;
 
-    st = run(ledger, "work", NULL, &base_out, &base_err);
+    st = run(ledger, mode, NULL, &base_out, &base_err);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         FAIL("all-in-one run failed (status 0x%x): %s", st, base_err);
-    st = run(ledger, "work", config, &out, &err);
+    st = run(ledger, mode, config, &out, &err);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         FAIL("run under %s failed (status 0x%x): %s", config, st, err);
     if (strcmp(base_out, out) != 0)
@@ -258,9 +324,12 @@ static int cmd_leaks(const char *ledger, const char *config, int kill_root)
     n = children_of(p.pid, kids, 64);
     if (n < 1)
         FAIL("the config started no child FMP");
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         if (regions_of(kids[i]) < 1)
             FAIL("child %d maps no region", (int)kids[i]);
+        if (!maps_only_own(kids[i]))
+            FAIL("child %d maps a region it is no party to", (int)kids[i]);
+    }
     if (regions_of(p.pid) < 1)
         FAIL("root maps no region");
     if (kill_root) {
@@ -331,8 +400,10 @@ int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    if (argc == 4 && strcmp(argv[1], "compare") == 0)
-        return cmd_compare(argv[2], argv[3]);
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "compare") == 0)
+        return cmd_compare(argv[2], argv[3], argc == 5 ? argv[4] : "work");
+    if (argc == 3 && strcmp(argv[1], "solo") == 0)
+        return cmd_solo(argv[2]);
     if (argc == 4 && strcmp(argv[1], "exit") == 0)
         return cmd_leaks(argv[2], argv[3], 0);
     if (argc == 4 && strcmp(argv[1], "kill-root") == 0)

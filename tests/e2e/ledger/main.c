@@ -4,6 +4,7 @@
  * whatever the deployment config.
  *
  *   ledger            the workload
+ *   ledger wide       64 threads calling across FMPs at once
  *   ledger evil       a callee that sends a malformed reply
  *   ledger block      prints "ready" and blocks mid-call (for kill tests)
  *   ledger crash      the math module dies of SIGSEGV in the middle of a call
@@ -22,8 +23,10 @@
 
 #define NTHREADS 16
 #define ROUNDS 20
+#define WIDE_THREADS 64           /* "wide" mode: the runtime's promise */
 
-static uint64_t digest[NTHREADS];
+static uint64_t digest[WIDE_THREADS];
+static int rounds = ROUNDS;
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -40,7 +43,7 @@ static void *worker(void *arg)
     int t = (int)(intptr_t)arg;
     uint64_t h = 1469598103934665603ull;
 
-    for (int i = 0; i < ROUNDS; i++) {
+    for (int i = 0; i < rounds; i++) {
         char key[32];
         int val[8], back[16];
         size_t len = 0;
@@ -64,19 +67,25 @@ static void *worker(void *arg)
     return NULL;
 }
 
+static void run_threads(int n)
+{
+    pthread_t th[WIDE_THREADS];
+
+    for (int t = 0; t < n; t++)
+        pthread_create(&th[t], NULL, worker, (void *)(intptr_t)t);
+    for (int t = 0; t < n; t++)
+        pthread_join(th[t], NULL);
+    for (int t = 0; t < n; t++)
+        printf("thread %2d digest %016llx\n", t, (unsigned long long)digest[t]);
+}
+
 static int run_workload(void)
 {
-    pthread_t th[NTHREADS];
     int weight = 3, fds[2];
     char buf[64];
 
     store_put("weight", &weight, sizeof weight);
-    for (int t = 0; t < NTHREADS; t++)
-        pthread_create(&th[t], NULL, worker, (void *)(intptr_t)t);
-    for (int t = 0; t < NTHREADS; t++)
-        pthread_join(th[t], NULL);
-    for (int t = 0; t < NTHREADS; t++)
-        printf("thread %2d digest %016llx\n", t, (unsigned long long)digest[t]);
+    run_threads(NTHREADS);
 
     /* Large payloads: 4 MiB in, 4 MiB in and out. */
     size_t n = (size_t)1 << 20;
@@ -129,6 +138,13 @@ int ledger_main(int argc, char **argv)
     if (strcmp(mode, "block") == 0) {
         printf("ready\n");
         math_sum(NULL, (size_t)-1);   /* the math module blocks on this */
+        return 0;
+    }
+    if (strcmp(mode, "wide") == 0) {
+        int weight = 2;
+        store_put("weight", &weight, sizeof weight);
+        rounds = 4;
+        run_threads(WIDE_THREADS);   /* 64 threads calling at once */
         return 0;
     }
     if (strcmp(mode, "crash") == 0) {
