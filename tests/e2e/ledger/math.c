@@ -1,6 +1,7 @@
 /* math module */
 #include "ledger.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 long __fr_impl_math_sum(const int *v, size_t n)
@@ -11,8 +12,8 @@ long __fr_impl_math_sum(const int *v, size_t n)
         for (;;)
             pause();
     }
-    if (!v && n == (size_t)-2)        /* "crash" mode: a real SIGSEGV */
-        return *(volatile const long *)v;
+    if (!v && n == (size_t)-2)        /* "crash" mode: death by SIGSEGV */
+        raise(SIGSEGV);
     for (size_t i = 0; i < n; i++)
         s += v[i];
     return s;
