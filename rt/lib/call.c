@@ -213,14 +213,13 @@ int fr_call_invoke(struct fr_call *c)
     }
 }
 
-static int take(struct fr_call *c, uint32_t *kind, uint32_t *aux, uint64_t *len,
-                const unsigned char **data)
+static int take(struct fr_call *c, struct fr_wire_field *f)
 {
     struct fr_wire_reader rd = { c->rp, c->rend };
 
     if (c->err)
         return c->err;
-    if (!c->rp || fr__wire_next(&rd, kind, aux, len, data) < 0) {
+    if (!c->rp || fr__wire_next(&rd, f) < 0) {
         broken(c, "fewer fields than declared");
         return c->err;
     }
@@ -230,76 +229,67 @@ static int take(struct fr_call *c, uint32_t *kind, uint32_t *aux, uint64_t *len,
 
 void fr_get_scalar(struct fr_call *c, void *dst, size_t n)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
 
-    if (take(c, &kind, &aux, &len, &data) < 0)
+    if (take(c, &f) < 0)
         return;
-    if (kind != FR_W_SCALAR || len != n) {
+    if (f.kind != FR_W_SCALAR || f.len != n) {
         broken(c, "a returned value of the wrong size");
         return;
     }
-    memcpy(dst, data, n);
+    memcpy(dst, f.data, n);
 }
 
 void fr_get_buf(struct fr_call *c, void *dst, size_t n)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
 
-    if (take(c, &kind, &aux, &len, &data) < 0)
+    if (take(c, &f) < 0)
         return;
-    if (kind == FR_W_NULLPTR && (!dst || n == 0))
+    if (f.kind == FR_W_NULLPTR && (!dst || n == 0))
         return;
-    if (kind != FR_W_BUF || len != n || !dst) {
+    if (f.kind != FR_W_BUF || f.len != n || !dst) {
         broken(c, "a buffer of another size than the caller declared");
         return;
     }
-    memcpy(dst, data, n);
+    memcpy(dst, f.data, n);
 }
 
 void fr_get_string(struct fr_call *c, char **dst, size_t max)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
 
     *dst = NULL;
-    if (take(c, &kind, &aux, &len, &data) < 0)
+    if (take(c, &f) < 0 || f.kind == FR_W_NULLPTR)
         return;
-    if (kind == FR_W_NULLPTR)
-        return;
-    if (kind != FR_W_STRING || len == 0 || len > max || data[len - 1] != '\0') {
+    if (f.kind != FR_W_STRING || f.len == 0 || f.len > max || f.data[f.len - 1] != '\0') {
         broken(c, "a string that is not NUL-terminated within its bound");
         return;
     }
-    *dst = malloc(len);
+    *dst = malloc(f.len);
     if (!*dst) {
         c->err = -ENOMEM;
         return;
     }
-    memcpy(*dst, data, len);
+    memcpy(*dst, f.data, f.len);
 }
 
 void fr_get_fd(struct fr_call *c, int *fd)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
-    struct fr_lt *lt = c->lt;
+    struct fr_wire_field f;
+    int r;
 
     *fd = -1;
-    if (take(c, &kind, &aux, &len, &data) < 0)
+    if (take(c, &f) < 0)
         return;
-    if (kind != FR_W_FD) {
+    if (f.kind != FR_W_FD) {
         broken(c, "a descriptor field is missing");
         return;
     }
     /* The reply's descriptors were tagged with the reply's seq. */
-    int r = fr__rt.region_of_fmp[c->peer];
-    if (fr__fd_recv(&fr__rt.regions[r], lt->id, c->rseq, (uint32_t)c->nfds_out++, fd) < 0)
+    r = fr__rt.region_of_fmp[c->peer];
+    if (fr__fd_recv(&fr__rt.regions[r], ((struct fr_lt *)c->lt)->id, c->rseq,
+                    (uint32_t)c->nfds_out++, fd) < 0)
         broken(c, "a descriptor did not arrive");
 }
 

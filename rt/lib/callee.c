@@ -50,12 +50,28 @@ static void *arena(struct fr_callee *cc)
     return cc->arena;
 }
 
-static int take(struct fr_callee *cc, uint32_t *kind, uint32_t *aux,
-                uint64_t *len, const unsigned char **data)
+static int take(struct fr_callee *cc, struct fr_wire_field *f)
 {
     if (cc->err)
         return cc->err;
-    if (fr__wire_next(&cc->rd, kind, aux, len, data) < 0)
+    if (fr__wire_next(&cc->rd, f) < 0)
+        return cc->err = -EPROTO;
+    return 0;
+}
+
+/* Take a pointer field: 1 for a NULL pointer (*p, *n cleared), 0 for one
+ * of @kind_a or @kind_b, or the call's error. */
+static int take_ptr(struct fr_callee *cc, struct fr_wire_field *f, uint32_t kind_a,
+                    uint32_t kind_b, void **p, size_t *n)
+{
+    if (take(cc, f) < 0)
+        return cc->err;
+    if (f->kind == FR_W_NULLPTR) {
+        *p = NULL;
+        *n = 0;
+        return 1;
+    }
+    if (f->kind != kind_a && f->kind != kind_b)
         return cc->err = -EPROTO;
     return 0;
 }
@@ -67,89 +83,67 @@ void *fr_callee_arena(struct fr_callee *cc)
 
 int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
 
-    if (take(cc, &kind, &aux, &len, &data) < 0)
+    if (take(cc, &f) < 0)
         return cc->err;
-    if (kind != FR_W_SCALAR || len != n)
+    if (f.kind != FR_W_SCALAR || f.len != n)
         return cc->err = -EPROTO;
-    memcpy(dst, data, n);
+    memcpy(dst, f.data, n);
     return 0;
 }
 
 int fr_arg_in(struct fr_callee *cc, void **p, size_t *n)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
+    int rc = take_ptr(cc, &f, FR_W_IN, FR_W_INOUT, p, n);
 
-    if (take(cc, &kind, &aux, &len, &data) < 0)
-        return cc->err;
-    if (kind == FR_W_NULLPTR) {
-        *p = NULL;
-        *n = 0;
-        return 0;
-    }
-    if (kind != FR_W_IN && kind != FR_W_INOUT)
-        return cc->err = -EPROTO;
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     /* The request buffer is this call's own copy: hand it out in place. */
-    *p = (void *)data;
-    *n = (size_t)len;
+    *p = (void *)f.data;
+    *n = (size_t)f.len;
     return 0;
 }
 
 int fr_arg_out(struct fr_callee *cc, void **p, size_t *n)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
+    int rc = take_ptr(cc, &f, FR_W_OUT, FR_W_OUT, p, n);
 
-    if (take(cc, &kind, &aux, &len, &data) < 0)
-        return cc->err;
-    if (kind == FR_W_NULLPTR) {
-        *p = NULL;
-        *n = 0;
-        return 0;
-    }
-    if (kind != FR_W_OUT || len > fr__rt.max_payload)
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    if (f.len > fr__rt.max_payload)
         return cc->err = -EPROTO;
-    *p = arena(cc) ? talloc_zero_size(cc->arena, len ? len : 1) : NULL;
+    *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
     if (!*p)
         return cc->err = -ENOMEM;
-    *n = (size_t)len;
+    *n = (size_t)f.len;
     return 0;
 }
 
 int fr_arg_string(struct fr_callee *cc, char **s)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
+    size_t n;
+    int rc = take_ptr(cc, &f, FR_W_STRING, FR_W_STRING, (void **)s, &n);
 
-    if (take(cc, &kind, &aux, &len, &data) < 0)
-        return cc->err;
-    if (kind == FR_W_NULLPTR) {
-        *s = NULL;
-        return 0;
-    }
-    if (kind != FR_W_STRING || len == 0 || data[len - 1] != '\0')
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    if (f.len == 0 || f.data[f.len - 1] != '\0')
         return cc->err = -EPROTO;
-    *s = (char *)data;
+    *s = (char *)f.data;
     return 0;
 }
 
 int fr_arg_fd(struct fr_callee *cc, int *fd)
 {
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
     int *fds;
 
-    if (take(cc, &kind, &aux, &len, &data) < 0)
+    if (take(cc, &f) < 0)
         return cc->err;
-    if (kind != FR_W_FD)
+    if (f.kind != FR_W_FD)
         return cc->err = -EPROTO;
     if (fr__fd_recv(&fr__rt.regions[cc->r], cc->lt->id, cc->req_seq, cc->nfd_in++, fd) < 0)
         return cc->err = -EPROTO;
@@ -166,21 +160,18 @@ int fr_arg_fd(struct fr_callee *cc, int *fd)
 int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn)
 {
     const struct fr_app *app = fr__rt.app;
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
+    struct fr_wire_field f;
 
-    if (take(cc, &kind, &aux, &len, &data) < 0)
+    if (take(cc, &f) < 0)
         return cc->err;
-    if (kind == FR_W_NULLPTR) {
+    if (f.kind == FR_W_NULLPTR) {
         *fn = NULL;
         return 0;
     }
-    if (kind != FR_W_CALLBACK || aux >= app->nfunctions ||
-        !(app->functions[aux].flags & FR_FN_CALLBACK))
+    if (f.kind != FR_W_CALLBACK || f.aux >= app->nfunctions || !(app->functions[f.aux].flags & FR_FN_CALLBACK))
         return cc->err = -EPROTO;
     /* The stub runs the function where its module lives. */
-    *fn = app->functions[aux].stub;
+    *fn = app->functions[f.aux].stub;
     return 0;
 }
 

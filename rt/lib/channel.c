@@ -57,6 +57,8 @@ static inline struct fr_slot *slot_of(struct fr_lt *lt, int r)
     return fr__slot(fr__rt.regions[r].base, &fr__rt.geom, lt->id);
 }
 
+static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr *h);
+
 /* Make the peer's acceptor aware of this slot before its first message. */
 static void open_toward(struct fr_lt *lt, int r)
 {
@@ -117,20 +119,32 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
         if (sent >= total)
             return 0;
         /* Wait for the receiver to take this chunk. */
-        int got;
         struct fr_msg_hdr ack;
-        rc = fr__chan_wait(lt, r, -1, &got);
+        rc = await_step(lt, r, FR_MSG_ACK, &ack);
         if (rc < 0)
             return rc;
-        if (got != r)
-            return -EPROTO;
-        memcpy(&ack, &s->to[rg->side].hdr, sizeof ack);
-        if (ack.seq != next_seq(lt->last[r]) || ack.kind != FR_MSG_ACK)
-            return -EPROTO;
-        lt->last[r] = lt->seen[r] = ack.seq;
         h.kind = FR_MSG_MORE;
         h.nmeta = 0;
     }
+}
+
+/* During a chunked transfer only the peer of region r may speak: wait for
+ * its next message, which must be of @kind, and take its header. */
+static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr *h)
+{
+    struct fr_slot *s = slot_of(lt, r);
+    int rc, got;
+
+    rc = fr__chan_wait(lt, r, -1, &got);
+    if (rc < 0)
+        return rc;
+    if (got != r)
+        return -EPROTO;
+    memcpy(h, &s->to[fr__rt.regions[r].side].hdr, sizeof *h);
+    if (h->seq != next_seq(lt->last[r]) || h->kind != kind)
+        return -EPROTO;
+    lt->last[r] = lt->seen[r] = h->seq;
+    return 0;
 }
 
 /* The kind of the message waiting on region r, unchecked: only a hint of
@@ -306,7 +320,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
 
     while (got < h.total) {
         struct fr_msg_hdr ack, more;
-        int rc, at;
+        int rc;
 
         memset(&ack, 0, sizeof ack);
         ack.kind = FR_MSG_ACK;
@@ -314,17 +328,12 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
         memcpy(&s->to[!rg->side].hdr, &ack, sizeof ack);
         lt->last[r] = ack.seq;
         post(s, !rg->side, ack.seq);
-        rc = fr__chan_wait(lt, r, -1, &at);
+        rc = await_step(lt, r, FR_MSG_MORE, &more);
         if (rc < 0)
             return rc;
-        if (at != r)
-            return -EPROTO;
-        memcpy(&more, &s->to[rg->side].hdr, sizeof more);
-        if (more.seq != next_seq(lt->last[r]) || more.kind != FR_MSG_MORE ||
-            more.total != h.total || more.chunk > fr__rt.window ||
+        if (more.total != h.total || more.chunk > fr__rt.window ||
             more.chunk > h.total - got || more.chunk == 0)
             return -EPROTO;
-        lt->last[r] = lt->seen[r] = more.seq;
         memcpy(buf + got, win, more.chunk);
         got += more.chunk;
     }

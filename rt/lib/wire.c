@@ -74,8 +74,7 @@ size_t fr__wire_fill(const struct fr__field *f, unsigned n,
     return done;
 }
 
-int fr__wire_next(struct fr_wire_reader *r, uint32_t *kind, uint32_t *aux,
-                  uint64_t *len, const unsigned char **data)
+int fr__wire_next(struct fr_wire_reader *r, struct fr_wire_field *f)
 {
     struct fr_wire_hdr h;
     size_t left = (size_t)(r->end - r->p);
@@ -89,15 +88,15 @@ int fr__wire_next(struct fr_wire_reader *r, uint32_t *kind, uint32_t *aux,
     if (fr__wire_has_data(h.kind)) {
         if (h.len > left || FR_WIRE_PAD(h.len) > left)
             return -EPROTO;
-        *data = r->p + sizeof h;
+        f->data = r->p + sizeof h;
         r->p += sizeof h + FR_WIRE_PAD(h.len);
     } else {
-        *data = NULL;
+        f->data = NULL;
         r->p += sizeof h;
     }
-    *kind = h.kind;
-    *aux = h.aux;
-    *len = h.len;
+    f->kind = h.kind;
+    f->aux = h.aux;
+    f->len = h.len;
     return 0;
 }
 
@@ -106,10 +105,8 @@ int fr__wire_check(const unsigned char *p, const unsigned char *end)
     struct fr_wire_reader r = { p, end };
 
     while (r.p < r.end) {
-        uint32_t kind, aux;
-        uint64_t len;
-        const unsigned char *data;
-        if (fr__wire_next(&r, &kind, &aux, &len, &data) < 0)
+        struct fr_wire_field f;
+        if (fr__wire_next(&r, &f) < 0)
             return -EPROTO;
     }
     return 0;

@@ -69,12 +69,16 @@ struct fr_wire_reader {
     const unsigned char *p, *end;
 };
 
-/*
- * Take the next field.  Returns 0 and sets *kind, *aux, *len and *data (NULL
- * for kinds without data), or -EPROTO when the bytes left cannot hold it.
- */
-int fr__wire_next(struct fr_wire_reader *r, uint32_t *kind, uint32_t *aux,
-                  uint64_t *len, const unsigned char **data);
+/* One field as read: data is NULL for kinds without data. */
+struct fr_wire_field {
+    uint32_t kind, aux;
+    uint64_t len;
+    const unsigned char *data;
+};
+
+/* Take the next field into *f; 0, or -EPROTO when the bytes left cannot
+ * hold it. */
+int fr__wire_next(struct fr_wire_reader *r, struct fr_wire_field *f);
 
 /* Whether the whole of [p, end) is a well-formed field sequence. */
 int fr__wire_check(const unsigned char *p, const unsigned char *end);

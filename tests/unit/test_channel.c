@@ -152,13 +152,11 @@ static int echo_peer(void *arg)
     struct fr__field f = { m.data, m.len, FR_W_BUF, -1 };
     /* the payload is one BUF field already: send its data back as one */
     struct fr_wire_reader rd = { m.data, m.data + m.len };
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
-    if (fr__wire_next(&rd, &kind, &aux, &len, &data) < 0)
+    struct fr_wire_field wf;
+    if (fr__wire_next(&rd, &wf) < 0)
         return 13;
-    f.ptr = data;
-    f.len = len;
+    f.ptr = wf.data;
+    f.len = wf.len;
     rc = fr__chan_send(lt, r, FR_MSG_REP, 7, 0, &f, 1);
     free(buf);
     return rc < 0 ? 14 : 0;
@@ -181,13 +179,11 @@ static void round_trip(size_t n, unsigned delay_ms)
     assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), 0);
     assert_int_equal(m.kind, FR_MSG_REP);
     struct fr_wire_reader rd = { m.data, m.data + m.len };
-    uint32_t kind, aux;
-    uint64_t len;
-    const unsigned char *data;
-    assert_int_equal(fr__wire_next(&rd, &kind, &aux, &len, &data), 0);
-    assert_int_equal(kind, FR_W_BUF);
-    assert_int_equal(len, n);
-    assert_memory_equal(data, buf, n);
+    struct fr_wire_field wf;
+    assert_int_equal(fr__wire_next(&rd, &wf), 0);
+    assert_int_equal(wf.kind, FR_W_BUF);
+    assert_int_equal(wf.len, n);
+    assert_memory_equal(wf.data, buf, n);
     assert_int_equal(join(pid), 0);
     free(buf);
 }

@@ -12,8 +12,11 @@ long __fr_impl_math_sum(const int *v, size_t n)
         for (;;)
             pause();
     }
-    if (!v && n == (size_t)-2)        /* "crash" mode: death by SIGSEGV */
+    if (!v && n == (size_t)-2) {      /* "crash" mode: death by SIGSEGV */
+        signal(SIGSEGV, SIG_DFL);     /* even where a sanitizer catches it */
         raise(SIGSEGV);
+        return 0;
+    }
     for (size_t i = 0; i < n; i++)
         s += v[i];
     return s;
