@@ -7,7 +7,7 @@
  *   ledger wide       64 threads calling across FMPs at once
  *   ledger evil       a callee that sends a malformed reply
  *   ledger block      prints "ready" and blocks mid-call (for kill tests)
- *   ledger crash      the math module dies of SIGSEGV in the middle of a call
+ *   ledger crash      the math module dies of SIGABRT in the middle of a call
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  */
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* math module */
 #include "ledger.h"
 
-#include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 long __fr_impl_math_sum(const int *v, size_t n)
@@ -12,11 +12,8 @@ long __fr_impl_math_sum(const int *v, size_t n)
         for (;;)
             pause();
     }
-    if (!v && n == (size_t)-2) {      /* "crash" mode: death by SIGSEGV */
-        signal(SIGSEGV, SIG_DFL);     /* even where a sanitizer catches it */
-        raise(SIGSEGV);
-        return 0;
-    }
+    if (!v && n == (size_t)-2)        /* "crash" mode: a failed assertion */
+        abort();                      /* (sanitizers leave SIGABRT alone) */
     for (size_t i = 0; i < n; i++)
         s += v[i];
     return s;
