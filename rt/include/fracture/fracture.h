@@ -1,0 +1,73 @@
+/*
+ * fracture.h - the annotations a program carries so that fracture-annotate
+ * can split it into modules (DESIGN.md, "Annotations").
+ *
+ * For every compiler but the annotator these expand to nothing: an
+ * annotated program builds and runs unchanged with plain `cc`.  The
+ * annotator parses with __FRACTURE_ANNOTATE__ defined, where each becomes
+ * __attribute__((annotate("fracture:..."))) that it reads back from the AST.
+ * Annotations go first in the declaration they qualify; they may stand on a
+ * prototype or on the definition, and the two must agree.
+ *
+ *   FRACTURE_MODULE(parser, FR_RESTARTABLE | FR_SAMPLABLE);   // file scope
+ *   int parse(FR_IN(len) const char *buf, size_t len, FR_OUT(1) struct ast *out);
+ */
+#ifndef FRACTURE_FRACTURE_H
+#define FRACTURE_FRACTURE_H
+
+#include <fracture/abi.h>   /* FR_RESTARTABLE, FR_REPLICABLE, FR_SAMPLABLE */
+
+#define FR__STR(x) #x
+#define FR__XSTR(x) FR__STR(x)
+
+#ifdef __FRACTURE_ANNOTATE__
+
+#define FR__ANN(s) __attribute__((annotate("fracture:" s)))
+
+/* A file-scope declaration the annotator finds by its name and annotation. */
+#define FR__CAT2(a, b) a##b
+#define FR__CAT(a, b) FR__CAT2(a, b)
+#define FRACTURE_MODULE(name, caps)                                            \
+    FR__ANN("module:" #name ":" #caps) static const int FR__CAT(__fr_module_decl_, __LINE__) \
+        __attribute__((unused)) = 0
+#define FR_MODULE(name, caps) FR__ANN("fn-module:" #name ":" #caps)
+
+#define FR_IN(n) FR__ANN("in:" #n)
+#define FR_OUT(n) FR__ANN("out:" #n)
+#define FR_INOUT(n) FR__ANN("inout:" #n)
+#define FR_STRING FR__ANN("string")
+#define FR_COUNT(n) FR__ANN("count:" #n)
+#define FR_OPAQUE FR__ANN("opaque")
+#define FR_CALLBACK FR__ANN("callback")
+#define FR_FD FR__ANN("fd")
+#define FR_RET_FD FR__ANN("ret-fd")
+#define FR_RET(n) FR__ANN("ret:" #n)
+#define FR_RET_STRING FR__ANN("ret-string")
+#define FR_RET_OPAQUE FR__ANN("ret-opaque")
+#define FR_RET_OWNED FR__ANN("ret-owned")
+#define FR_INIT FR__ANN("init")
+#define FR_ON_FAILURE(value, err) FR__ANN("on-failure:" #value ":" #err)
+
+#else /* plain compilers: nothing at all */
+
+#define FRACTURE_MODULE(name, caps) struct __fr_module_unused
+#define FR_MODULE(name, caps)
+#define FR_IN(n)
+#define FR_OUT(n)
+#define FR_INOUT(n)
+#define FR_STRING
+#define FR_COUNT(n)
+#define FR_OPAQUE
+#define FR_CALLBACK
+#define FR_FD
+#define FR_RET_FD
+#define FR_RET(n)
+#define FR_RET_STRING
+#define FR_RET_OPAQUE
+#define FR_RET_OWNED
+#define FR_INIT
+#define FR_ON_FAILURE(value, err)
+
+#endif /* __FRACTURE_ANNOTATE__ */
+
+#endif /* FRACTURE_FRACTURE_H */
