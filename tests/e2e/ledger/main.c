@@ -5,6 +5,7 @@
  *
  *   ledger            the workload
  *   ledger wide       64 threads calling across FMPs at once
+ *   ledger huge       60 MiB in and out of one call
  *   ledger evil       a callee that sends a malformed reply
  *   ledger block      prints "ready" and blocks mid-call (for kill tests)
  *   ledger crash      the math module dies of SIGABRT in the middle of a call
@@ -145,6 +146,17 @@ int ledger_main(int argc, char **argv)
         store_put("weight", &weight, sizeof weight);
         rounds = 4;
         run_threads(WIDE_THREADS);   /* 64 threads calling at once */
+        return 0;
+    }
+    if (strcmp(mode, "huge") == 0) {
+        /* 60 MiB each way, under the default 64 MiB message limit */
+        size_t n = (size_t)15 << 20;
+        int *v = malloc(n * sizeof *v);
+        for (size_t i = 0; i < n; i++)
+            v[i] = (int)(i % 7);
+        math_scale(v, n, 5);
+        printf("huge sum %ld (first %d, last %d)\n", math_sum(v, n), v[0], v[n - 1]);
+        free(v);
         return 0;
     }
     if (strcmp(mode, "crash") == 0) {
