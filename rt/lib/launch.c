@@ -63,6 +63,44 @@ char *fr__which(void *ctx, const char *name)
     return NULL;
 }
 
+int fr__preload_value(void *ctx, const struct fr_env *env, char **value, const char **missing)
+{
+    const char *dirs[] = { getenv("FRACTURE_PRELOAD_DIR"), FR_PRELOAD_INSTALL_DIR,
+                           FR_PRELOAD_BUILD_DIR };
+    char *v = NULL;
+
+    *value = NULL;
+    for (size_t i = 0; env && i < env->npreload; i++) {
+        const char *name = env->preload[i];
+        char *path = NULL;
+        if (strchr(name, '/')) {
+            if (access(name, R_OK) == 0)
+                path = talloc_strdup(ctx, name);
+        } else {
+            for (size_t d = 0; d < sizeof dirs / sizeof dirs[0] && !path; d++) {
+                if (!dirs[d] || !*dirs[d])
+                    continue;
+                char *p = talloc_asprintf(ctx, "%s/%s.so", dirs[d], name);
+                if (p && access(p, R_OK) == 0)
+                    path = p;
+            }
+        }
+        if (!path) {
+            *missing = name;
+            return -ENOENT;
+        }
+        v = v ? talloc_asprintf_append(v, ":%s", path) : path;
+        if (!v)
+            return -ENOMEM;
+    }
+    /* An LD_PRELOAD of the user's own stays, after the FMP's agents. */
+    const char *old = getenv("LD_PRELOAD");
+    if (v && old && *old)
+        v = talloc_asprintf_append(v, ":%s", old);
+    *value = v;
+    return 0;
+}
+
 static int skip_var(const char *e)
 {
     return strncmp(e, "FRACTURE_CONFIG=", 16) == 0 || strncmp(e, "FRACTURE_PLAN=", 14) == 0 ||

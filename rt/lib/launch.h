@@ -26,6 +26,15 @@ struct fr_launch {
  */
 int fr__launch(const struct fr_launch *l, pid_t *pid, int *pidfd, char *err, size_t errlen);
 
+/*
+ * The LD_PRELOAD value for @env's preload list: each entry a path, or the
+ * name of an agent shipped with Fracture (NAME.so, looked for in
+ * $FRACTURE_PRELOAD_DIR, the install dir, the build dir).  A talloc string
+ * under @ctx, NULL when the list is empty; -ENOENT (with the name in
+ * *missing) when an agent cannot be found.
+ */
+int fr__preload_value(void *ctx, const struct fr_env *env, char **value, const char **missing);
+
 /* Find @name in PATH (or check a path); a talloc string under @ctx, or NULL. */
 char *fr__which(void *ctx, const char *name);
 

@@ -222,6 +222,17 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         }
         if (!l.plan)
             return -ENOMEM;
+        const char *missing = NULL;
+        char *preload = NULL;
+        if (fr__preload_value(ctx, l.env, &preload, &missing) < 0) {
+            fprintf(stderr, "fracture: error: FMP '%s': preload agent '%s' not found\n"
+                            "  hint: a shipped agent is NAME.so in $FRACTURE_PRELOAD_DIR or %s; "
+                            "or give a path\n", p.names[k], missing ? missing : "?",
+                    FR_PRELOAD_INSTALL_DIR);
+            abandon(k);
+            return -ECHILD;
+        }
+        l.preload = preload;
         rc = fr__launch(&l, &fr__rt.fmps[k].pid, &fr__rt.fmps[k].pidfd, err, sizeof err);
         close(cv[1]);
         fr__rt.fmps[k].ctl = cv[0];
@@ -271,7 +282,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
 static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
 {
     static const char hint[] = "remove it for now; this runtime starts FMPs with env "
-                               "vars, limits, nice, cpus and valgrind";
+                               "vars, limits, nice, cpus, preload agents and valgrind";
     int rc = 0;
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
@@ -288,10 +299,6 @@ static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
             rc = fr__diag_add(d, cfg->file, f->sample.pos.line, f->sample.pos.col, hint,
                               "FMP '%s': sample is not supported by this version of Fracture (%s)",
                               f->name, FR_VERSION);
-        if (f->env.npreload)
-            rc = fr__diag_add(d, cfg->file, f->env.preload_pos[0].line, f->env.preload_pos[0].col,
-                              hint, "FMP '%s': preload agents are not supported by this version "
-                              "of Fracture (%s)", f->name, FR_VERSION);
     }
     if (cfg->has_trace)
         rc = fr__diag_add(d, cfg->file, cfg->trace_pos.line, cfg->trace_pos.col, hint,

@@ -4,6 +4,9 @@
  *
  *   e2e_ledger compare LEDGER CONFIG [MODE]
  *                                       output under CONFIG == all-in-one output
+ *   e2e_ledger maps LEDGER CONFIG FMP FILE
+ *                                       FMP, and no other process, maps FILE
+ *                                       (a preload agent of its environment)
  *   e2e_ledger solo LEDGER              without a config: one process, one
  *                                       thread, no shared memory
  *   e2e_ledger exit LEDGER CONFIG       the app exits: no child, no memfd left
@@ -278,6 +281,61 @@ static void expect_gone(const pid_t *pids, int n)
             FAIL("child FMP %d outlived its root", (int)pids[i]);
 }
 
+/* Whether process pid maps a file whose path contains @what. */
+static int maps_file(pid_t pid, const char *what)
+{
+    char path[64], line[512];
+    FILE *f;
+    int found = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    while (fgets(line, sizeof line, f))
+        found |= strstr(line, what) != NULL;
+    fclose(f);
+    return found;
+}
+
+/* FMP @fmp, and it alone, maps a file named like @what (a preload agent). */
+static int cmd_maps(const char *ledger, const char *config, const char *fmp, const char *what)
+{
+    pid_t kids[64];
+    char want[80];
+    int n, hits = 0;
+    struct proc p = spawn(ledger, "pids", config);
+
+    expect_line(p.out, "ready");
+    snprintf(want, sizeof want, "fr:%s", fmp);
+    n = children_of(p.pid, kids, 64);
+    if (maps_file(p.pid, what))
+        FAIL("the root maps %s", what);
+    for (int i = 0; i < n; i++) {
+        char path[64], comm[64] = "";
+        FILE *f;
+        snprintf(path, sizeof path, "/proc/%d/comm", (int)kids[i]);
+        if ((f = fopen(path, "r"))) {
+            if (!fgets(comm, sizeof comm, f))
+                comm[0] = '\0';
+            fclose(f);
+        }
+        comm[strcspn(comm, "\n")] = '\0';
+        int has = maps_file(kids[i], what);
+        if (has && strcmp(comm, want) != 0)
+            FAIL("%s maps %s too", comm, what);
+        hits += has;
+    }
+    close(p.in);
+    wait_exit(p.pid);
+    expect_gone(kids, n);
+    close(p.out);
+    close(p.err);
+    if (hits != 1)
+        FAIL("FMP %s does not map %s", fmp, what);
+    printf("only FMP %s runs with %s\n", fmp, what);
+    return 0;
+}
+
 static int count_fds(void)
 {
     DIR *d = opendir("/proc/self/fd");
@@ -402,6 +460,8 @@ int main(int argc, char **argv)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if ((argc == 4 || argc == 5) && strcmp(argv[1], "compare") == 0)
         return cmd_compare(argv[2], argv[3], argc == 5 ? argv[4] : "work");
+    if (argc == 6 && strcmp(argv[1], "maps") == 0)
+        return cmd_maps(argv[2], argv[3], argv[4], argv[5]);
     if (argc == 3 && strcmp(argv[1], "solo") == 0)
         return cmd_solo(argv[2]);
     if (argc == 4 && strcmp(argv[1], "exit") == 0)
