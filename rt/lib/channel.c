@@ -59,6 +59,41 @@ static inline struct fr_slot *slot_of(struct fr_lt *lt, int r)
 
 static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr *h);
 
+/* Set on the thread that replays FR_INIT calls into a restarting FMP: it
+ * may speak to the FMP before the others are let in. */
+__thread int fr__replaying;
+
+/* The process-wide half of a move to a peer's new incarnation: a restarted
+ * peer is trusted again, and descriptors its predecessor sent are dropped. */
+static void region_sync(int r, uint32_t g)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+
+    pthread_mutex_lock(&rg->gen_lock);
+    if (rg->gen_seen != g) {
+        fr__fd_drop_pending(rg);
+        atomic_store(&rg->failed, 0);
+        rg->gen_seen = g;
+    }
+    pthread_mutex_unlock(&rg->gen_lock);
+}
+
+/* The root zeroed this slot when it restarted the peer: start counting
+ * afresh the first time this logical thread looks at it again. */
+static inline void sync_gen(struct fr_lt *lt, int r)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+    uint32_t g = atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire);
+
+    if (FR_LIKELY(g == lt->gen[r]))
+        return;
+    region_sync(r, g);
+    lt->gen[r] = g;
+    lt->last[r] = lt->seen[r] = 0;
+    lt->opened[r] = 0;
+}
+
 /* Make the peer's acceptor aware of this slot before its first message. */
 static void open_toward(struct fr_lt *lt, int r)
 {
@@ -96,7 +131,9 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
 
     if (total > fr__rt.max_payload)
         return -EMSGSIZE;
-    if (atomic_load(&rg->failed))
+    sync_gen(lt, r);
+    if (atomic_load(&rg->failed) ||
+        (!fr__replaying && atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side])))
         return -EPIPE;
     if (!lt->opened[r])
         open_toward(lt, r);
@@ -163,7 +200,7 @@ static int peer_gone(int r)
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_region_hdr *h = rg->base;
 
-    return atomic_load(&rg->failed) || atomic_load(&h->gone[!rg->side]);
+    return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(&h->gone[!rg->side]));
 }
 
 /* A message is waiting on region r for lt: classify the bell word. */
@@ -202,6 +239,8 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
         for (int k = 0; k < n; k++) {
             int r = k == 0 ? first : (k == first ? 0 : k);
             struct fr_slot *s = slot_of(lt, r);
+
+            sync_gen(lt, r);
             uint32_t w = atomic_load_explicit(&s->to[fr__rt.regions[r].side].bell,
                                               memory_order_acquire);
             words[k] = &s->to[fr__rt.regions[r].side].bell;

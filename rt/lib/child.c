@@ -63,9 +63,13 @@ void fr__child_main(const char *plan_text)
     fr__rt.regions = calloc(nregions ? (size_t)nregions : 1, sizeof *fr__rt.regions);
     fr__rt.lts = calloc(fr__rt.geom.nslots, sizeof *fr__rt.lts);
     fr__rt.ids_used = calloc((p.max_threads + 63) / 64, sizeof *fr__rt.ids_used);
+    fr__rt.retries = calloc((size_t)p.nfmps, sizeof *fr__rt.retries);
+    fr__rt.abort_exhausted = calloc((size_t)p.nfmps, sizeof *fr__rt.abort_exhausted);
     if (!fr__rt.fmps || !fr__rt.region_of_fmp || !fr__rt.regions || !fr__rt.lts ||
-        !fr__rt.ids_used)
+        !fr__rt.ids_used || !fr__rt.retries || !fr__rt.abort_exhausted)
         die("out of memory");
+    memcpy(fr__rt.retries, p.retries, (size_t)p.nfmps * sizeof(int));
+    memcpy(fr__rt.abort_exhausted, p.abort_exhausted, (size_t)p.nfmps * sizeof(int));
     memcpy(fr__rt.fmp_of_module, p.fmp_of_module, fr__rt.app->nmodules * sizeof(int));
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < p.nfmps; k++) {
@@ -79,6 +83,7 @@ void fr__child_main(const char *plan_text)
         rg->memfd = regions[i].memfd;
         rg->sock = regions[i].sock;
         pthread_mutex_init(&rg->sock_lock, NULL);
+        pthread_mutex_init(&rg->gen_lock, NULL);
         if (rg->peer == self || fr__region_map(rg->memfd, &fr__rt.geom, 0, &rg->base) < 0)
             die("cannot map a shared-memory region");
         close(rg->memfd);     /* the mapping keeps it */

@@ -55,7 +55,9 @@ struct fr_lt *fr__lt_get(uint32_t id)
             lt->last = calloc(n ? n : 1, sizeof *lt->last);
             lt->seen = calloc(n ? n : 1, sizeof *lt->seen);
             lt->opened = calloc(n ? n : 1, sizeof *lt->opened);
-            if (!lt->last || !lt->seen || !lt->opened) {
+            lt->gen = calloc(n ? n : 1, sizeof *lt->gen);
+            if (!lt->last || !lt->seen || !lt->opened || !lt->gen) {
+                free(lt->gen);
                 free(lt->last);
                 free(lt->seen);
                 free(lt->opened);

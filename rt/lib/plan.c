@@ -4,7 +4,8 @@
  *
  * Format (one line, fields separated by ';'):
  *   v1;self;rootpid;nfmps;spin_us;max_threads;timeout_ms;channel_bytes;
- *   max_payload;name,name,...;fmp,fmp,... (per module);i-j,... (pairs);
+ *   max_payload;name,name,...;R:A,R:A,... (per FMP: retries+1, 0 when not
+ *   restartable, and on_exhausted abort);fmp,fmp,... (per module);i-j,... (pairs);
  *   peer:memfd:sock,... (this child's regions);ctl
  * FMP names are identifiers (the config parser guarantees it), so they
  * need no quoting.
@@ -42,8 +43,12 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
     p->conf = talloc_zero_array(ctx, const struct fr_fmp_conf *, n);
     p->fmp_of_module = talloc_zero_array(ctx, int, app->nmodules);
     p->pair = talloc_zero_array(ctx, uint8_t, n * n);
-    if (!p->names || !p->conf || !p->fmp_of_module || !p->pair)
+    p->retries = talloc_array(ctx, int, n);
+    p->abort_exhausted = talloc_zero_array(ctx, int, n);
+    if (!p->names || !p->conf || !p->fmp_of_module || !p->pair || !p->retries ||
+        !p->abort_exhausted)
         return -ENOMEM;
+    p->retries[0] = -1;           /* the root is never restarted */
     if (root_conf < 0) {
         snprintf(p->names[0], FR_FMP_NAME_MAX, "root");
     } else {
@@ -55,6 +60,9 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
             continue;
         snprintf(p->names[k], FR_FMP_NAME_MAX, "%s", cfg->fmps[i].name);
         p->conf[k] = &cfg->fmps[i];
+        p->retries[k] = cfg->fmps[i].restart.present ? (int)cfg->fmps[i].restart.retries : -1;
+        p->abort_exhausted[k] = cfg->fmps[i].restart.present &&
+                                cfg->fmps[i].restart.on_exhausted == FR_EXHAUSTED_ABORT;
         for (size_t j = 0; j < cfg->fmps[i].nmodules; j++) {
             int m = module_index(app, cfg->fmps[i].modules[j]);
             if (m < 0)
@@ -92,6 +100,10 @@ char *fr__plan_encode(void *ctx, const struct fr_plan *p, int self, pid_t root,
                               p->call_timeout_ms, p->channel_bytes, p->max_payload);
     for (int i = 0; s && i < p->nfmps; i++)
         s = talloc_asprintf_append(s, "%s%s", i ? "," : "", p->names[i]);
+    s = s ? talloc_strdup_append(s, ";") : NULL;
+    for (int i = 0; s && i < p->nfmps; i++)
+        s = talloc_asprintf_append(s, "%s%d:%d", i ? "," : "", p->retries[i] + 1,
+                                   p->abort_exhausted[i]);
     s = s ? talloc_strdup_append(s, ";") : NULL;
     for (unsigned m = 0; s && m < fr__rt.app->nmodules; m++)  /* same binary, same table */
         s = talloc_asprintf_append(s, "%s%d", m ? "," : "", p->fmp_of_module[m]);
@@ -157,8 +169,11 @@ int fr__plan_decode(void *ctx, const char *s, const struct fr_app *app, struct f
     p->conf = NULL;
     p->fmp_of_module = talloc_zero_array(ctx, int, app->nmodules);
     p->pair = talloc_zero_array(ctx, uint8_t, n * n);
+    p->retries = talloc_array(ctx, int, n);
+    p->abort_exhausted = talloc_zero_array(ctx, int, n);
     *regions = talloc_zero_array(ctx, struct fr_plan_region, n);
-    if (!p->names || !p->fmp_of_module || !p->pair || !*regions)
+    if (!p->names || !p->fmp_of_module || !p->pair || !*regions || !p->retries ||
+        !p->abort_exhausted)
         return -ENOMEM;
     for (int i = 0; i < n; i++) {
         size_t len = strcspn(s, i == n - 1 ? ";" : ",");
@@ -166,6 +181,13 @@ int fr__plan_decode(void *ctx, const char *s, const struct fr_app *app, struct f
             return -EINVAL;
         memcpy(p->names[i], s, len);
         s += len + 1;
+    }
+    for (int i = 0; i < n; i++) {
+        uint64_t r, a;
+        if (num(&s, ":", 101, &r) < 0 || num(&s, i == n - 1 ? ";" : ",", 1, &a) < 0)
+            return -EINVAL;
+        p->retries[i] = (int)r - 1;
+        p->abort_exhausted[i] = (int)a;
     }
     for (unsigned m = 0; m < app->nmodules; m++) {
         uint64_t f;

@@ -21,6 +21,8 @@ struct fr_plan {
     char (*names)[FR_FMP_NAME_MAX];
     const struct fr_fmp_conf **conf;   /* root only: config entry per FMP, NULL for an implicit root */
     int *fmp_of_module;
+    int *retries;             /* per FMP: replays of one call, -1: not restartable */
+    int *abort_exhausted;     /* per FMP: on_exhausted: abort */
     uint8_t *pair;            /* nfmps * nfmps: a region between i and j */
     unsigned spin_us, max_threads, call_timeout_ms;
     uint64_t channel_bytes, max_payload;

@@ -84,6 +84,11 @@ struct fr_region_hdr {
     _Atomic int32_t gone_status[2];
     /* gone[s]: side s has ended (root writes it, then marks the bells). */
     _Atomic uint32_t gone[2];
+    /* gen[s]: incarnation of side s, bumped by the root when it restarts
+     * it (a futex word: callers of a dead FMP sleep on it until it is back);
+     * lost[s]: side s will not come back. */
+    _Atomic uint32_t gen[2];
+    _Atomic uint32_t lost[2];
     /* then: uint64_t open[2][nslots/64] bitmaps, at FR_REGION_OPEN_OFF */
 };
 

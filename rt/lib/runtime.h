@@ -34,6 +34,8 @@ struct fr_region {
     pthread_mutex_t sock_lock;
     struct fr_pending_fd *pending;  /* descriptors that arrived for other slots */
     _Atomic int failed;       /* the peer broke the protocol: no more calls */
+    uint32_t gen_seen;        /* the peer's incarnation this process knows */
+    pthread_mutex_t gen_lock; /* guards the move to a new incarnation */
 };
 
 /* What the root knows of an FMP (in a child only the names are filled). */
@@ -67,6 +69,8 @@ struct fr_rt {
     int nfmps;
     struct fr_fmp *fmps;
     int *fmp_of_module;
+    int *retries;             /* per FMP: replays of one call after a crash; -1: not restartable */
+    int *abort_exhausted;     /* per FMP: on_exhausted: abort */
     struct fr_region *regions;
     int nregions;
     int *region_of_fmp;       /* FMP index -> region index, or -1 */
@@ -103,6 +107,7 @@ struct fr_lt {
         size_t cap;
     } frames[FR_FRAMES];
     int worker;               /* a worker thread serves it */
+    uint32_t *gen;            /* per region: peer incarnation of last/seen */
 };
 
 /* lthread.c */
@@ -118,6 +123,7 @@ struct fr_msg {
     unsigned char *data;      /* private copy of the payload */
     uint64_t len;
 };
+extern __thread int fr__replaying;
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n);
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got);

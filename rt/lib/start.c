@@ -56,7 +56,7 @@ static int print_modules(const struct fr_app *app)
 }
 
 /* Wait for READY from child k, or its death. */
-static int await_ready(int k, char *err, size_t errlen)
+int fr__await_ready(int k, char *err, size_t errlen)
 {
     struct fr_fmp *f = &fr__rt.fmps[k];
     int64_t end = fr__now_ns() + (int64_t)READY_TIMEOUT_MS * 1000000;
@@ -99,6 +99,83 @@ static void abandon(int upto)
         while (waitpid(fr__rt.fmps[k].pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+}
+
+/* What a (re)start of a child needs, kept by the root for the whole run. */
+static struct {
+    void *ctx;
+    struct fr_plan p;
+    const struct fr_config *cfg;
+    char **argv;
+    int *memfd, *sock0, *sock1;   /* per pair index i*n+j (i<j) */
+} boot;
+
+const struct fr_config *fr__boot_config(void)
+{
+    return boot.cfg;
+}
+
+int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen)
+{
+    int n = boot.p.nfmps, rc, cv[2];
+    struct fr_plan_region regs[n];
+    int keep[2 * n + 1], nkeep = 0, nregs = 0;
+    struct fr_launch l = { .env = env, .argv = boot.argv };
+    const char *missing = NULL;
+    char *preload = NULL;
+    void *tmp = talloc_new(NULL);
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cv) < 0) {
+        snprintf(err, errlen, "socketpair: %s", strerror(errno));
+        talloc_free(tmp);
+        return -errno;
+    }
+    for (int q = 0; q < n; q++) {
+        int a = q < k ? q : k, b = q < k ? k : q;
+        if (q == k || !boot.p.pair[a * n + b])
+            continue;
+        regs[nregs].peer = q;
+        regs[nregs].memfd = boot.memfd[a * n + b];
+        regs[nregs].sock = k == a ? boot.sock0[a * n + b] : boot.sock1[a * n + b];
+        keep[nkeep++] = regs[nregs].memfd;
+        keep[nkeep++] = regs[nregs].sock;
+        nregs++;
+    }
+    keep[nkeep++] = cv[1];
+    l.plan = fr__plan_encode(tmp, &boot.p, k, getpid(), regs, nregs, cv[1]);
+    l.keep = keep;
+    l.nkeep = nkeep;
+    rc = -ENOMEM;
+    if (!l.plan) {
+        snprintf(err, errlen, "out of memory");
+        goto out_close;
+    }
+    if (env && env->has_valgrind && boot.cfg->reports_dir) {
+        l.report_prefix = talloc_asprintf(tmp, "%s/%s", boot.cfg->reports_dir, boot.p.names[k]);
+        if (mkdir(boot.cfg->reports_dir, 0755) < 0 && errno != EEXIST) {
+            rc = -errno;
+            snprintf(err, errlen, "cannot create the reports dir %s: %s", boot.cfg->reports_dir,
+                     strerror(errno));
+            goto out_close;
+        }
+    }
+    rc = fr__preload_value(tmp, env, &preload, &missing);
+    if (rc < 0) {
+        snprintf(err, errlen, "preload agent '%s' not found (a shipped agent is NAME.so in "
+                 "$FRACTURE_PRELOAD_DIR or %s; or give a path)", missing ? missing : "?",
+                 FR_PRELOAD_INSTALL_DIR);
+        goto out_close;
+    }
+    l.preload = preload;
+    rc = fr__launch(&l, &fr__rt.fmps[k].pid, &fr__rt.fmps[k].pidfd, err, errlen);
+out_close:
+    close(cv[1]);
+    if (rc < 0)
+        close(cv[0]);
+    else
+        fr__rt.fmps[k].ctl = cv[0];
+    talloc_free(tmp);
+    return rc;
 }
 
 static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
@@ -146,6 +223,12 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         !fr__rt.lts || !fr__rt.ids_used || !memfd || !sock0 || !sock1)
         return -ENOMEM;
     memcpy(fr__rt.fmp_of_module, p.fmp_of_module, fr__rt.app->nmodules * sizeof(int));
+    fr__rt.retries = calloc((size_t)n, sizeof *fr__rt.retries);
+    fr__rt.abort_exhausted = calloc((size_t)n, sizeof *fr__rt.abort_exhausted);
+    if (!fr__rt.retries || !fr__rt.abort_exhausted)
+        return -ENOMEM;
+    memcpy(fr__rt.retries, p.retries, (size_t)n * sizeof(int));
+    memcpy(fr__rt.abort_exhausted, p.abort_exhausted, (size_t)n * sizeof(int));
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < n; k++) {
         snprintf(fr__rt.fmps[k].name, FR_FMP_NAME_MAX, "%s", p.names[k]);
@@ -182,77 +265,32 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
                 rg->memfd = -1;
                 rg->sock = sv[0];
                 pthread_mutex_init(&rg->sock_lock, NULL);
+                pthread_mutex_init(&rg->gen_lock, NULL);
                 fr__rt.region_of_fmp[j] = fr__rt.nregions++;
             }
         }
     }
 
-    /* Children, in config order. */
+    boot.ctx = ctx;
+    boot.p = p;
+    boot.cfg = cfg;
+    boot.argv = argv;
+    boot.memfd = memfd;
+    boot.sock0 = sock0;
+    boot.sock1 = sock1;
+    /* Children, in config order.  The root keeps every region's memfd and
+     * the children's socket ends: a restarted FMP gets them again. */
     for (int k = 1; k < n; k++) {
-        struct fr_plan_region regs[n];
-        int keep[2 * n + 1], nkeep = 0, nregs = 0, cv[2];
         const struct fr_fmp_conf *fc = p.conf[k];
-        struct fr_launch l = { .env = fc && fc->env.present ? &fc->env : NULL, .argv = argv };
-
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cv) < 0)
-            return -errno;
-        for (int q = 0; q < n; q++) {
-            int a = q < k ? q : k, b = q < k ? k : q;
-            if (q == k || !p.pair[a * n + b])
-                continue;
-            regs[nregs].peer = q;
-            regs[nregs].memfd = memfd[a * n + b];
-            regs[nregs].sock = k == a ? sock0[a * n + b] : sock1[a * n + b];
-            keep[nkeep++] = regs[nregs].memfd;
-            keep[nkeep++] = regs[nregs].sock;
-            nregs++;
-        }
-        keep[nkeep++] = cv[1];
-        l.plan = fr__plan_encode(ctx, &p, k, getpid(), regs, nregs, cv[1]);
-        l.keep = keep;
-        l.nkeep = nkeep;
-        if (l.env && l.env->has_valgrind && cfg->reports_dir) {
-            l.report_prefix = talloc_asprintf(ctx, "%s/%s", cfg->reports_dir, p.names[k]);
-            if (mkdir(cfg->reports_dir, 0755) < 0 && errno != EEXIST) {
-                fprintf(stderr, "fracture: error: cannot create the reports dir %s: %s\n",
-                        cfg->reports_dir, strerror(errno));
-                abandon(k);
-                return -errno;
-            }
-        }
-        if (!l.plan)
-            return -ENOMEM;
-        const char *missing = NULL;
-        char *preload = NULL;
-        if (fr__preload_value(ctx, l.env, &preload, &missing) < 0) {
-            fprintf(stderr, "fracture: error: FMP '%s': preload agent '%s' not found\n"
-                            "  hint: a shipped agent is NAME.so in $FRACTURE_PRELOAD_DIR or %s; "
-                            "or give a path\n", p.names[k], missing ? missing : "?",
-                    FR_PRELOAD_INSTALL_DIR);
-            abandon(k);
-            return -ECHILD;
-        }
-        l.preload = preload;
-        rc = fr__launch(&l, &fr__rt.fmps[k].pid, &fr__rt.fmps[k].pidfd, err, sizeof err);
-        close(cv[1]);
-        fr__rt.fmps[k].ctl = cv[0];
+        rc = fr__spawn(k, fc && fc->env.present ? &fc->env : NULL, err, sizeof err);
         if (rc < 0) {
             fprintf(stderr, "fracture: error: cannot start FMP '%s': %s\n", p.names[k], err);
             abandon(k);
             return rc;
         }
     }
-    /* The children hold their ends now. */
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++)
-            if (p.pair[i * n + j]) {
-                close(memfd[i * n + j]);
-                if (i != 0)
-                    close(sock0[i * n + j]);
-                close(sock1[i * n + j]);
-            }
     for (int k = 1; k < n; k++) {
-        rc = await_ready(k, err, sizeof err);
+        rc = fr__await_ready(k, err, sizeof err);
         if (rc < 0) {
             fprintf(stderr, "fracture: error: FMP '%s' (pid %d) did not start: %s\n",
                     p.names[k], (int)fr__rt.fmps[k].pid, err);
@@ -356,8 +394,8 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
                     strerror(-rc));
         exit(1);
     }
-    /* A program this one runs is not fractured by our config. */
+    /* A program this one runs is not fractured by our config.  (The config
+     * itself stays in memory: a restart needs its environments.) */
     unsetenv("FRACTURE_CONFIG");
-    talloc_free(ctx);
     return real_main(argc, argv);
 }
