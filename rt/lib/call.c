@@ -11,10 +11,12 @@
  * is treated like a crashed one.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "futex.h"
 #include "runtime.h"
 #include "wire.h"
 
@@ -131,30 +133,40 @@ static int send_fds(struct fr_call *c, struct fr_lt *lt, int r)
     return 0;
 }
 
-int fr_call_invoke(struct fr_call *c)
+#define REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
+
+/* Whether the FMP will not come back (restarts exhausted). */
+static int peer_lost(int peer)
+{
+    int r = fr__rt.region_of_fmp[peer];
+    struct fr_region_hdr *h;
+
+    if (r < 0)
+        return 0;
+    h = fr__rt.regions[r].base;
+    return (int)atomic_load(&h->lost[!fr__rt.regions[r].side]);
+}
+
+/* One attempt: send the request, wait for the reply (serving nested calls
+ * meanwhile).  A failure of the callee's FMP comes back as -EPIPE (gone),
+ * -ETIMEDOUT or -EPROTO (then it has been stopped). */
+static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
-    struct fr_lt *lt;
     int64_t deadline = -1;
-    int r, rc = 0;
+    int rc;
 
-    if (c->err)
-        return c->err;
-    c->peer = fr__rt.fmp_of_module[f->module];
-    r = fr__rt.region_of_fmp[c->peer];
-    if (r < 0)
-        return c->err = -ENOTCONN;
-    lt = fr__lt_current(&rc);
-    if (!lt)
-        return c->err = rc;
-    c->lt = lt;
+    c->err = 0;
     rc = send_fds(c, lt, r);
     if (rc == 0)
         rc = fr__chan_send(lt, r, FR_MSG_REQ, c->fn, 0, c->fields, c->nfields);
+    *gen = lt->gen[r];        /* the incarnation this attempt spoke to */
     if (rc < 0)
         return c->err = rc;
     if (fr__rt.call_timeout_ns > 0)
         deadline = fr__now_ns() + fr__rt.call_timeout_ns;
+    else if (fr__replaying)
+        deadline = fr__now_ns() + REPLAY_TIMEOUT_NS;   /* the supervisor must not hang */
 
     for (;;) {
         struct fr_msg m;
@@ -201,7 +213,7 @@ int fr_call_invoke(struct fr_call *c)
         if (m.kind == FR_MSG_ERR) {
             /* The callee refused the call (no such function here, out of
              * memory, a reply too large): its status, never positive. */
-            return c->err = m.status < 0 && m.status > -4096 ? m.status : -EPROTO;
+            return c->err = m.status < 0 && m.status > -4096 ? m.status : -EIO;
         }
         if (fr__wire_check(m.data, m.data + m.len) < 0) {
             broken(c, "a field runs past the end of the reply");
@@ -211,6 +223,151 @@ int fr_call_invoke(struct fr_call *c)
         c->rend = m.data + m.len;
         return 0;
     }
+}
+
+/* Whether the peer of region r is back from a restart (0), or will not
+ * come back (-EPIPE).  Sleeps on the region's incarnation word, which the
+ * root bumps and wakes when it restarts the peer. */
+static int wait_back(int r, uint32_t failed_gen)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+    int peer_side = !rg->side;
+    int64_t give_up = fr__now_ns() + (int64_t)120 * 1000000000;
+
+    while (fr__now_ns() < give_up) {
+        uint32_t g = atomic_load(&h->gen[peer_side]);
+        if (atomic_load(&h->lost[peer_side]))
+            return -EPIPE;
+        if (g != failed_gen && !atomic_load(&h->gone[peer_side]))
+            return 0;
+        _Atomic uint32_t *w = &h->gen[peer_side];
+        fr__futex_wait_any(&w, &g, 1, 100 * 1000000);
+    }
+    return -EPIPE;
+}
+
+/* A failed attempt against a restartable FMP: whether to try again. */
+static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *replays)
+{
+    const struct fr_function *f = &fr__rt.app->functions[c->fn];
+    int max = fr__rt.retries[c->peer];
+
+    if (fr__replaying || max < 0 ||
+        (c->err != -EPIPE && c->err != -ETIMEDOUT && c->err != -EPROTO))
+        return 0;
+    if (*replays >= max) {
+        fr__log("call to %s() ended FMP '%s' %d times; it fails alone", f->name,
+                fr__rt.fmps[c->peer].name, *replays + 1);
+        return 0;
+    }
+    if (wait_back(r, failed_gen) < 0)
+        return 0;
+    ++*replays;
+    return 1;
+}
+
+int fr_call_invoke(struct fr_call *c)
+{
+    const struct fr_function *f = &fr__rt.app->functions[c->fn];
+    struct fr_lt *lt;
+    int r, rc = 0, replays = 0;
+    uint32_t gen = 0;
+
+    if (c->err)
+        return c->err;
+    c->peer = fr__rt.fmp_of_module[f->module];
+    r = fr__rt.region_of_fmp[c->peer];
+    if (r < 0)
+        return c->err = -ENOTCONN;
+    lt = fr__lt_current(&rc);
+    if (!lt)
+        return c->err = rc;
+    c->lt = lt;
+    /* Copy-by-value-result makes a call replayable as it is: the caller's
+     * arguments are untouched until a reply is accepted. */
+    do
+        rc = attempt(c, lt, r, &gen);
+    while (rc < 0 && replay_allowed(c, r, gen, &replays));
+    if (rc == 0 && (f->flags & FR_FN_INIT))
+        fr__init_log(c);
+    return rc;
+}
+
+/* ---- FR_INIT log ------------------------------------------------------- */
+
+struct init_entry {
+    int peer;
+    unsigned fn;
+    unsigned char *bytes;     /* the encoded request (malloc) */
+    uint64_t len;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct init_entry *e;
+    size_t n;
+} init_log = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+void fr__init_log(const struct fr_call *c)
+{
+    uint64_t len = fr__wire_size(c->fields, c->nfields);
+    struct fr_wire_enc enc = { 0, 0 };
+    unsigned char *bytes;
+    struct init_entry *e;
+
+    for (unsigned i = 0; i < c->nfields; i++)
+        if (c->fields[i].kind == FR_W_FD)
+            return;           /* a descriptor cannot be replayed later */
+    bytes = malloc(len ? len : 1);
+    if (!bytes)
+        return;
+    fr__wire_fill(c->fields, c->nfields, &enc, bytes, len);
+    pthread_mutex_lock(&init_log.lock);
+    e = realloc(init_log.e, (init_log.n + 1) * sizeof *e);
+    if (e) {
+        init_log.e = e;
+        e[init_log.n++] = (struct init_entry){ c->peer, c->fn, bytes, len };
+        bytes = NULL;
+    }
+    pthread_mutex_unlock(&init_log.lock);
+    free(bytes);
+}
+
+int fr__init_replay(int peer)
+{
+    struct init_entry *copy = NULL;
+    size_t n = 0;
+    int rc = 0, r = fr__rt.region_of_fmp[peer];
+    struct fr_lt *lt = fr__lt_current(&rc);
+
+    if (!lt || r < 0)
+        return lt ? -ENOTCONN : rc;
+    /* A copy: a replayed init may call back into this FMP, and log. */
+    pthread_mutex_lock(&init_log.lock);
+    if (init_log.n && (copy = malloc(init_log.n * sizeof *copy))) {
+        memcpy(copy, init_log.e, init_log.n * sizeof *copy);
+        n = init_log.n;
+    }
+    pthread_mutex_unlock(&init_log.lock);
+    fr__replaying = 1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct fr_call c;
+        if (copy[i].peer != peer)
+            continue;
+        fr_call_begin(&c, copy[i].fn);
+        c.peer = peer;
+        c.lt = lt;
+        /* the logged request, as it was sent; its reply is not needed */
+        c.fields[c.nfields++] = (struct fr__field){ copy[i].bytes, copy[i].len, FR_W_RAW, -1 };
+        uint32_t gen;
+        rc = attempt(&c, lt, r, &gen);
+        c.rp = c.rend;
+        fr_call_end(&c);
+    }
+    fr__replaying = 0;
+    free(copy);
+    return rc;
 }
 
 static int take(struct fr_call *c, struct fr_wire_field *f)
@@ -297,6 +454,10 @@ int fr_call_end(struct fr_call *c)
 {
     if (!c->err && c->rp != c->rend)
         broken(c, "more fields than declared");
+    /* on_exhausted: abort wins over the function's FR_ON_FAILURE */
+    if (c->err == -EPIPE && c->peer > 0 && fr__rt.abort_exhausted &&
+        fr__rt.abort_exhausted[c->peer] && peer_lost(c->peer))
+        fr_call_abort(c);
     if (c->fields != c->inline_fields)
         free(c->fields);
     c->fields = c->inline_fields;

@@ -80,18 +80,19 @@ static void region_sync(int r, uint32_t g)
 
 /* The root zeroed this slot when it restarted the peer: start counting
  * afresh the first time this logical thread looks at it again. */
-static inline void sync_gen(struct fr_lt *lt, int r)
+static inline int sync_gen(struct fr_lt *lt, int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_region_hdr *h = rg->base;
     uint32_t g = atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire);
 
     if (FR_LIKELY(g == lt->gen[r]))
-        return;
+        return 0;
     region_sync(r, g);
     lt->gen[r] = g;
     lt->last[r] = lt->seen[r] = 0;
     lt->opened[r] = 0;
+    return 1;
 }
 
 /* Make the peer's acceptor aware of this slot before its first message. */
@@ -240,7 +241,10 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             int r = k == 0 ? first : (k == first ? 0 : k);
             struct fr_slot *s = slot_of(lt, r);
 
-            sync_gen(lt, r);
+            /* A new incarnation of the peer we wait for never got our
+             * message, however fast it came back: the call failed. */
+            if (sync_gen(lt, r) && r == want)
+                return -EPIPE;
             uint32_t w = atomic_load_explicit(&s->to[fr__rt.regions[r].side].bell,
                                               memory_order_acquire);
             words[k] = &s->to[fr__rt.regions[r].side].bell;

@@ -132,6 +132,19 @@ int64_t fr__now_ns(void);
 uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r);
 int fr__chan_peek_kind(struct fr_lt *lt, int r);
 
+/* call.c: FR_INIT calls, logged by their caller and replayed, in order,
+ * into a restarted FMP before anything else reaches it */
+struct fr_call;
+void fr__init_log(const struct fr_call *c);
+int fr__init_replay(int peer);
+
+/* start.c: (re)starting a child FMP */
+struct fr_env;
+int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen);
+int fr__await_ready(int k, char *err, size_t errlen);
+const struct fr_config *fr__boot_config(void);
+const struct fr_fmp_conf *fr__boot_fmp(int k);
+
 /* callee.c */
 int fr__serve(struct fr_lt *lt, int r);
 
@@ -148,6 +161,9 @@ int fr__supervisor_start(void);
 void fr__shutdown(void);
 void fr__mark_gone(int fmp, int status);
 const char *fr__describe_status(int status, char *buf, size_t len);
+
+/* restart.c */
+void fr__restart_or_lose(int k, int status);
 
 /* child.c */
 FR_NORETURN void fr__child_main(const char *plan);

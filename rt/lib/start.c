@@ -115,6 +115,11 @@ const struct fr_config *fr__boot_config(void)
     return boot.cfg;
 }
 
+const struct fr_fmp_conf *fr__boot_fmp(int k)
+{
+    return k > 0 && k < boot.p.nfmps ? boot.p.conf[k] : NULL;
+}
+
 int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen)
 {
     int n = boot.p.nfmps, rc, cv[2];
@@ -320,15 +325,11 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
 static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
 {
     static const char hint[] = "remove it for now; this runtime starts FMPs with env "
-                               "vars, limits, nice, cpus, preload agents and valgrind";
+                               "vars, limits, nice, cpus, preload agents, valgrind and restart";
     int rc = 0;
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
         const struct fr_fmp_conf *f = &cfg->fmps[i];
-        if (f->restart.present)
-            rc = fr__diag_add(d, cfg->file, f->restart.pos.line, f->restart.pos.col, hint,
-                              "FMP '%s': restart is not supported by this version of Fracture (%s)",
-                              f->name, FR_VERSION);
         if (f->replicate.present)
             rc = fr__diag_add(d, cfg->file, f->replicate.pos.line, f->replicate.pos.col, hint,
                               "FMP '%s': replicate is not supported by this version of Fracture (%s)",

@@ -123,7 +123,11 @@ static void reap(int k)
         fr__log("FMP '%s' (pid %d) %s%s", f->name, (int)f->pid,
                 fr__describe_status(status, desc, sizeof desc),
                 atomic_load(&fr__rt.exiting) ? " at exit" : "");
+    if (!atomic_load(&fr__rt.exiting))
+        fr__restart_or_lose(k, status);
 }
+
+static void stop_children(void);
 
 static void *supervisor_main(void *arg)
 {
@@ -154,8 +158,10 @@ static void *supervisor_main(void *arg)
         }
         if (poll(pfd, (nfds_t)np, -1) < 0)
             continue;
-        if (pfd[0].revents)
+        if (pfd[0].revents) {
+            stop_children();
             return NULL;
+        }
         for (int i = 1; i < np; i++) {
             if (!pfd[i].revents)
                 continue;
@@ -235,20 +241,12 @@ static int wait_children(int ms)
     }
 }
 
-void fr__shutdown(void)
+/* Ask every child to exit (closing its control socket lets it exit
+ * cleanly, so that Valgrind writes its report), wait, then kill the rest.
+ * Runs on the supervisor thread when there is one: children it restarted
+ * would get their PDEATHSIG the moment it ended. */
+static void stop_children(void)
 {
-    if (!fr__rt.active || fr__rt.self != 0 || atomic_exchange(&fr__rt.exiting, 1))
-        return;
-    if (sup_started) {
-        uint64_t one = 1;
-        if (write(stop_fd, &one, sizeof one) < 0)
-            fr__log("cannot stop the supervisor: %s", strerror(errno));
-        pthread_join(sup_thread, NULL);
-        close(stop_fd);
-        sup_started = 0;
-    }
-    /* Closing a child's control socket asks it to exit (cleanly, so that
-     * Valgrind writes its report). */
     for (int k = 1; k < fr__rt.nfmps; k++) {
         if (fr__rt.fmps[k].ctl >= 0)
             close(fr__rt.fmps[k].ctl);
@@ -265,4 +263,20 @@ void fr__shutdown(void)
             close(fr__rt.fmps[k].pidfd);
     /* The regions stay mapped: other threads of this process may still
      * touch them until it ends, and its end frees them. */
+}
+
+void fr__shutdown(void)
+{
+    if (!fr__rt.active || fr__rt.self != 0 || atomic_exchange(&fr__rt.exiting, 1))
+        return;
+    if (sup_started) {
+        uint64_t one = 1;
+        if (write(stop_fd, &one, sizeof one) < 0)
+            fr__log("cannot stop the supervisor: %s", strerror(errno));
+        pthread_join(sup_thread, NULL);   /* it stops the children first */
+        close(stop_fd);
+        sup_started = 0;
+    } else {
+        stop_children();
+    }
 }

@@ -17,6 +17,10 @@ uint64_t fr__wire_size(const struct fr__field *f, unsigned n)
     uint64_t total = 0;
 
     for (unsigned i = 0; i < n; i++) {
+        if (f[i].kind == FR_W_RAW) {
+            total += f[i].len;
+            continue;
+        }
         uint64_t d = data_len(&f[i]);
         if (d > UINT64_MAX / 2 || total > UINT64_MAX / 2)
             return UINT64_MAX;
@@ -32,6 +36,18 @@ size_t fr__wire_fill(const struct fr__field *f, unsigned n,
 
     while (done < cap && st->idx < n) {
         const struct fr__field *fld = &f[st->idx];
+
+        if (fld->kind == FR_W_RAW) {   /* a logged request, replayed */
+            size_t k = fld->len - st->off < cap - done ? fld->len - st->off : cap - done;
+            memcpy(dst + done, (const unsigned char *)fld->ptr + st->off, k);
+            st->off += k;
+            done += k;
+            if (st->off == fld->len) {
+                st->idx++;
+                st->off = 0;
+            }
+            continue;
+        }
         uint64_t d = data_len(fld);
         uint64_t flen = sizeof(struct fr_wire_hdr) + FR_WIRE_PAD(d);
         size_t room = cap - done;

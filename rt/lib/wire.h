@@ -31,6 +31,7 @@ enum fr_wire_kind {
     FR_W_FD = 7,
     FR_W_CALLBACK = 8,
     FR_W_BUF = 9,             /* reply: OUT / INOUT data, returned buffers */
+    FR_W_RAW = 100,           /* local only: bytes already encoded, copied as they are */
 };
 
 struct fr_wire_hdr {
@@ -45,6 +46,7 @@ struct fr_wire_hdr {
 /* Whether @kind carries len bytes of data after its header. */
 static inline int fr__wire_has_data(uint32_t kind)
 {
+    /* (FR_W_RAW never reaches the wire as a field: see fr__wire_fill.) */
     return kind == FR_W_SCALAR || kind == FR_W_IN || kind == FR_W_INOUT ||
            kind == FR_W_STRING || kind == FR_W_BUF;
 }

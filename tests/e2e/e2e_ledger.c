@@ -448,7 +448,7 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
         FAIL("the app ran despite a bad config: %s", out);
     if (!strstr(err, expect))
         FAIL("stderr lacks '%s':\n%s", expect, err);
-    printf("refused: %s", err);
+    printf("stdout:\n%sstderr:\n%s", out, err);
     free(out);
     free(err);
     return 0;

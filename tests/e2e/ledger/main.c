@@ -9,6 +9,7 @@
  *   ledger evil       a callee that sends a malformed reply
  *   ledger block      prints "ready" and blocks mid-call (for kill tests)
  *   ledger crash      the math module dies of SIGABRT in the middle of a call
+ *   ledger recover    the same, unless LEDGER_SAFE is set (a micro-Rx environment)
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  */
 #include <errno.h>
@@ -157,6 +158,13 @@ int ledger_main(int argc, char **argv)
         math_scale(v, n, 5);
         printf("huge sum %ld (first %d, last %d)\n", math_sum(v, n), v[0], v[n - 1]);
         free(v);
+        return 0;
+    }
+    if (strcmp(mode, "recover") == 0) {
+        int w = 7;
+        store_put("before", &w, sizeof w);
+        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        printf("fold %ld\n", text_render("before"));
         return 0;
     }
     if (strcmp(mode, "crash") == 0) {

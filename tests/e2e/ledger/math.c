@@ -14,6 +14,8 @@ long __fr_impl_math_sum(const int *v, size_t n)
     }
     if (!v && n == (size_t)-2)        /* "crash" mode: a failed assertion */
         abort();                      /* (sanitizers leave SIGABRT alone) */
+    if (!v && n == (size_t)-3)        /* "recover": crashes but in a micro-Rx environment */
+        return getenv("LEDGER_SAFE") ? 42 : (abort(), 0);
     for (size_t i = 0; i < n; i++)
         s += v[i];
     return s;

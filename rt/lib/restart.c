@@ -1,0 +1,239 @@
+/*
+ * restart.c - bringing a crashed FMP back (micro-Rx), run by the root's
+ * supervisor thread when a child with a `restart:` policy dies.
+ *
+ * The order is the protocol:
+ *   1. the death is marked (supervise.c): `gone`, GONE bits, waiters woken;
+ *      callers now wait on the region's incarnation word (call.c);
+ *   2. within the budget (max restarts per window_s), every channel of the
+ *      FMP is zeroed and its incarnation number bumped, so that each peer
+ *      starts counting afresh the next time it looks (channel.c);
+ *   3. the FMP is started again, in the next environment of its micro-Rx
+ *      list (an overlay on its env), and waited for;
+ *   4. the FR_INIT calls the root made to it are replayed, in order;
+ *   5. `gone` is cleared and the incarnation word woken: every caller that
+ *      was waiting replays its in-flight call, which copy-by-value-result
+ *      left untouched.
+ * Beyond the budget the FMP is lost: `lost` is set and callers fail.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "futex.h"
+#include "runtime.h"
+
+#define MAX_HISTORY 1024
+
+struct history {
+    int64_t when[MAX_HISTORY];    /* restart times, oldest first */
+    unsigned n;
+    unsigned total;               /* restarts so far: picks the environment */
+};
+
+static struct history *histories; /* per FMP, made on first use */
+
+/*
+ * The FMP's env with @over laid on it: what @over sets wins; vars are
+ * merged.  Allocated under @ctx.
+ */
+static struct fr_env *overlay(void *ctx, const struct fr_env *base, const struct fr_env *over)
+{
+    struct fr_env *e = talloc_zero(ctx, struct fr_env);
+
+    if (!e)
+        return NULL;
+    if (base && base->present) {
+        *e = *base;
+    } else {
+        e->limits = (struct fr_limits){ -1, -1, -1, -1 };
+    }
+    if (!over || !over->present)
+        return e;
+    e->present = true;
+    if (over->has_valgrind) {
+        e->has_valgrind = true;
+        e->valgrind_tool = over->valgrind_tool;
+        e->valgrind_args = over->valgrind_args;
+        e->nvalgrind_args = over->nvalgrind_args;
+    }
+    if (over->npreload) {
+        e->preload = over->preload;
+        e->preload_pos = over->preload_pos;
+        e->npreload = over->npreload;
+    }
+    if (over->nvars) {
+        size_t n = e->nvars + over->nvars, k = 0;
+        char **names = talloc_array(e, char *, n), **values = talloc_array(e, char *, n);
+        if (!names || !values)
+            return NULL;
+        for (size_t i = 0; i < e->nvars; i++) {
+            int shadowed = 0;
+            for (size_t j = 0; j < over->nvars; j++)
+                shadowed |= strcmp(e->var_names[i], over->var_names[j]) == 0;
+            if (!shadowed) {
+                names[k] = e->var_names[i];
+                values[k++] = e->var_values[i];
+            }
+        }
+        for (size_t j = 0; j < over->nvars; j++) {
+            names[k] = over->var_names[j];
+            values[k++] = over->var_values[j];
+        }
+        e->var_names = names;
+        e->var_values = values;
+        e->nvars = k;
+    }
+    if (over->limits.memory_mb >= 0)
+        e->limits.memory_mb = over->limits.memory_mb;
+    if (over->limits.cpu_s >= 0)
+        e->limits.cpu_s = over->limits.cpu_s;
+    if (over->limits.open_files >= 0)
+        e->limits.open_files = over->limits.open_files;
+    if (over->limits.core >= 0)
+        e->limits.core = over->limits.core;
+    if (over->has_nice) {
+        e->has_nice = true;
+        e->nice = over->nice;
+    }
+    if (over->ncpus) {
+        e->cpus = over->cpus;
+        e->ncpus = over->ncpus;
+    }
+    return e;
+}
+
+/* Every region of FMP k: zero its channels, bump its incarnation. */
+static void reset_channels(int k)
+{
+    const struct fr_geom *g = &fr__rt.geom;
+
+    for (int p = 0; p < fr__rt.npairs; p++) {
+        struct fr_pairmap *pm = &fr__rt.pairs[p];
+        if (pm->a != k && pm->b != k)
+            continue;
+        int side = pm->a == k ? 0 : 1;
+        struct fr_region_hdr *h = pm->base;
+        _Atomic uint64_t *open_k = fr__region_open(pm->base, g, side);
+        _Atomic uint64_t *open_o = fr__region_open(pm->base, g, !side);
+        for (uint32_t i = 0; i < g->nslots; i++) {
+            uint64_t bit = (uint64_t)1 << (i % 64);
+            if (!(atomic_load(&open_k[i / 64]) & bit) && !(atomic_load(&open_o[i / 64]) & bit))
+                continue;
+            struct fr_slot *s = fr__slot(pm->base, g, i);
+            for (int d = 0; d < 2; d++) {
+                atomic_store(&s->to[d].bell, 0);
+                atomic_store(&s->to[d].sleeping, 0);
+                memset(&s->to[d].hdr, 0, sizeof s->to[d].hdr);
+                fr__futex_wake(&s->to[d].bell, INT_MAX);
+            }
+        }
+        /* The new incarnation starts workers as peers open slots again. */
+        for (uint32_t w = 0; w < (g->nslots + 63) / 64; w++)
+            atomic_store(&open_k[w], 0);
+        atomic_fetch_add(&h->gen[side], 1);
+        fr__futex_wake(&h->gen[side], INT_MAX);
+    }
+}
+
+/* Set or clear a per-side word of every region of FMP k, and wake. */
+static void set_side(int k, int which, uint32_t v)
+{
+    for (int p = 0; p < fr__rt.npairs; p++) {
+        struct fr_pairmap *pm = &fr__rt.pairs[p];
+        if (pm->a != k && pm->b != k)
+            continue;
+        int side = pm->a == k ? 0 : 1;
+        struct fr_region_hdr *h = pm->base;
+        atomic_store(which ? &h->lost[side] : &h->gone[side], v);
+        fr__futex_wake(&h->gen[side], INT_MAX);
+    }
+}
+
+static void lose(int k, const char *why)
+{
+    set_side(k, 1, 1);
+    fr__log("FMP '%s' will not be restarted: %s", fr__rt.fmps[k].name, why);
+}
+
+void fr__restart_or_lose(int k, int status)
+{
+    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
+    struct history *hist;
+    int64_t now = fr__now_ns();
+    char err[512], desc[96];
+    void *tmp;
+    int rc;
+
+    (void)status;
+    if (!fc || !fc->restart.present) {
+        lose(k, "it has no restart: policy");
+        return;
+    }
+    if (!histories && !(histories = calloc((size_t)fr__rt.nfmps, sizeof *histories))) {
+        lose(k, "out of memory");
+        return;
+    }
+    hist = &histories[k];
+    /* Forget restarts older than the window. */
+    int64_t window = (int64_t)fc->restart.window_s * 1000000000;
+    unsigned keep = 0;
+    for (unsigned i = 0; i < hist->n; i++)
+        if (now - hist->when[i] < window)
+            hist->when[keep++] = hist->when[i];
+    hist->n = keep;
+    if (hist->n >= fc->restart.max || hist->n >= MAX_HISTORY) {
+        char why[160];
+        snprintf(why, sizeof why, "%u restarts within %u s (restart.max)", hist->n,
+                 fc->restart.window_s);
+        lose(k, why);
+        return;
+    }
+    hist->when[hist->n++] = now;
+
+    tmp = talloc_new(NULL);
+    const struct fr_env *env = fc->env.present ? &fc->env : NULL;
+    size_t nenv = fc->restart.nenvironments;
+    if (nenv) {
+        /* micro-Rx: the next environment of the list, the last one sticks */
+        size_t i = hist->total < nenv ? hist->total : nenv - 1;
+        env = overlay(tmp, env, &fc->restart.environments[i]);
+    }
+    hist->total++;
+
+    reset_channels(k);
+    if (fr__rt.fmps[k].pidfd >= 0)
+        close(fr__rt.fmps[k].pidfd);
+    if (fr__rt.fmps[k].ctl >= 0)
+        close(fr__rt.fmps[k].ctl);
+    fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
+    rc = fr__spawn(k, env, err, sizeof err);
+    if (rc == 0)
+        rc = fr__await_ready(k, err, sizeof err);
+    talloc_free(tmp);
+    if (rc < 0) {
+        char why[600];
+        snprintf(why, sizeof why, "its restart failed: %s", err);
+        lose(k, why);
+        return;
+    }
+    atomic_store(&fr__rt.fmps[k].gone, 0);
+    rc = fr__init_replay(k);
+    if (rc < 0) {
+        /* Its own init calls end it: treat it as another crash. */
+        fr__log("FMP '%s': replaying its FR_INIT calls failed (%s)", fr__rt.fmps[k].name,
+                strerror(-rc));
+        kill(fr__rt.fmps[k].pid, SIGKILL);
+        return;
+    }
+    set_side(k, 0, 0);        /* in-flight calls replay now */
+    fr__log("FMP '%s' restarted as pid %d (%u of %u in %u s%s)", fr__rt.fmps[k].name,
+            (int)fr__rt.fmps[k].pid, hist->n, fc->restart.max, fc->restart.window_s,
+            nenv ? ", next micro-Rx environment" : "");
+    (void)desc;
+}
