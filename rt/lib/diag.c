@@ -52,42 +52,52 @@ void fr__diag_print(const struct fr_diag *d, FILE *f)
     }
 }
 
-/* Levenshtein distance, capped: names here are short identifiers. */
+/* Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment): "fial" is one typo away from "fail".  Names here are
+ * short identifiers; longer ones are never close. */
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    size_t row[65];
+    size_t d[65][65];
 
     if (la > 64 || lb > 64)
         return (size_t)-1;
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        d[0][j] = j;
     for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            size_t best = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
     }
-    return row[lb];
+    return d[la][lb];
 }
 
 const char *fr__suggest(const char *word, const char *const *cands, size_t n)
 {
     const char *best = NULL;
     size_t best_d = (size_t)-1;
-    size_t limit = strlen(word) / 3 + 1;   /* about one typo per 3 letters */
+    size_t len = strlen(word);
+    size_t limit = len < 8 ? 1 : len / 4;   /* about one typo per 4 letters */
 
     for (size_t i = 0; i < n; i++) {
         size_t dist = edit_distance(word, cands[i]);
+        size_t lc = strlen(cands[i]);
+        /* "rx-allocator" for "rx-alloc", "window" for "window_s": one is
+         * the other cut short */
+        size_t shorter = lc < len ? lc : len;
+        if (dist > limit && shorter >= 4 && strncmp(word, cands[i], shorter) == 0)
+            dist = limit;
         if (dist < best_d) {
             best_d = dist;
             best = cands[i];

@@ -22,13 +22,14 @@ if(use_db)
       list(APPEND listed ${f})
     endif()
   endforeach()
-  set(cmd ${TOOL} -p ${BUILD} ${listed})
+  set(cmd ${TOOL} --manifest ${OUT} -p ${BUILD} ${listed})
 else()
-  set(cmd ${TOOL} ${files} -- -std=c11 -D_GNU_SOURCE -I${TOP}/rt/include
+  set(cmd ${TOOL} --manifest ${OUT} ${files} -- -std=c11 -D_GNU_SOURCE -I${TOP}/rt/include
       -I${TOP}/rt/include/fracture -I${TOP}/rt/lib -DFR_VERSION="0" -DFR_PRELOAD_INSTALL_DIR="x"
       -DFR_PRELOAD_BUILD_DIR="x")
 endif()
-execute_process(COMMAND ${cmd} --manifest ${OUT}
+file(REMOVE ${OUT})
+execute_process(COMMAND ${cmd}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 600)
 string(LENGTH "${err}" nerr)
 message(STATUS "fracture-annotate exit ${rc} (${nerr} bytes of diagnostics, flags from "

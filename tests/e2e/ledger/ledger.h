@@ -18,6 +18,7 @@ int store_each(int (*visit)(const char *key, size_t len));             /* FR_CAL
 long store_total(void);
 
 /* math */
+void math_init(int base);                                                /* FR_INIT */
 long math_sum(const int *v, size_t n);                                   /* FR_IN(n) */
 void math_scale(int *v, size_t n, int k);                                /* FR_INOUT(n) */
 long math_fold(long (*f)(long acc, int x), const int *v, size_t n);      /* FR_CALLBACK, FR_IN(n) */
@@ -40,6 +41,7 @@ int __fr_impl_store_put(const char *key, const void *val, size_t len);
 int __fr_impl_store_get(const char *key, void *out, size_t cap, size_t *len);
 int __fr_impl_store_each(int (*visit)(const char *key, size_t len));
 long __fr_impl_store_total(void);
+void __fr_impl_math_init(int base);
 long __fr_impl_math_sum(const int *v, size_t n);
 void __fr_impl_math_scale(int *v, size_t n, int k);
 long __fr_impl_math_fold(long (*f)(long acc, int x), const int *v, size_t n);

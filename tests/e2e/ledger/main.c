@@ -162,6 +162,7 @@ int ledger_main(int argc, char **argv)
     }
     if (strcmp(mode, "recover") == 0) {
         int w = 7;
+        math_init(100);
         store_put("before", &w, sizeof w);
         printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
         printf("fold %ld\n", text_render("before"));

@@ -13,7 +13,7 @@
 
 enum {
     FN_store_put, FN_store_get, FN_store_each, FN_store_total,
-    FN_math_sum, FN_math_scale, FN_math_fold,
+    FN_math_init, FN_math_sum, FN_math_scale, FN_math_fold,
     FN_text_render, FN_text_upper, FN_text_write, FN_text_meta,
     FN_evil_fill, FN_main_visit, FN_text_weight, NFUNCS
 };
@@ -89,6 +89,22 @@ long store_total(void)
     if (fr_call_end(&c) < 0)
         fr_call_abort(&c);
     return ret;
+}
+
+/* FR_INIT */
+void math_init(int base)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(MOD_math)) {
+        __fr_impl_math_init(base);
+        return;
+    }
+    fr_call_begin(&c, FN_math_init);
+    fr_put_scalar(&c, &base, sizeof base);
+    fr_call_invoke(&c);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
 }
 
 long math_sum(const int *v, size_t n)
@@ -320,6 +336,16 @@ static int d_store_total(struct fr_callee *cc)
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
+static int d_math_init(struct fr_callee *cc)
+{
+    int base;
+
+    if (fr_arg_scalar(cc, &base, sizeof base))
+        return -EPROTO;
+    __fr_impl_math_init(base);
+    return 0;
+}
+
 static int d_math_sum(struct fr_callee *cc)
 {
     void *v;
@@ -468,6 +494,7 @@ static const struct fr_function functions[NFUNCS] = {
     FN(store, store_get, 0),
     FN(store, store_each, 0),
     FN(store, store_total, 0),
+    FN(math, math_init, FR_FN_INIT),
     FN(math, math_sum, 0),
     FN(math, math_scale, 0),
     FN(math, math_fold, 0),
