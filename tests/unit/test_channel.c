@@ -99,6 +99,7 @@ static int teardown(void **state)
         free(lts[i]->last);
         free(lts[i]->seen);
         free(lts[i]->opened);
+        free(lts[i]->gen);
         free(lts[i]->rbuf);
         free(lts[i]);
     }
