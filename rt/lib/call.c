@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "futex.h"
 #include "runtime.h"
 #include "wire.h"
@@ -113,9 +114,10 @@ static void broken(struct fr_call *c, const char *what)
     c->err = -EPROTO;
     if (c->peer >= 0) {
         char why[160];
-        snprintf(why, sizeof why, "a malformed reply to %s(): %s",
+        snprintf(why, sizeof why, "sent a malformed reply to %s(): %s",
                  fr__rt.app->functions[c->fn].name, what);
-        fr__fault(c->peer, why);
+        fr__fault(c->peer, c->lt ? ((struct fr_lt *)c->lt)->gen[fr__rt.region_of_fmp[c->peer]] : 0,
+                  why);
     }
 }
 
@@ -163,6 +165,8 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
     *gen = lt->gen[r];        /* the incarnation this attempt spoke to */
     if (rc < 0)
         return c->err = rc;
+    if (lt->depth > 0)
+        FR_FAULT_POINT("nested-call");
     if (fr__rt.call_timeout_ns > 0)
         deadline = fr__now_ns() + fr__rt.call_timeout_ns;
     else if (fr__replaying)
@@ -175,15 +179,19 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
         rc = fr__chan_wait(lt, r, deadline, &got);
         if (rc == -ETIMEDOUT) {
             char why[160];
-            snprintf(why, sizeof why, "%s() did not return within call_timeout_ms", f->name);
-            fr__fault(c->peer, why);
+            snprintf(why, sizeof why, "did not return from %s() within call_timeout_ms (%lld ms)",
+                     f->name,
+                     (long long)(fr__rt.call_timeout_ns / 1000000));
+            fr__fault(c->peer, lt->gen[r], why);
             return c->err = -ETIMEDOUT;
         }
         if (rc == -EPROTO) {
+            if (got == r && fr__chan_peer_moved(lt, r))
+                return c->err = -EPIPE;
             if (got == r)
-                broken(c, "a stale or forged message");
+                broken(c, "sent a stale or forged message");
             else
-                fr__fault(fr__rt.regions[got].peer, "a stale or forged message");
+                fr__fault(fr__rt.regions[got].peer, lt->gen[got], "sent a stale or forged message");
             return c->err = -EPROTO;
         }
         if (rc < 0)
@@ -196,16 +204,18 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
                     broken(c, "a malformed nested request");
                     return c->err;
                 }
-                fr__fault(fr__rt.regions[got].peer, "a malformed nested request");
+                fr__fault(fr__rt.regions[got].peer, lt->gen[got], "sent a malformed nested request");
             }
             continue;
         }
         if (got != r) {
-            fr__fault(fr__rt.regions[got].peer, "a reply nobody asked for");
+            fr__fault(fr__rt.regions[got].peer, lt->gen[got], "sent a reply nobody asked for");
             continue;
         }
         c->rseq = fr__chan_next_seq(lt, r);
         rc = fr__chan_recv(lt, r, &lt->rbuf, &lt->rcap, &m);
+        if (rc == -EPIPE || (rc < 0 && fr__chan_peer_moved(lt, r)))
+            return c->err = -EPIPE;   /* died mid-reply: replayable */
         if (rc < 0 || (m.kind != FR_MSG_REP && m.kind != FR_MSG_ERR) || m.fn != c->fn) {
             broken(c, "a bad message header");
             return c->err;
@@ -225,9 +235,18 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
     }
 }
 
-/* Whether the peer of region r is back from a restart (0), or will not
+/*
+ * Whether the peer of region r is back from a restart (0), or will not
  * come back (-EPIPE).  Sleeps on the region's incarnation word, which the
- * root bumps and wakes when it restarts the peer. */
+ * root bumps and wakes when it restarts the peer.
+ *
+ * Back means: `gone` is clear (the root clears it only once the new
+ * incarnation is up and its FR_INIT calls replayed) and the incarnation
+ * the attempt failed on is not one this process stopped (`failed`, set by
+ * a timeout or a malformed reply, holds until the incarnation moves).
+ * The attempt may have failed on the new incarnation itself, seen before
+ * it was ready: then the word never moves again, and `gone` alone tells.
+ */
 static int wait_back(int r, uint32_t failed_gen)
 {
     struct fr_region *rg = &fr__rt.regions[r];
@@ -239,7 +258,8 @@ static int wait_back(int r, uint32_t failed_gen)
         uint32_t g = atomic_load(&h->gen[peer_side]);
         if (atomic_load(&h->lost[peer_side]))
             return -EPIPE;
-        if (g != failed_gen && !atomic_load(&h->gone[peer_side]))
+        if (!atomic_load(&h->gone[peer_side]) &&
+            (g != failed_gen || !atomic_load(&rg->failed)))
             return 0;
         _Atomic uint32_t *w = &h->gen[peer_side];
         fr__futex_wait_any(&w, &g, 1, 100 * 1000000);

@@ -18,6 +18,7 @@
 #include <talloc.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "runtime.h"
 #include "wire.h"
 
@@ -316,6 +317,8 @@ int fr__serve(struct fr_lt *lt, int r)
             rc = fr__chan_send(lt, r, FR_MSG_REP, m.fn, 0, cc.rf, cc.nrf);
         if (rc == -EMSGSIZE)
             rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -EMSGSIZE, NULL, 0);
+        if (rc == 0)
+            FR_FAULT_POINT("after-reply");
     }
     /* A returned descriptor now belongs to the caller. */
     for (unsigned i = 0; i < cc.nrf; i++)

@@ -25,6 +25,7 @@
 #include <talloc.h>
 #include <time.h>
 
+#include "fault.h"
 #include "futex.h"
 #include "runtime.h"
 #include "wire.h"
@@ -156,6 +157,8 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
         sent += chunk;
         if (sent >= total)
             return 0;
+        if (kind == FR_MSG_REP)
+            FR_FAULT_POINT("reply-chunk");
         /* Wait for the receiver to take this chunk. */
         struct fr_msg_hdr ack;
         rc = await_step(lt, r, FR_MSG_ACK, &ack);
@@ -180,7 +183,7 @@ static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr 
         return -EPROTO;
     memcpy(h, &s->to[fr__rt.regions[r].side].hdr, sizeof *h);
     if (h->seq != next_seq(lt->last[r]) || h->kind != kind)
-        return -EPROTO;
+        return fr__chan_peer_moved(lt, r) ? -EPIPE : -EPROTO;
     lt->last[r] = lt->seen[r] = h->seq;
     return 0;
 }
@@ -202,6 +205,22 @@ static int peer_gone(int r)
     struct fr_region_hdr *h = rg->base;
 
     return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(&h->gone[!rg->side]));
+}
+
+/*
+ * Whether the peer of region r died or was restarted since lt last looked.
+ * The root marks a death (`gone`) before it zeroes the slots, and clears it
+ * only after bumping the incarnation, so a header or bell that looks wrong
+ * while either is true is the wreck of a dead peer, not a forgery: the call
+ * is replayed, and nobody is blamed.
+ */
+int fr__chan_peer_moved(struct fr_lt *lt, int r)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+
+    return atomic_load(&h->gone[!rg->side]) ||
+           atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire) != lt->gen[r];
 }
 
 /* A message is waiting on region r for lt: classify the bell word. */
@@ -261,6 +280,12 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
                     return -EPIPE;
                 break;
             case BELL_BAD:
+                /* zeroed by a restart, or half-written by the dead */
+                if (fr__chan_peer_moved(lt, r)) {
+                    if (r == want)
+                        return -EPIPE;
+                    break;
+                }
                 if (r == want || want < 0) {
                     *got = r;
                     return -EPROTO;

@@ -17,6 +17,7 @@
 #include <talloc.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "plan.h"
 #include "runtime.h"
 
@@ -34,10 +35,11 @@ void fr__child_main(const char *plan_text)
     int self, nregions, ctl;
     pid_t root;
     char *copy = talloc_strdup(ctx, plan_text);
-    struct fr_ctl_msg ready = { FR_CTL_READY, 0 };
+    struct fr_ctl_msg ready = { FR_CTL_READY, 0, 0 };
     char name[16];
 
     unsetenv("FRACTURE_PLAN");
+    fr__fault_init();
     if (!copy || fr__plan_decode(ctx, copy, fr__rt.app, &p, &self, &root, &regions,
                                  &nregions, &ctl) < 0)
         die("FRACTURE_PLAN is malformed (it is set by the root FMP, not by hand)");

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "futex.h"
 #include "runtime.h"
 
@@ -116,14 +117,15 @@ static void *worker_main(void *arg)
 
         rc = fr__chan_wait(lt, -1, -1, &r);
         if (rc == -EPROTO) {
-            fr__fault(fr__rt.regions[r].peer, "a stale or forged message");
+            fr__fault(fr__rt.regions[r].peer, lt->gen[r], "sent a stale or forged message");
             continue;
         }
         if (rc < 0)
             continue;
+        FR_FAULT_POINT("before-request");
         rc = fr__serve(lt, r);
         if (rc < 0 && rc != -EPIPE)
-            fr__fault(fr__rt.regions[r].peer, "a malformed request");
+            fr__fault(fr__rt.regions[r].peer, lt->gen[r], "sent a malformed request");
     }
     return NULL;
 }

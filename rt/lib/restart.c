@@ -139,6 +139,7 @@ static void reset_channels(int k)
         atomic_fetch_add(&h->gen[side], 1);
         fr__futex_wake(&h->gen[side], INT_MAX);
     }
+    atomic_fetch_add(&fr__rt.fmps[k].incarnation, 1);
 }
 
 /* Set or clear a per-side word of every region of FMP k, and wake. */

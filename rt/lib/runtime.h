@@ -46,6 +46,7 @@ struct fr_fmp {
     int ctl;                  /* root's end of the control socket */
     _Atomic int gone;
     int status;               /* wait status once gone */
+    _Atomic uint32_t incarnation; /* restarts so far: the gen[] of its regions */
 };
 
 /* Root only: one region of any pair, mapped so the supervisor can mark a
@@ -60,6 +61,7 @@ enum fr_ctl_type { FR_CTL_READY = 1, FR_CTL_FAULT = 2 };
 struct fr_ctl_msg {
     uint32_t type;
     uint32_t fmp;             /* FR_CTL_FAULT: the FMP to stop */
+    uint32_t gen;             /* FR_CTL_FAULT: its incarnation that broke */
 };
 
 struct fr_rt {
@@ -131,6 +133,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **buf, size_t *cap, struct fr_ms
 int64_t fr__now_ns(void);
 uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r);
 int fr__chan_peek_kind(struct fr_lt *lt, int r);
+int fr__chan_peer_moved(struct fr_lt *lt, int r);
 
 /* call.c: FR_INIT calls, logged by their caller and replayed, in order,
  * into a restarted FMP before anything else reaches it */
@@ -156,7 +159,7 @@ int fr__fd_recv(struct fr_region *rg, uint32_t slot, uint32_t seq, uint32_t idx,
 void fr__fd_drop_pending(struct fr_region *rg);
 
 /* supervise.c */
-void fr__fault(int fmp, const char *why);
+void fr__fault(int fmp, uint32_t gen, const char *why);
 int fr__supervisor_start(void);
 void fr__shutdown(void);
 void fr__mark_gone(int fmp, int status);

@@ -60,6 +60,15 @@ const char *fr__describe_status(int status, char *buf, size_t len)
     return buf;
 }
 
+/* Root: kill FMP @fmp if it is still the incarnation @gen. */
+static void stop_incarnation(int fmp, uint32_t gen)
+{
+    struct fr_fmp *f = &fr__rt.fmps[fmp];
+
+    if (fmp != 0 && !atomic_load(&f->gone) && atomic_load(&f->incarnation) == gen)
+        kill(f->pid, SIGKILL);
+}
+
 void fr__mark_gone(int fmp, int status)
 {
     const struct fr_geom *g = &fr__rt.geom;
@@ -89,20 +98,33 @@ void fr__mark_gone(int fmp, int status)
     }
 }
 
-void fr__fault(int fmp, const char *why)
+/*
+ * Stop FMP @fmp, whose incarnation @gen (as the reporter knew it) broke the
+ * protocol.  A report about an incarnation the root has already replaced
+ * is dropped: the wreck of a dead peer must not kill its successor.
+ */
+void fr__fault(int fmp, uint32_t gen, const char *why)
 {
     int r = fmp >= 0 && fmp < fr__rt.nfmps ? fr__rt.region_of_fmp[fmp] : -1;
+    struct fr_region *rg;
+    int stale, again;
 
     if (r < 0)
         return;
-    if (atomic_exchange(&fr__rt.regions[r].failed, 1))
-        return;               /* reported already */
-    fr__log("FMP '%s' sent %s; stopping it", fr__rt.fmps[fmp].name, why);
+    /* `failed` belongs to the incarnation this process knows (region_sync
+     * clears it on a move): never set it on behalf of an older one. */
+    rg = &fr__rt.regions[r];
+    pthread_mutex_lock(&rg->gen_lock);
+    stale = rg->gen_seen != gen;
+    again = stale || atomic_exchange(&rg->failed, 1);
+    pthread_mutex_unlock(&rg->gen_lock);
+    if (again)
+        return;               /* reported already, or about the dead */
+    fr__log("FMP '%s' %s; stopping it", fr__rt.fmps[fmp].name, why);
     if (fr__rt.self == 0) {
-        if (fmp != 0 && !atomic_load(&fr__rt.fmps[fmp].gone))
-            kill(fr__rt.fmps[fmp].pid, SIGKILL);
+        stop_incarnation(fmp, gen);
     } else if (fmp != 0) {
-        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp };
+        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp, gen };
         if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
             fr__log("cannot reach the root to stop FMP '%s'", fr__rt.fmps[fmp].name);
     }
@@ -178,8 +200,8 @@ static void *supervisor_main(void *arg)
                 if (f->pidfd < 0)
                     reap(-who[i]);   /* no pidfd: the hang-up is the news */
             } else if (got == (ssize_t)sizeof m && m.type == FR_CTL_FAULT &&
-                       m.fmp > 0 && (int)m.fmp < n && !atomic_load(&fr__rt.fmps[m.fmp].gone)) {
-                kill(fr__rt.fmps[m.fmp].pid, SIGKILL);
+                       m.fmp > 0 && (int)m.fmp < n) {
+                stop_incarnation((int)m.fmp, m.gen);
             }
         }
     }

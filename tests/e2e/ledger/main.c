@@ -10,6 +10,7 @@
  *   ledger block      prints "ready" and blocks mid-call (for kill tests)
  *   ledger crash      the math module dies of SIGABRT in the middle of a call
  *   ledger recover    the same, unless LEDGER_SAFE is set (a micro-Rx environment)
+ *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  */
 #include <errno.h>
@@ -158,6 +159,30 @@ int ledger_main(int argc, char **argv)
         math_scale(v, n, 5);
         printf("huge sum %ld (first %d, last %d)\n", math_sum(v, n), v[0], v[n - 1]);
         free(v);
+        return 0;
+    }
+    if (strcmp(mode, "matrix") == 0) {
+        /* small calls, a 1 MiB reply, callbacks: wherever the math FMP
+         * dies, every call must come back once, with its right result */
+        uint64_t h = 1469598103934665603ull;
+        int weight = 3, small[64];
+        size_t n = (size_t)1 << 18;
+        int *big = malloc(n * sizeof *big);
+        store_put("weight", &weight, sizeof weight);
+        store_put("row", small, sizeof small);
+        for (int round = 0; round < 12; round++) {
+            for (int i = 0; i < 64; i++)
+                small[i] = round * 64 + i;
+            for (size_t i = 0; i < n; i++)
+                big[i] = (int)(i % 97) + round;
+            h = mix(h, (uint64_t)math_sum(small, 64));
+            math_scale(big, n, 3);
+            h = mix(h, (uint64_t)big[n - 1] + (uint64_t)big[n / 2]);
+            store_put("row", small, sizeof small);
+            h = mix(h, (uint64_t)text_render("row"));
+        }
+        free(big);
+        printf("matrix digest %016llx\n", (unsigned long long)h);
         return 0;
     }
     if (strcmp(mode, "recover") == 0) {
