@@ -1,0 +1,184 @@
+/*
+ * annot.c - reading annotation text back: caps, macro spellings and the
+ * identifiers of FR_IN(n) / FR_COUNT(n) / FR_RET(n) expressions.
+ */
+#include "annot.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "abi.h"
+#include "model.h"
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} caps_names[] = {
+    {"FR_RESTARTABLE", FR_RESTARTABLE},
+    {"FR_REPLICABLE", FR_REPLICABLE},
+    {"FR_SAMPLABLE", FR_SAMPLABLE},
+};
+
+int fra_caps_parse(void *ctx, const char *text, unsigned *mask, char **bad)
+{
+    const char *p = text;
+
+    *mask = 0;
+    *bad = NULL;
+    while (*p) {
+        size_t len;
+        bool known = false;
+
+        while (*p == ' ' || *p == '\t' || *p == '|' || *p == '(' || *p == ')')
+            p++;
+        if (!*p)
+            break;
+        len = strcspn(p, " \t|()");
+        if (len == 1 && *p == '0')
+            known = true;
+        for (size_t i = 0; i < sizeof caps_names / sizeof *caps_names; i++)
+            if (strlen(caps_names[i].name) == len &&
+                strncmp(caps_names[i].name, p, len) == 0) {
+                *mask |= caps_names[i].bit;
+                known = true;
+            }
+        if (!known) {
+            *bad = talloc_strndup(ctx, p, len);
+            return -EINVAL;
+        }
+        p += len;
+    }
+    return 0;
+}
+
+char *fra_caps_text(void *ctx, unsigned mask)
+{
+    char *s = NULL;
+
+    for (size_t i = 0; i < sizeof caps_names / sizeof *caps_names; i++)
+        if (mask & caps_names[i].bit)
+            s = s ? talloc_asprintf_append(s, " | %s", caps_names[i].name)
+                  : talloc_strdup(ctx, caps_names[i].name);
+    return s ? s : talloc_strdup(ctx, "0");
+}
+
+static const struct {
+    const char *ann, *macro;
+    bool arg;
+} macros[] = {
+    {"in", "FR_IN", true},         {"out", "FR_OUT", true},
+    {"inout", "FR_INOUT", true},   {"string", "FR_STRING", false},
+    {"count", "FR_COUNT", true},   {"opaque", "FR_OPAQUE", false},
+    {"callback", "FR_CALLBACK", false}, {"fd", "FR_FD", false},
+    {"ret-fd", "FR_RET_FD", false}, {"ret", "FR_RET", true},
+    {"ret-string", "FR_RET_STRING", false},
+    {"ret-opaque", "FR_RET_OPAQUE", false},
+    {"ret-owned", "FR_RET_OWNED", false}, {"init", "FR_INIT", false},
+    {"on-failure", "FR_ON_FAILURE", true},
+    {"fn-module", "FR_MODULE", true}, {"module", "FRACTURE_MODULE", true},
+};
+
+char *fra_ann_macro(void *ctx, const char *ann)
+{
+    size_t klen = strcspn(ann, ":");
+
+    for (size_t i = 0; i < sizeof macros / sizeof *macros; i++) {
+        if (strlen(macros[i].ann) != klen || strncmp(macros[i].ann, ann, klen))
+            continue;
+        if (!macros[i].arg || !ann[klen])
+            return talloc_strdup(ctx, macros[i].macro);
+        char *arg = talloc_strdup(ctx, ann + klen + 1);
+        /* Two-argument macros were stringified as "a:b". */
+        if (arg && (strcmp(macros[i].ann, "on-failure") == 0 ||
+                    strstr(macros[i].ann, "module"))) {
+            char *colon = strrchr(arg, ':');
+            if (colon) {
+                *colon = '\0';
+                arg = talloc_asprintf(ctx, "%s, %s", arg, colon + 1);
+            }
+        }
+        return talloc_asprintf(ctx, "%s(%s)", macros[i].macro, arg ? arg : "");
+    }
+    return talloc_asprintf(ctx, "annotate(\"fracture:%s\")", ann);
+}
+
+char *fra_anns_macros(void *ctx, const struct fra_anns *a)
+{
+    char *s = talloc_strdup(ctx, "");
+
+    for (size_t i = 0; i < a->n && s; i++)
+        s = talloc_asprintf_append(s, "%s%s", i ? " " : "",
+                                   fra_ann_macro(s, a->v[i]));
+    return s;
+}
+
+static const char *const keywords[] = {
+    "sizeof", "_Alignof", "alignof", "char", "short", "int", "long",
+    "unsigned", "signed", "float", "double", "void", "_Bool", "bool",
+    "const", "volatile", "struct", "union", "enum", "size_t", "ssize_t",
+    "true", "false", "NULL",
+};
+
+int fra_expr_idents(void *ctx, const char *expr, char ***out, size_t *n)
+{
+    const char *p = expr;
+    bool skip_next = false;   /* a tag or a member name follows */
+
+    *out = NULL;
+    *n = 0;
+    while (*p) {
+        if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *start = p;
+            bool kw = false;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            size_t len = (size_t)(p - start);
+            const char *q = p;
+            while (*q == ' ')
+                q++;
+            for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
+                if (strlen(keywords[i]) == len && !strncmp(keywords[i], start, len))
+                    kw = true;
+            if (!kw && !skip_next && *q != '(') {
+                char **v = talloc_realloc(ctx, *out, char *, *n + 1);
+                if (!v)
+                    return -ENOMEM;
+                *out = v;
+                v[*n] = talloc_strndup(v, start, len);
+                if (!v[*n])
+                    return -ENOMEM;
+                (*n)++;
+            }
+            skip_next = len == 6 && (!strncmp(start, "struct", 6)) ? true
+                      : len == 5 && !strncmp(start, "union", 5)   ? true
+                      : len == 4 && !strncmp(start, "enum", 4);
+            continue;
+        }
+        if (isdigit((unsigned char)*p)) {  /* 0x10, 1e3, 10u: one number */
+            while (isalnum((unsigned char)*p) || *p == '.')
+                p++;
+            skip_next = false;
+            continue;
+        }
+        if (*p == '.' || (*p == '-' && p[1] == '>')) {
+            p += *p == '.' ? 1 : 2;
+            skip_next = true;
+            continue;
+        }
+        if (*p == '\'' || *p == '"') {     /* literals name nothing */
+            char quote = *p++;
+            while (*p && *p != quote)
+                p += *p == '\\' && p[1] ? 2 : 1;
+            if (*p)
+                p++;
+            continue;
+        }
+        if (*p != ' ')
+            skip_next = false;
+        p++;
+    }
+    return 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * main.c - the fracture-annotate command line: read the sources with their
+ * compile flags, build the module model, run every check, print the errors
+ * like a compiler and, on request, write the JSON manifest.
+ *
+ * Exit status: 0 clean, 1 errors in the sources, 2 usage, 70 internal.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "manifest.h"
+#include "model.h"
+#include "parse.h"
+#include "passes.h"
+
+#ifndef FR_INCLUDE_DIR
+#define FR_INCLUDE_DIR "/usr/local/include"
+#endif
+#ifndef FR_VERSION
+#define FR_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: fracture-annotate [options] FILE... [-- FLAGS...]\n"
+            "\n"
+            "Check that the annotated C sources can be split into modules and\n"
+            "report, like a compiler, every place that still needs an annotation.\n"
+            "\n"
+            "  -p BUILD_DIR             take each file's flags from\n"
+            "                           BUILD_DIR/compile_commands.json\n"
+            "  --manifest FILE          write the module model as JSON (- for stdout)\n"
+            "  --fracture-include DIR   directory holding fracture/fracture.h\n"
+            "                           (default: %s)\n"
+            "  -h, --help               this help\n"
+            "  --version                print the version\n"
+            "\n"
+            "Without -p, the flags after -- apply to every FILE.\n"
+            "Exit status: 0 no error, 1 errors found, 2 usage error.\n",
+            FR_INCLUDE_DIR);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "fracture-annotate: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see fracture-annotate --help)\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"manifest", required_argument, NULL, 'm'},
+        {"fracture-include", required_argument, NULL, 'I'},
+        {NULL, 0, NULL, 0},
+    };
+    void *ctx = talloc_new(NULL);
+    struct fra_opts o = {NULL, FR_INCLUDE_DIR, NULL, NULL, 0, NULL, 0};
+    struct fra_model *m;
+    int opt, rc, status = 0, dashdash = argc;
+
+    /* Everything after "--" is compiler flags, never our options. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--") == 0) {
+            dashdash = i;
+            break;
+        }
+    opterr = 0;
+    while ((opt = getopt_long(dashdash, argv, ":hp:", longs, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            usage(stdout);
+            goto out;
+        case 'V':
+            printf("fracture-annotate %s\n", FR_VERSION);
+            goto out;
+        case 'p':
+            o.build_dir = optarg;
+            break;
+        case 'm':
+            o.manifest = optarg;
+            break;
+        case 'I':
+            o.include_dir = optarg;
+            break;
+        case ':':
+            status = usage_error("option '%s' needs an argument", argv[optind - 1]);
+            goto out;
+        default:
+            status = usage_error("unknown option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+    o.files = argv + optind;
+    o.nfiles = (size_t)(dashdash - optind);
+    for (size_t i = 0; i < o.nfiles; i++)
+        if (o.files[i][0] == '-' && o.files[i][1]) {
+            status = usage_error("unknown option '%s' (compiler flags go after --)",
+                                 o.files[i]);
+            goto out;
+        }
+    if (dashdash < argc) {
+        o.flags = argv + dashdash + 1;
+        o.nflags = (size_t)(argc - dashdash - 1);
+    }
+    if (o.nfiles == 0) {
+        status = usage_error("%s", "no input file");
+        goto out;
+    }
+    if (o.build_dir && o.nflags) {
+        status = usage_error("%s", "give flags either with -p or after --, not both");
+        goto out;
+    }
+
+    m = fra_model_new(ctx);
+    if (!m) {
+        rc = -ENOMEM;
+        goto fail;
+    }
+    rc = fra_parse(m, &o);
+    if (rc < 0)
+        goto fail;
+    fra_merge(m);
+    rc = fra_model_resolve(m);
+    if (rc < 0)
+        goto fail;
+    fra_calls(m);
+    fra_infer(m);
+    fra_check(m);
+    status = fra_model_report(m) ? 1 : 0;
+    if (o.manifest) {
+        rc = fra_manifest_write(m, o.manifest);
+        if (rc < 0) {
+            fprintf(stderr, "fracture-annotate: error: cannot write %s: %s\n", o.manifest,
+                    strerror(-rc));
+            status = 1;
+        }
+    }
+out:
+    talloc_free(ctx);
+    return status;
+fail:
+    fprintf(stderr, "fracture-annotate: error: %s\n", strerror(-rc));
+    talloc_free(ctx);
+    return 70;
+}
