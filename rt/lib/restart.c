@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -162,44 +163,19 @@ static void lose(int k, const char *why)
     fr__log("FMP '%s' will not be restarted: %s", fr__rt.fmps[k].name, why);
 }
 
-void fr__restart_or_lose(int k, int status)
+/*
+ * One restart within the budget: the next environment, fresh channels, a
+ * new process, its FR_INIT calls.  Returns 0, or -1 with @err set when the
+ * new incarnation did not come up.
+ */
+static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *hist,
+                        char *err, size_t errsz)
 {
-    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
-    struct history *hist;
-    int64_t now = fr__now_ns();
-    char err[512], desc[96];
-    void *tmp;
-    int rc;
-
-    (void)status;
-    if (!fc || !fc->restart.present) {
-        lose(k, "it has no restart: policy");
-        return;
-    }
-    if (!histories && !(histories = calloc((size_t)fr__rt.nfmps, sizeof *histories))) {
-        lose(k, "out of memory");
-        return;
-    }
-    hist = &histories[k];
-    /* Forget restarts older than the window. */
-    int64_t window = (int64_t)fc->restart.window_s * 1000000000;
-    unsigned keep = 0;
-    for (unsigned i = 0; i < hist->n; i++)
-        if (now - hist->when[i] < window)
-            hist->when[keep++] = hist->when[i];
-    hist->n = keep;
-    if (hist->n >= fc->restart.max || hist->n >= MAX_HISTORY) {
-        char why[160];
-        snprintf(why, sizeof why, "%u restarts within %u s (restart.max)", hist->n,
-                 fc->restart.window_s);
-        lose(k, why);
-        return;
-    }
-    hist->when[hist->n++] = now;
-
-    tmp = talloc_new(NULL);
     const struct fr_env *env = fc->env.present ? &fc->env : NULL;
     size_t nenv = fc->restart.nenvironments;
+    void *tmp = talloc_new(NULL);
+    int rc;
+
     if (nenv) {
         /* micro-Rx: the next environment of the list, the last one sticks */
         size_t i = hist->total < nenv ? hist->total : nenv - 1;
@@ -213,28 +189,89 @@ void fr__restart_or_lose(int k, int status)
     if (fr__rt.fmps[k].ctl >= 0)
         close(fr__rt.fmps[k].ctl);
     fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
-    rc = fr__spawn(k, env, err, sizeof err);
-    if (rc == 0)
-        rc = fr__await_ready(k, err, sizeof err);
-    talloc_free(tmp);
+    rc = fr__spawn(k, env, err, errsz);
     if (rc < 0) {
-        char why[600];
-        snprintf(why, sizeof why, "its restart failed: %s", err);
-        lose(k, why);
+        talloc_free(tmp);
+        return -1;
+    }
+    rc = fr__await_ready(k, err, errsz);
+    talloc_free(tmp);
+    if (rc == -ECHILD)
+        return -1;            /* it died, and was reaped */
+    if (rc == 0) {
+        atomic_store(&fr__rt.fmps[k].gone, 0);
+        rc = fr__init_replay(k);
+        if (rc == 0)
+            return 0;
+        snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
+    }
+    /* Alive but of no use: end it here, the supervisor never saw it. */
+    atomic_store(&fr__rt.fmps[k].gone, 1);
+    kill(fr__rt.fmps[k].pid, SIGKILL);
+    while (waitpid(fr__rt.fmps[k].pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return -1;
+}
+
+/* Whether the budget allows one more restart now; records it if so. */
+static int budget_allows(const struct fr_fmp_conf *fc, struct history *hist, char *why,
+                         size_t whysz)
+{
+    int64_t now = fr__now_ns();
+    int64_t window = (int64_t)fc->restart.window_s * 1000000000;
+    unsigned keep = 0;
+
+    /* Forget restarts older than the window. */
+    for (unsigned i = 0; i < hist->n; i++)
+        if (now - hist->when[i] < window)
+            hist->when[keep++] = hist->when[i];
+    hist->n = keep;
+    if (hist->n >= fc->restart.max || hist->n >= MAX_HISTORY) {
+        snprintf(why, whysz, "%u restarts within %u s (restart.max)", hist->n,
+                 fc->restart.window_s);
+        return 0;
+    }
+    hist->when[hist->n++] = now;
+    return 1;
+}
+
+/* A new incarnation that dies before it is ready is restarted again, in
+ * the next environment, at most this many times in a row. */
+#define MAX_EARLY_DEATHS 3
+
+void fr__restart_or_lose(int k, int status)
+{
+    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
+    struct history *hist;
+    char err[512], why[600];
+
+    (void)status;
+    if (!fc || !fc->restart.present) {
+        lose(k, "it has no restart: policy");
         return;
     }
-    atomic_store(&fr__rt.fmps[k].gone, 0);
-    rc = fr__init_replay(k);
-    if (rc < 0) {
-        /* Its own init calls end it: treat it as another crash. */
-        fr__log("FMP '%s': replaying its FR_INIT calls failed (%s)", fr__rt.fmps[k].name,
-                strerror(-rc));
-        kill(fr__rt.fmps[k].pid, SIGKILL);
+    if (!histories && !(histories = calloc((size_t)fr__rt.nfmps, sizeof *histories))) {
+        lose(k, "out of memory");
         return;
+    }
+    hist = &histories[k];
+    for (int early = 0;; early++) {
+        if (!budget_allows(fc, hist, why, sizeof why)) {
+            lose(k, why);
+            return;
+        }
+        if (restart_once(k, fc, hist, err, sizeof err) == 0)
+            break;
+        if (early + 1 >= MAX_EARLY_DEATHS) {
+            snprintf(why, sizeof why, "its restart failed %d times in a row: %s",
+                     MAX_EARLY_DEATHS, err);
+            lose(k, why);
+            return;
+        }
+        fr__log("FMP '%s': its restart failed (%s); trying again", fr__rt.fmps[k].name, err);
     }
     set_side(k, 0, 0);        /* in-flight calls replay now */
     fr__log("FMP '%s' restarted as pid %d (%u of %u in %u s%s)", fr__rt.fmps[k].name,
             (int)fr__rt.fmps[k].pid, hist->n, fc->restart.max, fc->restart.window_s,
-            nenv ? ", next micro-Rx environment" : "");
-    (void)desc;
+            fc->restart.nenvironments ? ", next micro-Rx environment" : "");
 }

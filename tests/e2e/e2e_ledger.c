@@ -14,6 +14,9 @@
  *                                       no memfd, no descriptor left
  *   e2e_ledger evil LEDGER CONFIG       a malformed reply fails the call, the
  *                                       callee is stopped, the caller goes on
+ *   e2e_ledger soak LEDGER CONFIG N     kill the math FMP N times mid-run: every
+ *                                       call answered once and right, the root's
+ *                                       descriptors, regions and children stable
  *   e2e_ledger fails LEDGER CONFIG STATUS EXPECT [MODE]
  *                                       the app ends with STATUS and prints
  *                                       EXPECT (a substring) on stderr; with
@@ -25,6 +28,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -458,6 +462,140 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
     return 0;
 }
 
+/* Read one line from fd into @line (blocking; one byte at a time). */
+static void read_line(int fd, char *line, size_t cap)
+{
+    size_t n = 0;
+    char c;
+
+    while (n < cap - 1 && read(fd, &c, 1) == 1 && c != '\n')
+        line[n++] = c;
+    line[n] = '\0';
+}
+
+/* Append what fd holds now (non-blocking) to *buf; count lines holding @what. */
+static int drain(int fd, char **buf, size_t *len, const char *what)
+{
+    char chunk[4096];
+    ssize_t got;
+    int hits = 0;
+
+    while ((got = read(fd, chunk, sizeof chunk - 1)) > 0) {
+        chunk[got] = '\0';
+        *buf = realloc(*buf, *len + (size_t)got + 1);
+        memcpy(*buf + *len, chunk, (size_t)got + 1);
+        *len += (size_t)got;
+    }
+    for (const char *p = *buf; (p = strstr(p, what)); p += strlen(what))
+        hits++;
+    return hits;
+}
+
+/* The only child FMP of root, once it is up (and not @old). */
+static pid_t sole_child(pid_t root, pid_t old)
+{
+    pid_t kids[8];
+
+    for (int tries = 0; tries < 5000; tries++) {
+        int n = children_of(root, kids, 8);
+        if (n > 1)
+            FAIL("%d child FMPs where the config has one", n);
+        if (n == 1 && kids[0] != old)
+            return kids[0];
+        usleep(1000);
+    }
+    FAIL("no child FMP came back after %d was killed", (int)old);
+}
+
+static int fds_of(pid_t pid)
+{
+    char path[64];
+    DIR *d;
+    int n = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    if (!(d = opendir(path)))
+        FAIL("cannot open %s", path);
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+/*
+ * Restart soak: kill the math FMP @rounds times while the ledger answers
+ * one batch of calls per line.  Each batch answers once, right; after every
+ * restart the root holds as many descriptors and regions, and has one child.
+ */
+static int cmd_soak(const char *ledger, const char *config, int rounds)
+{
+    struct proc p = spawn(ledger, "soak", config);
+    char line[128], *err = NULL;
+    size_t errlen = 0;
+    pid_t child;
+    int fds0, regions0, restarted = 0;
+    /* E2E_SOAK_EARLY: kill a new FMP as soon as it exists, often before it
+     * is ready: the root must start it again, in its next environment. */
+    int early = getenv("E2E_SOAK_EARLY") != NULL;
+
+    expect_line(p.out, "ready");
+    fcntl(p.err, F_SETFL, O_NONBLOCK);
+    if (write(p.in, "go\n", 3) != 3)
+        FAIL("cannot write to the ledger");
+    read_line(p.out, line, sizeof line);
+    if (strcmp(line, "ok 122304") != 0)
+        FAIL("first batch answered '%s', not 'ok 122304'", line);
+    child = sole_child(p.pid, 0);
+    fds0 = fds_of(p.pid);
+    regions0 = regions_of(p.pid);
+    for (int i = 1; i <= rounds; i++) {
+        if (write(p.in, "go\n", 3) != 3)
+            FAIL("round %d: cannot write to the ledger", i);
+        kill(child, SIGKILL);          /* before, during or after the batch */
+        read_line(p.out, line, sizeof line);
+        if (strcmp(line, "ok 122304") != 0)
+            FAIL("round %d: the batch answered '%s', not 'ok 122304'; stderr:\n%s", i, line,
+                 (drain(p.err, &err, &errlen, "-"), err ? err : ""));
+        child = sole_child(p.pid, child);
+        /* the root logs the restart once the new FMP is up: kill only that
+         * one (an FMP killed while starting is another test) */
+        restarted = drain(p.err, &err, &errlen, "restarted as pid");
+        for (int t = 0; t < 5000 && restarted < i && !early; t++, usleep(1000))
+            restarted = drain(p.err, &err, &errlen, "restarted as pid");
+        if (i % 100 == 0 || i == rounds) {
+            /* killed while starting, an FMP is started again at once:
+             * one restart logged for two deaths, and one "trying again" */
+            for (int t = 0; t < 5000 && restarted < i; t++, usleep(1000))
+                restarted = drain(p.err, &err, &errlen, "restarted as pid") +
+                            drain(p.err, &err, &errlen, "trying again");
+            if (fds_of(p.pid) != fds0)
+                FAIL("round %d: the root holds %d descriptors, %d at the start", i,
+                     fds_of(p.pid), fds0);
+            if (regions_of(p.pid) != regions0)
+                FAIL("round %d: the root maps %d regions, %d at the start", i,
+                     regions_of(p.pid), regions0);
+            if (restarted != i)
+                FAIL("round %d: %d restarts logged", i, restarted);
+        }
+    }
+    close(p.in);
+    int st = wait_exit(p.pid);
+    fcntl(p.err, F_SETFL, 0);
+    drain(p.err, &err, &errlen, "restarted as pid");
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        FAIL("the ledger ended with status 0x%x:\n%s", st, err ? err : "");
+    if (err && strstr(err, "will not be restarted"))
+        FAIL("an FMP was lost:\n%s", err);
+    expect_gone(&child, 1);
+    close(p.out);
+    printf("%d crash-restarts (%d killed while starting): every batch answered once and right; "
+           "root descriptors (%d), regions (%d) and children (1) stable\n", rounds,
+           drain(p.err, &err, &errlen, "trying again"), fds0, regions0);
+    close(p.err);
+    free(err);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -472,6 +610,8 @@ int main(int argc, char **argv)
         return cmd_leaks(argv[2], argv[3], 0);
     if (argc == 4 && strcmp(argv[1], "kill-root") == 0)
         return cmd_leaks(argv[2], argv[3], 1);
+    if (argc == 5 && strcmp(argv[1], "soak") == 0)
+        return cmd_soak(argv[2], argv[3], atoi(argv[4]));
     if (argc == 4 && strcmp(argv[1], "evil") == 0)
         return cmd_evil(argv[2], argv[3]);
     if ((argc == 6 || argc == 7) && strcmp(argv[1], "fails") == 0)

@@ -12,6 +12,7 @@
  *   ledger recover    the same, unless LEDGER_SAFE is set (a micro-Rx environment)
  *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
+ *   ledger soak       a batch of math calls per line of stdin (restart soak)
  */
 #include <errno.h>
 #include <fracture/meta.h>
@@ -195,6 +196,22 @@ int ledger_main(int argc, char **argv)
     }
     if (strcmp(mode, "crash") == 0) {
         printf("sum %ld\n", math_sum(NULL, (size_t)-2));   /* the math module crashes */
+        return 0;
+    }
+    if (strcmp(mode, "soak") == 0) {
+        /* one batch of calls per line read; the driver kills the math FMP
+         * meanwhile, every batch must still answer once, and right */
+        int v[256];
+        char line[64];
+        printf("ready\n");
+        fflush(stdout);
+        while (fgets(line, sizeof line, stdin)) {
+            for (int i = 0; i < 256; i++)
+                v[i] = i;
+            math_scale(v, 256, 3);
+            printf("ok %ld\n", math_sum(v, 256) + math_sum(v, 128));
+            fflush(stdout);
+        }
         return 0;
     }
     if (strcmp(mode, "pids") == 0) {
