@@ -11,6 +11,9 @@
  * memory one channel holds before and after large payloads.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +84,51 @@ static int time_peer(struct result *r, enum fr_peer_kind k, unsigned rounds, uns
     return 0;
 }
 
+/*
+ * Crash to replayed reply: a call hangs in the far FMP, the FMP is killed
+ * (SIGKILL, from this process's other thread), the root's supervisor
+ * restarts it and the call is replayed into the new incarnation, which
+ * answers at once.  Timed from the kill to the reply.
+ */
+struct hang_call {
+    pthread_t thread;
+    int victim;
+    _Atomic int done;
+    double returned_ns;
+};
+
+static void *hang_caller(void *arg)
+{
+    struct hang_call *h = arg;
+
+    fr_bench_far_hang(h->victim);
+    h->returned_ns = now_ns();
+    atomic_store(&h->done, 1);
+    return NULL;
+}
+
+static int time_restart(struct result *r, unsigned rounds)
+{
+    double v[rounds];
+
+    for (unsigned k = 0; k < rounds; k++) {
+        struct hang_call h = { .victim = fr__rt.fmps[1].pid };
+        struct timespec pause_ts = { 0, 2000000 };   /* let the call reach its callee */
+        if (pthread_create(&h.thread, NULL, hang_caller, &h) != 0)
+            return -EAGAIN;
+        nanosleep(&pause_ts, NULL);
+        double t0 = now_ns();
+        kill(h.victim, SIGKILL);
+        pthread_join(h.thread, NULL);
+        v[k] = h.returned_ns - t0;
+    }
+    r->name = "restart";
+    r->runs = rounds;
+    r->iters = 1;
+    fr__stats(v, rounds, &r->median, &r->p99);
+    return 0;
+}
+
 static const struct result *find(const struct result *res, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -110,7 +158,8 @@ static int outer(char **argv)
         "defaults: {spin_us: 200}\n"
         "fmps:\n"
         "  - name: far\n"
-        "    modules: [far]\n";
+        "    modules: [far]\n"
+        "    restart: {max: 100000, window_s: 1, retries: 1}\n";
     char path[64];
     int fd = memfd_create("fracture-bench.yaml", 0);
 
@@ -193,6 +242,10 @@ static int inner(int json, int quick)
     idle_pct = 100.0 * (double)((cpu1[0] - cpu0[0]) + (cpu1[1] - cpu0[1])) / (now_ns() - t0);
     fr__proc_private_kb(child, &child_kb);
 
+    /* Last: it replaces the child measured above. */
+    if (time_restart(&res[n], rounds) == 0)
+        n++;
+
     const struct result *direct = find(res, n, "direct"), *stub = find(res, n, "stub_local"),
                         *cross = find(res, n, "cross_null"), *raw = find(res, n, "raw_pingpong"),
                         *m1 = find(res, n, "cross_inout_1m");
@@ -218,6 +271,9 @@ static int inner(int json, int quick)
         target(what, res[i].median / cross->median, "x", ">=", 50);
     }
     target("1 MiB FR_INOUT, each way", gbps, "GB/s", ">=", 2);
+    const struct result *rs = find(res, n, "restart");
+    if (rs)
+        target("crash to replayed reply (median)", rs->median / 1e6, "ms", "<=", 1);
     target("idle app CPU (root + child)", idle_pct, "%", "<=", 0.1);
     target("idle child FMP private memory", (double)child_kb / 1024, "MiB", "<=", 4);
     target("shared memory of a channel (small calls)", (double)chan_small / 1024, "KiB", "<=", 256);
@@ -236,7 +292,8 @@ int fr_cmd_bench(int argc, char **argv)
                    "Measures, in one run: a direct call, a same-FMP stub call, cross-FMP\n"
                    "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
                    "shared-memory ping-pong, socketpair, pipe and ZeroMQ REQ/REP (ipc://);\n"
-                   "then idle CPU, idle child memory and channel memory.  Medians and p99\n"
+                   "then idle CPU, idle child memory and channel memory, and the time from\n"
+                   "a crash of the callee's FMP to the replayed reply.  Medians and p99\n"
                    "over rounds; ratios against DESIGN.md's targets.  --quick: fewer rounds.\n");
             return 0;
         } else if (strcmp(argv[i], "--json") == 0) {

@@ -10,5 +10,6 @@ void fr_bench_direct_null(void);
 void fr_bench_near_null(void);
 void fr_bench_far_null(void);
 void fr_bench_far_inout(void *buf, size_t n);
+void fr_bench_far_hang(int victim);
 
 #endif

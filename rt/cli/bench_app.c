@@ -8,12 +8,13 @@
 #include <errno.h>
 #include <fracture/abi.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "cli.h"
 
 enum { MOD_main, MOD_near, MOD_far, NMODULES };
-enum { FN_near_null, FN_far_null, FN_far_inout, NFUNCS };
+enum { FN_near_null, FN_far_null, FN_far_inout, FN_far_hang, NFUNCS };
 
 __attribute__((noinline)) void fr_bench_direct_null(void)
 {
@@ -87,6 +88,40 @@ __attribute__((noinline)) void fr_bench_far_inout(void *buf, size_t n)
         fr_call_abort(&c);
 }
 
+/* The restart figure: the incarnation @victim hangs (until the bench kills
+ * it); any other, such as its restarted successor, returns at once. */
+__attribute__((noinline)) static void impl_far_hang(int victim)
+{
+    if (getpid() == victim)
+        for (;;)
+            pause();
+}
+
+__attribute__((noinline)) void fr_bench_far_hang(int victim)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(MOD_far)) {
+        impl_far_hang(victim);
+        return;
+    }
+    fr_call_begin(&c, FN_far_hang);
+    fr_put_scalar(&c, &victim, sizeof victim);
+    fr_call_invoke(&c);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+}
+
+static int d_far_hang(struct fr_callee *cc)
+{
+    int victim;
+
+    if (fr_arg_scalar(cc, &victim, sizeof victim))
+        return -EPROTO;
+    impl_far_hang(victim);
+    return 0;
+}
+
 static int d_null(struct fr_callee *cc)
 {
     (void)cc;
@@ -120,6 +155,7 @@ static const struct fr_function functions[NFUNCS] = {
     { "near_null", MOD_near, 0, d_near_null, (fr_fnptr)fr_bench_near_null, (fr_fnptr)impl_near_null },
     { "far_null", MOD_far, 0, d_null, (fr_fnptr)fr_bench_far_null, (fr_fnptr)impl_far_null },
     { "far_inout", MOD_far, 0, d_far_inout, (fr_fnptr)fr_bench_far_inout, (fr_fnptr)impl_far_inout },
+    { "far_hang", MOD_far, 0, d_far_hang, (fr_fnptr)fr_bench_far_hang, (fr_fnptr)impl_far_hang },
 };
 
 static const struct fr_edge edges[] = { { MOD_main, MOD_near }, { MOD_main, MOD_far } };
