@@ -113,7 +113,9 @@ static int time_restart(struct result *r, unsigned rounds)
 
     for (unsigned k = 0; k < rounds; k++) {
         struct hang_call h = { .victim = fr__rt.fmps[1].pid };
-        struct timespec pause_ts = { 0, 2000000 };   /* let the call reach its callee */
+        /* let the call reach its callee, and the spare of the last restart
+         * get ready: crashes do not come back to back */
+        struct timespec pause_ts = { 0, 30000000 };
         if (pthread_create(&h.thread, NULL, hang_caller, &h) != 0)
             return -EAGAIN;
         nanosleep(&pause_ts, NULL);

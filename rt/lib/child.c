@@ -99,10 +99,24 @@ void fr__child_main(const char *plan_text)
     fr__rt.active = 1;
     talloc_free(ctx);
 
-    snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
-    prctl(PR_SET_NAME, name);
+    /* A warm spare waits here, its regions mapped and its threads made,
+     * until it replaces a crashed incarnation; any other child finds GO
+     * waiting already. */
+    prctl(PR_SET_NAME, "fr-standby");
     if (fr__acceptor_start() < 0)
         die("cannot start the acceptor thread");
+    for (;;) {
+        struct fr_ctl_msg go;
+        ssize_t got = recv(ctl, &go, sizeof go, 0);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got != (ssize_t)sizeof go || go.type != FR_CTL_GO)
+            exit(0);          /* the root closed it: not needed */
+        break;
+    }
+    fr__acceptor_open();
+    snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
+    prctl(PR_SET_NAME, name);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
         _exit(0);             /* the root is gone */
 

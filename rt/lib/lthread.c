@@ -130,25 +130,90 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static int start_worker(uint32_t id)
+/*
+ * A parked thread: created ahead of need, it waits until the acceptor
+ * hands it a logical thread, so that the first call of a logical thread
+ * (after a restart: the replayed call) does not wait for pthread_create.
+ * Each parked thread has its own handoff block, which it frees.
+ */
+struct park {
+    _Atomic uint32_t go;
+    struct fr_lt *lt;
+};
+
+static struct park *parked;   /* the acceptor's, or NULL */
+
+static void *parked_main(void *arg)
 {
-    struct fr_lt *lt = fr__lt_get(id);
+    struct park *p = arg;
+    _Atomic uint32_t *w = &p->go;
+    uint32_t zero = 0;
+    struct fr_lt *lt;
+
+    while (!atomic_load_explicit(&p->go, memory_order_acquire))
+        fr__futex_wait_any(&w, &zero, 1, -1);
+    lt = p->lt;
+    free(p);
+    return worker_main(lt);
+}
+
+static int spawn_thread(void *(*fn)(void *), void *arg)
+{
     pthread_attr_t attr;
     pthread_t t;
     int rc;
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create(&t, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    return -rc;
+}
+
+/* Park one more thread (acceptor thread only). */
+static void park_one(void)
+{
+    struct park *p = calloc(1, sizeof *p);
+
+    if (p && spawn_thread(parked_main, p) == 0)
+        parked = p;
+    else
+        free(p);
+}
+
+static int start_worker(uint32_t id)
+{
+    struct fr_lt *lt = fr__lt_get(id);
+    int rc = 0;
 
     if (!lt)
         return -ENOMEM;
     if (lt->worker)
         return 0;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    rc = pthread_create(&t, &attr, worker_main, lt);
-    pthread_attr_destroy(&attr);
-    if (rc)
-        return -rc;
+    if (parked) {
+        struct park *p = parked;
+        parked = NULL;
+        p->lt = lt;
+        atomic_store_explicit(&p->go, 1, memory_order_release);
+        fr__futex_wake(&p->go, 1);
+        park_one();           /* for the next one, after this one runs */
+    } else {
+        rc = spawn_thread(worker_main, lt);
+    }
+    if (rc < 0)
+        return rc;
     lt->worker = 1;
     return 0;
+}
+
+/* Shut until fr__acceptor_open: a warm spare must not take the live
+ * incarnation's threads (standby.c). */
+static _Atomic uint32_t accept_gate;
+
+void fr__acceptor_open(void)
+{
+    atomic_store(&accept_gate, 1);
+    fr__futex_wake(&accept_gate, 1);
 }
 
 static void *acceptor_main(void *arg)
@@ -163,6 +228,12 @@ static void *acceptor_main(void *arg)
     (void)arg;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
+    park_one();
+    while (!atomic_load(&accept_gate)) {
+        _Atomic uint32_t *g = &accept_gate;
+        uint32_t zero = 0;
+        fr__futex_wait_any(&g, &zero, 1, -1);
+    }
     for (;;) {
         for (int r = 0; r < n; r++) {
             struct fr_region *rg = &fr__rt.regions[r];
@@ -190,15 +261,7 @@ static void *acceptor_main(void *arg)
 
 int fr__acceptor_start(void)
 {
-    pthread_attr_t attr;
-    pthread_t t;
-    int rc;
-
     if (fr__rt.nregions == 0)
         return 0;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    rc = pthread_create(&t, &attr, acceptor_main, NULL);
-    pthread_attr_destroy(&attr);
-    return -rc;
+    return spawn_thread(acceptor_main, NULL);
 }

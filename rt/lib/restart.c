@@ -134,9 +134,9 @@ static void reset_channels(int k)
                 fr__futex_wake(&s->to[d].bell, INT_MAX);
             }
         }
-        /* The new incarnation starts workers as peers open slots again. */
-        for (uint32_t w = 0; w < (g->nslots + 63) / 64; w++)
-            atomic_store(&open_k[w], 0);
+        /* open_k stays: the new incarnation starts a worker for every
+         * logical thread that spoke to its predecessor as soon as it gets
+         * GO, before the replayed calls arrive. */
         atomic_fetch_add(&h->gen[side], 1);
         fr__futex_wake(&h->gen[side], INT_MAX);
     }
@@ -159,6 +159,7 @@ static void set_side(int k, int which, uint32_t v)
 
 static void lose(int k, const char *why)
 {
+    fr__standby_drop(k);
     set_side(k, 1, 1);
     fr__log("FMP '%s' will not be restarted: %s", fr__rt.fmps[k].name, why);
 }
@@ -168,20 +169,22 @@ static void lose(int k, const char *why)
  * new process, its FR_INIT calls.  Returns 0, or -1 with @err set when the
  * new incarnation did not come up.
  */
-static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *hist,
-                        char *err, size_t errsz)
+const struct fr_env *fr__restart_env(void *ctx, const struct fr_fmp_conf *fc, unsigned n)
 {
     const struct fr_env *env = fc->env.present ? &fc->env : NULL;
     size_t nenv = fc->restart.nenvironments;
-    void *tmp = talloc_new(NULL);
-    int rc;
 
-    if (nenv) {
-        /* micro-Rx: the next environment of the list, the last one sticks */
-        size_t i = hist->total < nenv ? hist->total : nenv - 1;
-        env = overlay(tmp, env, &fc->restart.environments[i]);
-    }
-    hist->total++;
+    if (!nenv)
+        return env;
+    /* micro-Rx: the next environment of the list, the last one sticks */
+    return overlay(ctx, env, &fc->restart.environments[n < nenv ? n : nenv - 1]);
+}
+
+static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *hist,
+                        char *err, size_t errsz)
+{
+    unsigned n = hist->total++;
+    int rc;
 
     reset_channels(k);
     if (fr__rt.fmps[k].pidfd >= 0)
@@ -189,13 +192,17 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
     if (fr__rt.fmps[k].ctl >= 0)
         close(fr__rt.fmps[k].ctl);
     fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
-    rc = fr__spawn(k, env, err, errsz);
-    if (rc < 0) {
+    /* The warm spare, started in this very environment, if it is there;
+     * otherwise a cold start. */
+    if (fr__standby_take(k, n) < 0) {
+        void *tmp = talloc_new(NULL);
+        const struct fr_env *env = fr__restart_env(tmp, fc, n);
+        rc = tmp && (env || !fc->restart.nenvironments) ? fr__spawn(k, env, err, errsz) : -ENOMEM;
         talloc_free(tmp);
-        return -1;
+        if (rc < 0)
+            return -1;
     }
     rc = fr__await_ready(k, err, errsz);
-    talloc_free(tmp);
     if (rc == -ECHILD)
         return -1;            /* it died, and was reaped */
     if (rc == 0) {
@@ -274,4 +281,5 @@ void fr__restart_or_lose(int k, int status)
     fr__log("FMP '%s' restarted as pid %d (%u of %u in %u s%s)", fr__rt.fmps[k].name,
             (int)fr__rt.fmps[k].pid, hist->n, fc->restart.max, fc->restart.window_s,
             fc->restart.nenvironments ? ", next micro-Rx environment" : "");
+    fr__standby_later(k, hist->total);   /* for the next one, once the replays are done */
 }

@@ -57,7 +57,10 @@ struct fr_pairmap {
 };
 
 /* Control messages, child -> root, on the SEQPACKET control socket. */
-enum fr_ctl_type { FR_CTL_READY = 1, FR_CTL_FAULT = 2 };
+/* READY and FAULT go child -> root; GO goes root -> child: a child maps
+ * its regions, then waits for GO before it serves (a warm spare waits
+ * there until it replaces a crashed incarnation, standby.c). */
+enum fr_ctl_type { FR_CTL_READY = 1, FR_CTL_FAULT = 2, FR_CTL_GO = 3 };
 struct fr_ctl_msg {
     uint32_t type;
     uint32_t fmp;             /* FR_CTL_FAULT: the FMP to stop */
@@ -115,7 +118,8 @@ struct fr_lt {
 /* lthread.c */
 struct fr_lt *fr__lt_current(int *err);
 struct fr_lt *fr__lt_get(uint32_t id);
-int fr__acceptor_start(void);
+int fr__acceptor_start(void);   /* shut until fr__acceptor_open */
+void fr__acceptor_open(void);
 
 /* channel.c */
 struct fr_msg {
@@ -144,9 +148,28 @@ int fr__init_replay(int peer);
 /* start.c: (re)starting a child FMP */
 struct fr_env;
 int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen);
+/* A process for FMP k that maps its regions and waits for GO (its ctl). */
+struct fr_proc {
+    pid_t pid;
+    int pidfd, ctl;
+};
+int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *err,
+                   size_t errlen);
+int fr__send_go(int ctl);
 int fr__await_ready(int k, char *err, size_t errlen);
 const struct fr_config *fr__boot_config(void);
 const struct fr_fmp_conf *fr__boot_fmp(int k);
+
+/* standby.c: a warm spare per restartable FMP (root only) */
+struct fr_fmp_conf;
+const struct fr_env *fr__restart_env(void *ctx, const struct fr_fmp_conf *fc, unsigned n);
+void fr__standby_start(int k, unsigned env_index);
+void fr__standby_later(int k, unsigned env_index);
+int fr__standby_due_ms(void);
+void fr__standby_run_due(void);
+int fr__standby_take(int k, unsigned env_index);
+void fr__standby_drop(int k);
+void fr__standby_stop_all(void);
 
 /* callee.c */
 int fr__serve(struct fr_lt *lt, int r);

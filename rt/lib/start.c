@@ -92,6 +92,7 @@ int fr__await_ready(int k, char *err, size_t errlen)
 /* Kill and reap every child started so far (start-up failed). */
 static void abandon(int upto)
 {
+    fr__standby_stop_all();
     for (int k = 1; k < upto; k++) {
         if (atomic_load(&fr__rt.fmps[k].gone))
             continue;
@@ -120,7 +121,32 @@ const struct fr_fmp_conf *fr__boot_fmp(int k)
     return k > 0 && k < boot.p.nfmps ? boot.p.conf[k] : NULL;
 }
 
+int fr__send_go(int ctl)
+{
+    struct fr_ctl_msg go = { FR_CTL_GO, 0, 0 };
+
+    return send(ctl, &go, sizeof go, MSG_NOSIGNAL) == (ssize_t)sizeof go ? 0 : -EPIPE;
+}
+
+/* Start FMP k as the current incarnation, and let it serve at once. */
 int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen)
+{
+    struct fr_proc p;
+    int rc = fr__spawn_proc(k, env, &p, err, errlen);
+
+    if (rc < 0)
+        return rc;
+    fr__rt.fmps[k].pid = p.pid;
+    fr__rt.fmps[k].pidfd = p.pidfd;
+    fr__rt.fmps[k].ctl = p.ctl;
+    /* It may not read it yet: the socket keeps it.  If it is gone already,
+     * waiting for it to get ready will tell. */
+    (void)fr__send_go(p.ctl);
+    return 0;
+}
+
+int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *err,
+                   size_t errlen)
 {
     int n = boot.p.nfmps, rc, cv[2];
     struct fr_plan_region regs[n];
@@ -172,13 +198,13 @@ int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen)
         goto out_close;
     }
     l.preload = preload;
-    rc = fr__launch(&l, &fr__rt.fmps[k].pid, &fr__rt.fmps[k].pidfd, err, errlen);
+    rc = fr__launch(&l, &out->pid, &out->pidfd, err, errlen);
 out_close:
     close(cv[1]);
     if (rc < 0)
         close(cv[0]);
     else
-        fr__rt.fmps[k].ctl = cv[0];
+        out->ctl = cv[0];
     talloc_free(tmp);
     return rc;
 }
@@ -306,9 +332,13 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
     fr__rt.active = 1;
+    for (int k = 1; k < n; k++)
+        if (p.conf[k] && p.conf[k]->restart.present)
+            fr__standby_start(k, 0);   /* for its first restart */
     rc = fr__supervisor_start();
     if (rc == 0)
         rc = fr__acceptor_start();
+    fr__acceptor_open();
     if (rc < 0) {
         abandon(n);
         return rc;

@@ -178,7 +178,9 @@ static void *supervisor_main(void *arg)
                 who[np++] = -k;
             }
         }
-        if (poll(pfd, (nfds_t)np, -1) < 0)
+        int rc = poll(pfd, (nfds_t)np, fr__standby_due_ms());
+        fr__standby_run_due();
+        if (rc <= 0)
             continue;
         if (pfd[0].revents) {
             stop_children();
@@ -269,6 +271,7 @@ static int wait_children(int ms)
  * would get their PDEATHSIG the moment it ended. */
 static void stop_children(void)
 {
+    fr__standby_stop_all();
     for (int k = 1; k < fr__rt.nfmps; k++) {
         if (fr__rt.fmps[k].ctl >= 0)
             close(fr__rt.fmps[k].ctl);

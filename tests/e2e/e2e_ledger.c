@@ -491,20 +491,62 @@ static int drain(int fd, char **buf, size_t *len, const char *what)
     return hits;
 }
 
-/* The only child FMP of root, once it is up (and not @old). */
+/* Whether child pid is a serving FMP ("fr:NAME"), not a warm spare
+ * ("fr-standby") nor one still starting. */
+static int serving(pid_t pid)
+{
+    char path[64], comm[32] = "";
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    if (!fgets(comm, sizeof comm, f))
+        comm[0] = '\0';
+    fclose(f);
+    return strncmp(comm, "fr:", 3) == 0;
+}
+
+/* The only serving child FMP of root, once it is up (and not @old); a
+ * restartable FMP has at most one warm spare beside it. */
 static pid_t sole_child(pid_t root, pid_t old)
 {
     pid_t kids[8];
 
     for (int tries = 0; tries < 5000; tries++) {
-        int n = children_of(root, kids, 8);
-        if (n > 1)
-            FAIL("%d child FMPs where the config has one", n);
-        if (n == 1 && kids[0] != old)
-            return kids[0];
+        int n = children_of(root, kids, 8), found = 0;
+        pid_t it = 0;
+        if (n > 2)
+            FAIL("%d child processes where the config has one FMP and its spare", n);
+        for (int i = 0; i < n; i++)
+            if (kids[i] != old && serving(kids[i])) {
+                it = kids[i];
+                found++;
+            }
+        if (found > 1)
+            FAIL("%d serving FMPs where the config has one", found);
+        if (found == 1)
+            return it;
         usleep(1000);
     }
     FAIL("no child FMP came back after %d was killed", (int)old);
+}
+
+/* Wait until root has its FMP and that FMP's warm spare (started a few
+ * milliseconds after a restart): the state to compare counts in. */
+static void await_spare(pid_t root)
+{
+    pid_t kids[8];
+
+    for (int tries = 0; tries < 5000; tries++) {
+        int n = children_of(root, kids, 8), spare = 0;
+        for (int i = 0; i < n; i++)
+            spare += !serving(kids[i]);
+        if (n == 2 && spare == 1)
+            return;
+        usleep(1000);
+    }
+    FAIL("the restartable FMP has no warm spare");
 }
 
 static int fds_of(pid_t pid)
@@ -534,8 +576,9 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
     size_t errlen = 0;
     pid_t child;
     int fds0, regions0, restarted = 0;
-    /* E2E_SOAK_EARLY: kill a new FMP as soon as it exists, often before it
-     * is ready: the root must start it again, in its next environment. */
+    /* E2E_SOAK_EARLY: kill the FMP's warm spare too, and a new FMP as soon
+     * as it serves: the root must start it cold, and again if it dies
+     * before it is ready, in its next environment each time. */
     int early = getenv("E2E_SOAK_EARLY") != NULL;
 
     expect_line(p.out, "ready");
@@ -546,12 +589,21 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
     if (strcmp(line, "ok 122304") != 0)
         FAIL("first batch answered '%s', not 'ok 122304'", line);
     child = sole_child(p.pid, 0);
+    await_spare(p.pid);
     fds0 = fds_of(p.pid);
     regions0 = regions_of(p.pid);
     for (int i = 1; i <= rounds; i++) {
         if (write(p.in, "go\n", 3) != 3)
             FAIL("round %d: cannot write to the ledger", i);
         kill(child, SIGKILL);          /* before, during or after the batch */
+        if (early) {
+            /* and the warm spare with it: the restart falls back to a cold
+             * start, or finds its new incarnation dead before it is ready */
+            pid_t kids[8];
+            int n = children_of(p.pid, kids, 8);
+            for (int k = 0; k < n; k++)
+                kill(kids[k], SIGKILL);
+        }
         read_line(p.out, line, sizeof line);
         if (strcmp(line, "ok 122304") != 0)
             FAIL("round %d: the batch answered '%s', not 'ok 122304'; stderr:\n%s", i, line,
@@ -568,6 +620,7 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
             for (int t = 0; t < 5000 && restarted < i; t++, usleep(1000))
                 restarted = drain(p.err, &err, &errlen, "restarted as pid") +
                             drain(p.err, &err, &errlen, "trying again");
+            await_spare(p.pid);
             if (fds_of(p.pid) != fds0)
                 FAIL("round %d: the root holds %d descriptors, %d at the start", i,
                      fds_of(p.pid), fds0);
@@ -578,6 +631,8 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
                 FAIL("round %d: %d restarts logged", i, restarted);
         }
     }
+    pid_t kids[8];
+    int nkids = children_of(p.pid, kids, 8);   /* the FMP and its spare */
     close(p.in);
     int st = wait_exit(p.pid);
     fcntl(p.err, F_SETFL, 0);
@@ -586,10 +641,10 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
         FAIL("the ledger ended with status 0x%x:\n%s", st, err ? err : "");
     if (err && strstr(err, "will not be restarted"))
         FAIL("an FMP was lost:\n%s", err);
-    expect_gone(&child, 1);
+    expect_gone(kids, nkids);
     close(p.out);
     printf("%d crash-restarts (%d killed while starting): every batch answered once and right; "
-           "root descriptors (%d), regions (%d) and children (1) stable\n", rounds,
+           "root descriptors (%d), regions (%d) and children (FMP and spare) stable\n", rounds,
            drain(p.err, &err, &errlen, "trying again"), fds0, regions0);
     close(p.err);
     free(err);
