@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "fault.h"
 #include "futex.h"
@@ -343,7 +344,10 @@ void fr__init_log(const struct fr_call *c)
     if (!bytes)
         return;
     fr__wire_fill(c->fields, c->nfields, &enc, bytes, len);
+    int first = 1;
     pthread_mutex_lock(&init_log.lock);
+    for (size_t i = 0; i < init_log.n; i++)
+        first &= init_log.e[i].peer != c->peer;
     e = realloc(init_log.e, (init_log.n + 1) * sizeof *e);
     if (e) {
         init_log.e = e;
@@ -352,6 +356,13 @@ void fr__init_log(const struct fr_call *c)
     }
     pthread_mutex_unlock(&init_log.lock);
     free(bytes);
+    /* A child's log is replayed when the root asks (restart.c): tell it
+     * once per peer that there is something to ask for. */
+    if (first && e && fr__rt.self != 0) {
+        struct fr_ctl_msg m = { FR_CTL_INIT_LOGGED, (uint32_t)c->peer, 0 };
+        if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
+            fr__log("cannot tell the root of an FR_INIT call: %s", strerror(errno));
+    }
 }
 
 int fr__init_replay(int peer)

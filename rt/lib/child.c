@@ -121,9 +121,17 @@ void fr__child_main(const char *plan_text)
         _exit(0);             /* the root is gone */
 
     for (;;) {
-        char buf[64];
-        ssize_t n = recv(ctl, buf, sizeof buf, 0);
+        struct fr_ctl_msg m;
+        ssize_t n = recv(ctl, &m, sizeof m, 0);
         if (n == 0 || (n < 0 && errno != EINTR))
             exit(0);          /* the root closed it: the app is ending */
+        if (n == (ssize_t)sizeof m && m.type == FR_CTL_REPLAY) {
+            /* FMP m.fmp was restarted: the FR_INIT calls this FMP made to
+             * it go again, before the root lets in-flight calls replay. */
+            struct fr_ctl_msg done = { FR_CTL_REPLAYED, m.fmp, 0 };
+            done.gen = (uint32_t)-fr__init_replay((int)m.fmp);
+            if (send(ctl, &done, sizeof done, MSG_NOSIGNAL) != (ssize_t)sizeof done)
+                exit(0);
+        }
     }
 }

@@ -10,7 +10,8 @@
  *      starts counting afresh the next time it looks (channel.c);
  *   3. the FMP is started again, in the next environment of its micro-Rx
  *      list (an overlay on its env), and waited for;
- *   4. the FR_INIT calls the root made to it are replayed, in order;
+ *   4. the FR_INIT calls made to it are replayed, in order: the root's,
+ *      then those of each child FMP that made some (it replays them itself);
  *   5. `gone` is cleared and the incarnation word woken: every caller that
  *      was waiting replays its in-flight call, which copy-by-value-result
  *      left untouched.
@@ -18,10 +19,12 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +41,66 @@ struct history {
 };
 
 static struct history *histories; /* per FMP, made on first use */
+
+/* inits[from * nfmps + peer]: child FMP `from` made FR_INIT calls to FMP
+ * `peer` (it said so, FR_CTL_INIT_LOGGED).  Supervisor thread only. */
+static unsigned char *inits;
+
+void fr__restart_note_init(int from, int peer)
+{
+    int n = fr__rt.nfmps;
+
+    if (!inits && !(inits = calloc((size_t)n * (size_t)n, 1)))
+        return;
+    inits[from * n + peer] = 1;
+}
+
+/* How long a child may take to replay its FR_INIT calls. */
+#define CHILD_REPLAY_MS 10000
+
+/*
+ * Ask every child that made FR_INIT calls to FMP k to replay them into its
+ * new incarnation, one child after the other, after the root's own: the
+ * order within one FMP is kept, the order across FMPs is the FMPs'.
+ * Returns 0, or a negative errno when a replay failed (a child that died
+ * meanwhile is not waited for).
+ */
+static int children_replay_inits(int k)
+{
+    int n = fr__rt.nfmps;
+
+    for (int c = 1; inits && c < n; c++) {
+        struct fr_fmp *f = &fr__rt.fmps[c];
+        struct fr_ctl_msg ask = { FR_CTL_REPLAY, (uint32_t)k, 0 }, m;
+        int64_t end = fr__now_ns() + (int64_t)CHILD_REPLAY_MS * 1000000;
+
+        if (c == k || !inits[c * n + k] || atomic_load(&f->gone) || f->ctl < 0)
+            continue;
+        if (send(f->ctl, &ask, sizeof ask, MSG_NOSIGNAL) != (ssize_t)sizeof ask)
+            continue;
+        for (;;) {
+            struct pollfd pfd = { f->ctl, POLLIN, 0 };
+            int64_t left = (end - fr__now_ns()) / 1000000;
+            if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+                fr__log("FMP '%s' did not replay its FR_INIT calls to '%s' within %d s",
+                        f->name, fr__rt.fmps[k].name, CHILD_REPLAY_MS / 1000);
+                return -ETIMEDOUT;
+            }
+            ssize_t got = recv(f->ctl, &m, sizeof m, MSG_DONTWAIT);
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+                break;        /* it is going: its pidfd tells the supervisor */
+            if (got != (ssize_t)sizeof m)
+                continue;
+            if (m.type == FR_CTL_REPLAYED && (int)m.fmp == k) {
+                if (m.gen)
+                    return -(int)m.gen;
+                break;
+            }
+            fr__ctl_handle(c, &m);   /* a fault report, a note: as usual */
+        }
+    }
+    return 0;
+}
 
 /*
  * The FMP's env with @over laid on it: what @over sets wins; vars are
@@ -208,6 +271,8 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
     if (rc == 0) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
         rc = fr__init_replay(k);
+        if (rc == 0)
+            rc = children_replay_inits(k);
         if (rc == 0)
             return 0;
         snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));

@@ -60,7 +60,14 @@ struct fr_pairmap {
 /* READY and FAULT go child -> root; GO goes root -> child: a child maps
  * its regions, then waits for GO before it serves (a warm spare waits
  * there until it replaces a crashed incarnation, standby.c). */
-enum fr_ctl_type { FR_CTL_READY = 1, FR_CTL_FAULT = 2, FR_CTL_GO = 3 };
+enum fr_ctl_type {
+    FR_CTL_READY = 1,
+    FR_CTL_FAULT = 2,
+    FR_CTL_GO = 3,
+    FR_CTL_INIT_LOGGED = 4,   /* child: I made an FR_INIT call to FMP `fmp` */
+    FR_CTL_REPLAY = 5,        /* root: replay your FR_INIT calls to `fmp` */
+    FR_CTL_REPLAYED = 6,      /* child: done; `gen` holds -errno or 0 */
+};
 struct fr_ctl_msg {
     uint32_t type;
     uint32_t fmp;             /* FR_CTL_FAULT: the FMP to stop */
@@ -170,6 +177,10 @@ void fr__standby_run_due(void);
 int fr__standby_take(int k, unsigned env_index);
 void fr__standby_drop(int k);
 void fr__standby_stop_all(void);
+
+/* restart.c / supervise.c: control messages from child @from (root only) */
+void fr__ctl_handle(int from, const struct fr_ctl_msg *m);
+void fr__restart_note_init(int from, int peer);
 
 /* callee.c */
 int fr__serve(struct fr_lt *lt, int r);

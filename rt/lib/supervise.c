@@ -69,6 +69,19 @@ static void stop_incarnation(int fmp, uint32_t gen)
         kill(f->pid, SIGKILL);
 }
 
+/* A control message from child @from, outside of a start or a replay. */
+void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
+{
+    int n = fr__rt.nfmps;
+
+    if (m->fmp == 0 || (int)m->fmp >= n)
+        return;
+    if (m->type == FR_CTL_FAULT)
+        stop_incarnation((int)m->fmp, m->gen);
+    else if (m->type == FR_CTL_INIT_LOGGED)
+        fr__restart_note_init(from, (int)m->fmp);
+}
+
 void fr__mark_gone(int fmp, int status)
 {
     const struct fr_geom *g = &fr__rt.geom;
@@ -201,9 +214,8 @@ static void *supervisor_main(void *arg)
                 f->ctl = -1;
                 if (f->pidfd < 0)
                     reap(-who[i]);   /* no pidfd: the hang-up is the news */
-            } else if (got == (ssize_t)sizeof m && m.type == FR_CTL_FAULT &&
-                       m.fmp > 0 && (int)m.fmp < n) {
-                stop_incarnation((int)m.fmp, m.gen);
+            } else if (got == (ssize_t)sizeof m) {
+                fr__ctl_handle(-who[i], &m);
             }
         }
     }

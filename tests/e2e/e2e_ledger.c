@@ -491,9 +491,9 @@ static int drain(int fd, char **buf, size_t *len, const char *what)
     return hits;
 }
 
-/* Whether child pid is a serving FMP ("fr:NAME"), not a warm spare
- * ("fr-standby") nor one still starting. */
-static int serving(pid_t pid)
+/* Whether child pid's name starts with @prefix: a serving FMP is "fr:NAME",
+ * a warm spare "fr-standby"; one still starting has neither. */
+static int named(pid_t pid, const char *prefix)
 {
     char path[64], comm[32] = "";
     FILE *f;
@@ -504,7 +504,12 @@ static int serving(pid_t pid)
     if (!fgets(comm, sizeof comm, f))
         comm[0] = '\0';
     fclose(f);
-    return strncmp(comm, "fr:", 3) == 0;
+    return strncmp(comm, prefix, strlen(prefix)) == 0;
+}
+
+static int serving(pid_t pid)
+{
+    return named(pid, "fr:");
 }
 
 /* The only serving child FMP of root, once it is up (and not @old); a
@@ -541,7 +546,7 @@ static void await_spare(pid_t root)
     for (int tries = 0; tries < 5000; tries++) {
         int n = children_of(root, kids, 8), spare = 0;
         for (int i = 0; i < n; i++)
-            spare += !serving(kids[i]);
+            spare += named(kids[i], "fr-standby");
         if (n == 2 && spare == 1)
             return;
         usleep(1000);
@@ -621,13 +626,19 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
                 restarted = drain(p.err, &err, &errlen, "restarted as pid") +
                             drain(p.err, &err, &errlen, "trying again");
             await_spare(p.pid);
-            if (fds_of(p.pid) != fds0)
-                FAIL("round %d: the root holds %d descriptors, %d at the start", i,
-                     fds_of(p.pid), fds0);
+            /* a leak stays; a descriptor in passing (a spare being
+             * started, say) goes within a moment */
+            int fds = fds_of(p.pid);
+            for (int t = 0; t < 1000 && fds != fds0; t++, usleep(1000))
+                fds = fds_of(p.pid);
+            if (fds != fds0)
+                FAIL("round %d: the root holds %d descriptors, %d at the start", i, fds, fds0);
             if (regions_of(p.pid) != regions0)
                 FAIL("round %d: the root maps %d regions, %d at the start", i,
                      regions_of(p.pid), regions0);
-            if (restarted != i)
+            /* one restart per kill; killing a spare as it is taken adds a
+             * "trying again" to its round */
+            if (early ? restarted < i : restarted != i)
                 FAIL("round %d: %d restarts logged", i, restarted);
         }
     }

@@ -35,6 +35,7 @@ int evil_fill(void *out, size_t n);       /* FR_OUT(n); FR_ON_FAILURE(-1, EIO) *
 /* callbacks (their own modules) */
 int main_visit(const char *key, size_t len);   /* module main */
 long text_weight(long acc, int x);             /* module text */
+void text_setup(int base);                     /* text -> math_init (FR_INIT from a child) */
 
 /* implementations */
 int __fr_impl_store_put(const char *key, const void *val, size_t len);
@@ -52,6 +53,7 @@ int __fr_impl_text_meta(void);
 int __fr_impl_evil_fill(void *out, size_t n);
 int __fr_impl_main_visit(const char *key, size_t len);
 long __fr_impl_text_weight(long acc, int x);
+void __fr_impl_text_setup(int base);
 
 int ledger_main(int argc, char **argv);
 

@@ -10,6 +10,7 @@
  *   ledger block      prints "ready" and blocks mid-call (for kill tests)
  *   ledger crash      the math module dies of SIGABRT in the middle of a call
  *   ledger recover    the same, unless LEDGER_SAFE is set (a micro-Rx environment)
+ *   ledger recover-child  the same, its FR_INIT call made by the text module
  *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
@@ -184,6 +185,12 @@ int ledger_main(int argc, char **argv)
         }
         free(big);
         printf("matrix digest %016llx\n", (unsigned long long)h);
+        return 0;
+    }
+    if (strcmp(mode, "recover-child") == 0) {
+        /* as "recover", but the FR_INIT call comes from text's FMP */
+        text_setup(200);
+        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
         return 0;
     }
     if (strcmp(mode, "recover") == 0) {

@@ -15,7 +15,7 @@ enum {
     FN_store_put, FN_store_get, FN_store_each, FN_store_total,
     FN_math_init, FN_math_sum, FN_math_scale, FN_math_fold,
     FN_text_render, FN_text_upper, FN_text_write, FN_text_meta,
-    FN_evil_fill, FN_main_visit, FN_text_weight, NFUNCS
+    FN_evil_fill, FN_main_visit, FN_text_weight, FN_text_setup, NFUNCS
 };
 
 /* ---- caller stubs ------------------------------------------------------ */
@@ -282,6 +282,21 @@ long text_weight(long acc, int x)
     return ret;
 }
 
+void text_setup(int base)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(MOD_text)) {
+        __fr_impl_text_setup(base);
+        return;
+    }
+    fr_call_begin(&c, FN_text_setup);
+    fr_put_scalar(&c, &base, sizeof base);
+    fr_call_invoke(&c);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+}
+
 /* ---- dispatchers ------------------------------------------------------- */
 
 static int d_store_put(struct fr_callee *cc)
@@ -476,6 +491,16 @@ static int d_text_weight(struct fr_callee *cc)
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
+static int d_text_setup(struct fr_callee *cc)
+{
+    int base;
+
+    if (fr_arg_scalar(cc, &base, sizeof base))
+        return -EPROTO;
+    __fr_impl_text_setup(base);
+    return 0;
+}
+
 /* ---- module table ------------------------------------------------------ */
 
 static const struct fr_module modules[NMODULES] = {
@@ -505,6 +530,7 @@ static const struct fr_function functions[NFUNCS] = {
     FN(evil, evil_fill, 0),
     FN(main, main_visit, FR_FN_CALLBACK),
     FN(text, text_weight, FR_FN_CALLBACK),
+    FN(text, text_setup, 0),
 };
 
 /* Who calls whom, callbacks included (the callee of a callback calls it). */

@@ -52,3 +52,8 @@ int __fr_impl_text_meta(void)
     fr_meta_set(2, w + 1);
     return (int)v;
 }
+
+void __fr_impl_text_setup(int base)
+{
+    math_init(base);          /* FR_INIT, made from the text module's FMP */
+}
