@@ -145,6 +145,7 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     h.fn = fn;
     h.status = status;
     h.total = total;
+    h.gen = lt->gen[r];
     if (kind == FR_MSG_REQ || kind == FR_MSG_REP || kind == FR_MSG_ERR)
         h.nmeta = (uint16_t)fr__meta_export(s->meta);
     for (sent = 0;;) {
@@ -223,6 +224,26 @@ int fr__chan_peer_moved(struct fr_lt *lt, int r)
            atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire) != lt->gen[r];
 }
 
+/*
+ * A message posted for an earlier incarnation of this FMP: a surviving
+ * peer wrote it after the root zeroed the slot for a restart (it checked
+ * for the death just before).  Not a forgery: it is cleared, unless the
+ * peer has posted again meanwhile, and not taken.
+ */
+static int stale(struct fr_slot *s, int r, uint32_t w)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+    struct fr_bell *b = &s->to[rg->side];
+    uint32_t stamped;
+
+    memcpy(&stamped, (const char *)&b->hdr + offsetof(struct fr_msg_hdr, gen), sizeof stamped);
+    if (FR_LIKELY(stamped == atomic_load_explicit(&h->gen[rg->side], memory_order_relaxed)))
+        return 0;
+    atomic_compare_exchange_strong(&b->bell, &w, 0);
+    return 1;
+}
+
 /* A message is waiting on region r for lt: classify the bell word. */
 enum bell_state { BELL_NONE, BELL_MSG, BELL_GONE, BELL_BAD };
 
@@ -273,6 +294,8 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
                 continue;
             switch (bell_state(lt, r, w)) {
             case BELL_MSG:
+                if (stale(s, r, w))
+                    break;
                 *got = r;
                 return 0;
             case BELL_GONE:
@@ -281,6 +304,8 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
                 break;
             case BELL_BAD:
                 /* zeroed by a restart, or half-written by the dead */
+                if (stale(s, r, w))
+                    break;
                 if (fr__chan_peer_moved(lt, r)) {
                     if (r == want)
                         return -EPIPE;
@@ -393,6 +418,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
         memset(&ack, 0, sizeof ack);
         ack.kind = FR_MSG_ACK;
         ack.seq = next_seq(lt->last[r]);
+        ack.gen = lt->gen[r];
         memcpy(&s->to[!rg->side].hdr, &ack, sizeof ack);
         lt->last[r] = ack.seq;
         post(s, !rg->side, ack.seq);

@@ -52,6 +52,7 @@ struct fr_msg_hdr {
     int32_t status;
     uint64_t total;           /* payload bytes of the whole message */
     uint64_t chunk;           /* payload bytes in the window now */
+    uint32_t gen;             /* the receiver's incarnation, as the sender knew it */
 };
 
 /* One direction of a slot, alone on its cache line: the bell and the header
