@@ -177,6 +177,10 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
         struct fr_msg m;
         int got;
 
+        /* A nested call may have met the callee's new incarnation: then
+         * the one this request went to is dead, and no reply will come. */
+        if (lt->gen[r] != *gen)
+            return c->err = -EPIPE;
         rc = fr__chan_wait(lt, r, deadline, &got);
         if (rc == -ETIMEDOUT) {
             char why[160];
@@ -543,11 +547,20 @@ void fr_call_abort(struct fr_call *c)
     int peer = c->peer >= 0 ? c->peer : fr__rt.fmp_of_module[f->module];
     char how[128];
 
-    fprintf(stderr,
-            "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n"
-            "  hint: make module '%s' restartable (FR_RESTARTABLE and restart: in the "
-            "config) or give %s() an FR_ON_FAILURE value\n",
+    fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n",
             f->name, mod, fr__rt.fmps[peer].name, cause(c->err),
-            c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "", mod, f->name);
+            c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "");
+    /* What to change depends on why it could not be replayed. */
+    if (fr__rt.retries[peer] < 0)
+        fprintf(stderr, "  hint: make module '%s' restartable (FR_RESTARTABLE and restart: in the "
+                "config) or give %s() an FR_ON_FAILURE value\n", mod, f->name);
+    else if (c->err == -EPIPE && peer_lost(peer))
+        fprintf(stderr, "  hint: FMP '%s' spent its restarts (restart.max per window_s); "
+                "raise them, or give %s() an FR_ON_FAILURE value\n", fr__rt.fmps[peer].name,
+                f->name);
+    else
+        fprintf(stderr, "  hint: this call ended its FMP every time it was replayed "
+                "(restart.retries); give %s() an FR_ON_FAILURE value to go on without it\n",
+                f->name);
     exit(70);
 }

@@ -297,6 +297,7 @@ int fr__serve(struct fr_lt *lt, int r)
         rc = -EPROTO;
         goto out_free;
     }
+    uint32_t asker = lt->gen[r];   /* the incarnation that asked */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
         fr__rt.fmp_of_module[app->functions[m.fn].module] != fr__rt.self) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
@@ -309,7 +310,12 @@ int fr__serve(struct fr_lt *lt, int r)
         if (status == 0 && cc.rd.p != cc.rd.end)
             status = -EPROTO; /* the dispatcher left fields unread */
     }
-    if (status < 0) {
+    if (lt->gen[r] != asker) {
+        /* The asker died and was restarted while the function ran (a
+         * nested call to it saw the new incarnation): the reply is for
+         * nobody, and its successor must not get it. */
+        rc = -EPIPE;
+    } else if (status < 0) {
         rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, status, NULL, 0);
     } else {
         rc = send_fds(&cc, fr__chan_next_seq(lt, r));

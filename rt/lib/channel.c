@@ -133,7 +133,10 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
 
     if (total > fr__rt.max_payload)
         return -EMSGSIZE;
-    sync_gen(lt, r);
+    /* Only a request may open an exchange with a new incarnation: anything
+     * else answers its predecessor, who is gone. */
+    if (sync_gen(lt, r) && kind != FR_MSG_REQ)
+        return -EPIPE;
     if (atomic_load(&rg->failed) ||
         (!fr__replaying && atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side])))
         return -EPIPE;
