@@ -161,7 +161,7 @@ static const struct fr_function functions[NFUNCS] = {
 static const struct fr_edge edges[] = { { MOD_main, MOD_near }, { MOD_main, MOD_far } };
 
 static const struct fr_app bench_app = {
-    FR_ABI_VERSION, "fracture-bench", modules, NMODULES, functions, NFUNCS, edges, 2,
+    FR_ABI_VERSION, "fracture-bench", modules, NMODULES, functions, NFUNCS, edges, 2, NULL,
 };
 
 int fr_bench_main(int argc, char **argv)

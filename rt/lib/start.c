@@ -376,6 +376,29 @@ static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
     return rc;
 }
 
+/*
+ * A table given as a list of pointers (generated code) becomes one array,
+ * so that the rest of the runtime indexes a single layout.  The copy lives
+ * as long as the process.  Returns NULL with errno set on failure.
+ */
+static const struct fr_app *flatten(const struct fr_app *app)
+{
+    static struct fr_app flat;
+    struct fr_function *fns;
+
+    if (app->functions || !app->function_list)
+        return app;
+    fns = calloc(app->nfunctions ? app->nfunctions : 1, sizeof *fns);
+    if (!fns)
+        return NULL;
+    for (unsigned i = 0; i < app->nfunctions; i++)
+        fns[i] = *app->function_list[i];
+    flat = *app;
+    flat.functions = fns;
+    flat.function_list = NULL;
+    return &flat;
+}
+
 int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(int, char **))
 {
     const char *file, *plan;
@@ -385,21 +408,31 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     int rc;
 
     if (app->abi_version != FR_ABI_VERSION || app->nmodules == 0 ||
-        app->nmodules > FR_MAX_MODULES || strcmp(app->modules[0].name, "main") != 0) {
+        app->nmodules > FR_MAX_MODULES || strcmp(app->modules[0].name, "main") != 0 ||
+        (app->functions && app->function_list) ||
+        (app->nfunctions && !app->functions && !app->function_list)) {
         fprintf(stderr, "fracture: error: this program's module table does not match "
                         "libfracture (ABI %u, expected %u); rebuild it with this Fracture\n",
                 app->abi_version, FR_ABI_VERSION);
         return 70;
     }
-    fr__rt.app = app;
     plan = getenv("FRACTURE_PLAN");
+    file = getenv("FRACTURE_CONFIG");
+    /* Without a config nothing reads the table: no allocation at all. */
+    if ((plan && *plan) || (file && *file) || getenv("FRACTURE_MODULES")) {
+        app = flatten(app);
+        if (!app) {
+            fprintf(stderr, "fracture: error: out of memory for the module table\n");
+            return 70;
+        }
+    }
+    fr__rt.app = app;
     if (plan && *plan)
         fr__child_main(plan);
     if (getenv("FRACTURE_MODULES")) {
         print_modules(app);
         exit(0);
     }
-    file = getenv("FRACTURE_CONFIG");
     if (!file || !*file)
         return real_main(argc, argv);
 

@@ -31,7 +31,7 @@
 #include "wire.h"
 
 static const struct fr_module mods[] = { { "main", 0 }, { "peer", 0 } };
-static const struct fr_app app = { FR_ABI_VERSION, "test", mods, 2, NULL, 0, NULL, 0 };
+static const struct fr_app app = { FR_ABI_VERSION, "test", mods, 2, NULL, 0, NULL, 0, NULL };
 
 static int memfd, socks[2];
 static struct fr_region region;

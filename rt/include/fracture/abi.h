@@ -104,7 +104,14 @@ struct fr_edge {
     unsigned from, to;
 };
 
-/* The module table linked into the binary.  Module 0 is always "main". */
+/* The module table linked into the binary.  Module 0 is always "main".
+ *
+ * Functions come either as one array (@functions, as hand-written stubs
+ * build it) or as an array of pointers (@function_list, as fracture-annotate
+ * generates it: each function's entry is defined in the file that defines
+ * the function, where its static functions and exact types are in scope).
+ * Exactly one of the two is non-NULL; either has @nfunctions entries, and
+ * a function's index is its position there. */
 struct fr_app {
     unsigned abi_version;     /* FR_ABI_VERSION */
     const char *name;
@@ -114,6 +121,7 @@ struct fr_app {
     unsigned nfunctions;
     const struct fr_edge *edges; /* NULL: any module may call any other */
     unsigned nedges;
+    const struct fr_function *const *function_list;
 };
 
 /*

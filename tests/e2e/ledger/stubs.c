@@ -542,7 +542,7 @@ static const struct fr_edge edges[] = {
 
 static const struct fr_app app = {
     FR_ABI_VERSION, "ledger", modules, NMODULES, functions, NFUNCS,
-    edges, sizeof edges / sizeof edges[0],
+    edges, sizeof edges / sizeof edges[0], NULL,
 };
 
 int main(int argc, char **argv)
