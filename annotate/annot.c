@@ -122,13 +122,19 @@ static const char *const keywords[] = {
     "true", "false", "NULL",
 };
 
-int fra_expr_idents(void *ctx, const char *expr, char ***out, size_t *n)
+/*
+ * One scanner for size expressions: @visit sees every identifier that must
+ * name something (keywords, tags, member names and callees left out), with
+ * its place in @expr.  A nonzero return of @visit stops the scan.
+ */
+typedef int (*ident_fn)(void *arg, const char *start, size_t len);
+
+static int scan_idents(const char *expr, ident_fn visit, void *arg)
 {
     const char *p = expr;
     bool skip_next = false;   /* a tag or a member name follows */
+    int rc;
 
-    *out = NULL;
-    *n = 0;
     while (*p) {
         if (isalpha((unsigned char)*p) || *p == '_') {
             const char *start = p;
@@ -142,16 +148,8 @@ int fra_expr_idents(void *ctx, const char *expr, char ***out, size_t *n)
             for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
                 if (strlen(keywords[i]) == len && !strncmp(keywords[i], start, len))
                     kw = true;
-            if (!kw && !skip_next && *q != '(') {
-                char **v = talloc_realloc(ctx, *out, char *, *n + 1);
-                if (!v)
-                    return -ENOMEM;
-                *out = v;
-                v[*n] = talloc_strndup(v, start, len);
-                if (!v[*n])
-                    return -ENOMEM;
-                (*n)++;
-            }
+            if (!kw && !skip_next && *q != '(' && (rc = visit(arg, start, len)) != 0)
+                return rc;
             skip_next = len == 6 && (!strncmp(start, "struct", 6)) ? true
                       : len == 5 && !strncmp(start, "union", 5)   ? true
                       : len == 4 && !strncmp(start, "enum", 4);
@@ -181,4 +179,69 @@ int fra_expr_idents(void *ctx, const char *expr, char ***out, size_t *n)
         p++;
     }
     return 0;
+}
+
+struct idents {
+    void *ctx;
+    char ***out;
+    size_t *n;
+};
+
+static int add_ident(void *arg, const char *start, size_t len)
+{
+    struct idents *id = arg;
+    char **v = talloc_realloc(id->ctx, *id->out, char *, *id->n + 1);
+
+    if (!v)
+        return -ENOMEM;
+    *id->out = v;
+    v[*id->n] = talloc_strndup(v, start, len);
+    if (!v[*id->n])
+        return -ENOMEM;
+    (*id->n)++;
+    return 0;
+}
+
+int fra_expr_idents(void *ctx, const char *expr, char ***out, size_t *n)
+{
+    struct idents id = {ctx, out, n};
+
+    *out = NULL;
+    *n = 0;
+    return scan_idents(expr, add_ident, &id);
+}
+
+struct subst {
+    const char *expr, *done;  /* copied up to here */
+    const char *const *names;
+    size_t nnames;
+    const char *prefix;
+    char *out;
+};
+
+static int subst_ident(void *arg, const char *start, size_t len)
+{
+    struct subst *s = arg;
+
+    for (size_t i = 0; i < s->nnames; i++) {
+        if (strlen(s->names[i]) != len || strncmp(s->names[i], start, len) != 0)
+            continue;
+        s->out = talloc_asprintf_append_buffer(s->out, "%.*s%s", (int)(start - s->done),
+                                               s->done, s->prefix);
+        if (!s->out)
+            return -ENOMEM;
+        s->done = start;
+        break;
+    }
+    return 0;
+}
+
+char *fra_expr_subst(void *ctx, const char *expr, const char *const *names, size_t n,
+                     const char *prefix)
+{
+    struct subst s = {expr, expr, names, n, prefix, talloc_strdup(ctx, "")};
+
+    if (!s.out || scan_idents(expr, subst_ident, &s) < 0 || !s.out)
+        return NULL;
+    return talloc_asprintf_append_buffer(s.out, "%s", s.done);
 }

@@ -27,4 +27,9 @@ char *fra_anns_macros(void *ctx, const struct fra_anns *a);
  * . and ->, and callees are left out.  Returns 0 or -ENOMEM. */
 int fra_expr_idents(void *ctx, const char *expr, char ***out, size_t *n);
 
+/* fra_expr_subst - @expr with @prefix put before each identifier that is one
+ * of @names ("n * 2", {"n"}, "e->" -> "e->n * 2").  NULL when out of memory. */
+char *fra_expr_subst(void *ctx, const char *expr, const char *const *names, size_t n,
+                     const char *prefix);
+
 #endif /* FRA_ANNOT_H */

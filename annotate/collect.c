@@ -30,7 +30,48 @@ struct coll {
 struct walk {
     struct coll *c;
     const char *caller;       /* key of the enclosing function, or NULL */
+    unsigned top_off;         /* start of the enclosing top-level declaration */
 };
+
+/* The byte offset of @cur's own token when it is written in the main file
+ * and not produced by a macro: the only places a rewrite may touch. */
+static unsigned token_off(struct coll *c, CXCursor cur)
+{
+    CXSourceLocation loc = clang_getCursorLocation(cur);
+    CXFile sf = NULL, ef = NULL;
+    unsigned so = 0, eo = 0;
+
+    clang_getSpellingLocation(loc, &sf, NULL, NULL, &so);
+    clang_getExpansionLocation(loc, &ef, NULL, NULL, &eo);
+    if (!sf || !ef || !c->tu_file || !clang_File_isEqual(sf, c->tu_file) ||
+        !clang_File_isEqual(ef, c->tu_file) || so != eo)
+        return FRA_NO_OFF;
+    return so;
+}
+
+/* Where @loc expands in the main file, or FRA_NO_OFF: a declaration made
+ * by a macro starts and ends at the macro's use. */
+static unsigned main_off(struct coll *c, CXSourceLocation loc)
+{
+    CXFile f = NULL;
+    unsigned off = 0;
+
+    clang_getExpansionLocation(loc, &f, NULL, NULL, &off);
+    if (!f || !c->tu_file || !clang_File_isEqual(f, c->tu_file))
+        return FRA_NO_OFF;
+    return off;
+}
+
+/* Where the top-level declaration @cur starts; just past its last token. */
+static unsigned top_off(struct coll *c, CXCursor cur)
+{
+    return main_off(c, clang_getRangeStart(clang_getCursorExtent(cur)));
+}
+
+static unsigned end_off(struct coll *c, CXCursor cur)
+{
+    return main_off(c, clang_getRangeEnd(clang_getCursorExtent(cur)));
+}
 
 static void type_facts(struct coll *c, CXType t, struct fra_type *out);
 
@@ -180,6 +221,7 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
 
     memset(out, 0, sizeof *out);
     out->spelling = fra_cx_take(ctx, clang_getTypeSpelling(t));
+    out->top_const = clang_isConstQualifiedType(t) != 0;
     switch (ct.kind) {
     case CXType_Void:
         out->kind = FRA_T_VOID;
@@ -264,6 +306,9 @@ static struct fra_call *add_call(struct walk *w, CXCursor site, CXCursor fn)
     call->caller_tu_module = w->c->tu_module;
     call->callee = decl_key(w->c, m->ctx, fn);
     call->loc = fra_cx_cursor_loc(m->ctx, site);
+    call->tu = w->c->tu;
+    call->name_off = token_off(w->c, site);
+    call->top_off = w->top_off;
     return call;
 }
 
@@ -330,9 +375,13 @@ static void handle_call(struct walk *w, CXCursor cur)
 
     clang_visitChildren(cur, collect_child, &ch);
     if (direct) {
+        CXCursor name = ch.n > 0 ? strip(ch.v[0]) : cur;
         call = add_call(w, cur, callee);
         if (!call)
             goto out;
+        call->name_off = clang_getCursorKind(name) == CXCursor_DeclRefExpr
+                             ? token_off(w->c, name)
+                             : FRA_NO_OFF;
     } else if (ch.n > 0) {
         visit_one(w, ch.v[0]);
     } else {
@@ -495,13 +544,15 @@ merge_only:
     }
 defined:
     if (def && !f->defined) {
-        struct walk w = {c, f->key};
+        struct walk w = {c, f->key, top_off(c, cur)};
 
         f->defined = true;
         f->loc = d.loc;
         f->tu = talloc_strdup(f, c->tu);
         f->tu_module = c->tu_module;
         f->in_header = !in_main_file(c, cur);
+        f->name_off = token_off(c, cur);
+        f->end_off = end_off(c, cur);
         clang_visitChildren(cur, body_visit, &w);
     }
     return;
@@ -526,7 +577,7 @@ static bool is_const_type(CXType t)
 static void do_global(struct coll *c, CXCursor cur)
 {
     struct fra_model *m = c->m;
-    struct walk w = {c, NULL};
+    struct walk w = {c, NULL, top_off(c, cur)};
     char *key;
 
     if (!clang_isCursorDefinition(cur) && clang_Cursor_hasVarDeclExternalStorage(cur))

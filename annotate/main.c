@@ -12,6 +12,7 @@
 #include <string.h>
 #include <talloc.h>
 
+#include "gen.h"
 #include "manifest.h"
 #include "model.h"
 #include "parse.h"
@@ -32,6 +33,14 @@ static void usage(FILE *f)
             "Check that the annotated C sources can be split into modules and\n"
             "report, like a compiler, every place that still needs an annotation.\n"
             "\n"
+            "  -o OUTDIR                generate the fractured program: a rewritten copy\n"
+            "                           of every FILE under OUTDIR (same relative path,\n"
+            "                           '..' as '__') and OUTDIR/fracture_app.c; compile\n"
+            "                           each copy with its original's flags plus\n"
+            "                           -iquote <the original's directory>, link with\n"
+            "                           `pkg-config --libs fracture`\n"
+            "  --app-name NAME          the program's name in the module table\n"
+            "                           (default: the name of OUTDIR)\n"
             "  -p BUILD_DIR             take each file's flags from\n"
             "                           BUILD_DIR/compile_commands.json\n"
             "  --manifest FILE          write the module model as JSON (- for stdout)\n"
@@ -60,11 +69,13 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"manifest", required_argument, NULL, 'm'},
         {"fracture-include", required_argument, NULL, 'I'},
+        {"app-name", required_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     void *ctx = talloc_new(NULL);
     struct fra_opts o = {NULL, FR_INCLUDE_DIR, NULL, NULL, 0, NULL, 0};
     struct fra_model *m;
+    const char *outdir = NULL, *app = NULL;
     int opt, rc, status = 0, dashdash = argc;
 
     /* Everything after "--" is compiler flags, never our options. */
@@ -74,7 +85,7 @@ int main(int argc, char **argv)
             break;
         }
     opterr = 0;
-    while ((opt = getopt_long(dashdash, argv, ":hp:", longs, NULL)) != -1) {
+    while ((opt = getopt_long(dashdash, argv, ":ho:p:", longs, NULL)) != -1) {
         switch (opt) {
         case 'h':
             usage(stdout);
@@ -84,6 +95,12 @@ int main(int argc, char **argv)
             goto out;
         case 'p':
             o.build_dir = optarg;
+            break;
+        case 'o':
+            outdir = optarg;
+            break;
+        case 'A':
+            app = optarg;
             break;
         case 'm':
             o.manifest = optarg;
@@ -135,7 +152,19 @@ int main(int argc, char **argv)
     fra_calls(m);
     fra_infer(m);
     fra_check(m);
-    status = fra_model_report(m) ? 1 : 0;
+    if (outdir && m->nerrs == 0) {
+        if (!app) {
+            const char *slash = strrchr(outdir, '/');
+            app = slash && slash[1] ? slash + 1 : outdir;
+        }
+        rc = fra_generate(m, outdir, app);
+        if (rc < 0) {
+            fprintf(stderr, "fracture-annotate: error: cannot write under %s: %s\n", outdir,
+                    strerror(-rc));
+            status = 1;
+        }
+    }
+    status = fra_model_report(m) || status ? 1 : 0;
     if (o.manifest) {
         rc = fra_manifest_write(m, o.manifest);
         if (rc < 0) {

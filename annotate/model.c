@@ -49,6 +49,8 @@ struct fra_func *fra_model_func_add(struct fra_model *m, const char *key)
     if (!f || !GROW(m->ctx, m->funcs, m->nfuncs, struct fra_func *))
         return NULL;
     f->key = talloc_strdup(f, key);
+    f->name_off = FRA_NO_OFF;
+    f->end_off = FRA_NO_OFF;
     m->funcs[m->nfuncs++] = f;
     return f;
 }

@@ -53,6 +53,7 @@ struct fra_type {
     bool pointee_const;
     bool pointee_incomplete;  /* in any declaration seen: then it is a handle */
     const char *record;       /* key of the record (by value or pointee) */
+    bool top_const;           /* const itself ("const int", "char *const") */
 };
 
 enum fra_copy {
@@ -119,6 +120,8 @@ struct fra_func {
     size_t ndecls;
     bool cross;               /* called from another module */
     bool callback;            /* its address crosses modules */
+    unsigned name_off;        /* of the definition's name in its file, or FRA_NO_OFF */
+    unsigned end_off;         /* just past the definition, or FRA_NO_OFF */
 };
 
 /* A place that names a module: FRACTURE_MODULE or FR_MODULE. */
@@ -146,7 +149,16 @@ struct fra_call {
     const char *via;          /* address passed as argument to this key */
     unsigned via_arg;
     const char *from;         /* resolved: module of the code */
+    /* For the rewriter: the translation unit, the byte offset of the
+     * function's name token when it is written in the main file outside
+     * any macro (else FRA_NO_OFF), and the offset where the top-level
+     * declaration holding it starts. */
+    const char *tu;
+    unsigned name_off;
+    unsigned top_off;
 };
+
+#define FRA_NO_OFF 0xffffffffu
 
 struct fra_field {
     const char *name;

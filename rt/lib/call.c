@@ -466,6 +466,22 @@ void fr_get_string(struct fr_call *c, char **dst, size_t max)
     memcpy(*dst, f.data, f.len);
 }
 
+void fr_get_strbuf(struct fr_call *c, char *dst, size_t cap)
+{
+    struct fr_wire_field f;
+
+    if (take(c, &f) < 0)
+        return;
+    if (f.kind == FR_W_NULLPTR && !dst)
+        return;
+    if (f.kind != FR_W_STRING || !dst || f.len == 0 || f.len > cap ||
+        f.data[f.len - 1] != '\0') {
+        broken(c, "a string that does not fit the caller's buffer");
+        return;
+    }
+    memcpy(dst, f.data, f.len);
+}
+
 void fr_get_fd(struct fr_call *c, int *fd)
 {
     struct fr_wire_field f;

@@ -137,6 +137,30 @@ int fr_arg_string(struct fr_callee *cc, char **s)
     return 0;
 }
 
+/* FR_STRING with FR_INOUT(cap): the caller's string in a zeroed buffer of
+ * @cap bytes, so that the function may write up to its capacity. */
+int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap)
+{
+    char *in;
+    size_t len;
+    int rc = fr_arg_string(cc, &in);
+
+    if (rc < 0)
+        return rc;
+    if (!in) {
+        *s = NULL;
+        return 0;
+    }
+    len = strlen(in) + 1;
+    if (len > cap || cap > fr__rt.max_payload)
+        return cc->err = -EPROTO;
+    *s = arena(cc) ? talloc_zero_size(cc->arena, cap) : NULL;
+    if (!*s)
+        return cc->err = -ENOMEM;
+    memcpy(*s, in, len);
+    return 0;
+}
+
 int fr_arg_fd(struct fr_callee *cc, int *fd)
 {
     struct fr_wire_field f;
@@ -224,6 +248,18 @@ int fr_ret_string(struct fr_callee *cc, const char *s)
     if (!s)
         return add_reply(cc, FR_W_NULLPTR, NULL, 0, -1);
     return add_reply(cc, FR_W_STRING, s, strlen(s) + 1, -1);
+}
+
+/* At most @cap bytes: a string the function left unterminated goes as is,
+ * without its NUL, and the caller refuses it (fr_get_strbuf). */
+int fr_ret_strbuf(struct fr_callee *cc, const char *s, size_t cap)
+{
+    size_t n;
+
+    if (!s)
+        return add_reply(cc, FR_W_NULLPTR, NULL, 0, -1);
+    n = strnlen(s, cap);
+    return add_reply(cc, FR_W_STRING, s, n < cap ? n + 1 : cap, -1);
 }
 
 int fr_ret_owned(struct fr_callee *cc, void *p)

@@ -192,8 +192,17 @@ FR_API void fr_get_buf(struct fr_call *c, void *dst, size_t n);      /* OUT / IN
 /* A returned string, at most @max bytes with its NUL; *dst is malloc()ed,
  * owned by the caller (free() it), or NULL for a NULL string. */
 FR_API void fr_get_string(struct fr_call *c, char **dst, size_t max);
+/* FR_STRING with FR_INOUT(cap): the string the callee left in the buffer,
+ * NUL-terminated within @cap bytes, copied into @dst. */
+FR_API void fr_get_strbuf(struct fr_call *c, char *dst, size_t cap);
 /* A returned descriptor: *fd is a new descriptor owned by the caller. */
 FR_API void fr_get_fd(struct fr_call *c, int *fd);
+
+/* A returned pointer the caller does not own (FR_RET_STRING or FR_RET(n)
+ * without FR_RET_OWNED): @p (malloc()ed) is kept until the calling thread
+ * calls function @fn again, or ends, and then freed, as a static buffer of
+ * the callee would be overwritten.  Returns @p. */
+FR_API void *fr_keep(unsigned fn, void *p);
 
 /* Finish the call: releases what it holds; returns 0 or the call's error. */
 FR_API int fr_call_end(struct fr_call *c);
@@ -211,6 +220,8 @@ FR_API int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n);
 FR_API int fr_arg_in(struct fr_callee *cc, void **p, size_t *n);     /* IN / INOUT; NULL stays NULL */
 FR_API int fr_arg_out(struct fr_callee *cc, void **p, size_t *n);    /* zeroed buffer of the caller's size */
 FR_API int fr_arg_string(struct fr_callee *cc, char **s);
+/* FR_STRING with FR_INOUT(cap): the string in a zeroed buffer of @cap bytes. */
+FR_API int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap);
 FR_API int fr_arg_fd(struct fr_callee *cc, int *fd);                 /* closed after the call */
 FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointer callable here */
 
@@ -218,6 +229,8 @@ FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointe
 FR_API int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n);
 FR_API int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n);
 FR_API int fr_ret_string(struct fr_callee *cc, const char *s);
+/* The string in a buffer of @cap bytes (FR_STRING with FR_INOUT(cap)). */
+FR_API int fr_ret_strbuf(struct fr_callee *cc, const char *s, size_t cap);
 /* @fd passes to the caller: it is closed here once the reply is sent. */
 FR_API int fr_ret_fd(struct fr_callee *cc, int fd);
 
