@@ -523,7 +523,12 @@ static void do_function(struct coll *c, CXCursor cur)
             if (old && (unsigned)i < nold && old[i].type.pointee_incomplete)
                 fp->type.pointee_incomplete = true;
         }
-        type_facts(c, clang_getCursorResultType(cur), &f->ret);
+        {
+            bool was_handle = old && f->ret.pointee_incomplete;
+            type_facts(c, clang_getCursorResultType(cur), &f->ret);
+            if (was_handle)
+                f->ret.pointee_incomplete = true;
+        }
         f->variadic = clang_Cursor_isVariadic(cur) != 0;
         if (!def)
             f->loc = d.loc;

@@ -138,7 +138,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
     /* putd */
     put(o, "\nstatic void __fr_putd_%d(struct fr_call *__fr_c, const %s *__fr_p, size_t __fr_n)\n"
            "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        const %s *__fr_e = &__fr_p[__fr_i];\n",
+           "        const %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_c;\n        (void)__fr_e;\n",
         k, r->name, r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
@@ -177,7 +177,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
     /* argd */
     put(o, "\nstatic int __fr_argd_%d(struct fr_callee *__fr_cc, %s *__fr_p, size_t __fr_n)\n"
            "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        %s *__fr_e = &__fr_p[__fr_i];\n",
+           "        %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_cc;\n        (void)__fr_e;\n",
         k, r->name, r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
@@ -229,7 +229,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
     /* retd */
     put(o, "\nstatic int __fr_retd_%d(struct fr_callee *__fr_cc, const %s *__fr_p, size_t __fr_n)\n"
            "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        const %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_e;\n",
+           "        const %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_cc;\n        (void)__fr_e;\n",
         k, r->name, r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
@@ -277,12 +277,9 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
 
     /* getd, then get: the whole array through a copy, so that the caller's
      * pointers survive the callee's bytes */
-    put(o, "\n__attribute__((unused)) static void __fr_get_%d(struct fr_call *__fr_c, %s *__fr_p, "
-           "size_t __fr_n);\n",
-        k, r->name);
     put(o, "\nstatic void __fr_getd_%d(struct fr_call *__fr_c, %s *__fr_p, size_t __fr_n)\n"
            "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_e;\n",
+           "        %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_c;\n        (void)__fr_e;\n",
         k, r->name, r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
@@ -486,8 +483,12 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             has_ret ? " " : "", has_ret ? f->fail_value : "");
     else
         put(o, "        fr_call_abort(&__fr_c);\n    }\n");
-    if ((rc == FRA_COPY_STRING || rc == FRA_COPY_RET) && !f->ret_owned)
-        put(o, "    fr_keep(%d, (void *)__fr_ret);\n", idx);
+    if (rc == FRA_COPY_STRING && !f->ret_owned)
+        put(o, "    if (__fr_ret)\n        __fr_ret = fr_keep(%d, (void *)__fr_ret, strlen(__fr_ret) + 1);\n",
+            idx);
+    else if (rc == FRA_COPY_RET && !f->ret_owned)
+        put(o, "    if (__fr_ret)\n        __fr_ret = fr_keep(%d, (void *)__fr_ret, (size_t)(%s) * %s);\n",
+            idx, f->ret_rule.n, elem_size(&f->ret, "__fr_ret"));
     if (has_ret)
         put(o, "    return __fr_ret;\n");
     put(o, "}\n");
@@ -537,13 +538,9 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                 i, i, n, i);
             break;
         case FRA_COPY_STRING:
-            if (p->rule.string_inout)
-                put(o, "    if (fr_arg_strbuf(__fr_cc, &__fr_s%u, (size_t)(%s)))\n"
-                       "        return -EPROTO;\n",
-                    i, p->rule.n);
-            else
-                put(o, "    if (fr_arg_string(__fr_cc, &__fr_s%u))\n        return -EPROTO;\n", i);
-            put(o, "    %s = __fr_s%u;\n", n, i);
+            put(o, "    if (fr_arg_string(__fr_cc, &__fr_s%u))\n        return -EPROTO;\n", i);
+            if (!p->rule.string_inout)
+                put(o, "    %s = __fr_s%u;\n", n, i);
             break;
         case FRA_COPY_FD:
             put(o, "    if (fr_arg_fd(__fr_cc, &%s))\n        return -EPROTO;\n", n);
@@ -572,6 +569,10 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
             p->rule.copy == FRA_COPY_INOUT)
             put(o, "    if (__fr_b%u && __fr_n%u != %s)\n        return -EPROTO;\n", i, i,
                 buf_bytes(tmp, p, n));
+        if (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout)
+            put(o, "    if (fr_arg_strbuf(__fr_cc, &__fr_s%u, (size_t)(%s)))\n"
+                   "        return -EPROTO;\n    %s = __fr_s%u;\n",
+                i, p->rule.n, n, i);
     }
     put(o, "    %s%s(", has_ret ? "__fr_ret = " : "", f->name);
     for (unsigned i = 0; i < f->nparams; i++)
@@ -680,7 +681,7 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
     }
     if (!any)
         goto out;
-    put(&o, "\n#include <errno.h>\n#include <stdint.h>\n#include <stdlib.h>\n"
+    put(&o, "\n#include <errno.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n"
             "#include <fracture/abi.h>\n");
     for (size_t k = 0; k < m->nrecords; k++)
         if (need[k])
@@ -689,9 +690,11 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
                 "__attribute__((unused)) static int __fr_argd_%zu(struct fr_callee *, %s *, size_t);\n"
                 "__attribute__((unused)) static int __fr_retd_%zu(struct fr_callee *, const %s *, size_t);\n"
                 "__attribute__((unused)) static void __fr_keep_%zu(%s *, const %s *);\n"
-                "__attribute__((unused)) static void __fr_getd_%zu(struct fr_call *, %s *, size_t);\n",
+                "__attribute__((unused)) static void __fr_getd_%zu(struct fr_call *, %s *, size_t);\n"
+                "__attribute__((unused)) static void __fr_get_%zu(struct fr_call *, %s *, size_t);\n",
                 k, m->records[k]->name, k, m->records[k]->name, k, m->records[k]->name, k,
-                m->records[k]->name, m->records[k]->name, k, m->records[k]->name);
+                m->records[k]->name, m->records[k]->name, k, m->records[k]->name, k,
+                m->records[k]->name);
     for (size_t k = 0; k < m->nrecords; k++)
         if (need[k])
             emit_record(g, &o, (int)k);

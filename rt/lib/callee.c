@@ -137,27 +137,24 @@ int fr_arg_string(struct fr_callee *cc, char **s)
     return 0;
 }
 
-/* FR_STRING with FR_INOUT(cap): the caller's string in a zeroed buffer of
- * @cap bytes, so that the function may write up to its capacity. */
+/* FR_STRING with FR_INOUT(cap): once every parameter is known (cap may
+ * name a later one), the string read by fr_arg_string moves into a zeroed
+ * buffer of @cap bytes, so that the function may write up to its capacity. */
 int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap)
 {
-    char *in;
+    char *buf;
     size_t len;
-    int rc = fr_arg_string(cc, &in);
 
-    if (rc < 0)
-        return rc;
-    if (!in) {
-        *s = NULL;
+    if (!*s)
         return 0;
-    }
-    len = strlen(in) + 1;
+    len = strlen(*s) + 1;
     if (len > cap || cap > fr__rt.max_payload)
         return cc->err = -EPROTO;
-    *s = arena(cc) ? talloc_zero_size(cc->arena, cap) : NULL;
-    if (!*s)
+    buf = arena(cc) ? talloc_zero_size(cc->arena, cap) : NULL;
+    if (!buf)
         return cc->err = -ENOMEM;
-    memcpy(*s, in, len);
+    memcpy(buf, *s, len);
+    *s = buf;
     return 0;
 }
 

@@ -199,10 +199,10 @@ FR_API void fr_get_strbuf(struct fr_call *c, char *dst, size_t cap);
 FR_API void fr_get_fd(struct fr_call *c, int *fd);
 
 /* A returned pointer the caller does not own (FR_RET_STRING or FR_RET(n)
- * without FR_RET_OWNED): @p (malloc()ed) is kept until the calling thread
- * calls function @fn again, or ends, and then freed, as a static buffer of
- * the callee would be overwritten.  Returns @p. */
-FR_API void *fr_keep(unsigned fn, void *p);
+ * without FR_RET_OWNED): @p (@n bytes, malloc()ed) is kept for the life of
+ * the process, one copy per distinct content of function @fn.  Returns the
+ * kept copy: @p, or an equal earlier one (and @p is freed). */
+FR_API void *fr_keep(unsigned fn, void *p, size_t n);
 
 /* Finish the call: releases what it holds; returns 0 or the call's error. */
 FR_API int fr_call_end(struct fr_call *c);
@@ -220,7 +220,8 @@ FR_API int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n);
 FR_API int fr_arg_in(struct fr_callee *cc, void **p, size_t *n);     /* IN / INOUT; NULL stays NULL */
 FR_API int fr_arg_out(struct fr_callee *cc, void **p, size_t *n);    /* zeroed buffer of the caller's size */
 FR_API int fr_arg_string(struct fr_callee *cc, char **s);
-/* FR_STRING with FR_INOUT(cap): the string in a zeroed buffer of @cap bytes. */
+/* FR_STRING with FR_INOUT(cap): after every fr_arg_*, *s (from
+ * fr_arg_string) becomes a zeroed buffer of @cap bytes holding the string. */
 FR_API int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap);
 FR_API int fr_arg_fd(struct fr_callee *cc, int *fd);                 /* closed after the call */
 FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointer callable here */

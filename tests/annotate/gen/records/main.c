@@ -1,0 +1,23 @@
+#include <stdio.h>
+#include "rec.h"
+
+int main(void)
+{
+    int a[3] = {1, 2, 3}, b[2] = {10, 20};
+    struct tag ta[2] = {{"red", 1}, {"green", 2}}, tb[1] = {{"blue", 3}};
+    char la[] = "first", lb[] = "second";
+    struct batch bs[2] = {
+        {3, a, la, NULL, 2, ta, 0},
+        {2, b, lb, (struct cache *)&bs, 1, tb, 7},
+    };
+    struct labelled l = {"abcd", 3};
+
+    printf("total %ld %ld\n", rec_total(&bs[0]), rec_total(&bs[1]));
+    rec_scale(bs, 2, 3);
+    printf("scaled %d %d %d %d %d\n", a[0], a[2], b[1], bs[0].version, bs[1].version);
+    printf("tags %d %d %d %s %s\n", ta[0].weight, ta[1].weight, tb[0].weight, bs[0].label,
+           bs[1].tags[0].name);
+    printf("same %d %d\n", bs[0].items == a, bs[1].cache == (struct cache *)&bs);
+    printf("label %d\n", rec_label(l));
+    return 0;
+}

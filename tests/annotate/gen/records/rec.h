@@ -1,0 +1,26 @@
+#ifndef REC_H
+#define REC_H
+#include <stddef.h>
+#include <fracture.h>
+struct cache;
+struct tag {
+    FR_STRING const char *name;
+    int weight;
+};
+struct batch {
+    size_t n;
+    FR_COUNT(n) int *items;
+    FR_STRING char *label;
+    FR_OPAQUE struct cache *cache;
+    size_t ntags;
+    FR_COUNT(ntags) struct tag *tags;
+    int version;
+};
+struct labelled {
+    FR_STRING const char *text;
+    int mult;
+};
+long rec_total(const struct batch *b);
+void rec_scale(FR_INOUT(k) struct batch *b, size_t k, int f);
+int rec_label(struct labelled l);
+#endif
