@@ -24,7 +24,7 @@ struct batch {
     FR_OPAQUE struct store *owner;
 };
 
-FR_RET_OPAQUE struct store *store_open(const char *name);
+struct store *store_open(const char *name);
 void store_close(struct store *s);
 /* Adds every entry of b; how many, or -1 if b is meant for another store. */
 int store_put_batch(struct store *s, const struct batch *b);
