@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,19 @@ static char *quoted(void *ctx, const char *path)
     return q ? talloc_asprintf_append_buffer(q, "\"") : NULL;
 }
 
+/* Whether @name is written at @off as a whole identifier. */
+static bool names_at(const struct rw *w, unsigned off, const char *name)
+{
+    size_t n = strlen(name);
+    char after;
+
+    if (off == FRA_NO_OFF || off + n > w->len || strncmp(w->src + off, name, n) != 0)
+        return false;
+    after = off + n < w->len ? w->src[off + n] : ' ';
+    return !(after == '_' || (after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+             (after >= '0' && after <= '9'));
+}
+
 /* Every reference of this file to a function of another module. */
 static int plan_refs(struct rw *w)
 {
@@ -130,8 +144,10 @@ static int plan_refs(struct rw *w)
             rc = add_define(w, f->name);
             continue;
         }
-        /* The function is defined here: only this reference may change. */
-        if (c->name_off == FRA_NO_OFF || c->top_off == FRA_NO_OFF) {
+        /* The function is defined here: only this reference may change,
+         * and only where its name is written (libclang may place a use
+         * inside a macro at the macro's name). */
+        if (!names_at(w, c->name_off, f->name) || c->top_off == FRA_NO_OFF) {
             fra_model_error(m, &c->loc,
                             "write the call in the file itself, outside macros, or define the "
                             "function in another file",
@@ -158,7 +174,7 @@ static int plan_main(struct rw *w, char **adapter)
     *adapter = NULL;
     if (!f || !f->defined || strcmp(f->tu, w->tu) != 0)
         return 0;
-    if (f->name_off == FRA_NO_OFF || f->end_off == FRA_NO_OFF || f->end_off > w->len) {
+    if (!names_at(w, f->name_off, "main") || f->end_off == FRA_NO_OFF || f->end_off > w->len) {
         fra_model_error(m, &f->loc, "define main() in the file itself, not through a macro",
                         "cannot rename main() for fr_main()");
         return 0;
@@ -229,11 +245,6 @@ int fra_rewrite_tu(struct fra_gen *g, const char *tu)
         const struct edit *e = &w.edits[i];
         if (e->off < at || e->off + e->len > len)
             continue;         /* a second reference at one place */
-        if (e->len && strncmp(src + e->off, e->sort, e->len) != 0) {
-            struct fra_loc loc = {tu, 0, 0};
-            fra_model_error(m, &loc, NULL, "internal: '%s' is not at offset %u", e->sort, e->off);
-            continue;
-        }
         out = talloc_asprintf_append_buffer(out, "%.*s%s", (int)(e->off - at), src + at, e->text);
         at = e->off + e->len;
     }

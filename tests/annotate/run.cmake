@@ -1,5 +1,6 @@
 # run.cmake - one annotator test: run fracture-annotate on FILES (comma
-# separated, relative to DIR) and compare byte for byte with EXPECT.
+# separated, relative to DIR) and compare byte for byte with EXPECT;
+# with GEN_OUT, generating code there (-o).
 #   MODE=diag:  stderr against EXPECT; exit status 1 if EXPECT is not empty, else 0
 #   MODE=model: the --manifest output against EXPECT; exit status 0
 # With FRA_UPDATE=1 in the environment the expectation is rewritten instead.
@@ -7,6 +8,10 @@ string(REPLACE "," ";" files "${FILES}")
 set(cmd ${TOOL} --fracture-include ${INC})
 if(MODE STREQUAL "model")
   list(APPEND cmd --manifest ${OUT})
+endif()
+if(DEFINED GEN_OUT)      # the generator's own diagnostics
+  file(REMOVE_RECURSE ${GEN_OUT})
+  list(APPEND cmd -o ${GEN_OUT})
 endif()
 execute_process(COMMAND ${cmd} ${files} -- -std=c11
   WORKING_DIRECTORY ${DIR}

@@ -1,9 +1,10 @@
 # gen.cmake - one generator test.
 #   MODE=golden: run fracture-annotate -o OUT on FILES (in DIR) and compare
 #     every file it wrote, in order, with EXPECT (absolute paths shown as
-#     @SRC@ and @OUT@); FRA_UPDATE=1 in the environment rewrites EXPECT.
+#     <SRC> and <OUT>); FRA_UPDATE=1 in the environment rewrites EXPECT.
 #   MODE=run: PLAIN and APP (the fractured build) print the same, APP once
-#     in one process and once under DIR/split.yaml (or DIR/split.out).
+#     in one process and once under SPLIT (expected: the plain output, or
+#     DIR/split.out where a failure is the point).
 if(MODE STREQUAL "golden")
   string(REPLACE "," ";" FILES "${FILES}")
   file(REMOVE_RECURSE ${OUT})
@@ -21,8 +22,8 @@ if(MODE STREQUAL "golden")
     string(APPEND actual "==> ${o} <==\n${text}")
   endforeach()
   file(REAL_PATH ${DIR} rdir)
-  string(REPLACE "${rdir}" "@SRC@" actual "${actual}")
-  string(REPLACE "${OUT}" "@OUT@" actual "${actual}")
+  string(REPLACE "${rdir}" "<SRC>" actual "${actual}")
+  string(REPLACE "${OUT}" "<OUT>" actual "${actual}")
   if(DEFINED ENV{FRA_UPDATE})
     file(WRITE ${EXPECT} "${actual}")
     return()
@@ -51,7 +52,7 @@ if(NOT aout STREQUAL want OR NOT arc STREQUAL prc)
   message(FATAL_ERROR "all in one differs from the plain build (exit ${arc}, plain ${prc}):\n"
     "--- plain\n${pout}\n+++ fractured\n${aout}\n${aerr}")
 endif()
-set(ENV{FRACTURE_CONFIG} ${DIR}/split.yaml)
+set(ENV{FRACTURE_CONFIG} ${SPLIT})
 execute_process(COMMAND ${APP} RESULT_VARIABLE src OUTPUT_VARIABLE sout ERROR_VARIABLE serr
   TIMEOUT 60)
 unset(ENV{FRACTURE_CONFIG})
