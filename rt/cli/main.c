@@ -6,18 +6,66 @@
  * with --json.  `fracture` is itself a fractured program (its bench
  * modules, bench_app.c), but it applies a config to itself only for the
  * bench, never because FRACTURE_CONFIG happens to be set for an app.
+ *
+ * `fracture annotate` is the annotator itself: it execs fracture-annotate,
+ * found beside this binary (as installed) or else on PATH.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+#define ANNOTATOR "fracture-annotate"
+
+/* Replaces this process with fracture-annotate ARGS; returns only if it
+ * could not be started.  The one beside /proc/self/exe comes first, so that
+ * an installed `fracture` runs the annotator of its own release rather than
+ * whichever one PATH finds. */
+static int cmd_annotate(int argc, char **argv)
+{
+    char self[PATH_MAX], beside[PATH_MAX + sizeof ANNOTATOR];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    int help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+
+    if (help) {
+        printf("usage: fracture annotate [-o OUTDIR] [-p BUILD_DIR] FILE... [-- FLAGS...]\n\n"
+               "Runs fracture-annotate (beside this binary, else on PATH) with the same\n"
+               "arguments: its options follow.\n\n");
+        fflush(stdout);
+    }
+    argv[0] = ANNOTATOR;
+    if (n > 0) {
+        char *slash;
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        if (slash) {
+            slash[1] = '\0';
+            snprintf(beside, sizeof beside, "%s%s", self, ANNOTATOR);
+            if (access(beside, X_OK) == 0) {
+                execv(beside, argv);
+                fprintf(stderr, "fracture: error: annotate: cannot run %s: %s\n", beside,
+                        strerror(errno));
+                return 1;
+            }
+        }
+    }
+    execvp(ANNOTATOR, argv);
+    fprintf(stderr, "fracture: error: annotate: cannot run %s: %s\n"
+                    "  hint: install it beside %s, or put its directory on PATH\n",
+            ANNOTATOR, strerror(errno), n > 0 ? self : "the fracture binary");
+    return 1;
+}
 
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    { "annotate", cmd_annotate, "check annotated sources, or write the fractured program's sources" },
     { "run", fr_cmd_run, "run an app with a deployment config" },
     { "check", fr_cmd_check, "check a deployment config against an app, start nothing" },
     { "modules", fr_cmd_modules, "list the modules, caps and functions an app holds" },
