@@ -19,6 +19,7 @@
 
 #include "fault.h"
 #include "futex.h"
+#include "group.h"
 #include "runtime.h"
 #include "wire.h"
 
@@ -153,7 +154,8 @@ static int peer_lost(int peer)
 /* One attempt: send the request, wait for the reply (serving nested calls
  * meanwhile).  A failure of the callee's FMP comes back as -EPIPE (gone),
  * -ETIMEDOUT or -EPROTO (then it has been stopped). */
-static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
+static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, int mode,
+                   const struct fr__field *pre)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
     int64_t deadline = -1;
@@ -161,8 +163,19 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen)
 
     c->err = 0;
     rc = send_fds(c, lt, r);
-    if (rc == 0)
-        rc = fr__chan_send(lt, r, FR_MSG_REQ, c->fn, 0, c->fields, c->nfields);
+    if (rc == 0 && pre) {
+        /* a follower replica's request: the leader's record goes first */
+        struct fr__field *all = malloc((c->nfields + 1) * sizeof *all);
+        rc = -ENOMEM;
+        if (all) {
+            all[0] = *pre;
+            memcpy(all + 1, c->fields, c->nfields * sizeof *all);
+            rc = fr__chan_send(lt, r, FR_MSG_REQ, c->fn, mode, all, c->nfields + 1);
+            free(all);
+        }
+    } else if (rc == 0) {
+        rc = fr__chan_send(lt, r, FR_MSG_REQ, c->fn, mode, c->fields, c->nfields);
+    }
     *gen = lt->gen[r];        /* the incarnation this attempt spoke to */
     if (rc < 0)
         return c->err = rc;
@@ -292,28 +305,47 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
     return 1;
 }
 
+int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
+                const struct fr__field *pre)
+{
+    int r = fr__rt.region_of_fmp[peer], rc, replays = 0;
+    uint32_t gen = 0;
+
+    c->peer = peer;
+    if (r < 0)
+        return c->err = -ENOTCONN;
+    /* Copy-by-value-result makes a call replayable as it is: the caller's
+     * arguments are untouched until a reply is accepted. */
+    do
+        rc = attempt(c, lt, r, &gen, mode, pre);
+    while (rc < 0 && replay_allowed(c, r, gen, &replays));
+    return rc;
+}
+
 int fr_call_invoke(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
     struct fr_lt *lt;
-    int r, rc = 0, replays = 0;
-    uint32_t gen = 0;
+    int rc = 0;
 
     if (c->err)
         return c->err;
     c->peer = fr__rt.fmp_of_module[f->module];
-    r = fr__rt.region_of_fmp[c->peer];
-    if (r < 0)
+    if (fr__rt.region_of_fmp[c->peer] < 0)
         return c->err = -ENOTCONN;
     lt = fr__lt_current(&rc);
     if (!lt)
         return c->err = rc;
     c->lt = lt;
-    /* Copy-by-value-result makes a call replayable as it is: the caller's
-     * arguments are untouched until a reply is accepted. */
-    do
-        rc = attempt(c, lt, r, &gen);
-    while (rc < 0 && replay_allowed(c, r, gen, &replays));
+    /* A follower replica does not call out: the leader's record answers. */
+    if (FR__UNLIKELY(lt->rep != NULL) && fr__replica_intercept(c, lt, &rc))
+        return rc;
+    if (FR__UNLIKELY(fr__rt.groups != NULL) && fr__rt.group_of[c->peer] >= 0)
+        rc = fr__group_invoke(c, lt);
+    else
+        rc = fr__call_to(c, lt, c->peer, 0, NULL);
+    if (FR__UNLIKELY(lt->rep != NULL) && rc == 0)
+        fr__replica_note(c, lt);
     if (rc == 0 && (f->flags & FR_FN_INIT))
         fr__init_log(c);
     return rc;
@@ -351,11 +383,11 @@ void fr__init_log(const struct fr_call *c)
     int first = 1;
     pthread_mutex_lock(&init_log.lock);
     for (size_t i = 0; i < init_log.n; i++)
-        first &= init_log.e[i].peer != c->peer;
+        first &= init_log.e[i].peer != fr__group_primary(c->peer);
     e = realloc(init_log.e, (init_log.n + 1) * sizeof *e);
     if (e) {
         init_log.e = e;
-        e[init_log.n++] = (struct init_entry){ c->peer, c->fn, bytes, len };
+        e[init_log.n++] = (struct init_entry){ fr__group_primary(c->peer), c->fn, bytes, len };
         bytes = NULL;
     }
     pthread_mutex_unlock(&init_log.lock);
@@ -363,7 +395,7 @@ void fr__init_log(const struct fr_call *c)
     /* A child's log is replayed when the root asks (restart.c): tell it
      * once per peer that there is something to ask for. */
     if (first && e && fr__rt.self != 0) {
-        struct fr_ctl_msg m = { FR_CTL_INIT_LOGGED, (uint32_t)c->peer, 0 };
+        struct fr_ctl_msg m = { FR_CTL_INIT_LOGGED, (uint32_t)fr__group_primary(c->peer), 0 };
         if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
             fr__log("cannot tell the root of an FR_INIT call: %s", strerror(errno));
     }
@@ -388,7 +420,8 @@ int fr__init_replay(int peer)
     fr__replaying = 1;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct fr_call c;
-        if (copy[i].peer != peer)
+        /* a member of a group gets the calls made to the group */
+        if (copy[i].peer != fr__group_primary(peer))
             continue;
         fr_call_begin(&c, copy[i].fn);
         c.peer = peer;
@@ -396,7 +429,7 @@ int fr__init_replay(int peer)
         /* the logged request, as it was sent; its reply is not needed */
         c.fields[c.nfields++] = (struct fr__field){ copy[i].bytes, copy[i].len, FR_W_RAW, -1 };
         uint32_t gen;
-        rc = attempt(&c, lt, r, &gen);
+        rc = attempt(&c, lt, r, &gen, 0, NULL);
         c.rp = c.rend;
         fr_call_end(&c);
     }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "group.h"
 #include "runtime.h"
 #include "wire.h"
 
@@ -306,6 +307,11 @@ int fr__serve(struct fr_lt *lt, int r)
     void **buf = depth < FR_FRAMES ? &lt->frames[depth].buf : &heap_buf;
     size_t *cap = depth < FR_FRAMES ? &lt->frames[depth].cap : &heap_cap;
 
+    /* A sampled instance that served its calls takes no new one: it ends,
+     * and the call replays on its successor (sample.c). */
+    if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0 && fr__sample_retiring())
+        fr__sample_park();
+
     cc.arena = NULL;
     cc.lt = lt;
     cc.r = r;
@@ -330,18 +336,30 @@ int fr__serve(struct fr_lt *lt, int r)
         rc = -EPROTO;
         goto out_free;
     }
+    struct fr__field pre = { .kind = 0 };  /* a leader replica's record, sent first */
     uint32_t asker = lt->gen[r];   /* the incarnation that asked */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
-        fr__rt.fmp_of_module[app->functions[m.fn].module] != fr__rt.self) {
+        fr__rt.fmp_of_module[app->functions[m.fn].module] != fr__group_primary(fr__rt.self)) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
     } else {
         cc.rd.p = m.data;
         cc.rd.end = m.data + m.len;
-        status = app->functions[m.fn].dispatch(&cc);
+        if (FR__UNLIKELY(m.status != 0))
+            status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
+        if (status == 0)
+            status = app->functions[m.fn].dispatch(&cc);
         if (status == 0 && cc.err)
             status = cc.err;
         if (status == 0 && cc.rd.p != cc.rd.end)
             status = -EPROTO; /* the dispatcher left fields unread */
+        if (FR__UNLIKELY(m.status != 0)) {
+            status = fr__replica_end(lt, status, &pre);
+            /* the record goes with the reply, and is freed after it */
+            if (pre.kind && fr_ret_owned(&cc, (void *)pre.ptr) < 0) {
+                pre.kind = 0;
+                status = -ENOMEM;
+            }
+        }
     }
     if (lt->gen[r] != asker) {
         /* The asker died and was restarted while the function ran (a
@@ -352,8 +370,19 @@ int fr__serve(struct fr_lt *lt, int r)
         rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, status, NULL, 0);
     } else {
         rc = send_fds(&cc, fr__chan_next_seq(lt, r));
-        if (rc == 0)
+        if (rc == 0 && FR__UNLIKELY(pre.kind != 0)) {
+            /* a leader replica's reply: its record, then the reply */
+            struct fr__field *all = arena(&cc) ? talloc_array(cc.arena, struct fr__field,
+                                                             cc.nrf + 1) : NULL;
+            rc = -ENOMEM;
+            if (all) {
+                all[0] = pre;
+                memcpy(all + 1, cc.rf, cc.nrf * sizeof *all);
+                rc = fr__chan_send(lt, r, FR_MSG_REP, m.fn, 0, all, cc.nrf + 1);
+            }
+        } else if (rc == 0) {
             rc = fr__chan_send(lt, r, FR_MSG_REP, m.fn, 0, cc.rf, cc.nrf);
+        }
         if (rc == -EMSGSIZE)
             rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -EMSGSIZE, NULL, 0);
         if (rc == 0)
@@ -365,6 +394,8 @@ int fr__serve(struct fr_lt *lt, int r)
             close(cc.rf[i].fd);
 out_free:
     lt->depth--;
+    if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0)
+        fr__sample_served();
     for (unsigned i = 0; i < cc.nfds; i++)
         close(cc.fds[i]);
     for (unsigned i = 0; i < cc.nowned; i++)

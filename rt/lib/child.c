@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "group.h"
 #include "plan.h"
 #include "runtime.h"
 
@@ -73,6 +74,8 @@ void fr__child_main(const char *plan_text)
     memcpy(fr__rt.retries, p.retries, (size_t)p.nfmps * sizeof(int));
     memcpy(fr__rt.abort_exhausted, p.abort_exhausted, (size_t)p.nfmps * sizeof(int));
     memcpy(fr__rt.fmp_of_module, p.fmp_of_module, fr__rt.app->nmodules * sizeof(int));
+    if (fr__groups_adopt(&p, self) < 0)
+        die("out of memory");
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < p.nfmps; k++) {
         snprintf(fr__rt.fmps[k].name, sizeof fr__rt.fmps[k].name, "%s", p.names[k]);
@@ -95,7 +98,7 @@ void fr__child_main(const char *plan_text)
     }
     fr__rt.nregions = nregions;
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
-        fr__remote[m] = fr__rt.fmp_of_module[m] != self;
+        fr__remote[m] = fr__rt.fmp_of_module[m] != fr__group_primary(self);
     fr__rt.active = 1;
     talloc_free(ctx);
 

@@ -6,6 +6,7 @@
  *   v1;self;rootpid;nfmps;spin_us;max_threads;timeout_ms;channel_bytes;
  *   max_payload;name,name,...;R:A,R:A,... (per FMP: retries+1, 0 when not
  *   restartable, and on_exhausted abort);fmp,fmp,... (per module);i-j,... (pairs);
+ *   kind:div:seed:n:m.w.K:m.w.K,... (groups, group.h);
  *   peer:memfd:sock,... (this child's regions);ctl
  * FMP names are identifiers (the config parser guarantees it), so they
  * need no quoting.
@@ -27,6 +28,55 @@ static int module_index(const struct fr_app *app, const char *name)
     return -1;
 }
 
+/*
+ * The groups of @cfg: member 0 is the FMP's own index (in config order,
+ * after the root), the others are numbered on from the last configured
+ * FMP.  A replica is never restarted (retries -1: a diverged or dead one is
+ * dropped); an instance is, when recycled: a call in flight to it is
+ * replayed on its successor, and again if that one is recycled too before
+ * it takes it (busy threads), so recycling is not counted as a crash.  An
+ * instance that crashes is lost, and its calls fail at once.
+ */
+#define SAMPLE_REPLAYS 100
+static void add_groups(const struct fr_config *cfg, int root_conf, struct fr_plan *p)
+{
+    int next = (int)cfg->nfmps + (root_conf < 0), gi = 0;
+
+    for (size_t i = 0, k = 1; i < cfg->nfmps; i++) {
+        const struct fr_fmp_conf *f = &cfg->fmps[i];
+        struct fr_group *g;
+        int rep = f->replicate.present;
+
+        if ((int)i == root_conf)
+            continue;
+        if (!rep && !f->sample.present) {
+            k++;
+            continue;
+        }
+        g = &p->groups[gi++];
+        g->kind = rep ? FR_GROUP_REPLICATE : FR_GROUP_SAMPLE;
+        g->n = rep ? (int)f->replicate.count : (int)f->sample.ninstances;
+        g->on_divergence = (int)f->replicate.on_divergence;
+        g->seed = f->sample.seed;
+        for (int j = 0; j < g->n; j++) {
+            int e = j ? next++ : (int)k;
+            g->member[j] = e;
+            if (!rep) {
+                g->weight[j] = f->sample.instances[j].weight;
+                g->recycle[j] = f->sample.instances[j].recycle_after_calls;
+                g->total += g->weight[j];
+            }
+            p->retries[e] = rep ? -1 : SAMPLE_REPLAYS;
+            if (j) {
+                snprintf(p->names[e], FR_FMP_NAME_MAX, "%.56s.%c%d", f->name, rep ? 'r' : 'i', j);
+                p->conf[e] = f;
+                p->abort_exhausted[e] = 0;
+            }
+        }
+        k++;
+    }
+}
+
 int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *app,
                    struct fr_plan *p)
 {
@@ -36,8 +86,21 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
         for (size_t j = 0; j < cfg->fmps[i].nmodules; j++)
             if (strcmp(cfg->fmps[i].modules[j], "main") == 0)
                 root_conf = (int)i;
-    /* FMP 0 is the root: the config's FMP holding main, or an implicit one. */
+    /* FMP 0 is the root: the config's FMP holding main, or an implicit one.
+     * The extra members of replicated and sampled FMPs come last. */
     n = (int)cfg->nfmps + (root_conf < 0);
+    p->ngroups = 0;
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        const struct fr_fmp_conf *f = &cfg->fmps[i];
+        int members = f->replicate.present ? (int)f->replicate.count
+                      : f->sample.present ? (int)f->sample.ninstances : 0;
+        if (!members)
+            continue;
+        if (members > FR_GROUP_MAX || (int)i == root_conf)
+            return -EINVAL;   /* check_supported said so already */
+        p->ngroups++;
+        n += members - 1;
+    }
     p->nfmps = n;
     p->names = talloc_zero_size(ctx, (size_t)n * FR_FMP_NAME_MAX);
     p->conf = talloc_zero_array(ctx, const struct fr_fmp_conf *, n);
@@ -45,8 +108,9 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
     p->pair = talloc_zero_array(ctx, uint8_t, n * n);
     p->retries = talloc_array(ctx, int, n);
     p->abort_exhausted = talloc_zero_array(ctx, int, n);
+    p->groups = talloc_zero_array(ctx, struct fr_group, p->ngroups ? p->ngroups : 1);
     if (!p->names || !p->conf || !p->fmp_of_module || !p->pair || !p->retries ||
-        !p->abort_exhausted)
+        !p->abort_exhausted || !p->groups)
         return -ENOMEM;
     p->retries[0] = -1;           /* the root is never restarted */
     if (root_conf < 0) {
@@ -71,6 +135,7 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
         }
         k++;
     }
+    add_groups(cfg, root_conf, p);
     /* A region for every pair of FMPs whose modules may call each other. */
     if (!app->edges) {
         for (int i = 0; i < n; i++)
@@ -83,6 +148,16 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
             if (a != b)
                 p->pair[a * n + b] = p->pair[b * n + a] = 1;
         }
+    }
+    /* Every member talks to whom its group's first member talks to. */
+    for (int gi = 0; gi < p->ngroups; gi++) {
+        const struct fr_group *g = &p->groups[gi];
+        for (int j = 1; j < g->n; j++)
+            for (int q = 0; q < n; q++) {
+                int e = g->member[j];
+                if (q != e && p->pair[g->member[0] * n + q])
+                    p->pair[e * n + q] = p->pair[q * n + e] = 1;
+            }
     }
     p->spin_us = cfg->spin_us;
     p->max_threads = cfg->max_threads;
@@ -115,6 +190,15 @@ char *fr__plan_encode(void *ctx, const struct fr_plan *p, int self, pid_t root,
                 first = 0;
             }
     s = s ? talloc_strdup_append(s, ";") : NULL;
+    for (int gi = 0; s && gi < p->ngroups; gi++) {
+        const struct fr_group *g = &p->groups[gi];
+        s = talloc_asprintf_append(s, "%s%d:%d:%" PRIu64 ":%d", gi ? "," : "", g->kind,
+                                   g->on_divergence, g->seed, g->n);
+        for (int j = 0; s && j < g->n; j++)
+            s = talloc_asprintf_append(s, ":%d.%u.%" PRIu64, g->member[j], g->weight[j],
+                                       g->recycle[j]);
+    }
+    s = s ? talloc_strdup_append(s, ";") : NULL;
     for (int i = 0; s && i < nregions; i++)
         s = talloc_asprintf_append(s, "%s%d:%d:%d", i ? "," : "", regions[i].peer,
                                    regions[i].memfd, regions[i].sock);
@@ -141,12 +225,66 @@ static int num(const char **sp, const char *ends, uint64_t max, uint64_t *out)
     return 0;
 }
 
+/* The groups section, up to and past its ';'.  Every member index is a
+ * distinct FMP of the plan other than the root. */
+static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
+{
+    const char *s = *sp;
+    int n = p->nfmps, cap = 0;
+    uint8_t *seen = talloc_zero_array(ctx, uint8_t, n);
+
+    p->ngroups = 0;
+    p->groups = NULL;
+    if (!seen)
+        return -ENOMEM;
+    while (*s != ';') {
+        uint64_t kind, div, seed, count;
+        struct fr_group *g;
+        if (p->ngroups == cap) {
+            cap = cap ? 2 * cap : 4;
+            p->groups = talloc_realloc(ctx, p->groups, struct fr_group, cap);
+            if (!p->groups)
+                return -ENOMEM;
+        }
+        g = &p->groups[p->ngroups++];
+        memset(g, 0, sizeof *g);
+        if (num(&s, ":", 2, &kind) < 0 || kind == 0 || num(&s, ":", 2, &div) < 0 ||
+            num(&s, ":", UINT64_MAX, &seed) < 0 || num(&s, ":", FR_GROUP_MAX, &count) < 0 ||
+            count == 0)
+            return -EINVAL;
+        g->kind = (int)kind;
+        g->on_divergence = (int)div;
+        g->seed = seed;
+        g->n = (int)count;
+        for (int j = 0; j < g->n; j++) {
+            uint64_t m, w, k;
+            if (num(&s, ".", (uint64_t)n - 1, &m) < 0 || m == 0 || seen[m] ||
+                num(&s, ".", UINT32_MAX, &w) < 0 ||
+                num(&s, j + 1 == g->n ? ",;" : ":", UINT64_MAX, &k) < 0)
+                return -EINVAL;
+            seen[m] = 1;
+            g->member[j] = (int)m;
+            g->weight[j] = (unsigned)w;
+            g->recycle[j] = k;
+            g->total += (unsigned)w;
+        }
+        if (g->kind == FR_GROUP_SAMPLE && g->total == 0)
+            return -EINVAL;
+        if (s[-1] == ';') {
+            s--;
+            break;
+        }
+    }
+    *sp = s + 1;
+    return 0;
+}
+
 int fr__plan_decode(void *ctx, const char *s, const struct fr_app *app, struct fr_plan *p,
                     int *self, pid_t *root, struct fr_plan_region **regions,
                     int *nregions, int *ctl)
 {
     uint64_t v[8];
-    int n;
+    int n, rc;
 
     if (strncmp(s, "v1;", 3) != 0)
         return -EINVAL;
@@ -206,6 +344,9 @@ int fr__plan_decode(void *ctx, const char *s, const struct fr_app *app, struct f
         }
     }
     s++;
+    rc = decode_groups(ctx, &s, p);
+    if (rc < 0)
+        return rc;
     *nregions = 0;
     while (*s != ';') {
         uint64_t peer, memfd, sock;

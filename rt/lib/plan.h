@@ -14,6 +14,7 @@
 #include <fracture/abi.h>
 
 #include "config.h"
+#include "group.h"
 #include "runtime.h"
 
 struct fr_plan {
@@ -24,6 +25,8 @@ struct fr_plan {
     int *retries;             /* per FMP: replays of one call, -1: not restartable */
     int *abort_exhausted;     /* per FMP: on_exhausted: abort */
     uint8_t *pair;            /* nfmps * nfmps: a region between i and j */
+    struct fr_group *groups;  /* replicated and sampled FMPs (group.h) */
+    int ngroups;
     unsigned spin_us, max_threads, call_timeout_ms;
     uint64_t channel_bytes, max_payload;
 };

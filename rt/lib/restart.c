@@ -30,6 +30,7 @@
 
 #include "config.h"
 #include "futex.h"
+#include "group.h"
 #include "runtime.h"
 
 #define MAX_HISTORY 1024
@@ -74,7 +75,7 @@ static int children_replay_inits(int k)
         struct fr_ctl_msg ask = { FR_CTL_REPLAY, (uint32_t)k, 0 }, m;
         int64_t end = fr__now_ns() + (int64_t)CHILD_REPLAY_MS * 1000000;
 
-        if (c == k || !inits[c * n + k] || atomic_load(&f->gone) || f->ctl < 0)
+        if (c == k || !inits[c * n + fr__group_primary(k)] || atomic_load(&f->gone) || f->ctl < 0)
             continue;
         if (send(f->ctl, &ask, sizeof ask, MSG_NOSIGNAL) != (ssize_t)sizeof ask)
             continue;
@@ -106,7 +107,7 @@ static int children_replay_inits(int k)
  * The FMP's env with @over laid on it: what @over sets wins; vars are
  * merged.  Allocated under @ctx.
  */
-static struct fr_env *overlay(void *ctx, const struct fr_env *base, const struct fr_env *over)
+struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struct fr_env *over)
 {
     struct fr_env *e = talloc_zero(ctx, struct fr_env);
 
@@ -220,7 +221,7 @@ static void set_side(int k, int which, uint32_t v)
     }
 }
 
-static void lose(int k, const char *why)
+void fr__lose(int k, const char *why)
 {
     fr__standby_drop(k);
     set_side(k, 1, 1);
@@ -240,7 +241,34 @@ const struct fr_env *fr__restart_env(void *ctx, const struct fr_fmp_conf *fc, un
     if (!nenv)
         return env;
     /* micro-Rx: the next environment of the list, the last one sticks */
-    return overlay(ctx, env, &fc->restart.environments[n < nenv ? n : nenv - 1]);
+    return fr__env_overlay(ctx, env, &fc->restart.environments[n < nenv ? n : nenv - 1]);
+}
+
+/* Steps 2 of the protocol: fresh channels, the dead one's descriptors closed. */
+static void clear_for_new(int k)
+{
+    reset_channels(k);
+    if (fr__rt.fmps[k].pidfd >= 0)
+        close(fr__rt.fmps[k].pidfd);
+    if (fr__rt.fmps[k].ctl >= 0)
+        close(fr__rt.fmps[k].ctl);
+    fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
+}
+
+static int bring_up(int k, char *err, size_t errsz);
+
+/*
+ * FMP k again, outside of any restart budget (a recycled sampled
+ * instance, sample.c): steps 2 to 5 of the protocol in @env.  0, or -1
+ * with @err set; nothing of the new process is left on failure.
+ */
+int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz)
+{
+    clear_for_new(k);
+    if (fr__spawn(k, env, err, errsz) < 0 || bring_up(k, err, errsz) < 0)
+        return -1;
+    set_side(k, 0, 0);
+    return 0;
 }
 
 static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *hist,
@@ -249,12 +277,7 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
     unsigned n = hist->total++;
     int rc;
 
-    reset_channels(k);
-    if (fr__rt.fmps[k].pidfd >= 0)
-        close(fr__rt.fmps[k].pidfd);
-    if (fr__rt.fmps[k].ctl >= 0)
-        close(fr__rt.fmps[k].ctl);
-    fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
+    clear_for_new(k);
     /* The warm spare, started in this very environment, if it is there;
      * otherwise a cold start. */
     if (fr__standby_take(k, n) < 0) {
@@ -265,7 +288,14 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
         if (rc < 0)
             return -1;
     }
-    rc = fr__await_ready(k, err, errsz);
+    return bring_up(k, err, errsz);
+}
+
+/* Steps 3 (the wait) and 4 for a process just started for FMP k. */
+static int bring_up(int k, char *err, size_t errsz)
+{
+    int rc = fr__await_ready(k, err, errsz);
+
     if (rc == -ECHILD)
         return -1;            /* it died, and was reaped */
     if (rc == 0) {
@@ -318,18 +348,27 @@ void fr__restart_or_lose(int k, int status)
     char err[512], why[600];
 
     (void)status;
+    if (fr__sample_recycling(k)) {
+        fr__sample_recycle(k);
+        return;
+    }
+    if (fr__rt.group_of[k] >= 0 && fr__rt.groups[fr__rt.group_of[k]].kind == FR_GROUP_REPLICATE) {
+        fr__lose(k, "a replica is never restarted (it could not catch up with the others' "
+                    "state); the other replicas carry on");
+        return;
+    }
     if (!fc || !fc->restart.present) {
-        lose(k, "it has no restart: policy");
+        fr__lose(k, "it has no restart: policy");
         return;
     }
     if (!histories && !(histories = calloc((size_t)fr__rt.nfmps, sizeof *histories))) {
-        lose(k, "out of memory");
+        fr__lose(k, "out of memory");
         return;
     }
     hist = &histories[k];
     for (int early = 0;; early++) {
         if (!budget_allows(fc, hist, why, sizeof why)) {
-            lose(k, why);
+            fr__lose(k, why);
             return;
         }
         if (restart_once(k, fc, hist, err, sizeof err) == 0)
@@ -337,7 +376,7 @@ void fr__restart_or_lose(int k, int status)
         if (early + 1 >= MAX_EARLY_DEATHS) {
             snprintf(why, sizeof why, "its restart failed %d times in a row: %s",
                      MAX_EARLY_DEATHS, err);
-            lose(k, why);
+            fr__lose(k, why);
             return;
         }
         fr__log("FMP '%s': its restart failed (%s); trying again", fr__rt.fmps[k].name, err);

@@ -67,6 +67,7 @@ enum fr_ctl_type {
     FR_CTL_INIT_LOGGED = 4,   /* child: I made an FR_INIT call to FMP `fmp` */
     FR_CTL_REPLAY = 5,        /* root: replay your FR_INIT calls to `fmp` */
     FR_CTL_REPLAYED = 6,      /* child: done; `gen` holds -errno or 0 */
+    FR_CTL_RECYCLE = 7,       /* sampled instance: I served my calls, replace me */
 };
 struct fr_ctl_msg {
     uint32_t type;
@@ -100,6 +101,10 @@ struct fr_rt {
     int ctl;                  /* child: socket to the root; root: -1 */
     pid_t root_pid;
     _Atomic int exiting;
+    struct fr_group *groups;  /* replicated and sampled FMPs (group.h) */
+    int ngroups;
+    int *group_of;            /* per FMP: its group, or -1 */
+    uint64_t recycle_after;   /* this FMP, a sampled instance: calls it serves, 0: all */
 };
 
 extern struct fr_rt fr__rt;
@@ -120,6 +125,7 @@ struct fr_lt {
     } frames[FR_FRAMES];
     int worker;               /* a worker thread serves it */
     uint32_t *gen;            /* per region: peer incarnation of last/seen */
+    struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
 
 /* lthread.c */

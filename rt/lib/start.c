@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "group.h"
 #include "launch.h"
 #include "plan.h"
 #include "runtime.h"
@@ -182,7 +183,7 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
         goto out_close;
     }
     if (env && env->has_valgrind && boot.cfg->reports_dir) {
-        l.report_prefix = talloc_asprintf(tmp, "%s/%s", boot.cfg->reports_dir, boot.p.names[k]);
+        l.report_prefix = fr__member_report_prefix(tmp, boot.cfg->reports_dir, boot.p.names[k], k);
         if (mkdir(boot.cfg->reports_dir, 0755) < 0 && errno != EEXIST) {
             rc = -errno;
             snprintf(err, errlen, "cannot create the reports dir %s: %s", boot.cfg->reports_dir,
@@ -260,6 +261,9 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         return -ENOMEM;
     memcpy(fr__rt.retries, p.retries, (size_t)n * sizeof(int));
     memcpy(fr__rt.abort_exhausted, p.abort_exhausted, (size_t)n * sizeof(int));
+    rc = fr__groups_adopt(&p, 0);
+    if (rc < 0)
+        return rc;
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < n; k++) {
         snprintf(fr__rt.fmps[k].name, FR_FMP_NAME_MAX, "%s", p.names[k]);
@@ -312,8 +316,8 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     /* Children, in config order.  The root keeps every region's memfd and
      * the children's socket ends: a restarted FMP gets them again. */
     for (int k = 1; k < n; k++) {
-        const struct fr_fmp_conf *fc = p.conf[k];
-        rc = fr__spawn(k, fc && fc->env.present ? &fc->env : NULL, err, sizeof err);
+        /* a replica or an instance: the FMP's env with its own overlay */
+        rc = fr__spawn(k, fr__member_env(ctx, p.conf[k], k), err, sizeof err);
         if (rc < 0) {
             fprintf(stderr, "fracture: error: cannot start FMP '%s': %s\n", p.names[k], err);
             abandon(k);
@@ -349,25 +353,31 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
 
 /*
  * What this runtime cannot do yet is refused, never ignored: a config that
- * asks for a restart must not run without one.  (Restart, replication,
- * sampling, preload agents and tracing arrive with the supervision work.)
+ * asks for tracing must not run without it.  A replicated or sampled FMP
+ * is not restarted as a whole (a replica is dropped, an instance is
+ * started afresh): a restart: beside them is refused rather than ignored.
  */
 static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
 {
     static const char hint[] = "remove it for now; this runtime starts FMPs with env "
-                               "vars, limits, nice, cpus, preload agents, valgrind and restart";
+                               "vars, limits, nice, cpus, preload agents, valgrind, restart, "
+                               "replicate and sample";
     int rc = 0;
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
         const struct fr_fmp_conf *f = &cfg->fmps[i];
-        if (f->replicate.present)
-            rc = fr__diag_add(d, cfg->file, f->replicate.pos.line, f->replicate.pos.col, hint,
-                              "FMP '%s': replicate is not supported by this version of Fracture (%s)",
-                              f->name, FR_VERSION);
-        if (f->sample.present)
-            rc = fr__diag_add(d, cfg->file, f->sample.pos.line, f->sample.pos.col, hint,
-                              "FMP '%s': sample is not supported by this version of Fracture (%s)",
-                              f->name, FR_VERSION);
+        const char *what = f->replicate.present ? "replicate" : "sample";
+        if ((f->replicate.present || f->sample.present) && f->restart.present)
+            rc = fr__diag_add(d, cfg->file, f->restart.pos.line, f->restart.pos.col,
+                              "a diverged or dead replica is dropped and a sampled instance "
+                              "that dies is lost; keep restart: for FMPs that do neither",
+                              "FMP '%s': restart together with %s is not supported by this "
+                              "version of Fracture (%s)", f->name, what, FR_VERSION);
+        if (f->sample.present && f->sample.ninstances > FR_GROUP_MAX)
+            rc = fr__diag_add(d, cfg->file, f->sample.pos.line, f->sample.pos.col,
+                              "merge instances with the same environment (add their weights)",
+                              "FMP '%s': %zu sample instances, at most %d are supported",
+                              f->name, f->sample.ninstances, FR_GROUP_MAX);
     }
     if (cfg->has_trace)
         rc = fr__diag_add(d, cfg->file, cfg->trace_pos.line, cfg->trace_pos.col, hint,

@@ -5,7 +5,8 @@
  * the fault path (a caller that got a malformed reply asks for the callee
  * to be stopped) and the orderly shutdown at exit.
  *
- * Restart, replication and sampling grow here.
+ * Restart (restart.c) and the recycling of sampled instances (sample.c)
+ * start from here.
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "futex.h"
+#include "group.h"
 #include "runtime.h"
 
 static pthread_t sup_thread;
@@ -80,6 +82,8 @@ void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
         stop_incarnation((int)m->fmp, m->gen);
     else if (m->type == FR_CTL_INIT_LOGGED)
         fr__restart_note_init(from, (int)m->fmp);
+    else if (m->type == FR_CTL_RECYCLE && (int)m->fmp == from)
+        fr__sample_recycle_asked(from);
 }
 
 void fr__mark_gone(int fmp, int status)
@@ -154,7 +158,9 @@ static void reap(int k)
     fr__mark_gone(k, status);
     /* At exit a child should end with status 0; anything else (Valgrind's
      * --error-exitcode, a crash on the way out) is worth a line. */
-    if (!atomic_load(&fr__rt.exiting) || status != 0)
+    /* A recycled instance ends cleanly on purpose: nothing to say. */
+    if ((!atomic_load(&fr__rt.exiting) || status != 0) &&
+        !(status == 0 && fr__sample_recycling(k)))
         fr__log("FMP '%s' (pid %d) %s%s", f->name, (int)f->pid,
                 fr__describe_status(status, desc, sizeof desc),
                 atomic_load(&fr__rt.exiting) ? " at exit" : "");

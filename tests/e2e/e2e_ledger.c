@@ -22,12 +22,25 @@
  *                                       EXPECT (a substring) on stderr; with
  *                                       status 1 (a bad config) it printed
  *                                       nothing else: nothing ran
+ *   e2e_ledger same LEDGER CONFIG MODE  two runs under CONFIG print the same
+ *                                       (sampling: the same choices from the
+ *                                       same seed), and several instances served
+ *   e2e_ledger vgreport LEDGER CONFIG PREFIX FN
+ *                                       in a scratch directory: output as
+ *                                       all-in-one, and the Valgrind XML reports
+ *                                       PREFIX.*.xml (two at least: recycled
+ *                                       instances) show a definite leak in FN
+ *
+ * compare, fails, same and vgreport also check that the run left no
+ * process, region or descriptor behind.
  *
  * The driver makes itself a child subreaper, so the orphans of a killed root
  * come to it, and it can tell when they are really gone.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -350,10 +363,33 @@ static int count_fds(void)
     return n;
 }
 
+/* After a run: no process of it is left (orphans come to this subreaper),
+ * no region is held here, and as many descriptors are open as before. */
+static void no_leftovers(int fds_before)
+{
+    pid_t kids[64];
+    int n = 0;
+
+    for (int tries = 0; tries < 500; tries++) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        n = children_of(getpid(), kids, 64);
+        if (n == 0)
+            break;
+        usleep(10000);
+    }
+    if (n)
+        FAIL("%d processes of the run outlived it (pid %d first)", n, (int)kids[0]);
+    if (regions_of(getpid()) != 0)
+        FAIL("the driver holds a region");
+    if (count_fds() != fds_before)
+        FAIL("descriptors: %d before, %d after", fds_before, count_fds());
+}
+
 static int cmd_compare(const char *ledger, const char *config, const char *mode)
 {
     char *base_out, *base_err, *out, *err;
-    int st;
+    int st, fds_before = count_fds();
 
     st = run(ledger, mode, NULL, &base_out, &base_err);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
@@ -372,7 +408,10 @@ static int cmd_compare(const char *ledger, const char *config, const char *mode)
              want_err ? want_err : "", err);
     if (strlen(out) < 20)
         FAIL("suspiciously short output: %s", out);
+    no_leftovers(fds_before);
     printf("same output all-in-one and under %s (%zu bytes)\n", config, strlen(out));
+    if (want_err)
+        printf("stderr:\n%s", err);
     free(base_out);
     free(base_err);
     free(out);
@@ -448,8 +487,10 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
                      const char *mode)
 {
     char *out, *err;
+    int fds_before = count_fds();
     int st = run(ledger, mode, config, &out, &err);
 
+    no_leftovers(fds_before);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != status)
         FAIL("the app did not end with status %d (status 0x%x): %s", status, st, err);
     if (status == 1 && out[0])
@@ -662,6 +703,145 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
     return 0;
 }
 
+/* Two runs under @config print the same, and more than one instance served. */
+static int cmd_same(const char *ledger, const char *config, const char *mode)
+{
+    char *out1, *err1, *out2, *err2;
+    int fds_before = count_fds(), served = 0;
+    int st1 = run(ledger, mode, config, &out1, &err1);
+    int st2 = run(ledger, mode, config, &out2, &err2);
+
+    no_leftovers(fds_before);
+    if (st1 != 0 || st2 != 0)
+        FAIL("runs ended with 0x%x and 0x%x: %s%s", st1, st2, err1, err2);
+    if (err1[0] || err2[0])
+        FAIL("the runs wrote to stderr:\n%s%s", err1, err2);
+    if (strcmp(out1, out2) != 0)
+        FAIL("two runs differ:\n--- first\n%s--- second\n%s", out1, out2);
+    for (const char *p = out1; (p = strstr(p, " served ")); p++)
+        served++;
+    if (served < 2)
+        FAIL("fewer than two instances served:\n%s", out1);
+    printf("two runs, the same choices:\n%s", out1);
+    free(out1);
+    free(err1);
+    free(out2);
+    free(err2);
+    return 0;
+}
+
+/* Whether a Valgrind XML report holds a definite leak with @fn on its stack. */
+static int leak_in(const char *file, const char *fn)
+{
+    xmlDocPtr doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNodePtr root;
+    int found = 0;
+
+    if (!doc)
+        FAIL("%s is not well-formed XML", file);
+    root = xmlDocGetRootElement(doc);
+    if (!root || xmlStrcmp(root->name, BAD_CAST "valgrindoutput") != 0)
+        FAIL("%s is not a Valgrind XML report", file);
+    for (xmlNodePtr e = root->children; e && !found; e = e->next) {
+        int definite = 0, named = 0;
+        if (e->type != XML_ELEMENT_NODE || xmlStrcmp(e->name, BAD_CAST "error") != 0)
+            continue;
+        for (xmlNodePtr c = e->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            if (xmlStrcmp(c->name, BAD_CAST "kind") == 0) {
+                xmlChar *k = xmlNodeGetContent(c);
+                definite = k && xmlStrcmp(k, BAD_CAST "Leak_DefinitelyLost") == 0;
+                xmlFree(k);
+            } else if (xmlStrcmp(c->name, BAD_CAST "stack") == 0) {
+                for (xmlNodePtr fr = c->children; fr; fr = fr->next)
+                    for (xmlNodePtr x = fr->children; x; x = x->next) {
+                        if (x->type != XML_ELEMENT_NODE || xmlStrcmp(x->name, BAD_CAST "fn") != 0)
+                            continue;
+                        xmlChar *name = xmlNodeGetContent(x);
+                        named |= name && xmlStrcmp(name, BAD_CAST fn) == 0;
+                        xmlFree(name);
+                    }
+            }
+        }
+        found = definite && named;
+    }
+    xmlFreeDoc(doc);
+    return found;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        char path[4096];
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) < 0)
+            remove_tree(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int cmd_vgreport(const char *ledger, const char *config, const char *prefix,
+                        const char *fn)
+{
+    char scratch[] = "/tmp/fracture-e2e-XXXXXX", cwd[4096], *base_out, *base_err, *out, *err;
+    char reports[4200];
+    int fds_before = count_fds(), nreports = 0, leaks = 0, st;
+    DIR *d;
+    struct dirent *e;
+
+    if (!getcwd(cwd, sizeof cwd) || !mkdtemp(scratch) || chdir(scratch) < 0)
+        FAIL("cannot make a scratch directory: %s", strerror(errno));
+    st = run(ledger, "leak", NULL, &base_out, &base_err);
+    if (st != 0)
+        FAIL("all-in-one run failed (0x%x): %s", st, base_err);
+    st = run(ledger, "leak", config, &out, &err);
+    no_leftovers(fds_before);
+    if (st != 0)
+        FAIL("run under %s failed (0x%x): %s", config, st, err);
+    if (strcmp(out, base_out) != 0)
+        FAIL("output under %s differs:\n%s--- all-in-one\n%s", config, out, base_out);
+    snprintf(reports, sizeof reports, "%s/fracture-reports", scratch);
+    if (!(d = opendir(reports)))
+        FAIL("no reports dir %s", reports);
+    while ((e = readdir(d))) {
+        char path[8500];
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 || n < 4 ||
+            strcmp(e->d_name + n - 4, ".xml") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", reports, e->d_name);
+        nreports++;
+        if (leak_in(path, fn)) {
+            leaks++;
+            printf("%s: definite leak in %s()\n", e->d_name, fn);
+        }
+    }
+    closedir(d);
+    if (chdir(cwd) < 0)
+        FAIL("cannot go back to %s", cwd);
+    remove_tree(scratch);
+    xmlCleanupParser();
+    if (nreports < 2)
+        FAIL("%d reports named %s*.xml, expected one per recycled instance", nreports, prefix);
+    if (!leaks)
+        FAIL("no report shows the leak in %s()", fn);
+    printf("%d reports, %d show the leak; output as all-in-one\n", nreports, leaks);
+    free(base_out);
+    free(base_err);
+    free(out);
+    free(err);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -680,6 +860,10 @@ int main(int argc, char **argv)
         return cmd_soak(argv[2], argv[3], atoi(argv[4]));
     if (argc == 4 && strcmp(argv[1], "evil") == 0)
         return cmd_evil(argv[2], argv[3]);
+    if (argc == 5 && strcmp(argv[1], "same") == 0)
+        return cmd_same(argv[2], argv[3], argv[4]);
+    if (argc == 6 && strcmp(argv[1], "vgreport") == 0)
+        return cmd_vgreport(argv[2], argv[3], argv[4], argv[5]);
     if ((argc == 6 || argc == 7) && strcmp(argv[1], "fails") == 0)
         return cmd_fails(argv[2], argv[3], atoi(argv[4]), argv[5], argc == 7 ? argv[6] : "work");
     fprintf(stderr, "usage: e2e_ledger compare|exit|kill-root|evil LEDGER CONFIG\n"

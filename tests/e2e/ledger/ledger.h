@@ -22,6 +22,7 @@ void math_init(int base);                                                /* FR_I
 long math_sum(const int *v, size_t n);                                   /* FR_IN(n) */
 void math_scale(int *v, size_t n, int k);                                /* FR_INOUT(n) */
 long math_fold(long (*f)(long acc, int x), const int *v, size_t n);      /* FR_CALLBACK, FR_IN(n) */
+int math_whoami(void);                                                   /* which instance serves */
 
 /* text */
 long text_render(const char *key);        /* text -> math -> text (callback) -> store */
@@ -46,6 +47,7 @@ void __fr_impl_math_init(int base);
 long __fr_impl_math_sum(const int *v, size_t n);
 void __fr_impl_math_scale(int *v, size_t n, int k);
 long __fr_impl_math_fold(long (*f)(long acc, int x), const int *v, size_t n);
+int __fr_impl_math_whoami(void);
 long __fr_impl_text_render(const char *key);
 char *__fr_impl_text_upper(const char *s);
 ssize_t __fr_impl_text_write(int fd, const char *s);

@@ -14,6 +14,8 @@
  *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
+ *   ledger sample     which math instance serves each of 400 calls (sampling)
+ *   ledger leak       60 math calls, each of which leaks where LEDGER_LEAK is set
  */
 #include <errno.h>
 #include <fracture/meta.h>
@@ -219,6 +221,32 @@ int ledger_main(int argc, char **argv)
             printf("ok %ld\n", math_sum(v, 256) + math_sum(v, 128));
             fflush(stdout);
         }
+        return 0;
+    }
+    if (strcmp(mode, "sample") == 0) {
+        /* the sequence of instances, then how many calls each served */
+        int count[10] = { 0 };
+        char seq[401];
+        for (int i = 0; i < 400; i++) {
+            int who = math_whoami();
+            seq[i] = (char)('0' + (who >= 0 && who < 10 ? who : 9));
+            count[who >= 0 && who < 10 ? who : 9]++;
+        }
+        seq[400] = '\0';
+        printf("sequence %s\n", seq);
+        for (int i = 0; i < 10; i++)
+            if (count[i])
+                printf("instance %d served %d\n", i, count[i]);
+        return 0;
+    }
+    if (strcmp(mode, "leak") == 0) {
+        int v[16];
+        long total = 0;
+        for (int i = 0; i < 16; i++)
+            v[i] = i;
+        for (int i = 0; i < 60; i++)
+            total += math_sum(v, 16);
+        printf("leak total %ld\n", total);
         return 0;
     }
     if (strcmp(mode, "pids") == 0) {

@@ -38,6 +38,24 @@ static void crash_if_asked(void)
     }
 }
 
+/* Replication and sampling tests set these in one replica's or one
+ * instance's environment only (tests/e2e/configs/replicate-*.yaml,
+ * sample-*.yaml). */
+static int wrong(const char *what)
+{
+    const char *v = getenv(what);
+
+    return v && *v == '1';
+}
+
+/* LEDGER_INSTANCE: which sampled instance serves (0 when unset). */
+int __fr_impl_math_whoami(void)
+{
+    const char *v = getenv("LEDGER_INSTANCE");
+
+    return v ? atoi(v) : 0;
+}
+
 void __fr_impl_math_init(int b)
 {
     base = b;
@@ -59,7 +77,13 @@ long __fr_impl_math_sum(const int *v, size_t n)
     crash_if_asked();
     for (size_t i = 0; i < n; i++)
         s += v[i];
-    return s;
+    if (wrong("LEDGER_LEAK")) {
+        /* a leak for the memcheck instance to find, blamed on this
+         * function: each call drops the block of the call before */
+        static long *volatile scratch;
+        scratch = malloc(sizeof *scratch * 16);
+    }
+    return wrong("LEDGER_WRONG") ? s + 1 : s;   /* LEDGER_WRONG: a wrong result */
 }
 
 void __fr_impl_math_scale(int *v, size_t n, int k)
@@ -73,7 +97,8 @@ long __fr_impl_math_fold(long (*f)(long acc, int x), const int *v, size_t n)
 {
     crash_if_asked();
     long acc = 0;
+    /* LEDGER_WRONG_CALL: a different outward call (the callback's argument) */
     for (size_t i = 0; i < n; i++)
-        acc = f(acc, v[i]);
+        acc = f(acc, v[i] + (i == 0 && wrong("LEDGER_WRONG_CALL")));
     return acc;
 }

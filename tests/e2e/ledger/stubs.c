@@ -15,7 +15,7 @@ enum {
     FN_store_put, FN_store_get, FN_store_each, FN_store_total,
     FN_math_init, FN_math_sum, FN_math_scale, FN_math_fold,
     FN_text_render, FN_text_upper, FN_text_write, FN_text_meta,
-    FN_evil_fill, FN_main_visit, FN_text_weight, FN_text_setup, NFUNCS
+    FN_evil_fill, FN_main_visit, FN_text_weight, FN_text_setup, FN_math_whoami, NFUNCS
 };
 
 /* ---- caller stubs ------------------------------------------------------ */
@@ -117,6 +117,21 @@ long math_sum(const int *v, size_t n)
     fr_call_begin(&c, FN_math_sum);
     fr_put_in(&c, v, n * sizeof *v);
     fr_put_scalar(&c, &n, sizeof n);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_scalar(&c, &ret, sizeof ret);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+    return ret;
+}
+
+int math_whoami(void)
+{
+    struct fr_call c;
+    int ret = 0;
+
+    if (FR_LOCAL(MOD_math))
+        return __fr_impl_math_whoami();
+    fr_call_begin(&c, FN_math_whoami);
     if (fr_call_invoke(&c) == 0)
         fr_get_scalar(&c, &ret, sizeof ret);
     if (fr_call_end(&c) < 0)
@@ -375,6 +390,13 @@ static int d_math_sum(struct fr_callee *cc)
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
+static int d_math_whoami(struct fr_callee *cc)
+{
+    int ret = __fr_impl_math_whoami();
+
+    return fr_ret_scalar(cc, &ret, sizeof ret);
+}
+
 static int d_math_scale(struct fr_callee *cc)
 {
     void *v;
@@ -531,6 +553,7 @@ static const struct fr_function functions[NFUNCS] = {
     FN(main, main_visit, FR_FN_CALLBACK),
     FN(text, text_weight, FR_FN_CALLBACK),
     FN(text, text_setup, 0),
+    FN(math, math_whoami, 0),
 };
 
 /* Who calls whom, callbacks included (the callee of a callback calls it). */

@@ -1,0 +1,157 @@
+/*
+ * group.c - what replicated and sampled FMPs share (group.h): the groups
+ * of the plan in this process, the environment of each member, whether a
+ * member still serves, the metadata pin that keeps a logical thread on one
+ * member for the whole of a call, and the dispatch of a call to a group.
+ */
+#include <errno.h>
+#include <fracture/meta.h>
+#include <stdlib.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "config.h"
+#include "group.h"
+#include "plan.h"
+#include "runtime.h"
+
+/* Process-lifetime copies (calloc: never in a Valgrind report of the app). */
+int fr__groups_adopt(const struct fr_plan *p, int self)
+{
+    int n = p->nfmps;
+
+    fr__rt.group_of = calloc((size_t)n, sizeof *fr__rt.group_of);
+    if (!fr__rt.group_of)
+        return -ENOMEM;
+    for (int k = 0; k < n; k++)
+        fr__rt.group_of[k] = -1;
+    if (!p->ngroups)
+        return 0;
+    fr__rt.groups = calloc((size_t)p->ngroups, sizeof *fr__rt.groups);
+    if (!fr__rt.groups)
+        return -ENOMEM;
+    fr__rt.ngroups = p->ngroups;
+    for (int gi = 0; gi < p->ngroups; gi++) {
+        struct fr_group *g = &fr__rt.groups[gi];
+        const struct fr_group *src = &p->groups[gi];
+        g->kind = src->kind;
+        g->n = src->n;
+        g->on_divergence = src->on_divergence;
+        g->seed = src->seed;
+        g->total = src->total;
+        memcpy(g->member, src->member, sizeof g->member);
+        memcpy(g->weight, src->weight, sizeof g->weight);
+        memcpy(g->recycle, src->recycle, sizeof g->recycle);
+        atomic_init(&g->draws, 0);
+        for (int j = 0; j < g->n; j++) {
+            fr__rt.group_of[g->member[j]] = gi;
+            if (g->member[j] == self && g->kind == FR_GROUP_SAMPLE)
+                fr__rt.recycle_after = g->recycle[j];
+        }
+    }
+    return 0;
+}
+
+/* The member index of FMP @fmp in its group, or -1. */
+int fr__member_index(int fmp)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[fmp] : -1;
+
+    if (gi < 0)
+        return -1;
+    for (int j = 0; j < fr__rt.groups[gi].n; j++)
+        if (fr__rt.groups[gi].member[j] == fmp)
+            return j;
+    return -1;
+}
+
+int fr__group_primary(int fmp)
+{
+    int gi = fmp >= 0 && fr__rt.group_of ? fr__rt.group_of[fmp] : -1;
+
+    return gi < 0 ? fmp : fr__rt.groups[gi].member[0];
+}
+
+/*
+ * The environment member @k starts in: the FMP's env with the member's
+ * overlay (replicate.environments[j], or the instance's env) laid on it.
+ * NULL for an FMP without an env; talloc under @ctx otherwise.
+ */
+const struct fr_env *fr__member_env(void *ctx, const struct fr_fmp_conf *fc, int k)
+{
+    const struct fr_env *env = fc && fc->env.present ? &fc->env : NULL;
+    int j = fr__member_index(k);
+
+    if (!fc || j < 0)
+        return env;
+    if (fc->replicate.present && (size_t)j < fc->replicate.nenvironments)
+        return fr__env_overlay(ctx, env, &fc->replicate.environments[j]);
+    if (fc->sample.present && fc->sample.instances[j].env.present)
+        return fr__env_overlay(ctx, env, &fc->sample.instances[j].env);
+    return env;
+}
+
+/* What a member's Valgrind reports are called: "DIR/FMP.replicaJ" or
+ * "DIR/FMP.instanceJ" (launch.c adds ".PID.xml").  talloc under @ctx. */
+char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int k)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[k] : -1;
+    int j = fr__member_index(k);
+
+    if (gi < 0)
+        return talloc_asprintf(ctx, "%s/%s", dir, name);
+    return talloc_asprintf(ctx, "%s/%s.%s%d", dir, fr__rt.fmps[fr__rt.groups[gi].member[0]].name,
+                           fr__rt.groups[gi].kind == FR_GROUP_REPLICATE ? "replica" : "instance",
+                           j);
+}
+
+/*
+ * Whether member @fmp still serves, as this process sees it: not lost,
+ * not gone, and not stopped by this process for breaking the protocol
+ * (`failed`, set by fr__fault before the root kills it).  A recycled
+ * instance is gone only for a moment and comes back: it still counts.
+ */
+int fr__member_alive(int fmp)
+{
+    int r = fr__rt.region_of_fmp[fmp];
+    struct fr_region_hdr *h;
+
+    if (r < 0)
+        return 0;
+    h = fr__rt.regions[r].base;
+    return !atomic_load(&h->lost[!fr__rt.regions[r].side]) &&
+           !atomic_load(&fr__rt.regions[r].failed);
+}
+
+int fr__pin_get(const struct fr_group *g, int *member)
+{
+    uint64_t v;
+
+    if (fr_meta_get(FR_META_PIN | (uint64_t)(g - fr__rt.groups), &v) < 0 || v < 1 ||
+        v > (uint64_t)g->n)
+        return 0;
+    *member = (int)v - 1;
+    return 1;
+}
+
+/* 1 when set (the caller clears it after the call), 0 when the thread's
+ * metadata is full: nested calls then choose again. */
+int fr__pin_set(const struct fr_group *g, int member)
+{
+    return fr_meta_set(FR_META_PIN | (uint64_t)(g - fr__rt.groups), (uint64_t)member + 1) == 0;
+}
+
+void fr__pin_clear(const struct fr_group *g, int was_set)
+{
+    if (was_set)
+        fr_meta_del(FR_META_PIN | (uint64_t)(g - fr__rt.groups));
+}
+
+/* A call to a module of a replicated or sampled FMP. */
+int fr__group_invoke(struct fr_call *c, struct fr_lt *lt)
+{
+    struct fr_group *g = &fr__rt.groups[fr__rt.group_of[c->peer]];
+
+    return g->kind == FR_GROUP_REPLICATE ? fr__replicate_invoke(c, lt, g)
+                                         : fr__sample_invoke(c, lt, g);
+}

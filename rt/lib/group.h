@@ -1,0 +1,107 @@
+/*
+ * group.h - FMPs that run as several processes: the replicas of a
+ * `replicate:` FMP (replicate.c) and the instances of a `sample:` FMP
+ * (sample.c).
+ *
+ * A group is laid out as ordinary FMPs: member 0 is the FMP the config
+ * names (it holds the modules in fmp_of_module), the other members are
+ * extra FMP indices after every configured one, named NAME.rJ (replica J)
+ * or NAME.iJ (instance J).  Each member has a region with every FMP the
+ * group's modules may call or be called by, so the channel protocol, the
+ * supervisor and the restart path treat it as any FMP; only a caller's
+ * choice of where a request goes (fr__group_invoke) knows it is a group.
+ */
+#ifndef FR_GROUP_H
+#define FR_GROUP_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <fracture/abi.h>
+
+#define FR__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+#define FR_GROUP_MAX 16       /* replicas or instances of one FMP */
+
+enum fr_group_kind { FR_GROUP_REPLICATE = 1, FR_GROUP_SAMPLE = 2 };
+
+struct fr_group {
+    int kind;
+    int n;                    /* members */
+    int member[FR_GROUP_MAX]; /* FMP indices; member[0] is the configured FMP */
+    int on_divergence;        /* replicate: enum fr_on_divergence */
+    uint64_t seed;            /* sample */
+    unsigned weight[FR_GROUP_MAX];
+    uint64_t recycle[FR_GROUP_MAX];   /* sample: calls before a fresh instance, 0: never */
+    unsigned total;           /* sample: sum of the weights */
+    _Atomic uint64_t draws;   /* sample: choices made so far by this process */
+};
+
+/* Request header `status` of a REQ sent to a replica (0 for any other). */
+enum fr_req_mode {
+    FR_REQ_RECORD = 1,        /* the leader: run it, record the outward calls */
+    FR_REQ_FOLLOW = 2,        /* a follower: first field is the leader's record */
+};
+
+/* Metadata keys that pin a logical thread to one member of group G while
+ * a call to G is in progress (value: member index + 1), so that every
+ * nested call into G, from any FMP, reaches the member serving the call. */
+#define FR_META_PIN 0x46522d70696e0000ull   /* "FR-pin" << 16 | group */
+
+struct fr_call;
+struct fr_lt;
+struct fr_wire_reader;
+struct fr__field;
+
+struct fr_plan;
+struct fr_env;
+struct fr_fmp_conf;
+
+/* group.c */
+int fr__groups_adopt(const struct fr_plan *p, int self);
+int fr__member_index(int fmp);
+const struct fr_env *fr__member_env(void *ctx, const struct fr_fmp_conf *fc, int k);
+char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int k);
+int fr__group_invoke(struct fr_call *c, struct fr_lt *lt);
+
+/* restart.c: @base with @over laid on it (talloc under @ctx) */
+struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struct fr_env *over);
+
+/* call.c: one call to FMP @peer, replayed as its policy allows; @mode is
+ * the request's fr_req_mode (0 for a plain call) and @pre, when not NULL,
+ * a field sent before the call's own (a follower's record) */
+int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
+                const struct fr__field *pre);
+int fr__group_primary(int fmp);
+
+/* replicate.c: caller side */
+int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g);
+/* replicate.c: replica side.  fr__replica_begin takes a RECORD or FOLLOW
+ * request's prefix off @rd; fr__replica_end checks a follower kept to the
+ * record, and gives the leader's record to prepend to its reply (*pre,
+ * valid until the next begin on this thread). */
+int fr__replica_begin(struct fr_lt *lt, int mode, struct fr_wire_reader *rd, int r, uint32_t fn);
+int fr__replica_end(struct fr_lt *lt, int status, struct fr__field *pre);
+/* An outward call of a replica: a follower is answered from the record
+ * (1, *rc set); a leader records it after it returns (fr__replica_note). */
+int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc);
+void fr__replica_note(struct fr_call *c, struct fr_lt *lt);
+
+/* restart.c (root) */
+int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz);
+void fr__lose(int k, const char *why);
+
+/* sample.c */
+int fr__sample_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g);
+int fr__pin_get(const struct fr_group *g, int *member);
+int fr__pin_set(const struct fr_group *g, int member);
+void fr__pin_clear(const struct fr_group *g, int was_set);
+void fr__sample_served(void);          /* instance: one top-level call done */
+int fr__sample_retiring(void);         /* instance: ending, take no new call */
+FR_NORETURN void fr__sample_park(void);
+void fr__sample_recycle_asked(int k);  /* root */
+int fr__sample_recycling(int k);       /* root */
+void fr__sample_recycle(int k);        /* root: start instance k afresh */
+int fr__member_alive(int fmp);
+
+#endif /* FR_GROUP_H */

@@ -1,0 +1,146 @@
+/*
+ * sample.c - a `sample:` FMP runs as several instances, and each call goes
+ * to one of them, chosen by weight: an instance under Valgrind sees a
+ * sample of the live traffic, and is recycled after N calls so that its
+ * leak report is written, while the program goes on.
+ *
+ * Choice: the i-th choice a process makes for a group is
+ * splitmix64(seed + (i+1) * golden) mod the sum of the weights, mapped onto
+ * the instances in order: the same seed gives the same sequence of
+ * choices, in the order the process calls.  An instance that is lost is
+ * passed over for the next one that serves.  A logical thread stays with
+ * the instance it was sent to until that call returns: the choice is
+ * pinned in the thread's metadata, which follows it into every FMP, so a
+ * nested call back into the group, from anywhere, reaches the instance
+ * serving the call (group.c).  FR_INIT calls go to every instance, so that
+ * each starts from the same state.
+ *
+ * Recycling, the protocol:
+ *   1. an instance with recycle_after_calls K counts the calls its workers
+ *      serve; after the K-th reply it takes no new call (a worker that
+ *      finds one parks, leaving it in its channel) and sends RECYCLE;
+ *   2. the root closes its control socket: the instance exits cleanly,
+ *      as at the end of a run, so that Valgrind writes its report
+ *      (DIR/FMP.instanceJ.PID.xml, group.c);
+ *   3. the supervisor reaps it and, instead of a crash, starts the
+ *      instance afresh in its environment: channels reset, FR_INIT calls
+ *      replayed, then the calls left in its channels are replayed by their
+ *      callers (call.c), as after a restart.  The caller notices nothing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "group.h"
+#include "runtime.h"
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static int draw(struct fr_group *g)
+{
+    uint64_t i = atomic_fetch_add(&g->draws, 1);
+    uint64_t x = splitmix64(g->seed + (i + 1) * 0x9e3779b97f4a7c15ull) % g->total;
+    int j = 0;
+
+    while (j < g->n - 1 && x >= g->weight[j])
+        x -= g->weight[j++];
+    for (int k = 0; k < g->n; k++)
+        if (fr__member_alive(g->member[(j + k) % g->n]))
+            return (j + k) % g->n;
+    return j;                 /* none serves: the call fails as for a lost FMP */
+}
+
+int fr__sample_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g)
+{
+    int j, set = 0, rc = -EPIPE;
+
+    if (fr__rt.app->functions[c->fn].flags & FR_FN_INIT) {
+        /* every instance; the first one's reply is decoded (called last) */
+        for (j = g->n - 1; j >= 0; j--)
+            if (fr__member_alive(g->member[j]))
+                rc = fr__call_to(c, lt, g->member[j], 0, NULL);
+        return rc;
+    }
+    if (!fr__pin_get(g, &j)) {
+        j = draw(g);
+        set = fr__pin_set(g, j);
+    }
+    rc = fr__call_to(c, lt, g->member[j], 0, NULL);
+    fr__pin_clear(g, set);
+    return rc;
+}
+
+/* ---- an instance ------------------------------------------------------- */
+
+static _Atomic uint64_t served;
+static _Atomic int retiring;
+
+void fr__sample_served(void)
+{
+    struct fr_ctl_msg m = { FR_CTL_RECYCLE, (uint32_t)fr__rt.self, 0 };
+
+    if (atomic_fetch_add(&served, 1) + 1 != fr__rt.recycle_after)
+        return;
+    atomic_store(&retiring, 1);
+    if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m)
+        fr__log("cannot ask the root to recycle this instance");
+}
+
+int fr__sample_retiring(void)
+{
+    return atomic_load(&retiring);
+}
+
+void fr__sample_park(void)
+{
+    /* the process ends when the root closes its control socket (child.c) */
+    for (;;)
+        pause();
+}
+
+/* ---- the root ---------------------------------------------------------- */
+
+static uint8_t *recycling;    /* per FMP; supervisor thread only */
+
+void fr__sample_recycle_asked(int k)
+{
+    int gi = fr__rt.group_of[k], j = fr__member_index(k);
+
+    if (gi < 0 || fr__rt.groups[gi].kind != FR_GROUP_SAMPLE || !fr__rt.groups[gi].recycle[j])
+        return;
+    if (!recycling && !(recycling = calloc((size_t)fr__rt.nfmps, 1)))
+        return;
+    recycling[k] = 1;
+    /* as at exit: closing its control socket lets it exit cleanly */
+    if (fr__rt.fmps[k].ctl >= 0)
+        close(fr__rt.fmps[k].ctl);
+    fr__rt.fmps[k].ctl = -1;
+}
+
+int fr__sample_recycling(int k)
+{
+    return recycling && recycling[k];
+}
+
+void fr__sample_recycle(int k)
+{
+    void *tmp = talloc_new(NULL);
+    char err[512];
+    int rc = -ENOMEM;
+
+    recycling[k] = 0;
+    if (tmp)
+        rc = fr__reincarnate(k, fr__member_env(tmp, fr__boot_fmp(k), k), err, sizeof err);
+    talloc_free(tmp);
+    if (rc < 0)
+        fr__lose(k, "its recycled instance did not start");
+}
