@@ -38,7 +38,8 @@ static void usage(FILE *f)
             "                           '..' as '__') and OUTDIR/fracture_app.c; compile\n"
             "                           each copy with its original's flags plus\n"
             "                           -iquote <the original's directory>, link with\n"
-            "                           `pkg-config --libs fracture`\n"
+            "                           `pkg-config --libs fracture`; the module model\n"
+            "                           goes to OUTDIR/fracture.json\n"
             "  --app-name NAME          the program's name in the module table\n"
             "                           (default: the name of OUTDIR)\n"
             "  -p BUILD_DIR             take each file's flags from\n"
@@ -158,6 +159,11 @@ int main(int argc, char **argv)
             app = slash && slash[1] ? slash + 1 : outdir;
         }
         rc = fra_generate(m, outdir, app);
+        /* The module model goes with the code generated from it. */
+        if (rc == 0 && !o.manifest && m->nerrs == 0) {
+            char *path = talloc_asprintf(ctx, "%s/fracture.json", outdir);
+            rc = path ? fra_manifest_write(m, path) : -ENOMEM;
+        }
         if (rc < 0) {
             fprintf(stderr, "fracture-annotate: error: cannot write under %s: %s\n", outdir,
                     strerror(-rc));

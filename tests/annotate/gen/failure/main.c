@@ -13,5 +13,7 @@ int main(void)
     errno = 0;
     r = dev_poke(-1);
     printf("poke %d %s\n", r, r < 0 ? strerror(errno) : "ok");
+    /* After a restart the device still knows its setup (FR_INIT replayed). */
+    printf("read %d\n", dev_read(7));
     return 0;
 }
