@@ -312,11 +312,12 @@ static void drop(struct fr_lt *lt, const struct fr_group *g, int j, const char *
     int m = g->member[j], r = fr__rt.region_of_fmp[m];
     char msg[400];
 
-    if (!fr__member_alive(m))
-        return;
     snprintf(msg, sizeof msg, "(replica %d of FMP '%s') %s; it is dropped", j,
              fr__rt.fmps[g->member[0]].name, what);
-    fr__fault(m, lt->gen[r], msg);
+    if (fr__member_alive(m))
+        fr__fault(m, lt->gen[r], msg);   /* says it, and stops it */
+    else
+        fr__log("FMP '%s' %s", fr__rt.fmps[m].name, msg);
 }
 
 static FR_NORETURN void diverged_abort(const struct fr_call *c, const struct fr_group *g, int j,

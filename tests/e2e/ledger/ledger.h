@@ -35,6 +35,7 @@ int evil_fill(void *out, size_t n);       /* FR_OUT(n); FR_ON_FAILURE(-1, EIO) *
 
 /* callbacks (their own modules) */
 int main_visit(const char *key, size_t len);   /* module main */
+long main_probe(long acc, int x);              /* module main: asks math who serves */
 long text_weight(long acc, int x);             /* module text */
 void text_setup(int base);                     /* text -> math_init (FR_INIT from a child) */
 
@@ -54,6 +55,7 @@ ssize_t __fr_impl_text_write(int fd, const char *s);
 int __fr_impl_text_meta(void);
 int __fr_impl_evil_fill(void *out, size_t n);
 int __fr_impl_main_visit(const char *key, size_t len);
+long __fr_impl_main_probe(long acc, int x);
 long __fr_impl_text_weight(long acc, int x);
 void __fr_impl_text_setup(int base);
 

@@ -16,6 +16,8 @@
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
  *   ledger sample     which math instance serves each of 400 calls (sampling)
  *   ledger leak       60 math calls, each of which leaks where LEDGER_LEAK is set
+ *   ledger nested     math calls whose callbacks call math again: every nested
+ *                     call reaches the instance that serves the outer one
  */
 #include <errno.h>
 #include <fracture/meta.h>
@@ -38,6 +40,17 @@ static int rounds = ROUNDS;
 static uint64_t mix(uint64_t h, uint64_t v)
 {
     return (h ^ v) * 0x100000001b3ull;
+}
+
+/* The instance each nested call reached (a callback of math_fold). */
+static int probed[8];
+static int nprobed;
+
+long __fr_impl_main_probe(long acc, int x)
+{
+    if (nprobed < 8)
+        probed[nprobed++] = math_whoami();
+    return acc + x;
 }
 
 int __fr_impl_main_visit(const char *key, size_t len)
@@ -237,6 +250,19 @@ int ledger_main(int argc, char **argv)
         for (int i = 0; i < 10; i++)
             if (count[i])
                 printf("instance %d served %d\n", i, count[i]);
+        return 0;
+    }
+    if (strcmp(mode, "nested") == 0) {
+        int v[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, kept = 0;
+        for (int round = 0; round < 30; round++) {
+            nprobed = 0;
+            long s = math_fold(main_probe, v, 8);
+            int same = nprobed == 8;
+            for (int i = 1; i < nprobed; i++)
+                same &= probed[i] == probed[0];
+            kept += same && s == 36;
+        }
+        printf("nested calls stayed with their instance in %d of 30 calls\n", kept);
         return 0;
     }
     if (strcmp(mode, "leak") == 0) {

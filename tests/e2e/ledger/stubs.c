@@ -15,7 +15,8 @@ enum {
     FN_store_put, FN_store_get, FN_store_each, FN_store_total,
     FN_math_init, FN_math_sum, FN_math_scale, FN_math_fold,
     FN_text_render, FN_text_upper, FN_text_write, FN_text_meta,
-    FN_evil_fill, FN_main_visit, FN_text_weight, FN_text_setup, FN_math_whoami, NFUNCS
+    FN_evil_fill, FN_main_visit, FN_text_weight, FN_text_setup, FN_math_whoami,
+    FN_main_probe, NFUNCS
 };
 
 /* ---- caller stubs ------------------------------------------------------ */
@@ -297,6 +298,23 @@ long text_weight(long acc, int x)
     return ret;
 }
 
+long main_probe(long acc, int x)
+{
+    struct fr_call c;
+    long ret = 0;
+
+    if (FR_LOCAL(MOD_main))
+        return __fr_impl_main_probe(acc, x);
+    fr_call_begin(&c, FN_main_probe);
+    fr_put_scalar(&c, &acc, sizeof acc);
+    fr_put_scalar(&c, &x, sizeof x);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_scalar(&c, &ret, sizeof ret);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+    return ret;
+}
+
 void text_setup(int base)
 {
     struct fr_call c;
@@ -513,6 +531,17 @@ static int d_text_weight(struct fr_callee *cc)
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
+static int d_main_probe(struct fr_callee *cc)
+{
+    long acc, ret;
+    int x;
+
+    if (fr_arg_scalar(cc, &acc, sizeof acc) || fr_arg_scalar(cc, &x, sizeof x))
+        return -EPROTO;
+    ret = __fr_impl_main_probe(acc, x);
+    return fr_ret_scalar(cc, &ret, sizeof ret);
+}
+
 static int d_text_setup(struct fr_callee *cc)
 {
     int base;
@@ -554,13 +583,14 @@ static const struct fr_function functions[NFUNCS] = {
     FN(text, text_weight, FR_FN_CALLBACK),
     FN(text, text_setup, 0),
     FN(math, math_whoami, 0),
+    FN(main, main_probe, FR_FN_CALLBACK),
 };
 
 /* Who calls whom, callbacks included (the callee of a callback calls it). */
 static const struct fr_edge edges[] = {
     { MOD_main, MOD_store }, { MOD_main, MOD_math }, { MOD_main, MOD_text },
     { MOD_main, MOD_evil }, { MOD_text, MOD_store }, { MOD_text, MOD_math },
-    { MOD_math, MOD_text }, { MOD_store, MOD_main },
+    { MOD_math, MOD_text }, { MOD_store, MOD_main }, { MOD_math, MOD_main },
 };
 
 static const struct fr_app app = {
