@@ -118,7 +118,7 @@ function(fracture_add_executable name)
   # than the edited source they would run the rule on every build.
   add_custom_command(
     OUTPUT ${stamp}
-    BYPRODUCTS ${generated} ${app_c}
+    BYPRODUCTS ${generated} ${app_c} ${outdir}/fracture.json
     COMMAND ${annotator} -o ${outdir}
       --fracture-include ${FRACTURE_ANNOTATE_INCLUDE_DIR}
       ${files}
