@@ -4,7 +4,9 @@
 #
 #   fracture_add_executable(NAME
 #     SOURCES file.c ...                 annotated sources (relative to the
-#                                        current source directory, or absolute)
+#                                        current source directory, or absolute);
+#                                        headers listed here (.h) are not
+#                                        annotated but re-annotate when edited
 #     [INCLUDE_DIRECTORIES dir ...]      PRIVATE include directories
 #     [COMPILE_DEFINITIONS DEF ...]      PRIVATE definitions
 #     [LINK_LIBRARIES lib ...])          PRIVATE libraries, besides libfracture
@@ -60,8 +62,13 @@ function(fracture_add_executable name)
   set(files "")          # as given to the annotator: relative to the source dir
   set(originals "")
   set(generated "")
+  set(headers "")
   foreach(src IN LISTS FA_SOURCES)
     get_filename_component(abs "${src}" ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    if(abs MATCHES "\\.(h|hh|inc)$")
+      list(APPEND headers ${abs})
+      continue()
+    endif()
     file(RELATIVE_PATH rel ${CMAKE_CURRENT_SOURCE_DIR} ${abs})
     _fracture_mapped_path("${rel}" mapped)
     get_filename_component(dir ${abs} DIRECTORY)
@@ -78,7 +85,7 @@ function(fracture_add_executable name)
   set(stamp ${outdir}/.stamp)
   set_source_files_properties(${app_c} ${stamp} PROPERTIES GENERATED TRUE)
 
-  add_executable(${name} ${generated} ${app_c} ${stamp})
+  add_executable(${name} ${generated} ${app_c} ${stamp} ${headers})
   target_include_directories(${name} PRIVATE ${FA_INCLUDE_DIRECTORIES})
   target_compile_definitions(${name} PRIVATE ${FA_COMPILE_DEFINITIONS})
   target_link_libraries(${name} PRIVATE ${FRACTURE_ANNOTATE_LIBRARY} ${FA_LINK_LIBRARIES})
@@ -103,7 +110,7 @@ function(fracture_add_executable name)
 
   # Makefile generators scan the originals' #include lines, so that an
   # edited header annotates again.  (Ninja would need a depfile, which the
-  # annotator does not write.)
+  # annotator does not write: there, headers listed in SOURCES do it.)
   set(depargs "")
   if(CMAKE_GENERATOR MATCHES "Make")
     foreach(o IN LISTS originals)
@@ -125,7 +132,7 @@ function(fracture_add_executable name)
       -- ${std_flag} "$<$<BOOL:${incs}>:-I$<JOIN:${incs},;-I>>"
       "$<$<BOOL:${defs}>:-D$<JOIN:${defs},;-D>>" ${opts}
     COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
-    DEPENDS ${originals} ${annotator}
+    DEPENDS ${originals} ${headers} ${annotator}
     ${depargs}
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     COMMENT "Annotating ${name}"
