@@ -57,7 +57,23 @@ static void buf_read(struct buf *b, int fd, int *open_)
     b->p[b->len] = '\0';
 }
 
-/* Every child of every thread of pid. */
+/* Whether process pid is a child FMP (they are named "fr:NAME"; a helper
+ * that is not one, such as LeakSanitizer's tracer, is not counted). */
+static int is_fmp(int pid)
+{
+    char path[64], comm[64] = "";
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/comm", pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    if (!fgets(comm, sizeof comm, f))
+        comm[0] = '\0';
+    fclose(f);
+    return strncmp(comm, "fr:", 3) == 0;
+}
+
+/* The child FMPs of pid (children of any of its threads). */
 static int children_of(pid_t pid)
 {
     char path[64];
@@ -78,7 +94,7 @@ static int children_of(pid_t pid)
         if (!(f = fopen(cpath, "r")))
             continue;
         while (fscanf(f, "%d", &c) == 1)
-            n++;
+            n += is_fmp(c);
         fclose(f);
     }
     closedir(d);
