@@ -126,7 +126,7 @@ function(fracture_add_executable name)
   add_custom_command(
     OUTPUT ${stamp}
     BYPRODUCTS ${generated} ${app_c} ${outdir}/fracture.json
-    COMMAND ${annotator} -o ${outdir}
+    COMMAND ${annotator} -o ${outdir} --app-name ${name}
       --fracture-include ${FRACTURE_ANNOTATE_INCLUDE_DIR}
       ${files}
       -- ${std_flag} "$<$<BOOL:${incs}>:-I$<JOIN:${incs},;-I>>"
