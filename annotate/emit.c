@@ -682,7 +682,7 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
     if (!any)
         goto out;
     put(&o, "\n#include <errno.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n"
-            "#include <fracture/abi.h>\n");
+            "#include <fracture/abi.h>\n" FRA_ABI_CHECK);
     for (size_t k = 0; k < m->nrecords; k++)
         if (need[k])
             put(&o,

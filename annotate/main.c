@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
+#include <unistd.h>
 
 #include "gen.h"
 #include "manifest.h"
@@ -24,6 +25,30 @@
 #ifndef FR_VERSION
 #define FR_VERSION "0.1.0"
 #endif
+
+/*
+ * Where fracture/fracture.h is when --fracture-include does not say: beside
+ * an installed annotator (PREFIX/bin -> PREFIX/include), else the source
+ * tree this one was built from.  The result is talloc'd on @ctx.
+ */
+static const char *default_include(void *ctx)
+{
+    char exe[4096], *slash, *dir;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (n > 0) {
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            dir = talloc_asprintf(ctx, "%s/../include", exe);
+            char *probe = dir ? talloc_asprintf(ctx, "%s/fracture/fracture.h", dir) : NULL;
+            if (probe && access(probe, R_OK) == 0)
+                return dir;
+        }
+    }
+    return FR_INCLUDE_DIR;
+}
 
 static void usage(FILE *f)
 {
@@ -46,7 +71,8 @@ static void usage(FILE *f)
             "                           BUILD_DIR/compile_commands.json\n"
             "  --manifest FILE          write the module model as JSON (- for stdout)\n"
             "  --fracture-include DIR   directory holding fracture/fracture.h\n"
-            "                           (default: %s)\n"
+            "                           (default: ../include beside this program if it\n"
+            "                           holds it, else %s)\n"
             "  -h, --help               this help\n"
             "  --version                print the version\n"
             "\n"
@@ -74,7 +100,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     void *ctx = talloc_new(NULL);
-    struct fra_opts o = {NULL, FR_INCLUDE_DIR, NULL, NULL, 0, NULL, 0};
+    struct fra_opts o = {NULL, default_include(ctx), NULL, NULL, 0, NULL, 0};
     struct fra_model *m;
     const char *outdir = NULL, *app = NULL;
     int opt, rc, status = 0, dashdash = argc;
