@@ -18,12 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <talloc.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
 #include "cli.h"
+#include "launch.h"
 #include "peers.h"
 #include "runtime.h"
 
@@ -48,6 +52,9 @@ static void call_direct(void) { fr_bench_direct_null(); }
 static void call_stub(void) { fr_bench_near_null(); }
 static void call_cross(void) { fr_bench_far_null(); }
 static void call_inout(void) { fr_bench_far_inout(inout_buf, inout_n); }
+static void call_rep(void) { fr_bench_rep_null(); }
+static void call_samp1(void) { fr_bench_samp1_null(); }
+static void call_samp5(void) { fr_bench_samp5_null(); }
 
 static void time_calls(struct result *r, const char *name, void (*fn)(void),
                        unsigned rounds, unsigned long iters)
@@ -153,28 +160,101 @@ static uint64_t channel_bytes(void)
     return bytes;
 }
 
+/* Valgrind cannot run a sanitized binary: no memcheck instances there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCH_MEMCHECK 0
+#else
+#define BENCH_MEMCHECK 1
+#endif
+
+/* The memcheck instances' XML reports go to a directory of the outer
+ * process's own, removed when the inner run is over. */
+static void remove_reports(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d) {
+        while ((e = readdir(d))) {
+            char path[512];
+            if (e->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/*
+ * Run the bench again (the inner run) with a config, in a memfd, that puts
+ * `far` in an FMP of its own, replicates `rep` three ways and, when
+ * Valgrind is there, samples `samp1` and `samp5` with 1 % and 5 % of calls
+ * to a memcheck instance.  Waits for it, then removes its reports.
+ */
 static int outer(char **argv)
 {
-    static const char config[] =
+    char path[64], reports[] = "/tmp/fracture-bench-XXXXXX", *vg = fr__which(NULL, "valgrind");
+    int memcheck = BENCH_MEMCHECK && vg, fd, status = 0;
+    char *config;
+    pid_t pid;
+
+    talloc_free(vg);
+    if (memcheck && !mkdtemp(reports))
+        memcheck = 0;
+    config = talloc_asprintf(
+        NULL,
         "version: 1\n"
         "defaults: {spin_us: 200}\n"
         "fmps:\n"
         "  - name: far\n"
         "    modules: [far]\n"
-        "    restart: {max: 100000, window_s: 1, retries: 1}\n";
-    char path[64];
-    int fd = memfd_create("fracture-bench.yaml", 0);
-
-    if (fd < 0 || write(fd, config, sizeof config - 1) != (ssize_t)sizeof config - 1) {
+        "    restart: {max: 100000, window_s: 1, retries: 1}\n"
+        "  - name: rep\n"
+        "    modules: [rep]\n"
+        "    replicate: {count: 3, on_divergence: vote}\n"
+        "%s%s%s",
+        memcheck ? "  - name: samp1\n"
+                   "    modules: [samp1]\n"
+                   "    sample: {seed: 1, instances: [{weight: 99}, "
+                   "{weight: 1, env: {valgrind: {tool: memcheck}}}]}\n"
+                   "  - name: samp5\n"
+                   "    modules: [samp5]\n"
+                   "    sample: {seed: 1, instances: [{weight: 95}, "
+                   "{weight: 5, env: {valgrind: {tool: memcheck}}}]}\n"
+                   "reports: {dir: " : "",
+        memcheck ? reports : "", memcheck ? "}\n" : "");
+    fd = memfd_create("fracture-bench.yaml", 0);
+    if (!config || fd < 0 ||
+        write(fd, config, strlen(config)) != (ssize_t)strlen(config)) {
         fprintf(stderr, "fracture: error: bench: cannot write its config: %s\n", strerror(errno));
+        talloc_free(config);
         return 1;
     }
+    talloc_free(config);
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     setenv("FRACTURE_CONFIG", path, 1);
     setenv("FRACTURE_BENCH_INNER", "1", 1);
-    execv("/proc/self/exe", argv - 1);
-    fprintf(stderr, "fracture: error: bench: cannot re-run itself: %s\n", strerror(errno));
-    return 1;
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        execv("/proc/self/exe", argv - 1);
+        fprintf(stderr, "fracture: error: bench: cannot re-run itself: %s\n", strerror(errno));
+        _exit(1);
+    }
+    close(fd);
+    /* an interrupt ends the inner run; this one stays to clean up */
+    signal(SIGINT, SIG_IGN);
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (memcheck)
+        remove_reports(reports);
+    if (pid < 0) {
+        fprintf(stderr, "fracture: error: bench: cannot fork: %s\n", strerror(errno));
+        return 1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 static void print_json(const struct result *res, int n, double idle_pct,
@@ -203,14 +283,14 @@ static void target(const char *what, double value, const char *unit, const char 
 
 static int inner(int json, int quick)
 {
-    struct result res[16];
+    struct result res[20];
     int n = 0;
     unsigned rounds = quick ? 7 : 31;
     unsigned long q = quick ? 10 : 1;
     double idle_pct;
     uint64_t child_kb = 0, chan_small, chan_large, cpu0[2], cpu1[2];
 
-    if (!fr__rt.active || fr__rt.nfmps != 2) {
+    if (!fr__rt.active || fr__rt.nfmps < 2) {
         fprintf(stderr, "fracture: error: bench: its far FMP did not start\n");
         return 1;
     }
@@ -220,6 +300,13 @@ static int inner(int json, int quick)
     time_calls(&res[n++], "stub_local", call_stub, rounds, 2000000 / q);
     time_calls(&res[n++], "cross_null", call_cross, rounds, 40000 / q);
     chan_small = channel_bytes();
+    /* policies, beside plain isolation: every call to three replicas; one
+     * call in 100 (in 20) to an instance under memcheck */
+    time_calls(&res[n++], "cross_null_replicate3", call_rep, rounds, 20000 / q);
+    if (fr__rt.ngroups > 1) {
+        time_calls(&res[n++], "cross_null_sample_1pct_memcheck", call_samp1, rounds, 4000 / q);
+        time_calls(&res[n++], "cross_null_sample_5pct_memcheck", call_samp5, rounds, 4000 / q);
+    }
     inout_buf = calloc(1, (size_t)1 << 20);
     inout_n = 4096;
     time_calls(&res[n++], "cross_inout_4k", call_inout, rounds, 10000 / q);
@@ -257,9 +344,9 @@ static int inner(int json, int quick)
         print_json(res, n, idle_pct, child_kb, chan_small, chan_large, gbps);
         return 0;
     }
-    printf("%-16s %12s %12s %6s %14s\n", "name", "median", "p99", "runs", "vs cross_null");
+    printf("%-32s %12s %12s %6s %14s\n", "name", "median", "p99", "runs", "vs cross_null");
     for (int i = 0; i < n; i++)
-        printf("%-16s %10.1fns %10.1fns %6u %13.2fx\n", res[i].name, res[i].median, res[i].p99,
+        printf("%-32s %10.1fns %10.1fns %6u %13.2fx\n", res[i].name, res[i].median, res[i].p99,
                res[i].runs, res[i].median / cross->median);
     printf("\ntargets (DESIGN.md, measured above in this run):\n");
     target("same-FMP stub / direct call", stub->median / direct->median, "x", "<=", 1.1);
@@ -295,7 +382,9 @@ int fr_cmd_bench(int argc, char **argv)
                    "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
                    "shared-memory ping-pong, socketpair, pipe and ZeroMQ REQ/REP (ipc://);\n"
                    "then idle CPU, idle child memory and channel memory, and the time from\n"
-                   "a crash of the callee's FMP to the replayed reply.  Medians and p99\n"
+                   "a crash of the callee's FMP to the replayed reply; null calls to an\n"
+                   "FMP replicated three ways, and to FMPs sampled with 1 %% and 5 %% of\n"
+                   "calls to a memcheck instance (when Valgrind is installed).  Medians and p99\n"
                    "over rounds; ratios against DESIGN.md's targets.  --quick: fewer rounds.\n");
             return 0;
         } else if (strcmp(argv[i], "--json") == 0) {

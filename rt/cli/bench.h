@@ -11,5 +11,8 @@ void fr_bench_near_null(void);
 void fr_bench_far_null(void);
 void fr_bench_far_inout(void *buf, size_t n);
 void fr_bench_far_hang(int victim);
+void fr_bench_rep_null(void);
+void fr_bench_samp1_null(void);
+void fr_bench_samp5_null(void);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * bench_app.c - the modules `fracture bench` calls: `near` stays in the
- * root, `far` gets an FMP of its own.  Stubs and dispatchers are written
+ * root, `far` gets an FMP of its own, `rep` is replicated three ways, and
+ * `samp1` / `samp5` are sampled with 1 % / 5 % of calls to a memcheck
+ * instance.  Stubs and dispatchers are written
  * on the stub ABI as fracture-annotate generates them (each stub in the
  * file of the function it stands for), so the bench times exactly the code
  * an annotated app runs.
@@ -13,8 +15,9 @@
 #include "bench.h"
 #include "cli.h"
 
-enum { MOD_main, MOD_near, MOD_far, NMODULES };
-enum { FN_near_null, FN_far_null, FN_far_inout, FN_far_hang, NFUNCS };
+enum { MOD_main, MOD_near, MOD_far, MOD_rep, MOD_samp1, MOD_samp5, NMODULES };
+enum { FN_near_null, FN_far_null, FN_far_inout, FN_far_hang, FN_rep_null, FN_samp1_null,
+       FN_samp5_null, NFUNCS };
 
 __attribute__((noinline)) void fr_bench_direct_null(void)
 {
@@ -57,19 +60,6 @@ __attribute__((noinline)) void fr_bench_near_null(void)
         fr_call_abort(&c);
 }
 
-__attribute__((noinline)) void fr_bench_far_null(void)
-{
-    struct fr_call c;
-
-    if (FR_LOCAL(MOD_far)) {
-        impl_far_null();
-        return;
-    }
-    fr_call_begin(&c, FN_far_null);
-    fr_call_invoke(&c);
-    if (fr_call_end(&c) < 0)
-        fr_call_abort(&c);
-}
 
 __attribute__((noinline)) void fr_bench_far_inout(void *buf, size_t n)
 {
@@ -86,6 +76,43 @@ __attribute__((noinline)) void fr_bench_far_inout(void *buf, size_t n)
         fr_get_buf(&c, buf, n);
     if (fr_call_end(&c) < 0)
         fr_call_abort(&c);
+}
+
+/* Null calls to far, to the replicated module and to the two sampled
+ * ones: one stub shape (inlined) for the four, which differ only by module
+ * and function. */
+static inline void policy_null(unsigned mod, unsigned fn)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(mod)) {
+        impl_far_null();
+        return;
+    }
+    fr_call_begin(&c, fn);
+    fr_call_invoke(&c);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+}
+
+__attribute__((noinline)) void fr_bench_far_null(void)
+{
+    policy_null(MOD_far, FN_far_null);
+}
+
+__attribute__((noinline)) void fr_bench_rep_null(void)
+{
+    policy_null(MOD_rep, FN_rep_null);
+}
+
+__attribute__((noinline)) void fr_bench_samp1_null(void)
+{
+    policy_null(MOD_samp1, FN_samp1_null);
+}
+
+__attribute__((noinline)) void fr_bench_samp5_null(void)
+{
+    policy_null(MOD_samp5, FN_samp5_null);
 }
 
 /* The restart figure: the incarnation @victim hangs (until the bench kills
@@ -149,6 +176,7 @@ static int d_far_inout(struct fr_callee *cc)
 
 static const struct fr_module modules[NMODULES] = {
     { "main", 0 }, { "near", FR_RESTARTABLE }, { "far", FR_RESTARTABLE },
+    { "rep", FR_REPLICABLE }, { "samp1", FR_SAMPLABLE }, { "samp5", FR_SAMPLABLE },
 };
 
 static const struct fr_function functions[NFUNCS] = {
@@ -156,12 +184,19 @@ static const struct fr_function functions[NFUNCS] = {
     { "far_null", MOD_far, 0, d_null, (fr_fnptr)fr_bench_far_null, (fr_fnptr)impl_far_null },
     { "far_inout", MOD_far, 0, d_far_inout, (fr_fnptr)fr_bench_far_inout, (fr_fnptr)impl_far_inout },
     { "far_hang", MOD_far, 0, d_far_hang, (fr_fnptr)fr_bench_far_hang, (fr_fnptr)impl_far_hang },
+    { "rep_null", MOD_rep, 0, d_null, (fr_fnptr)fr_bench_rep_null, (fr_fnptr)impl_far_null },
+    { "samp1_null", MOD_samp1, 0, d_null, (fr_fnptr)fr_bench_samp1_null, (fr_fnptr)impl_far_null },
+    { "samp5_null", MOD_samp5, 0, d_null, (fr_fnptr)fr_bench_samp5_null, (fr_fnptr)impl_far_null },
 };
 
-static const struct fr_edge edges[] = { { MOD_main, MOD_near }, { MOD_main, MOD_far } };
+static const struct fr_edge edges[] = {
+    { MOD_main, MOD_near }, { MOD_main, MOD_far }, { MOD_main, MOD_rep },
+    { MOD_main, MOD_samp1 }, { MOD_main, MOD_samp5 },
+};
 
 static const struct fr_app bench_app = {
-    FR_ABI_VERSION, "fracture-bench", modules, NMODULES, functions, NFUNCS, edges, 2, NULL,
+    FR_ABI_VERSION, "fracture-bench", modules, NMODULES, functions, NFUNCS, edges,
+    sizeof edges / sizeof edges[0], NULL,
 };
 
 int fr_bench_main(int argc, char **argv)

@@ -68,7 +68,8 @@ static void add_groups(const struct fr_config *cfg, int root_conf, struct fr_pla
             }
             p->retries[e] = rep ? -1 : SAMPLE_REPLAYS;
             if (j) {
-                snprintf(p->names[e], FR_FMP_NAME_MAX, "%.56s.%c%d", f->name, rep ? 'r' : 'i', j);
+                snprintf(p->names[e], FR_FMP_NAME_MAX, "%.56s.%c%u", f->name, rep ? 'r' : 'i',
+                         (unsigned)(unsigned char)j);
                 p->conf[e] = f;
                 p->abort_exhausted[e] = 0;
             }

@@ -71,6 +71,8 @@ static void stop_incarnation(int fmp, uint32_t gen)
         kill(f->pid, SIGKILL);
 }
 
+static void reap(int k);
+
 /* A control message from child @from, outside of a start or a replay. */
 void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
 {
@@ -82,8 +84,12 @@ void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
         stop_incarnation((int)m->fmp, m->gen);
     else if (m->type == FR_CTL_INIT_LOGGED)
         fr__restart_note_init(from, (int)m->fmp);
-    else if (m->type == FR_CTL_RECYCLE && (int)m->fmp == from)
+    else if (m->type == FR_CTL_RECYCLE && (int)m->fmp == from) {
         fr__sample_recycle_asked(from);
+        /* without a pidfd the closed socket was the only news of its end */
+        if (fr__sample_recycling(from) && fr__rt.fmps[from].pidfd < 0)
+            reap(from);
+    }
 }
 
 void fr__mark_gone(int fmp, int status)

@@ -13,8 +13,11 @@ int main(int argc, char **argv)
 {
     static const char *const names[] = {
         "direct", "stub_local", "cross_null", "cross_inout_4k", "cross_inout_1m",
-        "raw_pingpong", "socketpair", "pipe", "zmq",
+        "raw_pingpong", "socketpair", "pipe", "zmq", "cross_null_replicate3",
+        /* only where Valgrind runs (not in sanitized builds): optional */
+        "cross_null_sample_1pct_memcheck", "cross_null_sample_5pct_memcheck",
     };
+    const size_t required = 10;
     char cmd[4096];
     json_error_t err;
     FILE *p;
@@ -47,7 +50,7 @@ int main(int argc, char **argv)
             printf("%-16s median %10.1f ns  p99 %10.1f ns\n", names[i], med, p99);
             found = 1;
         }
-        if (!found)
+        if (!found && i < required)
             return fprintf(stderr, "FAIL: no result named %s\n", names[i]), 1;
     }
     json_decref(root);
