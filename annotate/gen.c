@@ -187,3 +187,40 @@ out:
     talloc_free(g.ctx);
     return rc;
 }
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A file name in a Makefile rule: spaces, '#' and '$' escaped. */
+static char *make_escaped(void *ctx, const char *name)
+{
+    char *s = talloc_strdup(ctx, "");
+
+    for (const char *p = name; s && *p; p++)
+        s = talloc_asprintf_append_buffer(s, "%s%c", *p == ' ' || *p == '#' ? "\\"
+                                                     : *p == '$'             ? "$"
+                                                                             : "",
+                                          *p);
+    return s;
+}
+
+int fra_write_depfile(struct fra_model *m, const char *path, const char *target)
+{
+    void *tmp = talloc_new(NULL);
+    char *text;
+    int rc;
+
+    if (!tmp)
+        return -ENOMEM;
+    fra_sort(m->deps, m->ndeps, sizeof *m->deps, cmp_str);
+    text = talloc_asprintf(tmp, "%s:", make_escaped(tmp, target));
+    for (size_t i = 0; text && i < m->ndeps; i++)
+        text = talloc_asprintf_append_buffer(text, " \\\n  %s", make_escaped(tmp, m->deps[i]));
+    if (text)
+        text = talloc_asprintf_append_buffer(text, "\n");
+    rc = text ? fra_write_if_changed(path, text, strlen(text)) : -ENOMEM;
+    talloc_free(tmp);
+    return rc;
+}

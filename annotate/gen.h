@@ -66,6 +66,10 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **out);
 /* table.c: the text of fracture_app.c. */
 char *fra_emit_table(struct fra_gen *g, void *ctx);
 
+/* fra_write_depfile - a Makefile rule "TARGET: every file the sources
+ * read" at @path, for build tools that track headers (Ninja's DEPFILE). */
+int fra_write_depfile(struct fra_model *m, const char *path, const char *target);
+
 /* What every generated file checks once it has included fracture/abi.h:
  * that the runtime it is compiled against speaks the ABI it was made for. */
 #define FRA_ABI_CHECK                                                         \

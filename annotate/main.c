@@ -65,6 +65,9 @@ static void usage(FILE *f)
             "                           -iquote <the original's directory>, link with\n"
             "                           `pkg-config --libs fracture`; the module model\n"
             "                           goes to OUTDIR/fracture.json\n"
+            "  --depfile FILE           with -o: write a Makefile rule listing every file\n"
+            "                           the sources read (for Ninja's DEPFILE)\n"
+            "  --depfile-target T       the rule's target (default OUTDIR/fracture_app.c)\n"
             "  --app-name NAME          the program's name in the module table\n"
             "                           (default: the name of OUTDIR)\n"
             "  -p BUILD_DIR             take each file's flags from\n"
@@ -97,12 +100,14 @@ int main(int argc, char **argv)
         {"manifest", required_argument, NULL, 'm'},
         {"fracture-include", required_argument, NULL, 'I'},
         {"app-name", required_argument, NULL, 'A'},
+        {"depfile", required_argument, NULL, 'd'},
+        {"depfile-target", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     void *ctx = talloc_new(NULL);
     struct fra_opts o = {NULL, default_include(ctx), NULL, NULL, 0, NULL, 0};
     struct fra_model *m;
-    const char *outdir = NULL, *app = NULL;
+    const char *outdir = NULL, *app = NULL, *depfile = NULL, *deptarget = NULL;
     int opt, rc, status = 0, dashdash = argc;
 
     /* Everything after "--" is compiler flags, never our options. */
@@ -128,6 +133,12 @@ int main(int argc, char **argv)
             break;
         case 'A':
             app = optarg;
+            break;
+        case 'd':
+            depfile = optarg;
+            break;
+        case 'T':
+            deptarget = optarg;
             break;
         case 'm':
             o.manifest = optarg;
@@ -157,6 +168,10 @@ int main(int argc, char **argv)
     }
     if (o.nfiles == 0) {
         status = usage_error("%s", "no input file");
+        goto out;
+    }
+    if ((depfile || deptarget) && !outdir) {
+        status = usage_error("%s", "--depfile goes with -o");
         goto out;
     }
     if (o.build_dir && o.nflags) {
@@ -189,6 +204,11 @@ int main(int argc, char **argv)
         if (rc == 0 && !o.manifest && m->nerrs == 0) {
             char *path = talloc_asprintf(ctx, "%s/fracture.json", outdir);
             rc = path ? fra_manifest_write(m, path) : -ENOMEM;
+        }
+        if (rc == 0 && depfile) {
+            const char *t = deptarget ? deptarget
+                                      : talloc_asprintf(ctx, "%s/fracture_app.c", outdir);
+            rc = t ? fra_write_depfile(m, depfile, t) : -ENOMEM;
         }
         if (rc < 0) {
             fprintf(stderr, "fracture-annotate: error: cannot write under %s: %s\n", outdir,

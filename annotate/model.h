@@ -220,6 +220,8 @@ struct fra_model {
     size_t ntus;
     struct fra_err *errs;
     size_t nerrs;
+    char **deps;                  /* every file a translation unit read */
+    size_t ndeps;
 };
 
 struct fra_model *fra_model_new(void *ctx);

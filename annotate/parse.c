@@ -121,6 +121,40 @@ out:
     return rc;
 }
 
+/* Every file the translation unit read, for --depfile. */
+static void add_dep(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+    struct fra_model *m = data;
+    char *name = fra_cx_take(m->ctx, clang_getFileName(file));
+    char **d;
+
+    char *abs;
+
+    (void)stack;
+    (void)depth;
+    if (!name)
+        return;
+    /* A build tool reads the rule from its own directory, not ours. */
+    abs = realpath(name, NULL);
+    if (abs) {
+        talloc_free(name);
+        name = talloc_strdup(m->ctx, abs);
+        free(abs);
+        if (!name)
+            return;
+    }
+    for (size_t i = 0; i < m->ndeps; i++)
+        if (strcmp(m->deps[i], name) == 0) {
+            talloc_free(name);
+            return;
+        }
+    d = talloc_realloc(m->ctx, m->deps, char *, m->ndeps + 1);
+    if (!d)
+        return;
+    m->deps = d;
+    d[m->ndeps++] = name;
+}
+
 static int parse_one(struct fra_model *m, const struct fra_opts *o, CXIndex idx,
                      CXCompilationDatabase db, const char *file)
 {
@@ -163,6 +197,8 @@ static int parse_one(struct fra_model *m, const struct fra_opts *o, CXIndex idx,
         goto out;
     }
     rc = fra_collect(m, tu, file);
+    if (rc == 0)
+        clang_getInclusions(tu, add_dep, m);
 out:
     if (tu)
         clang_disposeTranslationUnit(tu);

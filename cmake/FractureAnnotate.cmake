@@ -6,7 +6,8 @@
 #     SOURCES file.c ...                 annotated sources (relative to the
 #                                        current source directory, or absolute);
 #                                        headers listed here (.h) are not
-#                                        annotated but re-annotate when edited
+#                                        annotated (any header the sources
+#                                        include re-annotates when edited)
 #     [INCLUDE_DIRECTORIES dir ...]      PRIVATE include directories
 #     [COMPILE_DEFINITIONS DEF ...]      PRIVATE definitions
 #     [LINK_LIBRARIES lib ...])          PRIVATE libraries, besides libfracture
@@ -108,15 +109,27 @@ function(fracture_add_executable name)
     set(annotator ${FRACTURE_ANNOTATE_EXECUTABLE})
   endif()
 
-  # Makefile generators scan the originals' #include lines, so that an
-  # edited header annotates again.  (Ninja would need a depfile, which the
-  # annotator does not write: there, headers listed in SOURCES do it.)
+  # An edited header must annotate again.  Makefile generators scan the
+  # originals' #include lines themselves; other generators (Ninja) read the
+  # depfile the annotator writes: every file the sources read.
   set(depargs "")
+  set(depflags "")
   if(CMAKE_GENERATOR MATCHES "Make")
     foreach(o IN LISTS originals)
       list(APPEND depargs C ${o})
     endforeach()
     set(depargs IMPLICIT_DEPENDS ${depargs})
+  else()
+    # The rule's target must be the stamp as Ninja names it: relative to the
+    # top build directory, unless CMake rewrites depfiles itself (CMP0116).
+    cmake_policy(GET CMP0116 depfile_policy)
+    if(depfile_policy STREQUAL "NEW")
+      set(deptarget ${stamp})
+    else()
+      file(RELATIVE_PATH deptarget ${CMAKE_BINARY_DIR} ${stamp})
+    endif()
+    set(depargs DEPFILE ${outdir}/fracture.d)
+    set(depflags --depfile ${outdir}/fracture.d --depfile-target ${deptarget})
   endif()
 
   # The copies are byproducts of a stamp.  The annotator leaves a copy
@@ -126,7 +139,7 @@ function(fracture_add_executable name)
   add_custom_command(
     OUTPUT ${stamp}
     BYPRODUCTS ${generated} ${app_c} ${outdir}/fracture.json
-    COMMAND ${annotator} -o ${outdir} --app-name ${name}
+    COMMAND ${annotator} -o ${outdir} --app-name ${name} ${depflags}
       --fracture-include ${FRACTURE_ANNOTATE_INCLUDE_DIR}
       ${files}
       -- ${std_flag} "$<$<BOOL:${incs}>:-I$<JOIN:${incs},;-I>>"

@@ -115,8 +115,9 @@ rebuild()
 if(ANNOTATED OR COMPILED OR REWRITTEN)
   message(FATAL_ERROR "the build after the edit compiled [${COMPILED}], rewrote [${REWRITTEN}]:\n${OUT}")
 endif()
-# 5. an edited header annotates again (Makefiles scan the includes; the
-#    project lists store.h among its SOURCES for Ninja), rewriting nothing
+# 5. an edited header annotates again (the
+#    project lists no header: Makefiles scan the includes, Ninja reads the
+#    annotator's depfile), rewriting nothing
 execute_process(COMMAND ${CMAKE_COMMAND} -E sleep 1.1)
 file(TOUCH ${src}/store.h)
 rebuild()
