@@ -4,7 +4,8 @@
  * fields never reads or writes out of bounds, never leaks, never crashes.
  *
  * Input: byte 0 picks how many fields the caller declares (1..8); the next
- * 8 bytes pick each field's kind and size; the rest is the reply.
+ * 8 bytes pick each field's kind (byte % 5) and size (byte / 5); the rest
+ * is the reply.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -37,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.rend = reply + size - 9;
     for (unsigned i = 0; i < nfields; i++) {
         unsigned sel = data[1 + i];
-        size_t n = (sel >> 2) % 257;
+        size_t n = sel / 5;
         char *s = NULL;
-        switch (sel & 3) {
+        switch (sel % 5) {
         case 0:
             fr_get_scalar(&c, out, n % 9);
             break;
@@ -52,6 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 3:
             fr_get_string(&c, &s, n + 1);
             free(s);
+            break;
+        case 4: /* FR_STRING with FR_INOUT(cap) */
+            fr_get_strbuf(&c, (char *)out, n + 1);
             break;
         }
     }
