@@ -332,7 +332,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             return -EPIPE;
         int64_t now = fr__now_ns();
         if (spin_end < 0)
-            spin_end = now + (int64_t)fr__rt.spin_us * 1000;
+            spin_end = now + (int64_t)(want < 0 ? fr__rt.serve_spin_us : fr__rt.spin_us) * 1000;
         if (now < spin_end) {
             /* Past the first microseconds, give the core away now and then:
              * when the peer waits for this very core, spinning only delays

@@ -53,6 +53,7 @@ void fr__child_main(const char *plan_text)
     fr__rt.ctl = ctl;
     fcntl(ctl, F_SETFD, FD_CLOEXEC);
     fr__rt.spin_us = p.spin_us;
+    fr__rt.serve_spin_us = p.spin_us;
     fr__rt.max_threads = p.max_threads;
     fr__rt.max_payload = p.max_payload;
     fr__rt.call_timeout_ns = (int64_t)p.call_timeout_ms * 1000000;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "group.h"
@@ -44,6 +45,14 @@ int fr__groups_adopt(const struct fr_plan *p, int self)
         memcpy(g->recycle, src->recycle, sizeof g->recycle);
         atomic_init(&g->draws, 0);
         for (int j = 0; j < g->n; j++) {
+            /* N replicas spinning for their next request, with the caller,
+             * would outnumber the cores of a small machine: then the one
+             * replica that has work waits for a time slice, and all burn
+             * CPU.  There they sleep at once instead and are woken (the
+             * caller still spins for their replies). */
+            if (g->member[j] == self && g->kind == FR_GROUP_REPLICATE &&
+                sysconf(_SC_NPROCESSORS_ONLN) <= g->n + 1)
+                fr__rt.serve_spin_us = 0;
             fr__rt.group_of[g->member[j]] = gi;
             if (g->member[j] == self && g->kind == FR_GROUP_SAMPLE)
                 fr__rt.recycle_after = g->recycle[j];

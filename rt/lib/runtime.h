@@ -89,6 +89,7 @@ struct fr_rt {
     int *region_of_fmp;       /* FMP index -> region index, or -1 */
     struct fr_geom geom;
     unsigned spin_us;
+    unsigned serve_spin_us;   /* a worker waiting for a new request (a replica: 0) */
     unsigned max_threads;
     uint64_t max_payload;
     int64_t call_timeout_ns;  /* <= 0: never */

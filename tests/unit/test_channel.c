@@ -51,6 +51,7 @@ static void view(int self, uint64_t channel_bytes, unsigned spin_us)
     snprintf(fmps[1].name, sizeof fmps[1].name, "one");
     fr__rt.fmp_of_module = fmp_of_module;
     fr__rt.spin_us = spin_us;
+    fr__rt.serve_spin_us = spin_us;
     fr__rt.max_threads = 8;
     fr__rt.max_payload = 8u << 20;
     fr__region_geom(&fr__rt.geom, 16, channel_bytes);
