@@ -344,8 +344,8 @@ int fr_call_invoke(struct fr_call *c)
         rc = fr__group_invoke(c, lt);
     else
         rc = fr__call_to(c, lt, c->peer, 0, NULL);
-    if (FR__UNLIKELY(lt->rep != NULL) && rc == 0)
-        fr__replica_note(c, lt);
+    if (FR__UNLIKELY(lt->rep != NULL))
+        fr__replica_note(c, lt, rc);
     if (rc == 0 && (f->flags & FR_FN_INIT))
         fr__init_log(c);
     return rc;

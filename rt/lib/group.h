@@ -83,9 +83,10 @@ int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g
 int fr__replica_begin(struct fr_lt *lt, int mode, struct fr_wire_reader *rd, int r, uint32_t fn);
 int fr__replica_end(struct fr_lt *lt, int status, struct fr__field *pre);
 /* An outward call of a replica: a follower is answered from the record
- * (1, *rc set); a leader records it after it returns (fr__replica_note). */
+ * (1, *rc set); a leader records it, and its result @rc, after it returns
+ * (fr__replica_note). */
 int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc);
-void fr__replica_note(struct fr_call *c, struct fr_lt *lt);
+void fr__replica_note(struct fr_call *c, struct fr_lt *lt, int rc);
 
 /* restart.c (root) */
 int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz);

@@ -55,7 +55,7 @@
  * each padded to 8. */
 struct rec_entry {
     uint32_t fn;
-    uint32_t pad;
+    uint32_t err;             /* the call failed with -err: no reply bytes */
     uint64_t req_len;
     uint64_t rep_len;
 };
@@ -159,13 +159,14 @@ static int append(struct fr_rep *rep, const void *p, uint64_t n)
         rep->rec = b;
         rep->cap = cap;
     }
-    memcpy(rep->rec + rep->len, p, n);
+    if (n)
+        memcpy(rep->rec + rep->len, p, n);
     memset(rep->rec + rep->len + n, 0, padded - n);
     rep->len += padded;
     return 0;
 }
 
-void fr__replica_note(struct fr_call *c, struct fr_lt *lt)
+void fr__replica_note(struct fr_call *c, struct fr_lt *lt, int rc)
 {
     struct fr_rep *rep = lt->rep;
     struct rec_entry e;
@@ -177,7 +178,9 @@ void fr__replica_note(struct fr_call *c, struct fr_lt *lt)
     if (rep->mode != FR_REQ_RECORD || lt->depth != rep->depth)
         return;
     req = encode(c, &req_len);
-    e = (struct rec_entry){ c->fn, 0, req_len, (uint64_t)(c->rend - c->rp) };
+    /* a failed call is recorded too: the followers' copy fails the same way */
+    e = (struct rec_entry){ c->fn, rc < 0 ? (uint32_t)-rc : 0, req_len,
+                            rc < 0 ? 0 : (uint64_t)(c->rend - c->rp) };
     /* a record cut short makes every follower diverge: loud, not wrong */
     if (!req || append(rep, &e, sizeof e) < 0 || append(rep, req, req_len) < 0 ||
         append(rep, c->rp, e.rep_len) < 0)
@@ -224,6 +227,11 @@ int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc)
         stray(lt, "a different outward call, to", c->fn);
     const unsigned char *reply = rep->p + sizeof e + FR_WIRE_PAD(e.req_len);
     rep->p = reply + FR_WIRE_PAD(e.rep_len);
+    if (e.err) {
+        c->rp = c->rend = NULL;
+        *rc = c->err = e.err < 4096 ? -(int)e.err : -EIO;
+        return 1;
+    }
     /* the recorded reply, decoded as if it had come from the callee */
     if (e.rep_len > lt->rcap) {
         void *b = realloc(lt->rbuf, e.rep_len);
