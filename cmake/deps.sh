@@ -10,6 +10,7 @@ pkgs=(
   clang libclang-rt-14-dev                               # fuzzing (libFuzzer)
   libclang-14-dev                                        # the annotator
   libmetis-dev                                           # the partitioner
+  curl wrk gnuplot-nox                                   # apps/httpd: tests, bench, chart
 )
 
 missing=()

@@ -1,0 +1,100 @@
+/*
+ * leftovers.c - checks that nothing outlives a stopped server (see
+ * leftovers.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "leftovers.h"
+
+
+
+static int is_fmp(int pid)
+{
+    char path[64], comm[64] = "";
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/comm", pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    if (!fgets(comm, sizeof comm, f))
+        comm[0] = '\0';
+    fclose(f);
+    return strncmp(comm, "fr:", 3) == 0;
+}
+
+int children_of(pid_t pid)
+{
+    char path[64];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path)))
+        return 0;
+    while ((e = readdir(d))) {
+        char cpath[320];
+        FILE *f;
+        int c;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", (int)pid, e->d_name);
+        if (!(f = fopen(cpath, "r")))
+            continue;
+        while (fscanf(f, "%d", &c) == 1)
+            n += is_fmp(c);
+        fclose(f);
+    }
+    closedir(d);
+    return n;
+}
+
+int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        FAIL("cannot read /proc/self/fd");
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n - 1;
+}
+
+int own_regions(void)
+{
+    char line[512];
+    int n = 0;
+    FILE *f = fopen("/proc/self/maps", "r");
+
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, "memfd:fracture:") != NULL;
+    fclose(f);
+    return n;
+}
+
+void expect_no_orphans(void)
+{
+    struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+    for (int i = 0; i < 500; i++) {
+        int st;
+        pid_t p = waitpid(-1, &st, WNOHANG);
+        if (p < 0 && errno == ECHILD)
+            return;
+        if (p == 0)
+            nanosleep(&pause, NULL);
+    }
+    FAIL("a process outlived the server by 5 s");
+}
