@@ -103,7 +103,7 @@ FR_RET_STRING FR_RET_OWNED char *dir_listing(const char *fspath, const char *url
         n++;
     }
     closedir(d);
-    if (!bad)
+    if (!bad && n > 0)   /* an empty directory has no array at all */
         qsort(names, n, sizeof *names, by_name);
 
     bad = bad || puts_raw(&pg, "<html><head><title>Index of ") || puts_html(&pg, urlpath) ||

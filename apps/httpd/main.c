@@ -50,14 +50,12 @@ int main(int argc, char **argv)
         { "any", no_argument, NULL, 'a' },        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct conf *c = calloc(1, sizeof *c);
+    struct conf conf = { 0 }, *c = &conf;
     const char *root = ".", *log = NULL;
     char real[PATH_MAX];
     struct stat st;
     int opt, any = 0, lfd, rc;
 
-    if (!c)
-        return 1;
     c->port = 8080;
     c->threads = 4;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -91,7 +89,8 @@ int main(int argc, char **argv)
         return 1;
     }
     /* "/" as root would make every path "//x": keep it without the slash. */
-    snprintf(c->root, sizeof c->root, "%s", strcmp(real, "/") == 0 ? "" : real);
+    if (strcmp(real, "/") != 0)
+        memcpy(c->root, real, strlen(real) + 1);   /* the length was checked */
     snprintf(c->server_name, sizeof c->server_name, "localhost");
     if (log && (rc = log_open(log)) != 0) {
         fprintf(stderr, "httpd: error: --log: cannot open %s\n", log);
@@ -106,6 +105,5 @@ int main(int argc, char **argv)
     rc = server_run(lfd, c);
     close(lfd);
     log_close();
-    free(c);
     return rc == 0 ? 0 : 1;
 }

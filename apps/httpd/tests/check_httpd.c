@@ -117,6 +117,10 @@ static int rm_one(const char *p, const struct stat *s, int flag, struct FTW *f)
 
 static void remove_dirs(void)
 {
+    if (getenv("HTTPD_KEEP")) {   /* to read the servers' stderr and logs */
+        fprintf(stderr, "kept %s and %s\n", www, logdir);
+        return;
+    }
     nftw(www, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     nftw(logdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -571,6 +575,12 @@ static int compare(const char *plain, const char *fractured, const char *config)
     printf("%d answers and %zu bytes of access log identical plain and fractured%s%s, "
            "%d child FMPs, nothing left\n", a.n, la.len, config ? " under " : "",
            config ? config : "", s.kids);
+    buf_free(&la);
+    buf_free(&lb);
+    for (int i = 0; i < a.n; i++) {
+        buf_free(&a.r[i]);
+        buf_free(&b.r[i]);
+    }
     return 0;
 }
 
