@@ -299,7 +299,11 @@ static void take(struct outcome *o, const struct fr_call *c, int rc)
 
 static const char *why(const struct outcome *o, char *buf, size_t len, int ref)
 {
-    if (o->state == ASKED_OK || o->state == ASKED_ERR) {
+    if (o->state == ASKED_ERR) {
+        snprintf(buf, len, "it failed the call (%s)", strerror(-o->err));
+        return buf;
+    }
+    if (o->state == ASKED_OK) {
         if (ref >= 0)
             snprintf(buf, len, "its reply differs from replica %d's", ref);
         else
