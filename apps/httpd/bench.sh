@@ -8,12 +8,17 @@
 # build with each module alone in a child FMP (one config per module,
 # written here).  Each server gets 4 worker threads and wrk 4 keep-alive
 # connections (a worker serves one connection at a time, so more
-# connections than workers would starve); RUNS rounds, every variant once
-# per round so that drift of the machine hits all alike; the median.
+# connections than workers would starve); RUNS rounds (see below for the
+# order, which pairs every variant with a baseline run).
 #
-# The workload mixes what a site serves (per 20 requests): 12 static files
+# The workload mixes what a site serves (per 20 requests): 13 static files
 # of 4 types, 3 directory listings, 2 not found (error pages), 1 index.html
-# through a directory, 2 CGI runs.  Every request is logged.
+# through a directory, 1 CGI run.  Every request is logged.
+#
+# Each isolated module runs twice: with the default spin (a caller spins
+# spin_us = 50 us for the reply before it sleeps) and with spin_us: 0 (it
+# sleeps at once).  On a machine with few cores a spinning caller takes
+# the CPU that the callee, the clients and the other workers need.
 #
 # Writes apps/httpd/isolation.txt (the table), isolation.dat (the data)
 # and isolation.png (the chart, if gnuplot is installed).
@@ -55,7 +60,7 @@ local paths = {
   "/index.html", "/style.css", "/data.json", "/image.png", "/index.html", "/style.css",
   "/dir/", "/index.html", "/missing.html", "/data.json", "/image.png", "/dir/",
   "/cgi-bin/hello.sh?x=1", "/index.html", "/site/", "/style.css", "/dir/", "/nope",
-  "/index.html", "/cgi-bin/hello.sh?y=2",
+  "/index.html", "/image.png",
 }
 local i = 0
 request = function()
@@ -68,8 +73,11 @@ modules=(parser respond errpage resolve mime files listing cgi cgiout accesslog)
 echo "version: 1" > "$work/configs/all-in-one.yaml"
 for m in "${modules[@]}"; do
   printf 'version: 1\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" > "$work/configs/$m.yaml"
+  printf 'version: 1\ndefaults: {spin_us: 0}\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" \
+    > "$work/configs/$m.spin0.yaml"
 done
 variants=(baseline all-in-one "${modules[@]}")
+for m in "${modules[@]}"; do variants+=("$m.spin0"); done
 
 # rps VARIANT: one wrk run against a fresh server; prints requests/s.
 rps() {
@@ -96,47 +104,72 @@ rps() {
   sed -n 's/^Requests\/sec: *//p' "$work/wrk.out"
 }
 
-declare -A all
+# Every variant is compared with a baseline run right before it (the
+# machine's load drifts, more so when it is shared): one baseline, then
+# all-in-one; then for each module a baseline, the module, the module with
+# spin_us 0.  The percentage is the median over the rounds of the ratio to
+# that adjacent baseline; req/s is the median of the variant's own runs.
+declare -A all ratios
+measure() {   # VARIANT ROUND BASE
+  local x
+  x=$(rps "$1")
+  all[$1]="${all[$1]:-} $x"
+  ratios[$1]="${ratios[$1]:-} $(echo "$x $3" | awk '{printf "%.4f", 100*$1/$2}')"
+  printf 'round %d/%d: %-16s %10s rps\n' "$2" "$runs" "$1" "$x" >&2
+}
 for r in $(seq 1 "$runs"); do
-  for v in "${variants[@]}"; do
-    x=$(rps "$v")
-    all[$v]="${all[$v]:-} $x"
-    printf '\rround %d/%d: %-12s %10s rps   ' "$r" "$runs" "$v" "$x" >&2
+  b=$(rps baseline)
+  all[baseline]="${all[baseline]:-} $b"
+  printf 'round %d/%d: %-16s %10s rps\n' "$r" "$runs" baseline "$b" >&2
+  measure all-in-one "$r" "$b"
+  for m in "${modules[@]}"; do
+    b=$(rps baseline)
+    all[baseline]="${all[baseline]:-} $b"
+    printf 'round %d/%d: %-16s %10s rps\n' "$r" "$runs" baseline "$b" >&2
+    measure "$m" "$r" "$b"
+    measure "$m.spin0" "$r" "$b"
   done
 done
-echo >&2
-
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-base=$(echo "${all[baseline]}" | median)
 {
-  printf '# apps/httpd: requests/s, median of %d runs of %ds, wrk -t2 -c4, 4 server threads\n' "$runs" "$secs"
-  printf '# variant rps percent_of_baseline runs\n'
+  printf '# apps/httpd: requests/s, %d rounds of %ds runs, wrk -t2 -c4, 4 server threads\n' "$runs" "$secs"
+  printf '# variant rps(median) percent_of_adjacent_baseline(median) runs\n'
+  printf 'baseline %.0f 100.0 "%s"\n' "$(echo "${all[baseline]}" | median)" "$(echo ${all[baseline]})"
   for v in "${variants[@]}"; do
-    m=$(echo "${all[$v]}" | median)
-    printf '%s %.0f %.1f "%s"\n' "$v" "$m" "$(echo "$m $base" | awk '{print 100*$1/$2}')" "$(echo ${all[$v]})"
+    [ "$v" = baseline ] && continue
+    printf '%s %.0f %.1f "%s"\n' "$v" "$(echo "${all[$v]}" | median)" \
+      "$(echo "${ratios[$v]}" | median)" "$(echo ${all[$v]})"
   done
 } > "$here/isolation.dat"
 {
-  printf '%-12s %10s %8s   %s\n' variant "req/s" "% base" "runs"
+  printf '%-16s %10s %8s   %s\n' variant "req/s" "% base" "runs"
   grep -v '^#' "$here/isolation.dat" | while read -r v m p rest; do
-    printf '%-12s %10s %7s%%   %s\n' "$v" "$m" "$p" "$rest"
+    printf '%-16s %10s %7s%%   %s\n' "$v" "$m" "$p" "$rest"
   done
 } | tee "$here/isolation.txt"
+
+# module, % of baseline with the default spin, % with spin_us 0
+for m in "${modules[@]}"; do
+  printf '%s %s %s\n' "$m" "$(awk -v v="$m" '$1 == v {print $3}' "$here/isolation.dat")" \
+    "$(awk -v v="$m.spin0" '$1 == v {print $3}' "$here/isolation.dat")"
+done > "$work/chart.dat"
 
 if command -v gnuplot >/dev/null; then
   gnuplot <<GP
 set terminal pngcairo size 900,480 noenhanced font ",10"
 set output "$here/isolation.png"
-set title "apps/httpd: requests/s with one module in its own FMP, % of the plain build (median of $runs)"
+set title "apps/httpd: requests/s with one module alone in a child FMP, % of the plain build (median of $runs, 2 cores)"
 set style data histograms
+set style histogram clustered gap 1
 set style fill solid 0.8 border -1
-set boxwidth 0.7
 set yrange [0:*]
 set ylabel "% of plain build"
 set xtics rotate by -30
 set grid ytics
 unset key
-plot "$here/isolation.dat" using 3:xtic(1) every ::1 lc rgb "#4477aa", \
+set key top right
+plot "$work/chart.dat" using 2:xtic(1) title "spin_us 50 (default)" lc rgb "#4477aa", \
+     "" using 3 title "spin_us 0" lc rgb "#66ccee", \
      100 with lines lw 2 lc rgb "#228833" title "100 %", \
      90 with lines lw 2 dt 2 lc rgb "#cc3311" title "90 %"
 GP

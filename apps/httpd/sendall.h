@@ -13,9 +13,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "httpd.h"
-
-static inline int send_all(int fd, FR_IN(len) const void *buf, size_t len)
+static inline int send_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -130,6 +131,9 @@ int server_run(int lfd, const struct conf *c)
         fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0)
             continue;   /* the client gave up, or out of descriptors: next */
+        /* A response goes out as head then body: without this, Nagle holds
+         * the body until the client's delayed ACK of the head (40 ms). */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
         pthread_mutex_lock(&p->lock);
         if (p->tail - p->head >= QUEUE_LEN) {
             pthread_mutex_unlock(&p->lock);
