@@ -11,9 +11,12 @@
 # connections than workers would starve); RUNS rounds (see below for the
 # order, which pairs every variant with a baseline run).
 #
-# The workload mixes what a site serves (per 20 requests): 13 static files
-# of 4 types, 3 directory listings, 2 not found (error pages), 1 index.html
-# through a directory, 1 CGI run.  Every request is logged.
+# Two workloads, each module measured under the one that calls it: "site"
+# mixes what a site serves (per 20 requests: 14 static files of 4 types,
+# 3 directory listings, 2 not found (error pages), 1 index.html through a
+# directory); "cgi" runs a small shell CGI script on every request (a fork
+# and an exec each: far slower, so it would drown the rest in one mix).
+# Every request is logged.
 #
 # Each isolated module runs twice: with the default spin (a caller spins
 # spin_us = 50 us for the reply before it sleeps) and with spin_us: 0 (it
@@ -59,7 +62,7 @@ cat > "$work/mix.lua" <<'LUA'
 local paths = {
   "/index.html", "/style.css", "/data.json", "/image.png", "/index.html", "/style.css",
   "/dir/", "/index.html", "/missing.html", "/data.json", "/image.png", "/dir/",
-  "/cgi-bin/hello.sh?x=1", "/index.html", "/site/", "/style.css", "/dir/", "/nope",
+  "/style.css", "/index.html", "/site/", "/style.css", "/dir/", "/nope",
   "/index.html", "/image.png",
 }
 local i = 0
@@ -68,6 +71,17 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 LUA
+cat > "$work/cgi.lua" <<'LUA'
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/cgi-bin/hello.sh?n=" .. i)
+end
+LUA
+cat > "$work/site.lua" < "$work/mix.lua"
+
+# The workload that exercises a module.
+workload() { case $1 in cgi|cgi.spin0|cgiout|cgiout.spin0) echo cgi ;; *) echo site ;; esac; }
 
 modules=(parser respond errpage resolve mime files listing cgi cgiout accesslog)
 echo "version: 1" > "$work/configs/all-in-one.yaml"
@@ -79,9 +93,9 @@ done
 variants=(baseline all-in-one "${modules[@]}")
 for m in "${modules[@]}"; do variants+=("$m.spin0"); done
 
-# rps VARIANT: one wrk run against a fresh server; prints requests/s.
+# rps VARIANT WORKLOAD: one wrk run against a fresh server; prints requests/s.
 rps() {
-  local v=$1 prog=$fractured cfg= out port
+  local v=$1 wl=$2 prog=$fractured cfg= out port
   if [ "$v" = baseline ]; then prog=$plain; else cfg=$work/configs/$v.yaml; fi
   out=$work/server.out
   : > "$out"
@@ -94,7 +108,7 @@ rps() {
   for _ in $(seq 1 500); do grep -q '^listening on' "$out" && break; sleep 0.01; done
   port=$(sed -n 's/^listening on //p' "$out")
   [ -n "$port" ] || { echo "bench.sh: error: $v did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
-  wrk -t2 -c4 -d"${secs}s" -s "$work/mix.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"
+  wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"
   kill -TERM "$server_pid"; wait "$server_pid" || { echo "bench.sh: error: $v did not stop cleanly" >&2; exit 1; }
   server_pid=
   rm -f "$work/access.log"
@@ -112,20 +126,21 @@ rps() {
 declare -A all ratios
 measure() {   # VARIANT ROUND BASE
   local x
-  x=$(rps "$1")
+  x=$(rps "$1" "$(workload "$1")")
   all[$1]="${all[$1]:-} $x"
   ratios[$1]="${ratios[$1]:-} $(echo "$x $3" | awk '{printf "%.4f", 100*$1/$2}')"
   printf 'round %d/%d: %-16s %10s rps\n' "$2" "$runs" "$1" "$x" >&2
 }
 for r in $(seq 1 "$runs"); do
-  b=$(rps baseline)
-  all[baseline]="${all[baseline]:-} $b"
+  b=$(rps baseline site)
+  all[baseline.site]="${all[baseline.site]:-} $b"
   printf 'round %d/%d: %-16s %10s rps\n' "$r" "$runs" baseline "$b" >&2
   measure all-in-one "$r" "$b"
   for m in "${modules[@]}"; do
-    b=$(rps baseline)
-    all[baseline]="${all[baseline]:-} $b"
-    printf 'round %d/%d: %-16s %10s rps\n' "$r" "$runs" baseline "$b" >&2
+    wl=$(workload "$m")
+    b=$(rps baseline "$wl")
+    all[baseline.$wl]="${all[baseline.$wl]:-} $b"
+    printf 'round %d/%d: %-16s %10s rps (%s)\n' "$r" "$runs" baseline "$b" "$wl" >&2
     measure "$m" "$r" "$b"
     measure "$m.spin0" "$r" "$b"
   done
@@ -133,25 +148,28 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 {
   printf '# apps/httpd: requests/s, %d rounds of %ds runs, wrk -t2 -c4, 4 server threads\n' "$runs" "$secs"
-  printf '# variant rps(median) percent_of_adjacent_baseline(median) runs\n'
-  printf 'baseline %.0f 100.0 "%s"\n' "$(echo "${all[baseline]}" | median)" "$(echo ${all[baseline]})"
+  printf '# variant workload rps(median) percent_of_adjacent_baseline(median) runs\n'
+  for wl in site cgi; do
+    printf 'baseline %s %.0f 100.0 "%s"\n' "$wl" "$(echo "${all[baseline.$wl]}" | median)" \
+      "$(echo ${all[baseline.$wl]})"
+  done
   for v in "${variants[@]}"; do
     [ "$v" = baseline ] && continue
-    printf '%s %.0f %.1f "%s"\n' "$v" "$(echo "${all[$v]}" | median)" \
+    printf '%s %s %.0f %.1f "%s"\n' "$v" "$(workload "$v")" "$(echo "${all[$v]}" | median)" \
       "$(echo "${ratios[$v]}" | median)" "$(echo ${all[$v]})"
   done
 } > "$here/isolation.dat"
 {
-  printf '%-16s %10s %8s   %s\n' variant "req/s" "% base" "runs"
-  grep -v '^#' "$here/isolation.dat" | while read -r v m p rest; do
-    printf '%-16s %10s %7s%%   %s\n' "$v" "$m" "$p" "$rest"
+  printf '%-16s %-8s %10s %8s   %s\n' variant workload "req/s" "% base" "runs"
+  grep -v '^#' "$here/isolation.dat" | while read -r v w m p rest; do
+    printf '%-16s %-8s %10s %7s%%   %s\n' "$v" "$w" "$m" "$p" "$rest"
   done
 } | tee "$here/isolation.txt"
 
 # module, % of baseline with the default spin, % with spin_us 0
 for m in "${modules[@]}"; do
-  printf '%s %s %s\n' "$m" "$(awk -v v="$m" '$1 == v {print $3}' "$here/isolation.dat")" \
-    "$(awk -v v="$m.spin0" '$1 == v {print $3}' "$here/isolation.dat")"
+  printf '%s %s %s\n' "$m" "$(awk -v v="$m" '$1 == v {print $4}' "$here/isolation.dat")" \
+    "$(awk -v v="$m.spin0" '$1 == v {print $4}' "$here/isolation.dat")"
 done > "$work/chart.dat"
 
 if command -v gnuplot >/dev/null; then
