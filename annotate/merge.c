@@ -28,26 +28,47 @@ static const char *HINT =
     "a prototype and its definition must carry the same annotations; write them on one, "
     "or the same on both";
 
+/* The annotations @d carries on the function itself, less FR_MODULE: that
+ * one names the module from the definition alone (DESIGN), so a prototype
+ * that carries the rest is not a conflict. */
+static struct fra_anns fn_own(void *ctx, const struct fra_decl *d)
+{
+    struct fra_anns a = {NULL, 0};
+
+    for (size_t i = 0; i < d->own.n; i++)
+        if (strncmp(d->own.v[i], "fn-module:", 10) != 0)
+            fra_anns_add(ctx, &a, d->own.v[i]);
+    return a;
+}
+
 static void agree_fn(struct fra_model *m, struct fra_func *f)
 {
     const struct fra_decl *ref = NULL;
+    struct fra_anns ref_own = {NULL, 0};
+    const char *module = NULL;
 
     for (size_t i = 0; i < f->ndecls; i++) {
         const struct fra_decl *d = &f->decls[i];
-        if (!d->own.n)
+        struct fra_anns own = fn_own(f, d);
+
+        if (!module)
+            module = fra_anns_find(&d->own, "fn-module");
+        if (!own.n)
             continue;
         if (!ref) {
             ref = d;
+            ref_own = own;
             continue;
         }
-        if (!fra_anns_equal(&ref->own, &d->own))
+        if (!fra_anns_equal(&ref_own, &own))
             fra_model_error(m, &d->loc, HINT,
                             "annotations of '%s' conflict: %s here, %s at %s", f->name,
-                            fra_anns_macros(m->ctx, &d->own), fra_anns_macros(m->ctx, &ref->own),
+                            fra_anns_macros(m->ctx, &own), fra_anns_macros(m->ctx, &ref_own),
                             fra_loc_str(m->ctx, &ref->loc));
     }
-    if (ref)
-        f->ann = ref->own;
+    f->ann = ref_own;
+    if (module)
+        fra_anns_add(f, &f->ann, talloc_asprintf(f, "fn-module:%s", module));
 }
 
 static void agree_param(struct fra_model *m, struct fra_func *f, unsigned p)
