@@ -11,8 +11,14 @@
  * native here opens a slot toward this FMP.  Workers live as long as the
  * process: ids are reused by later threads of the home FMP, and so are
  * their workers.
+ *
+ * A warm spare (standby.c) makes, while it waits, a worker for every
+ * logical thread that spoke to the incarnation it will replace; they wait
+ * at the gate with the acceptor, so that the calls replayed into it after
+ * a crash find their workers already there, not a pthread_create each.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +108,25 @@ struct fr_lt *fr__lt_current(int *err)
     return tl_lt;
 }
 
+/* Shut until fr__acceptor_open: a warm spare must not take the live
+ * incarnation's threads (standby.c). */
+static _Atomic uint32_t accept_gate;
+
+static void gate_wait(void)
+{
+    _Atomic uint32_t *g = &accept_gate;
+    uint32_t zero = 0;
+
+    while (!atomic_load(&accept_gate))
+        fr__futex_wait_any(&g, &zero, 1, -1);
+}
+
+void fr__acceptor_open(void)
+{
+    atomic_store(&accept_gate, 1);
+    fr__futex_wake(&accept_gate, INT_MAX);   /* the acceptor and the spare's workers */
+}
+
 /* A worker: serve its logical thread's calls for the life of the process. */
 static void *worker_main(void *arg)
 {
@@ -111,6 +136,8 @@ static void *worker_main(void *arg)
     /* Signals are for the application's own threads. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
+    /* a spare's worker, made ahead: nothing of the slots is its yet */
+    gate_wait();
     tl_lt = lt;
     for (;;) {
         int r, rc;
@@ -206,14 +233,35 @@ static int start_worker(uint32_t id)
     return 0;
 }
 
-/* Shut until fr__acceptor_open: a warm spare must not take the live
- * incarnation's threads (standby.c). */
-static _Atomic uint32_t accept_gate;
-
-void fr__acceptor_open(void)
+/*
+ * Start a worker for every logical thread that opened a slot toward this
+ * FMP and has none yet; for each region, note in words/vals the accept
+ * bell as it was before the scan (a later open changes it).
+ */
+static void start_opened(_Atomic uint32_t **words, uint32_t *vals)
 {
-    atomic_store(&accept_gate, 1);
-    fr__futex_wake(&accept_gate, 1);
+    uint32_t lo = (uint32_t)fr__rt.self * fr__rt.max_threads;
+    uint32_t hi = lo + fr__rt.max_threads;
+
+    for (int r = 0; r < fr__rt.nregions; r++) {
+        struct fr_region *rg = &fr__rt.regions[r];
+        struct fr_region_hdr *h = rg->base;
+        _Atomic uint64_t *open = fr__region_open(rg->base, &fr__rt.geom, rg->side);
+
+        words[r] = &h->accept[rg->side].bell;
+        vals[r] = atomic_load(words[r]);
+        for (uint32_t w = 0; w < (fr__rt.geom.nslots + 63) / 64; w++) {
+            uint64_t bits = atomic_load(&open[w]);
+            while (bits) {
+                uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+                bits &= bits - 1;
+                if (id >= fr__rt.geom.nslots || (id >= lo && id < hi))
+                    continue;   /* our own threads wait for themselves */
+                if (start_worker(id) < 0)
+                    fr__log("cannot start a worker for logical thread %u", id);
+            }
+        }
+    }
 }
 
 static void *acceptor_main(void *arg)
@@ -221,39 +269,19 @@ static void *acceptor_main(void *arg)
     int n = fr__rt.nregions;
     _Atomic uint32_t *words[n];
     uint32_t vals[n];
-    uint32_t lo = (uint32_t)fr__rt.self * fr__rt.max_threads;
-    uint32_t hi = lo + fr__rt.max_threads;
     sigset_t all;
 
     (void)arg;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
+    /* A spare: the predecessor's workers, made now and held at the gate
+     * (any child of a first start finds no slot open yet). */
+    if (!atomic_load(&accept_gate))
+        start_opened(words, vals);
     park_one();
-    while (!atomic_load(&accept_gate)) {
-        _Atomic uint32_t *g = &accept_gate;
-        uint32_t zero = 0;
-        fr__futex_wait_any(&g, &zero, 1, -1);
-    }
+    gate_wait();
     for (;;) {
-        for (int r = 0; r < n; r++) {
-            struct fr_region *rg = &fr__rt.regions[r];
-            struct fr_region_hdr *h = rg->base;
-            _Atomic uint64_t *open = fr__region_open(rg->base, &fr__rt.geom, rg->side);
-
-            words[r] = &h->accept[rg->side].bell;
-            vals[r] = atomic_load(words[r]);
-            for (uint32_t w = 0; w < (fr__rt.geom.nslots + 63) / 64; w++) {
-                uint64_t bits = atomic_load(&open[w]);
-                while (bits) {
-                    uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
-                    bits &= bits - 1;
-                    if (id >= fr__rt.geom.nslots || (id >= lo && id < hi))
-                        continue;   /* our own threads wait for themselves */
-                    if (start_worker(id) < 0)
-                        fr__log("cannot start a worker for logical thread %u", id);
-                }
-            }
-        }
+        start_opened(words, vals);
         fr__futex_wait_any(words, vals, (unsigned)n, -1);
     }
     return NULL;
