@@ -19,7 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <talloc.h>
 #include <time.h>
@@ -122,7 +126,7 @@ static int time_restart(struct result *r, unsigned rounds)
         struct hang_call h = { .victim = fr__rt.fmps[1].pid };
         /* let the call reach its callee, and the spare of the last restart
          * get ready: crashes do not come back to back */
-        struct timespec pause_ts = { 0, 30000000 };
+        struct timespec pause_ts = { 0, 100000000 };
         if (pthread_create(&h.thread, NULL, hang_caller, &h) != 0)
             return -EAGAIN;
         nanosleep(&pause_ts, NULL);
@@ -132,6 +136,90 @@ static int time_restart(struct result *r, unsigned rounds)
         v[k] = h.returned_ns - t0;
     }
     r->name = "restart";
+    r->runs = rounds;
+    r->iters = 1;
+    fr__stats(v, rounds, &r->median, &r->p99);
+    return 0;
+}
+
+/*
+ * The floor under `restart` on this machine: a plain process with as many
+ * threads as the far FMP, killed (SIGKILL), until its pidfd says it has
+ * exited.  The supervisor learns of a crash no sooner (supervise.c), so
+ * where this alone is near 1 ms no restart logic meets the target; the
+ * bench prints it beside the restart figure.
+ */
+static void *idle_thread(void *arg)
+{
+    (void)arg;
+    for (;;)
+        pause();
+    return NULL;
+}
+
+static int count_threads(pid_t pid)
+{
+    char path[64];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path)))
+        return 1;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n > 0 ? n : 1;
+}
+
+static int time_exit_floor(struct result *r, unsigned rounds, int nthreads)
+{
+    double v[rounds];
+
+    for (unsigned k = 0; k < rounds; k++) {
+        int ready[2], pidfd;
+        char c = 0;
+        pid_t pid;
+
+        if (pipe2(ready, O_CLOEXEC) < 0)
+            return -errno;
+        pid = fork();
+        if (pid == 0) {
+            /* only threads and pause(): nothing of the runtime runs here */
+            for (int i = 1; i < nthreads; i++) {
+                pthread_t t;
+                if (pthread_create(&t, NULL, idle_thread, NULL) != 0)
+                    break;
+            }
+            if (write(ready[1], &c, 1) != 1)
+                _exit(1);
+            for (;;)
+                pause();
+        }
+        close(ready[1]);
+        if (pid < 0 || read(ready[0], &c, 1) != 1 ||
+            (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
+            int rc = pid < 0 ? -errno : -ENOSYS;
+            close(ready[0]);
+            if (pid > 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+            }
+            return rc;
+        }
+        close(ready[0]);
+        struct pollfd p = { .fd = pidfd, .events = POLLIN };
+        double t0 = now_ns();
+        kill(pid, SIGKILL);
+        while (poll(&p, 1, -1) < 0 && errno == EINTR)
+            ;
+        v[k] = now_ns() - t0;
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        close(pidfd);
+    }
+    r->name = "exit_floor";
     r->runs = rounds;
     r->iters = 1;
     fr__stats(v, rounds, &r->median, &r->p99);
@@ -237,8 +325,13 @@ static int outer(char **argv)
     setenv("FRACTURE_CONFIG", path, 1);
     setenv("FRACTURE_BENCH_INNER", "1", 1);
     fflush(NULL);
+    pid_t outer_pid = getpid();
     pid = fork();
     if (pid == 0) {
+        /* the inner run, and with it its FMPs, ends with this one */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != outer_pid)
+            _exit(1);
         execv("/proc/self/exe", argv - 1);
         fprintf(stderr, "fracture: error: bench: cannot re-run itself: %s\n", strerror(errno));
         _exit(1);
@@ -273,17 +366,21 @@ static void print_json(const struct result *res, int n, double idle_pct,
            (double)chan_large / 1024, gbps);
 }
 
+/* One line of the targets; where it is missed, @why (or NULL) says what
+ * this machine allows at best. */
 static void target(const char *what, double value, const char *unit, const char *cmp,
-                   double goal)
+                   double goal, const char *why)
 {
     int ok = strcmp(cmp, "<=") == 0 ? value <= goal : value >= goal;
     printf("  %-48s %10.2f%-4s target %s %g%s  %s\n", what, value, unit, cmp, goal, unit,
            ok ? "met" : "MISSED");
+    if (!ok && why)
+        printf("  %-34s (%s)\n", "", why);
 }
 
 static int inner(int json, int quick)
 {
-    struct result res[20];
+    struct result res[24];
     int n = 0;
     unsigned rounds = quick ? 7 : 31;
     unsigned long q = quick ? 10 : 1;
@@ -332,7 +429,10 @@ static int inner(int json, int quick)
     fr__proc_private_kb(child, &child_kb);
 
     /* Last: it replaces the child measured above. */
+    int far_threads = count_threads(child);
     if (time_restart(&res[n], rounds) == 0)
+        n++;
+    if (time_exit_floor(&res[n], rounds, far_threads) == 0)
         n++;
 
     const struct result *direct = find(res, n, "direct"), *stub = find(res, n, "stub_local"),
@@ -349,25 +449,36 @@ static int inner(int json, int quick)
         printf("%-32s %10.1fns %10.1fns %6u %13.2fx\n", res[i].name, res[i].median, res[i].p99,
                res[i].runs, res[i].median / cross->median);
     printf("\ntargets (DESIGN.md, measured above in this run):\n");
-    target("same-FMP stub / direct call", stub->median / direct->median, "x", "<=", 1.1);
-    target("cross-FMP null call / raw shm ping-pong", cross->median / raw->median, "x", "<=", 2);
+    target("same-FMP stub / direct call", stub->median / direct->median, "x", "<=", 1.1, NULL);
+    target("cross-FMP null call / raw shm ping-pong", cross->median / raw->median, "x", "<=", 2,
+           NULL);
     for (int i = 0; i < n; i++) {
         if (strcmp(res[i].name, "socketpair") && strcmp(res[i].name, "pipe") &&
             strcmp(res[i].name, "zmq"))
             continue;
-        char what[64];
+        char what[64], why[160];
         snprintf(what, sizeof what, "%s RPC / cross-FMP null call", res[i].name);
-        target(what, res[i].median / cross->median, "x", ">=", 50);
+        snprintf(why, sizeof why, "here the limit, a raw shm ping-pong, is %.0fx faster than %s",
+                 res[i].median / raw->median, res[i].name);
+        target(what, res[i].median / cross->median, "x", ">=", 50,
+               res[i].median / raw->median < 100 ? why : NULL);
     }
-    target("1 MiB FR_INOUT, each way", gbps, "GB/s", ">=", 2);
+    target("1 MiB FR_INOUT, each way", gbps, "GB/s", ">=", 2, NULL);
     const struct result *rs = find(res, n, "restart");
-    if (rs)
-        target("crash to replayed reply (median)", rs->median / 1e6, "ms", "<=", 1);
-    target("idle app CPU (root + child)", idle_pct, "%", "<=", 0.1);
-    target("idle child FMP private memory", (double)child_kb / 1024, "MiB", "<=", 4);
-    target("shared memory of a channel (small calls)", (double)chan_small / 1024, "KiB", "<=", 256);
+    const struct result *floor = find(res, n, "exit_floor");
+    if (rs) {
+        char why[160];
+        snprintf(why, sizeof why, "here a bare %d-thread process takes %.2f ms from SIGKILL to "
+                 "exit: exit_floor", far_threads, floor ? floor->median / 1e6 : NAN);
+        target("crash to replayed reply (median)", rs->median / 1e6, "ms", "<=", 1,
+               floor ? why : NULL);
+    }
+    target("idle app CPU (root + child)", idle_pct, "%", "<=", 0.1, NULL);
+    target("idle child FMP private memory", (double)child_kb / 1024, "MiB", "<=", 4, NULL);
+    target("shared memory of a channel (small calls)", (double)chan_small / 1024, "KiB", "<=", 256,
+           NULL);
     target("shared memory of a channel (after 1 MiB)", (double)chan_large / 1024, "KiB", "<=",
-           (double)fr__rt.geom.slot_size / 1024);
+           (double)fr__rt.geom.slot_size / 1024, NULL);
     return 0;
 }
 
@@ -382,7 +493,9 @@ int fr_cmd_bench(int argc, char **argv)
                    "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
                    "shared-memory ping-pong, socketpair, pipe and ZeroMQ REQ/REP (ipc://);\n"
                    "then idle CPU, idle child memory and channel memory, and the time from\n"
-                   "a crash of the callee's FMP to the replayed reply; null calls to an\n"
+                   "a crash of the callee's FMP to the replayed reply, beside the time a\n"
+                   "bare process of as many threads takes to exit when killed (the floor\n"
+                   "under it on this machine); null calls to an\n"
                    "FMP replicated three ways, and to FMPs sampled with 1 %% and 5 %% of\n"
                    "calls to a memcheck instance (when Valgrind is installed).  Medians and p99\n"
                    "over rounds; ratios against DESIGN.md's targets.  --quick: fewer rounds.\n");

@@ -13,11 +13,12 @@ int main(int argc, char **argv)
 {
     static const char *const names[] = {
         "direct", "stub_local", "cross_null", "cross_inout_4k", "cross_inout_1m",
-        "raw_pingpong", "socketpair", "pipe", "zmq", "cross_null_replicate3",
+        "raw_pingpong", "socketpair", "pipe", "zmq", "cross_null_replicate3", "restart",
+        "exit_floor",
         /* only where Valgrind runs (not in sanitized builds): optional */
         "cross_null_sample_1pct_memcheck", "cross_null_sample_5pct_memcheck",
     };
-    const size_t required = 10;
+    const size_t required = 12;
     char cmd[4096];
     json_error_t err;
     FILE *p;
