@@ -401,6 +401,17 @@ void fr__init_log(const struct fr_call *c)
     }
 }
 
+int fr__init_logged(int peer)
+{
+    int found = 0;
+
+    pthread_mutex_lock(&init_log.lock);
+    for (size_t i = 0; i < init_log.n && !found; i++)
+        found = init_log.e[i].peer == fr__group_primary(peer);
+    pthread_mutex_unlock(&init_log.lock);
+    return found;
+}
+
 int fr__init_replay(int peer)
 {
     struct init_entry *copy = NULL;

@@ -332,7 +332,11 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             return -EPIPE;
         int64_t now = fr__now_ns();
         if (spin_end < 0)
-            spin_end = now + (int64_t)(want < 0 ? fr__rt.serve_spin_us : fr__rt.spin_us) * 1000;
+            /* An idle worker spins for the next call only once it has
+             * served one: a spare's workers, all released by GO, would
+             * otherwise take the cores from the calls being replayed. */
+            spin_end = now + (int64_t)(want >= 0 ? fr__rt.spin_us
+                                       : lt->served ? fr__rt.serve_spin_us : 0) * 1000;
         if (now < spin_end) {
             /* Past the first microseconds, give the core away now and then:
              * when the peer waits for this very core, spinning only delays

@@ -150,6 +150,7 @@ static void *worker_main(void *arg)
         if (rc < 0)
             continue;
         FR_FAULT_POINT("before-request");
+        lt->served = 1;
         rc = fr__serve(lt, r);
         if (rc < 0 && rc != -EPIPE)
             fr__fault(fr__rt.regions[r].peer, lt->gen[r], "sent a malformed request");

@@ -255,7 +255,7 @@ static void clear_for_new(int k)
     fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
 }
 
-static int bring_up(int k, char *err, size_t errsz);
+static int bring_up(int k, int warm, char *err, size_t errsz);
 
 /*
  * FMP k again, outside of any restart budget (a recycled sampled
@@ -265,7 +265,7 @@ static int bring_up(int k, char *err, size_t errsz);
 int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz)
 {
     clear_for_new(k);
-    if (fr__spawn(k, env, err, errsz) < 0 || bring_up(k, err, errsz) < 0)
+    if (fr__spawn(k, env, err, errsz) < 0 || bring_up(k, 0, err, errsz) < 0)
         return -1;
     set_side(k, 0, 0);
     return 0;
@@ -280,7 +280,8 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
     clear_for_new(k);
     /* The warm spare, started in this very environment, if it is there;
      * otherwise a cold start. */
-    if (fr__standby_take(k, n) < 0) {
+    int warm = fr__standby_take(k, n) == 0;
+    if (!warm) {
         void *tmp = talloc_new(NULL);
         const struct fr_env *env = fr__restart_env(tmp, fc, n);
         rc = tmp && (env || !fc->restart.nenvironments) ? fr__spawn(k, env, err, errsz) : -ENOMEM;
@@ -288,12 +289,34 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
         if (rc < 0)
             return -1;
     }
-    return bring_up(k, err, errsz);
+    return bring_up(k, warm, err, errsz);
+}
+
+/* Whether FR_INIT calls to FMP k must go again before the others. */
+static int inits_to_replay(int k)
+{
+    int n = fr__rt.nfmps;
+
+    if (fr__init_logged(k))
+        return 1;
+    for (int c = 1; inits && c < n; c++)
+        if (c != k && inits[c * n + fr__group_primary(k)])
+            return 1;
+    return 0;
 }
 
 /* Steps 3 (the wait) and 4 for a process just started for FMP k. */
-static int bring_up(int k, char *err, size_t errsz)
+static int bring_up(int k, int warm, char *err, size_t errsz)
 {
+    /* A warm spare that has nothing replayed into it first is not waited
+     * for: it has execed and mapped its regions long ago, GO releases its
+     * workers, and the calls replayed now wait in their slots for them.
+     * Its READY is read later by the supervisor's loop, which ignores it;
+     * should it die instead, the supervisor sees that as any crash. */
+    if (warm && !inits_to_replay(k)) {
+        atomic_store(&fr__rt.fmps[k].gone, 0);
+        return 0;
+    }
     int rc = fr__await_ready(k, err, errsz);
 
     if (rc == -ECHILD)

@@ -47,6 +47,7 @@ struct fr_fmp {
     _Atomic int gone;
     int status;               /* wait status once gone */
     _Atomic uint32_t incarnation; /* restarts so far: the gen[] of its regions */
+    _Atomic int64_t reaped_ns;    /* root: when its last death was reaped (bench) */
 };
 
 /* Root only: one region of any pair, mapped so the supervisor can mark a
@@ -125,6 +126,7 @@ struct fr_lt {
         size_t cap;
     } frames[FR_FRAMES];
     int worker;               /* a worker thread serves it */
+    int served;               /* its worker has served a call: it spins for the next */
     uint32_t *gen;            /* per region: peer incarnation of last/seen */
     struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
@@ -158,6 +160,7 @@ int fr__chan_peer_moved(struct fr_lt *lt, int r);
 struct fr_call;
 void fr__init_log(const struct fr_call *c);
 int fr__init_replay(int peer);
+int fr__init_logged(int peer);  /* whether this FMP made FR_INIT calls to peer */
 
 /* start.c: (re)starting a child FMP */
 struct fr_env;

@@ -161,6 +161,7 @@ static void reap(int k)
 
     while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
         ;
+    atomic_store(&f->reaped_ns, fr__now_ns());
     fr__mark_gone(k, status);
     /* At exit a child should end with status 0; anything else (Valgrind's
      * --error-exitcode, a crash on the way out) is worth a line. */

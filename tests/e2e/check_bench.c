@@ -14,7 +14,7 @@ int main(int argc, char **argv)
     static const char *const names[] = {
         "direct", "stub_local", "cross_null", "cross_inout_4k", "cross_inout_1m",
         "raw_pingpong", "socketpair", "pipe", "zmq", "cross_null_replicate3", "restart",
-        "exit_floor",
+        "restart_exit",
         /* only where Valgrind runs (not in sanitized builds): optional */
         "cross_null_sample_1pct_memcheck", "cross_null_sample_5pct_memcheck",
     };
