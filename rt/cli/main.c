@@ -24,17 +24,19 @@
 /* Replaces this process with fracture-annotate ARGS; returns only if it
  * could not be started.  The one beside /proc/self/exe comes first, so that
  * an installed `fracture` runs the annotator of its own release rather than
- * whichever one PATH finds. */
+ * whichever one PATH finds; then, for a `fracture` run from the build tree
+ * (rt/fracture), the one the same build made (annotate/). */
 static int cmd_annotate(int argc, char **argv)
 {
-    char self[PATH_MAX], beside[PATH_MAX + sizeof ANNOTATOR];
+    static const char *const near[] = { "", "../annotate/" };
+    char self[PATH_MAX], beside[PATH_MAX + sizeof ANNOTATOR + 16];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     int help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
 
     if (help) {
         printf("usage: fracture annotate [-o OUTDIR] [-p BUILD_DIR] FILE... [-- FLAGS...]\n\n"
-               "Runs fracture-annotate (beside this binary, else on PATH) with the same\n"
-               "arguments: its options follow.\n\n");
+               "Runs fracture-annotate (beside this binary, or in the build tree that\n"
+               "made it, else on PATH) with the same arguments: its options follow.\n\n");
         fflush(stdout);
     }
     argv[0] = ANNOTATOR;
@@ -42,9 +44,9 @@ static int cmd_annotate(int argc, char **argv)
         char *slash;
         self[n] = '\0';
         slash = strrchr(self, '/');
-        if (slash) {
+        for (size_t i = 0; slash && i < sizeof near / sizeof near[0]; i++) {
             slash[1] = '\0';
-            snprintf(beside, sizeof beside, "%s%s", self, ANNOTATOR);
+            snprintf(beside, sizeof beside, "%s%s%s", self, near[i], ANNOTATOR);
             if (access(beside, X_OK) == 0) {
                 execv(beside, argv);
                 fprintf(stderr, "fracture: error: annotate: cannot run %s: %s\n", beside,
