@@ -3,11 +3,68 @@
  * DESIGN.md promises: one JSON object whose "results" hold at least the
  * named figures, each with a positive median and p99 and a run count.
  * (No timing is asserted: these machines are noisy.)
+ *
+ *   check_bench FRACTURE            the shape
+ *   check_bench FRACTURE killed     SIGKILL `fracture bench` while it measures:
+ *                                   its measuring run and FMPs end with it
  */
+#include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "leftovers.h"
+
+/* The bench re-runs itself to measure (the inner run, the root of the
+ * FMPs): killed, the outer one must take the inner one along. */
+static int killed(const char *fracture)
+{
+    struct timespec tick = { 0, 50 * 1000 * 1000 };
+    pid_t outer, inner[8];
+    int n = 0, status;
+
+    prctl(PR_SET_CHILD_SUBREAPER, 1);   /* orphans come here, to be seen */
+    outer = fork();
+    if (outer < 0)
+        FAIL("fork: %s", strerror(errno));
+    if (outer == 0) {
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execl(fracture, fracture, "bench", "--quick", "--json", (char *)NULL);
+        _exit(127);
+    }
+    /* wait until the inner run has started its FMPs */
+    for (int i = 0; i < 200 && !n; i++) {
+        nanosleep(&tick, NULL);
+        if (children_pids(outer, inner, 8) == 1 && children_of(inner[0]) > 0)
+            n = 1;
+    }
+    if (!n)
+        FAIL("fracture bench started no FMP within 10 s");
+    kill(outer, SIGKILL);
+    if (waitpid(outer, &status, 0) != outer || !WIFSIGNALED(status))
+        FAIL("the outer fracture bench was not killed");
+    /* the inner run, now this subreaper's child, has seconds of measuring
+     * left: it must be gone well before that */
+    for (int i = 0;; i++) {
+        if (waitpid(inner[0], &status, WNOHANG) == inner[0])
+            break;
+        if (i == 300) {
+            kill(inner[0], SIGKILL);
+            FAIL("the measuring run outlived fracture bench by 3 s");
+        }
+        nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+    }
+    expect_no_orphans(10);
+    printf("killed: the measuring run and its FMPs ended with fracture bench\n");
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -24,8 +81,10 @@ int main(int argc, char **argv)
     FILE *p;
     json_t *root, *results;
 
+    if (argc == 3 && strcmp(argv[2], "killed") == 0)
+        return killed(argv[1]);
     if (argc != 2)
-        return fprintf(stderr, "usage: check_bench FRACTURE\n"), 2;
+        return fprintf(stderr, "usage: check_bench FRACTURE [killed]\n"), 2;
     snprintf(cmd, sizeof cmd, "%s bench --quick --json", argv[1]);
     p = popen(cmd, "r");
     root = p ? json_loadf(p, 0, &err) : NULL;

@@ -51,13 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FAIL(...)                                                                  \
-    do {                                                                           \
-        fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-        fprintf(stderr, __VA_ARGS__);                                              \
-        fprintf(stderr, "\n");                                                     \
-        exit(1);                                                                   \
-    } while (0)
+#include "leftovers.h"
 
 struct proc {
     pid_t pid;
@@ -143,34 +137,6 @@ static void expect_line(int fd, const char *want)
         FAIL("expected '%s', read '%s'", want, line);
 }
 
-/* Every descendant's pid (children of every thread). */
-static int children_of(pid_t pid, pid_t *out, int max)
-{
-    char path[64];
-    DIR *d;
-    struct dirent *e;
-    int n = 0;
-
-    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    if (!(d = opendir(path)))
-        return 0;
-    while ((e = readdir(d)) && n < max) {
-        char cpath[320];
-        FILE *f;
-        int c;
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", (int)pid, e->d_name);
-        if (!(f = fopen(cpath, "r")))
-            continue;
-        while (n < max && fscanf(f, "%d", &c) == 1)
-            out[n++] = c;
-        fclose(f);
-    }
-    closedir(d);
-    return n;
-}
-
 /* How many memfd:fracture regions process pid maps or holds. */
 static int regions_of(pid_t pid)
 {
@@ -253,7 +219,7 @@ static int cmd_solo(const char *ledger)
     closedir(d);
     if (threads != 1)
         FAIL("without a config the app has %d threads", threads);
-    if (children_of(p.pid, kids, 8) != 0)
+    if (children_pids(p.pid, kids, 8) != 0)
         FAIL("without a config the app started a process");
     if (regions_of(p.pid) != 0)
         FAIL("without a config the app holds shared memory");
@@ -324,7 +290,7 @@ static int cmd_maps(const char *ledger, const char *config, const char *fmp, con
 
     expect_line(p.out, "ready");
     snprintf(want, sizeof want, "fr:%s", fmp);
-    n = children_of(p.pid, kids, 64);
+    n = children_pids(p.pid, kids, 64);
     if (maps_file(p.pid, what))
         FAIL("the root maps %s", what);
     for (int i = 0; i < n; i++) {
@@ -353,16 +319,6 @@ static int cmd_maps(const char *ledger, const char *config, const char *fmp, con
     return 0;
 }
 
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
-}
-
 /* After a run: no process of it is left (orphans come to this subreaper),
  * no region is held here, and as many descriptors are open as before. */
 static void no_leftovers(int fds_before)
@@ -373,7 +329,7 @@ static void no_leftovers(int fds_before)
     for (int tries = 0; tries < 500; tries++) {
         while (waitpid(-1, NULL, WNOHANG) > 0)
             ;
-        n = children_of(getpid(), kids, 64);
+        n = children_pids(getpid(), kids, 64);
         if (n == 0)
             break;
         usleep(10000);
@@ -426,7 +382,7 @@ static int cmd_leaks(const char *ledger, const char *config, int kill_root)
     struct proc p = spawn(ledger, kill_root ? "block" : "pids", config);
 
     expect_line(p.out, "ready");
-    n = children_of(p.pid, kids, 64);
+    n = children_pids(p.pid, kids, 64);
     if (n < 1)
         FAIL("the config started no child FMP");
     for (int i = 0; i < n; i++) {
@@ -560,7 +516,7 @@ static pid_t sole_child(pid_t root, pid_t old)
     pid_t kids[8];
 
     for (int tries = 0; tries < 5000; tries++) {
-        int n = children_of(root, kids, 8), found = 0;
+        int n = children_pids(root, kids, 8), found = 0;
         pid_t it = 0;
         if (n > 2)
             FAIL("%d child processes where the config has one FMP and its spare", n);
@@ -585,7 +541,7 @@ static void await_spare(pid_t root)
     pid_t kids[8];
 
     for (int tries = 0; tries < 5000; tries++) {
-        int n = children_of(root, kids, 8), spare = 0;
+        int n = children_pids(root, kids, 8), spare = 0;
         for (int i = 0; i < n; i++)
             spare += named(kids[i], "fr-standby");
         if (n == 2 && spare == 1)
@@ -646,7 +602,7 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
             /* and the warm spare with it: the restart falls back to a cold
              * start, or finds its new incarnation dead before it is ready */
             pid_t kids[8];
-            int n = children_of(p.pid, kids, 8);
+            int n = children_pids(p.pid, kids, 8);
             for (int k = 0; k < n; k++)
                 kill(kids[k], SIGKILL);
         }
@@ -684,7 +640,7 @@ static int cmd_soak(const char *ledger, const char *config, int rounds)
         }
     }
     pid_t kids[8];
-    int nkids = children_of(p.pid, kids, 8);   /* the FMP and its spare */
+    int nkids = children_pids(p.pid, kids, 8);   /* the FMP and its spare */
     close(p.in);
     int st = wait_exit(p.pid);
     fcntl(p.err, F_SETFL, 0);

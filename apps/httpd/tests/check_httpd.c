@@ -567,7 +567,7 @@ static int compare(const char *plain, const char *fractured, const char *config)
         FAIL("under %s the server was never seen with a child FMP", config);
     if (!config && s.kids != 0)
         FAIL("without a config the server started %d FMPs", s.kids);
-    expect_no_orphans();
+    expect_no_orphans(5);
     if (own_regions() != 0)
         FAIL("the driver maps a region");
     if (count_fds() != fds_before)
@@ -652,7 +652,7 @@ static int crash(const char *plain, const char *fractured, const char *config)
                "requests after it; stderr:\n%s", config, e);
         free(e);
     }
-    expect_no_orphans();
+    expect_no_orphans(5);
     if (own_regions() != 0)
         FAIL("the driver maps a region");
     if (count_fds() != fds_before)

@@ -13,7 +13,6 @@
  * here), no memfd region, no descriptor.  Under a config, it also checks
  * that the root really started child FMPs while it ran.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,16 +21,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define FAIL(...)                                                                  \
-    do {                                                                           \
-        fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-        fprintf(stderr, __VA_ARGS__);                                              \
-        fprintf(stderr, "\n");                                                     \
-        exit(1);                                                                   \
-    } while (0)
+#include "leftovers.h"
 
 struct buf {
     char *p;
@@ -55,78 +47,6 @@ static void buf_read(struct buf *b, int fd, int *open_)
     memcpy(b->p + b->len, tmp, (size_t)n);
     b->len += (size_t)n;
     b->p[b->len] = '\0';
-}
-
-/* Whether process pid is a child FMP (they are named "fr:NAME"; a helper
- * that is not one, such as LeakSanitizer's tracer, is not counted). */
-static int is_fmp(int pid)
-{
-    char path[64], comm[64] = "";
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%d/comm", pid);
-    if (!(f = fopen(path, "r")))
-        return 0;
-    if (!fgets(comm, sizeof comm, f))
-        comm[0] = '\0';
-    fclose(f);
-    return strncmp(comm, "fr:", 3) == 0;
-}
-
-/* The child FMPs of pid (children of any of its threads). */
-static int children_of(pid_t pid)
-{
-    char path[64];
-    DIR *d;
-    struct dirent *e;
-    int n = 0;
-
-    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    if (!(d = opendir(path)))
-        return 0;
-    while ((e = readdir(d))) {
-        char cpath[320];
-        FILE *f;
-        int c;
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", (int)pid, e->d_name);
-        if (!(f = fopen(cpath, "r")))
-            continue;
-        while (fscanf(f, "%d", &c) == 1)
-            n += is_fmp(c);
-        fclose(f);
-    }
-    closedir(d);
-    return n;
-}
-
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *e;
-    int n = 0;
-
-    if (!d)
-        FAIL("cannot read /proc/self/fd");
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n - 1;   /* the directory's own descriptor */
-}
-
-static int own_regions(void)
-{
-    char line[512];
-    int n = 0;
-    FILE *f = fopen("/proc/self/maps", "r");
-
-    if (!f)
-        return 0;
-    while (fgets(line, sizeof line, f))
-        n += strstr(line, "memfd:fracture:") != NULL;
-    fclose(f);
-    return n;
 }
 
 /* Runs prog to completion: its exit status, stdout and stderr; *kids is the
@@ -177,23 +97,6 @@ static int run(const char *prog, const char *config, struct buf *out, struct buf
     return status;
 }
 
-/* The root's children come to us if they outlive it: wait a little for
- * them to go, and fail if any stays. */
-static void expect_no_orphans(void)
-{
-    struct timespec pause = { 0, 10 * 1000 * 1000 };
-
-    for (int i = 0; i < 300; i++) {
-        int st;
-        pid_t p = waitpid(-1, &st, WNOHANG);
-        if (p < 0 && errno == ECHILD)
-            return;
-        if (p == 0)
-            nanosleep(&pause, NULL);
-    }
-    FAIL("a child FMP outlived the app by 3 s");
-}
-
 int main(int argc, char **argv)
 {
     struct buf plain_out = { 0 }, plain_err = { 0 }, out = { 0 }, err = { 0 };
@@ -228,7 +131,7 @@ int main(int argc, char **argv)
         FAIL("under %s the app was never seen with a child FMP", config);
     if (!config && kids != 0)
         FAIL("without a config the app started %d processes", kids);
-    expect_no_orphans();
+    expect_no_orphans(3);
     if (own_regions() != 0)
         FAIL("the driver maps a region");
     if (count_fds() != fds_before)

@@ -1,11 +1,11 @@
 /*
- * leftovers.h - what the httpd tests check once a server has stopped: no
- * child FMP, no memfd region, no descriptor left.  The checks of
- * tests/annotate/sample/check_sample.c, as functions (that file keeps its
- * own copy: it is a single-file driver in another part of the tree).
+ * leftovers.h - what the end-to-end drivers check once a fractured program
+ * has ended: no child FMP, no memfd region, no descriptor left, and no
+ * orphan come to the driver (each makes itself a child subreaper).  One
+ * copy for tests/e2e, tests/annotate/sample and apps/httpd/tests.
  */
-#ifndef HTTPD_TEST_LEFTOVERS_H
-#define HTTPD_TEST_LEFTOVERS_H
+#ifndef FR_TEST_LEFTOVERS_H
+#define FR_TEST_LEFTOVERS_H
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +20,18 @@
         exit(1);                                                                   \
     } while (0)
 
-/* The child FMPs ("fr:NAME") of pid, children of any of its threads. */
+/* The pids of pid's children (of any of its threads), at most @max in
+ * @out; returns how many. */
+int children_pids(pid_t pid, pid_t *out, int max);
+/* How many of pid's children are child FMPs ("fr:NAME"; a helper that is
+ * not one, such as LeakSanitizer's tracer, is not counted). */
 int children_of(pid_t pid);
 /* Descriptors this process holds. */
 int count_fds(void);
 /* Fracture memfd regions this process maps. */
 int own_regions(void);
 /* Reaps what came to this subreaper; fails the test if a process is still
- * there after 5 s. */
-void expect_no_orphans(void);
+ * there after @seconds. */
+void expect_no_orphans(int seconds);
 
 #endif
