@@ -163,19 +163,9 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
 
     c->err = 0;
     rc = send_fds(c, lt, r);
-    if (rc == 0 && pre) {
-        /* a follower replica's request: the leader's record goes first */
-        struct fr__field *all = malloc((c->nfields + 1) * sizeof *all);
-        rc = -ENOMEM;
-        if (all) {
-            all[0] = *pre;
-            memcpy(all + 1, c->fields, c->nfields * sizeof *all);
-            rc = fr__chan_send(lt, r, FR_MSG_REQ, c->fn, mode, all, c->nfields + 1);
-            free(all);
-        }
-    } else if (rc == 0) {
-        rc = fr__chan_send(lt, r, FR_MSG_REQ, c->fn, mode, c->fields, c->nfields);
-    }
+    /* a follower replica's request: the leader's record goes first */
+    if (rc == 0)
+        rc = fr__chan_send_after(lt, r, FR_MSG_REQ, c->fn, mode, pre, c->fields, c->nfields);
     *gen = lt->gen[r];        /* the incarnation this attempt spoke to */
     if (rc < 0)
         return c->err = rc;

@@ -370,19 +370,10 @@ int fr__serve(struct fr_lt *lt, int r)
         rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, status, NULL, 0);
     } else {
         rc = send_fds(&cc, fr__chan_next_seq(lt, r));
-        if (rc == 0 && FR__UNLIKELY(pre.kind != 0)) {
-            /* a leader replica's reply: its record, then the reply */
-            struct fr__field *all = arena(&cc) ? talloc_array(cc.arena, struct fr__field,
-                                                             cc.nrf + 1) : NULL;
-            rc = -ENOMEM;
-            if (all) {
-                all[0] = pre;
-                memcpy(all + 1, cc.rf, cc.nrf * sizeof *all);
-                rc = fr__chan_send(lt, r, FR_MSG_REP, m.fn, 0, all, cc.nrf + 1);
-            }
-        } else if (rc == 0) {
-            rc = fr__chan_send(lt, r, FR_MSG_REP, m.fn, 0, cc.rf, cc.nrf);
-        }
+        /* a leader replica's reply: its record, then the reply */
+        if (rc == 0)
+            rc = fr__chan_send_after(lt, r, FR_MSG_REP, m.fn, 0, pre.kind ? &pre : NULL, cc.rf,
+                                     cc.nrf);
         if (rc == -EMSGSIZE)
             rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -EMSGSIZE, NULL, 0);
         if (rc == 0)

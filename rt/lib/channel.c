@@ -173,6 +173,21 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     }
 }
 
+int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
+                      const struct fr__field *pre, const struct fr__field *f, unsigned n)
+{
+    struct fr__field *all = malloc((n + 1) * sizeof *all);
+    int rc;
+
+    if (!all)
+        return -ENOMEM;
+    all[0] = *pre;
+    memcpy(all + 1, f, n * sizeof *all);
+    rc = fr__chan_send(lt, r, kind, fn, status, all, n + 1);
+    free(all);
+    return rc;
+}
+
 /* During a chunked transfer only the peer of region r may speak: wait for
  * its next message, which must be of @kind, and take its header. */
 static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr *h)

@@ -19,8 +19,6 @@
 
 #include <fracture/abi.h>
 
-#define FR__UNLIKELY(x) __builtin_expect(!!(x), 0)
-
 #define FR_GROUP_MAX 16       /* replicas or instances of one FMP */
 
 enum fr_group_kind { FR_GROUP_REPLICATE = 1, FR_GROUP_SAMPLE = 2 };

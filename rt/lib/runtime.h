@@ -19,6 +19,9 @@
 
 #include "region.h"
 
+/* The rare branch of the call path (replication, sampling). */
+#define FR__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
 #define FR_FMP_NAME_MAX 64
 #define FR_FRAMES 16            /* nesting depths with a cached request buffer */
 
@@ -148,6 +151,17 @@ struct fr_msg {
 extern __thread int fr__replaying;
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n);
+/* fr__chan_send of @pre, a replica's record (replicate.c), then @f[0..n). */
+int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
+                      const struct fr__field *pre, const struct fr__field *f, unsigned n);
+/* Either of the two: @pre is NULL on every call but a replicated one. */
+static inline int fr__chan_send_after(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
+                                      int32_t status, const struct fr__field *pre,
+                                      const struct fr__field *f, unsigned n)
+{
+    return FR__UNLIKELY(pre != NULL) ? fr__chan_send_pre(lt, r, kind, fn, status, pre, f, n)
+                                     : fr__chan_send(lt, r, kind, fn, status, f, n);
+}
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got);
 int fr__chan_recv(struct fr_lt *lt, int r, void **buf, size_t *cap, struct fr_msg *m);
 int64_t fr__now_ns(void);
