@@ -107,12 +107,6 @@ static char *count_expr(void *ctx, const struct fra_record *r, const struct fra_
                           "__fr_e->");
 }
 
-/* Number of elements of an array field, or 1. */
-static const char *sub_count(const struct fra_field *f)
-{
-    return f->array ? "sizeof __fr_e->%1$s / sizeof __fr_e->%1$s[0]" : "1";
-}
-
 static void sub_call(struct out *o, const struct fra_field *f, const char *fmt_head,
                      int sub)
 {
@@ -125,6 +119,34 @@ static void sub_call(struct out *o, const struct fra_field *f, const char *fmt_h
         put(o, "&__fr_e->%s, 1)", f->name);
 }
 
+/* The head of a record helper __fr_WHAT_K that walks the __fr_n records at
+ * __fr_p, __fr_e the current one; @ctx is its call or callee parameter,
+ * @cq "const " where it only reads the records. */
+static void loop_head(struct out *o, const char *ret, const char *what, int k, const char *ctx,
+                      const char *cq, const char *rec)
+{
+    const char *var = strrchr(ctx, '*') + 1;
+
+    put(o, "\nstatic %s __fr_%s_%d(%s, %s%s *__fr_p, size_t __fr_n)\n"
+           "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
+           "        %s%s *__fr_e = &__fr_p[__fr_i];\n        (void)%s;\n        (void)__fr_e;\n",
+        ret, what, k, ctx, cq, rec, cq, rec, var);
+}
+
+/* What every helper needs of field @f: its copy kind, "__fr_e->NAME" and
+ * the index of its record type (-1: none). */
+struct fctx {
+    enum fkind fk;
+    const char *ptr;
+    int sub;
+};
+
+static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_field *f)
+{
+    return (struct fctx){ field_kind(m, f, 0), talloc_asprintf(tmp, "__fr_e->%s", f->name),
+                          f->type.record ? record_index(m, f->type.record) : -1 };
+}
+
 /* One record's helpers.  putd/argd: the request side of every deep field;
  * retd/getd: the reply side of FR_COUNT fields (strings and callbacks go in
  * only); keep: the caller's own pointers back into a record that came home. */
@@ -134,28 +156,22 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
     struct fra_record *r = m->records[k];
     void *tmp = talloc_new(NULL);
 
-    (void)sub_count;
     /* putd */
-    put(o, "\nstatic void __fr_putd_%d(struct fr_call *__fr_c, const %s *__fr_p, size_t __fr_n)\n"
-           "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        const %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_c;\n        (void)__fr_e;\n",
-        k, r->name, r->name);
+    loop_head(o, "void", "putd", k, "struct fr_call *__fr_c", "const ", r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
-        enum fkind fk = field_kind(m, f, 0);
-        char *ptr = talloc_asprintf(tmp, "__fr_e->%s", f->name);
-        int sub = f->type.record ? record_index(m, f->type.record) : -1;
+        const struct fctx x = field_ctx(tmp, m, f);
         char *cnt;
 
-        switch (fk) {
+        switch (x.fk) {
         case F_COUNT:
             cnt = count_expr(tmp, r, f);
             put(o, "        fr_put_in(__fr_c, __fr_e->%s, (size_t)(%s) * %s);\n", f->name, cnt,
-                elem_size(&f->type, ptr));
+                elem_size(&f->type, x.ptr));
             if (f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0))
                 put(o, "        if (__fr_e->%s)\n            __fr_putd_%d(__fr_c, __fr_e->%s, "
                        "(size_t)(%s));\n",
-                    f->name, sub, f->name, cnt);
+                    f->name, x.sub, f->name, cnt);
             break;
         case F_STRING:
             put(o, "        fr_put_string(__fr_c, __fr_e->%s);\n", f->name);
@@ -165,7 +181,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
             break;
         case F_SUB:
             put(o, "        ");
-            sub_call(o, f, "__fr_putd_%d(__fr_c, ", sub);
+            sub_call(o, f, "__fr_putd_%d(__fr_c, ", x.sub);
             put(o, ";\n");
             break;
         case F_NONE:
@@ -175,18 +191,13 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
     put(o, "    }\n}\n");
 
     /* argd */
-    put(o, "\nstatic int __fr_argd_%d(struct fr_callee *__fr_cc, %s *__fr_p, size_t __fr_n)\n"
-           "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_cc;\n        (void)__fr_e;\n",
-        k, r->name, r->name);
+    loop_head(o, "int", "argd", k, "struct fr_callee *__fr_cc", "", r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
-        enum fkind fk = field_kind(m, f, 0);
-        char *ptr = talloc_asprintf(tmp, "__fr_e->%s", f->name);
-        int sub = f->type.record ? record_index(m, f->type.record) : -1;
+        const struct fctx x = field_ctx(tmp, m, f);
         char *cnt;
 
-        switch (fk) {
+        switch (x.fk) {
         case F_COUNT:
             cnt = count_expr(tmp, r, f);
             put(o, "        {\n            void *__fr_b;\n            size_t __fr_l;\n"
@@ -194,11 +205,11 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
                    "                (__fr_b && __fr_l != (size_t)(%s) * %s))\n"
                    "                return -EPROTO;\n"
                    "            __fr_e->%s = __fr_b;\n",
-                cnt, elem_size(&f->type, ptr), f->name);
+                cnt, elem_size(&f->type, x.ptr), f->name);
             if (f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0))
                 put(o, "            if (__fr_b && __fr_argd_%d(__fr_cc, __fr_b, (size_t)(%s)))\n"
                        "                return -EPROTO;\n",
-                    sub, cnt);
+                    x.sub, cnt);
             put(o, "        }\n");
             break;
         case F_STRING:
@@ -217,7 +228,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
             break;
         case F_SUB:
             put(o, "        if (");
-            sub_call(o, f, "__fr_argd_%d(__fr_cc, ", sub);
+            sub_call(o, f, "__fr_argd_%d(__fr_cc, ", x.sub);
             put(o, ")\n            return -EPROTO;\n");
             break;
         case F_NONE:
@@ -227,29 +238,24 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
     put(o, "    }\n    return 0;\n}\n");
 
     /* retd */
-    put(o, "\nstatic int __fr_retd_%d(struct fr_callee *__fr_cc, const %s *__fr_p, size_t __fr_n)\n"
-           "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        const %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_cc;\n        (void)__fr_e;\n",
-        k, r->name, r->name);
+    loop_head(o, "int", "retd", k, "struct fr_callee *__fr_cc", "const ", r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
-        enum fkind fk = field_kind(m, f, 0);
-        char *ptr = talloc_asprintf(tmp, "__fr_e->%s", f->name);
-        int sub = f->type.record ? record_index(m, f->type.record) : -1;
+        const struct fctx x = field_ctx(tmp, m, f);
 
-        if (fk == F_COUNT) {
+        if (x.fk == F_COUNT) {
             char *cnt = count_expr(tmp, r, f);
             bool deep = f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0);
             put(o, "        if (fr_ret_buf(__fr_cc, __fr_e->%s, (size_t)(%s) * %s))\n"
                    "            return -ENOMEM;\n",
-                f->name, cnt, elem_size(&f->type, ptr));
+                f->name, cnt, elem_size(&f->type, x.ptr));
             if (deep)
                 put(o, "        if (__fr_e->%s && __fr_retd_%d(__fr_cc, __fr_e->%s, (size_t)(%s)))\n"
                        "            return -ENOMEM;\n",
-                    f->name, sub, f->name, cnt);
-        } else if (fk == F_SUB) {
+                    f->name, x.sub, f->name, cnt);
+        } else if (x.fk == F_SUB) {
             put(o, "        if (");
-            sub_call(o, f, "__fr_retd_%d(__fr_cc, ", sub);
+            sub_call(o, f, "__fr_retd_%d(__fr_cc, ", x.sub);
             put(o, ")\n            return -ENOMEM;\n");
         }
     }
@@ -261,43 +267,37 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
         k, r->name, r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
-        enum fkind fk = field_kind(m, f, 0);
-        int sub = f->type.record ? record_index(m, f->type.record) : -1;
+        const struct fctx x = field_ctx(tmp, m, f);
 
-        if (fk == F_COUNT || fk == F_STRING || fk == F_CALLBACK)
+        if (x.fk == F_COUNT || x.fk == F_STRING || x.fk == F_CALLBACK)
             put(o, "    __fr_d->%s = __fr_e->%s;\n", f->name, f->name);
-        else if (fk == F_SUB && f->array)
+        else if (x.fk == F_SUB && f->array)
             put(o, "    for (size_t __fr_i = 0; __fr_i < sizeof __fr_e->%s / sizeof __fr_e->%s[0]; "
                    "__fr_i++)\n        __fr_keep_%d(&__fr_d->%s[__fr_i], &__fr_e->%s[__fr_i]);\n",
-                f->name, f->name, sub, f->name, f->name);
-        else if (fk == F_SUB)
-            put(o, "    __fr_keep_%d(&__fr_d->%s, &__fr_e->%s);\n", sub, f->name, f->name);
+                f->name, f->name, x.sub, f->name, f->name);
+        else if (x.fk == F_SUB)
+            put(o, "    __fr_keep_%d(&__fr_d->%s, &__fr_e->%s);\n", x.sub, f->name, f->name);
     }
     put(o, "}\n");
 
     /* getd, then get: the whole array through a copy, so that the caller's
      * pointers survive the callee's bytes */
-    put(o, "\nstatic void __fr_getd_%d(struct fr_call *__fr_c, %s *__fr_p, size_t __fr_n)\n"
-           "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        %s *__fr_e = &__fr_p[__fr_i];\n        (void)__fr_c;\n        (void)__fr_e;\n",
-        k, r->name, r->name);
+    loop_head(o, "void", "getd", k, "struct fr_call *__fr_c", "", r->name);
     for (size_t i = 0; i < r->nfields; i++) {
         const struct fra_field *f = &r->fields[i];
-        enum fkind fk = field_kind(m, f, 0);
-        char *ptr = talloc_asprintf(tmp, "__fr_e->%s", f->name);
-        int sub = f->type.record ? record_index(m, f->type.record) : -1;
+        const struct fctx x = field_ctx(tmp, m, f);
 
-        if (fk == F_COUNT) {
+        if (x.fk == F_COUNT) {
             char *cnt = count_expr(tmp, r, f);
             if (f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0))
                 put(o, "        __fr_get_%d(__fr_c, __fr_e->%s, __fr_e->%s ? (size_t)(%s) : 0);\n",
-                    sub, f->name, f->name, cnt);
+                    x.sub, f->name, f->name, cnt);
             else
                 put(o, "        fr_get_buf(__fr_c, __fr_e->%s, (size_t)(%s) * %s);\n", f->name,
-                    cnt, elem_size(&f->type, ptr));
-        } else if (fk == F_SUB) {
+                    cnt, elem_size(&f->type, x.ptr));
+        } else if (x.fk == F_SUB) {
             put(o, "        ");
-            sub_call(o, f, "__fr_getd_%d(__fr_c, ", sub);
+            sub_call(o, f, "__fr_getd_%d(__fr_c, ", x.sub);
             put(o, ";\n");
         }
     }
