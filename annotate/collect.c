@@ -642,6 +642,38 @@ static void do_module_decl(struct coll *c, CXCursor cur, const char *ann)
     }
 }
 
+/* FRACTURE_OPAQUE(type) declares a pointer to @type: its pointee names the
+ * record.  A header read by several files declares it once per file, so
+ * the first place is kept. */
+static void do_opaque_decl(struct coll *c, CXCursor cur)
+{
+    struct fra_model *m = c->m;
+    CXType pt = clang_getCanonicalType(clang_getPointeeType(clang_getCursorType(cur)));
+    struct fra_loc loc = fra_cx_cursor_loc(m->ctx, cur);
+    struct fra_opaque *o;
+    const char *key;
+
+    if (pt.kind != CXType_Record) {
+        fra_model_error(m, &loc, "name the struct or union whose pointers are handles",
+                        "FRACTURE_OPAQUE takes a struct or union type, not '%s'",
+                        fra_cx_take(m->ctx, clang_getTypeSpelling(pt)));
+        return;
+    }
+    key = record_of(c, pt);
+    if (!key || fra_model_opaque(m, key))
+        return;
+    o = talloc_realloc(m->ctx, m->opaques, struct fra_opaque, m->nopaques + 1);
+    if (!o) {
+        c->err = -ENOMEM;
+        return;
+    }
+    m->opaques = o;
+    o = &o[m->nopaques++];
+    o->record = key;
+    o->name = fra_cx_take(m->ctx, clang_getTypeSpelling(pt));
+    o->loc = loc;
+}
+
 static enum CXChildVisitResult enum_visit(CXCursor cur, CXCursor parent, CXClientData data)
 {
     struct coll *c = data;
@@ -687,6 +719,8 @@ static enum CXChildVisitResult pass1(CXCursor cur, CXCursor parent, CXClientData
             if (strncmp(set.v[i], "module:", 7) == 0)
                 do_module_decl(c, cur, set.v[i] + 7);
         talloc_free(tmp);
+    } else if (k == CXCursor_VarDecl && strncmp(name, "__fr_opaque_decl_", 17) == 0) {
+        do_opaque_decl(c, cur);
     }
     talloc_free(name);
     return c->err ? CXChildVisit_Break : CXChildVisit_Continue;
@@ -705,7 +739,8 @@ static enum CXChildVisitResult pass2(CXCursor cur, CXCursor parent, CXClientData
         break;
     case CXCursor_VarDecl: {
         char *name = fra_cx_spelling(NULL, cur);
-        if (name && strncmp(name, "__fr_module_decl_", 17) != 0)
+        if (name && strncmp(name, "__fr_module_decl_", 17) != 0 &&
+            strncmp(name, "__fr_opaque_decl_", 17) != 0)
             do_global(c, cur);
         talloc_free(name);
         break;

@@ -41,10 +41,18 @@ out:
     talloc_free(tmp);
 }
 
-static bool field_has_rule(const struct fra_field *f)
+/* A pointer to a FRACTURE_OPAQUE record is a handle wherever it crosses. */
+static const struct fra_opaque *opaque_of(const struct fra_model *m, const struct fra_type *t)
+{
+    return t->kind == FRA_T_PTR && t->pointee == FRA_P_RECORD ? fra_model_opaque(m, t->record)
+                                                               : NULL;
+}
+
+static bool field_has_rule(const struct fra_model *m, const struct fra_field *f)
 {
     return fra_anns_find(&f->ann, "count") || fra_anns_find(&f->ann, "string") ||
-           fra_anns_find(&f->ann, "opaque") || fra_anns_find(&f->ann, "callback");
+           fra_anns_find(&f->ann, "opaque") || fra_anns_find(&f->ann, "callback") ||
+           (opaque_of(m, &f->type) && !f->array);
 }
 
 static bool record_has_pointer(struct fra_model *m, const char *key, int depth)
@@ -96,7 +104,7 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
         }
         if (f->type.kind != FRA_T_PTR)
             continue;
-        if (!field_has_rule(f)) {
+        if (!field_has_rule(m, f)) {
             fra_model_error(m, &f->loc,
                             f->type.pointee == FRA_P_FN
                                 ? "a function pointer crosses modules only as an FR_CALLBACK; "
@@ -149,7 +157,22 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
     const char *pname = p->name && *p->name ? p->name : "(unnamed)";
     const char *n = in ? in : out ? out : inout;
     struct fra_rule *r = &p->rule;
+    const struct fra_opaque *op = opaque_of(m, &p->type);
 
+    if (op && (n || fra_anns_find(a, "string"))) {
+        set(r, FRA_COPY_OPAQUE, NULL, false);
+        if (report)
+            fra_model_error(m, &p->loc,
+                            talloc_asprintf(m->ctx,
+                                            "a pointer to '%s' is a handle everywhere: drop "
+                                            "the annotation, or remove the FRACTURE_OPAQUE",
+                                            op->name),
+                            "parameter '%s' of '%s' is annotated %s, but FRACTURE_OPAQUE(%s) "
+                            "at %s makes it a handle",
+                            pname, f->name, fra_anns_macros(m->ctx, a), op->name,
+                            fra_loc_str(m->ctx, &op->loc));
+        return;
+    }
     if (n) {
         set(r, in ? FRA_COPY_IN : out ? FRA_COPY_OUT : FRA_COPY_INOUT, n, false);
         if (fra_anns_find(a, "string")) {
@@ -212,7 +235,7 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
     case FRA_T_PTR:
         break;
     }
-    if (p->type.pointee_incomplete) {
+    if (p->type.pointee_incomplete || op) {
         set(r, FRA_COPY_OPAQUE, NULL, true);
         return;
     }
@@ -251,6 +274,22 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
 {
     struct fra_rule *r = &f->ret_rule;
     const char *n = fra_anns_find(&f->ann, "ret");
+    const struct fra_opaque *op = opaque_of(m, &f->ret);
+
+    if (op && (n || fra_anns_find(&f->ann, "ret-string"))) {
+        set(r, FRA_COPY_OPAQUE, NULL, false);
+        if (report)
+            fra_model_error(m, &f->loc,
+                            talloc_asprintf(m->ctx,
+                                            "a pointer to '%s' is a handle everywhere: drop "
+                                            "the annotation, or remove the FRACTURE_OPAQUE",
+                                            op->name),
+                            "the return value of '%s' is annotated %s, but FRACTURE_OPAQUE(%s) "
+                            "at %s makes it a handle",
+                            f->name, n ? "FR_RET" : "FR_RET_STRING", op->name,
+                            fra_loc_str(m->ctx, &op->loc));
+        return;
+    }
 
     if (fra_anns_find(&f->ann, "ret-fd")) {
         set(r, FRA_COPY_FD, NULL, false);
@@ -288,7 +327,7 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
         set(r, FRA_COPY_SCALAR, NULL, true);
         return;
     }
-    if (f->ret.pointee_incomplete) {
+    if (f->ret.pointee_incomplete || op) {
         set(r, FRA_COPY_OPAQUE, NULL, true);
         return;
     }
@@ -310,6 +349,97 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
                         f->name, f->ret.spelling);
 }
 
+/* One place a record crosses: as a handle or as a copy. */
+struct place {
+    const struct fra_loc *loc;
+    const char *what;         /* "parameter 'p' of 'f'" */
+    const char *how;          /* "FR_OPAQUE", "FR_INOUT(1), inferred" */
+};
+
+static bool copies(enum fra_copy c)
+{
+    return c == FRA_COPY_IN || c == FRA_COPY_OUT || c == FRA_COPY_INOUT || c == FRA_COPY_RET;
+}
+
+static const char *how(void *ctx, const struct fra_rule *r, bool ret)
+{
+    static const char *const names[] = {
+        [FRA_COPY_IN] = "FR_IN", [FRA_COPY_OUT] = "FR_OUT", [FRA_COPY_INOUT] = "FR_INOUT",
+        [FRA_COPY_RET] = "FR_RET",
+    };
+
+    if (r->copy == FRA_COPY_OPAQUE)
+        return talloc_asprintf(ctx, "%s%s", ret ? "FR_RET_OPAQUE" : "FR_OPAQUE",
+                               r->inferred ? ", inferred" : "");
+    return talloc_asprintf(ctx, "%s(%s)%s", names[r->copy], r->n ? r->n : "",
+                           r->inferred ? ", inferred" : "");
+}
+
+/*
+ * A record that crosses as a handle in one place and is copied in another
+ * gives the callee a copy of what the other side treats as an address: the
+ * root that minted a handle gets back a pointer into a gone arena.  Unless
+ * FRACTURE_OPAQUE settles it, that is an error at the copy, naming the
+ * handle.  Checked over every crossing function, after all rules are set.
+ */
+static void handles_agree(struct fra_model *m)
+{
+    void *tmp = talloc_new(m->ctx);
+    struct place *handle = talloc_zero_array(tmp, struct place, m->nrecords + 1);
+
+    if (!handle)
+        goto out;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < m->nfuncs; i++) {
+            struct fra_func *f = m->funcs[i];
+
+            if (!f->defined || !(f->cross || f->callback))
+                continue;
+            for (unsigned k = 0; k <= f->nparams; k++) {
+                bool ret = k == f->nparams;
+                const struct fra_type *t = ret ? &f->ret : &f->params[k].type;
+                const struct fra_rule *r = ret ? &f->ret_rule : &f->params[k].rule;
+                const struct fra_loc *loc = ret ? &f->loc : &f->params[k].loc;
+                size_t rec;
+
+                if (t->kind != FRA_T_PTR || t->pointee != FRA_P_RECORD || !t->record ||
+                    fra_model_opaque(m, t->record))
+                    continue;
+                for (rec = 0; rec < m->nrecords; rec++)
+                    if (strcmp(m->records[rec]->key, t->record) == 0)
+                        break;
+                if (rec == m->nrecords)
+                    continue;
+                if (pass == 0 && r->copy == FRA_COPY_OPAQUE && !handle[rec].loc) {
+                    handle[rec].loc = loc;
+                    handle[rec].what =
+                        ret ? talloc_asprintf(tmp, "the return value of '%s'", f->name)
+                            : talloc_asprintf(tmp, "parameter '%s' of '%s'",
+                                              f->params[k].name, f->name);
+                    handle[rec].how = how(tmp, r, ret);
+                } else if (pass == 1 && copies(r->copy) && handle[rec].loc) {
+                    const char *name = m->records[rec]->name;
+                    fra_model_error(
+                        m, loc,
+                        talloc_asprintf(tmp,
+                                        "if only its own module dereferences it, write "
+                                        "FRACTURE_OPAQUE(%s) in a header every file reads; "
+                                        "else copy it everywhere",
+                                        name),
+                        "%s copies '%s' (%s), but %s passes it as a handle (%s) at %s",
+                        ret ? talloc_asprintf(tmp, "the return value of '%s'", f->name)
+                            : talloc_asprintf(tmp, "parameter '%s' of '%s'",
+                                              f->params[k].name, f->name),
+                        name, how(tmp, r, ret), handle[rec].what, handle[rec].how,
+                        fra_loc_str(tmp, handle[rec].loc));
+                }
+            }
+        }
+    }
+out:
+    talloc_free(tmp);
+}
+
 void fra_infer(struct fra_model *m)
 {
     for (size_t i = 0; i < m->nfuncs; i++) {
@@ -326,4 +456,5 @@ void fra_infer(struct fra_model *m)
         ret_rule(m, f, sib, report);
         talloc_free(sib);
     }
+    handles_agree(m);
 }

@@ -90,6 +90,14 @@ const struct fra_global *fra_model_global(const struct fra_model *m, const char 
     return NULL;
 }
 
+const struct fra_opaque *fra_model_opaque(const struct fra_model *m, const char *record)
+{
+    for (size_t i = 0; record && i < m->nopaques; i++)
+        if (strcmp(m->opaques[i].record, record) == 0)
+            return &m->opaques[i];
+    return NULL;
+}
+
 const char *fra_model_tu_module(const struct fra_model *m, const char *tu)
 {
     for (size_t i = 0; i < m->ntus; i++)

@@ -191,6 +191,13 @@ struct fra_use {
     struct fra_loc loc;
 };
 
+/* A FRACTURE_OPAQUE(type) line: pointers to the record are handles. */
+struct fra_opaque {
+    const char *record;       /* key */
+    const char *name;         /* as written: "cJSON", "struct z_stream_s" */
+    struct fra_loc loc;
+};
+
 /* An error before sorting. */
 struct fra_err {
     struct fra_loc loc;
@@ -218,6 +225,8 @@ struct fra_model {
     char **tus;                   /* translation units with their module */
     char **tu_modules;
     size_t ntus;
+    struct fra_opaque *opaques;
+    size_t nopaques;
     struct fra_err *errs;
     size_t nerrs;
     char **deps;                  /* every file a translation unit read */
@@ -234,6 +243,7 @@ struct fra_record *fra_model_record_add(struct fra_model *m, const char *key);
 struct fra_module *fra_model_module(struct fra_model *m, const char *name);
 const struct fra_global *fra_model_global(const struct fra_model *m, const char *key);
 const char *fra_model_tu_module(const struct fra_model *m, const char *tu);
+const struct fra_opaque *fra_model_opaque(const struct fra_model *m, const char *record);
 
 /* Append helpers: each returns 0 or -ENOMEM. */
 int fra_model_add_name(struct fra_model *m, const char *name);

@@ -31,6 +31,11 @@
     FR__ANN("module:" #name ":" #caps) static const int FR__CAT(__fr_module_decl_, __LINE__) \
         __attribute__((unused)) = 0
 #define FR_MODULE(name, caps) FR__ANN("fn-module:" #name ":" #caps)
+/* Every pointer to @type that crosses modules is a handle: one line for a
+ * handle-based API instead of an FR_OPAQUE on each parameter. */
+#define FRACTURE_OPAQUE(type)                                                  \
+    FR__ANN("opaque-type") static type *const FR__CAT(__fr_opaque_decl_, __LINE__) \
+        __attribute__((unused)) = 0
 
 #define FR_IN(n) FR__ANN("in:" #n)
 #define FR_OUT(n) FR__ANN("out:" #n)
@@ -51,6 +56,7 @@
 #else /* plain compilers: nothing at all */
 
 #define FRACTURE_MODULE(name, caps) struct __fr_module_unused
+#define FRACTURE_OPAQUE(type) struct __fr_module_unused
 #define FR_MODULE(name, caps)
 #define FR_IN(n)
 #define FR_OUT(n)
