@@ -40,8 +40,11 @@ void fra_calls(struct fra_model *m)
             continue;
         }
         via = defined(m, c->via);
-        if (strcmp(f->module, c->from) != 0 || (via && strcmp(via->module, f->module) != 0))
+        if ((strcmp(f->module, c->from) != 0 || (via && strcmp(via->module, f->module) != 0)) &&
+            !f->callback) {
             f->callback = true;
+            f->address_loc = c->loc;
+        }
     }
 }
 

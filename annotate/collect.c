@@ -16,6 +16,7 @@
 
 #include "annot.h"
 #include "cx.h"
+#include "uses.h"
 
 #define ANN_PREFIX "fracture:"
 
@@ -131,11 +132,7 @@ static bool in_main_file(struct coll *c, CXCursor cur)
 /* Functions and globals with internal linkage are distinct per file. */
 static char *decl_key(struct coll *c, void *ctx, CXCursor cur)
 {
-    char *name = fra_cx_spelling(ctx, cur);
-
-    if (name && clang_getCursorLinkage(cur) == CXLinkage_Internal)
-        return talloc_asprintf(ctx, "%s:%s", c->tu, name);
-    return name;
+    return fra_cx_key(ctx, cur, c->tu);
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -169,6 +166,8 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
         if (ct.kind != CXType_ConstantArray && ct.kind != CXType_IncompleteArray &&
             ct.kind != CXType_VariableArray && ct.kind != CXType_DependentSizedArray)
             break;
+        if (ct.kind == CXType_IncompleteArray && !array)
+            f->flexible = true;
         t = clang_getArrayElementType(ct);
         array = true;
     }
@@ -222,6 +221,16 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
     memset(out, 0, sizeof *out);
     out->spelling = fra_cx_take(ctx, clang_getTypeSpelling(t));
     out->top_const = clang_isConstQualifiedType(t) != 0;
+    /* va_list is a pointer to __va_list_tag on x86-64, a struct or a plain
+     * pointer elsewhere: its name tells, whatever the ABI made of it. */
+    {
+        char *canon = fra_cx_take(ctx, clang_getTypeSpelling(ct));
+        out->va_list = (canon && strstr(canon, "__va_list")) ||
+                       strcmp(out->spelling, "va_list") == 0 ||
+                       strcmp(out->spelling, "__gnuc_va_list") == 0 ||
+                       strcmp(out->spelling, "__builtin_va_list") == 0;
+        talloc_free(canon);
+    }
     switch (ct.kind) {
     case CXType_Void:
         out->kind = FRA_T_VOID;
@@ -245,6 +254,11 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
         case CXType_Char_S:
         case CXType_Char_U:
             out->pointee = FRA_P_CHAR;
+            break;
+        case CXType_UChar:
+        case CXType_SChar:
+            out->pointee = FRA_P_SCALAR;
+            out->pointee_bytes = true;
             break;
         case CXType_Pointer:
         case CXType_BlockPointer:
@@ -559,6 +573,8 @@ defined:
         f->name_off = token_off(c, cur);
         f->end_off = end_off(c, cur);
         clang_visitChildren(cur, body_visit, &w);
+        if (!c->err)
+            c->err = fra_uses(m, f, cur, c->tu);
     }
     return;
 oom:

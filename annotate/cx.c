@@ -43,3 +43,12 @@ bool fra_cx_within(CXCursor inner, CXCursor outer)
     clang_getExpansionLocation(clang_getRangeEnd(r), &fe, NULL, NULL, &oe);
     return fi && fs && clang_File_isEqual(fi, fs) && oi >= os && oi <= oe;
 }
+
+char *fra_cx_key(void *ctx, CXCursor cur, const char *tu)
+{
+    char *name = fra_cx_spelling(ctx, cur);
+
+    if (name && clang_getCursorLinkage(cur) == CXLinkage_Internal)
+        return talloc_asprintf(ctx, "%s:%s", tu, name);
+    return name;
+}

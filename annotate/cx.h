@@ -35,4 +35,8 @@ static inline char *fra_cx_spelling(void *ctx, CXCursor c)
     return fra_cx_take(ctx, clang_getCursorSpelling(c));
 }
 
+/* fra_cx_key - the model's key of a declaration: its name, or "TU:name"
+ * for internal linkage (distinct per file), talloc'd on @ctx. */
+char *fra_cx_key(void *ctx, CXCursor cur, const char *tu);
+
 #endif /* FRA_CX_H */

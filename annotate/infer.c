@@ -41,6 +41,21 @@ out:
     talloc_free(tmp);
 }
 
+/* Whether the count expression @expr names @name (its own parameter). */
+static bool names_itself(void *ctx, const char *expr, const char *name)
+{
+    char **ids;
+    size_t n;
+    bool found = false;
+
+    if (!name || !*name || fra_expr_idents(ctx, expr, &ids, &n) < 0)
+        return false;
+    for (size_t i = 0; i < n && !found; i++)
+        found = strcmp(ids[i], name) == 0;
+    talloc_free(ids);
+    return found;
+}
+
 /* A pointer to a FRACTURE_OPAQUE record is a handle wherever it crosses. */
 static const struct fra_opaque *opaque_of(const struct fra_model *m, const struct fra_type *t)
 {
@@ -98,6 +113,22 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
         if (count && sib)
             fra_check_expr(m, &f->loc, talloc_asprintf(m->ctx, "FR_COUNT(%s)", count), count,
                            sib, r->nfields, "a field of the same struct");
+        if (count && names_itself(m->ctx, count, f->name))
+            fra_model_error(m, &f->loc, "count the elements in a sibling field",
+                            "the count FR_COUNT(%s) of field '%s' of '%s' names '%s' itself",
+                            count, f->name, r->name, f->name);
+        if (f->flexible) {
+            fra_model_error(m, use,
+                            talloc_asprintf(m->ctx,
+                                            "pass the elements as a parameter of their own "
+                                            "(FR_IN(n)), or make '%s' a handle "
+                                            "(FRACTURE_OPAQUE(%s)) that only its module reads",
+                                            r->name, r->name),
+                            "%s is '%s', which ends in the flexible array member '%s' (at %s): "
+                            "a copy would hold only its header",
+                            use_name, r->name, f->name, fra_loc_str(m->ctx, &f->loc));
+            continue;
+        }
         if (f->type.kind == FRA_T_RECORD) {
             check_record(m, f->type.record, &f->loc, f->name, depth + 1);
             continue;
@@ -136,6 +167,10 @@ static const char *param_hint(const struct fra_param *p)
                "dereferences it, or pass the elements as FR_IN(n)/FR_OUT(n)";
     case FRA_P_FN:
         return "add FR_CALLBACK so that calls through it run in the FMP of its module";
+    case FRA_P_SCALAR:
+        if (p->type.pointee_bytes)
+            return "add FR_IN(n), FR_OUT(n) or FR_INOUT(n) for a buffer of n bytes";
+        return "add FR_IN(n), FR_OUT(n), FR_INOUT(n) or FR_OPAQUE";
     default:
         return "add FR_IN(n), FR_OUT(n), FR_INOUT(n) or FR_OPAQUE";
     }
@@ -159,6 +194,17 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
     struct fra_rule *r = &p->rule;
     const struct fra_opaque *op = opaque_of(m, &p->type);
 
+    if (p->type.va_list) {
+        set(r, FRA_COPY_UNKNOWN, NULL, true);
+        if (report)
+            fra_model_error(m, &p->loc,
+                            "format in the caller and pass the result as a const char *, or "
+                            "keep the function and its callers in one module",
+                            "parameter '%s' of '%s' is a va_list: the arguments it walks stay "
+                            "in the caller's FMP and cannot be copied",
+                            pname, f->name);
+        return;
+    }
     if (op && (n || fra_anns_find(a, "string"))) {
         set(r, FRA_COPY_OPAQUE, NULL, false);
         if (report)
@@ -184,6 +230,13 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
         fra_check_expr(m, &p->loc,
                        talloc_asprintf(m->ctx, "%s(%s)", in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n),
                        n, sib, f->nparams, "a parameter of the function");
+        if (names_itself(m->ctx, n, p->name))
+            fra_model_error(m, &p->loc,
+                            "pass the count in a parameter of its own (a length, a capacity)",
+                            "the count %s(%s) of parameter '%s' of '%s' names '%s' itself: the "
+                            "callee needs the count before '%s' exists there",
+                            in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n, pname, f->name,
+                            pname, pname);
         if (p->type.kind != FRA_T_PTR)
             fra_model_error(m, &p->loc, "copy annotations go on pointer parameters",
                             "parameter '%s' of '%s' is annotated %s but is not a pointer", pname,
@@ -248,6 +301,8 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
         break;
     case FRA_P_RECORD:
     case FRA_P_SCALAR:
+        if (p->type.pointee_bytes && !p->type.pointee_const)
+            break;            /* bytes are bytes: a buffer, like char * */
         set(r, p->type.pointee_const ? FRA_COPY_IN : FRA_COPY_INOUT, "1", true);
         if (report && p->type.pointee == FRA_P_RECORD)
             check_record(m, p->type.record, &p->loc, pname, 0);
@@ -440,6 +495,161 @@ out:
     talloc_free(tmp);
 }
 
+/* ---- the body against the inference (uses.c gathered the facts) ---------- */
+
+#define MAX_HANDOFF 8         /* functions followed through handoffs */
+
+/*
+ * How parameter @p of @f is used as more than one element ("indexes it at
+ * F:L:C"), or NULL.  A handoff counts when the receiving parameter takes a
+ * buffer: an annotation with another count, a string, a generic pointer of
+ * a function outside the sources, or a body that does so in turn.
+ */
+static const char *buffer_use(struct fra_model *m, const struct fra_func *f, unsigned p,
+                              int depth)
+{
+    const struct fra_facts *fa = &f->params[p].facts;
+    void *ctx = m->ctx;
+
+    if (fa->indexed)
+        return talloc_asprintf(ctx, "indexes it at %s", fra_loc_str(ctx, &fa->index_loc));
+    if (fa->advanced)
+        return talloc_asprintf(ctx, "advances it at %s", fra_loc_str(ctx, &fa->advance_loc));
+    for (size_t i = 0; i < fa->nhandoffs && depth < MAX_HANDOFF; i++) {
+        const struct fra_handoff *h = &fa->handoffs[i];
+        const struct fra_func *g = fra_model_func(m, h->callee);
+        const char *name = g ? g->name : h->callee;
+        const char *at = fra_loc_str(ctx, &h->loc), *inner;
+        const struct fra_rule *q;
+
+        if (!g || !g->defined || h->arg >= g->nparams) {
+            if (strcmp(name, "free") == 0 || strcmp(name, "realloc") == 0)
+                return talloc_asprintf(ctx, "frees it at %s", at);
+            if (h->generic && !h->one)
+                return talloc_asprintf(ctx, "hands it to '%s' as a buffer at %s", name, at);
+            continue;
+        }
+        q = &g->params[h->arg].rule;
+        if ((q->copy == FRA_COPY_IN || q->copy == FRA_COPY_OUT || q->copy == FRA_COPY_INOUT) &&
+            !q->inferred && q->n && strcmp(q->n, "1") != 0)
+            return talloc_asprintf(ctx, "hands it to '%s' as %s(%s) at %s", name,
+                                   q->copy == FRA_COPY_IN    ? "FR_IN"
+                                   : q->copy == FRA_COPY_OUT ? "FR_OUT"
+                                                             : "FR_INOUT",
+                                   q->n, at);
+        if (q->copy == FRA_COPY_STRING)
+            return talloc_asprintf(ctx, "hands it to '%s' as a string at %s", name, at);
+        if (q->copy == FRA_COPY_UNKNOWN && h->generic && !h->one)
+            return talloc_asprintf(ctx, "hands it to '%s' as a buffer at %s", name, at);
+        if (g == f && h->arg == p)
+            continue;
+        if ((inner = buffer_use(m, g, h->arg, depth + 1)))
+            return talloc_asprintf(ctx, "hands it to '%s' at %s, which %s", name, at, inner);
+    }
+    return NULL;
+}
+
+/* Where parameter @p of @f is kept beyond the call ("in global 'g' at
+ * F:L:C"), or NULL. */
+static const char *store_use(struct fra_model *m, const struct fra_func *f, unsigned p,
+                             int depth)
+{
+    const struct fra_facts *fa = &f->params[p].facts;
+    void *ctx = m->ctx;
+
+    if (fa->stored)
+        return talloc_asprintf(ctx, "in %s at %s", fa->store_where,
+                               fra_loc_str(ctx, &fa->store_loc));
+    for (size_t i = 0; i < fa->nhandoffs && depth < MAX_HANDOFF; i++) {
+        const struct fra_handoff *h = &fa->handoffs[i];
+        const struct fra_func *g = fra_model_func(m, h->callee);
+        const char *inner;
+
+        if (!g || !g->defined || h->arg >= g->nparams || (g == f && h->arg == p) ||
+            g->params[h->arg].rule.copy == FRA_COPY_OPAQUE)
+            continue;
+        if ((inner = store_use(m, g, h->arg, depth + 1)))
+            return talloc_asprintf(ctx, "by '%s' (handed to it at %s) %s", g->name,
+                                   fra_loc_str(ctx, &h->loc), inner);
+    }
+    return NULL;
+}
+
+/* The integer parameter most likely to count @p's elements, for a hint. */
+static const char *count_param(const struct fra_func *f, unsigned p)
+{
+    static const char *const likely[] = {"n", "len", "length", "size", "count", "nmemb",
+                                         "num", "cnt", "nelem", "nitems"};
+    const char *first = NULL;
+
+    for (unsigned i = 0; i < f->nparams; i++) {
+        const struct fra_param *q = &f->params[i];
+        if (i == p || !q->type.integer || !q->name || !*q->name)
+            continue;
+        if (strstr(q->name, "len") || strstr(q->name, "size") || strstr(q->name, "count"))
+            return q->name;
+        for (size_t k = 0; k < sizeof likely / sizeof *likely; k++)
+            if (strcmp(q->name, likely[k]) == 0)
+                return q->name;
+        if (!first)
+            first = q->name;
+    }
+    return first;
+}
+
+static bool copied(enum fra_copy c)
+{
+    return c == FRA_COPY_IN || c == FRA_COPY_OUT || c == FRA_COPY_INOUT ||
+           c == FRA_COPY_STRING;
+}
+
+static void check_body(struct fra_model *m, const struct fra_func *f)
+{
+    for (unsigned i = 0; i < f->nparams; i++) {
+        const struct fra_param *p = &f->params[i];
+        const struct fra_rule *r = &p->rule;
+        const char *pname = p->name && *p->name ? p->name : "(unnamed)";
+        const char *how;
+
+        if (r->inferred && (r->copy == FRA_COPY_IN || r->copy == FRA_COPY_INOUT) && r->n &&
+            strcmp(r->n, "1") == 0 && (how = buffer_use(m, f, i, 0))) {
+            const char *macro = r->copy == FRA_COPY_IN ? "FR_IN" : "FR_INOUT";
+            const char *cnt = count_param(f, i);
+            const char *hint =
+                strncmp(how, "frees", 5) == 0
+                    ? talloc_strdup(m->ctx, "a copy cannot be freed for the caller: pass the "
+                                            "object as a handle its module owns (FR_OPAQUE, or "
+                                            "FRACTURE_OPAQUE for its type)")
+                    : talloc_asprintf(m->ctx,
+                                      "add %s(%s) with the number of elements%s, or write "
+                                      "%s(1) if one element is all it reads",
+                                      macro, cnt ? cnt : "n",
+                                      cnt ? talloc_asprintf(m->ctx, " (perhaps '%s')", cnt) : "",
+                                      macro);
+            fra_model_error(m, &p->loc, hint,
+                            "parameter '%s' of '%s' is inferred %s(1), one element, but the "
+                            "body %s",
+                            pname, f->name, macro, how);
+        }
+        if (copied(r->copy) && (how = store_use(m, f, i, 0)))
+            fra_model_error(m, &p->loc,
+                            "keep a copy of what it points to (strdup, memcpy), or pass it "
+                            "FR_OPAQUE if the caller's own object is meant (only the caller's "
+                            "module may then dereference it)",
+                            "parameter '%s' of '%s' is kept beyond the call %s: in another "
+                            "FMP it points into a copy that is gone when the call returns",
+                            pname, f->name, how);
+        if (r->copy == FRA_COPY_FD && !fra_anns_find(&p->ann, "fd-keep") &&
+            (how = store_use(m, f, i, 0)))
+            fra_model_error(m, &p->loc,
+                            "write FR_FD_KEEP: its FMP then holds the duplicate until the callee "
+                            "closes it",
+                            "descriptor '%s' of '%s' is FR_FD, lent for one call, but it is "
+                            "kept beyond the call %s",
+                            pname, f->name, how);
+    }
+}
+
 void fra_infer(struct fra_model *m)
 {
     for (size_t i = 0; i < m->nfuncs; i++) {
@@ -456,5 +666,9 @@ void fra_infer(struct fra_model *m)
         ret_rule(m, f, sib, report);
         talloc_free(sib);
     }
+    /* Handoffs read the rules of other functions: all are set by now. */
+    for (size_t i = 0; i < m->nfuncs; i++)
+        if (m->funcs[i]->defined && (m->funcs[i]->cross || m->funcs[i]->callback))
+            check_body(m, m->funcs[i]);
     handles_agree(m);
 }

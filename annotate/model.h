@@ -52,6 +52,8 @@ struct fra_type {
     enum fra_pkind pointee;
     bool pointee_const;
     bool pointee_incomplete;  /* in any declaration seen: then it is a handle */
+    bool pointee_bytes;       /* unsigned char, signed char (uint8_t, ...) */
+    bool va_list;             /* a va_list, whatever the ABI makes of it */
     const char *record;       /* key of the record (by value or pointee) */
     bool top_const;           /* const itself ("const int", "char *const") */
 };
@@ -89,12 +91,34 @@ struct fra_decl {
     unsigned nparams;
 };
 
+/* A parameter handed on as argument @arg of a call to @callee. */
+struct fra_handoff {
+    const char *callee;       /* key */
+    unsigned arg;
+    struct fra_loc loc;
+    bool generic;             /* the callee's parameter is a void * or char * */
+    bool one;                 /* another argument is the size of one element */
+};
+
+/*
+ * What a definition's body does with a parameter (uses.c): the facts the
+ * inferences are checked against.  Each location is the first such use.
+ */
+struct fra_facts {
+    bool indexed, advanced, stored;
+    struct fra_loc index_loc, advance_loc, store_loc;
+    const char *store_where;  /* "global 'g'", "memory reached through 'h'" */
+    struct fra_handoff *handoffs;
+    size_t nhandoffs;
+};
+
 struct fra_param {
     const char *name;         /* "" when unnamed */
     struct fra_loc loc;
     struct fra_type type;
     struct fra_anns ann;      /* the agreed annotations */
     struct fra_rule rule;
+    struct fra_facts facts;   /* of the definition's body, when seen */
 };
 
 struct fra_func {
@@ -120,6 +144,7 @@ struct fra_func {
     size_t ndecls;
     bool cross;               /* called from another module */
     bool callback;            /* its address crosses modules */
+    struct fra_loc address_loc; /* where its address was first taken across */
     unsigned name_off;        /* of the definition's name in its file, or FRA_NO_OFF */
     unsigned end_off;         /* just past the definition, or FRA_NO_OFF */
 };
@@ -165,6 +190,7 @@ struct fra_field {
     struct fra_loc loc;
     struct fra_type type;
     bool array;
+    bool flexible;            /* a flexible array member: T name[] */
     struct fra_anns ann;
 };
 
