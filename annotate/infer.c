@@ -176,6 +176,24 @@ static const char *param_hint(const struct fra_param *p)
     }
 }
 
+/*
+ * How @f comes to cross modules when no other module calls it by name: its
+ * address is taken (stored in a struct field, passed along) where code of
+ * another module may call through it.  Said in every error about its
+ * values, since the function's name alone does not show the path.
+ */
+static const char *reached(struct fra_model *m, const struct fra_func *f)
+{
+    if (f->cross || !f->callback || !f->address_loc.file)
+        return "";
+    return talloc_asprintf(m->ctx,
+                           ": no other module calls it by name, but its address is taken at "
+                           "%s, and calls through that pointer may come from another module "
+                           "(keep it in the module that calls through the pointer, or "
+                           "annotate it as a callback's parameters are)",
+                           fra_loc_str(m->ctx, &f->address_loc));
+}
+
 static void set(struct fra_rule *r, enum fra_copy c, const char *n, bool inferred)
 {
     r->copy = c;
@@ -320,8 +338,8 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
                         pname, f->name);
     else
         fra_model_error(m, &p->loc, param_hint(p),
-                        "cannot infer how to copy parameter '%s' of '%s' (%s) across modules",
-                        pname, f->name, p->type.spelling);
+                        "cannot infer how to copy parameter '%s' of '%s' (%s) across modules%s",
+                        pname, f->name, p->type.spelling, reached(m, f));
 }
 
 static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const *sib,
@@ -400,8 +418,8 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
                             : "add FR_RET(n) with n the number of elements, or FR_RET_OPAQUE "
                               "for a handle (and FR_RET_OWNED if the caller frees it)",
                         "cannot infer how to copy the pointer returned by '%s' (%s) across "
-                        "modules",
-                        f->name, f->ret.spelling);
+                        "modules%s",
+                        f->name, f->ret.spelling, reached(m, f));
 }
 
 /* One place a record crosses: as a handle or as a copy. */
