@@ -20,6 +20,7 @@
 #include "uses.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
 
@@ -164,6 +165,25 @@ static void op_of(struct ua *u, CXCursor cur, const CXCursor *lhs, char op[4])
 
 /* ---- which parameter a value comes from ---------------------------------- */
 
+/* Every child, for initializer lists of any length (malloc'd). */
+struct args {
+    CXCursor *v;
+    unsigned n;
+};
+
+static enum CXChildVisitResult arg_visit(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    struct args *a = data;
+    CXCursor *v = realloc(a->v, (a->n + 1) * sizeof *v);
+
+    (void)parent;
+    if (!v)
+        return CXChildVisit_Break;
+    a->v = v;
+    a->v[a->n++] = cur;
+    return CXChildVisit_Continue;
+}
+
 static int param_index(struct ua *u, CXCursor decl)
 {
     for (unsigned i = 0; i < u->nparams; i++)
@@ -231,6 +251,23 @@ static int derived(struct ua *u, CXCursor e)
             return -1;
         d = derived(u, ch.v[1]);
         return d >= 0 ? d : derived(u, ch.v[2]);
+    case CXCursor_MemberRefExpr:
+    case CXCursor_ArraySubscriptExpr:
+        /* w.p of a local aggregate that was given one: not a read through
+         * the parameter, which stays a value */
+        ch = kids_of(e);
+        if (ch.n < 1 || is_pointer(ch.v[0]) || !is_pointer(e))
+            return -1;
+        return derived(u, ch.v[0]);
+    case CXCursor_InitListExpr: {
+        struct args a = {NULL, 0};
+        d = -1;
+        clang_visitChildren(e, arg_visit, &a);
+        for (unsigned i = 0; i < a.n && d < 0; i++)
+            d = derived(u, a.v[i]);
+        free(a.v);
+        return d;
+    }
     default:
         return -1;
     }
@@ -275,9 +312,11 @@ static void taint(struct ua *u, CXCursor var, int p)
     t[u->ntaint++] = (struct taint){var, (unsigned)p};
 }
 
+/* Static or thread storage: either outlives the call. */
 static bool global_storage(CXCursor var)
 {
-    return clang_Cursor_hasVarDeclGlobalStorage(var) == 1;
+    return clang_Cursor_hasVarDeclGlobalStorage(var) == 1 ||
+           clang_getCursorTLSKind(var) != CXTLS_None;
 }
 
 /*
@@ -326,14 +365,14 @@ static void assign(struct ua *u, CXCursor lhs, int p, CXCursor site)
         stored(u, p, site, "memory reached through '%s'", ref);
     else if (rk == CXCursor_VarDecl && global_storage(ref))
         stored(u, p, site,
-               clang_getCursorKind(clang_getCursorSemanticParent(ref)) ==
+               clang_getCursorTLSKind(ref) != CXTLS_None ? "thread-local '%s'"
+               : clang_getCursorKind(clang_getCursorSemanticParent(ref)) ==
                        CXCursor_TranslationUnit
                    ? "global '%s'"
                    : "static '%s'",
                ref);
-    else if ((rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) &&
-             clang_equalCursors(strip(lhs), cur))
-        taint(u, ref, p);
+    else if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl)
+        taint(u, ref, p);     /* the local itself, or a field of a local aggregate */
 }
 
 /* The size of what the @i-th parameter of function type @ft points to, or

@@ -32,6 +32,15 @@ int keep_list(const char *name)
 }
 int keep_end(const char *s, FR_OUT(1) const char **end) { *end = s + 1; return 0; }
 static void remember(const char *p) { saved = p; }
+static _Thread_local const char *mine;
+int keep_tls(const char *s) { mine = s; return 0; }
+struct view { const char *p; int n; };
+int keep_view(const char *s)
+{
+    struct view w = {s, 1};
+    saved = w.p;
+    return w.n;
+}
 int keep_later(const char *s) { remember(s); return 0; }
 /* These pass: a copy is kept, or a handle. */
 int keep_copy(const char *s) { saved = strdup(s); return 0; }
@@ -41,5 +50,5 @@ FR_MODULE(main, 0) int main(void)
 {
     const char *e;
     return keep_parse("{}") + keep_static("ab") + keep_list("n") + keep_end("ab", &e) +
-           keep_later("x") + keep_copy("y") + keep_handle(&e);
+           keep_later("x") + keep_copy("y") + keep_handle(&e) + keep_tls("t") + keep_view("v");
 }
