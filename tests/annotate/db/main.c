@@ -1,0 +1,14 @@
+/* Built with -include stddef.h (a system header: stays as written) and
+ * -include local.h (a file of the build directory: means that directory's),
+ * both from compile_commands.json: size_t and LOCAL_N come from them. */
+#include <fracture.h>
+
+FRACTURE_MODULE(store, 0);
+
+size_t store_count(const int *v, size_t n) { return v && n ? (size_t)LOCAL_N : 0; }
+
+FR_MODULE(main, 0) int main(void)
+{
+    int v[1] = {0};
+    return (int)store_count(v, 1) - LOCAL_N;
+}
