@@ -10,7 +10,8 @@
 # per expectation, at that place, its message containing PHRASE.  (PHRASE
 # may be the whole message once its wording is settled.)
 #
-# A "same" case is built three ways with cc directly (fast: no CMake project
+# Every case first builds plainly with cc -Wall -Wextra -Werror (it is valid
+# C).  A "same" case is built three ways with cc directly (fast: no CMake project
 # per case): plain (no annotator), and annotated; the annotated program runs
 # once with no config (all in one) and once split, every module in its own
 # FMP (DIR/split.yaml if the case has one, else generated from the
@@ -35,6 +36,13 @@ endif()
 
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
+# Every case is valid C: the plain build comes first, refused cases too.
+set(cflags -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I${INC} -I${INC}/fracture)
+execute_process(COMMAND ${CC} ${cflags} ${srcs} -o ${OUT}/plain -lm
+  WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NAME}: the plain build failed:\n${err}")
+endif()
 set(gen ${OUT}/gen)
 execute_process(COMMAND ${TOOL} --fracture-include ${INC} -o ${gen} --app-name ${NAME}
     ${srcs} -- -std=c11 -D_GNU_SOURCE
@@ -72,12 +80,6 @@ endif()
 
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${NAME}: the annotator refused a case that must run (exit ${rc}):\n${aerr}")
-endif()
-set(cflags -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I${INC} -I${INC}/fracture)
-execute_process(COMMAND ${CC} ${cflags} ${srcs} -o ${OUT}/plain -lm
-  WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "${NAME}: the plain build failed:\n${err}")
 endif()
 file(GLOB gsrcs ${gen}/*.c)
 execute_process(COMMAND ${CC} ${cflags} ${SAN} -iquote ${DIR} ${gsrcs} -o ${OUT}/app ${LIB}
