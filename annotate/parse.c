@@ -36,7 +36,7 @@ static int push(struct argv *a, const char *s)
     return 0;
 }
 
-/* An -include FILE of a build directory: the compiler looks for FILE in its
+/* An -include FILE (or -imacros FILE) of a build directory: the compiler looks for FILE in its
  * working directory first, then along the #include "..." chain, so FILE
  * means DIR/FILE only where that file exists; a header found on the search
  * path (-include stddef.h) stays as written. */
@@ -55,6 +55,7 @@ static const char *include_file(void *ctx, const char *dir, const char *file)
 static int push_filtered(struct argv *a, const char *const *args, int n, const char *dir)
 {
     static const char *const path_opts[] = {"-I", "-isystem", "-iquote", "-idirafter"};
+    static const char *const file_opts[] = {"-include", "-imacros"};
 
     for (int i = 0; i < n; i++) {
         const char *s = args[i];
@@ -69,9 +70,12 @@ static int push_filtered(struct argv *a, const char *const *args, int n, const c
             strcmp(s, "-MMD") == 0 || (s[0] != '-' && strlen(s) > 2 &&
                                       strcmp(s + strlen(s) - 2, ".c") == 0))
             continue;
-        if (strncmp(s, "-include", 8) == 0 && s[8] != '-' && (s[8] || i + 1 < n)) {
-            const char *file = s[8] ? s + 8 : args[++i];
-            rc = push(a, "-include");
+        for (size_t k = 0; k < sizeof file_opts / sizeof *file_opts; k++) {
+            size_t len = strlen(file_opts[k]);
+            if (strncmp(s, file_opts[k], len) != 0 || s[len] == '-' || (!s[len] && i + 1 >= n))
+                continue;
+            const char *file = s[len] ? s + len : args[++i];
+            rc = push(a, file_opts[k]);
             if (rc == 0)
                 rc = push(a, include_file(a->ctx, dir, file));
             goto next;
