@@ -37,7 +37,7 @@ endif()
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
 # Every case is valid C: the plain build comes first, refused cases too.
-set(cflags -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I${INC} -I${INC}/fracture)
+set(cflags -std=c11 -D_GNU_SOURCE -pthread -Wall -Wextra -Werror -I${INC} -I${INC}/fracture)
 execute_process(COMMAND ${CC} ${cflags} ${srcs} -o ${OUT}/plain -lm
   WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
