@@ -1,4 +1,4 @@
-/* int **out with no annotation: a pointer to pointers.  EXPECT: refused */
+/* int **pp with no annotation: a pointer to pointers.  EXPECT: refused */
 // expect-error: lib.c:6:21 cannot infer how to copy parameter 'pp' of 'lib_deref' (int **)
 #include <stdio.h>
 #include "lib.h"
