@@ -73,6 +73,9 @@ static void usage(FILE *f)
             "  -p BUILD_DIR             take each file's flags from\n"
             "                           BUILD_DIR/compile_commands.json\n"
             "  --manifest FILE          write the module model as JSON (- for stdout)\n"
+            "  --json                   the errors as one JSON object on stdout,\n"
+            "                           {\"errors\": [{\"file\", \"line\", \"col\",\n"
+            "                           \"severity\", \"message\", \"hint\"}]}, not on stderr\n"
             "  --fracture-include DIR   directory holding fracture/fracture.h\n"
             "                           (default: ../include beside this program if it\n"
             "                           holds it, else %s)\n"
@@ -102,13 +105,14 @@ int main(int argc, char **argv)
         {"app-name", required_argument, NULL, 'A'},
         {"depfile", required_argument, NULL, 'd'},
         {"depfile-target", required_argument, NULL, 'T'},
+        {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     void *ctx = talloc_new(NULL);
     struct fra_opts o = {NULL, default_include(ctx), NULL, NULL, 0, NULL, 0};
     struct fra_model *m;
     const char *outdir = NULL, *app = NULL, *depfile = NULL, *deptarget = NULL;
-    int opt, rc, status = 0, dashdash = argc;
+    int opt, rc, status = 0, dashdash = argc, json = 0;
 
     /* Everything after "--" is compiler flags, never our options. */
     for (int i = 1; i < argc; i++)
@@ -146,6 +150,9 @@ int main(int argc, char **argv)
         case 'I':
             o.include_dir = optarg;
             break;
+        case 'j':
+            json = 1;
+            break;
         case ':':
             status = usage_error("option '%s' needs an argument", argv[optind - 1]);
             goto out;
@@ -172,6 +179,10 @@ int main(int argc, char **argv)
     }
     if ((depfile || deptarget) && !outdir) {
         status = usage_error("%s", "--depfile goes with -o");
+        goto out;
+    }
+    if (json && o.manifest && strcmp(o.manifest, "-") == 0) {
+        status = usage_error("%s", "--json and --manifest - both want stdout");
         goto out;
     }
     if (o.build_dir && o.nflags) {
@@ -216,7 +227,7 @@ int main(int argc, char **argv)
             status = 1;
         }
     }
-    status = fra_model_report(m) || status ? 1 : 0;
+    status = fra_model_report(m, json) || status ? 1 : 0;
     if (o.manifest) {
         rc = fra_manifest_write(m, o.manifest);
         if (rc < 0) {

@@ -213,7 +213,7 @@ static int cmp_err(const void *pa, const void *pb)
     return strcmp(a->hint ? a->hint : "", b->hint ? b->hint : "");
 }
 
-size_t fra_model_report(struct fra_model *m)
+size_t fra_model_report(struct fra_model *m, int json)
 {
     struct fr_diag d;
     void *tmp = talloc_new(m->ctx);
@@ -228,7 +228,13 @@ size_t fra_model_report(struct fra_model *m)
                      m->errs[i].loc.col, m->errs[i].hint, "%s",
                      m->errs[i].msg ? m->errs[i].msg : "(out of memory)");
     }
-    fr__diag_print(&d, stderr);
+    if (json) {
+        fputs("{\"errors\": ", stdout);
+        fr__diag_print_json(&d, stdout);
+        fputs("}\n", stdout);
+    } else {
+        fr__diag_print(&d, stderr);
+    }
     size_t n = d.n;
     talloc_free(tmp);
     return n;

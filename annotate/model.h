@@ -288,8 +288,9 @@ void fra_model_error(struct fra_model *m, const struct fra_loc *loc,
 int fra_model_resolve(struct fra_model *m);
 
 /* Sort errors by file/line/col, drop duplicates, print them to stderr in
- * the project's diagnostic format.  Returns the number printed. */
-size_t fra_model_report(struct fra_model *m);
+ * the project's diagnostic format (@json: as {"errors": [...]} on stdout).
+ * Returns the number printed. */
+size_t fra_model_report(struct fra_model *m, int json);
 
 /* qsort() that accepts an empty (NULL) array. */
 void fra_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

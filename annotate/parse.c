@@ -36,11 +36,26 @@ static int push(struct argv *a, const char *s)
     return 0;
 }
 
+/* An -include FILE (or -imacros FILE) of a build directory: the compiler looks for FILE in its
+ * working directory first, then along the #include "..." chain, so FILE
+ * means DIR/FILE only where that file exists; a header found on the search
+ * path (-include stddef.h) stays as written. */
+static const char *include_file(void *ctx, const char *dir, const char *file)
+{
+    char *there;
+
+    if (!dir || file[0] == '/')
+        return file;
+    there = talloc_asprintf(ctx, "%s/%s", dir, file);
+    return there && access(there, F_OK) == 0 ? there : file;
+}
+
 /* Flags that make no sense or do harm when only parsing: output, -Werror
  * (a gcc-only warning must not stop the parse) and the source itself. */
 static int push_filtered(struct argv *a, const char *const *args, int n, const char *dir)
 {
-    static const char *const path_opts[] = {"-I", "-isystem", "-iquote", "-include", "-idirafter"};
+    static const char *const path_opts[] = {"-I", "-isystem", "-iquote", "-idirafter"};
+    static const char *const file_opts[] = {"-include", "-imacros"};
 
     for (int i = 0; i < n; i++) {
         const char *s = args[i];
@@ -55,7 +70,19 @@ static int push_filtered(struct argv *a, const char *const *args, int n, const c
             strcmp(s, "-MMD") == 0 || (s[0] != '-' && strlen(s) > 2 &&
                                       strcmp(s + strlen(s) - 2, ".c") == 0))
             continue;
-        /* A build directory's relative include paths mean that directory. */
+        for (size_t k = 0; k < sizeof file_opts / sizeof *file_opts; k++) {
+            size_t len = strlen(file_opts[k]);
+            if (strncmp(s, file_opts[k], len) != 0 || s[len] == '-' || (!s[len] && i + 1 >= n))
+                continue;
+            const char *file = s[len] ? s + len : args[++i];
+            rc = push(a, file_opts[k]);
+            if (rc == 0)
+                rc = push(a, include_file(a->ctx, dir, file));
+            goto next;
+        }
+        /* A build directory's relative include directories mean that
+         * directory, joined (-Idir) or separate (-I dir); -isystem-after and
+         * the like are other options. */
         for (size_t k = 0; dir && k < sizeof path_opts / sizeof *path_opts; k++) {
             size_t len = strlen(path_opts[k]);
             if (strncmp(s, path_opts[k], len) != 0)
@@ -66,8 +93,8 @@ static int push_filtered(struct argv *a, const char *const *args, int n, const c
                     rc = push(a, talloc_asprintf(a->ctx, "%s/%s", dir, args[++i]));
                 goto next;
             }
-            if (s[len] && s[len] != '/' && strcmp(path_opts[k], "-I") == 0) {
-                rc = push(a, talloc_asprintf(a->ctx, "-I%s/%s", dir, s + len));
+            if (s[len] && s[len] != '/' && s[len] != '-') {
+                rc = push(a, talloc_asprintf(a->ctx, "%s%s/%s", path_opts[k], dir, s + len));
                 goto next;
             }
         }

@@ -85,17 +85,57 @@ static int run_and_wait(char **argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Parse "-c FILE" / "--config FILE" at argv[1..]; returns the index after. */
-static int config_opt(int argc, char **argv, const char **cfg)
-{
-    int i = 1;
+/* The options of run and check, in any order: -c FILE (--config FILE,
+ * --config=FILE), --json, --help.  For run the first operand is the
+ * program and what follows it is the program's; "--" ends the options of
+ * both.  Returns 0, 1 for --help (printed), or 2 (a usage error, said). */
+struct app_opts {
+    const char *cfg;
+    int json;
+    int prog;                 /* index of the program in argv, or 0 */
+    int nprogs;               /* operands given (check takes one) */
+};
 
-    *cfg = NULL;
-    if (i + 1 < argc && (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0)) {
-        *cfg = argv[i + 1];
-        i += 2;
+static int app_options(const char *cmd, const char *help, int argc, char **argv,
+                       struct app_opts *o)
+{
+    int run = strcmp(cmd, "run") == 0;
+
+    *o = (struct app_opts){ 0 };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            if (i + 1 < argc && !o->prog)
+                o->prog = i + 1;
+            o->nprogs += argc - i - 1;
+            break;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(help, stdout);
+            return 1;
+        } else if (strcmp(a, "--json") == 0) {
+            o->json = 1;
+        } else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+            if (i + 1 >= argc) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "%s needs a config file", a);
+                return fr_usage_error(cmd, msg);
+            }
+            o->cfg = argv[++i];
+        } else if (strncmp(a, "--config=", 9) == 0) {
+            o->cfg = a + 9;
+        } else if (a[0] == '-' && a[1]) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "unknown option '%.200s'", a);
+            return fr_usage_error(cmd, msg);
+        } else {
+            if (!o->prog)
+                o->prog = i;
+            o->nprogs++;
+            if (run)
+                break;        /* the rest is the program's */
+        }
     }
-    return i;
+    return 0;
 }
 
 static int set_config(const char *cfg)
@@ -112,58 +152,68 @@ static int set_config(const char *cfg)
 
 int fr_cmd_run(int argc, char **argv)
 {
-    const char *cfg;
-    int i;
+    static const char help[] =
+        "usage: fracture run [-c deploy.yaml] [--json] [--] ./app [args...]\n\n"
+        "Runs the app with its modules composed into FMPs as the config says\n"
+        "(without -c: as one process).  The exit status is the app's; its\n"
+        "stdout and stderr are its own.  --json: an error in the config is\n"
+        "reported as one JSON object on stderr, {\"config\", \"ok\", \"errors\"}.\n";
+    struct app_opts o;
+    int rc = app_options("run", help, argc, argv, &o);
 
-    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-        printf("usage: fracture run [-c deploy.yaml] [--] ./app [args...]\n\n"
-               "Runs the app with its modules composed into FMPs as the config says\n"
-               "(without -c: as one process).  The exit status is the app's.\n");
-        return 0;
-    }
-    i = config_opt(argc, argv, &cfg);
-    if (i < argc && strcmp(argv[i], "--") == 0)
-        i++;
-    if (i >= argc)
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (!o.prog)
         return fr_usage_error("run", "no program to run");
-    if (fr_check_app(argv[i]))
+    if (fr_check_app(argv[o.prog]))
         return 1;
-    if (cfg && set_config(cfg))
+    if (o.cfg && set_config(o.cfg))
         return 1;
-    if (!cfg)
+    if (!o.cfg)
         unsetenv("FRACTURE_CONFIG");
-    execvp(argv[i], argv + i);
-    fprintf(stderr, "fracture: error: cannot run %s: %s\n", argv[i], strerror(errno));
+    if (o.json)
+        setenv("FRACTURE_JSON", "1", 1);
+    else
+        unsetenv("FRACTURE_JSON");
+    execvp(argv[o.prog], argv + o.prog);
+    fprintf(stderr, "fracture: error: cannot run %s: %s\n", argv[o.prog], strerror(errno));
     return 1;
 }
 
 int fr_cmd_check(int argc, char **argv)
 {
-    const char *cfg;
-    int i;
+    static const char help[] =
+        "usage: fracture check -c deploy.yaml [--json] ./app\n\n"
+        "Checks the config against the app's module table and starts nothing.\n"
+        "Every problem is reported as file:line:col; exit status 1 if any.\n"
+        "--json: the verdict as one JSON object on stdout: {\"config\", \"ok\",\n"
+        "\"fmps\", \"modules\", \"errors\": [{\"file\", \"line\", \"col\", \"severity\",\n"
+        "\"message\", \"hint\"}]}.\n";
+    struct app_opts o;
+    int rc = app_options("check", help, argc, argv, &o);
 
-    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-        printf("usage: fracture check -c deploy.yaml ./app\n\n"
-               "Checks the config against the app's module table and starts nothing.\n"
-               "Every problem is reported as file:line:col; exit status 1 if any.\n");
-        return 0;
-    }
-    i = config_opt(argc, argv, &cfg);
-    if (!cfg)
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (!o.cfg)
         return fr_usage_error("check", "-c deploy.yaml is required");
-    if (i >= argc)
+    if (!o.prog)
         return fr_usage_error("check", "no program to check the config against");
-    if (i + 1 < argc)
+    if (o.nprogs > 1)
         return fr_usage_error("check", "one program only");
-    if (fr_check_app(argv[i]))
+    if (fr_check_app(argv[o.prog]))
         return 1;
-    if (access(cfg, R_OK) < 0) {
-        fprintf(stderr, "fracture: error: %s: %s\n", cfg, strerror(errno));
+    if (access(o.cfg, R_OK) < 0) {
+        fprintf(stderr, "fracture: error: %s: %s\n", o.cfg, strerror(errno));
         return 1;
     }
-    setenv("FRACTURE_CONFIG", cfg, 1);   /* as given: messages name it so */
+    setenv("FRACTURE_CONFIG", o.cfg, 1);   /* as given: messages name it so */
     setenv("FRACTURE_CHECK", "1", 1);
-    return run_and_wait(argv + i) == 0 ? 0 : 1;
+    if (o.json)
+        setenv("FRACTURE_JSON", "1", 1);
+    else
+        unsetenv("FRACTURE_JSON");
+    char *av[] = { argv[o.prog], NULL };
+    return run_and_wait(av) == 0 ? 0 : 1;
 }
 
 /* Run the app with FRACTURE_MODULES set and return what it printed. */
@@ -213,12 +263,16 @@ int fr_cmd_modules(int argc, char **argv)
     const char *app = NULL;
 
     for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: fracture modules [--json] ./app\n\n"
                    "Lists the modules of a fractured app, their caps and functions.\n");
             return 0;
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
+        } else if (argv[i][0] == '-' && argv[i][1] && !app) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "unknown option '%.200s'", argv[i]);
+            return fr_usage_error("modules", msg);
         } else if (!app) {
             app = argv[i];
         } else {

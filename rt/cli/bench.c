@@ -400,7 +400,7 @@ int fr_cmd_bench(int argc, char **argv)
     int json = 0, quick = 0;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: fracture bench [--json] [--quick]\n\n"
                    "Measures, in one run: a direct call, a same-FMP stub call, cross-FMP\n"
                    "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
@@ -417,7 +417,9 @@ int fr_cmd_bench(int argc, char **argv)
         } else if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;
         } else {
-            return fr_usage_error("bench", "unknown option");
+            char msg[256];
+            snprintf(msg, sizeof msg, "unknown option '%.200s'", argv[i]);
+            return fr_usage_error("bench", msg);
         }
     }
     if (!getenv("FRACTURE_BENCH_INNER"))

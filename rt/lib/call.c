@@ -600,8 +600,19 @@ void fr_call_abort(struct fr_call *c)
     fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n",
             f->name, mod, fr__rt.fmps[peer].name, cause(c->err),
             c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "");
-    /* What to change depends on why it could not be replayed. */
-    if (fr__rt.retries[peer] < 0)
+    /* What to change depends on why it could not be replayed, and on what
+     * the module already allows: never ask for a cap it has. */
+    int group = fr__rt.group_of ? fr__rt.group_of[peer] : -1;
+    if (fr__rt.retries[peer] < 0 && group >= 0 &&
+        fr__rt.groups[group].kind == FR_GROUP_REPLICATE)
+        fprintf(stderr, "  hint: a replicated FMP is not restarted; give %s() an "
+                "FR_ON_FAILURE value to go on without it\n", f->name);
+    else if (fr__rt.retries[peer] < 0 && peer != 0 &&
+             (fr__rt.app->modules[f->module].caps & FR_RESTARTABLE))
+        fprintf(stderr, "  hint: module '%s' is restartable: add restart: to FMP '%s' in the "
+                "config, or give %s() an FR_ON_FAILURE value\n", mod, fr__rt.fmps[peer].name,
+                f->name);
+    else if (fr__rt.retries[peer] < 0)
         fprintf(stderr, "  hint: make module '%s' restartable (FR_RESTARTABLE and restart: in the "
                 "config) or give %s() an FR_ON_FAILURE value\n", mod, f->name);
     else if (c->err == -EPIPE && peer_lost(peer))

@@ -32,13 +32,18 @@ int fr__diag_add(struct fr_diag *d, const char *file, unsigned line,
     else
         text = talloc_asprintf(d->ctx, "%s: error: %s", file,
                                msg ? msg : "(out of memory)");
-    talloc_free(msg);
     items = talloc_realloc(d->ctx, d->items, struct fr_diag_item, d->n + 1);
     if (!items || !text)
         return -EINVAL;       /* the error is lost, but the failure is not */
     d->items = items;
-    d->items[d->n].text = text;
-    d->items[d->n].hint = hint ? talloc_strdup(d->ctx, hint) : NULL;
+    d->items[d->n] = (struct fr_diag_item){
+        .text = text,
+        .hint = hint ? talloc_strdup(d->ctx, hint) : NULL,
+        .file = talloc_strdup(d->ctx, file),
+        .line = line,
+        .col = line && !col ? 1 : col,
+        .msg = msg,
+    };
     d->n++;
     return -EINVAL;
 }
@@ -50,6 +55,45 @@ void fr__diag_print(const struct fr_diag *d, FILE *f)
         if (d->items[i].hint)
             fprintf(f, "  hint: %s\n", d->items[i].hint);
     }
+}
+
+void fr__json_string(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+void fr__diag_print_json(const struct fr_diag *d, FILE *f)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct fr_diag_item *it = &d->items[i];
+        fprintf(f, "%s{\"file\": ", i ? ", " : "");
+        fr__json_string(f, it->file);
+        fprintf(f, ", \"line\": %u, \"col\": %u, \"severity\": \"error\", \"message\": ",
+                it->line, it->col);
+        fr__json_string(f, it->msg ? it->msg : "(out of memory)");
+        fputs(", \"hint\": ", f);
+        fr__json_string(f, it->hint);
+        fputc('}', f);
+    }
+    fputc(']', f);
 }
 
 /* Edit distance counting a swap of two neighbours as one edit (optimal

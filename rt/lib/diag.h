@@ -15,6 +15,9 @@
 struct fr_diag_item {
     char *text;               /* "file:line:col: error: msg" (no newline) */
     char *hint;               /* NULL or the hint, without "hint: " */
+    char *file;               /* the parts of text, for JSON */
+    unsigned line, col;       /* line 0: no position */
+    char *msg;
 };
 
 struct fr_diag {
@@ -34,6 +37,14 @@ int fr__diag_add(struct fr_diag *d, const char *file, unsigned line,
 
 /* fr__diag_print - write every item to @f, hints on their own lines. */
 void fr__diag_print(const struct fr_diag *d, FILE *f);
+
+/* fr__diag_print_json - write every item to @f as one JSON array of
+ * {"file", "line", "col", "severity": "error", "message", "hint"} (line and
+ * col 0 when there is no position, hint null when there is none). */
+void fr__diag_print_json(const struct fr_diag *d, FILE *f);
+
+/* fr__json_string - write @s to @f as a JSON string literal (NULL: null). */
+void fr__json_string(FILE *f, const char *s);
 
 /* fr__suggest - the candidate closest to @word by edit distance, if close
  * enough to be a likely misspelling; NULL otherwise.  Returns one of

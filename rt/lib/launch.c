@@ -104,7 +104,7 @@ int fr__preload_value(void *ctx, const struct fr_env *env, char **value, const c
 static int skip_var(const char *e)
 {
     return strncmp(e, "FRACTURE_CONFIG=", 16) == 0 || strncmp(e, "FRACTURE_PLAN=", 14) == 0 ||
-           strncmp(e, "FRACTURE_CHECK=", 15) == 0;
+           strncmp(e, "FRACTURE_CHECK=", 15) == 0 || strncmp(e, "FRACTURE_JSON=", 14) == 0;
 }
 
 /* The environment of the child: ours, less Fracture's own variables, plus
@@ -140,7 +140,21 @@ static char **make_envp(void *ctx, const struct fr_launch *l)
     return envp;
 }
 
-/* argv: the app's own, run under Valgrind when the environment says so. */
+/* Fracture's own suppressions (fracture.supp): installed, or else those of
+ * the source tree this library was built from; NULL if neither is there. */
+static const char *suppressions(void)
+{
+    static const char *const paths[] = { FR_SUPP_INSTALL, FR_SUPP_SOURCE };
+
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (access(paths[i], R_OK) == 0)
+            return paths[i];
+    return NULL;
+}
+
+/* argv: the app's own, run under Valgrind when the environment says so;
+ * Fracture's suppressions come before the config's args, which may add
+ * more. */
 static char **make_argv(void *ctx, const struct fr_launch *l, const char *exe,
                         const char **path)
 {
@@ -161,6 +175,9 @@ static char **make_argv(void *ctx, const struct fr_launch *l, const char *exe,
         argv[k++] = "valgrind";
         argv[k++] = talloc_asprintf(ctx, "--tool=%s",
                                     env->valgrind_tool ? env->valgrind_tool : "memcheck");
+        const char *supp = suppressions();
+        if (supp)
+            argv[k++] = talloc_asprintf(ctx, "--suppressions=%s", supp);
         if (l->report_prefix) {
             argv[k++] = "--xml=yes";
             argv[k++] = talloc_asprintf(ctx, "--xml-file=%s.%%p.xml", l->report_prefix);

@@ -185,7 +185,9 @@ static void *parked_main(void *arg)
     return worker_main(lt);
 }
 
-static int spawn_thread(void *(*fn)(void *), void *arg)
+/* Not inlined: fracture.supp names this frame (the TLS of a thread still
+ * waiting when its FMP exits). */
+__attribute__((noinline)) static int spawn_thread(void *(*fn)(void *), void *arg)
 {
     pthread_attr_t attr;
     pthread_t t;

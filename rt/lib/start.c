@@ -56,6 +56,22 @@ static int print_modules(const struct fr_app *app)
     return 0;
 }
 
+/* The verdict on config @file as one JSON object: ok with its FMPs and
+ * modules (@cfg given), or every error of @d. */
+static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
+                             const struct fr_config *cfg, unsigned nmodules)
+{
+    fputs("{\"config\": ", f);
+    fr__json_string(f, file);
+    if (cfg)
+        fprintf(f, ", \"ok\": true, \"fmps\": %zu, \"modules\": %u", cfg->nfmps, nmodules);
+    else
+        fputs(", \"ok\": false", f);
+    fputs(", \"errors\": ", f);
+    fr__diag_print_json(d, f);
+    fputs("}\n", f);
+}
+
 /* Wait for READY from child k, or its death. */
 int fr__await_ready(int k, char *err, size_t errlen)
 {
@@ -416,7 +432,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     struct fr_config *cfg;
     struct fr_diag d;
     void *ctx;
-    int rc;
+    int rc, json;
 
     if (app->abi_version != FR_ABI_VERSION || app->nmodules == 0 ||
         app->nmodules > FR_MAX_MODULES || strcmp(app->modules[0].name, "main") != 0 ||
@@ -446,6 +462,10 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     }
     if (!file || !*file)
         return real_main(argc, argv);
+    /* `fracture check --json` / `run --json`: the config's verdict as JSON
+     * (on stdout for check; run leaves stdout to the app). */
+    json = getenv("FRACTURE_JSON") != NULL;
+    unsetenv("FRACTURE_JSON");
 
     ctx = talloc_new(NULL);
     fr__diag_init(&d, ctx);
@@ -455,11 +475,18 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     if (rc == 0)
         rc = check_supported(cfg, &d);
     if (rc < 0) {
-        fr__diag_print(&d, stderr);
+        if (json)
+            print_check_json(getenv("FRACTURE_CHECK") ? stdout : stderr, file, &d, NULL, 0);
+        else
+            fr__diag_print(&d, stderr);
         exit(1);
     }
     if (getenv("FRACTURE_CHECK")) {
-        printf("%s: OK: %zu FMPs configured for %u modules\n", file, cfg->nfmps, app->nmodules);
+        if (json)
+            print_check_json(stdout, file, &d, cfg, app->nmodules);
+        else
+            printf("%s: OK: %zu FMPs configured for %u modules\n", file, cfg->nfmps,
+                   app->nmodules);
         exit(0);
     }
     rc = root_start(ctx, cfg, argv);

@@ -26,7 +26,7 @@ if(use_db)
 else()
   set(cmd ${TOOL} --manifest ${OUT} ${files} -- -std=c11 -D_GNU_SOURCE -I${TOP}/rt/include
       -I${TOP}/rt/include/fracture -I${TOP}/rt/lib -DFR_VERSION="0" -DFR_PRELOAD_INSTALL_DIR="x"
-      -DFR_PRELOAD_BUILD_DIR="x")
+      -DFR_PRELOAD_BUILD_DIR="x" -DFR_SUPP_INSTALL="x" -DFR_SUPP_SOURCE="x")
 endif()
 file(REMOVE ${OUT})
 execute_process(COMMAND ${cmd}

@@ -1,0 +1,1 @@
+void lib_add(int *a, int *b);

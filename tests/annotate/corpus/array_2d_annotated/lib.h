@@ -1,0 +1,2 @@
+#include <fracture.h>
+int lib_trace(int rows, FR_IN(rows) const int m[][3]);

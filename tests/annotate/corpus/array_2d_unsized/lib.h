@@ -1,0 +1,1 @@
+int lib_trace(int rows, const int m[][3]);

@@ -1,0 +1,1 @@
+int lib_sum3(const int a[static 3]);

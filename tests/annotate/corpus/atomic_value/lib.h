@@ -1,0 +1,1 @@
+long lib_inc(_Atomic long v);

@@ -1,0 +1,1 @@
+void lib_upper(char *s);

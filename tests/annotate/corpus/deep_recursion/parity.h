@@ -1,0 +1,2 @@
+long even_sum(int n);
+long odd_sum(int n);

@@ -1,0 +1,1 @@
+void lib_quit(int status);

@@ -1,0 +1,2 @@
+#include <fracture.h>
+int lib_say(FR_FD int fd, int times);

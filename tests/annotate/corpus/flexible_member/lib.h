@@ -1,0 +1,2 @@
+struct blob { int n; int data[]; };
+int lib_blob_sum(const struct blob *b);

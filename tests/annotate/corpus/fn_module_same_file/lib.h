@@ -1,0 +1,2 @@
+int lib_outer(int x);
+int lib_inner(int x);

@@ -1,0 +1,2 @@
+extern int lib_ticks;
+void lib_tick(void);

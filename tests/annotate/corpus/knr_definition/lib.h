@@ -1,0 +1,1 @@
+long lib_madd(int a, int b, long c);

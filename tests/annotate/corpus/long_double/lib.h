@@ -1,0 +1,1 @@
+long double lib_mul(long double a, long double b);

@@ -1,0 +1,2 @@
+int lib_a(int x);
+int lib_b(int x);

@@ -1,0 +1,1 @@
+int lib_count(const int *p);

@@ -1,0 +1,11 @@
+/* const int *p inferred as one element but advanced (p++) through a 0-terminated list.  EXPECT: refused */
+// expect-error: lib.c:11:9 advanced
+#include <stdio.h>
+#include "lib.h"
+
+int main(void)
+{
+    int v[4] = {3, 2, 1, 0};
+    printf("%d\n", lib_count(v));
+    return 0;
+}

@@ -1,0 +1,1 @@
+int lib_copy_sum(const int *v);

@@ -1,0 +1,11 @@
+/* const int *v inferred as one element but handed on to memcpy as a 16-byte buffer.  EXPECT: refused */
+// expect-error: lib.c:10:15 buffer
+#include <stdio.h>
+#include "lib.h"
+
+int main(void)
+{
+    int v[4] = {1, 2, 3, 4};
+    printf("%d\n", lib_copy_sum(v));
+    return 0;
+}

@@ -1,0 +1,12 @@
+#include <fracture.h>
+#include "lib.h"
+
+FRACTURE_MODULE(lib, 0);
+
+int lib_sum(const int *v, int n)
+{
+    int s = 0;
+    for (int i = 0; i < n; i++)
+        s += v[i];
+    return s;
+}

@@ -1,0 +1,1 @@
+int lib_sum(const int *v, int n);

@@ -1,0 +1,11 @@
+/* const int *v inferred as one element but indexed with a variable: FR_IN(n) is needed.  EXPECT: refused */
+// expect-error: lib.c:10:14 indexed
+#include <stdio.h>
+#include "lib.h"
+
+int main(void)
+{
+    int v[4] = {1, 2, 3, 4};
+    printf("%d\n", lib_sum(v, 4));
+    return 0;
+}

@@ -1,0 +1,1 @@
+int lib_len(const char *const s);

@@ -1,0 +1,2 @@
+struct vec { long x, y, z; };
+long lib_dot(const struct vec *const v);

@@ -1,0 +1,2 @@
+int ping(int n);
+int pong(int n);

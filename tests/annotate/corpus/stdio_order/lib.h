@@ -1,0 +1,1 @@
+void lib_print(int i);

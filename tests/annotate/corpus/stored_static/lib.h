@@ -1,0 +1,2 @@
+void lib_remember(const char *s);
+int lib_last_initial(void);

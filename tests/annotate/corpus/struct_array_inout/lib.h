@@ -1,0 +1,3 @@
+#include <fracture.h>
+struct point { int x, y; };
+void lib_swap_all(FR_INOUT(n) struct point *p, int n);

@@ -1,0 +1,1 @@
+long lib_step(int i);

@@ -1,0 +1,2 @@
+union num { int i; float f; };
+void lib_bump(union num *u);

@@ -1,0 +1,1 @@
+void lib_fill(unsigned char *dest, int n);

@@ -1,0 +1,2 @@
+#include <stdarg.h>
+int lib_vsum(int n, va_list ap);

@@ -1,0 +1,1 @@
+int lib_vsum(int n, const int a[n]);

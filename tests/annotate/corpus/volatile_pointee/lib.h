@@ -1,0 +1,1 @@
+void lib_tick(volatile int *counter);

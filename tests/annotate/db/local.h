@@ -1,0 +1,2 @@
+/* Included by -include local.h of the compile command (db.cmake). */
+#define LOCAL_N 1
