@@ -1,5 +1,5 @@
 /* FR_INOUT(strlen(s) + 1) on s itself: a count that names its own parameter.  EXPECT: refused */
-// expect-error: lib.c:6:54 own parameter
+// expect-error: lib.c:6:54 names 's' itself
 #include <stdio.h>
 #include "lib.h"
 

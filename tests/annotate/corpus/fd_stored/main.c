@@ -1,5 +1,5 @@
 /* an FR_FD parameter stored for later writes (FR_FD_KEEP is the fix).  EXPECT: refused */
-// expect-error: lib.c:12:5 stored
+// expect-error: lib.c:10:27 kept beyond the call
 #include <unistd.h>
 #include "lib.h"
 

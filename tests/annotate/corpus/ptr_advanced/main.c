@@ -1,5 +1,5 @@
 /* const int *p inferred as one element but advanced (p++) through a 0-terminated list.  EXPECT: refused */
-// expect-error: lib.c:11:9 advanced
+// expect-error: lib.c:6:26 advances it
 #include <stdio.h>
 #include "lib.h"
 

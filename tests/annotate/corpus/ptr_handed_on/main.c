@@ -1,5 +1,5 @@
 /* const int *v inferred as one element but handed on to memcpy as a 16-byte buffer.  EXPECT: refused */
-// expect-error: lib.c:10:15 buffer
+// expect-error: lib.c:7:29 as a buffer
 #include <stdio.h>
 #include "lib.h"
 

@@ -1,5 +1,5 @@
 /* const int *v inferred as one element but indexed with a variable: FR_IN(n) is needed.  EXPECT: refused */
-// expect-error: lib.c:10:14 indexed
+// expect-error: lib.c:6:24 indexes it
 #include <stdio.h>
 #include "lib.h"
 

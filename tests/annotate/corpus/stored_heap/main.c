@@ -1,5 +1,5 @@
 /* a pointer parameter stored in a heap node reachable from a global.  EXPECT: refused */
-// expect-error: lib.c:18:5 stored beyond the call
+// expect-error: lib.c:13:34 kept beyond the call
 #include <stdio.h>
 #include "lib.h"
 

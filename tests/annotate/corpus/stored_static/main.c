@@ -1,5 +1,5 @@
 /* a string parameter stored in a static beyond the call (it would point into a gone copy).  EXPECT: refused */
-// expect-error: lib.c:10:5 stored beyond the call
+// expect-error: lib.c:8:31 kept beyond the call
 #include <stdio.h>
 #include "lib.h"
 
