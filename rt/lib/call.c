@@ -20,6 +20,7 @@
 #include "fault.h"
 #include "futex.h"
 #include "group.h"
+#include "program.h"
 #include "runtime.h"
 #include "wire.h"
 
@@ -162,6 +163,7 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
     int rc;
 
     c->err = 0;
+    fr__stdio_boundary();
     rc = send_fds(c, lt, r);
     /* a follower replica's request: the leader's record goes first */
     if (rc == 0)
@@ -309,6 +311,8 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
     do
         rc = attempt(c, lt, r, &gen, mode, pre);
     while (rc < 0 && replay_allowed(c, r, gen, &replays));
+    if (rc < 0)
+        fr__program_park_if_exiting();   /* the callee went with the program */
     return rc;
 }
 
@@ -597,6 +601,7 @@ void fr_call_abort(struct fr_call *c)
     int peer = c->peer >= 0 ? c->peer : fr__rt.fmp_of_module[f->module];
     char how[128];
 
+    fr__program_park_if_exiting();
     fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n",
             f->name, mod, fr__rt.fmps[peer].name, cause(c->err),
             c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "");

@@ -20,6 +20,7 @@
 
 #include "fault.h"
 #include "group.h"
+#include "program.h"
 #include "runtime.h"
 #include "wire.h"
 
@@ -361,6 +362,7 @@ int fr__serve(struct fr_lt *lt, int r)
             }
         }
     }
+    fr__stdio_boundary();     /* what the function printed goes before the reply */
     if (lt->gen[r] != asker) {
         /* The asker died and was restarted while the function ran (a
          * nested call to it saw the new incarnation): the reply is for

@@ -20,6 +20,7 @@
 #include "fault.h"
 #include "group.h"
 #include "plan.h"
+#include "program.h"
 #include "runtime.h"
 
 static FR_NORETURN void die(const char *what)
@@ -115,7 +116,7 @@ void fr__child_main(const char *plan_text)
         if (got < 0 && errno == EINTR)
             continue;
         if (got != (ssize_t)sizeof go || go.type != FR_CTL_GO)
-            exit(0);          /* the root closed it: not needed */
+            fr__program_runtime_exit(0);   /* the root closed it: not needed */
         break;
     }
     fr__acceptor_open();
@@ -123,19 +124,20 @@ void fr__child_main(const char *plan_text)
     prctl(PR_SET_NAME, name);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
         _exit(0);             /* the root is gone */
+    fr__program_watch_exit(); /* from here on, exit(n) is the program's */
 
     for (;;) {
         struct fr_ctl_msg m;
         ssize_t n = recv(ctl, &m, sizeof m, 0);
         if (n == 0 || (n < 0 && errno != EINTR))
-            exit(0);          /* the root closed it: the app is ending */
+            fr__program_runtime_exit(0);   /* the root closed it: the app is ending */
         if (n == (ssize_t)sizeof m && m.type == FR_CTL_REPLAY) {
             /* FMP m.fmp was restarted: the FR_INIT calls this FMP made to
              * it go again, before the root lets in-flight calls replay. */
             struct fr_ctl_msg done = { FR_CTL_REPLAYED, m.fmp, 0 };
             done.gen = (uint32_t)-fr__init_replay((int)m.fmp);
             if (send(ctl, &done, sizeof done, MSG_NOSIGNAL) != (ssize_t)sizeof done)
-                exit(0);
+                fr__program_runtime_exit(0);
         }
     }
 }

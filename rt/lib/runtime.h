@@ -72,6 +72,7 @@ enum fr_ctl_type {
     FR_CTL_REPLAY = 5,        /* root: replay your FR_INIT calls to `fmp` */
     FR_CTL_REPLAYED = 6,      /* child: done; `gen` holds -errno or 0 */
     FR_CTL_RECYCLE = 7,       /* sampled instance: I served my calls, replace me */
+    FR_CTL_EXIT = 8,          /* child: a module called exit(`gen`) (program.c) */
 };
 struct fr_ctl_msg {
     uint32_t type;
@@ -220,6 +221,9 @@ void fr__fd_drop_pending(struct fr_region *rg);
 void fr__fault(int fmp, uint32_t gen, const char *why);
 int fr__supervisor_start(void);
 void fr__shutdown(void);
+/* Ask every child to exit, wait, kill the rest (supervisor thread, or the
+ * exiting thread when there is none). */
+void fr__stop_children(void);
 void fr__mark_gone(int fmp, int status);
 const char *fr__describe_status(int status, char *buf, size_t len);
 

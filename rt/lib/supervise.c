@@ -24,6 +24,7 @@
 
 #include "futex.h"
 #include "group.h"
+#include "program.h"
 #include "runtime.h"
 
 static pthread_t sup_thread;
@@ -84,6 +85,8 @@ void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
         stop_incarnation((int)m->fmp, m->gen);
     else if (m->type == FR_CTL_INIT_LOGGED)
         fr__restart_note_init(from, (int)m->fmp);
+    else if (m->type == FR_CTL_EXIT && (int)m->fmp == from)
+        fr__program_exit_asked(from, (int)m->gen);
     else if (m->type == FR_CTL_RECYCLE && (int)m->fmp == from) {
         fr__sample_recycle_asked(from);
         /* without a pidfd the closed socket was the only news of its end */
@@ -167,15 +170,13 @@ static void reap(int k)
      * --error-exitcode, a crash on the way out) is worth a line. */
     /* A recycled instance ends cleanly on purpose: nothing to say. */
     if ((!atomic_load(&fr__rt.exiting) || status != 0) &&
-        !(status == 0 && fr__sample_recycling(k)))
+        !(status == 0 && fr__sample_recycling(k)) && k != fr__program_exit_fmp())
         fr__log("FMP '%s' (pid %d) %s%s", f->name, (int)f->pid,
                 fr__describe_status(status, desc, sizeof desc),
                 atomic_load(&fr__rt.exiting) ? " at exit" : "");
     if (!atomic_load(&fr__rt.exiting))
         fr__restart_or_lose(k, status);
 }
-
-static void stop_children(void);
 
 static void *supervisor_main(void *arg)
 {
@@ -209,7 +210,7 @@ static void *supervisor_main(void *arg)
         if (rc <= 0)
             continue;
         if (pfd[0].revents) {
-            stop_children();
+            fr__stop_children();
             return NULL;
         }
         for (int i = 1; i < np; i++) {
@@ -294,7 +295,7 @@ static int wait_children(int ms)
  * cleanly, so that Valgrind writes its report), wait, then kill the rest.
  * Runs on the supervisor thread when there is one: children it restarted
  * would get their PDEATHSIG the moment it ended. */
-static void stop_children(void)
+void fr__stop_children(void)
 {
     fr__standby_stop_all();
     for (int k = 1; k < fr__rt.nfmps; k++) {
@@ -327,6 +328,6 @@ void fr__shutdown(void)
         close(stop_fd);
         sup_started = 0;
     } else {
-        stop_children();
+        fr__stop_children();
     }
 }

@@ -1,0 +1,47 @@
+/*
+ * program.h - what stays the program's across FMPs (DESIGN, "Process-wide
+ * behaviour stays the program's"): stdio order at call boundaries, and
+ * exit(n) in any FMP ending the whole program with status n.
+ */
+#ifndef FR_PROGRAM_H
+#define FR_PROGRAM_H
+
+#include <stdio.h>
+#include <stdio_ext.h>
+
+#include "runtime.h"
+
+/*
+ * One process holds one stdout buffer; split, each FMP holds its own.
+ * Flushing what a side holds before control passes to the other (a request
+ * sent, a reply sent) gives the bytes the order of the single buffer.
+ * __fpending only reads the FILE: a call that printed nothing pays two
+ * loads and two not-taken branches.
+ */
+static inline void fr__stdio_boundary(void)
+{
+    if (FR__UNLIKELY(__fpending(stdout) != 0))
+        fflush(stdout);
+    if (FR__UNLIKELY(__fpending(stderr) != 0))
+        fflush(stderr);
+}
+
+/* Child, once it serves: exit(n) from a module of this FMP (or a runtime
+ * abort here) asks the root to end the program with n (on_exit). */
+void fr__program_watch_exit(void);
+
+/* Child: the runtime itself ends this process (the root closed the control
+ * socket, a recycled instance): not the program's exit. */
+FR_NORETURN void fr__program_runtime_exit(int status);
+
+/* Root, supervisor thread: child @from called exit(@status). */
+void fr__program_exit_asked(int from, int status);
+
+/* Root: the FMP whose exit(n) ends the program, or -1. */
+int fr__program_exit_fmp(void);
+
+/* A thread whose call failed because the program is ending waits here for
+ * the thread that ends it, instead of reporting a failure of its own. */
+void fr__program_park_if_exiting(void);
+
+#endif /* FR_PROGRAM_H */
