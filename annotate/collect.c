@@ -16,6 +16,7 @@
 
 #include "annot.h"
 #include "cx.h"
+#include "spec.h"
 #include "uses.h"
 
 #define ANN_PREFIX "fracture:"
@@ -735,8 +736,33 @@ static enum CXChildVisitResult pass1(CXCursor cur, CXCursor parent, CXClientData
             if (strncmp(set.v[i], "module:", 7) == 0)
                 do_module_decl(c, cur, set.v[i] + 7);
         talloc_free(tmp);
+        /* Read ahead of every file, it would name the module of them all. */
+        if (fra_spec_is_spec(c->m, fra_cx_cursor_loc(c->m->ctx, cur).file)) {
+            struct fra_loc loc = fra_cx_cursor_loc(c->m->ctx, cur);
+            fra_model_error(c->m, &loc,
+                            "in a spec, name the files: FRACTURE_MODULE_FILES(name, caps, "
+                            "\"a.c\", ...)",
+                            "FRACTURE_MODULE in a spec file would put every source in its module");
+        }
     } else if (k == CXCursor_VarDecl && strncmp(name, "__fr_opaque_decl_", 17) == 0) {
         do_opaque_decl(c, cur);
+    } else if (k == CXCursor_VarDecl && strncmp(name, "__fr_module_files_", 18) == 0) {
+        /* A spec's FRACTURE_MODULE_FILES (spec.c): for a file it lists, as
+         * if the file began with FRACTURE_MODULE. */
+        struct fra_anns set = {NULL, 0};
+        void *tmp = talloc_new(NULL);
+        struct fra_loc loc = fra_cx_cursor_loc(tmp, cur);
+        annotations(c, tmp, cur, false, &set);
+        for (size_t i = 0; i < set.n && !c->err; i++) {
+            char *mod = NULL;
+            if (strncmp(set.v[i], "module-files:", 13) != 0)
+                continue;
+            if (fra_spec_module_files(c->m, tmp, c->tu, &loc, set.v[i] + 13, &mod) < 0)
+                c->err = -ENOMEM;
+            else if (mod)
+                do_module_decl(c, cur, mod);
+        }
+        talloc_free(tmp);
     }
     talloc_free(name);
     return c->err ? CXChildVisit_Break : CXChildVisit_Continue;
@@ -777,9 +803,22 @@ static void clang_errors(struct coll *c, CXTranslationUnit tu)
             void *tmp = talloc_new(NULL);
             struct fra_loc loc = fra_cx_loc(tmp, clang_getDiagnosticLocation(d));
             char *msg = fra_cx_take(tmp, clang_getDiagnosticSpelling(d));
+            char *hint = NULL;
+            CXDiagnosticSet notes = clang_getChildDiagnostics(d);
+            /* clang's notes name the other place ("previous declaration is
+             * here"): a spec that contradicts its source shows both. */
+            for (unsigned k = 0; notes && k < clang_getNumDiagnosticsInSet(notes); k++) {
+                CXDiagnostic nd = clang_getDiagnosticInSet(notes, k);
+                struct fra_loc nl = fra_cx_loc(tmp, clang_getDiagnosticLocation(nd));
+                char *nm = fra_cx_take(tmp, clang_getDiagnosticSpelling(nd));
+                if (nl.file && nm)
+                    hint = talloc_asprintf(tmp, "%s%s%s: %s", hint ? hint : "",
+                                           hint ? "; " : "", fra_loc_str(tmp, &nl), nm);
+                clang_disposeDiagnostic(nd);
+            }
             if (!loc.file)
                 loc.file = c->tu;
-            fra_model_error(c->m, &loc, NULL, "%s", msg ? msg : "(out of memory)");
+            fra_model_error(c->m, &loc, hint, "%s", msg ? msg : "(out of memory)");
             talloc_free(tmp);
         }
         clang_disposeDiagnostic(d);
@@ -810,11 +849,19 @@ int fra_collect(struct fra_model *m, CXTranslationUnit tu, const char *file)
             c.tu_module = m->moddecls[i].name;
         } else if (strcmp(m->moddecls[i].name, c.tu_module) != 0) {
             char *at = fra_loc_str(m->ctx, &m->moddecls[first].loc);
-            fra_model_error(m, &m->moddecls[i].loc,
-                            "one FRACTURE_MODULE per file; put a single function in "
-                            "another module with FR_MODULE on its definition",
-                            "%s already belongs to module '%s' (at %s)", c.tu,
-                            c.tu_module, at);
+            if (fra_spec_is_spec(m, m->moddecls[first].loc.file))
+                fra_model_error(m, &m->moddecls[i].loc,
+                                "the spec and the source must agree: name the same module in "
+                                "both, or keep only one of them",
+                                "%s names module '%s' here, but FRACTURE_MODULE_FILES at %s "
+                                "puts it in module '%s'",
+                                c.tu, m->moddecls[i].name, at, c.tu_module);
+            else
+                fra_model_error(m, &m->moddecls[i].loc,
+                                "one FRACTURE_MODULE per file; put a single function in "
+                                "another module with FR_MODULE on its definition",
+                                "%s already belongs to module '%s' (at %s)", c.tu,
+                                c.tu_module, at);
         }
     }
     tus = talloc_realloc(m->ctx, m->tus, char *, m->ntus + 1);

@@ -1,7 +1,8 @@
 /*
  * main.c - the fracture-annotate command line: read the sources with their
- * compile flags, build the module model, run every check, print the errors
- * like a compiler and, on request, write the JSON manifest.
+ * compile flags (and the spec files that annotate them), build the module
+ * model, run every check, print the errors like a compiler and, on
+ * request, write the JSON manifest.
  *
  * Exit status: 0 clean, 1 errors in the sources, 2 usage, 70 internal.
  */
@@ -18,6 +19,7 @@
 #include "model.h"
 #include "parse.h"
 #include "passes.h"
+#include "spec.h"
 
 #ifndef FR_INCLUDE_DIR
 #define FR_INCLUDE_DIR "/usr/local/include"
@@ -72,6 +74,11 @@ static void usage(FILE *f)
             "                           (default: the name of OUTDIR)\n"
             "  -p BUILD_DIR             take each file's flags from\n"
             "                           BUILD_DIR/compile_commands.json\n"
+            "  --spec FILE.h            annotations for sources that stay untouched:\n"
+            "                           annotated prototypes and FRACTURE_MODULE_FILES\n"
+            "                           lines, read ahead of every FILE (-include);\n"
+            "                           they must agree with the sources' own; may\n"
+            "                           be given several times\n"
             "  --manifest FILE          write the module model as JSON (- for stdout)\n"
             "  --json                   the errors as one JSON object on stdout,\n"
             "                           {\"errors\": [{\"file\", \"line\", \"col\",\n"
@@ -106,10 +113,11 @@ int main(int argc, char **argv)
         {"depfile", required_argument, NULL, 'd'},
         {"depfile-target", required_argument, NULL, 'T'},
         {"json", no_argument, NULL, 'j'},
+        {"spec", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     void *ctx = talloc_new(NULL);
-    struct fra_opts o = {NULL, default_include(ctx), NULL, NULL, 0, NULL, 0};
+    struct fra_opts o = {.include_dir = default_include(ctx)};
     struct fra_model *m;
     const char *outdir = NULL, *app = NULL, *depfile = NULL, *deptarget = NULL;
     int opt, rc, status = 0, dashdash = argc, json = 0;
@@ -153,6 +161,16 @@ int main(int argc, char **argv)
         case 'j':
             json = 1;
             break;
+        case 'S': {
+            char **v = talloc_realloc(ctx, o.specs, char *, o.nspecs + 1);
+            if (!v) {
+                rc = -ENOMEM;
+                goto fail;
+            }
+            o.specs = v;
+            o.specs[o.nspecs++] = optarg;
+            break;
+        }
         case ':':
             status = usage_error("option '%s' needs an argument", argv[optind - 1]);
             goto out;
@@ -198,6 +216,7 @@ int main(int argc, char **argv)
     rc = fra_parse(m, &o);
     if (rc < 0)
         goto fail;
+    fra_spec_check(m);
     fra_merge(m);
     rc = fra_model_resolve(m);
     if (rc < 0)

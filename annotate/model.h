@@ -157,6 +157,17 @@ struct fra_moddecl {
     struct fra_loc loc;
 };
 
+/* A FRACTURE_MODULE_FILES line of a spec file (spec.c): its files, each
+ * with the number of translation units it matched. */
+struct fra_modfiles {
+    const char *name;
+    const char *caps_text;
+    struct fra_loc loc;
+    char **files;
+    unsigned *matched;
+    size_t nfiles;
+};
+
 struct fra_module {
     const char *name;
     unsigned caps;
@@ -257,6 +268,10 @@ struct fra_model {
     size_t nerrs;
     char **deps;                  /* every file a translation unit read */
     size_t ndeps;
+    char **specs;                 /* --spec files, as clang names them */
+    size_t nspecs;
+    struct fra_modfiles *modfiles; /* their FRACTURE_MODULE_FILES lines */
+    size_t nmodfiles;
 };
 
 struct fra_model *fra_model_new(void *ctx);

@@ -1,8 +1,8 @@
 /*
  * parse.c - libclang loading: the flags of each file, from the compilation
  * database (-p) or the command line, plus what the annotator always adds
- * (__FRACTURE_ANNOTATE__ and the directory of fracture.h), then one
- * translation unit at a time into collect.c.
+ * (__FRACTURE_ANNOTATE__, the directory of fracture.h, every --spec as an
+ * -include), then one translation unit at a time into collect.c.
  */
 #include "parse.h"
 
@@ -17,6 +17,7 @@
 
 #include "collect.h"
 #include "cx.h"
+#include "spec.h"
 
 struct argv {
     void *ctx;
@@ -213,6 +214,13 @@ static int parse_one(struct fra_model *m, const struct fra_opts *o, CXIndex idx,
         rc = -ENOMEM;
         goto out;
     }
+    /* A spec's prototypes come before the file's own declarations, as a
+     * header would, so that merge.c makes the two agree (spec.h). */
+    for (size_t i = 0; i < o->nspecs; i++)
+        if (push(&a, "-include") < 0 || push(&a, o->specs[i]) < 0) {
+            rc = -ENOMEM;
+            goto out;
+        }
     ec = clang_parseTranslationUnit2(idx, file, a.v, a.n, NULL, 0,
                                      CXTranslationUnit_DetailedPreprocessingRecord |
                                          CXTranslationUnit_KeepGoing,
@@ -251,11 +259,24 @@ int fra_parse(struct fra_model *m, const struct fra_opts *o)
             return 0;
         }
     }
+    for (size_t i = 0; i < o->nspecs; i++) {
+        if (access(o->specs[i], R_OK) != 0) {
+            struct fra_loc loc = {o->specs[i], 0, 0};
+            fra_model_error(m, &loc, NULL, "cannot open: %s", strerror(errno));
+            rc = -ENOENT;
+        } else if (fra_spec_add(m, o->specs[i]) < 0) {
+            return -ENOMEM;
+        }
+    }
+    /* Without its spec no file would be read as it is meant. */
+    if (rc == -ENOENT)
+        goto out_db;
     idx = clang_createIndex(0, 0);
     for (size_t i = 0; i < o->nfiles && rc == 0; i++)
         rc = parse_one(m, o, idx, db, o->files[i]);
     clang_disposeIndex(idx);
+out_db:
     if (db)
         clang_CompilationDatabase_dispose(db);
-    return rc;
+    return rc == -ENOENT ? 0 : rc;
 }

@@ -17,6 +17,8 @@ struct fra_opts {
     size_t nfiles;
     char **flags;             /* after "--" */
     size_t nflags;
+    char **specs;             /* --spec: read ahead of every file */
+    size_t nspecs;
 };
 
 /* fra_parse - parse every file of @o into @m.  A file that cannot be read

@@ -34,7 +34,7 @@ static int cmd_annotate(int argc, char **argv)
     int help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
 
     if (help) {
-        printf("usage: fracture annotate [-o OUTDIR] [-p BUILD_DIR] FILE... [-- FLAGS...]\n\n"
+        printf("usage: fracture annotate [-o OUTDIR] [-p BUILD_DIR] [--spec FILE.h]... FILE... [-- FLAGS...]\n\n"
                "Runs fracture-annotate (beside this binary, or in the build tree that\n"
                "made it, else on PATH) with the same arguments: its options follow.\n\n");
         fflush(stdout);

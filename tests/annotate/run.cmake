@@ -1,11 +1,16 @@
 # run.cmake - one annotator test: run fracture-annotate on FILES (comma
 # separated, relative to DIR) and compare byte for byte with EXPECT;
-# with GEN_OUT, generating code there (-o).
+# with GEN_OUT, generating code there (-o); SPECS (relative to DIR) are
+# given as --spec.
 #   MODE=diag:  stderr against EXPECT; exit status 1 if EXPECT is not empty, else 0
 #   MODE=model: the --manifest output against EXPECT; exit status 0
 # With FRA_UPDATE=1 in the environment the expectation is rewritten instead.
 string(REPLACE "," ";" files "${FILES}")
+string(REPLACE "," ";" SPECS "${SPECS}")
 set(cmd ${TOOL} --fracture-include ${INC})
+foreach(spec IN LISTS SPECS)       # comma separated, like FILES
+  list(APPEND cmd --spec ${spec})
+endforeach()
 if(MODE STREQUAL "model")
   list(APPEND cmd --manifest ${OUT})
 endif()

@@ -11,6 +11,12 @@
  *
  *   FRACTURE_MODULE(parser, FR_RESTARTABLE | FR_SAMPLABLE);   // file scope
  *   int parse(FR_IN(len) const char *buf, size_t len, FR_OUT(1) struct ast *out);
+ *
+ * Code you do not own stays untouched: its annotations go in a spec file
+ * of annotated prototypes (fracture-annotate --spec FILE.h) that also says
+ * which files make which module:
+ *
+ *   FRACTURE_MODULE_FILES(json, FR_RESTARTABLE, "cJSON.c", "cJSON_Utils.c");
  */
 #ifndef FRACTURE_FRACTURE_H
 #define FRACTURE_FRACTURE_H
@@ -36,6 +42,12 @@
 #define FRACTURE_OPAQUE(type)                                                  \
     FR__ANN("opaque-type") static type *const FR__CAT(__fr_opaque_decl_, __LINE__) \
         __attribute__((unused)) = 0
+/* In a spec file (fracture-annotate --spec): the files listed, matched by
+ * path suffix, belong to module `name` as if each said FRACTURE_MODULE.
+ * __COUNTER__, not __LINE__: two specs may use the same line. */
+#define FRACTURE_MODULE_FILES(name, caps, ...)                                 \
+    FR__ANN("module-files:" #name ":" #caps ":" #__VA_ARGS__) static const int \
+        FR__CAT(__fr_module_files_, __COUNTER__) __attribute__((unused)) = 0
 
 #define FR_IN(n) FR__ANN("in:" #n)
 #define FR_OUT(n) FR__ANN("out:" #n)
@@ -58,6 +70,7 @@
 #define FRACTURE_MODULE(name, caps) struct __fr_module_unused
 #define FRACTURE_OPAQUE(type) struct __fr_module_unused
 #define FR_MODULE(name, caps)
+#define FRACTURE_MODULE_FILES(name, caps, ...) struct __fr_module_unused
 #define FR_IN(n)
 #define FR_OUT(n)
 #define FR_INOUT(n)

@@ -1,0 +1,1 @@
+int lib_get(int k) { return k * 2; }
