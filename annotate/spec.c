@@ -186,6 +186,16 @@ static char *sources(struct fra_model *m)
     return s;
 }
 
+/* A static function declared by a spec is declared in every file and
+ * defined in one: only its name says which. */
+static bool defined_anywhere(const struct fra_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->nfuncs; i++)
+        if (m->funcs[i]->defined && strcmp(m->funcs[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
 void fra_spec_check(struct fra_model *m)
 {
     for (size_t i = 0; i < m->nmodfiles; i++) {
@@ -210,7 +220,7 @@ void fra_spec_check(struct fra_model *m)
     for (size_t i = 0; i < m->nfuncs; i++) {
         const struct fra_func *f = m->funcs[i];
 
-        if (f->defined)
+        if (f->defined || defined_anywhere(m, f->name))
             continue;
         for (size_t k = 0; k < f->ndecls; k++)
             if (fra_spec_is_spec(m, f->decls[k].loc.file)) {

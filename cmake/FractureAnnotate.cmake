@@ -10,7 +10,12 @@
 #                                        include re-annotates when edited)
 #     [INCLUDE_DIRECTORIES dir ...]      PRIVATE include directories
 #     [COMPILE_DEFINITIONS DEF ...]      PRIVATE definitions
-#     [LINK_LIBRARIES lib ...])          PRIVATE libraries, besides libfracture
+#     [LINK_LIBRARIES lib ...]           PRIVATE libraries, besides libfracture
+#     [SPEC file.h ...])                 spec files: annotated prototypes and
+#                                        FRACTURE_MODULE_FILES lines for
+#                                        sources that stay untouched
+#                                        (fracture-annotate --spec); an edit
+#                                        of one annotates again
 #
 # At build time fracture-annotate reads the sources and writes a rewritten
 # copy of each, plus fracture_app.c, under ${CMAKE_CURRENT_BINARY_DIR}/NAME.fracture/;
@@ -45,7 +50,7 @@ endfunction()
 
 function(fracture_add_executable name)
   cmake_parse_arguments(PARSE_ARGV 1 FA "" ""
-    "SOURCES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS;LINK_LIBRARIES")
+    "SOURCES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS;LINK_LIBRARIES;SPEC")
   if(FA_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "fracture_add_executable(${name}): unknown arguments: ${FA_UNPARSED_ARGUMENTS}")
   endif()
@@ -82,6 +87,13 @@ function(fracture_add_executable name)
     set_source_files_properties(${gen} PROPERTIES GENERATED TRUE
       COMPILE_OPTIONS "-iquote;${dir}")
   endforeach()
+  set(specs "")
+  set(specargs "")
+  foreach(spec IN LISTS FA_SPEC)
+    get_filename_component(abs "${spec}" ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    list(APPEND specs ${abs})
+    list(APPEND specargs --spec ${abs})
+  endforeach()
   set(app_c ${outdir}/fracture_app.c)
   set(stamp ${outdir}/.stamp)
   set_source_files_properties(${app_c} ${stamp} PROPERTIES GENERATED TRUE)
@@ -115,7 +127,7 @@ function(fracture_add_executable name)
   set(depargs "")
   set(depflags "")
   if(CMAKE_GENERATOR MATCHES "Make")
-    foreach(o IN LISTS originals)
+    foreach(o IN LISTS originals specs)
       list(APPEND depargs C ${o})
     endforeach()
     set(depargs IMPLICIT_DEPENDS ${depargs})
@@ -140,12 +152,12 @@ function(fracture_add_executable name)
     OUTPUT ${stamp}
     BYPRODUCTS ${generated} ${app_c} ${outdir}/fracture.json
     COMMAND ${annotator} -o ${outdir} --app-name ${name} ${depflags}
-      --fracture-include ${FRACTURE_ANNOTATE_INCLUDE_DIR}
+      --fracture-include ${FRACTURE_ANNOTATE_INCLUDE_DIR} ${specargs}
       ${files}
       -- ${std_flag} "$<$<BOOL:${incs}>:-I$<JOIN:${incs},;-I>>"
       "$<$<BOOL:${defs}>:-D$<JOIN:${defs},;-D>>" ${opts}
     COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
-    DEPENDS ${originals} ${headers} ${annotator}
+    DEPENDS ${originals} ${headers} ${specs} ${annotator}
     ${depargs}
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
     COMMENT "Annotating ${name}"
