@@ -11,6 +11,7 @@ pkgs=(
   libclang-14-dev                                        # the annotator
   libmetis-dev                                           # the partitioner
   curl wrk gnuplot-nox                                   # apps/httpd: tests, bench, chart
+  dpkg-dev                                               # tests/realc: apt-get source
 )
 
 missing=()

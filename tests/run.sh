@@ -14,6 +14,9 @@ jobs=$(nproc)
 
 step() { printf '\n=== %s\n' "$*"; }
 
+# The realc tests' Debian sources, fetched once for every build here.
+export FRACTURE_REALC_CACHE=${FRACTURE_REALC_CACHE:-$top/build/realc-cache}
+
 step "build (RelWithDebInfo)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
