@@ -22,3 +22,9 @@ FR_RET_STRING FR_RET_OWNED char *cJSON_PrintUnformatted(const cJSON *item);
 /* Text that belongs to cJSON: its version, an item's string. */
 FR_RET_STRING const char *cJSON_Version(void);
 FR_RET_STRING char *cJSON_GetStringValue(const cJSON *const item);
+
+/* The driver's parse and error helpers (driver.c) run in cJSON's module:
+ * cJSON keeps a pointer into the text it parses, so the text must live
+ * in its FMP. */
+FR_MODULE(cjson, FR_RESTARTABLE) cJSON *json_parse(const char *text);
+FR_MODULE(cjson, FR_RESTARTABLE) FR_RET_STRING const char *json_error(void);
