@@ -3,14 +3,18 @@
 # prints what its plain build PLAIN prints, with the same exit status,
 # run with no config, or under CONFIG; nothing of it outlives the run.
 #
-#   check.sh PLAIN APP [CONFIG [STDERR_REGEX]]
+#   check.sh PLAIN APP [CONFIG [STDERR_REGEX]] [-- ARGS...]
 #
 # With STDERR_REGEX, APP's stderr must match it (a restart config: the
-# injected crash did happen and was survived).  Any further arguments are
-# given to both programs.
+# injected crash did happen and was survived).  ARGS are given to both
+# programs.  An empty CONFIG means none.
 set -euo pipefail
-plain=$1 app=$2 config=${3:-} want_err=${4:-}
-shift $(($# < 4 ? $# : 4))
+plain=$1 app=$2
+shift 2
+config="" want_err=""
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then config=$1; shift; fi
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then want_err=$1; shift; fi
+if [ $# -gt 0 ] && [ "$1" = "--" ]; then shift; fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
