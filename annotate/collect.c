@@ -811,7 +811,8 @@ static void clang_errors(struct coll *c, CXTranslationUnit tu)
                 CXDiagnostic nd = clang_getDiagnosticInSet(notes, k);
                 struct fra_loc nl = fra_cx_loc(tmp, clang_getDiagnosticLocation(nd));
                 char *nm = fra_cx_take(tmp, clang_getDiagnosticSpelling(nd));
-                if (nl.file && nm)
+                /* Where the header came from is clang's noise here. */
+                if (nl.file && nm && strncmp(nm, "in file included from", 21) != 0)
                     hint = talloc_asprintf(tmp, "%s%s%s: %s", hint ? hint : "",
                                            hint ? "; " : "", fra_loc_str(tmp, &nl), nm);
                 clang_disposeDiagnostic(nd);
