@@ -18,15 +18,46 @@ static struct fra_func *defined(struct fra_model *m, const char *key)
     return f && f->defined ? f : NULL;
 }
 
+/* A static function a header defines (jansson's json_decref, inline
+ * helpers of any library header) is compiled into every file that reads
+ * the header; only where that file uses it does its body call anything. */
+static bool header_static(const struct fra_func *f)
+{
+    return f && f->defined && f->internal && f->in_header;
+}
+
+static bool unused(struct fra_model *m, const char *key)
+{
+    return fra_func_unused(key ? fra_model_func(m, key) : NULL);
+}
+
+static void mark_reached(struct fra_model *m)
+{
+    bool changed = true;
+
+    while (changed) {
+        changed = false;
+        for (size_t i = 0; i < m->ncalls; i++) {
+            const struct fra_call *c = &m->calls[i];
+            struct fra_func *g = fra_model_func(m, c->callee);
+            if (!header_static(g) || g->reached || unused(m, c->caller))
+                continue;
+            g->reached = true;
+            changed = true;
+        }
+    }
+}
+
 void fra_calls(struct fra_model *m)
 {
+    mark_reached(m);
     for (size_t i = 0; i < m->ncalls; i++) {
         struct fra_call *c = &m->calls[i];
         struct fra_func *f = defined(m, c->callee);
         struct fra_func *via;
 
-        if (!f)
-            continue;         /* libc and other code outside the inputs */
+        if (!f || unused(m, c->caller))
+            continue;         /* libc, code outside the inputs, a header's unused static */
         if (!c->address) {
             if (strcmp(f->module, c->from) == 0)
                 continue;
@@ -56,7 +87,7 @@ static void check_globals(struct fra_model *m)
         struct fra_func *user = u->user ? fra_model_func(m, u->user) : NULL;
         const char *from = user && user->module ? user->module : u->user_tu_module;
 
-        if (!g || g->is_const || strcmp(g->module, from) == 0)
+        if (!g || g->is_const || strcmp(g->module, from) == 0 || unused(m, u->user))
             continue;
         fra_model_error(m, &u->loc,
                         talloc_asprintf(m->ctx,

@@ -668,6 +668,76 @@ static void check_body(struct fra_model *m, const struct fra_func *f)
     }
 }
 
+/*
+ * A handle is an address in its owner's FMP: only the owner may read or
+ * write through it.  The owner of a record passed as a handle is the module
+ * of a crossing function that returns it (it mints them); every other
+ * module whose code dereferences one is an error there, the place where it
+ * would read another process's address.  With no minting function, the
+ * record must be dereferenced in one module at most.
+ */
+static void handles_owned(struct fra_model *m)
+{
+    for (size_t ri = 0; ri < m->nrecords; ri++) {
+        const struct fra_record *rec = m->records[ri];
+        const struct fra_opaque *op = fra_model_opaque(m, rec->key);
+        const struct fra_func *mint = NULL, *first = NULL;
+        const struct fra_loc *first_at = NULL;
+        bool handle = op != NULL;
+
+        for (size_t i = 0; i < m->nfuncs && !mint; i++) {
+            const struct fra_func *f = m->funcs[i];
+            if (!f->defined || !(f->cross || f->callback))
+                continue;
+            for (unsigned k = 0; k <= f->nparams; k++) {
+                bool ret = k == f->nparams;
+                const struct fra_type *t = ret ? &f->ret : &f->params[k].type;
+                const struct fra_rule *r = ret ? &f->ret_rule : &f->params[k].rule;
+                if (t->kind != FRA_T_PTR || t->pointee != FRA_P_RECORD || !t->record ||
+                    strcmp(t->record, rec->key) != 0 || r->copy != FRA_COPY_OPAQUE)
+                    continue;
+                handle = true;
+                if (ret)
+                    mint = f;
+            }
+        }
+        if (!handle)
+            continue;
+        for (size_t i = 0; i < m->nfuncs; i++) {
+            const struct fra_func *f = m->funcs[i];
+            const struct fra_loc *at = NULL;
+            if (!f->defined || fra_func_unused(f))
+                continue;
+            for (size_t d = 0; d < f->nderefs && !at; d++)
+                if (strcmp(f->derefs[d].record, rec->key) == 0)
+                    at = &f->derefs[d].loc;
+            if (!at)
+                continue;
+            const char *owner = mint ? mint->module : first ? first->module : NULL;
+            if (!owner) {
+                first = f;
+                first_at = at;
+                continue;
+            }
+            if (strcmp(owner, f->module) == 0)
+                continue;
+            fra_model_error(
+                m, at,
+                talloc_asprintf(m->ctx,
+                                "read or change it through a function of module '%s', or put "
+                                "'%s' in module '%s' (FR_MODULE, or FRACTURE_MODULE_FILES in "
+                                "a spec)",
+                                owner, f->name, owner),
+                "'%s' of module '%s' dereferences a '%s', a handle of module '%s' (%s at %s): "
+                "in another FMP it is that module's address",
+                f->name, f->module, rec->name, owner,
+                mint ? talloc_asprintf(m->ctx, "returned by '%s'", mint->name)
+                     : "dereferenced there",
+                fra_loc_str(m->ctx, mint ? &mint->loc : first_at));
+        }
+    }
+}
+
 void fra_infer(struct fra_model *m)
 {
     for (size_t i = 0; i < m->nfuncs; i++) {
@@ -689,4 +759,5 @@ void fra_infer(struct fra_model *m)
         if (m->funcs[i]->defined && (m->funcs[i]->cross || m->funcs[i]->callback))
             check_body(m, m->funcs[i]);
     handles_agree(m);
+    handles_owned(m);
 }

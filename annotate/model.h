@@ -121,6 +121,12 @@ struct fra_param {
     struct fra_facts facts;   /* of the definition's body, when seen */
 };
 
+/* A body reading or writing through a pointer to a record (uses.c). */
+struct fra_deref {
+    const char *record;       /* key */
+    struct fra_loc loc;
+};
+
 struct fra_func {
     const char *key;          /* name, or "TU:name" for internal linkage */
     const char *name;
@@ -145,6 +151,9 @@ struct fra_func {
     bool cross;               /* called from another module */
     bool callback;            /* its address crosses modules */
     struct fra_loc address_loc; /* where its address was first taken across */
+    bool reached;             /* a static function of a header: used in its file */
+    struct fra_deref *derefs; /* the first per record */
+    size_t nderefs;
     unsigned name_off;        /* of the definition's name in its file, or FRA_NO_OFF */
     unsigned end_off;         /* just past the definition, or FRA_NO_OFF */
 };
@@ -275,6 +284,13 @@ struct fra_model {
 };
 
 struct fra_model *fra_model_new(void *ctx);
+
+/* A static function a header defines that its file never uses (after
+ * fra_calls): its body is no code of the program's. */
+static inline bool fra_func_unused(const struct fra_func *f)
+{
+    return f && f->defined && f->internal && f->in_header && !f->reached;
+}
 
 /* Lookups return NULL when absent. */
 struct fra_func *fra_model_func(struct fra_model *m, const char *key);

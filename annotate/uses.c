@@ -435,6 +435,38 @@ static void call(struct ua *u, CXCursor cur)
     }
 }
 
+/* @e, a pointer, is read or written through: note its record. */
+static void deref(struct ua *u, CXCursor e, CXCursor where)
+{
+    CXType pt = clang_getCanonicalType(clang_getCursorType(e));
+    CXType rec;
+    struct fra_deref *d;
+    char *key;
+
+    if (pt.kind != CXType_Pointer)
+        return;
+    rec = clang_getCanonicalType(clang_getPointeeType(pt));
+    if (rec.kind != CXType_Record)
+        return;
+    key = fra_cx_take(u->f, clang_getCursorUSR(clang_getTypeDeclaration(rec)));
+    if (!key || !*key)
+        return;
+    for (size_t i = 0; i < u->f->nderefs; i++)
+        if (strcmp(u->f->derefs[i].record, key) == 0) {
+            talloc_free(key);
+            return;
+        }
+    d = talloc_realloc(u->f, u->f->derefs, struct fra_deref, u->f->nderefs + 1);
+    if (!d) {
+        u->err = -ENOMEM;
+        return;
+    }
+    u->f->derefs = d;
+    d[u->f->nderefs].record = key;
+    d[u->f->nderefs].loc = fra_cx_cursor_loc(u->f, where);
+    u->f->nderefs++;
+}
+
 static void walk(struct ua *u, CXCursor cur);
 
 static enum CXChildVisitResult walk_visit(CXCursor cur, CXCursor parent, CXClientData data)
@@ -479,16 +511,26 @@ static void walk(struct ua *u, CXCursor cur)
         break;
     case CXCursor_UnaryOperator:
         ch = kids_of(cur);
-        if (ch.n != 1 || (d0 = derived(u, ch.v[0])) < 0 || !is_pointer(ch.v[0]))
+        if (ch.n != 1 || !is_pointer(ch.v[0]))
             break;
+        d0 = derived(u, ch.v[0]);
         op_of(u, cur, NULL, op);
-        if (strcmp(op, "++") == 0 || strcmp(op, "--") == 0)
+        if (d0 >= 0 && (strcmp(op, "++") == 0 || strcmp(op, "--") == 0))
             note(u, &facts(u, d0)->advanced, &facts(u, d0)->advance_loc, cur);
+        if (strcmp(op, "*") == 0)
+            deref(u, ch.v[0], cur);
         break;
     case CXCursor_ArraySubscriptExpr:
         ch = kids_of(cur);
         if (ch.n == 2 && (d0 = derived(u, ch.v[0])) >= 0 && !is_zero(ch.v[1]))
             note(u, &facts(u, d0)->indexed, &facts(u, d0)->index_loc, cur);
+        if (ch.n == 2)
+            deref(u, ch.v[0], cur);
+        break;
+    case CXCursor_MemberRefExpr:
+        ch = kids_of(cur);
+        if (ch.n >= 1)
+            deref(u, ch.v[0], cur);   /* only p->x: a struct value is no pointer */
         break;
     case CXCursor_CallExpr:
         call(u, cur);

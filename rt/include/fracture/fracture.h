@@ -40,7 +40,7 @@
 /* Every pointer to @type that crosses modules is a handle: one line for a
  * handle-based API instead of an FR_OPAQUE on each parameter. */
 #define FRACTURE_OPAQUE(type)                                                  \
-    FR__ANN("opaque-type") static type *const FR__CAT(__fr_opaque_decl_, __LINE__) \
+    FR__ANN("opaque-type") static type *const FR__CAT(__fr_opaque_decl_, __COUNTER__) \
         __attribute__((unused)) = 0
 /* In a spec file (fracture-annotate --spec): the files listed, matched by
  * path suffix, belong to module `name` as if each said FRACTURE_MODULE.
