@@ -26,6 +26,9 @@ struct fr_limits {
     long cpu_s;               /* -1: unset */
     long open_files;          /* -1: unset */
     int core;                 /* -1: unset, 0: no core files, 1: unlimited */
+    /* where each value is written (line 0: not written), for the checks
+     * against what the machine can give */
+    struct fr_pos memory_pos, cpu_pos, files_pos, core_pos;
 };
 
 struct fr_env {
@@ -34,6 +37,7 @@ struct fr_env {
     bool has_valgrind;
     struct fr_pos valgrind_pos;  /* of the `valgrind` key */
     char *valgrind_tool;      /* default "memcheck" */
+    struct fr_pos tool_pos;   /* of the tool's name (line 0: the default) */
     char **valgrind_args;
     size_t nvalgrind_args;
     char **preload;           /* agent names or paths */
@@ -44,7 +48,9 @@ struct fr_env {
     struct fr_limits limits;
     bool has_nice;
     int nice;                 /* -20..19 */
+    struct fr_pos nice_pos;
     int *cpus;
+    struct fr_pos *cpu_pos;
     size_t ncpus;
 };
 
@@ -106,6 +112,8 @@ struct fr_config {
     unsigned max_threads;     /* logical threads per FMP; default 128, 1..4096 */
     unsigned max_payload_mb;  /* one message, default 64, 1..4096 */
     unsigned channel_kb;      /* shared memory per channel, default 256, 16..65536 */
+    struct fr_pos max_threads_pos, channel_kb_pos;  /* line 0: the default */
+    struct fr_pos fmps_pos;   /* of the `fmps` key */
     struct fr_fmp_conf *fmps;
     size_t nfmps;
     bool has_trace;
@@ -113,6 +121,7 @@ struct fr_config {
     char *trace_file;
     bool has_reports;
     char *reports_dir;        /* default "fracture-reports" */
+    struct fr_pos reports_pos;  /* of the dir's value (line 0: the default) */
 };
 
 /*
@@ -139,5 +148,17 @@ int fr__config_load(void *ctx, const char *file, struct fr_config **out,
  */
 int fr__config_check(const struct fr_config *cfg, const struct fr_app *app,
                      struct fr_diag *d);
+
+/*
+ * fr__config_read - what `fracture check` and a start do: read @file, parse
+ * it and check it against @app, with every error of both passes in @d at
+ * once, in file order (an unknown key does not hide an unknown module).
+ * The check runs on whatever the parse could make of the file, unless the
+ * file is not YAML, nests too deep, or is an alias bomb.  On success *out
+ * is the tree under @ctx and 0 is returned; else -EINVAL (or -ENOMEM, or
+ * the negative errno of reading the file) and *out is NULL.
+ */
+int fr__config_read(void *ctx, const char *file, const struct fr_app *app,
+                    struct fr_config **out, struct fr_diag *d);
 
 #endif /* FR_CONFIG_H */

@@ -116,7 +116,8 @@ struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struc
     if (base && base->present) {
         *e = *base;
     } else {
-        e->limits = (struct fr_limits){ -1, -1, -1, -1 };
+        e->limits = (struct fr_limits){ .memory_mb = -1, .cpu_s = -1, .open_files = -1,
+                                        .core = -1 };
     }
     if (!over || !over->present)
         return e;

@@ -469,9 +469,9 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
 
     ctx = talloc_new(NULL);
     fr__diag_init(&d, ctx);
-    rc = fr__config_load(ctx, file, &cfg, &d);
-    if (rc == 0)
-        rc = fr__config_check(cfg, app, &d);
+    /* The same read as `fracture check`: every error of the file at once,
+     * the same verdict and the same first message. */
+    rc = fr__config_read(ctx, file, app, &cfg, &d);
     if (rc == 0)
         rc = check_supported(cfg, &d);
     if (rc < 0) {
