@@ -231,6 +231,10 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             return c->err;
         }
         if (m.kind == FR_MSG_ERR) {
+            /* The next call opens the slot again: the callee's acceptor
+             * then tries again to start this logical thread's worker. */
+            if (m.status == -FR_ENOWORKER)
+                lt->opened[r] = 0;
             /* The callee refused the call (no such function here, out of
              * memory, a reply too large): its status, never positive. */
             return c->err = m.status < 0 && m.status > -4096 ? m.status : -EIO;
@@ -565,6 +569,9 @@ static const char *cause(int err)
     case ENOSYS: return "does not hold the function (the FMPs disagree about the plan)";
     case EAGAIN: return "cannot be reached: this FMP has more threads calling out than max_threads";
     case EINVAL: return "was passed a function pointer that is not a known callback";
+    case FR_ENOWORKER: return "could not start a thread to serve the call (its message above says why; "
+                              "under limits.memory_mb, raise it or lower defaults.max_threads)";
+    case ENOMEM: return "had no memory to take the call (under limits.memory_mb, raise it)";
     default: return strerror(-err);
     }
 }

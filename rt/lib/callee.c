@@ -282,6 +282,22 @@ int fr_ret_fd(struct fr_callee *cc, int fd)
     return add_reply(cc, FR_W_FD, NULL, 0, fd);
 }
 
+int fr__serve_refuse(struct fr_lt *lt, int r, int status)
+{
+    void *buf = NULL;
+    size_t cap = 0;
+    struct fr_msg m;
+    int rc;
+
+    m.kind = 0;
+    rc = fr__chan_recv(lt, r, &buf, &cap, &m);
+    if (rc == 0 || (rc == -ENOMEM && m.kind == FR_MSG_REQ))
+        rc = m.kind == FR_MSG_REQ ? fr__chan_send(lt, r, FR_MSG_ERR, m.fn, status, NULL, 0)
+                                  : -EPROTO;
+    free(buf);
+    return rc;
+}
+
 /* Send the reply's descriptors, tagged with the reply's seq. */
 static int send_fds(struct fr_callee *cc, uint32_t seq)
 {
@@ -330,7 +346,17 @@ int fr__serve(struct fr_lt *lt, int r)
     /* The request stays in this depth's buffer while the function runs,
      * however deep the calls it makes go. */
     lt->depth++;
+    m.kind = 0;
     rc = fr__chan_recv(lt, r, buf, cap, &m);
+    if (rc == -ENOMEM && m.kind == FR_MSG_REQ) {
+        /* Taken off the slot but not kept (no memory for it, under a
+         * memory limit): the caller's call fails with ENOMEM rather than
+         * waiting for ever, and this FMP goes on. */
+        fr__log("no memory to take a request of %llu bytes; the call fails",
+                (unsigned long long)m.len);
+        rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -ENOMEM, NULL, 0);
+        goto out_free;
+    }
     if (rc < 0)
         goto out_free;
     if (m.kind != FR_MSG_REQ) {

@@ -404,6 +404,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
     struct fr_msg_hdr h;
     unsigned char *buf;
     uint64_t got;
+    int drop = 0;
 
     memcpy(&h, &s->to[rg->side].hdr, sizeof h);   /* read once: the peer may scribble */
     if (h.seq != next_seq(lt->last[r]))
@@ -419,13 +420,19 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
     if (!*bufp || *cap < h.total) {
         size_t want = h.total > 256 ? h.total : 256;
         void *nb = realloc(*bufp, want);
-        if (!nb)
-            return -ENOMEM;
-        *bufp = nb;
-        *cap = want;
+        /* No room for it (a memory limit): the message is still taken off
+         * the slot, chunk by chunk, so that the receiver may answer that
+         * it could not take it instead of leaving the sender waiting. */
+        if (!nb) {
+            drop = 1;
+        } else {
+            *bufp = nb;
+            *cap = want;
+        }
     }
     buf = *bufp;
-    memcpy(buf, win, h.chunk);
+    if (!drop)
+        memcpy(buf, win, h.chunk);
     got = h.chunk;
     if (h.nmeta || fr__meta_count()) {
         struct fr_meta_ent meta[FR_META_MAX];
@@ -450,13 +457,14 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
         if (more.total != h.total || more.chunk > fr__rt.window ||
             more.chunk > h.total - got || more.chunk == 0)
             return -EPROTO;
-        memcpy(buf + got, win, more.chunk);
+        if (!drop)
+            memcpy(buf + got, win, more.chunk);
         got += more.chunk;
     }
     m->kind = h.kind;
     m->fn = h.fn;
     m->status = h.status;
-    m->data = buf;
+    m->data = drop ? NULL : buf;
     m->len = h.total;
-    return 0;
+    return drop ? -ENOMEM : 0;
 }

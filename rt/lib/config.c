@@ -879,12 +879,15 @@ static void fn_vars(struct st *st, const yaml_node_t *k, yaml_node_t *v,
                     "valid environment variable name", show(&st->e, name, len));
             continue;
         }
-        /* FRACTURE_PLAN, _CONFIG, _CHECK, ... steer the runtime of the
-         * child itself; one set by the config would be dropped or would
-         * break the child, so none may be. */
-        if (len >= 9 && !memcmp(name, "FRACTURE_", 9)) {
+        /* FRACTURE_PLAN, _CONFIG, _CHECK, _MODULES, ... steer the runtime
+         * of the child itself; one set by the config would be dropped or
+         * would break the child, so none may be.  FRACTURE_FAULT is the
+         * one meant for a child: the crash tests' injection points. */
+        if (len >= 9 && !memcmp(name, "FRACTURE_", 9) &&
+            !text_is(name, len, "FRACTURE_FAULT")) {
             add_err(&st->e, pos_of(kn), "rename it: a module's own "
-                    "variables may not start with FRACTURE_", "variable '%s' "
+                    "variables may not start with FRACTURE_ (FRACTURE_FAULT, "
+                    "for fault injection, is the one exception)", "variable '%s' "
                     "is reserved: FRACTURE_* variables are Fracture's own",
                     show(&st->e, name, len));
             continue;

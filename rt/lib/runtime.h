@@ -210,6 +210,20 @@ void fr__restart_note_init(int from, int peer);
 /* callee.c */
 int fr__serve(struct fr_lt *lt, int r);
 
+/*
+ * The status of a call whose callee FMP could not start a thread to serve
+ * its logical thread (pthread_create failed: no address space left under
+ * limits.memory_mb, or no more threads).  The callee's acceptor answers
+ * the request with it (fr__serve_refuse); the caller fails that call, and
+ * opens its slot again on its next call, which makes the acceptor try
+ * again.  An errno the callee never returns otherwise.
+ */
+#define FR_ENOWORKER ENOSR
+
+/* Take the request waiting on @lt's slot of region @r and answer it with
+ * FR_MSG_ERR @status instead of running it.  0 or a negative errno. */
+int fr__serve_refuse(struct fr_lt *lt, int r, int status);
+
 /* fdpass.c */
 /* Descriptors travel beside a message, tagged (slot, seq of the message,
  * index among its descriptors), over the region's SEQPACKET socket. */
