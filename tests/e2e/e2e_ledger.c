@@ -31,7 +31,14 @@
  *                                       PREFIX.*.xml (two at least: recycled
  *                                       instances) show a definite leak in FN
  *
- * compare, fails, same and vgreport also check that the run left no
+ *   e2e_ledger verdict LEDGER FRACTURE DIR CONFIG...
+ *                                       in DIR, each CONFIG through `fracture
+ *                                       check` and `fracture run`: both refuse
+ *                                       it with the same first message, or
+ *                                       both accept it and the run prints what
+ *                                       the ledger prints without a config
+ *
+ * compare, fails, same, verdict and vgreport also check that the run left no
  * process, region or descriptor behind.
  *
  * The driver makes itself a child subreaper, so the orphans of a killed root
@@ -42,6 +49,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,6 +468,143 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
     return 0;
 }
 
+/*
+ * Run argv with a deadline, collecting stdout and stderr (both read as they
+ * come, so that neither pipe fills).  Returns the wait status, or fails
+ * the test when the run outlives @seconds: a config that check passes
+ * must never hang its start.
+ */
+static int run_argv(char *const argv[], int seconds, char **out, char **err)
+{
+    int pout[2], perr[2], status = 0;
+    struct pollfd pf[2];
+    size_t len[2] = { 0, 0 };
+    char *buf[2] = { calloc(1, 1), calloc(1, 1) };
+    time_t end = time(NULL) + seconds;
+    pid_t pid;
+
+    if (pipe(pout) || pipe(perr))
+        FAIL("pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        dup2(pout[1], 1);
+        dup2(perr[1], 2);
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(pout[1]);
+    close(perr[1]);
+    pf[0] = (struct pollfd){ pout[0], POLLIN, 0 };
+    pf[1] = (struct pollfd){ perr[0], POLLIN, 0 };
+    while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+        if (time(NULL) > end) {
+            kill(pid, SIGKILL);
+            wait_exit(pid);
+            FAIL("%s %s %s %s hung (more than %d s)", argv[0], argv[1], argv[2], argv[3],
+                 seconds);
+        }
+        if (poll(pf, 2, 200) < 0 && errno != EINTR)
+            FAIL("poll: %s", strerror(errno));
+        for (int i = 0; i < 2; i++) {
+            char chunk[4096];
+            ssize_t n;
+
+            if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            n = read(pf[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                close(pf[i].fd);
+                pf[i].fd = -1;
+                continue;
+            }
+            buf[i] = realloc(buf[i], len[i] + (size_t)n + 1);
+            memcpy(buf[i] + len[i], chunk, (size_t)n);
+            len[i] += (size_t)n;
+            buf[i][len[i]] = '\0';
+        }
+    }
+    status = wait_exit(pid);
+    *out = buf[0];
+    *err = buf[1];
+    return status;
+}
+
+/* The first line of @s, a copy. */
+static char *first_line(const char *s)
+{
+    return strndup(s, strcspn(s, "\n"));
+}
+
+static int cmd_verdict(const char *ledger, const char *fracture, const char *dir, int n,
+                       char **configs)
+{
+    char *plain, *err, abs_ledger[PATH_MAX], abs_fracture[PATH_MAX];
+    int st, accepted = 0, refused = 0;
+
+    if (!realpath(ledger, abs_ledger) || !realpath(fracture, abs_fracture))
+        FAIL("cannot find %s or %s", ledger, fracture);
+    if (chdir(dir))
+        FAIL("cannot enter %s: %s", dir, strerror(errno));
+    {
+        char *argv[] = { abs_ledger, NULL };
+        unsetenv("FRACTURE_CONFIG");
+        st = run_argv(argv, 60, &plain, &err);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            FAIL("the ledger without a config failed (0x%x): %s", st, err);
+        free(err);
+    }
+    for (int i = 0; i < n; i++) {
+        char *cfg = configs[i];
+        char *check_argv[] = { abs_fracture, "check", "-c", cfg, abs_ledger, NULL };
+        char *run_argv_[] = { abs_fracture, "run", "-c", cfg, "--", abs_ledger, NULL };
+        char *cout, *cerr, *rout, *rerr, *c1, *r1;
+        int fds_before = count_fds(), cst, rst;
+
+        if (access(cfg, R_OK))
+            FAIL("no config %s", cfg);
+        cst = run_argv(check_argv, 60, &cout, &cerr);
+        rst = run_argv(run_argv_, 120, &rout, &rerr);
+        no_leftovers(fds_before);
+        if (!WIFEXITED(cst) || !WIFEXITED(rst))
+            FAIL("%s: check (0x%x) or run (0x%x) did not exit: %s%s", cfg, cst, rst, cerr, rerr);
+        c1 = first_line(cerr);
+        r1 = first_line(rerr);
+        if (WEXITSTATUS(cst) == 0) {
+            /* check said OK: the program starts and does what it does
+             * without a config */
+            if (WEXITSTATUS(rst) != 0 || strcmp(rout, plain))
+                FAIL("%s: check passed it, but the run %s (status %d):\n%s", cfg,
+                     WEXITSTATUS(rst) ? "failed" : "printed something else",
+                     WEXITSTATUS(rst), rerr);
+            accepted++;
+        } else {
+            if (WEXITSTATUS(cst) != 1 || WEXITSTATUS(rst) != 1 || rout[0])
+                FAIL("%s: check ended %d, run ended %d (it must refuse it, nothing run):\n"
+                     "%s%s", cfg, WEXITSTATUS(cst), WEXITSTATUS(rst), cerr, rerr);
+            if (strcmp(c1, r1))
+                FAIL("%s: check and run refuse it differently:\n  check: %s\n  run:   %s",
+                     cfg, c1, r1);
+            refused++;
+        }
+        printf("%-40s %s: %s\n", cfg, WEXITSTATUS(cst) ? "refused by both" : "accepted, ran",
+               WEXITSTATUS(cst) ? c1 : "output as without a config");
+        free(c1);
+        free(r1);
+        free(cout);
+        free(cerr);
+        free(rout);
+        free(rerr);
+    }
+    printf("%d configs: %d accepted by check and run as without a config, %d refused by "
+           "check and run with the same first message\n", n, accepted, refused);
+    free(plain);
+    return 0;
+}
+
 /* Read one line from fd into @line (blocking; one byte at a time). */
 static void read_line(int fd, char *line, size_t cap)
 {
@@ -820,6 +966,8 @@ int main(int argc, char **argv)
         return cmd_same(argv[2], argv[3], argv[4]);
     if (argc == 6 && strcmp(argv[1], "vgreport") == 0)
         return cmd_vgreport(argv[2], argv[3], argv[4], argv[5]);
+    if (argc >= 6 && strcmp(argv[1], "verdict") == 0)
+        return cmd_verdict(argv[2], argv[3], argv[4], argc - 5, argv + 5);
     if ((argc == 6 || argc == 7) && strcmp(argv[1], "fails") == 0)
         return cmd_fails(argv[2], argv[3], atoi(argv[4]), argv[5], argc == 7 ? argv[6] : "work");
     fprintf(stderr, "usage: e2e_ledger compare|exit|kill-root|evil LEDGER CONFIG\n"
