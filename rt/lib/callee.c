@@ -313,6 +313,62 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
     return 0;
 }
 
+/* A fresh call context for logical thread @lt on region @r. */
+static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t req_seq)
+{
+    cc->arena = NULL;
+    cc->lt = lt;
+    cc->r = r;
+    cc->req_seq = req_seq;
+    cc->nfd_in = 0;
+    cc->rf = cc->inline_rf;
+    cc->nrf = 0;
+    cc->rcap = INLINE_REPLY;
+    cc->fds = NULL;
+    cc->nfds = 0;
+    cc->owned = NULL;
+    cc->nowned = 0;
+    cc->err = 0;
+    cc->scratch_used = 0;
+}
+
+/* Run @dispatch on the request in cc->rd: its status, the reader's error,
+ * or -EPROTO when it left fields unread. */
+static int callee_dispatch(struct fr_callee *cc, fr_dispatch_fn dispatch)
+{
+    int status = dispatch(cc);
+
+    if (status == 0 && cc->err)
+        status = cc->err;
+    if (status == 0 && cc->rd.p != cc->rd.end)
+        status = -EPROTO;     /* the dispatcher left fields unread */
+    return status;
+}
+
+/* The one place a call's memory goes: received descriptors, memory the
+ * function handed over (FR_RET_OWNED), the arena. */
+static void callee_release(struct fr_callee *cc)
+{
+    for (unsigned i = 0; i < cc->nfds; i++)
+        close(cc->fds[i]);
+    for (unsigned i = 0; i < cc->nowned; i++)
+        free(cc->owned[i]);
+    talloc_free(cc->arena);
+}
+
+int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch)
+{
+    struct fr_callee cc;
+    int status;
+
+    callee_init(&cc, NULL, -1, 0);
+    cc.rd.p = req;
+    cc.rd.end = req + len;
+    status = callee_dispatch(&cc, dispatch);
+    callee_release(&cc);
+    return status;
+}
+
 int fr__serve(struct fr_lt *lt, int r)
 {
     const struct fr_app *app = fr__rt.app;
@@ -329,20 +385,7 @@ int fr__serve(struct fr_lt *lt, int r)
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0 && fr__sample_retiring())
         fr__sample_park();
 
-    cc.arena = NULL;
-    cc.lt = lt;
-    cc.r = r;
-    cc.req_seq = fr__chan_next_seq(lt, r);
-    cc.nfd_in = 0;
-    cc.rf = cc.inline_rf;
-    cc.nrf = 0;
-    cc.rcap = INLINE_REPLY;
-    cc.fds = NULL;
-    cc.nfds = 0;
-    cc.owned = NULL;
-    cc.nowned = 0;
-    cc.err = 0;
-    cc.scratch_used = 0;
+    callee_init(&cc, lt, r, fr__chan_next_seq(lt, r));
     /* The request stays in this depth's buffer while the function runs,
      * however deep the calls it makes go. */
     lt->depth++;
@@ -374,11 +417,7 @@ int fr__serve(struct fr_lt *lt, int r)
         if (FR__UNLIKELY(m.status != 0))
             status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
         if (status == 0)
-            status = app->functions[m.fn].dispatch(&cc);
-        if (status == 0 && cc.err)
-            status = cc.err;
-        if (status == 0 && cc.rd.p != cc.rd.end)
-            status = -EPROTO; /* the dispatcher left fields unread */
+            status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         if (FR__UNLIKELY(m.status != 0)) {
             status = fr__replica_end(lt, status, &pre);
             /* the record goes with the reply, and is freed after it */
@@ -415,11 +454,7 @@ out_free:
     lt->depth--;
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0)
         fr__sample_served();
-    for (unsigned i = 0; i < cc.nfds; i++)
-        close(cc.fds[i]);
-    for (unsigned i = 0; i < cc.nowned; i++)
-        free(cc.owned[i]);
-    talloc_free(cc.arena);
+    callee_release(&cc);
     free(heap_buf);
     return rc;
 }

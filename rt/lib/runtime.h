@@ -210,6 +210,13 @@ void fr__restart_note_init(int from, int peer);
 /* callee.c */
 int fr__serve(struct fr_lt *lt, int r);
 
+/* The decoding half of fr__serve on a request already in memory (@len
+ * bytes at @req): @dispatch reads it with fr_arg_* and answers with
+ * fr_ret_*, and everything it made is freed.  Its status, as fr__serve
+ * would reply it.  For the fuzzer (tests/fuzz/fuzz_request.c): no
+ * descriptor may be read (fr_arg_fd needs a region). */
+int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch);
+
 /*
  * The status of a call whose callee FMP could not start a thread to serve
  * its logical thread (pthread_create failed: no address space left under
