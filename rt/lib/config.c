@@ -13,7 +13,12 @@
  *
  * The input is untrusted: every length comes from libyaml, user text is
  * escaped before it reaches a message, aliases may not blow the walk up,
- * and the number of errors is capped.
+ * nesting is bounded before the document is loaded, and the number of
+ * errors is capped.
+ *
+ * The check that follows (against the app, then the machine) runs on
+ * whatever the parse made of the file, into the same error list, so that
+ * `fracture check` and a start say everything at once and the same.
  */
 #include "config.h"
 

@@ -141,10 +141,15 @@ int fr__config_load(void *ctx, const char *file, struct fr_config **out,
                     struct fr_diag *d);
 
 /*
- * fr__config_check - check @cfg against the module table of @app: unknown
- * modules (with "did you mean"), a policy (restart, replicate, sample) that
- * the caps of a module in that FMP forbid, preloads that cannot be found.
- * Returns 0, or -EINVAL with every problem added to @d.
+ * fr__config_check - check @cfg against the module table of @app and
+ * against what this machine can give, so that a config it passes starts:
+ * unknown modules (with "did you mean"), a policy (restart, replicate,
+ * sample) that the caps of a module in that FMP forbid, the address space
+ * each FMP maps against its memory_mb (or ulimit -v), the regions' size,
+ * CPUs, Valgrind and its tools, preload agents (found, ELF shared objects
+ * of this machine), the reports dir, hard limits and nice
+ * (configs/README.md has the list).  Returns 0, or -EINVAL with every
+ * problem added to @d.
  */
 int fr__config_check(const struct fr_config *cfg, const struct fr_app *app,
                      struct fr_diag *d);
