@@ -42,7 +42,12 @@
 #include <talloc.h>
 #include <yaml.h>
 
+#include "group.h"
 #include "region.h"
+
+#ifndef FR_VERSION
+#define FR_VERSION "?"        /* the library defines it (rt/CMakeLists.txt) */
+#endif
 
 /* LD_PRELOAD agents shipped in rt/preload, named in `preload:` without a
  * '/'.  Anything else must be a path. */
@@ -2702,6 +2707,39 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
     check_fmp_envs(ck, u, f, vg_pos);
 }
 
+/*
+ * What this runtime cannot do yet is refused, never ignored: a config that
+ * asks for tracing must not run without it.  A replicated or sampled FMP
+ * is not restarted as a whole (a replica is dropped, an instance is
+ * started afresh): a restart: beside them is refused rather than ignored.
+ */
+static void check_supported(struct ck *ck)
+{
+    static const char hint[] = "remove it for now; this runtime starts FMPs with env "
+                               "vars, limits, nice, cpus, preload agents, valgrind, restart, "
+                               "replicate and sample";
+    const struct fr_config *cfg = ck->cfg;
+
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        const struct fr_fmp_conf *f = &cfg->fmps[i];
+        const char *what = f->replicate.present ? "replicate" : "sample";
+        const char *name = f->name ? f->name : "?";
+
+        if ((f->replicate.present || f->sample.present) && f->restart.present)
+            add_err(ck->e, f->restart.pos, "a diverged or dead replica is dropped and a "
+                    "sampled instance that dies is lost; keep restart: for FMPs that do "
+                    "neither", "FMP '%s': restart together with %s is not supported by "
+                    "this version of Fracture (%s)", name, what, FR_VERSION);
+        if (f->sample.present && f->sample.ninstances > FR_GROUP_MAX)
+            add_err(ck->e, f->sample.pos, "merge instances with the same environment "
+                    "(add their weights)", "FMP '%s': %zu sample instances, at most %d "
+                    "are supported", name, f->sample.ninstances, FR_GROUP_MAX);
+    }
+    if (cfg->has_trace)
+        add_err(ck->e, cfg->trace_pos, hint, "trace is not supported by this version of "
+                "Fracture (%s)", FR_VERSION);
+}
+
 static void check_all(struct errs *e, const struct fr_config *cfg,
                       const struct fr_app *app)
 {
@@ -2742,6 +2780,7 @@ static void check_all(struct errs *e, const struct fr_config *cfg,
         check_fmp(&ck, i, &cfg->fmps[i], &vg_pos);
     if (vg_pos.line)
         check_reports(&ck, vg_pos);
+    check_supported(&ck);
 }
 
 int fr__config_check(const struct fr_config *cfg, const struct fr_app *app,

@@ -369,41 +369,6 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
 }
 
 /*
- * What this runtime cannot do yet is refused, never ignored: a config that
- * asks for tracing must not run without it.  A replicated or sampled FMP
- * is not restarted as a whole (a replica is dropped, an instance is
- * started afresh): a restart: beside them is refused rather than ignored.
- */
-static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
-{
-    static const char hint[] = "remove it for now; this runtime starts FMPs with env "
-                               "vars, limits, nice, cpus, preload agents, valgrind, restart, "
-                               "replicate and sample";
-    int rc = 0;
-
-    for (size_t i = 0; i < cfg->nfmps; i++) {
-        const struct fr_fmp_conf *f = &cfg->fmps[i];
-        const char *what = f->replicate.present ? "replicate" : "sample";
-        if ((f->replicate.present || f->sample.present) && f->restart.present)
-            rc = fr__diag_add(d, cfg->file, f->restart.pos.line, f->restart.pos.col,
-                              "a diverged or dead replica is dropped and a sampled instance "
-                              "that dies is lost; keep restart: for FMPs that do neither",
-                              "FMP '%s': restart together with %s is not supported by this "
-                              "version of Fracture (%s)", f->name, what, FR_VERSION);
-        if (f->sample.present && f->sample.ninstances > FR_GROUP_MAX)
-            rc = fr__diag_add(d, cfg->file, f->sample.pos.line, f->sample.pos.col,
-                              "merge instances with the same environment (add their weights)",
-                              "FMP '%s': %zu sample instances, at most %d are supported",
-                              f->name, f->sample.ninstances, FR_GROUP_MAX);
-    }
-    if (cfg->has_trace)
-        rc = fr__diag_add(d, cfg->file, cfg->trace_pos.line, cfg->trace_pos.col, hint,
-                          "trace is not supported by this version of Fracture (%s)",
-                          FR_VERSION);
-    return rc;
-}
-
-/*
  * A table given as a list of pointers (generated code) becomes one array,
  * so that the rest of the runtime indexes a single layout.  The copy lives
  * as long as the process.  Returns NULL with errno set on failure.
@@ -472,8 +437,6 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     /* The same read as `fracture check`: every error of the file at once,
      * the same verdict and the same first message. */
     rc = fr__config_read(ctx, file, app, &cfg, &d);
-    if (rc == 0)
-        rc = check_supported(cfg, &d);
     if (rc < 0) {
         if (json)
             print_check_json(getenv("FRACTURE_CHECK") ? stdout : stderr, file, &d, NULL, 0);
