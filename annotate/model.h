@@ -68,6 +68,7 @@ enum fra_copy {
     FRA_COPY_FD,
     FRA_COPY_CALLBACK,
     FRA_COPY_RET,             /* FR_RET(n) */
+    FRA_COPY_STRV,            /* strings: n of them (FR_IN(n)), or up to NULL (FR_STRING) */
     FRA_COPY_UNKNOWN,         /* no rule: an error if the value crosses */
 };
 
@@ -77,6 +78,7 @@ struct fra_rule {
     const char *n;            /* element count expression, or NULL */
     bool inferred;
     bool string_inout;        /* FR_STRING with FR_INOUT on a char * */
+    bool keep;                /* FRA_COPY_FD: FR_FD_KEEP, the callee keeps its duplicate */
 };
 
 /* One declaration (prototype or definition) of a function, as written. */

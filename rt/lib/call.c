@@ -34,6 +34,15 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->lt = NULL;
     c->peer = -1;
     c->nfds_in = c->nfds_out = 0;
+    c->why = NULL;
+}
+
+void fr_call_refuse(struct fr_call *c, const char *why)
+{
+    if (c->err)
+        return;
+    c->err = -EINVAL;
+    c->why = why;
 }
 
 static void add(struct fr_call *c, uint32_t kind, const void *p, uint64_t len, int fd)
@@ -81,6 +90,28 @@ void fr_put_string(struct fr_call *c, const char *s)
     add(c, s ? FR_W_STRING : FR_W_NULLPTR, s, s ? strlen(s) + 1 : 0, -1);
 }
 
+void fr_put_strings(struct fr_call *c, const char *const *v, size_t n)
+{
+    if (!v) {
+        add(c, FR_W_NULLPTR, NULL, 0, -1);
+        return;
+    }
+    /* The count goes first, so that the callee can size the array before
+     * it knows the parameter that counts it. */
+    add(c, FR_W_STRV, NULL, n, -1);
+    for (size_t i = 0; i < n; i++)
+        fr_put_string(c, v[i]);
+}
+
+void fr_put_strv(struct fr_call *c, const char *const *v)
+{
+    size_t n = 0;
+
+    while (v && v[n])
+        n++;
+    fr_put_strings(c, v, n);
+}
+
 void fr_put_fd(struct fr_call *c, int fd)
 {
     add(c, FR_W_FD, NULL, 0, fd);
@@ -102,10 +133,8 @@ void fr_put_callback(struct fr_call *c, fr_fnptr fn)
             return;
         }
     }
-    fr__log("%s(): a function pointer argument is not a callback of the module "
-            "table; annotate the function it points to (FR_CALLBACK)",
-            app->functions[c->fn].name);
-    c->err = -EINVAL;
+    fr_call_refuse(c, "a function pointer argument is not a callback of the module table; "
+                      "annotate the function it points to (FR_CALLBACK)");
 }
 
 /* The callee broke the protocol: fail the call and end the callee. */
@@ -560,7 +589,7 @@ static const char *cause(int err)
     case ENOTCONN: return "has no channel to this FMP (the module table says these modules never call each other)";
     case ENOSYS: return "does not hold the function (the FMPs disagree about the plan)";
     case EAGAIN: return "cannot be reached: this FMP has more threads calling out than max_threads";
-    case EINVAL: return "was passed a function pointer that is not a known callback";
+    case ENOMEM: return "ran out of memory for the call";
     default: return strerror(-err);
     }
 }
@@ -597,6 +626,12 @@ void fr_call_abort(struct fr_call *c)
     int peer = c->peer >= 0 ? c->peer : fr__rt.fmp_of_module[f->module];
     char how[128];
 
+    if (c->err == -EINVAL && c->why) {
+        /* The caller's own error: the callee never saw the call. */
+        fprintf(stderr, "fracture: error: call to %s() of module '%s' refused by the caller: %s\n",
+                f->name, mod, c->why);
+        exit(70);
+    }
     fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n",
             f->name, mod, fr__rt.fmps[peer].name, cause(c->err),
             c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "");

@@ -159,10 +159,9 @@ int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap)
     return 0;
 }
 
-int fr_arg_fd(struct fr_callee *cc, int *fd)
+int fr_arg_fd_keep(struct fr_callee *cc, int *fd)
 {
     struct fr_wire_field f;
-    int *fds;
 
     if (take(cc, &f) < 0)
         return cc->err;
@@ -170,6 +169,16 @@ int fr_arg_fd(struct fr_callee *cc, int *fd)
         return cc->err = -EPROTO;
     if (fr__fd_recv(&fr__rt.regions[cc->r], cc->lt->id, cc->req_seq, cc->nfd_in++, fd) < 0)
         return cc->err = -EPROTO;
+    return 0;
+}
+
+/* FR_FD: the duplicate is lent for the call, closed once it returns. */
+int fr_arg_fd(struct fr_callee *cc, int *fd)
+{
+    int *fds;
+
+    if (fr_arg_fd_keep(cc, fd) < 0)
+        return cc->err;
     fds = arena(cc) ? talloc_realloc(cc->arena, cc->fds, int, cc->nfds + 1) : NULL;
     if (!fds) {
         close(*fd);
@@ -177,6 +186,30 @@ int fr_arg_fd(struct fr_callee *cc, int *fd)
     }
     cc->fds = fds;
     cc->fds[cc->nfds++] = *fd;
+    return 0;
+}
+
+int fr_arg_strings(struct fr_callee *cc, char ***v, size_t *n)
+{
+    struct fr_wire_field f;
+    char **a;
+    int rc = take_ptr(cc, &f, FR_W_STRV, FR_W_STRV, (void **)v, n);
+
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    /* Each string is a field of at least a header: a count the bytes left
+     * cannot hold is a lie, refused before it sizes an allocation. */
+    if (f.len > (uint64_t)(cc->rd.end - cc->rd.p) / sizeof(struct fr_wire_hdr))
+        return cc->err = -EPROTO;
+    a = arena(cc) ? talloc_array(cc->arena, char *, (size_t)f.len + 1) : NULL;
+    if (!a)
+        return cc->err = -ENOMEM;
+    for (uint64_t i = 0; i < f.len; i++)
+        if (fr_arg_string(cc, &a[i]) < 0)
+            return cc->err;
+    a[f.len] = NULL;
+    *v = a;
+    *n = (size_t)f.len;
     return 0;
 }
 

@@ -98,7 +98,7 @@ int fr__wire_next(struct fr_wire_reader *r, struct fr_wire_field *f)
     if (left < sizeof h)
         return -EPROTO;
     memcpy(&h, r->p, sizeof h);
-    if (h.kind < FR_W_SCALAR || h.kind > FR_W_BUF)
+    if (h.kind < FR_W_SCALAR || h.kind > FR_W_STRV)
         return -EPROTO;
     left -= sizeof h;
     if (fr__wire_has_data(h.kind)) {

@@ -7,7 +7,8 @@
  * followed, for kinds that carry data, by len bytes padded to 8.  OUT
  * carries only the length the caller wants back; NULLPTR stands for a NULL
  * pointer of any kind; FD carries no bytes (the descriptor travels beside
- * the message); CALLBACK carries a u32 function index in aux.
+ * the message); CALLBACK carries a u32 function index in aux; STRV carries
+ * only the number of STRING / NULLPTR fields that follow it.
  *
  * The reader trusts nothing: every header and length is checked against
  * the bytes that are there, and the typed getters in call.c and callee.c
@@ -31,6 +32,7 @@ enum fr_wire_kind {
     FR_W_FD = 7,
     FR_W_CALLBACK = 8,
     FR_W_BUF = 9,             /* reply: OUT / INOUT data, returned buffers */
+    FR_W_STRV = 10,           /* len strings follow, each STRING or NULLPTR */
     FR_W_RAW = 100,           /* local only: bytes already encoded, copied as they are */
 };
 
