@@ -214,6 +214,41 @@ static bool is_integer(enum CXTypeKind k)
     return (k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum;
 }
 
+/* What a pointer's facts say of its pointee @pt. */
+static void pointee_facts(struct coll *c, CXType pt, struct fra_type *out)
+{
+    CXType pc = clang_getCanonicalType(pt);
+
+    out->pointee_const = clang_isConstQualifiedType(pc) != 0;
+    out->pointee_incomplete = pc.kind != CXType_Void &&
+                              clang_Type_getSizeOf(pc) == CXTypeLayoutError_Incomplete;
+    switch (pc.kind) {
+    case CXType_Void:
+        out->pointee = FRA_P_VOID;
+        break;
+    case CXType_Char_S:
+    case CXType_Char_U:
+        out->pointee = FRA_P_CHAR;
+        break;
+    case CXType_Pointer:
+    case CXType_BlockPointer:
+        out->pointee = FRA_P_PTR;
+        break;
+    case CXType_FunctionProto:
+    case CXType_FunctionNoProto:
+        out->pointee = FRA_P_FN;
+        out->pointee_incomplete = false;
+        break;
+    case CXType_Record:
+        out->pointee = FRA_P_RECORD;
+        out->record = record_of(c, pc);
+        break;
+    default:
+        out->pointee = FRA_P_SCALAR;
+        break;
+    }
+}
+
 static void type_facts(struct coll *c, CXType t, struct fra_type *out)
 {
     void *ctx = c->m->ctx;
@@ -230,41 +265,10 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
         out->kind = FRA_T_RECORD;
         out->record = record_of(c, ct);
         return;
-    case CXType_Pointer: {
-        CXType pt = clang_getPointeeType(ct);
-        CXType pc = clang_getCanonicalType(pt);
-
+    case CXType_Pointer:
         out->kind = FRA_T_PTR;
-        out->pointee_const = clang_isConstQualifiedType(pc) != 0;
-        out->pointee_incomplete = pc.kind != CXType_Void &&
-                                  clang_Type_getSizeOf(pc) == CXTypeLayoutError_Incomplete;
-        switch (pc.kind) {
-        case CXType_Void:
-            out->pointee = FRA_P_VOID;
-            break;
-        case CXType_Char_S:
-        case CXType_Char_U:
-            out->pointee = FRA_P_CHAR;
-            break;
-        case CXType_Pointer:
-        case CXType_BlockPointer:
-            out->pointee = FRA_P_PTR;
-            break;
-        case CXType_FunctionProto:
-        case CXType_FunctionNoProto:
-            out->pointee = FRA_P_FN;
-            out->pointee_incomplete = false;
-            break;
-        case CXType_Record:
-            out->pointee = FRA_P_RECORD;
-            out->record = record_of(c, pc);
-            break;
-        default:
-            out->pointee = FRA_P_SCALAR;
-            break;
-        }
+        pointee_facts(c, clang_getPointeeType(ct), out);
         return;
-    }
     default:
         if (is_integer(ct.kind) || (ct.kind >= CXType_Float && ct.kind <= CXType_LongDouble) ||
             (ct.kind >= CXType_Float128 && ct.kind <= CXType_BFloat16) ||
@@ -276,6 +280,39 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
         }
         return;
     }
+}
+
+/* A parameter declared as an array is a pointer to its element (C11
+ * 6.7.6.3p7), and generated code declares it so; its length, when it has
+ * one, is what an unannotated one holds. */
+static void param_facts(struct coll *c, CXType t, struct fra_type *out)
+{
+    CXType ct = clang_getCanonicalType(t);
+    char *elem;
+
+    if (ct.kind != CXType_ConstantArray && ct.kind != CXType_IncompleteArray &&
+        ct.kind != CXType_VariableArray && ct.kind != CXType_DependentSizedArray) {
+        type_facts(c, t, out);
+        return;
+    }
+    memset(out, 0, sizeof *out);
+    elem = fra_cx_take(c->m->ctx, clang_getTypeSpelling(clang_getArrayElementType(t)));
+    if (!elem) {
+        c->err = -ENOMEM;
+        return;
+    }
+    /* "const int [3]" -> "const int (*)[3]", "int" -> "int *" */
+    if (strchr(elem, '('))
+        out->spelling = talloc_asprintf(c->m->ctx, "__typeof__(%s) *", elem);
+    else if (strchr(elem, '['))
+        out->spelling = talloc_asprintf(c->m->ctx, "%.*s(*)%s", (int)(strchr(elem, '[') - elem),
+                                        elem, strchr(elem, '['));
+    else
+        out->spelling = talloc_asprintf(c->m->ctx, "%s *", elem);
+    out->kind = FRA_T_PTR;
+    out->array_param = true;
+    out->array_len = ct.kind == CXType_ConstantArray ? (unsigned long long)clang_getArraySize(ct) : 0;
+    pointee_facts(c, clang_getArrayElementType(ct), out);
 }
 
 /* ---- bodies -------------------------------------------------------------- */
@@ -519,7 +556,7 @@ static void do_function(struct coll *c, CXCursor cur)
             struct fra_param *fp = &f->params[i];
             fp->name = fra_cx_spelling(f, p);
             fp->loc = fra_cx_cursor_loc(f, p);
-            type_facts(c, clang_getCursorType(p), &fp->type);
+            param_facts(c, clang_getCursorType(p), &fp->type);
             if (old && (unsigned)i < nold && old[i].type.pointee_incomplete)
                 fp->type.pointee_incomplete = true;
         }
@@ -537,7 +574,7 @@ static void do_function(struct coll *c, CXCursor cur)
 merge_only:
     for (int i = 0; i < nargs && (unsigned)i < f->nparams; i++) {
         struct fra_type t;
-        type_facts(c, clang_getCursorType(clang_Cursor_getArgument(cur, (unsigned)i)), &t);
+        param_facts(c, clang_getCursorType(clang_Cursor_getArgument(cur, (unsigned)i)), &t);
         if (t.pointee_incomplete)
             f->params[i].type.pointee_incomplete = true;
     }

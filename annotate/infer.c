@@ -292,7 +292,24 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
         break;
     case FRA_P_RECORD:
     case FRA_P_SCALAR:
-        set(r, p->type.pointee_const ? FRA_COPY_IN : FRA_COPY_INOUT, "1", true);
+        if (p->type.array_param) {
+            /* "int v[4]" holds 4; "int m[][3]" says nothing of its rows */
+            set(r, p->type.pointee_const ? FRA_COPY_IN : FRA_COPY_INOUT,
+                p->type.array_len ? talloc_asprintf(m->ctx, "%llu", p->type.array_len) : NULL,
+                true);
+            if (!p->type.array_len) {
+                r->copy = FRA_COPY_UNKNOWN;
+                if (report)
+                    fra_model_error(m, &p->loc,
+                                    "add FR_IN(n) or FR_INOUT(n) with n the parameter that counts "
+                                    "its elements",
+                                    "cannot size array parameter '%s' of '%s' (%s) across modules",
+                                    pname, f->name, p->type.spelling);
+                return;
+            }
+        } else {
+            set(r, p->type.pointee_const ? FRA_COPY_IN : FRA_COPY_INOUT, "1", true);
+        }
         if (report && p->type.pointee == FRA_P_RECORD)
             check_record(m, p->type.record, &p->loc, pname, 0);
         return;

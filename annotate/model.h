@@ -54,6 +54,8 @@ struct fra_type {
     bool pointee_incomplete;  /* in any declaration seen: then it is a handle */
     const char *record;       /* key of the record (by value or pointee) */
     bool top_const;           /* const itself ("const int", "char *const") */
+    bool array_param;         /* a parameter declared as an array (a pointer to its element) */
+    unsigned long long array_len; /* its length, 0 if it has none ("int m[][3]") */
 };
 
 enum fra_copy {

@@ -636,7 +636,10 @@ void fr_call_abort(struct fr_call *c)
             f->name, mod, fr__rt.fmps[peer].name, cause(c->err),
             c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "");
     /* What to change depends on why it could not be replayed. */
-    if (fr__rt.retries[peer] < 0)
+    if (c->err == -ENOMEM)
+        fprintf(stderr, "  hint: give FMP '%s' more memory (env: limits: memory_mb), or give "
+                "%s() an FR_ON_FAILURE value\n", fr__rt.fmps[peer].name, f->name);
+    else if (fr__rt.retries[peer] < 0)
         fprintf(stderr, "  hint: make module '%s' restartable (FR_RESTARTABLE and restart: in the "
                 "config) or give %s() an FR_ON_FAILURE value\n", mod, f->name);
     else if (c->err == -EPIPE && peer_lost(peer))
