@@ -312,7 +312,9 @@ static void param_facts(struct coll *c, CXType t, struct fra_type *out)
     out->kind = FRA_T_PTR;
     out->array_param = true;
     out->array_len = ct.kind == CXType_ConstantArray ? (unsigned long long)clang_getArraySize(ct) : 0;
-    pointee_facts(c, clang_getArrayElementType(ct), out);
+    /* the written element: a canonical array type carries its element's const */
+    pointee_facts(c, clang_getArrayElementType(t), out);
+    out->pointee_const |= clang_isConstQualifiedType(ct) != 0;
 }
 
 /* ---- bodies -------------------------------------------------------------- */

@@ -30,6 +30,12 @@ int main(void)
 
     printf("len %d\n", shp_len("fracture"));
     printf("rows %d\n", shp_rows(2, m));
+    {
+        struct pt a = {2, 3}, b = {10, 20};
+        const int k[2] = {5, 7};
+        r = shp_pt(a, &b, k);
+        printf("pt %d %d %d\n", r, b.x, b.y);
+    }
     r = shp_cv(21, &out);
     printf("cv %d %d\n", r, out);
     printf("apply %d\n", shp_apply(twice, 5));

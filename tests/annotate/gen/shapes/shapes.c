@@ -14,6 +14,13 @@ int shp_len(const char *const s)
     return (int)strlen(s);
 }
 
+int shp_pt(const struct pt p, struct pt *const q, const int v[2])
+{
+    q->x += p.x * v[0];
+    q->y += p.y * v[1];
+    return q->x + q->y;
+}
+
 int shp_rows(int rows, FR_IN(rows) const int m[][3])
 {
     int s = 0;

@@ -2,7 +2,11 @@
 #define SHAPES_H
 #include <stddef.h>
 #include <fracture.h>
+struct pt {
+    int x, y;
+};
 int shp_len(const char *const s);
+int shp_pt(const struct pt p, struct pt *const q, const int v[2]);
 int shp_rows(int rows, FR_IN(rows) const int m[][3]);
 int shp_cv(const volatile int x, int *const restrict out);
 int shp_apply(FR_CALLBACK int (*const fn)(int), int x);
