@@ -219,7 +219,7 @@ static void test_bytes(void **state)
 
 static void test_overlap(void **state)
 {
-    char a[8];
+    char a[8] = {0};
 
     (void)state;
     assert_true(fr_overlap(a, 4, a + 3, 4));
