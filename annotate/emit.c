@@ -548,6 +548,19 @@ static char *len_bytes(void *ctx, const struct fra_param *p, const char *n)
                            size, n);
 }
 
+/* Whether the caller may refuse a call of @f (fr_call_refuse): a size
+ * computed from a count, buffers that may alias, a callback pointer. */
+static bool refusable(struct fra_model *m, const struct fra_func *f)
+{
+    if (f->ret_rule.copy == FRA_COPY_RET)
+        return true;
+    for (unsigned i = 0; i < f->nparams; i++)
+        if (param_len(&f->params[i]) || param_deep(m, &f->params[i]) ||
+            f->params[i].rule.copy == FRA_COPY_CALLBACK)
+            return true;
+    return false;
+}
+
 static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f, void *tmp)
 {
     struct fra_model *m = g->m;
@@ -574,7 +587,7 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             put(o, "    size_t __fr_len_%s;\n", pname(tmp, &f->params[i], i));
     if (rc == FRA_COPY_RET)
         put(o, "    size_t __fr_len_ret;\n");
-    if (fails)
+    if (fails && refusable(m, f))
         put(o, "    int __fr_rc;\n");
     /* The same FMP: the unfractured call, behind one predictable branch. */
     put(o, "\n    if (FR_LOCAL(%u)) {\n        %s%s(", mod, has_ret ? "return " : "", f->name);
@@ -703,13 +716,16 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             put(o, "        fr_get_buf(&__fr_c, %s, __fr_len_%s);\n", n, n);
     }
     put(o, "    }\n    if (%s < 0) {\n",
-        fails ? "(__fr_rc = fr_call_end(&__fr_c))" : "fr_call_end(&__fr_c)");
+        fails && refusable(m, f) ? "(__fr_rc = fr_call_end(&__fr_c))" : "fr_call_end(&__fr_c)");
     if (rc == FRA_COPY_STRING || rc == FRA_COPY_RET)
         put(o, "        free((void *)__fr_ret);\n");
     /* A call the caller refused is its own error (EINVAL), not the callee's. */
-    if (fails)
+    if (fails && refusable(m, f))
         put(o, "        errno = __fr_rc == -EINVAL ? EINVAL : %s;\n        return%s%s;\n    }\n",
             f->fail_errno, has_ret ? " " : "", has_ret ? f->fail_value : "");
+    else if (fails)
+        put(o, "        errno = %s;\n        return%s%s;\n    }\n", f->fail_errno,
+            has_ret ? " " : "", has_ret ? f->fail_value : "");
     else
         put(o, "        fr_call_abort(&__fr_c);\n    }\n");
     if (rc == FRA_COPY_STRING && !f->ret_owned)
