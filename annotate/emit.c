@@ -531,6 +531,19 @@ static bool param_written(const struct fra_param *p)
            (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
 }
 
+/* Buffers that overlap travel as one region (the runtime's alias plan),
+ * except where one of them is copied otherwise: structs copied deep (their
+ * pointers are rewritten in the copy) and string buffers.  Such a pair,
+ * one of them written, is refused when it overlaps. */
+static bool alias_apart(struct fra_model *m, const struct fra_param *p, const struct fra_param *q)
+{
+    bool sp = param_deep(m, p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
+    bool sq = param_deep(m, q) || (q->rule.copy == FRA_COPY_STRING && q->rule.string_inout);
+    bool bp = param_buf(p) || param_written(p), bq = param_buf(q) || param_written(q);
+
+    return bp && bq && (sp || sq) && (param_written(p) || param_written(q));
+}
+
 /* Whether parameter @p has a byte length __fr_len_NAME computed from its count. */
 static bool param_len(const struct fra_param *p)
 {
@@ -621,19 +634,21 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
         const struct fra_param *p = &f->params[i];
         const char *n = pname(tmp, p, i);
 
-        if (!param_written(p))
-            continue;
         for (unsigned j = i + 1; j < f->nparams; j++) {
             const struct fra_param *q = &f->params[j];
             const char *qn = pname(tmp, q, j);
-            if (param_written(q))
+            if (alias_apart(m, p, q))
                 put(o, "    if (fr_overlap(%s, __fr_len_%s, %s, __fr_len_%s))\n"
                        "        fr_call_refuse(&__fr_c, %s);\n",
                     n, n, qn, qn,
-                    c_str(tmp, talloc_asprintf(tmp, "the buffers of '%s' and '%s' overlap: copied "
-                                                    "apart, the callee would not see them alias; "
-                                                    "pass buffers that do not overlap",
-                                               n, qn)));
+                    c_str(tmp, talloc_asprintf(tmp, "the buffers of '%s' and '%s' overlap, and "
+                                                    "one of them %s: its copy cannot share "
+                                                    "memory with another; pass buffers that do "
+                                                    "not overlap",
+                                               n, qn,
+                                               param_deep(m, p) || param_deep(m, q)
+                                                   ? "holds structs copied deep"
+                                                   : "is a string buffer (FR_STRING with FR_INOUT)")));
         }
     }
     for (unsigned i = 0; i < f->nparams; i++) {

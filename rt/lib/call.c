@@ -35,6 +35,7 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->peer = -1;
     c->nfds_in = c->nfds_out = 0;
     c->why = NULL;
+    c->alias = NULL;
 }
 
 void fr_call_refuse(struct fr_call *c, const char *why)
@@ -77,7 +78,9 @@ void fr_put_in(struct fr_call *c, const void *p, size_t n)
 
 void fr_put_out(struct fr_call *c, const void *p, size_t n)
 {
-    add(c, p ? FR_W_OUT : FR_W_NULLPTR, NULL, p ? n : 0, -1);
+    /* p is not sent (OUT carries only its length): it is kept to find
+     * buffers that overlap (alias_plan). */
+    add(c, p ? FR_W_OUT : FR_W_NULLPTR, p, p ? n : 0, -1);
 }
 
 void fr_put_inout(struct fr_call *c, const void *p, size_t n)
@@ -341,6 +344,191 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
     return rc;
 }
 
+/* ---- buffers that overlap ----------------------------------------------- */
+
+/*
+ * Copy-by-value-result copies each buffer apart; where two buffers of one
+ * call overlap in the caller (f(&x, &x), an FR_IN inside an FR_OUT) and the
+ * callee writes one, copies made apart would not show it the alias.  So
+ * they travel as one region (wire.h: SPAN, ALIAS) and come back as one.
+ * The plan is the caller's own, made from its own pointers: a reply is
+ * checked against it as against every other declared length.
+ */
+struct alias_member {
+    const void *p;
+    size_t n;
+    unsigned span;
+    int got;                  /* its reply field was taken */
+    uint64_t off_len[2];      /* what its ALIAS field carries */
+};
+
+struct alias_span {
+    uintptr_t lo, hi;
+    unsigned group;           /* while planning: the group it spans */
+    int got;                  /* the bytes came back */
+};
+
+struct alias_plan {
+    struct alias_member *m;
+    unsigned nm;
+    struct alias_span *s;
+    unsigned ns;
+};
+
+static int alias_cand(const struct fr__field *f)
+{
+    return (f->kind == FR_W_IN || f->kind == FR_W_INOUT || f->kind == FR_W_OUT) && f->ptr &&
+           f->len > 0;
+}
+
+static int fields_overlap(const struct fr__field *a, const struct fr__field *b)
+{
+    uintptr_t x = (uintptr_t)a->ptr, y = (uintptr_t)b->ptr;
+
+    return x < y + b->len && y < x + a->len;
+}
+
+static unsigned root_of(unsigned *up, unsigned i)
+{
+    while (up[i] != i)
+        i = up[i] = up[up[i]];
+    return i;
+}
+
+/* Rewrite the request's fields so that buffers that overlap, one of them
+ * written, travel as one span.  Returns 0 or -ENOMEM. */
+static int alias_plan(struct fr_call *c)
+{
+    unsigned n = c->nfields, ncand = 0, nwritten = 0, nout = 0, *up, *span_of;
+    struct alias_plan *pl;
+    struct fr__field *out;
+    int any = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        ncand += alias_cand(&c->fields[i]);
+        nwritten += alias_cand(&c->fields[i]) && c->fields[i].kind != FR_W_IN;
+    }
+    if (ncand < 2 || nwritten == 0)
+        return 0;
+    for (unsigned i = 0; i < n && !any; i++)
+        for (unsigned j = i + 1; j < n && !any; j++)
+            any = alias_cand(&c->fields[i]) && alias_cand(&c->fields[j]) &&
+                  fields_overlap(&c->fields[i], &c->fields[j]);
+    if (!any)
+        return 0;
+
+    up = malloc(2 * n * sizeof *up);
+    pl = calloc(1, sizeof *pl);
+    if (!up || !pl)
+        goto oom;
+    span_of = up + n;
+    for (unsigned i = 0; i < n; i++)
+        up[i] = i;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = i + 1; j < n; j++)
+            if (alias_cand(&c->fields[i]) && alias_cand(&c->fields[j]) &&
+                fields_overlap(&c->fields[i], &c->fields[j]))
+                up[root_of(up, j)] = root_of(up, i);
+    /* a group: two or more that overlap, one of them written */
+    for (unsigned i = 0; i < n; i++) {
+        unsigned r = root_of(up, i), size = 0, written = 0;
+        span_of[i] = UINT32_MAX;
+        if (!alias_cand(&c->fields[i]))
+            continue;
+        for (unsigned j = 0; j < n; j++)
+            if (alias_cand(&c->fields[j]) && root_of(up, j) == r) {
+                size++;
+                written += c->fields[j].kind != FR_W_IN;
+            }
+        if (size < 2 || !written)
+            continue;
+        span_of[i] = r;       /* renumbered below */
+        pl->nm++;
+    }
+    pl->m = calloc(pl->nm, sizeof *pl->m);
+    pl->s = calloc(pl->nm, sizeof *pl->s);
+    out = malloc((n + pl->nm) * sizeof *out);
+    if (!pl->m || !pl->s || !out) {
+        free(out);
+        goto oom;
+    }
+    for (unsigned i = 0, k = 0; i < n; i++) {
+        const struct fr__field *f = &c->fields[i];
+        unsigned sp;
+
+        if (span_of[i] == UINT32_MAX) {
+            out[nout++] = *f;
+            continue;
+        }
+        /* the first of its group opens the span */
+        for (sp = 0; sp < pl->ns; sp++)
+            if (pl->s[sp].group == span_of[i])
+                break;
+        if (sp == pl->ns) {
+            uintptr_t lo = UINTPTR_MAX, hi = 0;
+            for (unsigned j = i; j < n; j++)
+                if (span_of[j] == span_of[i]) {
+                    uintptr_t a = (uintptr_t)c->fields[j].ptr;
+                    lo = a < lo ? a : lo;
+                    hi = a + c->fields[j].len > hi ? a + c->fields[j].len : hi;
+                }
+            pl->s[pl->ns++] = (struct alias_span){ lo, hi, span_of[i], 0 };
+            out[nout++] = (struct fr__field){ .ptr = (const void *)lo, .len = hi - lo,
+                                              .kind = FR_W_SPAN, .fd = -1 };
+        }
+        struct alias_member *m = &pl->m[k++];
+        *m = (struct alias_member){ f->ptr, (size_t)f->len, sp, 0,
+                                    { (uintptr_t)f->ptr - pl->s[sp].lo, f->len } };
+        out[nout++] = (struct fr__field){ .ptr = m->off_len, .len = sizeof m->off_len,
+                                          .kind = FR_W_ALIAS, .fd = (int)sp };
+    }
+    if (c->fields != c->inline_fields)
+        free(c->fields);
+    c->fields = out;
+    c->nfields = c->cap = nout;
+    c->alias = pl;
+    free(up);
+    return 0;
+oom:
+    if (pl) {
+        free(pl->m);
+        free(pl->s);
+    }
+    free(pl);
+    free(up);
+    return -ENOMEM;
+}
+
+/* The member of the plan that a reply field for (@dst, @n) answers: the
+ * first not yet answered, in the order the buffers were put. */
+static struct alias_member *alias_member(struct fr_call *c, const void *dst, size_t n)
+{
+    struct alias_plan *pl = c->alias;
+
+    for (unsigned i = 0; pl && i < pl->nm; i++)
+        if (pl->m[i].p == dst && pl->m[i].n == n && !pl->m[i].got)
+            return &pl->m[i];
+    return NULL;
+}
+
+/* The reply field of a member: the whole span for the first of its group
+ * to come back, an ALIAS that names it for the others. */
+static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr_wire_field *f)
+{
+    struct alias_span *s = &((struct alias_plan *)c->alias)->s[m->span];
+
+    m->got = 1;
+    if (f->kind == FR_W_BUF && f->aux == m->span + 1 && !s->got && f->len == s->hi - s->lo) {
+        memcpy((void *)s->lo, f->data, (size_t)f->len);
+        s->got = 1;
+        return;
+    }
+    if (f->kind == FR_W_ALIAS && f->aux == m->span && s->got && f->len == sizeof m->off_len &&
+        memcmp(f->data, m->off_len, sizeof m->off_len) == 0)
+        return;
+    broken(c, "buffers that overlap did not come back as the region they share");
+}
+
 int fr_call_invoke(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
@@ -349,6 +537,8 @@ int fr_call_invoke(struct fr_call *c)
 
     if (c->err)
         return c->err;
+    if (!c->alias && alias_plan(c) < 0)
+        return c->err = -ENOMEM;
     c->peer = fr__rt.fmp_of_module[f->module];
     if (fr__rt.region_of_fmp[c->peer] < 0)
         return c->err = -ENOTCONN;
@@ -501,9 +691,16 @@ void fr_get_buf(struct fr_call *c, void *dst, size_t n)
 
     if (take(c, &f) < 0)
         return;
+    if (FR__UNLIKELY(c->alias != NULL)) {
+        struct alias_member *m = alias_member(c, dst, n);
+        if (m) {
+            alias_get(c, m, &f);
+            return;
+        }
+    }
     if (f.kind == FR_W_NULLPTR && (!dst || n == 0))
         return;
-    if (f.kind != FR_W_BUF || f.len != n || !dst) {
+    if (f.kind != FR_W_BUF || f.aux != 0 || f.len != n || !dst) {
         broken(c, "a buffer of another size than the caller declared");
         return;
     }
@@ -576,6 +773,12 @@ int fr_call_end(struct fr_call *c)
         free(c->fields);
     c->fields = c->inline_fields;
     c->cap = FR_CALL_INLINE_FIELDS;
+    if (c->alias) {
+        free(((struct alias_plan *)c->alias)->m);
+        free(((struct alias_plan *)c->alias)->s);
+        free(c->alias);
+        c->alias = NULL;
+    }
     return c->err;
 }
 

@@ -55,7 +55,11 @@ size_t fr__wire_fill(const struct fr__field *f, unsigned n,
         if (st->off < sizeof(struct fr_wire_hdr)) {
             struct fr_wire_hdr h = {
                 .kind = fld->kind,
-                .aux = fld->kind == FR_W_CALLBACK ? (uint32_t)fld->fd : 0,
+                /* a callback's index; a span's number */
+                .aux = fld->kind == FR_W_CALLBACK ||
+                               ((fld->kind == FR_W_ALIAS || fld->kind == FR_W_BUF) && fld->fd >= 0)
+                           ? (uint32_t)fld->fd
+                           : 0,
                 .len = fld->len,
             };
             size_t k = sizeof h - st->off;
@@ -98,7 +102,7 @@ int fr__wire_next(struct fr_wire_reader *r, struct fr_wire_field *f)
     if (left < sizeof h)
         return -EPROTO;
     memcpy(&h, r->p, sizeof h);
-    if (h.kind < FR_W_SCALAR || h.kind > FR_W_STRV)
+    if (h.kind < FR_W_SCALAR || h.kind > FR_W_ALIAS)
         return -EPROTO;
     left -= sizeof h;
     if (fr__wire_has_data(h.kind)) {

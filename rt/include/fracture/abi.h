@@ -165,6 +165,7 @@ struct fr_call {
     int nfds_in, nfds_out;
     uint32_t rseq;            /* seq of the reply, tags its descriptors */
     const char *why;          /* what the caller refused (fr_call_refuse) */
+    void *alias;              /* buffers that overlap and travel as one (call.c) */
 };
 
 /*

@@ -19,7 +19,9 @@
  * FR_INOUT of string arrays are refused.
  *
  * A count below zero is no elements: nothing is copied, and the callee
- * gets a pointer to nothing (NULL if the caller's was NULL).
+ * gets a pointer to nothing (NULL if the caller's was NULL).  Buffers of
+ * one call that overlap in the caller travel as one region, so that the
+ * callee sees them alias (f(&x, &x)).
  *
  * FR_FD lends a descriptor for one call (the callee's duplicate is closed
  * when it returns); FR_FD_KEEP gives the callee a duplicate to keep, which

@@ -63,6 +63,20 @@ int main(void)
     printf("count %d %s\n", r, buf);
     printf("count %d\n", shp_count(NULL, buf, 8));
 
+    /* Arguments that alias, as the plain program sees them. */
+    {
+        int p = 5, q = 2, w[6] = {1, 2, 3, 4, 5, 6};
+        char t[] = "abcdefgh";
+        r = shp_add(&p, &p);
+        printf("alias %d %d", r, p);
+        r = shp_add(&p, &q);
+        printf(" %d %d %d\n", r, p, q);
+        shp_smear(t + 2, t, 5);
+        printf("smear %s\n", t);
+        r = shp_mix(w, w + 2);
+        printf("mix %d %d %d %d %d %d %d\n", r, w[0], w[1], w[2], w[3], w[4], w[5]);
+    }
+
     /* The logger keeps its duplicate; the one lent to shp_write is closed
      * after it, and must not be what the kept one became. */
     shp_log_open(fileno(log));

@@ -100,6 +100,27 @@ int shp_count(FR_STRING char **v, FR_OUT(cap) char *out, size_t cap)
     return v[n] == NULL ? n : -2;
 }
 
+/* Arguments that alias: the callee sees each write through the other. */
+int shp_add(int *a, int *b)
+{
+    *a += 1;
+    *b += *a;
+    return *a;
+}
+
+void shp_smear(FR_OUT(n) char *dst, FR_IN(n) const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = src[i];
+}
+
+int shp_mix(FR_INOUT(4) int *a, FR_OUT(3) int *b)
+{
+    b[0] = a[0] + a[3];
+    b[2] = 9;
+    return a[2] + a[3];
+}
+
 static int log_fd = -1;
 
 void shp_log_open(FR_FD_KEEP int fd)
