@@ -11,11 +11,13 @@
  * is treated like a crashed one.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "fault.h"
 #include "futex.h"
@@ -157,10 +159,10 @@ static void broken(struct fr_call *c, const char *what)
 
 static int send_fds(struct fr_call *c, struct fr_lt *lt, int r)
 {
-    uint32_t seq = fr__chan_next_seq(lt, r), idx = 0;
+    uint32_t seq = fr__chan_req_seq(lt, r), idx = 0;
 
     for (unsigned i = 0; i < c->nfields; i++) {
-        if (c->fields[i].kind != FR_W_FD)
+        if (c->fields[i].kind != FR_W_FD && c->fields[i].kind != FR_W_FDONLY)
             continue;
         int rc = fr__fd_send(&fr__rt.regions[r], lt->id, seq, idx++, c->fields[i].fd);
         if (rc < 0)
@@ -567,6 +569,8 @@ struct init_entry {
     unsigned fn;
     unsigned char *bytes;     /* the encoded request (malloc) */
     uint64_t len;
+    int *fds;                 /* duplicates of its descriptors, sent again (malloc) */
+    unsigned nfds;
 };
 
 static struct {
@@ -582,12 +586,38 @@ void fr__init_log(const struct fr_call *c)
     unsigned char *bytes;
     struct init_entry *e;
 
+    int *fds = NULL;
+    unsigned nfds = 0;
+
+    /* A restarted FMP gets what the first incarnation got: its own
+     * duplicate of each descriptor, as a logger that keeps its file
+     * (FR_FD_KEEP) needs; the log holds one of each for that. */
     for (unsigned i = 0; i < c->nfields; i++)
-        if (c->fields[i].kind == FR_W_FD)
-            return;           /* a descriptor cannot be replayed later */
-    bytes = malloc(len ? len : 1);
-    if (!bytes)
+        nfds += c->fields[i].kind == FR_W_FD;
+    if (nfds && !(fds = malloc(nfds * sizeof *fds)))
         return;
+    nfds = 0;
+    for (unsigned i = 0; i < c->nfields; i++) {
+        if (c->fields[i].kind != FR_W_FD)
+            continue;
+        fds[nfds] = fcntl(c->fields[i].fd, F_DUPFD_CLOEXEC, 3);
+        if (fds[nfds] < 0) {
+            fr__log("cannot keep a descriptor of an FR_INIT call to replay it: %s",
+                    strerror(errno));
+            while (nfds)
+                close(fds[--nfds]);
+            free(fds);
+            return;
+        }
+        nfds++;
+    }
+    bytes = malloc(len ? len : 1);
+    if (!bytes) {
+        while (nfds)
+            close(fds[--nfds]);
+        free(fds);
+        return;
+    }
     fr__wire_fill(c->fields, c->nfields, &enc, bytes, len);
     int first = 1;
     pthread_mutex_lock(&init_log.lock);
@@ -596,11 +626,16 @@ void fr__init_log(const struct fr_call *c)
     e = realloc(init_log.e, (init_log.n + 1) * sizeof *e);
     if (e) {
         init_log.e = e;
-        e[init_log.n++] = (struct init_entry){ fr__group_primary(c->peer), c->fn, bytes, len };
+        e[init_log.n++] = (struct init_entry){ fr__group_primary(c->peer), c->fn, bytes, len,
+                                               fds, nfds };
         bytes = NULL;
+        fds = NULL;
     }
     pthread_mutex_unlock(&init_log.lock);
     free(bytes);
+    while (fds && nfds)
+        close(fds[--nfds]);
+    free(fds);
     /* A child's log is replayed when the root asks (restart.c): tell it
      * once per peer that there is something to ask for. */
     if (first && e && fr__rt.self != 0) {
@@ -647,7 +682,9 @@ int fr__init_replay(int peer)
         c.peer = peer;
         c.lt = lt;
         /* the logged request, as it was sent; its reply is not needed */
-        c.fields[c.nfields++] = (struct fr__field){ copy[i].bytes, copy[i].len, FR_W_RAW, -1 };
+        add(&c, FR_W_RAW, copy[i].bytes, copy[i].len, -1);
+        for (unsigned k = 0; k < copy[i].nfds; k++)
+            add(&c, FR_W_FDONLY, NULL, 0, copy[i].fds[k]);
         uint32_t gen;
         rc = attempt(&c, lt, r, &gen, 0, NULL);
         c.rp = c.rend;

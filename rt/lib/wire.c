@@ -21,6 +21,8 @@ uint64_t fr__wire_size(const struct fr__field *f, unsigned n)
             total += f[i].len;
             continue;
         }
+        if (f[i].kind == FR_W_FDONLY)
+            continue;
         uint64_t d = data_len(&f[i]);
         if (d > UINT64_MAX / 2 || total > UINT64_MAX / 2)
             return UINT64_MAX;
@@ -37,6 +39,10 @@ size_t fr__wire_fill(const struct fr__field *f, unsigned n,
     while (done < cap && st->idx < n) {
         const struct fr__field *fld = &f[st->idx];
 
+        if (fld->kind == FR_W_FDONLY) {   /* it travels beside the message */
+            st->idx++;
+            continue;
+        }
         if (fld->kind == FR_W_RAW) {   /* a logged request, replayed */
             size_t k = fld->len - st->off < cap - done ? fld->len - st->off : cap - done;
             memcpy(dst + done, (const unsigned char *)fld->ptr + st->off, k);

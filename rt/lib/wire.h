@@ -44,6 +44,7 @@ enum fr_wire_kind {
     FR_W_SPAN = 11,           /* the bytes of caller buffers that overlap, as one region */
     FR_W_ALIAS = 12,          /* one of them: u64 offset, u64 length in span number aux */
     FR_W_RAW = 100,           /* local only: bytes already encoded, copied as they are */
+    FR_W_FDONLY = 101,        /* local only: a descriptor sent beside a RAW request, no bytes */
 };
 
 struct fr_wire_hdr {
