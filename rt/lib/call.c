@@ -377,10 +377,18 @@ struct alias_plan {
     unsigned ns;
 };
 
+/* What may share memory with a written buffer: buffers, and strings the
+ * callee reads (a string inside a buffer it writes sees the writes). */
 static int alias_cand(const struct fr__field *f)
 {
-    return (f->kind == FR_W_IN || f->kind == FR_W_INOUT || f->kind == FR_W_OUT) && f->ptr &&
-           f->len > 0;
+    return (f->kind == FR_W_IN || f->kind == FR_W_INOUT || f->kind == FR_W_OUT ||
+            f->kind == FR_W_STRING) &&
+           f->ptr && f->len > 0;
+}
+
+static int alias_written(const struct fr__field *f)
+{
+    return f->kind == FR_W_INOUT || f->kind == FR_W_OUT;
 }
 
 static int fields_overlap(const struct fr__field *a, const struct fr__field *b)
@@ -408,7 +416,7 @@ static int alias_plan(struct fr_call *c)
 
     for (unsigned i = 0; i < n; i++) {
         ncand += alias_cand(&c->fields[i]);
-        nwritten += alias_cand(&c->fields[i]) && c->fields[i].kind != FR_W_IN;
+        nwritten += alias_written(&c->fields[i]);
     }
     if (ncand < 2 || nwritten == 0)
         return 0;
@@ -440,7 +448,7 @@ static int alias_plan(struct fr_call *c)
         for (unsigned j = 0; j < n; j++)
             if (alias_cand(&c->fields[j]) && root_of(up, j) == r) {
                 size++;
-                written += c->fields[j].kind != FR_W_IN;
+                written += alias_written(&c->fields[j]);
             }
         if (size < 2 || !written)
             continue;

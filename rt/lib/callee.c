@@ -193,13 +193,28 @@ int fr_arg_string(struct fr_callee *cc, char **s)
 {
     struct fr_wire_field f;
     size_t n;
-    int rc = take_ptr(cc, &f, FR_W_STRING, FR_W_STRING, (void **)s, &n);
 
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    if (f.len == 0 || f.data[f.len - 1] != '\0')
+    if (take(cc, &f) < 0)
+        return cc->err;
+    switch (f.kind) {
+    case FR_W_NULLPTR:
+        *s = NULL;
+        return 0;
+    case FR_W_SPAN:
+    case FR_W_ALIAS:
+        /* inside a buffer the callee writes: it reads where the writes land */
+        if (take_alias(cc, &f, (void **)s, &n) < 0)
+            return cc->err;
+        break;
+    case FR_W_STRING:
+        *s = (char *)f.data;
+        n = (size_t)f.len;
+        break;
+    default:
         return cc->err = -EPROTO;
-    *s = (char *)f.data;
+    }
+    if (n == 0 || (*s)[n - 1] != '\0')
+        return cc->err = -EPROTO;
     return 0;
 }
 

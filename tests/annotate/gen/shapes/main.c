@@ -73,6 +73,8 @@ int main(void)
         printf(" %d %d %d\n", r, p, q);
         shp_smear(t + 2, t, 5);
         printf("smear %s\n", t);
+        shp_up(t + 1, 4, t);    /* a string inside the buffer written */
+        printf("up %s\n", t);
         r = shp_mix(w, w + 2);
         printf("mix %d %d %d %d %d %d %d\n", r, w[0], w[1], w[2], w[3], w[4], w[5]);
     }

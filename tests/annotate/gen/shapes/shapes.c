@@ -114,6 +114,12 @@ void shp_smear(FR_OUT(n) char *dst, FR_IN(n) const char *src, size_t n)
         dst[i] = src[i];
 }
 
+void shp_up(FR_OUT(n) char *out, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n && s[i]; i++)
+        out[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
+}
+
 int shp_mix(FR_INOUT(4) int *a, FR_OUT(3) int *b)
 {
     b[0] = a[0] + a[3];

@@ -17,6 +17,7 @@ int shp_join(FR_IN(n) const char *const *v, int n, FR_OUT(cap) char *out, size_t
 int shp_count(FR_STRING char **v, FR_OUT(cap) char *out, size_t cap);
 int shp_add(int *a, int *b);
 void shp_smear(FR_OUT(n) char *dst, FR_IN(n) const char *src, size_t n);
+void shp_up(FR_OUT(n) char *out, size_t n, const char *s);
 int shp_mix(FR_INOUT(4) int *a, FR_OUT(3) int *b);
 void shp_log_open(FR_FD_KEEP int fd);
 int shp_log(const char *line);
