@@ -561,16 +561,36 @@ static char *len_bytes(void *ctx, const struct fra_param *p, const char *n)
                            size, n);
 }
 
+/* A count that is a number (inferred one element, FR_IN(4)): its size is
+ * a constant the compiler checks. */
+static bool literal_count(const char *n)
+{
+    if (!n)
+        return true;
+    for (; *n; n++)
+        if (*n < '0' || *n > '9')
+            return false;
+    return true;
+}
+
 /* Whether the caller may refuse a call of @f (fr_call_refuse): a size
  * computed from a count, buffers that may alias, a callback pointer. */
 static bool refusable(struct fra_model *m, const struct fra_func *f)
 {
     if (f->ret_rule.copy == FRA_COPY_RET)
         return true;
-    for (unsigned i = 0; i < f->nparams; i++)
-        if (param_len(&f->params[i]) || param_deep(m, &f->params[i]) ||
-            f->params[i].rule.copy == FRA_COPY_CALLBACK)
+    for (unsigned i = 0; i < f->nparams; i++) {
+        const struct fra_param *p = &f->params[i];
+        if (param_deep(m, p) || p->rule.copy == FRA_COPY_CALLBACK)
             return true;
+        if (param_len(p) && !(literal_count(p->rule.n) && param_buf(p)) &&
+            p->rule.copy != FRA_COPY_STRING && p->rule.copy != FRA_COPY_STRV &&
+            p->type.pointee != FRA_P_VOID)
+            return true;
+        for (unsigned j = i + 1; j < f->nparams; j++)
+            if (alias_apart(m, p, &f->params[j]))
+                return true;
+    }
     return false;
 }
 
@@ -616,8 +636,11 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
 
         if (!param_len(p))
             continue;
-        if (p->rule.copy == FRA_COPY_STRING || p->rule.copy == FRA_COPY_STRV ||
-            p->type.pointee == FRA_P_VOID)
+        if (literal_count(p->rule.n) && param_buf(p))
+            put(o, "    __fr_len_%s = (size_t)%s * %s;\n", n, p->rule.n ? p->rule.n : "1",
+                p->type.pointee == FRA_P_VOID ? "1" : elem_size(tmp, &p->type, n));
+        else if (p->rule.copy == FRA_COPY_STRING || p->rule.copy == FRA_COPY_STRV ||
+                 p->type.pointee == FRA_P_VOID)
             put(o, "    (void)%s; /* bytes or strings: no overflow */\n", len_bytes(tmp, p, n));
         else
             put(o, "    if (%s)\n        fr_call_refuse(&__fr_c, %s);\n", len_bytes(tmp, p, n),
