@@ -41,6 +41,19 @@ out:
     talloc_free(tmp);
 }
 
+/* @what carries an annotation @how that copies a FRACTURE_OPAQUE type. */
+static void opaque_conflict(struct fra_model *m, const struct fra_loc *loc, const char *what,
+                            const char *how, const struct fra_opaque *op)
+{
+    fra_model_error(m, loc,
+                    talloc_asprintf(m->ctx,
+                                    "a pointer to '%s' is a handle everywhere: drop the "
+                                    "annotation, or remove the FRACTURE_OPAQUE",
+                                    op->name),
+                    "%s is annotated %s, but FRACTURE_OPAQUE(%s) at %s makes it a handle", what,
+                    how, op->name, fra_loc_str(m->ctx, &op->loc));
+}
+
 /* Whether the count expression @expr names @name (its own parameter). */
 static bool names_itself(void *ctx, const char *expr, const char *name)
 {
@@ -261,15 +274,8 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
     if (op && (n || fra_anns_find(a, "string"))) {
         set(r, FRA_COPY_OPAQUE, NULL, false);
         if (report)
-            fra_model_error(m, &p->loc,
-                            talloc_asprintf(m->ctx,
-                                            "a pointer to '%s' is a handle everywhere: drop "
-                                            "the annotation, or remove the FRACTURE_OPAQUE",
-                                            op->name),
-                            "parameter '%s' of '%s' is annotated %s, but FRACTURE_OPAQUE(%s) "
-                            "at %s makes it a handle",
-                            pname, f->name, fra_anns_macros(m->ctx, a), op->name,
-                            fra_loc_str(m->ctx, &op->loc));
+            opaque_conflict(m, &p->loc, talloc_asprintf(m->ctx, "parameter '%s' of '%s'", pname, f->name),
+                            fra_anns_macros(m->ctx, a), op);
         return;
     }
     if (n && strv_type(&p->type)) {
@@ -437,15 +443,8 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
     if (op && (n || fra_anns_find(&f->ann, "ret-string"))) {
         set(r, FRA_COPY_OPAQUE, NULL, false);
         if (report)
-            fra_model_error(m, &f->loc,
-                            talloc_asprintf(m->ctx,
-                                            "a pointer to '%s' is a handle everywhere: drop "
-                                            "the annotation, or remove the FRACTURE_OPAQUE",
-                                            op->name),
-                            "the return value of '%s' is annotated %s, but FRACTURE_OPAQUE(%s) "
-                            "at %s makes it a handle",
-                            f->name, n ? "FR_RET" : "FR_RET_STRING", op->name,
-                            fra_loc_str(m->ctx, &op->loc));
+            opaque_conflict(m, &f->loc, talloc_asprintf(m->ctx, "the return value of '%s'", f->name),
+                            n ? "FR_RET" : "FR_RET_STRING", op);
         return;
     }
 
