@@ -121,6 +121,7 @@ void fr__child_main(const char *plan_text)
     }
     /* Before any call can come in: from here on, exit(n) is the program's. */
     fr__program_watch_exit();
+    fr__program_signals_child();
     fr__acceptor_open();
     snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
     prctl(PR_SET_NAME, name);
