@@ -7,10 +7,11 @@
  * request that does not match the declaration fails with -EPROTO.
  *
  * Input: byte 0 picks how many parameters the dispatcher declares (1..8);
- * the next 8 bytes pick each one's kind (byte % 6) and size (byte / 6);
+ * the next 8 bytes pick each one's kind (byte % 7) and size (byte / 7);
  * the rest is the request.  The dispatcher touches every byte each
  * fr_arg_* hands it (ASan checks the sizes are real) and sends some of
- * them back, as generated dispatchers do.  Descriptors are not fuzzed:
+ * them back, as generated dispatchers do.  Buffers that share the
+ * caller's memory (SPAN and ALIAS fields) come through fr_arg_in/out.  Descriptors are not fuzzed:
  * fr_arg_fd takes its descriptor from the region's socket, not the bytes.
  */
 #include <stddef.h>
@@ -60,13 +61,13 @@ static int dispatch(struct fr_callee *cc)
     int rc = 0;
 
     for (unsigned i = 0; i < nparams && rc == 0; i++) {
-        size_t n = sel[i] / 6;
+        size_t n = sel[i] / 7;
         void *p = NULL;
         size_t len = 0;
         char *s = NULL;
         fr_fnptr fn = NULL;
 
-        switch (sel[i] % 6) {
+        switch (sel[i] % 7) {
         case 0:
             rc = fr_arg_scalar(cc, scalar, n % 9);
             if (rc == 0)
@@ -103,6 +104,17 @@ static int dispatch(struct fr_callee *cc)
             if (rc == 0 && fn)
                 fn();
             break;
+        case 6: { /* FR_IN(n) of strings: a NULL-ended array */
+            char **v = NULL;
+            size_t k = 0;
+            rc = fr_arg_strings(cc, &v, &k);
+            for (size_t j = 0; rc == 0 && v && j < k; j++)
+                if (v[j])
+                    touch(v[j], strlen(v[j]) + 1);
+            if (rc == 0 && v && v[k])
+                abort();      /* the array must end in NULL */
+            break;
+        }
         }
     }
     if (rc == 0 && strbuf_cap) {
