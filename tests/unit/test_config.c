@@ -443,12 +443,12 @@ static const struct good_case good_cases[] = {
       /* ... and its memory_mb: 256 cannot hold what the parsing FMP maps
        * with the default max_threads (regions alone are 6 x 224 MiB) */
       "good/02-design-example.yaml:15:27: error: memory_mb 256 leaves FMP "
-      "'parsing' too little address space to start: it needs about 7836 MiB\n"
+      "'parsing' too little address space to start: it needs about 7804 MiB\n"
       "  hint: it maps 6 shared-memory regions of 224 MiB (one per FMP it "
       "talks to: 7 FMPs x max_threads 128 x channel_kb 256 each), 771 thread "
       "stacks of 8196 KiB (a worker for each logical thread that may call "
-      "in), about 64 MiB for the program and 256 MiB for Valgrind; raise "
-      "memory_mb to at least 7836, or lower defaults.max_threads\n"
+      "in), about 32 MiB for the program and 256 MiB for Valgrind; raise "
+      "memory_mb to at least 7804, or lower defaults.max_threads\n"
       /* ... and it asks for tracing, which this version refuses */
       "good/02-design-example.yaml:36:1: error: trace is not supported by "
       "this version of Fracture (" FR_VERSION ")\n"
