@@ -721,6 +721,46 @@ static void test_check_many_modules(void **state)
     talloc_free(ctx);
 }
 
+/* A plan holds at most 129 FMPs (the root and 128 others): 129 configured
+ * FMPs besides the root are refused at `fmps`, 128 are not. */
+static void test_check_too_many_fmps(void **state)
+{
+    static struct fr_module mods[130];
+    static char names[130][8];
+    struct fr_app app = {
+        .abi_version = FR_ABI_VERSION, .name = "wide", .modules = mods, .nmodules = 130,
+    };
+    void *ctx = talloc_new(NULL);
+    struct fr_config *cfg;
+    struct fr_diag d;
+
+    (void)state;
+    mods[0].name = "main";
+    for (unsigned i = 1; i < 130; i++) {
+        snprintf(names[i], sizeof(names[i]), "m%u", i);
+        mods[i].name = names[i];
+    }
+    for (unsigned nf = 128; nf <= 129; nf++) {
+        /* one thread each: the regions stay small on any machine */
+        char *text = talloc_strdup(ctx, "version: 1\ndefaults: {max_threads: 1}\nfmps:\n");
+
+        for (unsigned i = 1; i <= nf; i++)
+            text = talloc_asprintf_append(text, "  - {name: f%u, modules: [m%u]}\n", i, i);
+        assert_non_null(text);
+        fr__diag_init(&d, ctx);
+        assert_int_equal(fr__config_parse(ctx, "w.yaml", text, strlen(text), &cfg, &d), 0);
+        if (nf == 128) {
+            assert_int_equal(fr__config_check(cfg, &app, &d), 0);
+        } else {
+            assert_int_equal(fr__config_check(cfg, &app, &d), -EINVAL);
+            assert_int_equal(d.n, 1);
+            assert_string_equal(d.items[0].text, "w.yaml:3:1: error: the config makes "
+                                "more than 129 FMPs (the root and 128 others)");
+        }
+    }
+    talloc_free(ctx);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -804,6 +844,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_parse_buffer),
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_check_many_modules),
+        cmocka_unit_test(test_check_too_many_fmps),
     };
 
     if (!dir) {
