@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@
 #include "launch.h"
 #include "plan.h"
 #include "runtime.h"
+#include "sandbox.h"
 
 FR_API unsigned char fr__remote[FR_MAX_MODULES];
 struct fr_rt fr__rt = { .ctl = -1 };
@@ -70,6 +72,23 @@ static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
     fputs(", \"errors\": ", f);
     fr__diag_print_json(d, f);
     fputs("}\n", f);
+}
+
+/* `fracture check`: which namespaces each sandboxed FMP would get here. */
+static void print_sandboxes(FILE *f, const struct fr_config *cfg)
+{
+    int ns = -1;
+    char names[32];
+
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        const struct fr_env *env = &cfg->fmps[i].env;
+        if (!fr__sandbox_wanted(env))
+            continue;
+        if (ns < 0)
+            ns = fr__sandbox_probe();
+        fprintf(f, "  FMP '%s': sandbox %s: seccomp filter with no_new_privs; namespaces: %s\n",
+                cfg->fmps[i].name, env->sandbox, fr__sandbox_ns_names(ns, names, sizeof names));
+    }
 }
 
 /* Wait for READY from child k, or its death. */
@@ -215,6 +234,11 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
         goto out_close;
     }
     l.preload = preload;
+    if (fr__sandbox_wanted(env) && !(l.sandbox = fr__sandbox_encode(tmp, env))) {
+        rc = -ENOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto out_close;
+    }
     rc = fr__launch(&l, &out->pid, &out->pidfd, err, errlen);
 out_close:
     close(cv[1]);
@@ -236,6 +260,10 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     rc = fr__plan_build(ctx, cfg, fr__rt.app, &p);
     if (rc < 0)
         return rc;
+    /* Non-dumpable: no other process of this user may open /proc/ROOT/mem
+     * or /proc/ROOT/fd/N (where every region's memfd is), nor ptrace it;
+     * only a process with CAP_SYS_PTRACE could, and children have none. */
+    prctl(PR_SET_DUMPABLE, 0);
     n = p.nfmps;
     fr__rt.self = 0;
     fr__rt.nfmps = n;
@@ -369,12 +397,42 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
 }
 
 /*
+ * A sandbox profile is read now, so that its errors come with the
+ * config's; Valgrind under a seccomp filter is refused: the filter would
+ * apply to Valgrind's own syscalls (it runs the program on its own
+ * threads, and reads its own files), and it cannot run the guest's filter
+ * for the guest alone.
+ */
+static int check_sandbox(const struct fr_config *cfg, const struct fr_fmp_conf *f,
+                         struct fr_env *env, struct fr_diag *d)
+{
+    const struct fr_env *base = &f->env;
+    int vg = env->has_valgrind || (env != base && base->has_valgrind);
+    int sb = env->sandbox ? fr__sandbox_wanted(env)
+                          : env != base && fr__sandbox_wanted(base);
+
+    if (env->sandbox && fr__sandbox_wanted(env) && strcmp(env->sandbox, "strict") != 0 &&
+        !env->sandbox_prof) {
+        if (fr__sandbox_profile_load((void *)cfg, env->sandbox, &env->sandbox_prof, d) < 0)
+            return -EINVAL;
+    }
+    if (vg && sb && (env->has_valgrind || env->sandbox))
+        return fr__diag_add(d, cfg->file, env->sandbox ? env->sandbox_pos.line : env->valgrind_pos.line,
+                            env->sandbox ? env->sandbox_pos.col : env->valgrind_pos.col,
+                            "run the module under Valgrind without a sandbox, or sandboxed "
+                            "without Valgrind",
+                            "FMP '%s': valgrind together with sandbox is not supported: the "
+                            "filter would apply to Valgrind itself", f->name);
+    return 0;
+}
+
+/*
  * What this runtime cannot do yet is refused, never ignored: a config that
  * asks for tracing must not run without it.  A replicated or sampled FMP
  * is not restarted as a whole (a replica is dropped, an instance is
  * started afresh): a restart: beside them is refused rather than ignored.
  */
-static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
+static int check_supported(struct fr_config *cfg, struct fr_diag *d)
 {
     static const char hint[] = "remove it for now; this runtime starts FMPs with env "
                                "vars, limits, nice, cpus, preload agents, valgrind, restart, "
@@ -395,6 +453,20 @@ static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
                               "merge instances with the same environment (add their weights)",
                               "FMP '%s': %zu sample instances, at most %d are supported",
                               f->name, f->sample.ninstances, FR_GROUP_MAX);
+    }
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        struct fr_fmp_conf *f = &cfg->fmps[i];
+        if (check_sandbox(cfg, f, &f->env, d) < 0)
+            rc = -EINVAL;
+        for (size_t j = 0; j < f->restart.nenvironments; j++)
+            if (check_sandbox(cfg, f, &f->restart.environments[j], d) < 0)
+                rc = -EINVAL;
+        for (size_t j = 0; j < f->replicate.nenvironments; j++)
+            if (check_sandbox(cfg, f, &f->replicate.environments[j], d) < 0)
+                rc = -EINVAL;
+        for (size_t j = 0; j < f->sample.ninstances; j++)
+            if (check_sandbox(cfg, f, &f->sample.instances[j].env, d) < 0)
+                rc = -EINVAL;
     }
     if (cfg->has_trace)
         rc = fr__diag_add(d, cfg->file, cfg->trace_pos.line, cfg->trace_pos.col, hint,
@@ -487,6 +559,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
         else
             printf("%s: OK: %zu FMPs configured for %u modules\n", file, cfg->nfmps,
                    app->nmodules);
+        print_sandboxes(json ? stderr : stdout, cfg);
         exit(0);
     }
     rc = root_start(ctx, cfg, argv);
