@@ -319,29 +319,6 @@ static int cmd_maps(const char *ledger, const char *config, const char *fmp, con
     return 0;
 }
 
-/* After a run: no process of it is left (orphans come to this subreaper),
- * no region is held here, and as many descriptors are open as before. */
-static void no_leftovers(int fds_before)
-{
-    pid_t kids[64];
-    int n = 0;
-
-    for (int tries = 0; tries < 500; tries++) {
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
-        n = children_pids(getpid(), kids, 64);
-        if (n == 0)
-            break;
-        usleep(10000);
-    }
-    if (n)
-        FAIL("%d processes of the run outlived it (pid %d first)", n, (int)kids[0]);
-    if (regions_of(getpid()) != 0)
-        FAIL("the driver holds a region");
-    if (count_fds() != fds_before)
-        FAIL("descriptors: %d before, %d after", fds_before, count_fds());
-}
-
 static int cmd_compare(const char *ledger, const char *config, const char *mode)
 {
     char *base_out, *base_err, *out, *err;
@@ -364,7 +341,7 @@ static int cmd_compare(const char *ledger, const char *config, const char *mode)
              want_err ? want_err : "", err);
     if (strlen(out) < 20)
         FAIL("suspiciously short output: %s", out);
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     printf("same output all-in-one and under %s (%zu bytes)\n", config, strlen(out));
     if (want_err)
         printf("stderr:\n%s", err);
@@ -446,7 +423,7 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
     int fds_before = count_fds();
     int st = run(ledger, mode, config, &out, &err);
 
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != status)
         FAIL("the app did not end with status %d (status 0x%x): %s", status, st, err);
     if (status == 1 && out[0])
@@ -667,7 +644,7 @@ static int cmd_same(const char *ledger, const char *config, const char *mode)
     int st1 = run(ledger, mode, config, &out1, &err1);
     int st2 = run(ledger, mode, config, &out2, &err2);
 
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (st1 != 0 || st2 != 0)
         FAIL("runs ended with 0x%x and 0x%x: %s%s", st1, st2, err1, err2);
     if (err1[0] || err2[0])
@@ -760,7 +737,7 @@ static int cmd_vgreport(const char *ledger, const char *config, const char *pref
     if (st != 0)
         FAIL("all-in-one run failed (0x%x): %s", st, base_err);
     st = run(ledger, "leak", config, &out, &err);
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (st != 0)
         FAIL("run under %s failed (0x%x): %s", config, st, err);
     if (strcmp(out, base_out) != 0)
