@@ -413,7 +413,13 @@ static int check_sandbox(const struct fr_config *cfg, const struct fr_fmp_conf *
 
     if (env->sandbox && fr__sandbox_wanted(env) && strcmp(env->sandbox, "strict") != 0 &&
         !env->sandbox_prof) {
-        if (fr__sandbox_profile_load((void *)cfg, env->sandbox, &env->sandbox_prof, d) < 0)
+        /* A relative profile is found beside the config. */
+        const char *slash = strrchr(cfg->file, '/');
+        char *path = env->sandbox[0] == '/' || !slash
+                         ? env->sandbox
+                         : talloc_asprintf((void *)cfg, "%.*s/%s", (int)(slash - cfg->file),
+                                           cfg->file, env->sandbox);
+        if (!path || fr__sandbox_profile_load((void *)cfg, path, &env->sandbox_prof, d) < 0)
             return -EINVAL;
     }
     if (vg && sb && (env->has_valgrind || env->sandbox))

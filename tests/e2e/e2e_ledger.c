@@ -31,6 +31,14 @@
  *                                       PREFIX.*.xml (two at least: recycled
  *                                       instances) show a definite leak in FN
  *
+ *   e2e_ledger status LEDGER CONFIG FMP FIELD WANT
+ *                                       FMP's /proc status line FIELD (CapEff,
+ *                                       CapBnd, ...) is WANT, or is not the rest
+ *                                       of WANT after a leading '!'
+ *   e2e_ledger vgdb LEDGER CONFIG       no child FMP (under Valgrind) has a
+ *                                       vgdb FIFO in /tmp, which a killed root
+ *                                       would leave behind
+ *
  * compare, fails, same and vgreport also check that the run left no
  * process, region or descriptor behind.
  *
@@ -481,6 +489,80 @@ static int named(pid_t pid, const char *prefix)
     return strncmp(comm, prefix, strlen(prefix)) == 0;
 }
 
+/* The child FMP of @root named "fr:NAME", or 0. */
+static pid_t child_named(pid_t root, const char *name)
+{
+    pid_t kids[64];
+    char want[80];
+    int n = children_pids(root, kids, 64);
+
+    snprintf(want, sizeof want, "fr:%s", name);
+    for (int i = 0; i < n; i++)
+        if (named(kids[i], want))
+            return kids[i];
+    return 0;
+}
+
+static int cmd_status(const char *ledger, const char *config, const char *fmp,
+                      const char *field, const char *want)
+{
+    struct proc p = spawn(ledger, "pids", config);
+    char path[64], line[256], value[128] = "";
+    pid_t pid;
+    FILE *f;
+
+    expect_line(p.out, "ready");
+    if (!(pid = child_named(p.pid, fmp)))
+        FAIL("no FMP %s", fmp);
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (!(f = fopen(path, "r")))
+        FAIL("%s: %s", path, strerror(errno));
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, strlen(field)) == 0 && line[strlen(field)] == ':')
+            sscanf(line + strlen(field) + 1, "%127s", value);
+    fclose(f);
+    close(p.in);
+    wait_exit(p.pid);
+    close(p.out);
+    close(p.err);
+    if (want[0] == '!' ? strcmp(value, want + 1) == 0 : strcmp(value, want) != 0)
+        FAIL("FMP %s: %s is '%s', expected %s", fmp, field, value, want);
+    printf("FMP %s: %s %s\n", fmp, field, value);
+    return 0;
+}
+
+static int cmd_vgdb(const char *ledger, const char *config)
+{
+    struct proc p = spawn(ledger, "pids", config);
+    pid_t kids[64];
+    int n, found = 0;
+
+    expect_line(p.out, "ready");
+    n = children_pids(p.pid, kids, 64);
+    DIR *d = opendir("/tmp");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        for (int i = 0; i < n; i++) {
+            char tag[32];
+            snprintf(tag, sizeof tag, "-%d-", (int)kids[i]);
+            if (strncmp(e->d_name, "vgdb-pipe", 9) == 0 && strstr(e->d_name, tag)) {
+                fprintf(stderr, "a child FMP made /tmp/%s\n", e->d_name);
+                found++;
+            }
+        }
+    }
+    if (d)
+        closedir(d);
+    close(p.in);
+    wait_exit(p.pid);
+    close(p.out);
+    close(p.err);
+    if (found || n == 0)
+        FAIL("%d vgdb files of %d child FMPs", found, n);
+    printf("%d child FMPs under Valgrind, no vgdb file\n", n);
+    return 0;
+}
+
 static int serving(pid_t pid)
 {
     return named(pid, "fr:");
@@ -783,6 +865,10 @@ int main(int argc, char **argv)
         return cmd_compare(argv[2], argv[3], argc == 5 ? argv[4] : "work");
     if (argc == 6 && strcmp(argv[1], "maps") == 0)
         return cmd_maps(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 7 && strcmp(argv[1], "status") == 0)
+        return cmd_status(argv[2], argv[3], argv[4], argv[5], argv[6]);
+    if (argc == 4 && strcmp(argv[1], "vgdb") == 0)
+        return cmd_vgdb(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "solo") == 0)
         return cmd_solo(argv[2]);
     if (argc == 4 && strcmp(argv[1], "exit") == 0)

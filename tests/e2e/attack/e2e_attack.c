@@ -8,9 +8,11 @@
  *   e2e_attack report LEDGER AGENT SPLIT FMP plain|strict
  *       prints what each attack did and what became of the run; fails only
  *       if the run could not be made (for the before/after table)
- *   e2e_attack forbidden LEDGER AGENT SPLIT FMP
+ *   e2e_attack forbidden LEDGER AGENT SPLIT FMP [PROFILE]
  *       strict: a syscall of the kill class ends that FMP alone (SIGSYS),
- *       it is restarted, and the output is the plain build's
+ *       it is restarted, and the output is the plain build's; with PROFILE
+ *       (`sandbox: PROFILE`, which moves acct to the errno class) the call
+ *       fails with EPERM instead and nothing dies
  *   e2e_attack siblings LEDGER AGENT SPLIT FMP
  *       no sandbox: the agent kills every other FMP, which it may (the same
  *       user); the root blames each serving one by name and pid, killed by
@@ -162,7 +164,8 @@ static struct run run_ledger(const char *ledger, const char *config)
  * may restart (no main, no evil), strict if asked.  Returns the name of the
  * root's FMP in @rootname. */
 static void write_config(const char *split, const char *path, const char *fmp, const char *agent,
-                         const char *report, int strict, const char *extra_vars, char *rootname,
+                         const char *report, const char *sandbox, const char *extra_vars,
+                         char *rootname,
                          size_t rootlen)
 {
     FILE *in = fopen(split, "r"), *out = fopen(path, "w");
@@ -186,8 +189,8 @@ static void write_config(const char *split, const char *path, const char *fmp, c
             found = 1;
             fprintf(out, "    env:\n      preload: [%s]\n", agent);
             fprintf(out, "      vars: {FR_ATTACK_REPORT: \"%s\"%s}\n", report, extra_vars);
-            if (strict)
-                fprintf(out, "      sandbox: strict\n");
+            if (sandbox)
+                fprintf(out, "      sandbox: %s\n", sandbox);
             if (!strstr(line, "evil"))
                 fprintf(out, "    restart: {max: 10, window_s: 60}\n");
         } else if (!strstr(line, "evil")) {
@@ -265,7 +268,9 @@ int main(int argc, char **argv)
     snprintf(config, sizeof config, "%s/attack.yaml", dir);
     snprintf(report, sizeof report, "%s/report", dir);
     /* A root that is not "root" (a split that names main's FMP) is told. */
-    write_config(argv[4], config, argv[5], argv[3], report, strict, "", rootname,
+    const char *profile = forbidden && argc > 6 ? argv[6] : NULL;
+    const char *sandbox = profile ? profile : strict ? "strict" : NULL;
+    write_config(argv[4], config, argv[5], argv[3], report, sandbox, "", rootname,
                  sizeof rootname);
     if (forbidden)
         snprintf(vars, sizeof vars, ", FR_ATTACK_ONLY: forbidden");
@@ -280,7 +285,7 @@ int main(int argc, char **argv)
     if (getenv("E2E_ATTACK_ONLY") && !forbidden && !siblings)
         snprintf(vars + strlen(vars), sizeof vars - strlen(vars), ", FR_ATTACK_ONLY: \"%s\"",
                  getenv("E2E_ATTACK_ONLY"));
-    write_config(argv[4], config, argv[5], argv[3], report, strict, vars, rootname,
+    write_config(argv[4], config, argv[5], argv[3], report, sandbox, vars, rootname,
                  sizeof rootname);
 
     r = run_ledger(argv[2], config);
@@ -295,6 +300,15 @@ int main(int argc, char **argv)
         FAIL("the agent never attacked (its FMP served no call?); report:\n%s\nstderr:\n%s",
              r.report, r.err);
 
+    if (forbidden && profile) {
+        if (!strstr(r.report, "forbidden: not killed: acct returned -1 (Operation not permitted)") ||
+            strstr(r.err, "SIGSYS") || !same || !ok_exit)
+            FAIL("under %s acct should fail with EPERM and nothing change; report:\n%s\n"
+                 "stderr:\n%s", profile, r.report, r.err);
+        expect_run_left_nothing(fds_before);
+        printf("profile %s: acct failed with EPERM, nothing died, same output\n", profile);
+        return 0;
+    }
     if (forbidden) {
         if (!strstr(r.report, "forbidden: trying") || strstr(r.report, "forbidden: not killed"))
             FAIL("the forbidden syscall did not end the FMP; report:\n%s", r.report);
