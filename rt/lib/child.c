@@ -133,6 +133,7 @@ void fr__child_main(const char *plan_text)
         break;
     }
     fr__acceptor_open();
+    fr__sandbox_announce();
     snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
     prctl(PR_SET_NAME, name);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)

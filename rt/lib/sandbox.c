@@ -430,6 +430,14 @@ static int decode_list(void *ctx, const char **s, int **out, size_t *n)
     return 0;
 }
 
+static char announce[320];
+
+void fr__sandbox_announce(void)
+{
+    if (announce[0] && write(2, announce, strlen(announce)) < 0)
+        return;
+}
+
 int fr__sandbox_enter(const char *name)
 {
     const char *v = getenv("FRACTURE_SANDBOX");
@@ -456,13 +464,13 @@ int fr__sandbox_enter(const char *name)
         talloc_free(ctx);
         return -ENOMEM;
     }
-    /* Said before the filter is in: stderr is a descriptor it holds, but a
-     * line said now is said once even if writing later failed. */
-    fprintf(stderr, "fracture: %s: sandbox: seccomp filter (%d syscalls allowed, the "
-                    "filesystem, network and other processes refused with EPERM, the rest "
-                    "killing this FMP); namespaces: %s\n",
-            name, nallowed, fr__sandbox_ns_names(ns, nsbuf, sizeof nsbuf));
-    fflush(stderr);
+    /* Said once the FMP serves (fr__sandbox_announce): a warm spare that
+     * never takes over says nothing. */
+    snprintf(announce, sizeof announce,
+             "fracture: %s: sandbox: seccomp filter (%d syscalls allowed, the filesystem, "
+             "network and other processes refused with EPERM, the rest killing this FMP); "
+             "namespaces: %s\n",
+             name, nallowed, fr__sandbox_ns_names(ns, nsbuf, sizeof nsbuf));
     rc = seccomp_load(f);
     seccomp_release(f);
     talloc_free(ctx);

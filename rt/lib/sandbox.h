@@ -55,10 +55,13 @@ const char *fr__sandbox_ns_names(int ns, char *buf, size_t len);
 
 /*
  * In a child: install the filter FRACTURE_SANDBOX describes (with
- * no_new_privs), for every thread; say so on stderr in one line naming
- * FMP @name.  Does nothing without FRACTURE_SANDBOX.  Returns 0 or a
+ * no_new_privs), for every thread; fr__sandbox_announce says so on stderr
+ * in one line naming FMP @name.  Does nothing without FRACTURE_SANDBOX.  Returns 0 or a
  * negative errno (the child then ends: it must not run unsandboxed).
  */
 int fr__sandbox_enter(const char *name);
+
+/* The line of fr__sandbox_enter, once the FMP serves (nothing if none). */
+void fr__sandbox_announce(void);
 
 #endif /* FR_SANDBOX_H */
