@@ -73,6 +73,7 @@ static const struct {
     {"inout", "FR_INOUT", true},   {"string", "FR_STRING", false},
     {"count", "FR_COUNT", true},   {"opaque", "FR_OPAQUE", false},
     {"callback", "FR_CALLBACK", false}, {"fd", "FR_FD", false},
+    {"fd-keep", "FR_FD_KEEP", false},
     {"ret-fd", "FR_RET_FD", false}, {"ret", "FR_RET", true},
     {"ret-string", "FR_RET_STRING", false},
     {"ret-opaque", "FR_RET_OPAQUE", false},

@@ -214,6 +214,63 @@ static bool is_integer(enum CXTypeKind k)
     return (k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum;
 }
 
+/* What a pointer's facts say of its pointee @pt. */
+static void pointee_facts(struct coll *c, CXType pt, struct fra_type *out)
+{
+    CXType pc = clang_getCanonicalType(pt);
+
+    out->pointee_const = clang_isConstQualifiedType(pc) != 0;
+    out->pointee_incomplete = pc.kind != CXType_Void &&
+                              clang_Type_getSizeOf(pc) == CXTypeLayoutError_Incomplete;
+    switch (pc.kind) {
+    case CXType_Void:
+        out->pointee = FRA_P_VOID;
+        break;
+    case CXType_Char_S:
+    case CXType_Char_U:
+        out->pointee = FRA_P_CHAR;
+        break;
+    case CXType_UChar:
+    case CXType_SChar:
+        out->pointee = FRA_P_SCALAR;
+        out->pointee_bytes = true;
+        break;
+    case CXType_Pointer:
+    case CXType_BlockPointer:
+        out->pointee = FRA_P_PTR;
+        break;
+    case CXType_FunctionProto:
+    case CXType_FunctionNoProto:
+        out->pointee = FRA_P_FN;
+        out->pointee_incomplete = false;
+        break;
+    case CXType_Record:
+        out->pointee = FRA_P_RECORD;
+        out->record = record_of(c, pc);
+        break;
+    default:
+        out->pointee = FRA_P_SCALAR;
+        break;
+    }
+}
+
+/* va_list is an array of __va_list_tag on x86-64 (a pointer once it is a
+ * parameter), a struct or a plain pointer elsewhere: its name tells,
+ * whatever the ABI made of it. */
+static bool is_va_list(void *ctx, CXType t)
+{
+    char *canon = fra_cx_take(ctx, clang_getTypeSpelling(clang_getCanonicalType(t)));
+    char *spelling = fra_cx_take(ctx, clang_getTypeSpelling(t));
+    bool yes = (canon && strstr(canon, "__va_list")) ||
+               (spelling && (strcmp(spelling, "va_list") == 0 ||
+                             strcmp(spelling, "__gnuc_va_list") == 0 ||
+                             strcmp(spelling, "__builtin_va_list") == 0));
+
+    talloc_free(canon);
+    talloc_free(spelling);
+    return yes;
+}
+
 static void type_facts(struct coll *c, CXType t, struct fra_type *out)
 {
     void *ctx = c->m->ctx;
@@ -222,16 +279,7 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
     memset(out, 0, sizeof *out);
     out->spelling = fra_cx_take(ctx, clang_getTypeSpelling(t));
     out->top_const = clang_isConstQualifiedType(t) != 0;
-    /* va_list is a pointer to __va_list_tag on x86-64, a struct or a plain
-     * pointer elsewhere: its name tells, whatever the ABI made of it. */
-    {
-        char *canon = fra_cx_take(ctx, clang_getTypeSpelling(ct));
-        out->va_list = (canon && strstr(canon, "__va_list")) ||
-                       strcmp(out->spelling, "va_list") == 0 ||
-                       strcmp(out->spelling, "__gnuc_va_list") == 0 ||
-                       strcmp(out->spelling, "__builtin_va_list") == 0;
-        talloc_free(canon);
-    }
+    out->va_list = is_va_list(ctx, t);
     switch (ct.kind) {
     case CXType_Void:
         out->kind = FRA_T_VOID;
@@ -240,46 +288,10 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
         out->kind = FRA_T_RECORD;
         out->record = record_of(c, ct);
         return;
-    case CXType_Pointer: {
-        CXType pt = clang_getPointeeType(ct);
-        CXType pc = clang_getCanonicalType(pt);
-
+    case CXType_Pointer:
         out->kind = FRA_T_PTR;
-        out->pointee_const = clang_isConstQualifiedType(pc) != 0;
-        out->pointee_incomplete = pc.kind != CXType_Void &&
-                                  clang_Type_getSizeOf(pc) == CXTypeLayoutError_Incomplete;
-        switch (pc.kind) {
-        case CXType_Void:
-            out->pointee = FRA_P_VOID;
-            break;
-        case CXType_Char_S:
-        case CXType_Char_U:
-            out->pointee = FRA_P_CHAR;
-            break;
-        case CXType_UChar:
-        case CXType_SChar:
-            out->pointee = FRA_P_SCALAR;
-            out->pointee_bytes = true;
-            break;
-        case CXType_Pointer:
-        case CXType_BlockPointer:
-            out->pointee = FRA_P_PTR;
-            break;
-        case CXType_FunctionProto:
-        case CXType_FunctionNoProto:
-            out->pointee = FRA_P_FN;
-            out->pointee_incomplete = false;
-            break;
-        case CXType_Record:
-            out->pointee = FRA_P_RECORD;
-            out->record = record_of(c, pc);
-            break;
-        default:
-            out->pointee = FRA_P_SCALAR;
-            break;
-        }
+        pointee_facts(c, clang_getPointeeType(ct), out);
         return;
-    }
     default:
         if (is_integer(ct.kind) || (ct.kind >= CXType_Float && ct.kind <= CXType_LongDouble) ||
             (ct.kind >= CXType_Float128 && ct.kind <= CXType_BFloat16) ||
@@ -291,6 +303,51 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
         }
         return;
     }
+}
+
+/* A parameter declared as an array is a pointer to its element (C11
+ * 6.7.6.3p7), and generated code declares it so; its length, when it has
+ * one, is what an unannotated one holds. */
+static void param_facts(struct coll *c, CXType t, struct fra_type *out)
+{
+    CXType ct = clang_getCanonicalType(t);
+    char *elem;
+
+    if (ct.kind != CXType_ConstantArray && ct.kind != CXType_IncompleteArray &&
+        ct.kind != CXType_VariableArray && ct.kind != CXType_DependentSizedArray) {
+        type_facts(c, t, out);
+        return;
+    }
+    memset(out, 0, sizeof *out);
+    elem = fra_cx_take(c->m->ctx, clang_getTypeSpelling(clang_getArrayElementType(t)));
+    if (!elem) {
+        c->err = -ENOMEM;
+        return;
+    }
+    /* "const int [3]" -> "const int (*)[3]", "int" -> "int *" */
+    if (strchr(elem, '('))
+        out->spelling = talloc_asprintf(c->m->ctx, "__typeof__(%s) *", elem);
+    else if (strchr(elem, '['))
+        out->spelling = talloc_asprintf(c->m->ctx, "%.*s(*)%s", (int)(strchr(elem, '[') - elem),
+                                        elem, strchr(elem, '['));
+    else
+        out->spelling = talloc_asprintf(c->m->ctx, "%s *", elem);
+    out->kind = FRA_T_PTR;
+    out->va_list = is_va_list(c->m->ctx, t);
+    out->array_param = true;
+    out->array_len = ct.kind == CXType_ConstantArray ? (unsigned long long)clang_getArraySize(ct) : 0;
+    if (ct.kind == CXType_VariableArray) {
+        /* "const int[n]": the size is an expression over earlier parameters,
+         * which is what a count is */
+        char *sp = fra_cx_take(c->m->ctx, clang_getTypeSpelling(t));
+        char *open = sp ? strchr(sp, '[') : NULL;
+        char *close = open ? strchr(open, ']') : NULL;
+        if (close && close > open + 1)
+            out->array_count = talloc_strndup(c->m->ctx, open + 1, (size_t)(close - open - 1));
+    }
+    /* the written element: a canonical array type carries its element's const */
+    pointee_facts(c, clang_getArrayElementType(t), out);
+    out->pointee_const |= clang_isConstQualifiedType(ct) != 0;
 }
 
 /* ---- bodies -------------------------------------------------------------- */
@@ -534,7 +591,7 @@ static void do_function(struct coll *c, CXCursor cur)
             struct fra_param *fp = &f->params[i];
             fp->name = fra_cx_spelling(f, p);
             fp->loc = fra_cx_cursor_loc(f, p);
-            type_facts(c, clang_getCursorType(p), &fp->type);
+            param_facts(c, clang_getCursorType(p), &fp->type);
             if (old && (unsigned)i < nold && old[i].type.pointee_incomplete)
                 fp->type.pointee_incomplete = true;
         }
@@ -552,7 +609,7 @@ static void do_function(struct coll *c, CXCursor cur)
 merge_only:
     for (int i = 0; i < nargs && (unsigned)i < f->nparams; i++) {
         struct fra_type t;
-        type_facts(c, clang_getCursorType(clang_Cursor_getArgument(cur, (unsigned)i)), &t);
+        param_facts(c, clang_getCursorType(clang_Cursor_getArgument(cur, (unsigned)i)), &t);
         if (t.pointee_incomplete)
             f->params[i].type.pointee_incomplete = true;
     }

@@ -75,6 +75,22 @@ static bool record_deep(struct fra_model *m, const char *key, int depth)
     return false;
 }
 
+/* Whether a record's reply carries anything beyond its own bytes: arrays
+ * behind FR_COUNT fields, at any depth (strings and callbacks go in only). */
+static bool record_replies(struct fra_model *m, const char *key, int depth)
+{
+    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+
+    if (!r || depth > 8)
+        return false;
+    for (size_t i = 0; i < r->nfields; i++) {
+        enum fkind k = field_kind(m, &r->fields[i], 0);
+        if (k == F_COUNT || (k == F_SUB && record_replies(m, r->fields[i].type.record, depth + 1)))
+            return true;
+    }
+    return false;
+}
+
 static int record_index(struct fra_model *m, const char *key)
 {
     for (size_t i = 0; i < m->nrecords; i++)
@@ -83,15 +99,37 @@ static int record_index(struct fra_model *m, const char *key)
     return -1;
 }
 
-/* The element size of what pointer type @t points to. */
-static const char *elem_size(const struct fra_type *t, const char *ptr)
+/* The part of a record helper's name that names the record ("struct
+ * batch" -> struct_batch): helpers are named for what they serve, so that
+ * adding a record renames nothing else. */
+static char *rec_id(void *ctx, struct fra_model *m, const char *key)
 {
-    static char buf[256];
+    struct fra_record *r = fra_model_record(m, key);
+    char *s = talloc_strdup(ctx, r && r->name ? r->name : key);
 
+    for (char *p = s; p && *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            *p = '_';
+    return s;
+}
+
+/* The element size of what pointer type @t points to. */
+static char *elem_size(void *ctx, const struct fra_type *t, const char *ptr)
+{
     if (t->pointee == FRA_P_VOID)
-        return "1";
-    snprintf(buf, sizeof buf, "sizeof *(%s)", ptr);
-    return buf;
+        return talloc_strdup(ctx, "1");
+    return talloc_asprintf(ctx, "sizeof *(%s)", ptr);
+}
+
+/* A C string literal of @s (what a refused call says). */
+static char *c_str(void *ctx, const char *s)
+{
+    char *q = talloc_strdup(ctx, "\"");
+
+    for (; q && *s; s++)
+        q = *s == '"' || *s == '\\' ? talloc_asprintf_append_buffer(q, "\\%c", *s)
+                                    : talloc_asprintf_append_buffer(q, "%c", *s);
+    return q ? talloc_asprintf_append_buffer(q, "\"") : NULL;
 }
 
 /* The count expression of field @f over its siblings, read from "__fr_e->". */
@@ -107,11 +145,11 @@ static char *count_expr(void *ctx, const struct fra_record *r, const struct fra_
                           "__fr_e->");
 }
 
-static void sub_call(struct out *o, const struct fra_field *f, const char *fmt_head,
-                     int sub)
+/* A call of helper __fr_WHAT_SUB on field @f, a record or an array of them. */
+static void sub_call(struct out *o, const struct fra_field *f, const char *what, const char *sub,
+                     const char *ctx)
 {
-    /* fmt_head: "__fr_putd_%d(__fr_c, " and the like */
-    put(o, fmt_head, sub);
+    put(o, "__fr_%s_%s(%s, ", what, sub, ctx);
     if (f->array)
         put(o, "__fr_e->%s, sizeof __fr_e->%s / sizeof __fr_e->%s[0])", f->name, f->name,
             f->name);
@@ -119,200 +157,246 @@ static void sub_call(struct out *o, const struct fra_field *f, const char *fmt_h
         put(o, "&__fr_e->%s, 1)", f->name);
 }
 
-/* The head of a record helper __fr_WHAT_K that walks the __fr_n records at
+/* The head of a record helper __fr_WHAT_REC that walks the __fr_n records at
  * __fr_p, __fr_e the current one; @ctx is its call or callee parameter,
  * @cq "const " where it only reads the records. */
-static void loop_head(struct out *o, const char *ret, const char *what, int k, const char *ctx,
-                      const char *cq, const char *rec)
+static void loop_head(struct out *o, const char *ret, const char *what, const char *id,
+                      const char *ctx, const char *cq, const char *rec)
 {
-    const char *var = strrchr(ctx, '*') + 1;
-
-    put(o, "\nstatic %s __fr_%s_%d(%s, %s%s *__fr_p, size_t __fr_n)\n"
+    put(o, "\nstatic %s __fr_%s_%s(%s, %s%s *__fr_p, size_t __fr_n)\n"
            "{\n    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
-           "        %s%s *__fr_e = &__fr_p[__fr_i];\n        (void)%s;\n        (void)__fr_e;\n",
-        ret, what, k, ctx, cq, rec, cq, rec, var);
+           "        %s%s *__fr_e = &__fr_p[__fr_i];\n",
+        ret, what, id, ctx, cq, rec, cq, rec);
 }
 
-/* What every helper needs of field @f: its copy kind, "__fr_e->NAME" and
- * the index of its record type (-1: none). */
+/* What every helper needs of field @f: its copy kind, "__fr_e->NAME", the
+ * name part of its record type's helpers, whether its FR_COUNT array holds
+ * records copied deep, and the refusal text of an overflowing count. */
 struct fctx {
     enum fkind fk;
     const char *ptr;
-    int sub;
+    const char *sub;
+    bool deep;
+    const char *why;
 };
 
-static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_field *f)
+static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_record *r,
+                             const struct fra_field *f)
 {
-    return (struct fctx){ field_kind(m, f, 0), talloc_asprintf(tmp, "__fr_e->%s", f->name),
-                          f->type.record ? record_index(m, f->type.record) : -1 };
+    struct fctx x = { field_kind(m, f, 0), talloc_asprintf(tmp, "__fr_e->%s", f->name),
+                      f->type.record ? rec_id(tmp, m, f->type.record) : NULL, false, NULL };
+
+    x.deep = x.fk == F_COUNT && f->type.pointee == FRA_P_RECORD &&
+             record_deep(m, f->type.record, 0);
+    if (x.fk == F_COUNT)
+        x.why = c_str(tmp, talloc_asprintf(tmp, "the size of field '%s' of %s (FR_COUNT(%s)) "
+                                                "overflows size_t",
+                                           f->name, r->name, fra_anns_find(&f->ann, "count")));
+    return x;
 }
 
+/* Helpers a record needs in a file: the request side (putd, argd), the
+ * reply side (retd, getd, keep: for FR_INOUT), and get (an FR_INOUT array
+ * of them, where the caller's pointers must survive the callee's bytes). */
+enum { H_REQ = 1, H_REP = 2, H_GET = 4 };
+
 /* One record's helpers.  putd/argd: the request side of every deep field;
- * retd/getd: the reply side of FR_COUNT fields (strings and callbacks go in
- * only); keep: the caller's own pointers back into a record that came home. */
-static void emit_record(struct fra_gen *g, struct out *o, int k)
+ * retd/getd: the reply side of FR_COUNT fields; keep: the caller's own
+ * pointers back into a record that came home. */
+static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
 {
     struct fra_model *m = g->m;
     struct fra_record *r = m->records[k];
     void *tmp = talloc_new(NULL);
+    const char *id = rec_id(tmp, m, r->key);
+    bool replies = record_replies(m, r->key, 0);
 
-    /* putd */
-    loop_head(o, "void", "putd", k, "struct fr_call *__fr_c", "const ", r->name);
-    for (size_t i = 0; i < r->nfields; i++) {
-        const struct fra_field *f = &r->fields[i];
-        const struct fctx x = field_ctx(tmp, m, f);
-        char *cnt;
+    if (need & H_REQ) {
+        loop_head(o, "void", "putd", id, "struct fr_call *__fr_c", "const ", r->name);
+        for (size_t i = 0; i < r->nfields; i++) {
+            const struct fra_field *f = &r->fields[i];
+            const struct fctx x = field_ctx(tmp, m, r, f);
 
-        switch (x.fk) {
-        case F_COUNT:
-            cnt = count_expr(tmp, r, f);
-            put(o, "        fr_put_in(__fr_c, __fr_e->%s, (size_t)(%s) * %s);\n", f->name, cnt,
-                elem_size(&f->type, x.ptr));
-            if (f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0))
-                put(o, "        if (__fr_e->%s)\n            __fr_putd_%d(__fr_c, __fr_e->%s, "
-                       "(size_t)(%s));\n",
-                    f->name, x.sub, f->name, cnt);
-            break;
-        case F_STRING:
-            put(o, "        fr_put_string(__fr_c, __fr_e->%s);\n", f->name);
-            break;
-        case F_CALLBACK:
-            put(o, "        fr_put_callback(__fr_c, (fr_fnptr)__fr_e->%s);\n", f->name);
-            break;
-        case F_SUB:
-            put(o, "        ");
-            sub_call(o, f, "__fr_putd_%d(__fr_c, ", x.sub);
-            put(o, ";\n");
-            break;
-        case F_NONE:
-            break;
+            switch (x.fk) {
+            case F_COUNT:
+                put(o, "        size_t __fr_len_%s;\n"
+                       "        if (FR_BYTES(%s, %s, &__fr_len_%s))\n"
+                       "            fr_call_refuse(__fr_c, %s);\n"
+                       "        fr_put_in(__fr_c, %s, __fr_len_%s);\n",
+                    f->name, count_expr(tmp, r, f), elem_size(tmp, &f->type, x.ptr), f->name,
+                    x.why, x.ptr, f->name);
+                if (x.deep)
+                    put(o, "        if (%s)\n            __fr_putd_%s(__fr_c, %s, __fr_len_%s / "
+                           "sizeof *%s);\n",
+                        x.ptr, x.sub, x.ptr, f->name, x.ptr);
+                break;
+            case F_STRING:
+                put(o, "        fr_put_string(__fr_c, %s);\n", x.ptr);
+                break;
+            case F_CALLBACK:
+                put(o, "        fr_put_callback(__fr_c, (fr_fnptr)%s);\n", x.ptr);
+                break;
+            case F_SUB:
+                put(o, "        ");
+                sub_call(o, f, "putd", x.sub, "__fr_c");
+                put(o, ";\n");
+                break;
+            case F_NONE:
+                break;
+            }
         }
-    }
-    put(o, "    }\n}\n");
+        put(o, "    }\n}\n");
 
-    /* argd */
-    loop_head(o, "int", "argd", k, "struct fr_callee *__fr_cc", "", r->name);
-    for (size_t i = 0; i < r->nfields; i++) {
-        const struct fra_field *f = &r->fields[i];
-        const struct fctx x = field_ctx(tmp, m, f);
-        char *cnt;
+        loop_head(o, "int", "argd", id, "struct fr_callee *__fr_cc", "", r->name);
+        put(o, "        int __fr_rc;\n");
+        for (size_t i = 0; i < r->nfields; i++) {
+            const struct fra_field *f = &r->fields[i];
+            const struct fctx x = field_ctx(tmp, m, r, f);
 
-        switch (x.fk) {
-        case F_COUNT:
-            cnt = count_expr(tmp, r, f);
-            put(o, "        {\n            void *__fr_b;\n            size_t __fr_l;\n"
-                   "            if (fr_arg_in(__fr_cc, &__fr_b, &__fr_l) ||\n"
-                   "                (__fr_b && __fr_l != (size_t)(%s) * %s))\n"
-                   "                return -EPROTO;\n"
-                   "            __fr_e->%s = __fr_b;\n",
-                cnt, elem_size(&f->type, x.ptr), f->name);
-            if (f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0))
-                put(o, "            if (__fr_b && __fr_argd_%d(__fr_cc, __fr_b, (size_t)(%s)))\n"
-                       "                return -EPROTO;\n",
-                    x.sub, cnt);
-            put(o, "        }\n");
-            break;
-        case F_STRING:
-            put(o, "        {\n            char *__fr_s;\n"
-                   "            if (fr_arg_string(__fr_cc, &__fr_s))\n"
-                   "                return -EPROTO;\n"
-                   "            __fr_e->%s = __fr_s;\n        }\n",
-                f->name);
-            break;
-        case F_CALLBACK:
-            put(o, "        {\n            fr_fnptr __fr_f;\n"
-                   "            if (fr_arg_callback(__fr_cc, &__fr_f))\n"
-                   "                return -EPROTO;\n"
-                   "            __fr_e->%s = (__typeof__(__fr_e->%s))__fr_f;\n        }\n",
-                f->name, f->name);
-            break;
-        case F_SUB:
-            put(o, "        if (");
-            sub_call(o, f, "__fr_argd_%d(__fr_cc, ", x.sub);
-            put(o, ")\n            return -EPROTO;\n");
-            break;
-        case F_NONE:
-            break;
+            switch (x.fk) {
+            case F_COUNT:
+                /* The count is the caller's, in the record it sent. */
+                put(o, "        void *__fr_b_%s;\n        size_t __fr_n_%s, __fr_len_%s;\n"
+                       "        if ((__fr_rc = fr_arg_in(__fr_cc, &__fr_b_%s, &__fr_n_%s)) != 0)\n"
+                       "            return __fr_rc;\n"
+                       "        if (FR_BYTES(%s, %s, &__fr_len_%s) ||\n"
+                       "            (__fr_b_%s && __fr_n_%s != __fr_len_%s))\n"
+                       "            return -EPROTO;\n"
+                       "        %s = __fr_b_%s;\n",
+                    f->name, f->name, f->name, f->name, f->name, count_expr(tmp, r, f),
+                    elem_size(tmp, &f->type, x.ptr), f->name, f->name, f->name, f->name, x.ptr,
+                    f->name);
+                if (x.deep)
+                    put(o, "        if (%s && (__fr_rc = __fr_argd_%s(__fr_cc, %s, __fr_len_%s / "
+                           "sizeof *%s)) != 0)\n            return __fr_rc;\n",
+                        x.ptr, x.sub, x.ptr, f->name, x.ptr);
+                break;
+            case F_STRING:
+                put(o, "        char *__fr_s_%s;\n"
+                       "        if ((__fr_rc = fr_arg_string(__fr_cc, &__fr_s_%s)) != 0)\n"
+                       "            return __fr_rc;\n"
+                       "        %s = __fr_s_%s;\n",
+                    f->name, f->name, x.ptr, f->name);
+                break;
+            case F_CALLBACK:
+                put(o, "        fr_fnptr __fr_f_%s;\n"
+                       "        if ((__fr_rc = fr_arg_callback(__fr_cc, &__fr_f_%s)) != 0)\n"
+                       "            return __fr_rc;\n"
+                       "        %s = (__typeof__(%s))__fr_f_%s;\n",
+                    f->name, f->name, x.ptr, x.ptr, f->name);
+                break;
+            case F_SUB:
+                put(o, "        if ((__fr_rc = ");
+                sub_call(o, f, "argd", x.sub, "__fr_cc");
+                put(o, ") != 0)\n            return __fr_rc;\n");
+                break;
+            case F_NONE:
+                break;
+            }
         }
+        put(o, "    }\n    return 0;\n}\n");
     }
-    put(o, "    }\n    return 0;\n}\n");
 
-    /* retd */
-    loop_head(o, "int", "retd", k, "struct fr_callee *__fr_cc", "const ", r->name);
-    for (size_t i = 0; i < r->nfields; i++) {
-        const struct fra_field *f = &r->fields[i];
-        const struct fctx x = field_ctx(tmp, m, f);
+    if ((need & H_REP) && replies) {
+        loop_head(o, "int", "retd", id, "struct fr_callee *__fr_cc", "const ", r->name);
+        put(o, "        int __fr_rc;\n");
+        for (size_t i = 0; i < r->nfields; i++) {
+            const struct fra_field *f = &r->fields[i];
+            const struct fctx x = field_ctx(tmp, m, r, f);
 
-        if (x.fk == F_COUNT) {
-            char *cnt = count_expr(tmp, r, f);
-            bool deep = f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0);
-            put(o, "        if (fr_ret_buf(__fr_cc, __fr_e->%s, (size_t)(%s) * %s))\n"
-                   "            return -ENOMEM;\n",
-                f->name, cnt, elem_size(&f->type, x.ptr));
-            if (deep)
-                put(o, "        if (__fr_e->%s && __fr_retd_%d(__fr_cc, __fr_e->%s, (size_t)(%s)))\n"
-                       "            return -ENOMEM;\n",
-                    f->name, x.sub, f->name, cnt);
-        } else if (x.fk == F_SUB) {
-            put(o, "        if (");
-            sub_call(o, f, "__fr_retd_%d(__fr_cc, ", x.sub);
-            put(o, ")\n            return -ENOMEM;\n");
+            if (x.fk == F_COUNT) {
+                /* A count the callee made too large is a reply nobody can
+                 * take: a malformed message. */
+                put(o, "        size_t __fr_len_%s;\n"
+                       "        if (FR_BYTES(%s, %s, &__fr_len_%s))\n"
+                       "            return -EPROTO;\n"
+                       "        if ((__fr_rc = fr_ret_buf(__fr_cc, %s, __fr_len_%s)) != 0)\n"
+                       "            return __fr_rc;\n",
+                    f->name, count_expr(tmp, r, f), elem_size(tmp, &f->type, x.ptr), f->name,
+                    x.ptr, f->name);
+                if (x.deep && record_replies(m, f->type.record, 0))
+                    put(o, "        if (%s && (__fr_rc = __fr_retd_%s(__fr_cc, %s, __fr_len_%s / "
+                           "sizeof *%s)) != 0)\n            return __fr_rc;\n",
+                        x.ptr, x.sub, x.ptr, f->name, x.ptr);
+            } else if (x.fk == F_SUB && record_replies(m, f->type.record, 0)) {
+                put(o, "        if ((__fr_rc = ");
+                sub_call(o, f, "retd", x.sub, "__fr_cc");
+                put(o, ") != 0)\n            return __fr_rc;\n");
+            }
         }
+        put(o, "    }\n    return 0;\n}\n");
     }
-    put(o, "    }\n    return 0;\n}\n");
 
-    /* keep: dst gets src's pointer fields, at every depth */
-    put(o, "\nstatic void __fr_keep_%d(%s *__fr_d, const %s *__fr_e)\n{\n    (void)__fr_d;\n"
-           "    (void)__fr_e;\n",
-        k, r->name, r->name);
-    for (size_t i = 0; i < r->nfields; i++) {
-        const struct fra_field *f = &r->fields[i];
-        const struct fctx x = field_ctx(tmp, m, f);
+    if (need & H_REP) {
+        /* keep: dst gets src's pointer fields, at every depth */
+        put(o, "\nstatic void __fr_keep_%s(%s *__fr_d, const %s *__fr_e)\n{\n", id, r->name,
+            r->name);
+        for (size_t i = 0; i < r->nfields; i++) {
+            const struct fra_field *f = &r->fields[i];
+            const struct fctx x = field_ctx(tmp, m, r, f);
 
-        if (x.fk == F_COUNT || x.fk == F_STRING || x.fk == F_CALLBACK)
-            put(o, "    __fr_d->%s = __fr_e->%s;\n", f->name, f->name);
-        else if (x.fk == F_SUB && f->array)
-            put(o, "    for (size_t __fr_i = 0; __fr_i < sizeof __fr_e->%s / sizeof __fr_e->%s[0]; "
-                   "__fr_i++)\n        __fr_keep_%d(&__fr_d->%s[__fr_i], &__fr_e->%s[__fr_i]);\n",
-                f->name, f->name, x.sub, f->name, f->name);
-        else if (x.fk == F_SUB)
-            put(o, "    __fr_keep_%d(&__fr_d->%s, &__fr_e->%s);\n", x.sub, f->name, f->name);
-    }
-    put(o, "}\n");
-
-    /* getd, then get: the whole array through a copy, so that the caller's
-     * pointers survive the callee's bytes */
-    loop_head(o, "void", "getd", k, "struct fr_call *__fr_c", "", r->name);
-    for (size_t i = 0; i < r->nfields; i++) {
-        const struct fra_field *f = &r->fields[i];
-        const struct fctx x = field_ctx(tmp, m, f);
-
-        if (x.fk == F_COUNT) {
-            char *cnt = count_expr(tmp, r, f);
-            if (f->type.pointee == FRA_P_RECORD && record_deep(m, f->type.record, 0))
-                put(o, "        __fr_get_%d(__fr_c, __fr_e->%s, __fr_e->%s ? (size_t)(%s) : 0);\n",
-                    x.sub, f->name, f->name, cnt);
-            else
-                put(o, "        fr_get_buf(__fr_c, __fr_e->%s, (size_t)(%s) * %s);\n", f->name,
-                    cnt, elem_size(&f->type, x.ptr));
-        } else if (x.fk == F_SUB) {
-            put(o, "        ");
-            sub_call(o, f, "__fr_getd_%d(__fr_c, ", x.sub);
-            put(o, ";\n");
+            if (x.fk == F_COUNT || x.fk == F_STRING || x.fk == F_CALLBACK)
+                put(o, "    __fr_d->%s = __fr_e->%s;\n", f->name, f->name);
+            else if (x.fk == F_SUB && f->array)
+                put(o, "    for (size_t __fr_i = 0; __fr_i < sizeof __fr_e->%s / sizeof __fr_e->%s[0]; "
+                       "__fr_i++)\n        __fr_keep_%s(&__fr_d->%s[__fr_i], &__fr_e->%s[__fr_i]);\n",
+                    f->name, f->name, x.sub, f->name, f->name);
+            else if (x.fk == F_SUB)
+                put(o, "    __fr_keep_%s(&__fr_d->%s, &__fr_e->%s);\n", x.sub, f->name, f->name);
         }
+        put(o, "}\n");
     }
-    put(o, "    }\n}\n");
-    put(o, "\nstatic void __fr_get_%d(struct fr_call *__fr_c, %s *__fr_p, size_t __fr_n)\n"
-           "{\n    %s *__fr_t = __fr_p ? malloc(__fr_n ? __fr_n * sizeof *__fr_t : 1) : NULL;\n\n"
-           "    if (__fr_p && !__fr_t) {\n        if (!__fr_c->err)\n"
-           "            __fr_c->err = -ENOMEM;\n        return;\n    }\n"
-           "    fr_get_buf(__fr_c, __fr_t, __fr_n * sizeof *__fr_t);\n"
-           "    __fr_getd_%d(__fr_c, __fr_p, __fr_p ? __fr_n : 0);\n"
-           "    for (size_t __fr_i = 0; __fr_p && !__fr_c->err && __fr_i < __fr_n; __fr_i++) {\n"
-           "        __fr_keep_%d(&__fr_t[__fr_i], &__fr_p[__fr_i]);\n"
-           "        __fr_p[__fr_i] = __fr_t[__fr_i];\n    }\n"
-           "    free(__fr_t);\n}\n",
-        k, r->name, r->name, k, k);
+
+    if ((need & H_REP) && replies) {
+        /* getd reads what FR_COUNT arrays came back, sized by the caller's
+         * own counts */
+        loop_head(o, "void", "getd", id, "struct fr_call *__fr_c", "", r->name);
+        for (size_t i = 0; i < r->nfields; i++) {
+            const struct fra_field *f = &r->fields[i];
+            const struct fctx x = field_ctx(tmp, m, r, f);
+
+            if (x.fk == F_COUNT) {
+                put(o, "        size_t __fr_len_%s;\n"
+                       "        if (FR_BYTES(%s, %s, &__fr_len_%s))\n"
+                       "            fr_call_refuse(__fr_c, %s);\n",
+                    f->name, count_expr(tmp, r, f), elem_size(tmp, &f->type, x.ptr), f->name,
+                    x.why);
+                if (x.deep)
+                    put(o, "        __fr_get_%s(__fr_c, %s, __fr_len_%s / sizeof *%s);\n", x.sub,
+                        x.ptr, f->name, x.ptr);
+                else
+                    put(o, "        fr_get_buf(__fr_c, %s, __fr_len_%s);\n", x.ptr, f->name);
+            } else if (x.fk == F_SUB && record_replies(m, f->type.record, 0)) {
+                put(o, "        ");
+                sub_call(o, f, "getd", x.sub, "__fr_c");
+                put(o, ";\n");
+            }
+        }
+        put(o, "    }\n}\n");
+    }
+
+    if (need & H_GET) {
+        /* get: the whole array through a copy, so that the caller's
+         * pointers survive the callee's bytes */
+        put(o, "\nstatic void __fr_get_%s(struct fr_call *__fr_c, %s *__fr_p, size_t __fr_n)\n"
+               "{\n    %s *__fr_t;\n    size_t __fr_len;\n\n"
+               "    if (FR_BYTES(__fr_n, sizeof *__fr_t, &__fr_len)) {\n"
+               "        fr_call_refuse(__fr_c, %s);\n        return;\n    }\n"
+               "    __fr_t = __fr_p ? malloc(__fr_len ? __fr_len : 1) : NULL;\n"
+               "    if (__fr_p && !__fr_t) {\n        if (!__fr_c->err)\n"
+               "            __fr_c->err = -ENOMEM;\n        return;\n    }\n"
+               "    fr_get_buf(__fr_c, __fr_t, __fr_len);\n",
+            id, r->name, r->name,
+            c_str(tmp, talloc_asprintf(tmp, "the size of an array of %s overflows size_t",
+                                       r->name)));
+        if (replies)
+            put(o, "    __fr_getd_%s(__fr_c, __fr_p, __fr_p ? __fr_n : 0);\n", id);
+        put(o, "    for (size_t __fr_i = 0; __fr_p && !__fr_c->err && __fr_i < __fr_n; __fr_i++) {\n"
+               "        __fr_keep_%s(&__fr_t[__fr_i], &__fr_p[__fr_i]);\n"
+               "        __fr_p[__fr_i] = __fr_t[__fr_i];\n    }\n"
+               "    free(__fr_t);\n}\n",
+            id);
+    }
     if (!r->name || strstr(r->name, "(unnamed") || strstr(r->name, "(anonymous"))
         fra_model_error(m, &r->fields[0].loc,
                         "give the struct a tag or a typedef name",
@@ -320,41 +404,117 @@ static void emit_record(struct fra_gen *g, struct out *o, int k)
     talloc_free(tmp);
 }
 
-/* Records reached deep from the parameters of functions defined in @tu. */
-static void mark_record(struct fra_model *m, const char *key, bool *need, int depth)
+/* Mark the helpers record @key needs (@what of H_*), and those of the
+ * records its fields reach. */
+static void mark_record(struct fra_model *m, const char *key, unsigned *need, unsigned what,
+                        int depth)
 {
     int k = key ? record_index(m, key) : -1;
     struct fra_record *r;
 
-    if (k < 0 || need[k] || depth > 8 || !record_deep(m, key, 0))
+    if (k < 0 || depth > 8 || !record_deep(m, key, 0) || (need[k] & what) == what)
         return;
-    need[k] = true;
+    need[k] |= what;
     r = m->records[k];
-    for (size_t i = 0; i < r->nfields; i++)
-        if (r->fields[i].type.record)
-            mark_record(m, r->fields[i].type.record, need, depth + 1);
+    for (size_t i = 0; i < r->nfields; i++) {
+        enum fkind fk = field_kind(m, &r->fields[i], 0);
+        if (fk == F_SUB)
+            mark_record(m, r->fields[i].type.record, need, what & ~(unsigned)H_GET, depth + 1);
+        else if (fk == F_COUNT && r->fields[i].type.record)
+            mark_record(m, r->fields[i].type.record, need,
+                        what & H_REP ? what | H_GET : what, depth + 1);
+    }
 }
 
 /* ---- one function --------------------------------------------------------- */
+
+/* A volatile pointee is copied like any other (the copy is the access the
+ * plain call would make): the runtime's byte-copy functions take plain
+ * pointers, so the qualifier is cast away where the pointer is handed over. */
+static const char *volatile_cast(const struct fra_param *p)
+{
+    return strstr(p->type.spelling, "volatile") ? "(void *)" : "";
+}
 
 static const char *pname(void *ctx, const struct fra_param *p, unsigned i)
 {
     return p->name && *p->name ? p->name : talloc_asprintf(ctx, "__fr_p%u", i);
 }
 
-/* The type of a local that receives a value of type @t: top-level const
- * dropped where the spelling shows it. */
+static bool qual_at(const char *s, size_t *len)
+{
+    static const char *const quals[] = {"const", "volatile", "restrict"};
+
+    for (size_t q = 0; q < sizeof quals / sizeof *quals; q++) {
+        size_t l = strlen(quals[q]);
+        if (strncmp(s, quals[q], l) == 0 && !(s[l] == '_' || (s[l] >= 'a' && s[l] <= 'z') ||
+                                               (s[l] >= 'A' && s[l] <= 'Z') ||
+                                               (s[l] >= '0' && s[l] <= '9'))) {
+            *len = l;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The type of a local that receives a value of type @t: its top-level
+ * qualifiers dropped (a parameter "const char *const s" is assigned in the
+ * dispatcher).  They stand after the pointer's last '*' (before the ')' of
+ * a declarator such as "int (*const)(int)"), or, for other types, before
+ * or after the type's name. */
 static char *local_type(void *ctx, const struct fra_type *t)
 {
-    const char *s = t->spelling;
-    size_t n = strlen(s);
+    char *s = talloc_strdup(ctx, t->spelling);
+    size_t from, to, l;
 
-    if (t->top_const) {
-        if (strncmp(s, "const ", 6) == 0)
-            return talloc_asprintf(ctx, "__typeof__(%s)", s + 6);
-        if (n > 5 && strcmp(s + n - 5, "const") == 0)
-            return talloc_asprintf(ctx, "__typeof__(%.*s)", (int)(n - 5), s);
+    if (!s)
+        return NULL;
+    if (t->kind == FRA_T_PTR) {
+        char *close = strchr(s, ')');
+        char *star = close ? close : s + strlen(s);
+        while (star > s && *star != '*')
+            star--;
+        if (*star != '*')
+            return talloc_asprintf(ctx, "__typeof__(%s)", t->spelling);
+        from = (size_t)(star - s) + 1;
+        to = close ? (size_t)(close - s) : strlen(s);
+        /* only qualifiers and blanks between the '*' and the end */
+        for (size_t i = from; i < to;) {
+            if (s[i] == ' ')
+                i++;
+            else if (qual_at(s + i, &l))
+                i += l;
+            else
+                return talloc_asprintf(ctx, "__typeof__(%s)", t->spelling);
+        }
+        while (from > 0 && s[from - 1] == ' ')
+            from--;
+        memmove(s + from, s + to, strlen(s + to) + 1);
+        return talloc_asprintf(ctx, "__typeof__(%s)", s);
     }
+    if (strchr(s, '(') || strchr(s, '['))
+        return talloc_asprintf(ctx, "__typeof__(%s)", s);
+    /* "const volatile int", "int const", "const struct s" */
+    for (from = 0; s[from];) {
+        if (s[from] == ' ')
+            memmove(s + from, s + from + 1, strlen(s + from));
+        else if (qual_at(s + from, &l))
+            memmove(s + from, s + from + l, strlen(s + from + l) + 1);
+        else if (!(s[from] == '_' || (s[from] >= 'a' && s[from] <= 'z') ||
+                   (s[from] >= 'A' && s[from] <= 'Z') || (s[from] >= '0' && s[from] <= '9')))
+            from++;
+        else {
+            /* a word that is not a qualifier: keep it and one blank after */
+            while (s[from] == '_' || (s[from] >= 'a' && s[from] <= 'z') ||
+                   (s[from] >= 'A' && s[from] <= 'Z') || (s[from] >= '0' && s[from] <= '9'))
+                from++;
+            if (s[from] == ' ')
+                from++;
+        }
+    }
+    l = strlen(s);
+    while (l > 0 && s[l - 1] == ' ')
+        s[--l] = '\0';
     return talloc_asprintf(ctx, "__typeof__(%s)", s);
 }
 
@@ -365,17 +525,84 @@ static bool param_deep(struct fra_model *m, const struct fra_param *p)
            record_deep(m, p->type.record, 0);
 }
 
-/* Bytes of a buffer parameter: (n) * sizeof *p. */
-static char *buf_bytes(void *ctx, const struct fra_param *p, const char *name)
+static bool param_buf(const struct fra_param *p)
 {
-    return talloc_asprintf(ctx, "(size_t)(%s) * %s", p->rule.n ? p->rule.n : "1",
-                           p->type.pointee == FRA_P_VOID
-                               ? "1"
-                               : talloc_asprintf(ctx, "sizeof *(%s)", name));
+    return p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_OUT ||
+           p->rule.copy == FRA_COPY_INOUT;
 }
 
-static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f, int idx,
-                      void *tmp)
+/* What the callee writes: where two such buffers overlap, copies made
+ * apart could not show the callee that they alias. */
+static bool param_written(const struct fra_param *p)
+{
+    return p->rule.copy == FRA_COPY_OUT || p->rule.copy == FRA_COPY_INOUT ||
+           (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
+}
+
+/* Buffers that overlap travel as one region (the runtime's alias plan),
+ * except where one of them is copied otherwise: structs copied deep (their
+ * pointers are rewritten in the copy) and string buffers.  Such a pair,
+ * one of them written, is refused when it overlaps. */
+static bool alias_apart(struct fra_model *m, const struct fra_param *p, const struct fra_param *q)
+{
+    bool sp = param_deep(m, p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
+    bool sq = param_deep(m, q) || (q->rule.copy == FRA_COPY_STRING && q->rule.string_inout);
+    bool bp = param_buf(p) || param_written(p), bq = param_buf(q) || param_written(q);
+
+    return bp && bq && (sp || sq) && (param_written(p) || param_written(q));
+}
+
+/* Whether parameter @p has a byte length __fr_len_NAME computed from its count. */
+static bool param_len(const struct fra_param *p)
+{
+    return param_buf(p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout) ||
+           (p->rule.copy == FRA_COPY_STRV && p->rule.n);
+}
+
+/* "FR_BYTES(n, sizeof *(v), &__fr_len_v)" of parameter @p named @n. */
+static char *len_bytes(void *ctx, const struct fra_param *p, const char *n)
+{
+    const char *size = p->rule.copy == FRA_COPY_STRING || p->rule.copy == FRA_COPY_STRV
+                           ? "1" : elem_size(ctx, &p->type, n);
+
+    return talloc_asprintf(ctx, "FR_BYTES(%s, %s, &__fr_len_%s)", p->rule.n ? p->rule.n : "1",
+                           size, n);
+}
+
+/* A count that is a number (inferred one element, FR_IN(4)): its size is
+ * a constant the compiler checks. */
+static bool literal_count(const char *n)
+{
+    if (!n)
+        return true;
+    for (; *n; n++)
+        if (*n < '0' || *n > '9')
+            return false;
+    return true;
+}
+
+/* Whether the caller may refuse a call of @f (fr_call_refuse): a size
+ * computed from a count, buffers that may alias, a callback pointer. */
+static bool refusable(struct fra_model *m, const struct fra_func *f)
+{
+    if (f->ret_rule.copy == FRA_COPY_RET)
+        return true;
+    for (unsigned i = 0; i < f->nparams; i++) {
+        const struct fra_param *p = &f->params[i];
+        if (param_deep(m, p) || p->rule.copy == FRA_COPY_CALLBACK)
+            return true;
+        if (param_len(p) && !(literal_count(p->rule.n) && param_buf(p)) &&
+            p->rule.copy != FRA_COPY_STRING && p->rule.copy != FRA_COPY_STRV &&
+            p->type.pointee != FRA_P_VOID)
+            return true;
+        for (unsigned j = i + 1; j < f->nparams; j++)
+            if (alias_apart(m, p, &f->params[j]))
+                return true;
+    }
+    return false;
+}
+
+static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f, void *tmp)
 {
     struct fra_model *m = g->m;
     const char *mn = fra_gen_mangle(tmp, f);
@@ -384,39 +611,101 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
     enum fra_copy rc = f->ret_rule.copy;
     bool fails = f->fail_value != NULL;
 
-    (void)mn;
     put(o, "\n/* caller stub of %s() */\n%s%s %s(", f->name, f->internal ? "static " : "",
         has_ret ? talloc_asprintf(tmp, "__typeof__(%s)", f->ret.spelling) : "void",
         fra_gen_stub_name(tmp, f));
+    /* Parameters unqualified, as the dispatcher's locals: the function's
+     * type is the same (C11 6.7.6.3p15), and the stub may take their
+     * addresses. */
     for (unsigned i = 0; i < f->nparams; i++)
-        put(o, "%s__typeof__(%s) %s", i ? ", " : "", f->params[i].type.spelling,
+        put(o, "%s%s %s", i ? ", " : "", local_type(tmp, &f->params[i].type),
             pname(tmp, &f->params[i], i));
     put(o, "%s)\n{\n    struct fr_call __fr_c;\n", f->nparams ? "" : "void");
     if (has_ret)
         put(o, "    %s __fr_ret = {0};\n", local_type(tmp, &f->ret));
+    for (unsigned i = 0; i < f->nparams; i++)
+        if (param_len(&f->params[i]))
+            put(o, "    size_t __fr_len_%s;\n", pname(tmp, &f->params[i], i));
+    if (rc == FRA_COPY_RET)
+        put(o, "    size_t __fr_len_ret;\n");
+    if (fails && refusable(m, f))
+        put(o, "    int __fr_rc;\n");
     /* The same FMP: the unfractured call, behind one predictable branch. */
     put(o, "\n    if (FR_LOCAL(%u)) {\n        %s%s(", mod, has_ret ? "return " : "", f->name);
     for (unsigned i = 0; i < f->nparams; i++)
         put(o, "%s%s", i ? ", " : "", pname(tmp, &f->params[i], i));
     put(o, ");%s\n    }\n", has_ret ? "" : "\n        return;");
-    put(o, "    fr_call_begin(&__fr_c, %d);\n", idx);
+    put(o, "    fr_call_begin(&__fr_c, __fr_fnidx_%s);\n", mn);
+    /* Every size first: one that overflows is the caller's own error, and
+     * the call is not sent. */
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
         const char *n = pname(tmp, p, i);
-        int rk = p->type.record ? record_index(m, p->type.record) : -1;
+
+        if (!param_len(p))
+            continue;
+        if (literal_count(p->rule.n) && param_buf(p))
+            put(o, "    __fr_len_%s = (size_t)%s * %s;\n", n, p->rule.n ? p->rule.n : "1",
+                p->type.pointee == FRA_P_VOID ? "1" : elem_size(tmp, &p->type, n));
+        else if (p->rule.copy == FRA_COPY_STRING || p->rule.copy == FRA_COPY_STRV ||
+                 p->type.pointee == FRA_P_VOID)
+            put(o, "    (void)%s; /* bytes or strings: no overflow */\n", len_bytes(tmp, p, n));
+        else
+            put(o, "    if (%s)\n        fr_call_refuse(&__fr_c, %s);\n", len_bytes(tmp, p, n),
+                c_str(tmp, talloc_asprintf(tmp, "the size of '%s' (%s elements) overflows size_t",
+                                           n, p->rule.n ? p->rule.n : "1")));
+    }
+    if (rc == FRA_COPY_RET)
+        put(o, "    if (FR_BYTES(%s, %s, &__fr_len_ret) || __fr_len_ret == SIZE_MAX)\n"
+               "        fr_call_refuse(&__fr_c, %s);\n",
+            f->ret_rule.n, elem_size(tmp, &f->ret, "__fr_ret"),
+            c_str(tmp, talloc_asprintf(tmp, "the size of the result (FR_RET(%s)) overflows size_t",
+                                       f->ret_rule.n)));
+    for (unsigned i = 0; i < f->nparams; i++) {
+        const struct fra_param *p = &f->params[i];
+        const char *n = pname(tmp, p, i);
+
+        for (unsigned j = i + 1; j < f->nparams; j++) {
+            const struct fra_param *q = &f->params[j];
+            const char *qn = pname(tmp, q, j);
+            if (alias_apart(m, p, q))
+                put(o, "    if (fr_overlap(%s, __fr_len_%s, %s, __fr_len_%s))\n"
+                       "        fr_call_refuse(&__fr_c, %s);\n",
+                    n, n, qn, qn,
+                    c_str(tmp, talloc_asprintf(tmp, "the buffers of '%s' and '%s' overlap, and "
+                                                    "one of them %s: its copy cannot share "
+                                                    "memory with another; pass buffers that do "
+                                                    "not overlap",
+                                               n, qn,
+                                               param_deep(m, p) || param_deep(m, q)
+                                                   ? "holds structs copied deep"
+                                                   : "is a string buffer (FR_STRING with FR_INOUT)")));
+        }
+    }
+    for (unsigned i = 0; i < f->nparams; i++) {
+        const struct fra_param *p = &f->params[i];
+        const char *n = pname(tmp, p, i);
+        const char *rk = p->type.record ? rec_id(tmp, m, p->type.record) : NULL;
+        const char *cv = volatile_cast(p);
 
         switch (p->rule.copy) {
         case FRA_COPY_IN:
-            put(o, "    fr_put_in(&__fr_c, %s, %s);\n", n, buf_bytes(tmp, p, n));
+            put(o, "    fr_put_in(&__fr_c, %s%s, __fr_len_%s);\n", cv, n, n);
             break;
         case FRA_COPY_OUT:
-            put(o, "    fr_put_out(&__fr_c, %s, %s);\n", n, buf_bytes(tmp, p, n));
+            put(o, "    fr_put_out(&__fr_c, %s%s, __fr_len_%s);\n", cv, n, n);
             break;
         case FRA_COPY_INOUT:
-            put(o, "    fr_put_inout(&__fr_c, %s, %s);\n", n, buf_bytes(tmp, p, n));
+            put(o, "    fr_put_inout(&__fr_c, %s%s, __fr_len_%s);\n", cv, n, n);
             break;
         case FRA_COPY_STRING:
             put(o, "    fr_put_string(&__fr_c, %s);\n", n);
+            break;
+        case FRA_COPY_STRV:
+            if (p->rule.n)
+                put(o, "    fr_put_strings(&__fr_c, (const char *const *)%s, __fr_len_%s);\n", n, n);
+            else
+                put(o, "    fr_put_strv(&__fr_c, (const char *const *)%s);\n", n);
             break;
         case FRA_COPY_FD:
             put(o, "    fr_put_fd(&__fr_c, %s);\n", n);
@@ -430,10 +719,10 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
         }
         if (param_deep(m, p)) {
             if (p->rule.copy == FRA_COPY_STRUCT)
-                put(o, "    __fr_putd_%d(&__fr_c, &%s, 1);\n", rk, n);
+                put(o, "    __fr_putd_%s(&__fr_c, &%s, 1);\n", rk, n);
             else if (p->rule.copy != FRA_COPY_OUT)
-                put(o, "    if (%s)\n        __fr_putd_%d(&__fr_c, %s, (size_t)(%s));\n", n, rk, n,
-                    p->rule.n);
+                put(o, "    if (%s)\n        __fr_putd_%s(&__fr_c, %s, __fr_len_%s / sizeof *%s);\n",
+                    n, rk, n, n, n);
         }
     }
     put(o, "    if (fr_call_invoke(&__fr_c) == 0) {\n");
@@ -447,12 +736,10 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
         put(o, "        unsigned char __fr_has = 0;\n"
                "        fr_get_scalar(&__fr_c, &__fr_has, 1);\n"
                "        if (__fr_has && !__fr_c.err) {\n"
-               "            __fr_ret = malloc((size_t)(%s) * %s + 1);\n"
+               "            __fr_ret = malloc(__fr_len_ret + 1);\n"
                "            if (!__fr_ret)\n                __fr_c.err = -ENOMEM;\n"
-               "            fr_get_buf(&__fr_c, (void *)__fr_ret, (size_t)(%s) * %s);\n"
-               "        }\n",
-            f->ret_rule.n, elem_size(&f->ret, "__fr_ret"), f->ret_rule.n,
-            elem_size(&f->ret, "__fr_ret"));
+               "            fr_get_buf(&__fr_c, (void *)__fr_ret, __fr_len_ret);\n"
+               "        }\n");
         break;
     case FRA_COPY_FD:
         put(o, "        fr_get_fd(&__fr_c, &__fr_ret);\n");
@@ -464,31 +751,38 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
         const char *n = pname(tmp, p, i);
-        int rk = p->type.record ? record_index(m, p->type.record) : -1;
+        const char *rk = p->type.record ? rec_id(tmp, m, p->type.record) : NULL;
 
         if (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout)
-            put(o, "        fr_get_strbuf(&__fr_c, %s, (size_t)(%s));\n", n, p->rule.n);
+            put(o, "        fr_get_strbuf(&__fr_c, %s, __fr_len_%s);\n", n, n);
         else if ((p->rule.copy == FRA_COPY_INOUT || p->rule.copy == FRA_COPY_OUT) &&
                  param_deep(m, p))
-            put(o, "        __fr_get_%d(&__fr_c, %s, %s ? (size_t)(%s) : 0);\n", rk, n, n,
-                p->rule.n);
+            put(o, "        __fr_get_%s(&__fr_c, %s, %s ? __fr_len_%s / sizeof *%s : 0);\n", rk, n,
+                n, n, n);
         else if (p->rule.copy == FRA_COPY_INOUT || p->rule.copy == FRA_COPY_OUT)
-            put(o, "        fr_get_buf(&__fr_c, %s, %s);\n", n, buf_bytes(tmp, p, n));
+            put(o, "        fr_get_buf(&__fr_c, %s%s, __fr_len_%s);\n", volatile_cast(p), n, n);
     }
-    put(o, "    }\n    if (fr_call_end(&__fr_c) < 0) {\n");
+    put(o, "    }\n    if (%s < 0) {\n",
+        fails && refusable(m, f) ? "(__fr_rc = fr_call_end(&__fr_c))" : "fr_call_end(&__fr_c)");
     if (rc == FRA_COPY_STRING || rc == FRA_COPY_RET)
         put(o, "        free((void *)__fr_ret);\n");
-    if (fails)
+    /* A call the caller refused is its own error (EINVAL), not the callee's. */
+    if (fails && refusable(m, f))
+        put(o, "        errno = __fr_rc == -EINVAL ? EINVAL : %s;\n        return%s%s;\n    }\n",
+            f->fail_errno, has_ret ? " " : "", has_ret ? f->fail_value : "");
+    else if (fails)
         put(o, "        errno = %s;\n        return%s%s;\n    }\n", f->fail_errno,
             has_ret ? " " : "", has_ret ? f->fail_value : "");
     else
         put(o, "        fr_call_abort(&__fr_c);\n    }\n");
     if (rc == FRA_COPY_STRING && !f->ret_owned)
-        put(o, "    if (__fr_ret)\n        __fr_ret = fr_keep(%d, (void *)__fr_ret, strlen(__fr_ret) + 1);\n",
-            idx);
+        put(o, "    if (__fr_ret)\n        __fr_ret = fr_keep(__fr_fnidx_%s, (void *)__fr_ret, "
+               "strlen(__fr_ret) + 1);\n",
+            mn);
     else if (rc == FRA_COPY_RET && !f->ret_owned)
-        put(o, "    if (__fr_ret)\n        __fr_ret = fr_keep(%d, (void *)__fr_ret, (size_t)(%s) * %s);\n",
-            idx, f->ret_rule.n, elem_size(&f->ret, "__fr_ret"));
+        put(o, "    if (__fr_ret)\n        __fr_ret = fr_keep(__fr_fnidx_%s, (void *)__fr_ret, "
+               "__fr_len_ret);\n",
+            mn);
     if (has_ret)
         put(o, "    return __fr_ret;\n");
     put(o, "}\n");
@@ -500,79 +794,97 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
     const char *mn = fra_gen_mangle(tmp, f);
     bool has_ret = f->ret_rule.copy != FRA_COPY_NONE;
     enum fra_copy rc = f->ret_rule.copy;
-
+    bool uses_cc = has_ret || f->nparams > 0;   /* every field goes through it */
     put(o, "\n/* dispatcher of %s() */\nstatic int __fr_disp_%s(struct fr_callee *__fr_cc)\n{\n", f->name, mn);
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
-        put(o, "    %s %s;\n", local_type(tmp, &p->type), pname(tmp, p, i));
-        if (p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_OUT ||
-            p->rule.copy == FRA_COPY_INOUT)
-            put(o, "    void *__fr_b%u;\n    size_t __fr_n%u;\n", i, i);
+        const char *n = pname(tmp, p, i);
+
+        put(o, "    %s %s;\n", local_type(tmp, &p->type), n);
+        if (param_buf(p))
+            put(o, "    void *__fr_b_%s;\n    size_t __fr_n_%s;\n", n, n);
         else if (p->rule.copy == FRA_COPY_STRING)
-            put(o, "    char *__fr_s%u;\n", i);
+            put(o, "    char *__fr_s_%s;\n", n);
+        else if (p->rule.copy == FRA_COPY_STRV)
+            put(o, "    char **__fr_sv_%s;\n    size_t __fr_n_%s;\n", n, n);
         else if (p->rule.copy == FRA_COPY_CALLBACK)
-            put(o, "    fr_fnptr __fr_f%u;\n", i);
+            put(o, "    fr_fnptr __fr_f_%s;\n", n);
+        if (param_len(p))
+            put(o, "    size_t __fr_len_%s;\n", n);
     }
     if (has_ret)
         put(o, "    %s __fr_ret;\n", local_type(tmp, &f->ret));
-    put(o, "\n    (void)__fr_cc;\n");
+    if (rc == FRA_COPY_RET)
+        put(o, "    size_t __fr_len_ret;\n");
+    /* A failure keeps its cause: the fr_arg_* / fr_ret_* status (out of
+     * memory is ENOMEM); a request that contradicts itself is EPROTO. */
+    put(o, uses_cc ? "    int __fr_rc;\n\n" : "\n    (void)__fr_cc;\n");
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
         const char *n = pname(tmp, p, i);
-        int rk = p->type.record ? record_index(m, p->type.record) : -1;
+        const char *rk = p->type.record ? rec_id(tmp, m, p->type.record) : NULL;
 
         switch (p->rule.copy) {
         case FRA_COPY_IN:
         case FRA_COPY_INOUT:
-            put(o, "    if (fr_arg_in(__fr_cc, &__fr_b%u, &__fr_n%u))\n        return -EPROTO;\n"
-                   "    %s = __fr_b%u;\n",
-                i, i, n, i);
-            if (param_deep(m, p))
-                put(o, "    if (__fr_b%u && __fr_argd_%d(__fr_cc, __fr_b%u, __fr_n%u / sizeof *%s))\n"
-                       "        return -EPROTO;\n",
-                    i, rk, i, i, n);
-            break;
         case FRA_COPY_OUT:
-            put(o, "    if (fr_arg_out(__fr_cc, &__fr_b%u, &__fr_n%u))\n        return -EPROTO;\n"
-                   "    %s = __fr_b%u;\n",
-                i, i, n, i);
+            put(o, "    if ((__fr_rc = fr_arg_%s(__fr_cc, &__fr_b_%s, &__fr_n_%s)) != 0)\n"
+                   "        return __fr_rc;\n    %s = __fr_b_%s;\n",
+                p->rule.copy == FRA_COPY_OUT ? "out" : "in", n, n, n, n);
+            if (param_deep(m, p) && p->rule.copy != FRA_COPY_OUT)
+                put(o, "    if (__fr_b_%s && (__fr_rc = __fr_argd_%s(__fr_cc, __fr_b_%s, "
+                       "__fr_n_%s / sizeof *%s)) != 0)\n        return __fr_rc;\n",
+                    n, rk, n, n, n);
             break;
         case FRA_COPY_STRING:
-            put(o, "    if (fr_arg_string(__fr_cc, &__fr_s%u))\n        return -EPROTO;\n", i);
+            put(o, "    if ((__fr_rc = fr_arg_string(__fr_cc, &__fr_s_%s)) != 0)\n"
+                   "        return __fr_rc;\n", n);
             if (!p->rule.string_inout)
-                put(o, "    %s = __fr_s%u;\n", n, i);
+                put(o, "    %s = __fr_s_%s;\n", n, n);
+            break;
+        case FRA_COPY_STRV:
+            put(o, "    if ((__fr_rc = fr_arg_strings(__fr_cc, &__fr_sv_%s, &__fr_n_%s)) != 0)\n"
+                   "        return __fr_rc;\n    %s = (__typeof__(%s))__fr_sv_%s;\n",
+                n, n, n, n, n);
             break;
         case FRA_COPY_FD:
-            put(o, "    if (fr_arg_fd(__fr_cc, &%s))\n        return -EPROTO;\n", n);
+            /* FR_FD_KEEP: the duplicate outlives the call, the callee's to close. */
+            put(o, "    if ((__fr_rc = fr_arg_fd%s(__fr_cc, &%s)) != 0)\n        return __fr_rc;\n",
+                p->rule.keep ? "_keep" : "", n);
             break;
         case FRA_COPY_CALLBACK:
-            put(o, "    if (fr_arg_callback(__fr_cc, &__fr_f%u))\n        return -EPROTO;\n"
-                   "    %s = (__typeof__(%s))__fr_f%u;\n",
-                i, n, n, i);
+            put(o, "    if ((__fr_rc = fr_arg_callback(__fr_cc, &__fr_f_%s)) != 0)\n"
+                   "        return __fr_rc;\n    %s = (__typeof__(%s))__fr_f_%s;\n",
+                n, n, n, n);
             break;
         default:
-            put(o, "    if (fr_arg_scalar(__fr_cc, (void *)&%s, sizeof %s))\n"
-                   "        return -EPROTO;\n",
+            put(o, "    if ((__fr_rc = fr_arg_scalar(__fr_cc, (void *)&%s, sizeof %s)) != 0)\n"
+                   "        return __fr_rc;\n",
                 n, n);
             if (param_deep(m, p))
-                put(o, "    if (__fr_argd_%d(__fr_cc, (void *)&%s, 1))\n        return -EPROTO;\n",
+                put(o, "    if ((__fr_rc = __fr_argd_%s(__fr_cc, (void *)&%s, 1)) != 0)\n"
+                       "        return __fr_rc;\n",
                     rk, n);
             break;
         }
     }
-    /* Sizes are checked once every parameter they may name is known. */
+    /* Sizes are checked once every parameter they may name is known; one
+     * that overflows here came from a count no caller could have sent. */
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
         const char *n = pname(tmp, p, i);
 
-        if (p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_OUT ||
-            p->rule.copy == FRA_COPY_INOUT)
-            put(o, "    if (__fr_b%u && __fr_n%u != %s)\n        return -EPROTO;\n", i, i,
-                buf_bytes(tmp, p, n));
-        if (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout)
-            put(o, "    if (fr_arg_strbuf(__fr_cc, &__fr_s%u, (size_t)(%s)))\n"
-                   "        return -EPROTO;\n    %s = __fr_s%u;\n",
-                i, p->rule.n, n, i);
+        if (param_buf(p))
+            put(o, "    if (%s || (__fr_b_%s && __fr_n_%s != __fr_len_%s))\n        return -EPROTO;\n",
+                len_bytes(tmp, p, n), n, n, n);
+        else if (p->rule.copy == FRA_COPY_STRV && p->rule.n)
+            put(o, "    if (%s || (__fr_sv_%s && __fr_n_%s != __fr_len_%s))\n        return -EPROTO;\n",
+                len_bytes(tmp, p, n), n, n, n);
+        else if (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout)
+            put(o, "    if (%s)\n        return -EPROTO;\n"
+                   "    if ((__fr_rc = fr_arg_strbuf(__fr_cc, &__fr_s_%s, __fr_len_%s)) != 0)\n"
+                   "        return __fr_rc;\n    %s = __fr_s_%s;\n",
+                len_bytes(tmp, p, n), n, n, n, n);
     }
     put(o, "    %s%s(", has_ret ? "__fr_ret = " : "", f->name);
     for (unsigned i = 0; i < f->nparams; i++)
@@ -583,39 +895,44 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
         break;
     case FRA_COPY_STRING:
         if (f->ret_owned)
-            put(o, "    if (fr_ret_owned(__fr_cc, (void *)__fr_ret))\n        return -ENOMEM;\n");
-        put(o, "    if (fr_ret_string(__fr_cc, __fr_ret))\n        return -ENOMEM;\n");
+            put(o, "    if ((__fr_rc = fr_ret_owned(__fr_cc, (void *)__fr_ret)) != 0)\n"
+                   "        return __fr_rc;\n");
+        put(o, "    if ((__fr_rc = fr_ret_string(__fr_cc, __fr_ret)) != 0)\n        return __fr_rc;\n");
         break;
     case FRA_COPY_RET:
         if (f->ret_owned)
-            put(o, "    if (fr_ret_owned(__fr_cc, (void *)__fr_ret))\n        return -ENOMEM;\n");
+            put(o, "    if ((__fr_rc = fr_ret_owned(__fr_cc, (void *)__fr_ret)) != 0)\n"
+                   "        return __fr_rc;\n");
         put(o, "    {\n        unsigned char __fr_has = __fr_ret != NULL;\n"
-               "        if (fr_ret_scalar(__fr_cc, &__fr_has, 1) ||\n"
-               "            (__fr_has && fr_ret_buf(__fr_cc, __fr_ret, (size_t)(%s) * %s)))\n"
-               "            return -ENOMEM;\n    }\n",
-            f->ret_rule.n, elem_size(&f->ret, "__fr_ret"));
+               "        if (FR_BYTES(%s, %s, &__fr_len_ret))\n            return -EPROTO;\n"
+               "        if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_has, 1)) != 0 ||\n"
+               "            (__fr_has && (__fr_rc = fr_ret_buf(__fr_cc, __fr_ret, __fr_len_ret)) != 0))\n"
+               "            return __fr_rc;\n    }\n",
+            f->ret_rule.n, elem_size(tmp, &f->ret, "__fr_ret"));
         break;
     case FRA_COPY_FD:
-        put(o, "    if (fr_ret_fd(__fr_cc, __fr_ret))\n        return -ENOMEM;\n");
+        put(o, "    if ((__fr_rc = fr_ret_fd(__fr_cc, __fr_ret)) != 0)\n        return __fr_rc;\n");
         break;
     default:
-        put(o, "    if (fr_ret_scalar(__fr_cc, &__fr_ret, sizeof __fr_ret))\n        return -ENOMEM;\n");
+        put(o, "    if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_ret, sizeof __fr_ret)) != 0)\n"
+               "        return __fr_rc;\n");
         break;
     }
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
         const char *n = pname(tmp, p, i);
-        int rk = p->type.record ? record_index(m, p->type.record) : -1;
+        const char *rk = p->type.record ? rec_id(tmp, m, p->type.record) : NULL;
 
         if (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout) {
-            put(o, "    if (fr_ret_strbuf(__fr_cc, %s, (size_t)(%s)))\n        return -ENOMEM;\n",
-                n, p->rule.n);
+            put(o, "    if ((__fr_rc = fr_ret_strbuf(__fr_cc, %s, __fr_len_%s)) != 0)\n"
+                   "        return __fr_rc;\n", n, n);
         } else if (p->rule.copy == FRA_COPY_INOUT || p->rule.copy == FRA_COPY_OUT) {
-            put(o, "    if (fr_ret_buf(__fr_cc, %s, __fr_n%u))\n        return -ENOMEM;\n", n, i);
-            if (param_deep(m, p))
-                put(o, "    if (%s && __fr_retd_%d(__fr_cc, %s, __fr_n%u / sizeof *%s))\n"
-                       "        return -ENOMEM;\n",
-                    n, rk, n, i, n);
+            put(o, "    if ((__fr_rc = fr_ret_buf(__fr_cc, %s%s, __fr_n_%s)) != 0)\n"
+                   "        return __fr_rc;\n", volatile_cast(p), n, n);
+            if (param_deep(m, p) && record_replies(m, p->type.record, 0))
+                put(o, "    if (%s && (__fr_rc = __fr_retd_%s(__fr_cc, %s, __fr_n_%s / sizeof *%s)) != 0)\n"
+                       "        return __fr_rc;\n",
+                    n, rk, n, n, n);
         }
     }
     put(o, "    return 0;\n}\n");
@@ -631,9 +948,11 @@ static void emit_entry(struct fra_gen *g, struct out *o, const struct fra_func *
     if (f->callback)
         flags |= 2;
     put(o, "\nextern const struct fr_function __fr_fn_%s;\n"
-           "const struct fr_function __fr_fn_%s = {\n    \"%s\", %u, %s, __fr_disp_%s,\n"
-           "    (fr_fnptr)%s, (fr_fnptr)%s,\n};\n",
-        mn, mn, f->name, fra_gen_module(g, f->module),
+           "const struct fr_function __fr_fn_%s = {\n"
+           "    .name = \"%s\",\n    .module = %u, /* %s */\n    .flags = %s,\n"
+           "    .dispatch = __fr_disp_%s,\n"
+           "    .stub = (fr_fnptr)%s,\n    .impl = (fr_fnptr)%s,\n};\n",
+        mn, mn, f->name, fra_gen_module(g, f->module), f->module,
         flags == 0 ? "0" : flags == 1 ? "FR_FN_INIT" : flags == 2 ? "FR_FN_CALLBACK"
                                                                   : "FR_FN_INIT | FR_FN_CALLBACK",
         mn, fra_gen_stub_name(tmp, f), f->name);
@@ -665,7 +984,7 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
     struct fra_model *m = g->m;
     struct out o = {*text, 0};
     void *tmp = talloc_new(NULL);
-    bool *need = talloc_zero_array(tmp, bool, m->nrecords + 1);
+    unsigned *need = talloc_zero_array(tmp, unsigned, m->nrecords + 1);
     bool any = false;
 
     if (!tmp || !need)
@@ -675,35 +994,51 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
         if (strcmp(f->tu, tu) != 0)
             continue;
         any = true;
-        for (unsigned k = 0; k < f->nparams; k++)
-            if (param_deep(m, &f->params[k]))
-                mark_record(m, f->params[k].type.record, need, 0);
+        for (unsigned k = 0; k < f->nparams; k++) {
+            const struct fra_param *p = &f->params[k];
+            if (!param_deep(m, p))
+                continue;
+            if (p->rule.copy != FRA_COPY_OUT)
+                mark_record(m, p->type.record, need, H_REQ, 0);
+            if (p->rule.copy == FRA_COPY_INOUT || p->rule.copy == FRA_COPY_OUT)
+                mark_record(m, p->type.record, need, H_REP | H_GET, 0);
+        }
     }
     if (!any)
         goto out;
     put(&o, "\n#include <errno.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n"
             "#include <fracture/abi.h>\n" FRA_ABI_CHECK);
+    /* Each function's index in the module table is defined with the table
+     * (fracture_app.c), so that adding a function renumbers nothing here. */
+    for (size_t i = 0; i < g->nfns; i++)
+        if (strcmp(g->fns[i]->tu, tu) == 0)
+            put(&o, "extern const unsigned __fr_fnidx_%s;\n", fra_gen_mangle(tmp, g->fns[i]));
+    for (size_t k = 0; k < m->nrecords; k++) {
+        const char *id = rec_id(tmp, m, m->records[k]->key), *rn = m->records[k]->name;
+        bool replies = record_replies(m, m->records[k]->key, 0);
+
+        if (need[k] & H_REQ)
+            put(&o, "static void __fr_putd_%s(struct fr_call *, const %s *, size_t);\n"
+                    "static int __fr_argd_%s(struct fr_callee *, %s *, size_t);\n",
+                id, rn, id, rn);
+        if ((need[k] & H_REP) && replies)
+            put(&o, "static int __fr_retd_%s(struct fr_callee *, const %s *, size_t);\n"
+                    "static void __fr_getd_%s(struct fr_call *, %s *, size_t);\n",
+                id, rn, id, rn);
+        if (need[k] & H_REP)
+            put(&o, "static void __fr_keep_%s(%s *, const %s *);\n", id, rn, rn);
+        if (need[k] & H_GET)
+            put(&o, "static void __fr_get_%s(struct fr_call *, %s *, size_t);\n", id, rn);
+    }
     for (size_t k = 0; k < m->nrecords; k++)
         if (need[k])
-            put(&o,
-                "__attribute__((unused)) static void __fr_putd_%zu(struct fr_call *, const %s *, size_t);\n"
-                "__attribute__((unused)) static int __fr_argd_%zu(struct fr_callee *, %s *, size_t);\n"
-                "__attribute__((unused)) static int __fr_retd_%zu(struct fr_callee *, const %s *, size_t);\n"
-                "__attribute__((unused)) static void __fr_keep_%zu(%s *, const %s *);\n"
-                "__attribute__((unused)) static void __fr_getd_%zu(struct fr_call *, %s *, size_t);\n"
-                "__attribute__((unused)) static void __fr_get_%zu(struct fr_call *, %s *, size_t);\n",
-                k, m->records[k]->name, k, m->records[k]->name, k, m->records[k]->name, k,
-                m->records[k]->name, m->records[k]->name, k, m->records[k]->name, k,
-                m->records[k]->name);
-    for (size_t k = 0; k < m->nrecords; k++)
-        if (need[k])
-            emit_record(g, &o, (int)k);
+            emit_record(g, &o, (int)k, need[k]);
     for (size_t i = 0; i < g->nfns; i++) {
         const struct fra_func *f = g->fns[i];
         if (strcmp(f->tu, tu) != 0)
             continue;
         check_out_records(g, f);
-        emit_stub(g, &o, f, (int)i, tmp);
+        emit_stub(g, &o, f, tmp);
         emit_dispatch(g, &o, f, tmp);
         emit_entry(g, &o, f, tmp);
     }

@@ -41,6 +41,19 @@ out:
     talloc_free(tmp);
 }
 
+/* @what carries an annotation @how that copies a FRACTURE_OPAQUE type. */
+static void opaque_conflict(struct fra_model *m, const struct fra_loc *loc, const char *what,
+                            const char *how, const struct fra_opaque *op)
+{
+    fra_model_error(m, loc,
+                    talloc_asprintf(m->ctx,
+                                    "a pointer to '%s' is a handle everywhere: drop the "
+                                    "annotation, or remove the FRACTURE_OPAQUE",
+                                    op->name),
+                    "%s is annotated %s, but FRACTURE_OPAQUE(%s) at %s makes it a handle", what,
+                    how, op->name, fra_loc_str(m->ctx, &op->loc));
+}
+
 /* Whether the count expression @expr names @name (its own parameter). */
 static bool names_itself(void *ctx, const char *expr, const char *name)
 {
@@ -153,6 +166,36 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
     talloc_free(sib);
 }
 
+/* Whether @t is a pointer to string pointers (char **, const char *const *,
+ * ...), read from its spelling: a typedef'd element stays an error. */
+static bool strv_type(const struct fra_type *t)
+{
+    static const char *const quals[] = {"const", "volatile", "restrict"};
+    char bare[64];
+    size_t n = 0;
+
+    if (t->kind != FRA_T_PTR || t->pointee != FRA_P_PTR)
+        return false;
+    for (const char *p = t->spelling; *p && n < sizeof bare - 1;) {
+        bool skipped = false;
+        if (*p == ' ') {
+            p++;
+            continue;
+        }
+        for (size_t q = 0; q < sizeof quals / sizeof *quals && !skipped; q++) {
+            size_t l = strlen(quals[q]);
+            if (strncmp(p, quals[q], l) == 0 && (p[l] == ' ' || p[l] == '*' || !p[l])) {
+                p += l;
+                skipped = true;
+            }
+        }
+        if (!skipped)
+            bare[n++] = *p++;
+    }
+    bare[n] = '\0';
+    return strcmp(bare, "char**") == 0;
+}
+
 static const char *param_hint(const struct fra_param *p)
 {
     switch (p->type.pointee) {
@@ -163,8 +206,13 @@ static const char *param_hint(const struct fra_param *p)
         return "add FR_STRING for a NUL-terminated string, or FR_IN(n)/FR_OUT(n)/FR_INOUT(n) "
                "for a buffer of n chars";
     case FRA_P_PTR:
-        return "pointers to pointers cannot be copied: add FR_OPAQUE if only the callee "
-               "dereferences it, or pass the elements as FR_IN(n)/FR_OUT(n)";
+        if (strv_type(&p->type))
+            return "for an array of strings add FR_IN(n) (n strings) or FR_STRING (up to a NULL "
+                   "element, as argv); a char * the callee sets through it cannot be copied "
+                   "back: return it (FR_RET_STRING) or an offset instead";
+        return "what the pointers point to cannot be copied through them: pass the elements "
+               "themselves (an array of structs with FR_IN(n)), or one handle to them "
+               "(FR_OPAQUE) that only their module dereferences";
     case FRA_P_FN:
         return "add FR_CALLBACK so that calls through it run in the FMP of its module";
     case FRA_P_SCALAR:
@@ -226,15 +274,25 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
     if (op && (n || fra_anns_find(a, "string"))) {
         set(r, FRA_COPY_OPAQUE, NULL, false);
         if (report)
+            opaque_conflict(m, &p->loc, talloc_asprintf(m->ctx, "parameter '%s' of '%s'", pname, f->name),
+                            fra_anns_macros(m->ctx, a), op);
+        return;
+    }
+    if (n && strv_type(&p->type)) {
+        set(r, FRA_COPY_STRV, n, false);
+        if (!report)
+            return;
+        fra_check_expr(m, &p->loc,
+                       talloc_asprintf(m->ctx, "%s(%s)", in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n),
+                       n, sib, f->nparams, "a parameter of the function");
+        if (!in)
             fra_model_error(m, &p->loc,
-                            talloc_asprintf(m->ctx,
-                                            "a pointer to '%s' is a handle everywhere: drop "
-                                            "the annotation, or remove the FRACTURE_OPAQUE",
-                                            op->name),
-                            "parameter '%s' of '%s' is annotated %s, but FRACTURE_OPAQUE(%s) "
-                            "at %s makes it a handle",
-                            pname, f->name, fra_anns_macros(m->ctx, a), op->name,
-                            fra_loc_str(m->ctx, &op->loc));
+                            "arrays of strings go in only (FR_IN(n), or FR_STRING up to a NULL "
+                            "element); return new strings (FR_RET_STRING) or fill a char buffer "
+                            "(FR_OUT(n) on a char *) instead",
+                            "parameter '%s' of '%s' is %s on an array of strings, which cannot be "
+                            "copied back",
+                            pname, f->name, out ? "FR_OUT" : "FR_INOUT");
         return;
     }
     if (n) {
@@ -261,12 +319,23 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
                             f->name, in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT");
         else if (p->type.pointee == FRA_P_RECORD)
             check_record(m, p->type.record, &p->loc, pname, 0);
+        else if (p->type.pointee == FRA_P_PTR)
+            fra_model_error(m, &p->loc, param_hint(p),
+                            "parameter '%s' of '%s' is %s on pointers to pointers: the pointers "
+                            "would be copied, not what they point to",
+                            pname, f->name, in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT");
+        return;
+    }
+    if (fra_anns_find(a, "string") && strv_type(&p->type)) {
+        set(r, FRA_COPY_STRV, NULL, false);
         return;
     }
     if (fra_anns_find(a, "string")) {
         set(r, FRA_COPY_STRING, NULL, false);
         if (report && (p->type.kind != FRA_T_PTR || p->type.pointee != FRA_P_CHAR))
-            fra_model_error(m, &p->loc, "FR_STRING goes on a char *",
+            fra_model_error(m, &p->loc,
+                            "FR_STRING goes on a char * (a string) or a char ** (strings up to "
+                            "a NULL element)",
                             "parameter '%s' of '%s' is FR_STRING but its type is '%s'", pname,
                             f->name, p->type.spelling);
         return;
@@ -283,12 +352,16 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
                             f->name, p->type.spelling);
         return;
     }
-    if (fra_anns_find(a, "fd")) {
+    if (fra_anns_find(a, "fd") || fra_anns_find(a, "fd-keep")) {
+        bool keep = fra_anns_find(a, "fd-keep") != NULL;
         set(r, FRA_COPY_FD, NULL, false);
+        r->keep = keep;
         if (report && !p->type.integer)
-            fra_model_error(m, &p->loc, "FR_FD goes on an int file descriptor",
-                            "parameter '%s' of '%s' is FR_FD but its type is '%s'", pname,
-                            f->name, p->type.spelling);
+            fra_model_error(m, &p->loc,
+                            keep ? "FR_FD_KEEP goes on an int file descriptor"
+                                 : "FR_FD goes on an int file descriptor",
+                            "parameter '%s' of '%s' is %s but its type is '%s'", pname, f->name,
+                            keep ? "FR_FD_KEEP" : "FR_FD", p->type.spelling);
         return;
     }
 
@@ -319,9 +392,27 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
         break;
     case FRA_P_RECORD:
     case FRA_P_SCALAR:
-        if (p->type.pointee_bytes && !p->type.pointee_const)
+        if (p->type.pointee_bytes && !p->type.pointee_const && !p->type.array_param)
             break;            /* bytes are bytes: a buffer, like char * */
-        set(r, p->type.pointee_const ? FRA_COPY_IN : FRA_COPY_INOUT, "1", true);
+        if (p->type.array_param) {
+            /* "int v[4]" holds 4; "int m[][3]" says nothing of its rows */
+            set(r, p->type.pointee_const ? FRA_COPY_IN : FRA_COPY_INOUT,
+                p->type.array_len ? talloc_asprintf(m->ctx, "%llu", p->type.array_len)
+                                  : p->type.array_count,
+                true);
+            if (!p->type.array_len && !p->type.array_count) {
+                r->copy = FRA_COPY_UNKNOWN;
+                if (report)
+                    fra_model_error(m, &p->loc,
+                                    "add FR_IN(n) or FR_INOUT(n) with n the parameter that counts "
+                                    "its elements",
+                                    "cannot size array parameter '%s' of '%s' (%s) across modules",
+                                    pname, f->name, p->type.spelling);
+                return;
+            }
+        } else {
+            set(r, p->type.pointee_const ? FRA_COPY_IN : FRA_COPY_INOUT, "1", true);
+        }
         if (report && p->type.pointee == FRA_P_RECORD)
             check_record(m, p->type.record, &p->loc, pname, 0);
         return;
@@ -352,15 +443,8 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
     if (op && (n || fra_anns_find(&f->ann, "ret-string"))) {
         set(r, FRA_COPY_OPAQUE, NULL, false);
         if (report)
-            fra_model_error(m, &f->loc,
-                            talloc_asprintf(m->ctx,
-                                            "a pointer to '%s' is a handle everywhere: drop "
-                                            "the annotation, or remove the FRACTURE_OPAQUE",
-                                            op->name),
-                            "the return value of '%s' is annotated %s, but FRACTURE_OPAQUE(%s) "
-                            "at %s makes it a handle",
-                            f->name, n ? "FR_RET" : "FR_RET_STRING", op->name,
-                            fra_loc_str(m->ctx, &op->loc));
+            opaque_conflict(m, &f->loc, talloc_asprintf(m->ctx, "the return value of '%s'", f->name),
+                            n ? "FR_RET" : "FR_RET_STRING", op);
         return;
     }
 

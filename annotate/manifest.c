@@ -32,6 +32,7 @@ static const char *copy_name(enum fra_copy c)
         [FRA_COPY_STRING] = "string",   [FRA_COPY_OPAQUE] = "opaque",
         [FRA_COPY_FD] = "fd",           [FRA_COPY_CALLBACK] = "callback",
         [FRA_COPY_RET] = "ret",         [FRA_COPY_UNKNOWN] = "unknown",
+        [FRA_COPY_STRV] = "strings",
     };
     return names[c];
 }
@@ -46,6 +47,8 @@ static json_t *rule_json(const struct fra_rule *r, const char *type)
         json_object_set_new(o, "n", json_string(r->n));
     if (r->string_inout)
         json_object_set_new(o, "inout", json_true());
+    if (r->keep)
+        json_object_set_new(o, "keep", json_true());
     json_object_set_new(o, "inferred", json_boolean(r->inferred));
     return o;
 }

@@ -56,6 +56,9 @@ struct fra_type {
     bool va_list;             /* a va_list, whatever the ABI makes of it */
     const char *record;       /* key of the record (by value or pointee) */
     bool top_const;           /* const itself ("const int", "char *const") */
+    bool array_param;         /* a parameter declared as an array (a pointer to its element) */
+    unsigned long long array_len; /* its length, 0 if it has none ("int m[][3]") */
+    const char *array_count;  /* a VLA parameter's size expression: "n" of a[n] */
 };
 
 enum fra_copy {
@@ -70,6 +73,7 @@ enum fra_copy {
     FRA_COPY_FD,
     FRA_COPY_CALLBACK,
     FRA_COPY_RET,             /* FR_RET(n) */
+    FRA_COPY_STRV,            /* strings: n of them (FR_IN(n)), or up to NULL (FR_STRING) */
     FRA_COPY_UNKNOWN,         /* no rule: an error if the value crosses */
 };
 
@@ -79,6 +83,7 @@ struct fra_rule {
     const char *n;            /* element count expression, or NULL */
     bool inferred;
     bool string_inout;        /* FR_STRING with FR_INOUT on a char * */
+    bool keep;                /* FRA_COPY_FD: FR_FD_KEEP, the callee keeps its duplicate */
 };
 
 /* One declaration (prototype or definition) of a function, as written. */

@@ -74,20 +74,30 @@ char *fra_emit_table(struct fra_gen *g, void *ctx)
     for (size_t i = 0; s && i < g->nfns; i++)
         s = talloc_asprintf_append_buffer(s, "extern const struct fr_function __fr_fn_%s;\n",
                                           fra_gen_mangle(s, g->fns[i]));
+    /* A stub names its function by this constant, so that only this file
+     * changes when the table grows. */
+    if (s && g->nfns)
+        s = talloc_asprintf_append_buffer(s, "\n");
+    for (size_t i = 0; s && i < g->nfns; i++) {
+        char *mn = fra_gen_mangle(s, g->fns[i]);
+        s = talloc_asprintf_append_buffer(s, "extern const unsigned __fr_fnidx_%s;\n"
+                                             "const unsigned __fr_fnidx_%s = %zu;\n",
+                                          mn, mn, i);
+    }
     if (s && g->nfns) {
         s = talloc_asprintf_append_buffer(s, "\nstatic const struct fr_function *const "
                                              "__fr_functions[] = {\n");
         for (size_t i = 0; s && i < g->nfns; i++)
-            s = talloc_asprintf_append_buffer(s, "    &__fr_fn_%s, /* %zu */\n",
-                                              fra_gen_mangle(s, g->fns[i]), i);
+            s = talloc_asprintf_append_buffer(s, "    [%zu] = &__fr_fn_%s,\n", i,
+                                              fra_gen_mangle(s, g->fns[i]));
         if (s)
             s = talloc_asprintf_append_buffer(s, "};\n");
     }
     if (s)
         s = talloc_asprintf_append_buffer(s, "\nstatic const struct fr_module __fr_modules[] = {\n");
     for (size_t i = 0; s && i < m->nmodules; i++)
-        s = talloc_asprintf_append_buffer(s, "    { \"%s\", %s }, /* %zu */\n", m->modules[i].name,
-                                          fra_caps_text(s, m->modules[i].caps), i);
+        s = talloc_asprintf_append_buffer(s, "    [%zu] = { .name = \"%s\", .caps = %s },\n", i, m->modules[i].name,
+                                          fra_caps_text(s, m->modules[i].caps));
     if (s)
         s = talloc_asprintf_append_buffer(s, "};\n");
 
@@ -101,7 +111,7 @@ char *fra_emit_table(struct fra_gen *g, void *ctx)
     if (s && pairs && e.n && !any_pair) {
         s = talloc_asprintf_append_buffer(s, "\nstatic const struct fr_edge __fr_edges[] = {\n");
         for (size_t i = 0; s && i < e.n; i++)
-            s = talloc_asprintf_append_buffer(s, "    { %u, %u }, /* %s -> %s */\n", pairs[2 * i],
+            s = talloc_asprintf_append_buffer(s, "    { .from = %u, .to = %u }, /* %s -> %s */\n", pairs[2 * i],
                                               pairs[2 * i + 1], m->modules[pairs[2 * i]].name,
                                               m->modules[pairs[2 * i + 1]].name);
         if (s)
@@ -111,8 +121,10 @@ char *fra_emit_table(struct fra_gen *g, void *ctx)
         s = talloc_asprintf_append_buffer(
             s,
             "\nstatic const struct fr_app __fr_app = {\n"
-            "    FR_ABI_VERSION, \"%s\", __fr_modules, %zu,\n"
-            "    NULL, %zu, %s, %zu, %s,\n};\n\n"
+            "    .abi_version = FR_ABI_VERSION,\n    .name = \"%s\",\n"
+            "    .modules = __fr_modules,\n    .nmodules = %zu,\n"
+            "    .functions = NULL,\n    .nfunctions = %zu,\n"
+            "    .edges = %s,\n    .nedges = %zu,\n    .function_list = %s,\n};\n\n"
             "int __fr_main(int argc, char **argv);\n\n"
             "int main(int argc, char **argv)\n{\n"
             "    return fr_main(&__fr_app, argc, argv, __fr_main);\n}\n",

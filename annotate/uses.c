@@ -392,6 +392,44 @@ static bool generic_param(CXType ft, unsigned i, long long *elem)
            pc.kind == CXType_UChar || pc.kind == CXType_SChar;
 }
 
+static bool is_integer_expr(CXCursor e)
+{
+    enum CXTypeKind k = clang_getCanonicalType(clang_getCursorType(e)).kind;
+
+    return (k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum;
+}
+
+/*
+ * Whether a call handing @arg (argument @i) to a buffer function touches one
+ * element only: memset(p, 0, sizeof *p), memcpy(d, p, sizeof *p),
+ * fwrite(p, sizeof *p, 1, f).  Some argument is one element's size and
+ * every other integer argument is a constant 0, 1 or that size; a count
+ * that is not a constant (qsort(v, n, sizeof *v, ...), fread(p, 4, n, f))
+ * or a larger constant means a buffer.  Strict on purpose: a refusal here
+ * asks only for an FR_IN(1) written by hand.
+ */
+static bool one_element(CXCursor cur, int nargs, unsigned i, CXCursor arg)
+{
+    CXType at = clang_getCanonicalType(clang_getCursorType(strip(arg)));
+    long long one = at.kind == CXType_Pointer ? clang_Type_getSizeOf(clang_getPointeeType(at))
+                                              : -1;
+    bool sized = false;
+
+    if (one <= 0)
+        return false;
+    for (unsigned k = 0; k < (unsigned)nargs; k++) {
+        CXCursor a = clang_Cursor_getArgument(cur, k);
+        long long v;
+
+        if (k == i || !is_integer_expr(a))
+            continue;
+        if (!eval_int(a, &v) || (v != 0 && v != 1 && v != one))
+            return false;
+        sized |= v == one;
+    }
+    return sized;
+}
+
 static void call(struct ua *u, CXCursor cur)
 {
     CXCursor callee = clang_getCursorReferenced(cur);
@@ -399,15 +437,26 @@ static void call(struct ua *u, CXCursor cur)
     int nargs = clang_Cursor_getNumArguments(cur);
     CXType ft;
 
-    if (!direct || nargs <= 0)
+    if (nargs <= 0)
         return;
-    ft = clang_getCanonicalType(clang_getCursorType(callee));
+    if (direct) {
+        ft = clang_getCanonicalType(clang_getCursorType(callee));
+    } else {
+        /* Through a pointer: nobody knows the callee, its prototype tells
+         * whether it takes a buffer. */
+        struct kids ch = kids_of(cur);
+        if (ch.n == 0)
+            return;
+        ft = clang_getCanonicalType(clang_getCursorType(strip(ch.v[0])));
+        if (ft.kind == CXType_Pointer)
+            ft = clang_getCanonicalType(clang_getPointeeType(ft));
+    }
     for (unsigned i = 0; i < (unsigned)nargs; i++) {
         CXCursor arg = clang_Cursor_getArgument(cur, i);
         int p = derived(u, arg);
         struct fra_facts *fa;
         struct fra_handoff *h;
-        long long elem, v;
+        long long elem;
 
         if (p < 0)
             continue;
@@ -420,18 +469,12 @@ static void call(struct ua *u, CXCursor cur)
         fa->handoffs = h;
         h = &h[fa->nhandoffs++];
         memset(h, 0, sizeof *h);
-        h->callee = fra_cx_key(u->f, callee, u->tu);
+        h->callee = direct ? fra_cx_key(u->f, callee, u->tu)
+                           : talloc_strdup(u->f, "(a function pointer)");
         h->arg = i;
         h->loc = fra_cx_cursor_loc(u->f, arg);
         h->generic = generic_param(ft, i, &elem);
-        /* memset(p, 0, sizeof *p): another argument is one element's size */
-        CXType at = clang_getCanonicalType(clang_getCursorType(strip(arg)));
-        long long one = at.kind == CXType_Pointer
-                            ? clang_Type_getSizeOf(clang_getPointeeType(at))
-                            : -1;
-        for (unsigned k = 0; one > 0 && k < (unsigned)nargs; k++)
-            if (k != i && eval_int(clang_Cursor_getArgument(cur, k), &v) && v == one)
-                h->one = true;
+        h->one = one_element(cur, nargs, i, arg);
     }
 }
 

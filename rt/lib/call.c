@@ -11,11 +11,13 @@
  * is treated like a crashed one.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "fault.h"
 #include "futex.h"
@@ -35,6 +37,16 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->lt = NULL;
     c->peer = -1;
     c->nfds_in = c->nfds_out = 0;
+    c->why = NULL;
+    c->alias = NULL;
+}
+
+void fr_call_refuse(struct fr_call *c, const char *why)
+{
+    if (c->err)
+        return;
+    c->err = -EINVAL;
+    c->why = why;
 }
 
 static void add(struct fr_call *c, uint32_t kind, const void *p, uint64_t len, int fd)
@@ -69,7 +81,9 @@ void fr_put_in(struct fr_call *c, const void *p, size_t n)
 
 void fr_put_out(struct fr_call *c, const void *p, size_t n)
 {
-    add(c, p ? FR_W_OUT : FR_W_NULLPTR, NULL, p ? n : 0, -1);
+    /* p is not sent (OUT carries only its length): it is kept to find
+     * buffers that overlap (alias_plan). */
+    add(c, p ? FR_W_OUT : FR_W_NULLPTR, p, p ? n : 0, -1);
 }
 
 void fr_put_inout(struct fr_call *c, const void *p, size_t n)
@@ -80,6 +94,28 @@ void fr_put_inout(struct fr_call *c, const void *p, size_t n)
 void fr_put_string(struct fr_call *c, const char *s)
 {
     add(c, s ? FR_W_STRING : FR_W_NULLPTR, s, s ? strlen(s) + 1 : 0, -1);
+}
+
+void fr_put_strings(struct fr_call *c, const char *const *v, size_t n)
+{
+    if (!v) {
+        add(c, FR_W_NULLPTR, NULL, 0, -1);
+        return;
+    }
+    /* The count goes first, so that the callee can size the array before
+     * it knows the parameter that counts it. */
+    add(c, FR_W_STRV, NULL, n, -1);
+    for (size_t i = 0; i < n; i++)
+        fr_put_string(c, v[i]);
+}
+
+void fr_put_strv(struct fr_call *c, const char *const *v)
+{
+    size_t n = 0;
+
+    while (v && v[n])
+        n++;
+    fr_put_strings(c, v, n);
 }
 
 void fr_put_fd(struct fr_call *c, int fd)
@@ -103,10 +139,8 @@ void fr_put_callback(struct fr_call *c, fr_fnptr fn)
             return;
         }
     }
-    fr__log("%s(): a function pointer argument is not a callback of the module "
-            "table; annotate the function it points to (FR_CALLBACK)",
-            app->functions[c->fn].name);
-    c->err = -EINVAL;
+    fr_call_refuse(c, "a function pointer argument is not a callback of the module table; "
+                      "annotate the function it points to (FR_CALLBACK)");
 }
 
 /* The callee broke the protocol: fail the call and end the callee. */
@@ -126,10 +160,10 @@ static void broken(struct fr_call *c, const char *what)
 
 static int send_fds(struct fr_call *c, struct fr_lt *lt, int r)
 {
-    uint32_t seq = fr__chan_next_seq(lt, r), idx = 0;
+    uint32_t seq = fr__chan_req_seq(lt, r), idx = 0;
 
     for (unsigned i = 0; i < c->nfields; i++) {
-        if (c->fields[i].kind != FR_W_FD)
+        if (c->fields[i].kind != FR_W_FD && c->fields[i].kind != FR_W_FDONLY)
             continue;
         int rc = fr__fd_send(&fr__rt.regions[r], lt->id, seq, idx++, c->fields[i].fd);
         if (rc < 0)
@@ -314,6 +348,199 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
     return rc;
 }
 
+/* ---- buffers that overlap ----------------------------------------------- */
+
+/*
+ * Copy-by-value-result copies each buffer apart; where two buffers of one
+ * call overlap in the caller (f(&x, &x), an FR_IN inside an FR_OUT) and the
+ * callee writes one, copies made apart would not show it the alias.  So
+ * they travel as one region (wire.h: SPAN, ALIAS) and come back as one.
+ * The plan is the caller's own, made from its own pointers: a reply is
+ * checked against it as against every other declared length.
+ */
+struct alias_member {
+    const void *p;
+    size_t n;
+    unsigned span;
+    int got;                  /* its reply field was taken */
+    uint64_t off_len[2];      /* what its ALIAS field carries */
+};
+
+struct alias_span {
+    uintptr_t lo, hi;
+    unsigned group;           /* while planning: the group it spans */
+    int got;                  /* the bytes came back */
+};
+
+struct alias_plan {
+    struct alias_member *m;
+    unsigned nm;
+    struct alias_span *s;
+    unsigned ns;
+};
+
+/* What may share memory with a written buffer: buffers, and strings the
+ * callee reads (a string inside a buffer it writes sees the writes). */
+static int alias_cand(const struct fr__field *f)
+{
+    return (f->kind == FR_W_IN || f->kind == FR_W_INOUT || f->kind == FR_W_OUT ||
+            f->kind == FR_W_STRING) &&
+           f->ptr && f->len > 0;
+}
+
+static int alias_written(const struct fr__field *f)
+{
+    return f->kind == FR_W_INOUT || f->kind == FR_W_OUT;
+}
+
+static int fields_overlap(const struct fr__field *a, const struct fr__field *b)
+{
+    uintptr_t x = (uintptr_t)a->ptr, y = (uintptr_t)b->ptr;
+
+    return x < y + b->len && y < x + a->len;
+}
+
+static unsigned root_of(unsigned *up, unsigned i)
+{
+    while (up[i] != i)
+        i = up[i] = up[up[i]];
+    return i;
+}
+
+/* Rewrite the request's fields so that buffers that overlap, one of them
+ * written, travel as one span.  Returns 0 or -ENOMEM. */
+static int alias_plan(struct fr_call *c)
+{
+    unsigned n = c->nfields, ncand = 0, nwritten = 0, nout = 0, *up, *span_of;
+    struct alias_plan *pl;
+    struct fr__field *out;
+    int any = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        ncand += alias_cand(&c->fields[i]);
+        nwritten += alias_written(&c->fields[i]);
+    }
+    if (ncand < 2 || nwritten == 0)
+        return 0;
+    for (unsigned i = 0; i < n && !any; i++)
+        for (unsigned j = i + 1; j < n && !any; j++)
+            any = alias_cand(&c->fields[i]) && alias_cand(&c->fields[j]) &&
+                  fields_overlap(&c->fields[i], &c->fields[j]);
+    if (!any)
+        return 0;
+
+    up = malloc(2 * n * sizeof *up);
+    pl = calloc(1, sizeof *pl);
+    if (!up || !pl)
+        goto oom;
+    span_of = up + n;
+    for (unsigned i = 0; i < n; i++)
+        up[i] = i;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = i + 1; j < n; j++)
+            if (alias_cand(&c->fields[i]) && alias_cand(&c->fields[j]) &&
+                fields_overlap(&c->fields[i], &c->fields[j]))
+                up[root_of(up, j)] = root_of(up, i);
+    /* a group: two or more that overlap, one of them written */
+    for (unsigned i = 0; i < n; i++) {
+        unsigned r = root_of(up, i), size = 0, written = 0;
+        span_of[i] = UINT32_MAX;
+        if (!alias_cand(&c->fields[i]))
+            continue;
+        for (unsigned j = 0; j < n; j++)
+            if (alias_cand(&c->fields[j]) && root_of(up, j) == r) {
+                size++;
+                written += alias_written(&c->fields[j]);
+            }
+        if (size < 2 || !written)
+            continue;
+        span_of[i] = r;       /* renumbered below */
+        pl->nm++;
+    }
+    pl->m = calloc(pl->nm, sizeof *pl->m);
+    pl->s = calloc(pl->nm, sizeof *pl->s);
+    out = malloc((n + pl->nm) * sizeof *out);
+    if (!pl->m || !pl->s || !out) {
+        free(out);
+        goto oom;
+    }
+    for (unsigned i = 0, k = 0; i < n; i++) {
+        const struct fr__field *f = &c->fields[i];
+        unsigned sp;
+
+        if (span_of[i] == UINT32_MAX) {
+            out[nout++] = *f;
+            continue;
+        }
+        /* the first of its group opens the span */
+        for (sp = 0; sp < pl->ns; sp++)
+            if (pl->s[sp].group == span_of[i])
+                break;
+        if (sp == pl->ns) {
+            uintptr_t lo = UINTPTR_MAX, hi = 0;
+            for (unsigned j = i; j < n; j++)
+                if (span_of[j] == span_of[i]) {
+                    uintptr_t a = (uintptr_t)c->fields[j].ptr;
+                    lo = a < lo ? a : lo;
+                    hi = a + c->fields[j].len > hi ? a + c->fields[j].len : hi;
+                }
+            pl->s[pl->ns++] = (struct alias_span){ lo, hi, span_of[i], 0 };
+            out[nout++] = (struct fr__field){ .ptr = (const void *)lo, .len = hi - lo,
+                                              .kind = FR_W_SPAN, .fd = -1 };
+        }
+        struct alias_member *m = &pl->m[k++];
+        *m = (struct alias_member){ f->ptr, (size_t)f->len, sp, 0,
+                                    { (uintptr_t)f->ptr - pl->s[sp].lo, f->len } };
+        out[nout++] = (struct fr__field){ .ptr = m->off_len, .len = sizeof m->off_len,
+                                          .kind = FR_W_ALIAS, .fd = (int)sp };
+    }
+    if (c->fields != c->inline_fields)
+        free(c->fields);
+    c->fields = out;
+    c->nfields = c->cap = nout;
+    c->alias = pl;
+    free(up);
+    return 0;
+oom:
+    if (pl) {
+        free(pl->m);
+        free(pl->s);
+    }
+    free(pl);
+    free(up);
+    return -ENOMEM;
+}
+
+/* The member of the plan that a reply field for (@dst, @n) answers: the
+ * first not yet answered, in the order the buffers were put. */
+static struct alias_member *alias_member(struct fr_call *c, const void *dst, size_t n)
+{
+    struct alias_plan *pl = c->alias;
+
+    for (unsigned i = 0; pl && i < pl->nm; i++)
+        if (pl->m[i].p == dst && pl->m[i].n == n && !pl->m[i].got)
+            return &pl->m[i];
+    return NULL;
+}
+
+/* The reply field of a member: the whole span for the first of its group
+ * to come back, an ALIAS that names it for the others. */
+static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr_wire_field *f)
+{
+    struct alias_span *s = &((struct alias_plan *)c->alias)->s[m->span];
+
+    m->got = 1;
+    if (f->kind == FR_W_BUF && f->aux == m->span + 1 && !s->got && f->len == s->hi - s->lo) {
+        memcpy((void *)s->lo, f->data, (size_t)f->len);
+        s->got = 1;
+        return;
+    }
+    if (f->kind == FR_W_ALIAS && f->aux == m->span && s->got && f->len == sizeof m->off_len &&
+        memcmp(f->data, m->off_len, sizeof m->off_len) == 0)
+        return;
+    broken(c, "buffers that overlap did not come back as the region they share");
+}
+
 int fr_call_invoke(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
@@ -322,6 +549,8 @@ int fr_call_invoke(struct fr_call *c)
 
     if (c->err)
         return c->err;
+    if (!c->alias && alias_plan(c) < 0)
+        return c->err = -ENOMEM;
     c->peer = fr__rt.fmp_of_module[f->module];
     if (fr__rt.region_of_fmp[c->peer] < 0)
         return c->err = -ENOTCONN;
@@ -350,6 +579,8 @@ struct init_entry {
     unsigned fn;
     unsigned char *bytes;     /* the encoded request (malloc) */
     uint64_t len;
+    int *fds;                 /* duplicates of its descriptors, sent again (malloc) */
+    unsigned nfds;
 };
 
 static struct {
@@ -365,12 +596,38 @@ void fr__init_log(const struct fr_call *c)
     unsigned char *bytes;
     struct init_entry *e;
 
+    int *fds = NULL;
+    unsigned nfds = 0;
+
+    /* A restarted FMP gets what the first incarnation got: its own
+     * duplicate of each descriptor, as a logger that keeps its file
+     * (FR_FD_KEEP) needs; the log holds one of each for that. */
     for (unsigned i = 0; i < c->nfields; i++)
-        if (c->fields[i].kind == FR_W_FD)
-            return;           /* a descriptor cannot be replayed later */
-    bytes = malloc(len ? len : 1);
-    if (!bytes)
+        nfds += c->fields[i].kind == FR_W_FD;
+    if (nfds && !(fds = malloc(nfds * sizeof *fds)))
         return;
+    nfds = 0;
+    for (unsigned i = 0; i < c->nfields; i++) {
+        if (c->fields[i].kind != FR_W_FD)
+            continue;
+        fds[nfds] = fcntl(c->fields[i].fd, F_DUPFD_CLOEXEC, 3);
+        if (fds[nfds] < 0) {
+            fr__log("cannot keep a descriptor of an FR_INIT call to replay it: %s",
+                    strerror(errno));
+            while (nfds)
+                close(fds[--nfds]);
+            free(fds);
+            return;
+        }
+        nfds++;
+    }
+    bytes = malloc(len ? len : 1);
+    if (!bytes) {
+        while (nfds)
+            close(fds[--nfds]);
+        free(fds);
+        return;
+    }
     fr__wire_fill(c->fields, c->nfields, &enc, bytes, len);
     int first = 1;
     pthread_mutex_lock(&init_log.lock);
@@ -379,11 +636,16 @@ void fr__init_log(const struct fr_call *c)
     e = realloc(init_log.e, (init_log.n + 1) * sizeof *e);
     if (e) {
         init_log.e = e;
-        e[init_log.n++] = (struct init_entry){ fr__group_primary(c->peer), c->fn, bytes, len };
+        e[init_log.n++] = (struct init_entry){ fr__group_primary(c->peer), c->fn, bytes, len,
+                                               fds, nfds };
         bytes = NULL;
+        fds = NULL;
     }
     pthread_mutex_unlock(&init_log.lock);
     free(bytes);
+    while (fds && nfds)
+        close(fds[--nfds]);
+    free(fds);
     /* A child's log is replayed when the root asks (restart.c): tell it
      * once per peer that there is something to ask for. */
     if (first && e && fr__rt.self != 0) {
@@ -430,7 +692,9 @@ int fr__init_replay(int peer)
         c.peer = peer;
         c.lt = lt;
         /* the logged request, as it was sent; its reply is not needed */
-        c.fields[c.nfields++] = (struct fr__field){ copy[i].bytes, copy[i].len, FR_W_RAW, -1 };
+        add(&c, FR_W_RAW, copy[i].bytes, copy[i].len, -1);
+        for (unsigned k = 0; k < copy[i].nfds; k++)
+            add(&c, FR_W_FDONLY, NULL, 0, copy[i].fds[k]);
         uint32_t gen;
         rc = attempt(&c, lt, r, &gen, 0, NULL);
         c.rp = c.rend;
@@ -474,9 +738,16 @@ void fr_get_buf(struct fr_call *c, void *dst, size_t n)
 
     if (take(c, &f) < 0)
         return;
+    if (FR__UNLIKELY(c->alias != NULL)) {
+        struct alias_member *m = alias_member(c, dst, n);
+        if (m) {
+            alias_get(c, m, &f);
+            return;
+        }
+    }
     if (f.kind == FR_W_NULLPTR && (!dst || n == 0))
         return;
-    if (f.kind != FR_W_BUF || f.len != n || !dst) {
+    if (f.kind != FR_W_BUF || f.aux != 0 || f.len != n || !dst) {
         broken(c, "a buffer of another size than the caller declared");
         return;
     }
@@ -549,6 +820,12 @@ int fr_call_end(struct fr_call *c)
         free(c->fields);
     c->fields = c->inline_fields;
     c->cap = FR_CALL_INLINE_FIELDS;
+    if (c->alias) {
+        free(((struct alias_plan *)c->alias)->m);
+        free(((struct alias_plan *)c->alias)->s);
+        free(c->alias);
+        c->alias = NULL;
+    }
     return c->err;
 }
 
@@ -562,7 +839,7 @@ static const char *cause(int err)
     case ENOTCONN: return "has no channel to this FMP (the module table says these modules never call each other)";
     case ENOSYS: return "does not hold the function (the FMPs disagree about the plan)";
     case EAGAIN: return "cannot be reached: this FMP has more threads calling out than max_threads";
-    case EINVAL: return "was passed a function pointer that is not a known callback";
+    case ENOMEM: return "ran out of memory for the call";
     default: return strerror(-err);
     }
 }
@@ -603,14 +880,23 @@ void fr_call_abort(struct fr_call *c)
     char how[128];
 
     fr__program_park_if_exiting();
+    if (c->err == -EINVAL && c->why) {
+        /* The caller's own error: the callee never saw the call. */
+        fprintf(stderr, "fracture: error: call to %s() of module '%s' refused by the caller: %s\n",
+                f->name, mod, c->why);
+        exit(70);
+    }
     fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n",
             f->name, mod, fr__rt.fmps[peer].name, cause(c->err),
             c->err == -EPIPE ? how_gone(peer, how, sizeof how) : "");
     /* What to change depends on why it could not be replayed, and on what
      * the module already allows: never ask for a cap it has. */
     int group = fr__rt.group_of ? fr__rt.group_of[peer] : -1;
-    if (fr__rt.retries[peer] < 0 && group >= 0 &&
-        fr__rt.groups[group].kind == FR_GROUP_REPLICATE)
+    if (c->err == -ENOMEM)
+        fprintf(stderr, "  hint: give FMP '%s' more memory (env: limits: memory_mb), or give "
+                "%s() an FR_ON_FAILURE value\n", fr__rt.fmps[peer].name, f->name);
+    else if (fr__rt.retries[peer] < 0 && group >= 0 &&
+             fr__rt.groups[group].kind == FR_GROUP_REPLICATE)
         fprintf(stderr, "  hint: a replicated FMP is not restarted; give %s() an "
                 "FR_ON_FAILURE value to go on without it\n", f->name);
     else if (fr__rt.retries[peer] < 0 && peer != 0 &&

@@ -41,9 +41,27 @@ struct fr_callee {
     void **owned;             /* malloc()ed memory freed after the reply */
     unsigned nowned;
     int err;
+    struct span *spans;       /* buffers the caller's memory shares (wire.h) */
+    unsigned nspans;
+    struct member *members;   /* what each of them was handed out as */
+    unsigned nmembers;
     size_t scratch_used;
     struct fr__field inline_rf[INLINE_REPLY];
     _Alignas(16) unsigned char scratch[SCRATCH];
+};
+
+struct span {
+    unsigned char *p;
+    uint64_t len;
+    int sent;                 /* the reply carries it already */
+};
+
+struct member {
+    void *p;
+    size_t n;
+    unsigned span;
+    const unsigned char *off_len;  /* its ALIAS field's data, sent back as is */
+    int back;
 };
 
 static void *arena(struct fr_callee *cc)
@@ -96,46 +114,108 @@ int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n)
     return 0;
 }
 
-int fr_arg_in(struct fr_callee *cc, void **p, size_t *n)
+/* A buffer that shares the caller's memory with others of the call: a
+ * SPAN (the region, opened by the first of them) and its ALIAS, or an
+ * ALIAS into a span already open.  *p points into the span. */
+static int take_alias(struct fr_callee *cc, struct fr_wire_field *f, void **p, size_t *n)
+{
+    uint64_t ol[2];
+
+    if (f->kind == FR_W_SPAN) {
+        struct span *s = arena(cc) ? talloc_realloc(cc->arena, cc->spans, struct span,
+                                                    cc->nspans + 1)
+                                   : NULL;
+        if (!s)
+            return cc->err = -ENOMEM;
+        cc->spans = s;
+        /* the request buffer is this call's own: the span is handed out in place */
+        s[cc->nspans++] = (struct span){ (unsigned char *)f->data, f->len, 0 };
+        if (take(cc, f) < 0)
+            return cc->err;
+    }
+    if (f->kind != FR_W_ALIAS || f->len != sizeof ol || f->aux >= cc->nspans)
+        return cc->err = -EPROTO;
+    memcpy(ol, f->data, sizeof ol);
+    if (ol[0] > cc->spans[f->aux].len || ol[1] > cc->spans[f->aux].len - ol[0] || ol[1] == 0)
+        return cc->err = -EPROTO;
+    struct member *m = talloc_realloc(cc->arena, cc->members, struct member, cc->nmembers + 1);
+    if (!m)
+        return cc->err = -ENOMEM;
+    cc->members = m;
+    *p = cc->spans[f->aux].p + ol[0];
+    *n = (size_t)ol[1];
+    m[cc->nmembers++] = (struct member){ *p, *n, f->aux, f->data, 0 };
+    return 0;
+}
+
+/* A buffer parameter: NULL; a buffer sharing a span with others; for
+ * @out an OUT (a zeroed buffer of the caller's size), else an IN or INOUT
+ * (the request buffer is this call's own copy: handed out in place). */
+static int take_buf(struct fr_callee *cc, int out, void **p, size_t *n)
 {
     struct fr_wire_field f;
-    int rc = take_ptr(cc, &f, FR_W_IN, FR_W_INOUT, p, n);
 
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    /* The request buffer is this call's own copy: hand it out in place. */
-    *p = (void *)f.data;
+    if (take(cc, &f) < 0)
+        return cc->err;
+    if (f.kind == FR_W_NULLPTR) {
+        *p = NULL;
+        *n = 0;
+        return 0;
+    }
+    /* shared with another buffer: the caller's bytes, as it would see them */
+    if (f.kind == FR_W_SPAN || f.kind == FR_W_ALIAS)
+        return take_alias(cc, &f, p, n);
+    if (out && f.kind == FR_W_OUT) {
+        if (f.len > fr__rt.max_payload)
+            return cc->err = -EPROTO;
+        *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
+        if (!*p)
+            return cc->err = -ENOMEM;
+    } else if (!out && (f.kind == FR_W_IN || f.kind == FR_W_INOUT)) {
+        *p = (void *)f.data;
+    } else {
+        return cc->err = -EPROTO;
+    }
     *n = (size_t)f.len;
     return 0;
 }
 
+int fr_arg_in(struct fr_callee *cc, void **p, size_t *n)
+{
+    return take_buf(cc, 0, p, n);
+}
+
 int fr_arg_out(struct fr_callee *cc, void **p, size_t *n)
 {
-    struct fr_wire_field f;
-    int rc = take_ptr(cc, &f, FR_W_OUT, FR_W_OUT, p, n);
-
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    if (f.len > fr__rt.max_payload)
-        return cc->err = -EPROTO;
-    *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
-    if (!*p)
-        return cc->err = -ENOMEM;
-    *n = (size_t)f.len;
-    return 0;
+    return take_buf(cc, 1, p, n);
 }
 
 int fr_arg_string(struct fr_callee *cc, char **s)
 {
     struct fr_wire_field f;
     size_t n;
-    int rc = take_ptr(cc, &f, FR_W_STRING, FR_W_STRING, (void **)s, &n);
 
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    if (f.len == 0 || f.data[f.len - 1] != '\0')
+    if (take(cc, &f) < 0)
+        return cc->err;
+    switch (f.kind) {
+    case FR_W_NULLPTR:
+        *s = NULL;
+        return 0;
+    case FR_W_SPAN:
+    case FR_W_ALIAS:
+        /* inside a buffer the callee writes: it reads where the writes land */
+        if (take_alias(cc, &f, (void **)s, &n) < 0)
+            return cc->err;
+        break;
+    case FR_W_STRING:
+        *s = (char *)f.data;
+        n = (size_t)f.len;
+        break;
+    default:
         return cc->err = -EPROTO;
-    *s = (char *)f.data;
+    }
+    if (n == 0 || (*s)[n - 1] != '\0')
+        return cc->err = -EPROTO;
     return 0;
 }
 
@@ -160,10 +240,9 @@ int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap)
     return 0;
 }
 
-int fr_arg_fd(struct fr_callee *cc, int *fd)
+int fr_arg_fd_keep(struct fr_callee *cc, int *fd)
 {
     struct fr_wire_field f;
-    int *fds;
 
     if (take(cc, &f) < 0)
         return cc->err;
@@ -171,6 +250,16 @@ int fr_arg_fd(struct fr_callee *cc, int *fd)
         return cc->err = -EPROTO;
     if (fr__fd_recv(&fr__rt.regions[cc->r], cc->lt->id, cc->req_seq, cc->nfd_in++, fd) < 0)
         return cc->err = -EPROTO;
+    return 0;
+}
+
+/* FR_FD: the duplicate is lent for the call, closed once it returns. */
+int fr_arg_fd(struct fr_callee *cc, int *fd)
+{
+    int *fds;
+
+    if (fr_arg_fd_keep(cc, fd) < 0)
+        return cc->err;
     fds = arena(cc) ? talloc_realloc(cc->arena, cc->fds, int, cc->nfds + 1) : NULL;
     if (!fds) {
         close(*fd);
@@ -178,6 +267,30 @@ int fr_arg_fd(struct fr_callee *cc, int *fd)
     }
     cc->fds = fds;
     cc->fds[cc->nfds++] = *fd;
+    return 0;
+}
+
+int fr_arg_strings(struct fr_callee *cc, char ***v, size_t *n)
+{
+    struct fr_wire_field f;
+    char **a;
+    int rc = take_ptr(cc, &f, FR_W_STRV, FR_W_STRV, (void **)v, n);
+
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    /* Each string is a field of at least a header: a count the bytes left
+     * cannot hold is a lie, refused before it sizes an allocation. */
+    if (f.len > (uint64_t)(cc->rd.end - cc->rd.p) / sizeof(struct fr_wire_hdr))
+        return cc->err = -EPROTO;
+    a = arena(cc) ? talloc_array(cc->arena, char *, (size_t)f.len + 1) : NULL;
+    if (!a)
+        return cc->err = -ENOMEM;
+    for (uint64_t i = 0; i < f.len; i++)
+        if (fr_arg_string(cc, &a[i]) < 0)
+            return cc->err;
+    a[f.len] = NULL;
+    *v = a;
+    *n = (size_t)f.len;
     return 0;
 }
 
@@ -239,6 +352,18 @@ int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
 {
     if (!p)
         return add_reply(cc, FR_W_NULLPTR, NULL, 0, -1);
+    /* A buffer that shares a span: the first back brings the span. */
+    for (unsigned i = 0; i < cc->nmembers; i++) {
+        struct member *m = &cc->members[i];
+        if (m->p != p || m->n != n || m->back)
+            continue;
+        m->back = 1;
+        if (cc->spans[m->span].sent)
+            return add_reply(cc, FR_W_ALIAS, m->off_len, 2 * sizeof(uint64_t), (int)m->span);
+        cc->spans[m->span].sent = 1;
+        return add_reply(cc, FR_W_BUF, cc->spans[m->span].p, cc->spans[m->span].len,
+                         (int)m->span + 1);
+    }
     return add_reply(cc, FR_W_BUF, p, n, -1);
 }
 
@@ -325,6 +450,10 @@ int fr__serve(struct fr_lt *lt, int r)
     cc.nfds = 0;
     cc.owned = NULL;
     cc.nowned = 0;
+    cc.spans = NULL;
+    cc.nspans = 0;
+    cc.members = NULL;
+    cc.nmembers = 0;
     cc.err = 0;
     cc.scratch_used = 0;
     /* The request stays in this depth's buffer while the function runs,

@@ -53,6 +53,18 @@ uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r)
     return next_seq(lt->last[r]);
 }
 
+static inline int sync_gen(struct fr_lt *lt, int r);
+
+/* The seq the next request on this slot will carry, for the descriptors
+ * sent ahead of it: toward a restarted peer counting starts afresh, as the
+ * request itself will (fr__chan_send), so that the new incarnation finds
+ * them under the seq it expects. */
+uint32_t fr__chan_req_seq(struct fr_lt *lt, int r)
+{
+    sync_gen(lt, r);
+    return next_seq(lt->last[r]);
+}
+
 static inline struct fr_slot *slot_of(struct fr_lt *lt, int r)
 {
     return fr__slot(fr__rt.regions[r].base, &fr__rt.geom, lt->id);

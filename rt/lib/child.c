@@ -132,13 +132,15 @@ void fr__child_main(const char *plan_text)
             fr__program_runtime_exit(0);   /* the root closed it: not needed */
         break;
     }
+    /* Before any call can come in: from here on, exit(n) is the program's. */
+    fr__program_watch_exit();
+    fr__program_signals_child();
     fr__acceptor_open();
     fr__sandbox_announce();
     snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
     prctl(PR_SET_NAME, name);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
         _exit(0);             /* the root is gone */
-    fr__program_watch_exit(); /* from here on, exit(n) is the program's */
 
     for (;;) {
         struct fr_ctl_msg m;

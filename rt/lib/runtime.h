@@ -197,6 +197,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got);
 int fr__chan_recv(struct fr_lt *lt, int r, void **buf, size_t *cap, struct fr_msg *m);
 int64_t fr__now_ns(void);
 uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r);
+uint32_t fr__chan_req_seq(struct fr_lt *lt, int r);  /* of a request about to be sent */
 int fr__chan_peek_kind(struct fr_lt *lt, int r);
 int fr__chan_peer_moved(struct fr_lt *lt, int r);
 

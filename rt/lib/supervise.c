@@ -30,6 +30,7 @@
 static pthread_t sup_thread;
 static int sup_started;
 static int stop_fd = -1;
+static int sig_fd = -1;       /* program.c: stop signals' numbers */
 
 void fr__log(const char *fmt, ...)
 {
@@ -200,7 +201,7 @@ static void reap(int k)
 static void *supervisor_main(void *arg)
 {
     int n = fr__rt.nfmps;
-    struct pollfd pfd[2 * n + 1];
+    struct pollfd pfd[2 * n + 2];
     sigset_t all;
 
     (void)arg;
@@ -208,9 +209,11 @@ static void *supervisor_main(void *arg)
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     for (;;) {
         int np = 0;
-        int who[2 * n + 1];
+        int who[2 * n + 2];
 
         pfd[np] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+        who[np++] = 0;
+        pfd[np] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
         who[np++] = 0;
         for (int k = 1; k < n; k++) {
             if (atomic_load(&fr__rt.fmps[k].gone))
@@ -232,7 +235,12 @@ static void *supervisor_main(void *arg)
             fr__stop_children();
             return NULL;
         }
-        for (int i = 1; i < np; i++) {
+        if (pfd[1].revents) {
+            unsigned char sig;
+            if (read(sig_fd, &sig, 1) == 1 && !atomic_exchange(&fr__rt.exiting, 1))
+                fr__program_die_of(sig);
+        }
+        for (int i = 2; i < np; i++) {
             if (!pfd[i].revents)
                 continue;
             if (who[i] > 0) {
@@ -261,6 +269,7 @@ int fr__supervisor_start(void)
     stop_fd = eventfd(0, EFD_CLOEXEC);
     if (stop_fd < 0)
         return -errno;
+    sig_fd = fr__program_signals_root();
     rc = pthread_create(&sup_thread, NULL, supervisor_main, NULL);
     if (rc) {
         close(stop_fd);

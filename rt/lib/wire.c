@@ -21,6 +21,8 @@ uint64_t fr__wire_size(const struct fr__field *f, unsigned n)
             total += f[i].len;
             continue;
         }
+        if (f[i].kind == FR_W_FDONLY)
+            continue;
         uint64_t d = data_len(&f[i]);
         if (d > UINT64_MAX / 2 || total > UINT64_MAX / 2)
             return UINT64_MAX;
@@ -37,6 +39,10 @@ size_t fr__wire_fill(const struct fr__field *f, unsigned n,
     while (done < cap && st->idx < n) {
         const struct fr__field *fld = &f[st->idx];
 
+        if (fld->kind == FR_W_FDONLY) {   /* it travels beside the message */
+            st->idx++;
+            continue;
+        }
         if (fld->kind == FR_W_RAW) {   /* a logged request, replayed */
             size_t k = fld->len - st->off < cap - done ? fld->len - st->off : cap - done;
             memcpy(dst + done, (const unsigned char *)fld->ptr + st->off, k);
@@ -55,7 +61,11 @@ size_t fr__wire_fill(const struct fr__field *f, unsigned n,
         if (st->off < sizeof(struct fr_wire_hdr)) {
             struct fr_wire_hdr h = {
                 .kind = fld->kind,
-                .aux = fld->kind == FR_W_CALLBACK ? (uint32_t)fld->fd : 0,
+                /* a callback's index; a span's number */
+                .aux = fld->kind == FR_W_CALLBACK ||
+                               ((fld->kind == FR_W_ALIAS || fld->kind == FR_W_BUF) && fld->fd >= 0)
+                           ? (uint32_t)fld->fd
+                           : 0,
                 .len = fld->len,
             };
             size_t k = sizeof h - st->off;
@@ -98,7 +108,7 @@ int fr__wire_next(struct fr_wire_reader *r, struct fr_wire_field *f)
     if (left < sizeof h)
         return -EPROTO;
     memcpy(&h, r->p, sizeof h);
-    if (h.kind < FR_W_SCALAR || h.kind > FR_W_BUF)
+    if (h.kind < FR_W_SCALAR || h.kind > FR_W_ALIAS)
         return -EPROTO;
     left -= sizeof h;
     if (fr__wire_has_data(h.kind)) {

@@ -7,7 +7,16 @@
  * followed, for kinds that carry data, by len bytes padded to 8.  OUT
  * carries only the length the caller wants back; NULLPTR stands for a NULL
  * pointer of any kind; FD carries no bytes (the descriptor travels beside
- * the message); CALLBACK carries a u32 function index in aux.
+ * the message); CALLBACK carries a u32 function index in aux; STRV carries
+ * only the number of STRING / NULLPTR fields that follow it.
+ *
+ * Buffers of one call that overlap in the caller (FR_INOUT arguments that
+ * alias, an FR_IN inside an FR_OUT) travel as one region, so that the
+ * callee sees them alias as the caller's memory does: a SPAN field (the
+ * region's bytes) before the first of them, and each of them an ALIAS
+ * (aux: the span's number in the message; data: its offset and length in
+ * it).  In the reply the first of them to come back carries the whole span
+ * (a BUF with aux = span number + 1), the others an ALIAS.
  *
  * The reader trusts nothing: every header and length is checked against
  * the bytes that are there, and the typed getters in call.c and callee.c
@@ -31,7 +40,11 @@ enum fr_wire_kind {
     FR_W_FD = 7,
     FR_W_CALLBACK = 8,
     FR_W_BUF = 9,             /* reply: OUT / INOUT data, returned buffers */
+    FR_W_STRV = 10,           /* len strings follow, each STRING or NULLPTR */
+    FR_W_SPAN = 11,           /* the bytes of caller buffers that overlap, as one region */
+    FR_W_ALIAS = 12,          /* one of them: u64 offset, u64 length in span number aux */
     FR_W_RAW = 100,           /* local only: bytes already encoded, copied as they are */
+    FR_W_FDONLY = 101,        /* local only: a descriptor sent beside a RAW request, no bytes */
 };
 
 struct fr_wire_hdr {
@@ -48,7 +61,7 @@ static inline int fr__wire_has_data(uint32_t kind)
 {
     /* (FR_W_RAW never reaches the wire as a field: see fr__wire_fill.) */
     return kind == FR_W_SCALAR || kind == FR_W_IN || kind == FR_W_INOUT ||
-           kind == FR_W_STRING || kind == FR_W_BUF;
+           kind == FR_W_STRING || kind == FR_W_BUF || kind == FR_W_SPAN || kind == FR_W_ALIAS;
 }
 
 /* Encoded size of a field list; UINT64_MAX on overflow. */

@@ -187,6 +187,102 @@ static void test_length_overflow_refused(void **state)
     assert_int_equal(fr_call_end(&c), -EPROTO);
 }
 
+/* Every size generated code computes from a count: a count below zero is
+ * no elements, a product that does not fit a size_t is refused, whatever
+ * the count's type. */
+static void test_bytes(void **state)
+{
+    size_t b = 1;
+    signed char sc = -128;
+    long neg = -1;
+    unsigned u = 7;
+
+    (void)state;
+    assert_int_equal(FR_BYTES(3, 4, &b), 0);
+    assert_int_equal(b, 12);
+    assert_int_equal(FR_BYTES(-5, 4, &b), 0);
+    assert_int_equal(b, 0);
+    assert_int_equal(FR_BYTES(sc, 8, &b), 0);
+    assert_int_equal(b, 0);
+    assert_int_equal(FR_BYTES(neg, 1, &b), 0);
+    assert_int_equal(b, 0);
+    assert_int_equal(FR_BYTES(u, 2, &b), 0);
+    assert_int_equal(b, 14);
+    /* 329406144173384851 structs of 56 bytes wrap to 40 */
+    assert_int_not_equal(FR_BYTES((size_t)329406144173384851u, 56, &b), 0);
+    assert_int_not_equal(FR_BYTES(SIZE_MAX / 40 + 2, 40, &b), 0);
+    assert_int_equal(FR_BYTES(SIZE_MAX, 1, &b), 0);
+    assert_int_equal(b, SIZE_MAX);
+    assert_int_equal(FR_BYTES(SIZE_MAX, 0, &b), 0);
+    assert_int_equal(b, 0);
+}
+
+static void test_overlap(void **state)
+{
+    char a[8] = {0};
+
+    (void)state;
+    assert_true(fr_overlap(a, 4, a + 3, 4));
+    assert_true(fr_overlap(a + 3, 4, a, 4));
+    assert_true(fr_overlap(a, 8, a + 2, 1));
+    assert_false(fr_overlap(a, 4, a + 4, 4));
+    assert_false(fr_overlap(a, 0, a, 4));
+    assert_false(fr_overlap(NULL, 4, a, 4));
+}
+
+/* A refusal is the caller's: sticky, EINVAL, nothing to decode. */
+static void test_refuse(void **state)
+{
+    struct fr_call c;
+
+    (void)state;
+    fr_call_begin(&c, 0);
+    fr_call_refuse(&c, "first");
+    fr_call_refuse(&c, "second");
+    assert_string_equal(c.why, "first");
+    assert_int_equal(fr_call_end(&c), -EINVAL);
+}
+
+/* String arrays go as their count, then one string or NULL per element;
+ * the reader takes them as well-formed fields. */
+static void test_strings_request(void **state)
+{
+    const char *v[] = {"ab", NULL, "c", NULL};
+    unsigned char buf[4096];
+    struct fr_wire_enc e = { 0, 0 };
+    struct fr_wire_reader rd;
+    struct fr_wire_field f;
+    struct fr_call c;
+    size_t len;
+
+    (void)state;
+    fr_call_begin(&c, 0);
+    fr_put_strv(&c, v);                 /* up to the first NULL: one string */
+    fr_put_strings(&c, v, 3);           /* three, the second NULL */
+    fr_put_strings(&c, NULL, 3);        /* a NULL array */
+    assert_int_equal(c.nfields, 2 + 4 + 1);
+    len = fr__wire_fill(c.fields, c.nfields, &e, buf, sizeof buf);
+    assert_int_equal(fr__wire_check(buf, buf + len), 0);
+    rd = (struct fr_wire_reader){ buf, buf + len };
+    assert_int_equal(fr__wire_next(&rd, &f), 0);
+    assert_int_equal(f.kind, FR_W_STRV);
+    assert_int_equal(f.len, 1);
+    assert_int_equal(fr__wire_next(&rd, &f), 0);
+    assert_int_equal(f.kind, FR_W_STRING);
+    assert_string_equal((const char *)f.data, "ab");
+    assert_int_equal(fr__wire_next(&rd, &f), 0);
+    assert_int_equal(f.kind, FR_W_STRV);
+    assert_int_equal(f.len, 3);
+    assert_int_equal(fr__wire_next(&rd, &f), 0);
+    assert_int_equal(fr__wire_next(&rd, &f), 0);
+    assert_int_equal(f.kind, FR_W_NULLPTR);
+    assert_int_equal(fr__wire_next(&rd, &f), 0);
+    assert_int_equal(fr__wire_next(&rd, &f), 0);
+    assert_int_equal(f.kind, FR_W_NULLPTR);
+    assert_true(rd.p == rd.end);
+    assert_int_equal(fr_call_end(&c), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +296,10 @@ int main(void)
         cmocka_unit_test(test_string_checks),
         cmocka_unit_test(test_truncated_reply_refused),
         cmocka_unit_test(test_length_overflow_refused),
+        cmocka_unit_test(test_bytes),
+        cmocka_unit_test(test_overlap),
+        cmocka_unit_test(test_refuse),
+        cmocka_unit_test(test_strings_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

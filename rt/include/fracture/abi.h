@@ -164,7 +164,46 @@ struct fr_call {
     int peer;                 /* callee's FMP */
     int nfds_in, nfds_out;
     uint32_t rseq;            /* seq of the reply, tags its descriptors */
+    const char *why;          /* what the caller refused (fr_call_refuse) */
+    void *alias;              /* buffers that overlap and travel as one (call.c) */
 };
+
+/*
+ * FR_BYTES(n, size, &bytes) - the bytes of @n elements of @size bytes, @n a
+ * count written in an annotation (any integer type, evaluated once): 0 and
+ * *bytes = n * size, or nonzero when that does not fit a size_t.  A count
+ * below zero is no elements (*bytes = 0): the callee gets a pointer to
+ * nothing, as a function that checks its count before reading expects.
+ * Stubs and dispatchers compute every size through it, so no count can
+ * wrap into a small buffer.
+ */
+#define FR_BYTES(n, size, bytes)                                               \
+    _Generic(+(n), int: fr__bytes_s, long: fr__bytes_s, long long: fr__bytes_s, \
+             float: fr__bytes_s, double: fr__bytes_s, long double: fr__bytes_s, \
+             default: fr__bytes_u)((n), (size), (bytes))
+
+static inline int fr__bytes_u(uintmax_t n, size_t size, size_t *bytes)
+{
+    *bytes = 0;
+    if (size != 0 && n > SIZE_MAX / size)
+        return -1;
+    *bytes = (size_t)n * size;
+    return 0;
+}
+
+static inline int fr__bytes_s(intmax_t n, size_t size, size_t *bytes)
+{
+    *bytes = 0;
+    return n < 0 ? 0 : fr__bytes_u((uintmax_t)n, size, bytes);
+}
+
+/* Whether two buffers of a call share a byte (both non-empty). */
+static inline int fr_overlap(const void *a, size_t na, const void *b, size_t nb)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+
+    return a && b && na && nb && x < y + nb && y < x + na;
+}
 
 /* Start a call of function @fn (index into fr_app.functions). */
 FR_API void fr_call_begin(struct fr_call *c, unsigned fn);
@@ -178,6 +217,19 @@ FR_API void fr_put_inout(struct fr_call *c, const void *p, size_t n);
 FR_API void fr_put_string(struct fr_call *c, const char *s);          /* s may be NULL */
 FR_API void fr_put_fd(struct fr_call *c, int fd);                     /* callee gets a dup */
 FR_API void fr_put_callback(struct fr_call *c, fr_fnptr fn);          /* fn may be NULL */
+
+/* The caller refuses its own call (a size that overflows, arguments that
+ * alias): nothing is sent, fr_call_end returns -EINVAL, and without
+ * FR_ON_FAILURE fr_call_abort says @why (a string that outlives the call)
+ * without blaming the callee. */
+FR_API void fr_call_refuse(struct fr_call *c, const char *why);
+
+/* An array of @n strings (FR_IN(n) on a char ** / const char *const *), or
+ * with fr_put_strv the strings up to a NULL element (FR_STRING on one):
+ * each string is copied, a NULL element stays NULL, a NULL array stays
+ * NULL. */
+FR_API void fr_put_strings(struct fr_call *c, const char *const *v, size_t n);
+FR_API void fr_put_strv(struct fr_call *c, const char *const *v);
 
 /* Send the request and wait for the reply, serving nested calls that the
  * callee makes back into this FMP meanwhile.  Returns 0 or a negative errno
@@ -224,6 +276,12 @@ FR_API int fr_arg_string(struct fr_callee *cc, char **s);
  * fr_arg_string) becomes a zeroed buffer of @cap bytes holding the string. */
 FR_API int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap);
 FR_API int fr_arg_fd(struct fr_callee *cc, int *fd);                 /* closed after the call */
+/* FR_FD_KEEP: the duplicate is the callee's, for as long as it keeps it
+ * open; it is never closed for it. */
+FR_API int fr_arg_fd_keep(struct fr_callee *cc, int *fd);
+/* fr_put_strings / fr_put_strv: *v (arena) holds *n strings and a NULL
+ * after them; NULL for a NULL array. */
+FR_API int fr_arg_strings(struct fr_callee *cc, char ***v, size_t *n);
 FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointer callable here */
 
 /* Reply fields, in wire order. */

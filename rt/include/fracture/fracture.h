@@ -17,6 +17,21 @@
  * which files make which module:
  *
  *   FRACTURE_MODULE_FILES(json, FR_RESTARTABLE, "cJSON.c", "cJSON_Utils.c");
+ *
+ * Arrays of strings: FR_IN(n) on a char ** or const char *const * copies n
+ * strings, each deep; FR_STRING on one copies the strings up to a NULL
+ * element (argv, envp), and the callee's array ends with NULL too.  NULL
+ * elements and a NULL array stay NULL.  They go in only: FR_OUT and
+ * FR_INOUT of string arrays are refused.
+ *
+ * A count below zero is no elements: nothing is copied, and the callee
+ * gets a pointer to nothing (NULL if the caller's was NULL).  Buffers of
+ * one call that overlap in the caller travel as one region, so that the
+ * callee sees them alias (f(&x, &x)).
+ *
+ * FR_FD lends a descriptor for one call (the callee's duplicate is closed
+ * when it returns); FR_FD_KEEP gives the callee a duplicate to keep, which
+ * it closes itself when it is done (a log file, a socket it writes later).
  */
 #ifndef FRACTURE_FRACTURE_H
 #define FRACTURE_FRACTURE_H
@@ -57,6 +72,7 @@
 #define FR_OPAQUE FR__ANN("opaque")
 #define FR_CALLBACK FR__ANN("callback")
 #define FR_FD FR__ANN("fd")
+#define FR_FD_KEEP FR__ANN("fd-keep")
 #define FR_RET_FD FR__ANN("ret-fd")
 #define FR_RET(n) FR__ANN("ret:" #n)
 #define FR_RET_STRING FR__ANN("ret-string")
@@ -79,6 +95,7 @@
 #define FR_OPAQUE
 #define FR_CALLBACK
 #define FR_FD
+#define FR_FD_KEEP
 #define FR_RET_FD
 #define FR_RET(n)
 #define FR_RET_STRING

@@ -4,7 +4,8 @@
 #     <SRC> and <OUT>); FRA_UPDATE=1 in the environment rewrites EXPECT.
 #   MODE=run: PLAIN and APP (the fractured build) print the same, APP once
 #     in one process and once under SPLIT (expected: the plain output, or
-#     DIR/split.out where a failure is the point).
+#     DIR/split.out where a failure is the point; DIR/split.err, if there,
+#     holds lines its stderr must contain).
 if(MODE STREQUAL "golden")
   string(REPLACE "," ";" FILES "${FILES}")
   file(REMOVE_RECURSE ${OUT})
@@ -59,5 +60,15 @@ unset(ENV{FRACTURE_CONFIG})
 if(NOT sout STREQUAL want_split OR NOT src STREQUAL prc)
   message(FATAL_ERROR "split differs (exit ${src}, plain ${prc}):\n"
     "--- expected\n${want_split}\n+++ split\n${sout}\n--- stderr\n${serr}")
+endif()
+# DIR/split.err: what the split build must say on stderr (each line of it).
+if(EXISTS ${DIR}/split.err)
+  file(STRINGS ${DIR}/split.err lines)
+  foreach(line ${lines})
+    string(FIND "${serr}" "${line}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "split's stderr lacks:\n${line}\n--- stderr\n${serr}")
+    endif()
+  endforeach()
 endif()
 message(STATUS "identical: plain, all in one, split\n${sout}")

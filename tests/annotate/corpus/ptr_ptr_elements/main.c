@@ -1,5 +1,5 @@
 /* FR_IN(rows) on const int *const *m: a pointer-to-pointer whose elements are not annotated.  EXPECT: refused */
-// expect-error: lib.c:6:55 elements
+// expect-error: lib.c:6:55 FR_IN on pointers to pointers
 #include <stdio.h>
 #include "lib.h"
 

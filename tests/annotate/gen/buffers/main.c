@@ -14,7 +14,10 @@ int main(int argc, char **argv)
     printf("fill %d %d %d\n", m[0], m[3], m[5]);
     buf_twice(v, 3);
     printf("twice %d %d\n", v[0], v[5]);
-    printf("bump %d %d %d\n", buf_bump(&a, &b), b.x, b.y);
-    printf("hash %zu %08x\n", buf_hash("fracture", 8, &h), h);
+    /* the call first: arguments are evaluated in no set order */
+    int bumped = buf_bump(&a, &b);
+    printf("bump %d %d %d\n", bumped, b.x, b.y);
+    size_t hashed = buf_hash("fracture", 8, &h);
+    printf("hash %zu %08x\n", hashed, h);
     return argc - 1;
 }
