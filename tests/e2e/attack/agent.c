@@ -14,6 +14,8 @@
  *                  hold (a descriptor of the root's) and write to it
  *   forge          forge its own side's liveness words ("gone", "killed by
  *                  signal 90") in every region it maps with the root
+ *   trace          ptrace(PTRACE_SEIZE) the root, and read its memory with
+ *                  process_vm_readv
  *   kill-siblings  SIGKILL every other FMP of the program
  *   kill-root      SIGKILL the root
  *   forbidden      a syscall of the sandbox's "kill" class (only when asked:
@@ -46,7 +48,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define REGION_MAGIC 0x46524731u   /* "FRG1" */
@@ -216,6 +220,25 @@ static void attack_proc_mem(void)
     close(fd);
 }
 
+static void attack_trace(void)
+{
+    /* The same binary: the root has this agent's code too, somewhere. */
+    char word[8];
+    struct iovec here = { word, sizeof word }, there = { (void *)&attack_trace, sizeof word };
+    long traced = ptrace(PTRACE_SEIZE, root, NULL, NULL);
+    int terr = errno;
+
+    if (traced == 0)
+        ptrace(PTRACE_DETACH, root, NULL, NULL);
+    ssize_t got = process_vm_readv(root, &here, 1, &there, 1, 0);
+    int rerr = errno;
+    if (traced == 0 || got >= 0)
+        say("trace: succeeded ptrace(PTRACE_SEIZE) %s, process_vm_readv %s",
+            traced == 0 ? "attached" : strerror(terr), got >= 0 ? "read" : strerror(rerr));
+    else
+        say("trace: blocked (ptrace: %s; process_vm_readv: %s)", strerror(terr), strerror(rerr));
+}
+
 /* Its own descriptors: an FMP holds stdin, stdout, stderr, its regions'
  * sockets and its control socket (all sockets), and what its agents
  * opened (here: the report and /proc/self/maps).  Anything else was the
@@ -346,6 +369,7 @@ static const struct {
 } attacks[] = {
     { "proc-fd", attack_proc_fd },   { "proc-mem", attack_proc_mem },
     { "fds", attack_fds },           { "forge", attack_forge },
+    { "trace", attack_trace },
     { "kill-siblings", attack_kill_siblings }, { "forbidden", attack_forbidden },
     { "kill-root", attack_kill_root },
 };

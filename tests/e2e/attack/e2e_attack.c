@@ -235,8 +235,8 @@ static int count(const char *hay, const char *needle)
 }
 
 
-static const char *const attacks[] = { "proc-fd", "proc-mem", "fds", "forge", "kill-siblings",
-                                       "kill-root" };
+static const char *const attacks[] = { "proc-fd", "proc-mem", "fds",          "forge",
+                                       "trace",   "kill-siblings", "kill-root" };
 
 int main(int argc, char **argv)
 {
