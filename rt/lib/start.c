@@ -58,26 +58,11 @@ static int print_modules(const struct fr_app *app)
     return 0;
 }
 
-/* The verdict on config @file as one JSON object: ok with its FMPs and
- * modules (@cfg given), or every error of @d. */
-static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
-                             const struct fr_config *cfg, unsigned nmodules)
+/* `fracture check`: which namespaces each sandboxed FMP would get here,
+ * as lines (@json 0) or as the JSON array of "sandboxes". */
+static void print_sandboxes(FILE *f, const struct fr_config *cfg, int json)
 {
-    fputs("{\"config\": ", f);
-    fr__json_string(f, file);
-    if (cfg)
-        fprintf(f, ", \"ok\": true, \"fmps\": %zu, \"modules\": %u", cfg->nfmps, nmodules);
-    else
-        fputs(", \"ok\": false", f);
-    fputs(", \"errors\": ", f);
-    fr__diag_print_json(d, f);
-    fputs("}\n", f);
-}
-
-/* `fracture check`: which namespaces each sandboxed FMP would get here. */
-static void print_sandboxes(FILE *f, const struct fr_config *cfg)
-{
-    int ns = -1;
+    int ns = -1, n = 0;
     char names[32];
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
@@ -86,9 +71,40 @@ static void print_sandboxes(FILE *f, const struct fr_config *cfg)
             continue;
         if (ns < 0)
             ns = fr__sandbox_probe();
-        fprintf(f, "  FMP '%s': sandbox %s: seccomp filter with no_new_privs; namespaces: %s\n",
-                cfg->fmps[i].name, env->sandbox, fr__sandbox_ns_names(ns, names, sizeof names));
+        fr__sandbox_ns_names(ns, names, sizeof names);
+        if (!json) {
+            fprintf(f, "  FMP '%s': sandbox %s: seccomp filter with no_new_privs; namespaces: %s\n",
+                    cfg->fmps[i].name, env->sandbox, names);
+            continue;
+        }
+        fprintf(f, "%s{\"fmp\": ", n++ ? ", " : "");
+        fr__json_string(f, cfg->fmps[i].name);
+        fputs(", \"sandbox\": ", f);
+        fr__json_string(f, env->sandbox);
+        fputs(", \"namespaces\": ", f);
+        fr__json_string(f, names);
+        fputs("}", f);
     }
+}
+
+/* The verdict on config @file as one JSON object: ok with its FMPs,
+ * modules and sandboxes (@cfg given), or every error of @d. */
+static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
+                             const struct fr_config *cfg, unsigned nmodules)
+{
+    fputs("{\"config\": ", f);
+    fr__json_string(f, file);
+    if (cfg) {
+        fprintf(f, ", \"ok\": true, \"fmps\": %zu, \"modules\": %u, \"sandboxes\": [",
+                cfg->nfmps, nmodules);
+        print_sandboxes(f, cfg, 1);
+        fputs("]", f);
+    } else {
+        fputs(", \"ok\": false", f);
+    }
+    fputs(", \"errors\": ", f);
+    fr__diag_print_json(d, f);
+    fputs("}\n", f);
 }
 
 /* Wait for READY from child k, or its death. */
@@ -560,12 +576,13 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
         exit(1);
     }
     if (getenv("FRACTURE_CHECK")) {
-        if (json)
+        if (json) {
             print_check_json(stdout, file, &d, cfg, app->nmodules);
-        else
+        } else {
             printf("%s: OK: %zu FMPs configured for %u modules\n", file, cfg->nfmps,
                    app->nmodules);
-        print_sandboxes(json ? stderr : stdout, cfg);
+            print_sandboxes(stdout, cfg, 0);
+        }
         exit(0);
     }
     rc = root_start(ctx, cfg, argv);

@@ -75,6 +75,35 @@ static char *slurp_file(const char *path)
     return buf;
 }
 
+/* On a hang: what every process of the run is doing (name, state, the
+ * kernel function it waits in), and how far the outputs got. */
+static void show_hang(pid_t pid, char **bufs, const size_t *len, int n)
+{
+    pid_t kids[64];
+    int nk = children_pids(pid, kids, 64);
+
+    kids[nk++] = pid;
+    for (int i = 0; i < nk; i++) {
+        char path[64], buf[256] = "", wchan[64] = "";
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)kids[i]);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            if (!fgets(buf, sizeof buf, f))
+                buf[0] = '\0';
+            fclose(f);
+        }
+        snprintf(path, sizeof path, "/proc/%d/wchan", (int)kids[i]);
+        if ((f = fopen(path, "r"))) {
+            if (!fgets(wchan, sizeof wchan, f))
+                wchan[0] = '\0';
+            fclose(f);
+        }
+        fprintf(stderr, "  process %.60s wchan %s\n", buf, wchan);
+    }
+    for (int i = 0; i < n; i++)
+        fprintf(stderr, "--- output %d so far:\n%.*s\n", i, (int)len[i], bufs[i]);
+}
+
 /* Read what the fds give until each ends (or the deadline): stdout, stderr,
  * and the root's pipe. */
 static void drain(int *fds, char **bufs, int n, pid_t pid)
@@ -95,6 +124,7 @@ static void drain(int *fds, char **bufs, int n, pid_t pid)
         if (!np)
             break;
         if (time(NULL) > end) {
+            show_hang(pid, bufs, len, n);
             kill(pid, SIGKILL);
             FAIL("the run did not end within %d s (a descriptor held open?)", RUN_TIMEOUT_S);
         }
