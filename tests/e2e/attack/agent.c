@@ -24,7 +24,8 @@
  * Each attack appends one line to the file $FR_ATTACK_REPORT: "NAME:
  * blocked|succeeded|harmless DETAIL".  $FR_ATTACK_SKIP lists attacks (by
  * name, comma-separated) not to make; $FR_ATTACK_ONLY, if set, the only
- * ones to make.  The report is opened at load time, before the FMP is
+ * ones to make; $FR_ATTACK_SERVING_ONLY makes kill-siblings spare the warm
+ * spares ("fr-standby").  The report is opened at load time, before the FMP is
  * sandboxed: a sandboxed FMP may still write to a descriptor it holds.
  *
  * The waiting is done by wrapping pthread_create: an FMP makes its
@@ -109,6 +110,32 @@ static int wanted(const char *name)
     return strcmp(name, "forbidden") != 0 && !listed("FR_ATTACK_SKIP", name);
 }
 
+/* Whether @pid is an FMP of this program now (its parent the root, its
+ * name an FMP's): 1, 0, or -1 if /proc cannot be read (a sandbox). */
+static int is_fmp(pid_t pid, char *comm, size_t commlen)
+{
+    char path[64], buf[512];
+    int fd, ppid;
+    ssize_t got;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got <= 0)
+        return 0;
+    buf[got] = '\0';
+    char *lp = strchr(buf, '('), *rp = strrchr(buf, ')');
+    if (!lp || !rp || rp - lp - 1 >= (long)commlen || sscanf(rp + 2, "%*c %d", &ppid) != 1)
+        return 0;
+    memcpy(comm, lp + 1, (size_t)(rp - lp - 1));
+    comm[rp - lp - 1] = '\0';
+    return ppid == root && (strncmp(comm, "fr:", 3) == 0 ||
+                            (strcmp(comm, "fr-standby") == 0 && !getenv("FR_ATTACK_SERVING_ONLY")));
+}
+
 /* The other FMPs: processes whose parent is the root and whose name is an
  * FMP's ("fr:NAME", or "fr-standby" for one not serving yet).  -1 with
  * errno if /proc cannot be read. */
@@ -121,27 +148,9 @@ static int find_fmps(pid_t *out, int max)
     if (!d)
         return -1;
     while ((e = readdir(d)) && n < max) {
-        char path[64], buf[512], comm[32];
-        int pid = atoi(e->d_name), ppid, fd;
-        ssize_t got;
-        if (pid <= 0 || pid == getpid())
-            continue;
-        snprintf(path, sizeof path, "/proc/%d/stat", pid);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        got = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (got <= 0)
-            continue;
-        buf[got] = '\0';
-        char *lp = strchr(buf, '('), *rp = strrchr(buf, ')');
-        if (!lp || !rp || rp - lp - 1 >= (long)sizeof comm ||
-            sscanf(rp + 2, "%*c %d", &ppid) != 1)
-            continue;
-        memcpy(comm, lp + 1, (size_t)(rp - lp - 1));
-        comm[rp - lp - 1] = '\0';
-        if (ppid == root && (strncmp(comm, "fr:", 3) == 0 || strcmp(comm, "fr-standby") == 0))
+        char comm[32];
+        int pid = atoi(e->d_name);
+        if (pid > 0 && pid != getpid() && is_fmp(pid, comm, sizeof comm) == 1)
             out[n++] = pid;
     }
     closedir(d);
@@ -319,15 +328,14 @@ static void attack_kill_siblings(void)
             all[nall++] = now[i];
     }
     for (int i = 0; i < nall; i++) {
-        char comm[64] = "?", path[64];
-        snprintf(path, sizeof path, "/proc/%d/comm", (int)all[i]);
-        int cfd = open(path, O_RDONLY | O_CLOEXEC);
-        if (cfd >= 0) {
-            ssize_t got = read(cfd, comm, sizeof comm - 1);
-            comm[got > 0 ? got : 0] = '\0';
-            comm[strcspn(comm, "\n")] = '\0';
-            close(cfd);
-        }
+        char comm[64] = "?";
+        /* A pid seen at load time may be another process's by now: only
+         * one still an FMP of this program is killed.  Where /proc is
+         * closed (a sandbox) it cannot be checked, and the kill is tried:
+         * the filter refuses it whoever it is. */
+        int now_fmp = is_fmp(all[i], comm, sizeof comm);
+        if (now_fmp == 0)
+            continue;
         if (kill(all[i], SIGKILL) == 0) {
             killed++;
             if (len < sizeof pids - 40)
@@ -387,8 +395,13 @@ int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), v
 {
     static _Atomic int made;
 
-    if (++made == 3 && report_fd >= 0 && !done_before)
-        attack();
+    if (++made == 3 && report_fd >= 0 && !done_before) {
+        /* A warm spare loaded the agent before the first attack: the
+         * report, read again now, tells it the attack was made. */
+        char c;
+        if (pread(report_fd, &c, 1, 0) != 1)
+            attack();
+    }
     return real_create(t, a, fn, arg);
 }
 
@@ -401,7 +414,7 @@ __attribute__((constructor)) static void agent_init(void)
     /* Only in an FMP: the root (no FRACTURE_PLAN) is left alone. */
     if (!path || !getenv("FRACTURE_PLAN"))
         return;
-    report_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    report_fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     maps_fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     root = getppid();
     /* One attack per run: a restarted incarnation of this FMP loads the
