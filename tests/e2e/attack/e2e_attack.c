@@ -265,6 +265,19 @@ static int count(const char *hay, const char *needle)
 }
 
 
+/* The scratch directory of a run, removed however the driver ends. */
+static char scratch[64], scratch_config[128], scratch_report[128];
+
+static void remove_scratch(void)
+{
+    if (!scratch[0])
+        return;
+    unlink(scratch_report);
+    unlink(scratch_config);
+    rmdir(scratch);
+    scratch[0] = '\0';
+}
+
 static const char *const attacks[] = { "proc-fd", "proc-mem", "fds",          "forge",
                                        "trace",   "kill-siblings", "kill-root" };
 
@@ -297,6 +310,10 @@ int main(int argc, char **argv)
         FAIL("mkdtemp: %s", strerror(errno));
     snprintf(config, sizeof config, "%s/attack.yaml", dir);
     snprintf(report, sizeof report, "%s/report", dir);
+    snprintf(scratch, sizeof scratch, "%s", dir);
+    snprintf(scratch_config, sizeof scratch_config, "%s", config);
+    snprintf(scratch_report, sizeof scratch_report, "%s", report);
+    atexit(remove_scratch);
     /* A root that is not "root" (a split that names main's FMP) is told. */
     const char *profile = forbidden && argc > 6 ? argv[6] : NULL;
     const char *sandbox = profile ? profile : strict ? "strict" : NULL;
@@ -324,9 +341,7 @@ int main(int argc, char **argv)
 
     r = run_ledger(argv[2], config);
     r.report = slurp_file(report);
-    unlink(report);
-    unlink(config);
-    rmdir(dir);
+    remove_scratch();
 
     int same = strcmp(base.out, r.out) == 0;
     int ok_exit = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
