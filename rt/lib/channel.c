@@ -150,7 +150,7 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     if (sync_gen(lt, r) && kind != FR_MSG_REQ)
         return -EPIPE;
     if (atomic_load(&rg->failed) ||
-        (!fr__replaying && atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side])))
+        (!fr__replaying && atomic_load(fr__peer_gone(r))))
         return -EPIPE;
     if (!lt->opened[r])
         open_toward(lt, r);
@@ -233,9 +233,8 @@ int fr__chan_peek_kind(struct fr_lt *lt, int r)
 static int peer_gone(int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
-    struct fr_region_hdr *h = rg->base;
 
-    return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(&h->gone[!rg->side]));
+    return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(fr__peer_gone(r)));
 }
 
 /*
@@ -250,7 +249,7 @@ int fr__chan_peer_moved(struct fr_lt *lt, int r)
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_region_hdr *h = rg->base;
 
-    return atomic_load(&h->gone[!rg->side]) ||
+    return atomic_load(fr__peer_gone(r)) ||
            atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire) != lt->gen[r];
 }
 

@@ -1013,6 +1013,46 @@ static void fn_cpus(struct st *st, const yaml_node_t *k, yaml_node_t *v,
     talloc_free(seen);
 }
 
+static void fn_privileges(struct st *st, const yaml_node_t *k, yaml_node_t *v,
+                          void *obj)
+{
+    struct fr_env *env = obj;
+    const char *t;
+    size_t len;
+
+    if (!get_text(st, v, "'keep' or 'drop'", &t, &len))
+        return;
+    env->privileges_pos = pos_of(k);
+    if (len == 4 && memcmp(t, "keep", 4) == 0)
+        env->privileges = FR_PRIV_KEEP;
+    else if (len == 4 && memcmp(t, "drop", 4) == 0)
+        env->privileges = FR_PRIV_DROP;
+    else
+        add_err(&st->e, pos_of(v), "'drop' (the default) takes every capability from a "
+                "child of a root running as root; 'keep' leaves them",
+                "privileges is 'keep' or 'drop', not '%s'", show(&st->e, t, len));
+}
+
+/* "strict", "none", or a profile file, which the check reads (sandbox.c). */
+static void fn_sandbox(struct st *st, const yaml_node_t *k, yaml_node_t *v, void *obj)
+{
+    struct fr_env *env = obj;
+    const char *t;
+    size_t len;
+
+    if (!get_text(st, v, "'strict', 'none' or a profile file", &t, &len))
+        return;
+    if (!len || memchr(t, '\0', len)) {
+        add_err(&st->e, pos_of(v), "write `sandbox: strict`, or the path of a profile",
+                "an empty sandbox");
+        return;
+    }
+    env->sandbox_pos = pos_of(k);
+    env->sandbox = talloc_strndup(st->cfg, t, len);
+    if (!env->sandbox)
+        oom(st);
+}
+
 static const struct field env_fields[] = {
     { FN("valgrind", fn_valgrind, 0) },
     { FN("preload", fn_preload, 0) },
@@ -1020,6 +1060,8 @@ static const struct field env_fields[] = {
     { FN("limits", fn_limits, offsetof(struct fr_env, limits)) },
     { FN("nice", fn_nice, 0) },
     { FN("cpus", fn_cpus, 0) },
+    { FN("privileges", fn_privileges, 0) },
+    { FN("sandbox", fn_sandbox, 0) },
 };
 static const struct schema env_schema = {
     "in env", env_fields, ARRAY_SIZE(env_fields)

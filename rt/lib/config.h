@@ -17,6 +17,8 @@
 
 #include "diag.h"
 
+struct fr_sandbox_prof;       /* sandbox.h */
+
 struct fr_pos {
     unsigned line, col;       /* 1-based; 0 when unknown */
 };
@@ -52,7 +54,18 @@ struct fr_env {
     int *cpus;
     struct fr_pos *cpu_pos;
     size_t ncpus;
+    /* Isolation (DESIGN, Isolation): a child of a root running as root
+     * drops every capability unless privileges is FR_PRIV_KEEP. */
+    int privileges;           /* 0: not written (drop), FR_PRIV_DROP, FR_PRIV_KEEP */
+    struct fr_pos privileges_pos;
+    /* NULL: no sandbox; "strict"; "none" (an overlay turning it off); or
+     * the path of a profile file (sandbox.h), read by the check. */
+    char *sandbox;
+    struct fr_pos sandbox_pos;
+    struct fr_sandbox_prof *sandbox_prof;   /* a profile's lists, once checked */
 };
+
+enum { FR_PRIV_DROP = 1, FR_PRIV_KEEP = 2 };
 
 enum fr_on_exhausted { FR_EXHAUSTED_FAIL, FR_EXHAUSTED_ABORT };
 enum fr_on_divergence { FR_DIVERGE_VOTE, FR_DIVERGE_ABORT, FR_DIVERGE_LOG };

@@ -50,6 +50,10 @@ struct fr_fmp {
     _Atomic int gone;
     int status;               /* wait status once gone */
     _Atomic uint32_t incarnation; /* restarts so far: the gen[] of its regions */
+    /* Root: what it wrote as this FMP's `gone` and `lost` in every region
+     * header of the FMP.  The root reads these, never the headers: the
+     * FMP itself can write those (fr__peer_gone). */
+    _Atomic uint32_t said_gone, said_lost;
     _Atomic int64_t reaped_ns;    /* root: when its last death was reaped (bench) */
 };
 
@@ -114,6 +118,32 @@ struct fr_rt {
 };
 
 extern struct fr_rt fr__rt;
+
+/*
+ * The `gone` and `lost` words of the peer of region r, as this process may
+ * believe them.  A header is writable by both parties: the root, the
+ * trusted side, decides liveness and blame from its own record (its
+ * pidfds and what it wrote), never from a word the peer could forge; a
+ * child reads the header, which only the root and that very peer can
+ * write (a forger can fail only the calls made to itself).
+ */
+static inline _Atomic uint32_t *fr__peer_gone(int r)
+{
+    const struct fr_region *rg = &fr__rt.regions[r];
+
+    if (fr__rt.self == 0)
+        return &fr__rt.fmps[rg->peer].said_gone;
+    return &((struct fr_region_hdr *)rg->base)->gone[!rg->side];
+}
+
+static inline _Atomic uint32_t *fr__peer_lost(int r)
+{
+    const struct fr_region *rg = &fr__rt.regions[r];
+
+    if (fr__rt.self == 0)
+        return &fr__rt.fmps[rg->peer].said_lost;
+    return &((struct fr_region_hdr *)rg->base)->lost[!rg->side];
+}
 
 /* A logical thread as seen by this FMP: the application thread that made
  * it (in its home FMP) or the worker that serves it (elsewhere). */

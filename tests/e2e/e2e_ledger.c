@@ -37,6 +37,13 @@
  *                                       it with the same first message, or
  *                                       both accept it and the run prints what
  *                                       the ledger prints without a config
+ *   e2e_ledger status LEDGER CONFIG FMP FIELD WANT
+ *                                       FMP's /proc status line FIELD (CapEff,
+ *                                       CapBnd, ...) is WANT, or is not the rest
+ *                                       of WANT after a leading '!'
+ *   e2e_ledger vgdb LEDGER CONFIG       no child FMP (under Valgrind) has a
+ *                                       vgdb FIFO in /tmp, which a killed root
+ *                                       would leave behind
  *
  * compare, fails, same, verdict and vgreport also check that the run left no
  * process, region or descriptor behind.
@@ -328,29 +335,6 @@ static int cmd_maps(const char *ledger, const char *config, const char *fmp, con
     return 0;
 }
 
-/* After a run: no process of it is left (orphans come to this subreaper),
- * no region is held here, and as many descriptors are open as before. */
-static void no_leftovers(int fds_before)
-{
-    pid_t kids[64];
-    int n = 0;
-
-    for (int tries = 0; tries < 500; tries++) {
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
-        n = children_pids(getpid(), kids, 64);
-        if (n == 0)
-            break;
-        usleep(10000);
-    }
-    if (n)
-        FAIL("%d processes of the run outlived it (pid %d first)", n, (int)kids[0]);
-    if (regions_of(getpid()) != 0)
-        FAIL("the driver holds a region");
-    if (count_fds() != fds_before)
-        FAIL("descriptors: %d before, %d after", fds_before, count_fds());
-}
-
 static int cmd_compare(const char *ledger, const char *config, const char *mode)
 {
     char *base_out, *base_err, *out, *err;
@@ -373,7 +357,7 @@ static int cmd_compare(const char *ledger, const char *config, const char *mode)
              want_err ? want_err : "", err);
     if (strlen(out) < 20)
         FAIL("suspiciously short output: %s", out);
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     printf("same output all-in-one and under %s (%zu bytes)\n", config, strlen(out));
     if (want_err)
         printf("stderr:\n%s", err);
@@ -455,7 +439,7 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
     int fds_before = count_fds();
     int st = run(ledger, mode, config, &out, &err);
 
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != status)
         FAIL("the app did not end with status %d (status 0x%x): %s", status, st, err);
     if (status == 1 && out[0])
@@ -568,7 +552,7 @@ static int cmd_verdict(const char *ledger, const char *fracture, const char *dir
             FAIL("no config %s", cfg);
         cst = run_argv(check_argv, 60, &cout, &cerr);
         rst = run_argv(run_argv_, 120, &rout, &rerr);
-        no_leftovers(fds_before);
+        expect_run_left_nothing(fds_before);
         if (!WIFEXITED(cst) || !WIFEXITED(rst))
             FAIL("%s: check (0x%x) or run (0x%x) did not exit: %s%s", cfg, cst, rst, cerr, rerr);
         c1 = first_line(cerr);
@@ -648,6 +632,80 @@ static int named(pid_t pid, const char *prefix)
         comm[0] = '\0';
     fclose(f);
     return strncmp(comm, prefix, strlen(prefix)) == 0;
+}
+
+/* The child FMP of @root named "fr:NAME", or 0. */
+static pid_t child_named(pid_t root, const char *name)
+{
+    pid_t kids[64];
+    char want[80];
+    int n = children_pids(root, kids, 64);
+
+    snprintf(want, sizeof want, "fr:%s", name);
+    for (int i = 0; i < n; i++)
+        if (named(kids[i], want))
+            return kids[i];
+    return 0;
+}
+
+static int cmd_status(const char *ledger, const char *config, const char *fmp,
+                      const char *field, const char *want)
+{
+    struct proc p = spawn(ledger, "pids", config);
+    char path[64], line[256], value[128] = "";
+    pid_t pid;
+    FILE *f;
+
+    expect_line(p.out, "ready");
+    if (!(pid = child_named(p.pid, fmp)))
+        FAIL("no FMP %s", fmp);
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (!(f = fopen(path, "r")))
+        FAIL("%s: %s", path, strerror(errno));
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, strlen(field)) == 0 && line[strlen(field)] == ':')
+            sscanf(line + strlen(field) + 1, "%127s", value);
+    fclose(f);
+    close(p.in);
+    wait_exit(p.pid);
+    close(p.out);
+    close(p.err);
+    if (want[0] == '!' ? strcmp(value, want + 1) == 0 : strcmp(value, want) != 0)
+        FAIL("FMP %s: %s is '%s', expected %s", fmp, field, value, want);
+    printf("FMP %s: %s %s\n", fmp, field, value);
+    return 0;
+}
+
+static int cmd_vgdb(const char *ledger, const char *config)
+{
+    struct proc p = spawn(ledger, "pids", config);
+    pid_t kids[64];
+    int n, found = 0;
+
+    expect_line(p.out, "ready");
+    n = children_pids(p.pid, kids, 64);
+    DIR *d = opendir("/tmp");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        for (int i = 0; i < n; i++) {
+            char tag[32];
+            snprintf(tag, sizeof tag, "-%d-", (int)kids[i]);
+            if (strncmp(e->d_name, "vgdb-pipe", 9) == 0 && strstr(e->d_name, tag)) {
+                fprintf(stderr, "a child FMP made /tmp/%s\n", e->d_name);
+                found++;
+            }
+        }
+    }
+    if (d)
+        closedir(d);
+    close(p.in);
+    wait_exit(p.pid);
+    close(p.out);
+    close(p.err);
+    if (found || n == 0)
+        FAIL("%d vgdb files of %d child FMPs", found, n);
+    printf("%d child FMPs under Valgrind, no vgdb file\n", n);
+    return 0;
 }
 
 static int serving(pid_t pid)
@@ -813,7 +871,7 @@ static int cmd_same(const char *ledger, const char *config, const char *mode)
     int st1 = run(ledger, mode, config, &out1, &err1);
     int st2 = run(ledger, mode, config, &out2, &err2);
 
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (st1 != 0 || st2 != 0)
         FAIL("runs ended with 0x%x and 0x%x: %s%s", st1, st2, err1, err2);
     if (err1[0] || err2[0])
@@ -906,7 +964,7 @@ static int cmd_vgreport(const char *ledger, const char *config, const char *pref
     if (st != 0)
         FAIL("all-in-one run failed (0x%x): %s", st, base_err);
     st = run(ledger, "leak", config, &out, &err);
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (st != 0)
         FAIL("run under %s failed (0x%x): %s", config, st, err);
     if (strcmp(out, base_out) != 0)
@@ -952,6 +1010,10 @@ int main(int argc, char **argv)
         return cmd_compare(argv[2], argv[3], argc == 5 ? argv[4] : "work");
     if (argc == 6 && strcmp(argv[1], "maps") == 0)
         return cmd_maps(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 7 && strcmp(argv[1], "status") == 0)
+        return cmd_status(argv[2], argv[3], argv[4], argv[5], argv[6]);
+    if (argc == 4 && strcmp(argv[1], "vgdb") == 0)
+        return cmd_vgdb(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "solo") == 0)
         return cmd_solo(argv[2]);
     if (argc == 4 && strcmp(argv[1], "exit") == 0)

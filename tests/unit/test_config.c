@@ -403,6 +403,20 @@ static void good_sample(const struct fr_config *c)
     assert_pos(s->instances[2].pos, 15, 11);
 }
 
+/* Isolation keys, in an env and in a restart overlay. */
+static void good_isolation(const struct fr_config *c)
+{
+    assert_int_equal(c->nfmps, 2);
+    assert_int_equal(c->fmps[0].env.privileges, FR_PRIV_KEEP);
+    assert_string_equal(c->fmps[0].env.sandbox, "strict");
+    assert_int_equal(c->fmps[0].restart.nenvironments, 1);
+    assert_string_equal(c->fmps[0].restart.environments[0].sandbox, "none");
+    assert_int_equal(c->fmps[0].restart.environments[0].privileges, FR_PRIV_DROP);
+    assert_string_equal(c->fmps[1].env.sandbox, "profile.yaml");
+    assert_int_equal(c->fmps[1].env.privileges, 0);
+    assert_pos(c->fmps[1].env.sandbox_pos, 10, 11);
+}
+
 static void good_yaml_features(const struct fr_config *c)
 {
     const struct fr_restart *r;
@@ -468,6 +482,7 @@ static const struct good_case good_cases[] = {
     { "good/06-replicate.yaml", good_replicate, NULL },
     { "good/07-sample.yaml", good_sample, NULL },
     { "good/08-yaml-features.yaml", good_yaml_features, NULL },
+    { "good/60-isolation.yaml", good_isolation, NULL },
 };
 
 static void test_good(void **state)
