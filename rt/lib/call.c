@@ -172,7 +172,17 @@ static int send_fds(struct fr_call *c, struct fr_lt *lt, int r)
     return 0;
 }
 
-#define REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
+
+/* The callee of @c did not do its part in time: stop it (a restartable
+ * one comes back and the call is replayed). */
+static void timed_out(struct fr_call *c, struct fr_lt *lt, int r, const char *what)
+{
+    char why[200];
+
+    snprintf(why, sizeof why, "%s %s() within call_timeout_ms (%lld ms)", what,
+             fr__rt.app->functions[c->fn].name, (long long)(fr__rt.call_timeout_ns / 1000000));
+    fr__fault(c->peer, lt->gen[r], why);
+}
 
 /* Whether the FMP will not come back (restarts exhausted). */
 static int peer_lost(int peer)
@@ -190,27 +200,30 @@ static int peer_lost(int peer)
  * meanwhile).  A failure of the callee's FMP comes back as -EPIPE (gone),
  * -ETIMEDOUT or -EPROTO (then it has been stopped). */
 static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, int mode,
-                   const struct fr__field *pre)
+                   const struct fr__field *pre, struct fr_nlog *log)
 {
-    const struct fr_function *f = &fr__rt.app->functions[c->fn];
     int64_t deadline = -1;
     int rc;
 
     c->err = 0;
     fr__stdio_boundary();
+    FR_FAULT_POINT(CALL_SEND);
     rc = send_fds(c, lt, r);
     /* a follower replica's request: the leader's record goes first */
     if (rc == 0)
         rc = fr__chan_send_after(lt, r, FR_MSG_REQ, c->fn, mode, pre, c->fields, c->nfields);
     *gen = lt->gen[r];        /* the incarnation this attempt spoke to */
+    if (rc == -ETIMEDOUT)
+        timed_out(c, lt, r, "did not take the request");
     if (rc < 0)
         return c->err = rc;
     if (lt->depth > 0)
-        FR_FAULT_POINT("nested-call");
+        FR_FAULT_POINT(NESTED_CALL);
+    FR_FAULT_POINT(CALL_WAIT);
     if (fr__rt.call_timeout_ns > 0)
         deadline = fr__now_ns() + fr__rt.call_timeout_ns;
     else if (fr__replaying)
-        deadline = fr__now_ns() + REPLAY_TIMEOUT_NS;   /* the supervisor must not hang */
+        deadline = fr__now_ns() + FR_REPLAY_TIMEOUT_NS;   /* the supervisor must not hang */
 
     for (;;) {
         struct fr_msg m;
@@ -222,11 +235,7 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             return c->err = -EPIPE;
         rc = fr__chan_wait(lt, r, deadline, &got);
         if (rc == -ETIMEDOUT) {
-            char why[160];
-            snprintf(why, sizeof why, "did not return from %s() within call_timeout_ms (%lld ms)",
-                     f->name,
-                     (long long)(fr__rt.call_timeout_ns / 1000000));
-            fr__fault(c->peer, lt->gen[r], why);
+            timed_out(c, lt, r, "did not return from");
             return c->err = -ETIMEDOUT;
         }
         if (rc == -EPROTO) {
@@ -242,7 +251,19 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             return c->err = rc;
         if (fr__chan_peek_kind(lt, got) == FR_MSG_REQ) {
             /* A nested call back into this FMP: run it on this thread. */
-            rc = fr__serve(lt, got);
+            FR_FAULT_POINT(NESTED_SERVE);
+            rc = fr__serve_logged(lt, got, got == r ? log : NULL);
+            FR_FAULT_POINT(NESTED_DONE);
+            if (FR__UNLIKELY(rc == -EXDEV) && log && log->diverged) {
+                /* Exactly once: the replay strayed from what the call did
+                 * before the crash; it fails alone, and its FMP (running
+                 * the replay still) is stopped. */
+                char why[300];
+                snprintf(why, sizeof why, "replayed %s() after a crash, but %s (exactly once: "
+                         "the call fails alone)", fr__rt.app->functions[c->fn].name, log->what);
+                fr__fault(c->peer, lt->gen[r], why);
+                return c->err = -EXDEV;
+            }
             if (rc == -EPROTO || rc == -ENOMEM) {
                 if (got == r) {
                     broken(c, "a malformed nested request");
@@ -257,7 +278,12 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             continue;
         }
         c->rseq = fr__chan_next_seq(lt, r);
+        FR_FAULT_POINT(CALL_RECV);
         rc = fr__chan_recv(lt, r, &lt->rbuf, &lt->rcap, &m);
+        if (rc == -ETIMEDOUT) {
+            timed_out(c, lt, r, "did not send the rest of its reply from");
+            return c->err = -ETIMEDOUT;
+        }
         if (rc == -EPIPE || (rc < 0 && fr__chan_peer_moved(lt, r)))
             return c->err = -EPIPE;   /* died mid-reply: replayable */
         if (rc < 0 || (m.kind != FR_MSG_REP && m.kind != FR_MSG_ERR) || m.fn != c->fn) {
@@ -275,6 +301,7 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
         }
         c->rp = m.data;
         c->rend = m.data + m.len;
+        FR_FAULT_POINT(CALL_DONE);
         return 0;
     }
 }
@@ -337,14 +364,36 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
     int r = fr__rt.region_of_fmp[peer], rc, replays = 0;
     uint32_t gen = 0;
 
+    struct fr_nlog log = { 0 }, *logp = NULL;
+    int level = lt->depth < FR_FRAMES ? lt->depth : FR_FRAMES - 1, was;
+
     c->peer = peer;
     if (r < 0)
         return c->err = -ENOTCONN;
+    /* A call that may be replayed logs the nested calls it serves, so that
+     * the replay is fed them instead of making them again (runtime.h). */
+    if (fr__rt.retries[peer] >= 0 && mode == 0 && !fr__replaying)
+        logp = &log;
+    was = lt->calling[level];
+    lt->calling[level] = r;
     /* Copy-by-value-result makes a call replayable as it is: the caller's
      * arguments are untouched until a reply is accepted. */
-    do
-        rc = attempt(c, lt, r, &gen, mode, pre);
-    while (rc < 0 && replay_allowed(c, r, gen, &replays));
+    for (;;) {
+        log.pos = 0;          /* a replay repeats the log from its start */
+        rc = attempt(c, lt, r, &gen, mode, pre, logp);
+        if (rc == 0)
+            break;
+        /* Our asker died: the work of this frame is for nobody, and the
+         * asker's replay makes this call again if it is needed. */
+        if (rc == -EPIPE && lt->depth > 0 && fr__lt_orphaned(lt)) {
+            rc = c->err = -ECANCELED;
+            break;
+        }
+        if (!replay_allowed(c, r, gen, &replays))
+            break;
+    }
+    lt->calling[level] = was;
+    fr__nlog_free(&log);
     if (rc < 0)
         fr__program_park_if_exiting();   /* the callee went with the program */
     return rc;
@@ -560,6 +609,10 @@ int fr_call_invoke(struct fr_call *c)
     if (!lt)
         return c->err = rc;
     c->lt = lt;
+    /* A frame whose asker died makes no more calls: they would be effects
+     * of a call that is being replayed elsewhere (fr__lt_orphaned). */
+    if (FR__UNLIKELY(lt->depth > 0) && fr__lt_orphaned(lt))
+        return c->err = -ECANCELED;
     /* A follower replica does not call out: the leader's record answers. */
     if (FR__UNLIKELY(lt->rep != NULL) && fr__replica_intercept(c, lt, &rc))
         return rc;
@@ -690,6 +743,7 @@ int fr__init_replay(int peer)
         /* a member of a group gets the calls made to the group */
         if (copy[i].peer != fr__group_primary(peer))
             continue;
+        FR_FAULT_POINT(INIT_REPLAY);
         fr_call_begin(&c, copy[i].fn);
         c.peer = peer;
         c.lt = lt;
@@ -698,7 +752,7 @@ int fr__init_replay(int peer)
         for (unsigned k = 0; k < copy[i].nfds; k++)
             add(&c, FR_W_FDONLY, NULL, 0, copy[i].fds[k]);
         uint32_t gen;
-        rc = attempt(&c, lt, r, &gen, 0, NULL);
+        rc = attempt(&c, lt, r, &gen, 0, NULL, NULL);
         c.rp = c.rend;
         fr_call_end(&c);
     }
@@ -814,6 +868,12 @@ int fr_call_end(struct fr_call *c)
 {
     if (!c->err && c->rp != c->rend)
         broken(c, "more fields than declared");
+    /* An orphaned frame's call (ECANCELED): the stub returns its zero
+     * value and the frame runs to its end without effects; its reply is
+     * dropped (callee.c), so nobody sees the value.  Not a failure the
+     * program must handle, and never the end of the program. */
+    if (c->err == -ECANCELED)
+        c->err = 0;
     /* on_exhausted: abort wins over the function's FR_ON_FAILURE */
     if (c->err == -EPIPE && c->peer > 0 && fr__rt.abort_exhausted &&
         fr__rt.abort_exhausted[c->peer] && peer_lost(c->peer))
@@ -842,6 +902,8 @@ static const char *cause(int err)
     case ENOSYS: return "does not hold the function (the FMPs disagree about the plan)";
     case EAGAIN: return "cannot be reached: this FMP has more threads calling out than max_threads";
     case ENOMEM: return "ran out of memory for the call";
+    case EXDEV: return "crashed, and the replay of the call made a different outward call than "
+                       "the call had made before the crash (exactly once: it fails alone)";
     default: return strerror(-err);
     }
 }

@@ -13,6 +13,7 @@
  * memory (an OUT buffer, many fields, fr_callee_arena()).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
@@ -422,7 +423,115 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
     return 0;
 }
 
-int fr__serve(struct fr_lt *lt, int r)
+void fr__nlog_free(struct fr_nlog *log)
+{
+    for (unsigned i = 0; i < log->n; i++) {
+        free(log->e[i].req);
+        free(log->e[i].rep);
+    }
+    free(log->e);
+    log->e = NULL;
+    log->n = log->cap = log->pos = 0;
+}
+
+/* A replay's nested request @m, from region r: answer it from the log
+ * (0 or the send's error), or say it strayed (-EXDEV, log->diverged). */
+static int nlog_feed(struct fr_lt *lt, int r, struct fr_nlog *log, const struct fr_msg *m)
+{
+    const struct fr_function *fs = fr__rt.app->functions;
+    struct fr_nlog_entry *e = &log->e[log->pos];
+
+    FR_ASSERT(log->pos < log->n);
+    if (e->peer != fr__rt.regions[r].peer || e->fn != m->fn || e->req_len != m->len ||
+        memcmp(e->req, m->data, m->len) != 0 || !e->feedable) {
+        log->diverged = 1;
+        snprintf(log->what, sizeof log->what,
+                 !e->feedable ? "its nested call to %s() returned a descriptor, which "
+                                "cannot be given again"
+                 : e->fn != m->fn ? "it called %s() where it had called %s() before its crash"
+                                  : "it called %s() with other arguments than before its crash",
+                 m->fn < fr__rt.app->nfunctions ? fs[m->fn].name : "?", fs[e->fn].name);
+        return -EXDEV;
+    }
+    log->pos++;
+    if (e->status < 0)
+        return fr__chan_send(lt, r, FR_MSG_ERR, m->fn, e->status, NULL, 0);
+    struct fr__field raw = { .ptr = e->rep, .len = e->rep_len, .kind = FR_W_RAW, .fd = -1 };
+    return fr__chan_send(lt, r, FR_MSG_REP, m->fn, 0, &raw, 1);
+}
+
+/* Log a nested call just served (its effects happened), before its reply
+ * goes: a reply lost with a dying asker is still the call's result. */
+static void nlog_note(struct fr_nlog *log, int r, const struct fr_msg *m, int status,
+                      const struct fr__field *rf, unsigned nrf)
+{
+    struct fr_nlog_entry e = { fr__rt.regions[r].peer, m->fn, status < 0 ? status : 0, 1,
+                               NULL, m->len, NULL, 0 };
+    struct fr_wire_enc enc = { 0, 0 };
+
+    FR_ASSERT(log->pos == log->n);   /* only past the end of what a replay repeats */
+    if (log->n == log->cap) {
+        unsigned cap = log->cap ? log->cap * 2 : 8;
+        struct fr_nlog_entry *ne = realloc(log->e, cap * sizeof *ne);
+        if (!ne)
+            goto oom;
+        log->e = ne;
+        log->cap = cap;
+    }
+    if (!(e.req = malloc(m->len ? m->len : 1)))
+        goto oom;
+    memcpy(e.req, m->data, m->len);
+    if (status >= 0) {
+        for (unsigned i = 0; i < nrf; i++)
+            e.feedable &= rf[i].kind != FR_W_FD;
+        e.rep_len = fr__wire_size(rf, nrf);
+        if (e.rep_len == UINT64_MAX || !(e.rep = malloc(e.rep_len ? e.rep_len : 1)))
+            goto oom;
+        fr__wire_fill(rf, nrf, &enc, e.rep, e.rep_len);
+    }
+    log->e[log->n++] = e;
+    log->pos = log->n;
+    return;
+oom:
+    /* an entry missing makes a replay stray: loud, never a double effect */
+    free(e.req);
+    e.req = NULL;
+    e.req_len = UINT64_MAX;
+    e.feedable = 0;
+    if (log->n < log->cap) {
+        log->e[log->n++] = e;
+        log->pos = log->n;
+    }
+    fr__log("out of memory logging a nested call for its replay");
+}
+
+int fr__lt_orphaned(const struct fr_lt *lt)
+{
+    int depth = lt->depth < FR_FRAMES ? lt->depth : FR_FRAMES;
+
+    for (int d = 0; d < depth; d++) {
+        const struct fr_asker *a = &lt->askers[d];
+        struct fr_region *rg;
+        struct fr_region_hdr *h;
+        int covered = 0;
+
+        if (a->r < 0)
+            continue;
+        rg = &fr__rt.regions[a->r];
+        h = rg->base;
+        if (!atomic_load(&h->gone[!rg->side]) && atomic_load(&h->gen[!rg->side]) == a->gen)
+            continue;
+        /* A call of ours to the asker, in flight below this frame, will be
+         * replayed and fed this frame's work from its log: not orphaned. */
+        for (int j = 0; j <= d && !covered; j++)
+            covered = lt->calling[j] == a->r;
+        if (!covered)
+            return 1;
+    }
+    return 0;
+}
+
+int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 {
     const struct fr_app *app = fr__rt.app;
     struct fr_callee cc;
@@ -468,6 +577,14 @@ int fr__serve(struct fr_lt *lt, int r)
     }
     struct fr__field pre = { .kind = 0 };  /* a leader replica's record, sent first */
     uint32_t asker = lt->gen[r];   /* the incarnation that asked */
+    if (depth < FR_FRAMES) {
+        lt->askers[depth] = (struct fr_asker){ r, asker };
+    }
+    if (FR__UNLIKELY(log != NULL) && log->pos < log->n) {
+        /* a replay repeating a nested call it made before the crash */
+        rc = nlog_feed(lt, r, log, &m);
+        goto out_free;
+    }
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
         fr__rt.fmp_of_module[app->functions[m.fn].module] != fr__group_primary(fr__rt.self)) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
@@ -476,8 +593,10 @@ int fr__serve(struct fr_lt *lt, int r)
         cc.rd.end = m.data + m.len;
         if (FR__UNLIKELY(m.status != 0))
             status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
+        FR_FAULT_POINT(SERVE_BEGIN);
         if (status == 0)
             status = app->functions[m.fn].dispatch(&cc);
+        FR_FAULT_POINT(SERVE_END);
         if (status == 0 && cc.err)
             status = cc.err;
         if (status == 0 && cc.rd.p != cc.rd.end)
@@ -492,6 +611,8 @@ int fr__serve(struct fr_lt *lt, int r)
         }
     }
     fr__stdio_boundary();     /* what the function printed goes before the reply */
+    if (FR__UNLIKELY(log != NULL))
+        nlog_note(log, r, &m, status, cc.rf, cc.nrf);
     if (lt->gen[r] != asker) {
         /* The asker died and was restarted while the function ran (a
          * nested call to it saw the new incarnation): the reply is for
@@ -508,7 +629,7 @@ int fr__serve(struct fr_lt *lt, int r)
         if (rc == -EMSGSIZE)
             rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -EMSGSIZE, NULL, 0);
         if (rc == 0)
-            FR_FAULT_POINT("after-reply");
+            FR_FAULT_POINT(AFTER_REPLY);
     }
     /* A returned descriptor now belongs to the caller. */
     for (unsigned i = 0; i < cc.nrf; i++)

@@ -174,7 +174,9 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
         if (sent >= total)
             return 0;
         if (kind == FR_MSG_REP)
-            FR_FAULT_POINT("reply-chunk");
+            FR_FAULT_POINT(REPLY_CHUNK);
+        else
+            FR_FAULT_POINT(SEND_CHUNK);
         /* Wait for the receiver to take this chunk. */
         struct fr_msg_hdr ack;
         rc = await_step(lt, r, FR_MSG_ACK, &ack);
@@ -206,8 +208,13 @@ static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr 
 {
     struct fr_slot *s = slot_of(lt, r);
     int rc, got;
+    /* Each step of a long transfer has the whole call_timeout_ms: a peer
+     * stopped mid-transfer (SIGSTOP, a debugger) must not hang us. */
+    int64_t deadline = fr__rt.call_timeout_ns > 0 ? fr__now_ns() + fr__rt.call_timeout_ns
+                       : fr__replaying            ? fr__now_ns() + FR_REPLAY_TIMEOUT_NS
+                                                  : -1;
 
-    rc = fr__chan_wait(lt, r, -1, &got);
+    rc = fr__chan_wait(lt, r, deadline, &got);
     if (rc < 0)
         return rc;
     if (got != r)
@@ -464,6 +471,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
             return -EPROTO;
         memcpy(buf + got, win, more.chunk);
         got += more.chunk;
+        FR_FAULT_POINT(RECV_CHUNK);
     }
     m->kind = h.kind;
     m->fn = h.fn;

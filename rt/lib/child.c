@@ -41,7 +41,7 @@ void fr__child_main(const char *plan_text)
     char name[16];
 
     unsetenv("FRACTURE_PLAN");
-    fr__fault_init();
+    fr__fault_init(1);
     if (!copy || fr__plan_decode(ctx, copy, fr__rt.app, &p, &self, &root, &regions,
                                  &nregions, &ctl) < 0)
         die("FRACTURE_PLAN is malformed (it is set by the root FMP, not by hand)");

@@ -132,6 +132,11 @@ struct fr_lt {
     int worker;               /* a worker thread serves it */
     int served;               /* its worker has served a call: it spins for the next */
     uint32_t *gen;            /* per region: peer incarnation of last/seen */
+    struct fr_asker {         /* per nesting depth served here: who asked */
+        int r;
+        uint32_t gen;
+    } askers[FR_FRAMES];
+    int calling[FR_FRAMES];   /* per depth: region of the call in flight from it, -1: none */
     struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
 
@@ -150,6 +155,9 @@ struct fr_msg {
     uint64_t len;
 };
 extern __thread int fr__replaying;
+/* How long a replaying thread (the supervisor's FR_INIT replay) waits for
+ * one step when no call_timeout_ms is set: it must never hang. */
+#define FR_REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n);
 /* fr__chan_send of @pre, a replica's record (replicate.c), then @f[0..n). */
@@ -208,8 +216,45 @@ void fr__standby_stop_all(void);
 void fr__ctl_handle(int from, const struct fr_ctl_msg *m);
 void fr__restart_note_init(int from, int peer);
 
+/*
+ * Exactly once across a crash (call.c, callee.c): the nested calls a
+ * caller serves while it waits for a call to a restartable FMP (callbacks
+ * back into it, calls of any module it holds) are logged, request and
+ * reply, for as long as the call is in flight.  The log lives with the
+ * caller, which survives the callee's crash; when the call is replayed
+ * into the restarted FMP, the nested calls the replay makes again are
+ * answered from the log in order, without running again, and only those
+ * past its end run.  A replayed nested call that differs from the logged
+ * one (another function, other argument bytes) fails the call alone.
+ */
+struct fr_nlog_entry {
+    int peer;                 /* FMP that made the nested call */
+    uint32_t fn;
+    int32_t status;           /* < 0: it was answered with this error */
+    int feedable;             /* 0: its reply carried a descriptor: cannot be fed */
+    unsigned char *req;       /* request bytes as received (malloc) */
+    uint64_t req_len;
+    unsigned char *rep;       /* reply bytes as encoded (malloc) */
+    uint64_t rep_len;
+};
+struct fr_nlog {
+    struct fr_nlog_entry *e;
+    unsigned n, cap;
+    unsigned pos;             /* next entry a replay must repeat; == n: record */
+    int diverged;             /* a replay strayed from the log: the call fails */
+    char what[200];           /* how, for the log line */
+};
+void fr__nlog_free(struct fr_nlog *log);
+
 /* callee.c */
-int fr__serve(struct fr_lt *lt, int r);
+int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log);
+static inline int fr__serve(struct fr_lt *lt, int r)
+{
+    return fr__serve_logged(lt, r, NULL);
+}
+/* Whether a frame this logical thread serves here was asked by an
+ * incarnation that has died since: its work is for nobody (callee.c). */
+int fr__lt_orphaned(const struct fr_lt *lt);
 
 /* fdpass.c */
 /* Descriptors travel beside a message, tagged (slot, seq of the message,

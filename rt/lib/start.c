@@ -25,6 +25,7 @@
 #include "group.h"
 #include "launch.h"
 #include "plan.h"
+#include "fault.h"
 #include "runtime.h"
 
 FR_API unsigned char fr__remote[FR_MAX_MODULES];
@@ -353,6 +354,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
     fr__rt.active = 1;
+    fr__fault_init(0);
     for (int k = 1; k < n; k++)
         if (p.conf[k] && p.conf[k]->restart.present)
             fr__standby_start(k, 0);   /* for its first restart */
