@@ -358,6 +358,35 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
     return 1;
 }
 
+/*
+ * A sampled instance lost for good (it died: instances are not
+ * restarted) with a call in flight: the call goes to another instance
+ * that serves, as a replay, fed the same log of nested calls, so that the
+ * caller sees nothing of the death.  1 with *peer, *r moved, or 0.
+ */
+static int sample_redirect(struct fr_call *c, int *peer, int *r)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[*peer] : -1;
+    const struct fr_group *g;
+
+    if (gi < 0 || fr__rt.groups[gi].kind != FR_GROUP_SAMPLE || c->err != -EPIPE ||
+        fr__member_alive(*peer))
+        return 0;
+    g = &fr__rt.groups[gi];
+    for (int j = 0; j < g->n; j++) {
+        int m = g->member[j];
+        if (m != *peer && fr__rt.region_of_fmp[m] >= 0 && fr__member_alive(m)) {
+            fr__log("call to %s(): FMP '%s' is gone; the call goes to '%s'",
+                    fr__rt.app->functions[c->fn].name, fr__rt.fmps[*peer].name,
+                    fr__rt.fmps[m].name);
+            *peer = c->peer = m;
+            *r = fr__rt.region_of_fmp[m];
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
                 const struct fr__field *pre)
 {
@@ -389,8 +418,14 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
             rc = c->err = -ECANCELED;
             break;
         }
-        if (!replay_allowed(c, r, gen, &replays))
+        if (!replay_allowed(c, r, gen, &replays)) {
+            if (sample_redirect(c, &peer, &r)) {
+                lt->calling[level] = r;
+                replays = 0;
+                continue;
+            }
             break;
+        }
     }
     lt->calling[level] = was;
     fr__nlog_free(&log);

@@ -442,7 +442,7 @@ static int nlog_feed(struct fr_lt *lt, int r, struct fr_nlog *log, const struct 
     struct fr_nlog_entry *e = &log->e[log->pos];
 
     FR_ASSERT(log->pos < log->n);
-    if (e->peer != fr__rt.regions[r].peer || e->fn != m->fn || e->req_len != m->len ||
+    if (fr__group_primary(e->peer) != fr__group_primary(fr__rt.regions[r].peer) || e->fn != m->fn || e->req_len != m->len ||
         memcmp(e->req, m->data, m->len) != 0 || !e->feedable) {
         log->diverged = 1;
         snprintf(log->what, sizeof log->what,
