@@ -28,6 +28,18 @@ env -u FRACTURE_CONFIG "$ledger" points $rounds >"$plain" 2>"$work/plain.err" ||
     echo "plain run failed"; cat "$work/plain.err"; exit 1; }
 echo "plain: $(cat "$plain")"
 
+# What every config shares: storage holds the program's state and is never
+# killed (a restart would lose it: only FR_INIT state comes back).
+header() {
+    cat <<YAML
+version: 1
+defaults: {channel_kb: 16, call_timeout_ms: 5000}
+fmps:
+  - name: storage
+    modules: [store]
+YAML
+}
+
 # config POLICY TARGET POINT COUNT > yaml: the target dies at POINT the
 # COUNT-th time; what brings it back runs without the fault.
 config() {
@@ -41,12 +53,8 @@ config() {
         # maths (which dies on its 5th call: LEDGER_CRASH, math.c)
         [ "$2" = init ] && m="env: {vars: {LEDGER_CRASH: kill}}" &&
             t="env: {vars: {FRACTURE_FAULT: \"$fault\"}}"
+        header
         cat <<YAML
-version: 1
-defaults: {channel_kb: 16, call_timeout_ms: 5000}
-fmps:
-  - name: storage
-    modules: [store]
   - name: maths
     modules: [math]
     $m
@@ -58,12 +66,8 @@ fmps:
 YAML
         ;;
     replicate)
+        header
         cat <<YAML
-version: 1
-defaults: {channel_kb: 16, call_timeout_ms: 5000}
-fmps:
-  - name: storage
-    modules: [store]
   - name: maths
     modules: [math]
     replicate: {count: 3, environments: [{}, {vars: {FRACTURE_FAULT: "$fault"}}, {}]}
@@ -73,12 +77,8 @@ fmps:
 YAML
         ;;
     sample)
+        header
         cat <<YAML
-version: 1
-defaults: {channel_kb: 16, call_timeout_ms: 5000}
-fmps:
-  - name: storage
-    modules: [store]
   - name: maths
     modules: [math]
     sample: {seed: 3, instances: [{weight: 1}, {weight: 1, env: {vars: {FRACTURE_FAULT: "$fault"}}}]}
@@ -105,9 +105,12 @@ run_one() {   # NAME CONFIG
 }
 
 leftovers() {
-    # nothing of a run may outlive it: no process of the ledger binary
-    if pgrep -f "^$ledger points" >/dev/null 2>&1; then
-        echo "FAIL: processes left: $(pgrep -f "^$ledger points" | tr '\n' ' ')"
+    # nothing of a run may outlive it: no process started with this walk's
+    # config or log (its environment names $work), after a grace second
+    sleep 1
+    left=$(grep -l -s -F "$work/" /proc/[0-9]*/environ | grep -v "/proc/$$/" | cut -d/ -f3 | tr '\n' ' ')
+    if [ -n "$left" ]; then
+        echo "FAIL: processes left: $left"
         fail=1
     fi
 }
