@@ -124,6 +124,7 @@ void fr__child_main(const char *plan_text)
     fr__acceptor_open();
     snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
     prctl(PR_SET_NAME, name);
+    FR_FAULT_POINT(CHILD_START);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
         _exit(0);             /* the root is gone */
 

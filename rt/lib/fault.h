@@ -35,7 +35,9 @@
     X(REPLY_CHUNK, "reply-chunk")    /* a long reply is half written */      \
     X(AFTER_REPLY, "after-reply")    /* the reply is out */                   \
     /* FR_INIT replay into a restarted FMP (the replaying side) */           \
-    X(INIT_REPLAY, "init-replay")    /* before each logged FR_INIT call goes again */
+    X(INIT_REPLAY, "init-replay")    /* before each logged FR_INIT call goes again */ \
+    /* process: a child started, its regions mapped, not yet READY */       \
+    X(CHILD_START, "child-start")
 
 enum fr_fault_point {
     FR_FP_NONE = 0,

@@ -16,7 +16,7 @@
 set -u
 mode=$1 ledger=$2 work=$3
 mkdir -p "$work"
-npoints=15                    # FR_FP_COUNT - 1 (rt/lib/fault.h)
+npoints=16                    # FR_FP_COUNT - 1 (rt/lib/fault.h)
 log=$work/points.log
 : >"$log"
 fail=0
@@ -128,6 +128,7 @@ walk)
             while [ $p -le $npoints ]; do
                 # the 2nd passage for most points: mid-run, not at start
                 count=$(( (p % 3) + 1 ))
+                [ $p -eq 16 ] && count=1   # child-start: once per process
                 cfg=$work/$policy-$target-$p.yaml
                 config $policy $target $p $count >"$cfg"
                 before=$(grep -c '^kill' "$log")
