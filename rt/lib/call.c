@@ -22,6 +22,7 @@
 #include "fault.h"
 #include "futex.h"
 #include "group.h"
+#include "handle.h"
 #include "program.h"
 #include "runtime.h"
 #include "wire.h"
@@ -37,6 +38,7 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->lt = NULL;
     c->peer = -1;
     c->nfds_in = c->nfds_out = 0;
+    c->nhandles = 0;
     c->why = NULL;
     c->alias = NULL;
 }
@@ -118,6 +120,17 @@ void fr_put_strv(struct fr_call *c, const char *const *v)
     fr_put_strings(c, v, n);
 }
 
+void fr_put_handle(struct fr_call *c, const void *p, size_t n)
+{
+    /* a value the registry can key (handle.h); any other size is a plain one */
+    if (n != sizeof(uint64_t)) {
+        add(c, FR_W_SCALAR, p, n, -1);
+        return;
+    }
+    add(c, FR_W_HANDLE, p, n, -1);
+    c->nhandles++;
+}
+
 void fr_put_fd(struct fr_call *c, int fd)
 {
     add(c, FR_W_FD, NULL, 0, fd);
@@ -182,6 +195,14 @@ static void timed_out(struct fr_call *c, struct fr_lt *lt, int r, const char *wh
     snprintf(why, sizeof why, "%s %s() within call_timeout_ms (%lld ms)", what,
              fr__rt.app->functions[c->fn].name, (long long)(fr__rt.call_timeout_ns / 1000000));
     fr__fault(c->peer, lt->gen[r], why);
+}
+
+/* The incarnation of the peer of region r now. */
+static uint32_t peer_gen(int r)
+{
+    struct fr_region_hdr *h = fr__rt.regions[r].base;
+
+    return atomic_load_explicit(&h->gen[!fr__rt.regions[r].side], memory_order_acquire);
 }
 
 /* Whether the FMP will not come back (restarts exhausted). */
@@ -409,6 +430,12 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
      * arguments are untouched until a reply is accepted. */
     for (;;) {
         log.pos = 0;          /* a replay repeats the log from its start */
+        /* a handle of an incarnation that died never reaches its successor */
+        if (FR__UNLIKELY(c->nhandles != 0) && fr__rt.retries[peer] >= 0 &&
+            (rc = fr__handle_check(c, peer, peer_gen(r))) < 0) {
+            c->err = rc;
+            break;
+        }
         rc = attempt(c, lt, r, &gen, mode, pre, logp);
         if (rc == 0)
             break;
@@ -823,6 +850,27 @@ void fr_get_scalar(struct fr_call *c, void *dst, size_t n)
     memcpy(dst, f.data, n);
 }
 
+void fr_get_handle(struct fr_call *c, void *dst, size_t n)
+{
+    struct fr_wire_field f;
+    int r;
+
+    if (take(c, &f) < 0)
+        return;
+    if (f.kind != (n == sizeof(uint64_t) ? FR_W_HANDLE : FR_W_SCALAR) || f.len != n) {
+        broken(c, "a handle of the wrong kind or size");
+        return;
+    }
+    memcpy(dst, f.data, n);
+    r = fr__rt.region_of_fmp[c->peer];
+    /* only a restartable FMP's handles can outlive their incarnation */
+    if (n == sizeof(uint64_t) && fr__rt.retries[c->peer] >= 0 && r >= 0) {
+        uint64_t v;
+        memcpy(&v, f.data, sizeof v);
+        fr__handle_minted(v, c->peer, ((struct fr_lt *)c->lt)->gen[r]);
+    }
+}
+
 void fr_get_buf(struct fr_call *c, void *dst, size_t n)
 {
     struct fr_wire_field f;
@@ -937,6 +985,9 @@ static const char *cause(int err)
     case ENOSYS: return "does not hold the function (the FMPs disagree about the plan)";
     case EAGAIN: return "cannot be reached: this FMP has more threads calling out than max_threads";
     case ENOMEM: return "ran out of memory for the call";
+    case ESTALE: return "no longer holds the object a handle of the call names: the handle was "
+                        "minted by an incarnation of the FMP that crashed (a permanent failure; "
+                        "with FR_ON_FAILURE the call fails with errno ESTALE)";
     case EXDEV: return "crashed, and the replay of the call made a different outward call than "
                        "the call had made before the crash (exactly once: it fails alone)";
     default: return strerror(-err);

@@ -349,6 +349,28 @@ int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
     return add_reply(cc, FR_W_SCALAR, copy, n, -1);
 }
 
+int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n)
+{
+    struct fr_wire_field f;
+
+    if (take(cc, &f) < 0)
+        return cc->err;
+    if (f.kind != FR_W_HANDLE || f.len != n)
+        return cc->err = -EPROTO;
+    memcpy(dst, f.data, n);
+    return 0;
+}
+
+int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n)
+{
+    int rc = fr_ret_scalar(cc, p, n);
+
+    /* the caller notes which incarnation minted it (handle.h) */
+    if (rc == 0)
+        cc->rf[cc->nrf - 1].kind = FR_W_HANDLE;
+    return rc;
+}
+
 int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
 {
     if (!p)
