@@ -221,7 +221,7 @@ static int peer_lost(int peer)
  * meanwhile).  A failure of the callee's FMP comes back as -EPIPE (gone),
  * -ETIMEDOUT or -EPROTO (then it has been stopped). */
 static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, int mode,
-                   const struct fr__field *pre, struct fr_nlog *log)
+                   const struct fr__field *pre, struct fr_nlog *log, uint64_t parent, uint32_t nth)
 {
     int64_t deadline = -1;
     int rc;
@@ -229,6 +229,8 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
     c->err = 0;
     fr__stdio_boundary();
     FR_FAULT_POINT(CALL_SEND);
+    lt->req_parent = parent;  /* nested calls served meanwhile set their own */
+    lt->req_nth = nth;
     rc = send_fds(c, lt, r);
     /* a follower replica's request: the leader's record goes first */
     if (rc == 0)
@@ -426,6 +428,21 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
         logp = &log;
     was = lt->calling[level];
     lt->calling[level] = r;
+    /* Its place in the call tree, kept by every attempt (region.h): the
+     * n-th outward call of the frame this thread serves, or a call of its
+     * own (a fresh id) from an application thread. */
+    uint64_t parent;
+    uint32_t nth = 0;
+    if (lt->depth > 0 && lt->depth <= FR_FRAMES) {
+        parent = lt->frame_id[lt->depth - 1];
+        nth = ++lt->nout[lt->depth - 1];
+    } else {
+        static _Atomic uint64_t calls;
+        uint64_t n = atomic_fetch_add(&calls, 1);
+        parent = (uint64_t)(fr__rt.self + 1) << 48 ^ n;
+        if (lt->depth == 0)
+            lt->top = (uint32_t)n + 1;   /* a new call tree: the old one is done */
+    }
     /* Copy-by-value-result makes a call replayable as it is: the caller's
      * arguments are untouched until a reply is accepted. */
     for (;;) {
@@ -436,13 +453,15 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
             c->err = rc;
             break;
         }
-        rc = attempt(c, lt, r, &gen, mode, pre, logp);
+        rc = attempt(c, lt, r, &gen, mode, pre, logp, parent, nth);
         if (rc == 0)
             break;
         /* Our asker died: the work of this frame is for nobody, and the
          * asker's replay makes this call again if it is needed. */
         if (rc == -EPIPE && lt->depth > 0 && fr__lt_orphaned(lt)) {
             rc = c->err = -ECANCELED;
+            if (lt->depth <= FR_FRAMES)
+                lt->cancelled[lt->depth - 1] = 1;
             break;
         }
         if (!replay_allowed(c, r, gen, &replays)) {
@@ -673,8 +692,11 @@ int fr_call_invoke(struct fr_call *c)
     c->lt = lt;
     /* A frame whose asker died makes no more calls: they would be effects
      * of a call that is being replayed elsewhere (fr__lt_orphaned). */
-    if (FR__UNLIKELY(lt->depth > 0) && fr__lt_orphaned(lt))
+    if (FR__UNLIKELY(lt->depth > 0) && fr__lt_orphaned(lt)) {
+        if (lt->depth <= FR_FRAMES)
+            lt->cancelled[lt->depth - 1] = 1;
         return c->err = -ECANCELED;
+    }
     /* A follower replica does not call out: the leader's record answers. */
     if (FR__UNLIKELY(lt->rep != NULL) && fr__replica_intercept(c, lt, &rc))
         return rc;
@@ -814,7 +836,7 @@ int fr__init_replay(int peer)
         for (unsigned k = 0; k < copy[i].nfds; k++)
             add(&c, FR_W_FDONLY, NULL, 0, copy[i].fds[k]);
         uint32_t gen;
-        rc = attempt(&c, lt, r, &gen, 0, NULL, NULL);
+        rc = attempt(&c, lt, r, &gen, 0, NULL, NULL, 0, 0);
         c.rp = c.rend;
         fr_call_end(&c);
     }

@@ -553,6 +553,64 @@ int fr__lt_orphaned(const struct fr_lt *lt)
     return 0;
 }
 
+/* What a logical thread keeps for one top-level call of restartable
+ * callers' frames, at most: past it, calls are no longer logged (a replay
+ * of a frame past the bound would repeat them; said once). */
+#define QREC_MAX_BYTES ((uint64_t)64 << 20)
+
+/* The log of what frame @parent of the restartable caller on region r made
+ * this thread do (NULL: not logged).  Every frame of the thread's current
+ * top-level call is kept: the thread runs one at a time, so a new one
+ * means no replay can come back to the old.  The same frame again from the
+ * caller's next incarnation (a replay) starts feeding. */
+static struct fr_nlog *qrec_for(struct fr_lt *lt, int r, const struct fr_msg *m, uint32_t gen)
+{
+    struct fr_qrec *q;
+    struct fr_qframe *f;
+
+    if (!lt->qrec && !(lt->qrec = calloc((size_t)fr__rt.nregions, sizeof *lt->qrec)))
+        return NULL;
+    q = &lt->qrec[r];
+    if (q->top != m->top) {
+        for (unsigned i = 0; i < q->n; i++)
+            fr__nlog_free(&q->f[i].log);
+        q->n = 0;
+        q->bytes = 0;
+        q->top = m->top;
+    }
+    for (unsigned i = q->n; i-- > 0;) {
+        f = &q->f[i];
+        if (f->parent != m->parent)
+            continue;
+        if (f->gen != gen) {
+            f->gen = gen;     /* its successor replays the frame */
+            f->log.pos = 0;
+            f->log.diverged = 0;
+        }
+        return &f->log;
+    }
+    if (q->bytes > QREC_MAX_BYTES) {
+        static atomic_flag said = ATOMIC_FLAG_INIT;
+        if (!atomic_flag_test_and_set(&said))
+            fr__log("a top-level call made more than %llu MiB of calls from restartable FMPs "
+                    "on one thread: those past it are not logged for a replay",
+                    (unsigned long long)(QREC_MAX_BYTES >> 20));
+        return NULL;
+    }
+    if (q->n == q->cap) {
+        unsigned cap = q->cap ? q->cap * 2 : 8;
+        struct fr_qframe *nf = realloc(q->f, cap * sizeof *nf);
+        if (!nf)
+            return NULL;
+        q->f = nf;
+        q->cap = cap;
+    }
+    f = &q->f[q->n++];
+    *f = (struct fr_qframe){ m->parent, gen, { 0 } };
+    q->bytes += m->len;
+    return &f->log;
+}
+
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 {
     const struct fr_app *app = fr__rt.app;
@@ -599,12 +657,30 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
     }
     struct fr__field pre = { .kind = 0 };  /* a leader replica's record, sent first */
     uint32_t asker = lt->gen[r];   /* the incarnation that asked */
+    lt->top = m.top;          /* the call tree it is part of, for our own calls */
     if (depth < FR_FRAMES) {
         lt->askers[depth] = (struct fr_asker){ r, asker };
+        lt->frame_id[depth] = fr__frame_id(m.parent, m.nth);
+        lt->nout[depth] = 0;
+        lt->cancelled[depth] = 0;
+    }
+    /* A restartable caller's frame: what it makes us do is logged here,
+     * where it survives the caller's crash (a callback into the caller
+     * itself is logged by the caller's own call, `log`). */
+    int qlogged = 0;
+    if (!log && m.status == 0 && FR__UNLIKELY(fr__rt.retries[fr__rt.regions[r].peer] >= 0)) {
+        log = qrec_for(lt, r, &m, asker);
+        qlogged = log != NULL;
     }
     if (FR__UNLIKELY(log != NULL) && log->pos < log->n) {
         /* a replay repeating a nested call it made before the crash */
         rc = nlog_feed(lt, r, log, &m);
+        if (rc == -EXDEV && qlogged) {
+            char why[300];
+            snprintf(why, sizeof why, "replayed a call after its crash, but %s (exactly once: "
+                     "the replayed call fails alone)", log->what);
+            fr__fault(fr__rt.regions[r].peer, asker, why);
+        }
         goto out_free;
     }
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
@@ -633,7 +709,9 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         }
     }
     fr__stdio_boundary();     /* what the function printed goes before the reply */
-    if (FR__UNLIKELY(log != NULL))
+    /* A frame cut short (its asker died) has no result to feed a replay:
+     * the replay runs it again. */
+    if (FR__UNLIKELY(log != NULL) && !(depth < FR_FRAMES && lt->cancelled[depth]))
         nlog_note(log, r, &m, status, cc.rf, cc.nrf);
     if (lt->gen[r] != asker) {
         /* The asker died and was restarted while the function ran (a

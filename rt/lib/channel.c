@@ -161,12 +161,17 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     h.status = status;
     h.total = total;
     h.gen = lt->gen[r];
+    if (kind == FR_MSG_REQ) {
+        h.parent = lt->req_parent;
+        h.nth = lt->req_nth;
+        h.top = lt->top;
+    }
     if (kind == FR_MSG_REQ || kind == FR_MSG_REP || kind == FR_MSG_ERR)
         h.nmeta = (uint16_t)fr__meta_export(s->meta);
     for (sent = 0;;) {
         uint64_t chunk = total ? fr__wire_fill(f, n, &enc, win, fr__rt.window) : 0;
         h.seq = next_seq(lt->last[r]);
-        h.chunk = chunk;
+        h.chunk = (uint32_t)chunk;   /* <= the window, which start.c keeps below 4 GiB */
         memcpy(&s->to[!rg->side].hdr, &h, sizeof h);
         lt->last[r] = h.seq;
         post(s, !rg->side, h.seq);
@@ -476,6 +481,9 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
     m->kind = h.kind;
     m->fn = h.fn;
     m->status = h.status;
+    m->parent = h.parent;
+    m->nth = h.nth;
+    m->top = h.top;
     m->data = buf;
     m->len = h.total;
     return 0;

@@ -159,7 +159,7 @@ static void *worker_main(void *arg)
         if (rc == -ETIMEDOUT)
             fr__fault(fr__rt.regions[r].peer, lt->gen[r],
                       "did not take part of a long message within call_timeout_ms");
-        else if (rc < 0 && rc != -EPIPE)
+        else if (rc < 0 && rc != -EPIPE && rc != -EXDEV)   /* EXDEV: stopped already */
             fr__fault(fr__rt.regions[r].peer, lt->gen[r], "sent a malformed request");
     }
     return NULL;

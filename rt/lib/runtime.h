@@ -137,6 +137,14 @@ struct fr_lt {
         uint32_t gen;
     } askers[FR_FRAMES];
     int calling[FR_FRAMES];   /* per depth: region of the call in flight from it, -1: none */
+    uint64_t frame_id[FR_FRAMES];  /* per depth served here: the frame's id (call.c) */
+    uint32_t nout[FR_FRAMES]; /* per depth: outward calls the frame made so far */
+    uint8_t cancelled[FR_FRAMES];  /* per depth: an outward call of the frame was
+                                    * cancelled (ECANCELED): its result is not one */
+    uint64_t req_parent;      /* of the request being sent (fr__chan_send) */
+    uint32_t req_nth;
+    uint32_t top;             /* the top-level call this thread is in (region.h) */
+    struct fr_qrec *qrec;     /* per region: what a restartable caller's frame made us do */
     struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
 
@@ -151,6 +159,9 @@ struct fr_msg {
     uint16_t kind;
     uint32_t fn;
     int32_t status;
+    uint32_t nth;             /* REQ: its place in the call tree (region.h) */
+    uint32_t top;
+    uint64_t parent;
     unsigned char *data;      /* private copy of the payload */
     uint64_t len;
 };
@@ -245,6 +256,33 @@ struct fr_nlog {
     char what[200];           /* how, for the log line */
 };
 void fr__nlog_free(struct fr_nlog *log);
+
+/* The callee's half (callee.c): the calls a frame of a restartable caller
+ * made to this FMP, kept under the frame's id until another frame of that
+ * caller calls on this logical thread; when the caller's next incarnation
+ * replays the frame (the same id), it is fed from here. */
+struct fr_qframe {
+    uint64_t parent;          /* the frame's id */
+    uint32_t gen;             /* the caller's incarnation that made the calls */
+    struct fr_nlog log;
+};
+struct fr_qrec {
+    uint32_t top;             /* the top-level call they are part of */
+    struct fr_qframe *f;      /* every frame of it that called us (malloc) */
+    unsigned n, cap;
+    uint64_t bytes;           /* request bytes of the frames logged: bounded (callee.c) */
+};
+
+/* The id of the frame that serves a request made as the @nth outward call
+ * of frame @parent: the same in every incarnation that replays it. */
+static inline uint64_t fr__frame_id(uint64_t parent, uint32_t nth)
+{
+    uint64_t x = parent + 0x9e3779b97f4a7c15ull * ((uint64_t)nth + 1);
+
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
 
 /* callee.c */
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log);

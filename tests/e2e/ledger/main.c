@@ -239,8 +239,11 @@ int ledger_main(int argc, char **argv)
             h = mix(h, (uint64_t)math_fold(main_probe, small, 6));
         }
         free(big);
-        printf("points digest %016llx visits %ld probes %ld\n", (unsigned long long)h, visits,
-               probes);
+        long gets = 0;
+        size_t len = 0;
+        store_get("#gets", &gets, sizeof gets, &len);
+        printf("points digest %016llx visits %ld probes %ld gets %ld\n", (unsigned long long)h,
+               visits, probes, gets);
         return 0;
     }
     if (strcmp(mode, "recover-child") == 0) {
