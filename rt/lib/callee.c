@@ -445,6 +445,19 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
     return 0;
 }
 
+/* Double the malloc()ed array *@a of *@cap elements of @size bytes. */
+static int room_for_one(void **a, unsigned *cap, size_t size)
+{
+    unsigned n = *cap ? *cap * 2 : 8;
+    void *b = realloc(*a, n * size);
+
+    if (!b)
+        return -ENOMEM;
+    *a = b;
+    *cap = n;
+    return 0;
+}
+
 void fr__nlog_free(struct fr_nlog *log)
 {
     for (unsigned i = 0; i < log->n; i++) {
@@ -492,14 +505,8 @@ static void nlog_note(struct fr_nlog *log, int r, const struct fr_msg *m, int st
     struct fr_wire_enc enc = { 0, 0 };
 
     FR_ASSERT(log->pos == log->n);   /* only past the end of what a replay repeats */
-    if (log->n == log->cap) {
-        unsigned cap = log->cap ? log->cap * 2 : 8;
-        struct fr_nlog_entry *ne = realloc(log->e, cap * sizeof *ne);
-        if (!ne)
-            goto oom;
-        log->e = ne;
-        log->cap = cap;
-    }
+    if (log->n == log->cap && room_for_one((void **)&log->e, &log->cap, sizeof *log->e) < 0)
+        goto oom;
     if (!(e.req = malloc(m->len ? m->len : 1)))
         goto oom;
     memcpy(e.req, m->data, m->len);
@@ -597,14 +604,8 @@ static struct fr_nlog *qrec_for(struct fr_lt *lt, int r, const struct fr_msg *m,
                     (unsigned long long)(QREC_MAX_BYTES >> 20));
         return NULL;
     }
-    if (q->n == q->cap) {
-        unsigned cap = q->cap ? q->cap * 2 : 8;
-        struct fr_qframe *nf = realloc(q->f, cap * sizeof *nf);
-        if (!nf)
-            return NULL;
-        q->f = nf;
-        q->cap = cap;
-    }
+    if (q->n == q->cap && room_for_one((void **)&q->f, &q->cap, sizeof *q->f) < 0)
+        return NULL;
     f = &q->f[q->n++];
     *f = (struct fr_qframe){ m->parent, gen, { 0 } };
     q->bytes += m->len;
