@@ -14,6 +14,7 @@
 
 int fr__fault_armed;
 static enum fr_fault_point target;
+static int stop_instead;      /* POINT:N:stop: SIGSTOP, a hung FMP, not a dead one */
 static _Atomic long countdown;
 static int log_fd = -1;
 
@@ -67,6 +68,7 @@ void fr__fault_init(int may_kill)
     countdown = colon ? strtol(colon + 1, NULL, 10) : 1;
     if (countdown < 1)
         countdown = 1;
+    stop_instead = colon && strstr(colon + 1, ":stop") != NULL;
     fr__fault_armed = 1;
 }
 
@@ -86,8 +88,10 @@ static void say(const char *what, enum fr_fault_point p)
 void fr__fault_point(enum fr_fault_point p)
 {
     if (target == p && atomic_fetch_sub(&countdown, 1) == 1) {
-        say("kill", p);
-        raise(SIGKILL);
+        say(stop_instead ? "stop" : "kill", p);
+        /* every thread stops with it, as under a debugger; only SIGKILL
+         * (the caller's call_timeout_ms) ends it */
+        raise(stop_instead ? SIGSTOP : SIGKILL);
     }
     say("hit", p);
 }

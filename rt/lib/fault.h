@@ -4,8 +4,10 @@
  * so that a test can kill a child FMP at each in turn (SQLite's crash
  * tests, FoundationDB's simulation) and require the plain build's output.
  *
- * A child FMP started with FRACTURE_FAULT=POINT[:N] kills itself (SIGKILL)
- * the N-th time (default 1) it reaches POINT; POINT is a number (1 ..
+ * A child FMP started with FRACTURE_FAULT=POINT[:N[:stop]] kills itself
+ * (SIGKILL; with :stop it stops instead, SIGSTOP, a hang that only
+ * call_timeout_ms ends) the N-th time (default 1) it reaches POINT; POINT
+ * is a number (1 ..
  * FR_FP_COUNT - 1, as `fr__fault_name` and the table below list them) or
  * a name.  With FRACTURE_FAULT_LOG=FILE every process (root too) appends a
  * line "hit N NAME" to FILE for each point it passes, and "kill N NAME"
