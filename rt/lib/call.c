@@ -473,6 +473,7 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
             break;
         }
     }
+    FR_ASSERT(lt->calling[level] == r);   /* nested calls gave the level back */
     lt->calling[level] = was;
     fr__nlog_free(&log);
     if (rc < 0)

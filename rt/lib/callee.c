@@ -737,6 +737,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         if (cc.rf[i].kind == FR_W_FD)
             close(cc.rf[i].fd);
 out_free:
+    FR_ASSERT(lt->depth == depth + 1);   /* nested serves gave their frame back */
     lt->depth--;
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0)
         fr__sample_served();

@@ -154,6 +154,10 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
         return -EPIPE;
     if (!lt->opened[r])
         open_toward(lt, r);
+    /* A reply answers the last message on the slot, the peer's: nested
+     * calls made meanwhile over this slot all came back.  (A request may
+     * follow our own reply: the thread came back by another region.) */
+    FR_ASSERT(kind == FR_MSG_REQ || lt->last[r] == lt->seen[r]);
 
     memset(&h, 0, sizeof h);
     h.kind = kind;
