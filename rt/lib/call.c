@@ -416,7 +416,7 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
     int r = fr__rt.region_of_fmp[peer], rc, replays = 0;
     uint32_t gen = 0;
 
-    struct fr_nlog log = { 0 }, *logp = NULL;
+    struct fr_nlog log, *logp = NULL;   /* `what` is written only on a divergence */
     int level = lt->depth < FR_FRAMES ? lt->depth : FR_FRAMES - 1, was;
 
     c->peer = peer;
@@ -424,6 +424,9 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
         return c->err = -ENOTCONN;
     /* A call that may be replayed logs the nested calls it serves, so that
      * the replay is fed them instead of making them again (runtime.h). */
+    log.e = NULL;
+    log.n = log.cap = log.pos = 0;
+    log.diverged = 0;
     if (fr__rt.retries[peer] >= 0 && mode == 0 && !fr__replaying)
         logp = &log;
     was = lt->calling[level];
@@ -434,14 +437,15 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
     uint64_t parent;
     uint32_t nth = 0;
     if (lt->depth > 0 && lt->depth <= FR_FRAMES) {
-        parent = lt->frame_id[lt->depth - 1];
+        const struct fr_frame_place *pl = &lt->place[lt->depth - 1];
+        parent = fr__frame_id(pl->parent, pl->nth);
         nth = ++lt->nout[lt->depth - 1];
     } else {
-        static _Atomic uint64_t calls;
-        uint64_t n = atomic_fetch_add(&calls, 1);
-        parent = (uint64_t)(fr__rt.self + 1) << 48 ^ n;
+        /* unique per FMP, thread and call, with no shared counter */
+        uint64_t n = ++lt->ncalls;
+        parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
         if (lt->depth == 0)
-            lt->top = (uint32_t)n + 1;   /* a new call tree: the old one is done */
+            lt->top = (uint32_t)n;   /* a new call tree: the old one is done */
     }
     /* Copy-by-value-result makes a call replayable as it is: the caller's
      * arguments are untouched until a reply is accepted. */
@@ -475,7 +479,8 @@ int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
     }
     FR_ASSERT(lt->calling[level] == r);   /* nested calls gave the level back */
     lt->calling[level] = was;
-    fr__nlog_free(&log);
+    if (log.e)
+        fr__nlog_free(&log);
     if (rc < 0)
         fr__program_park_if_exiting();   /* the callee went with the program */
     return rc;

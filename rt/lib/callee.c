@@ -661,7 +661,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
     lt->top = m.top;          /* the call tree it is part of, for our own calls */
     if (depth < FR_FRAMES) {
         lt->askers[depth] = (struct fr_asker){ r, asker };
-        lt->frame_id[depth] = fr__frame_id(m.parent, m.nth);
+        lt->place[depth] = (struct fr_frame_place){ m.parent, m.nth };
         lt->nout[depth] = 0;
         lt->cancelled[depth] = 0;
     }

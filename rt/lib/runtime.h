@@ -137,13 +137,17 @@ struct fr_lt {
         uint32_t gen;
     } askers[FR_FRAMES];
     int calling[FR_FRAMES];   /* per depth: region of the call in flight from it, -1: none */
-    uint64_t frame_id[FR_FRAMES];  /* per depth served here: the frame's id (call.c) */
+    struct fr_frame_place {   /* per depth served here: where its request sits in */
+        uint64_t parent;      /* the call tree; the frame's id is made of it */
+        uint32_t nth;         /* (fr__frame_id) only when the frame calls out */
+    } place[FR_FRAMES];
     uint32_t nout[FR_FRAMES]; /* per depth: outward calls the frame made so far */
     uint8_t cancelled[FR_FRAMES];  /* per depth: an outward call of the frame was
                                     * cancelled (ECANCELED): its result is not one */
     uint64_t req_parent;      /* of the request being sent (fr__chan_send) */
     uint32_t req_nth;
     uint32_t top;             /* the top-level call this thread is in (region.h) */
+    uint64_t ncalls;          /* calls this thread made from outside any frame */
     struct fr_qrec *qrec;     /* per region: what a restartable caller's frame made us do */
     struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
