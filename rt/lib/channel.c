@@ -149,8 +149,15 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
      * else answers its predecessor, who is gone. */
     if (sync_gen(lt, r) && kind != FR_MSG_REQ)
         return -EPIPE;
+    /* `gone` keeps requests from a dead peer, not replies from the
+     * incarnation that asked: the root clears a restarted FMP's `gone` one
+     * region after the other (restart.c, set_side), so a new incarnation
+     * may call us through a region still marked while its own is clear,
+     * and its answer must reach it.  (Had it died again, sync_gen would
+     * tell, or the slot is zeroed under the reply: harmless.) */
     if (atomic_load(&rg->failed) ||
-        (!fr__replaying && atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side])))
+        (kind == FR_MSG_REQ && !fr__replaying &&
+         atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side])))
         return -EPIPE;
     if (!lt->opened[r])
         open_toward(lt, r);

@@ -2,8 +2,9 @@
 # crashpoints.sh - the crash-point harness (DESIGN, Reliability; rt/lib/fault.h).
 #
 #   crashpoints.sh walk LEDGER WORKDIR
-#     Runs `ledger points` plain, then, under each policy (restart,
-#     replicate, sample) and for each child FMP the policy can bring back,
+#     Runs `ledger points` plain, then, under each policy (restart; twice:
+#     restart, and the first restart dies again at the same point, in its
+#     replay; replicate; sample) and for each child FMP the policy can bring back,
 #     kills that FMP at every numbered crash point (FRACTURE_FAULT=N:K) and
 #     requires the plain output and status 0 each time.  Every process logs
 #     the points it passes (FRACTURE_FAULT_LOG); at the end the hit and kill
@@ -45,8 +46,13 @@ YAML
 config() {
     fault="$3:$4"
     case $1 in
-    restart)
+    restart|twice)
         m=""; t=""
+        # twice: the first restart dies again, the first time it passes the
+        # point (in the replay of the call in flight, or of FR_INIT calls)
+        ma="" ta=""
+        [ "$1" = twice ] && [ "$2" = maths ] && ma="{vars: {FRACTURE_FAULT: \"$3:1\"}}, "
+        [ "$1" = twice ] && [ "$2" = texts ] && ta="{vars: {FRACTURE_FAULT: \"$3:1\"}}, "
         [ "$2" = maths ] && m="env: {vars: {FRACTURE_FAULT: \"$fault\"}}"
         [ "$2" = texts ] && t="env: {vars: {FRACTURE_FAULT: \"$fault\"}}"
         # texts dies while it replays its FR_INIT calls into a restarted
@@ -58,11 +64,11 @@ config() {
   - name: maths
     modules: [math]
     $m
-    restart: {max: 10, window_s: 60, retries: 2, environments: [{vars: {FRACTURE_FAULT: "", LEDGER_CRASH: ""}}]}
+    restart: {max: 10, window_s: 60, retries: 2, environments: [$ma{vars: {FRACTURE_FAULT: "", LEDGER_CRASH: ""}}]}
   - name: texts
     modules: [text]
     $t
-    restart: {max: 10, window_s: 60, retries: 2, environments: [{vars: {FRACTURE_FAULT: ""}}]}
+    restart: {max: 10, window_s: 60, retries: 2, environments: [$ta{vars: {FRACTURE_FAULT: ""}}]}
 YAML
         ;;
     replicate)
@@ -118,9 +124,9 @@ leftovers() {
 case $mode in
 walk)
     runs=0
-    for policy in restart replicate sample; do
+    for policy in restart twice replicate sample; do
         case $policy in
-        restart) targets="maths texts" ;;
+        restart|twice) targets="maths texts" ;;
         *) targets=maths ;;
         esac
         for target in $targets; do
