@@ -149,21 +149,22 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
      * else answers its predecessor, who is gone. */
     if (sync_gen(lt, r) && kind != FR_MSG_REQ)
         return -EPIPE;
-    /* `gone` keeps requests from a dead peer, not replies from the
-     * incarnation that asked: the root clears a restarted FMP's `gone` one
-     * region after the other (restart.c, set_side), so a new incarnation
-     * may call us through a region still marked while its own is clear,
-     * and its answer must reach it.  (Had it died again, sync_gen would
-     * tell, or the slot is zeroed under the reply: harmless.) */
+    /* `gone` keeps requests from a dead peer.  A reply goes unless a call
+     * of ours to the asker is unanswered (then the asker is the one that
+     * died): the root clears a restarted FMP's `gone` one region after the
+     * other (restart.c, set_side), so a new incarnation may call us
+     * through a region still marked while its own is clear, and its
+     * answer must reach it. */
+    int gone = !fr__replaying && atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side]);
     if (atomic_load(&rg->failed) ||
-        (kind == FR_MSG_REQ && !fr__replaying &&
-         atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side])))
+        (gone && (kind == FR_MSG_REQ || lt->last[r] != lt->seen[r])))
         return -EPIPE;
     if (!lt->opened[r])
         open_toward(lt, r);
     /* A reply answers the last message on the slot, the peer's: nested
-     * calls made meanwhile over this slot all came back.  (A request may
-     * follow our own reply: the thread came back by another region.) */
+     * calls made meanwhile over this slot all came back, or failed with
+     * the peer (above).  (A request may follow our own reply: the thread
+     * came back by another region.) */
     FR_ASSERT(kind == FR_MSG_REQ || lt->last[r] == lt->seen[r]);
 
     memset(&h, 0, sizeof h);
