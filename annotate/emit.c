@@ -602,6 +602,19 @@ static bool refusable(struct fra_model *m, const struct fra_func *f)
     return false;
 }
 
+/* Whether a call of @f passes or returns a handle: then it can fail with
+ * ESTALE (a handle of a crashed incarnation), which FR_ON_FAILURE reports
+ * as such, a permanent failure (handle.h in the runtime). */
+static bool has_handle(const struct fra_func *f)
+{
+    if (f->ret_rule.copy == FRA_COPY_OPAQUE)
+        return true;
+    for (unsigned i = 0; i < f->nparams; i++)
+        if (f->params[i].rule.copy == FRA_COPY_OPAQUE)
+            return true;
+    return false;
+}
+
 static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f, void *tmp)
 {
     struct fra_model *m = g->m;
@@ -610,6 +623,8 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
     bool has_ret = f->ret_rule.copy != FRA_COPY_NONE;
     enum fra_copy rc = f->ret_rule.copy;
     bool fails = f->fail_value != NULL;
+    /* the failure's own errno is told: EINVAL (refused), ESTALE (handle) */
+    bool rc_told = fails && (refusable(m, f) || has_handle(f));
 
     put(o, "\n/* caller stub of %s() */\n%s%s %s(", f->name, f->internal ? "static " : "",
         has_ret ? talloc_asprintf(tmp, "__typeof__(%s)", f->ret.spelling) : "void",
@@ -628,7 +643,7 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             put(o, "    size_t __fr_len_%s;\n", pname(tmp, &f->params[i], i));
     if (rc == FRA_COPY_RET)
         put(o, "    size_t __fr_len_ret;\n");
-    if (fails && refusable(m, f))
+    if (rc_told)
         put(o, "    int __fr_rc;\n");
     /* The same FMP: the unfractured call, behind one predictable branch. */
     put(o, "\n    if (FR_LOCAL(%u)) {\n        %s%s(", mod, has_ret ? "return " : "", f->name);
@@ -713,6 +728,9 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
         case FRA_COPY_CALLBACK:
             put(o, "    fr_put_callback(&__fr_c, (fr_fnptr)%s);\n", n);
             break;
+        case FRA_COPY_OPAQUE:
+            put(o, "    fr_put_handle(&__fr_c, &%s, sizeof %s);\n", n, n);
+            break;
         default:
             put(o, "    fr_put_scalar(&__fr_c, &%s, sizeof %s);\n", n, n);
             break;
@@ -744,6 +762,9 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
     case FRA_COPY_FD:
         put(o, "        fr_get_fd(&__fr_c, &__fr_ret);\n");
         break;
+    case FRA_COPY_OPAQUE:
+        put(o, "        fr_get_handle(&__fr_c, &__fr_ret, sizeof __fr_ret);\n");
+        break;
     default:
         put(o, "        fr_get_scalar(&__fr_c, &__fr_ret, sizeof __fr_ret);\n");
         break;
@@ -763,13 +784,15 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             put(o, "        fr_get_buf(&__fr_c, %s%s, __fr_len_%s);\n", volatile_cast(p), n, n);
     }
     put(o, "    }\n    if (%s < 0) {\n",
-        fails && refusable(m, f) ? "(__fr_rc = fr_call_end(&__fr_c))" : "fr_call_end(&__fr_c)");
+        rc_told ? "(__fr_rc = fr_call_end(&__fr_c))" : "fr_call_end(&__fr_c)");
     if (rc == FRA_COPY_STRING || rc == FRA_COPY_RET)
         put(o, "        free((void *)__fr_ret);\n");
     /* A call the caller refused is its own error (EINVAL), not the callee's. */
-    if (fails && refusable(m, f))
-        put(o, "        errno = __fr_rc == -EINVAL ? EINVAL : %s;\n        return%s%s;\n    }\n",
-            f->fail_errno, has_ret ? " " : "", has_ret ? f->fail_value : "");
+    if (fails && (refusable(m, f) || has_handle(f)))
+        put(o, "        errno = %s%s%s;\n        return%s%s;\n    }\n",
+            refusable(m, f) ? "__fr_rc == -EINVAL ? EINVAL : " : "",
+            has_handle(f) ? "__fr_rc == -ESTALE ? ESTALE : " : "", f->fail_errno,
+            has_ret ? " " : "", has_ret ? f->fail_value : "");
     else if (fails)
         put(o, "        errno = %s;\n        return%s%s;\n    }\n", f->fail_errno,
             has_ret ? " " : "", has_ret ? f->fail_value : "");
@@ -857,6 +880,11 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                    "        return __fr_rc;\n    %s = (__typeof__(%s))__fr_f_%s;\n",
                 n, n, n, n);
             break;
+        case FRA_COPY_OPAQUE:
+            put(o, "    if ((__fr_rc = fr_arg_handle(__fr_cc, (void *)&%s, sizeof %s)) != 0)\n"
+                   "        return __fr_rc;\n",
+                n, n);
+            break;
         default:
             put(o, "    if ((__fr_rc = fr_arg_scalar(__fr_cc, (void *)&%s, sizeof %s)) != 0)\n"
                    "        return __fr_rc;\n",
@@ -912,6 +940,10 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
         break;
     case FRA_COPY_FD:
         put(o, "    if ((__fr_rc = fr_ret_fd(__fr_cc, __fr_ret)) != 0)\n        return __fr_rc;\n");
+        break;
+    case FRA_COPY_OPAQUE:
+        put(o, "    if ((__fr_rc = fr_ret_handle(__fr_cc, &__fr_ret, sizeof __fr_ret)) != 0)\n"
+               "        return __fr_rc;\n");
         break;
     default:
         put(o, "    if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_ret, sizeof __fr_ret)) != 0)\n"

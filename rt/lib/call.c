@@ -22,6 +22,7 @@
 #include "fault.h"
 #include "futex.h"
 #include "group.h"
+#include "handle.h"
 #include "program.h"
 #include "runtime.h"
 #include "wire.h"
@@ -37,6 +38,7 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->lt = NULL;
     c->peer = -1;
     c->nfds_in = c->nfds_out = 0;
+    c->nhandles = 0;
     c->why = NULL;
     c->alias = NULL;
 }
@@ -118,6 +120,17 @@ void fr_put_strv(struct fr_call *c, const char *const *v)
     fr_put_strings(c, v, n);
 }
 
+void fr_put_handle(struct fr_call *c, const void *p, size_t n)
+{
+    /* a value the registry can key (handle.h); any other size is a plain one */
+    if (n != sizeof(uint64_t)) {
+        add(c, FR_W_SCALAR, p, n, -1);
+        return;
+    }
+    add(c, FR_W_HANDLE, p, n, -1);
+    c->nhandles++;
+}
+
 void fr_put_fd(struct fr_call *c, int fd)
 {
     add(c, FR_W_FD, NULL, 0, fd);
@@ -172,7 +185,25 @@ static int send_fds(struct fr_call *c, struct fr_lt *lt, int r)
     return 0;
 }
 
-#define REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
+
+/* The callee of @c did not do its part in time: stop it (a restartable
+ * one comes back and the call is replayed). */
+static void timed_out(struct fr_call *c, struct fr_lt *lt, int r, const char *what)
+{
+    char why[200];
+
+    snprintf(why, sizeof why, "%s %s() within call_timeout_ms (%lld ms)", what,
+             fr__rt.app->functions[c->fn].name, (long long)(fr__rt.call_timeout_ns / 1000000));
+    fr__fault(c->peer, lt->gen[r], why);
+}
+
+/* The incarnation of the peer of region r now. */
+static uint32_t peer_gen(int r)
+{
+    struct fr_region_hdr *h = fr__rt.regions[r].base;
+
+    return atomic_load_explicit(&h->gen[!fr__rt.regions[r].side], memory_order_acquire);
+}
 
 /* Whether the FMP will not come back (restarts exhausted). */
 static int peer_lost(int peer)
@@ -188,27 +219,32 @@ static int peer_lost(int peer)
  * meanwhile).  A failure of the callee's FMP comes back as -EPIPE (gone),
  * -ETIMEDOUT or -EPROTO (then it has been stopped). */
 static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, int mode,
-                   const struct fr__field *pre)
+                   const struct fr__field *pre, struct fr_nlog *log, uint64_t parent, uint32_t nth)
 {
-    const struct fr_function *f = &fr__rt.app->functions[c->fn];
     int64_t deadline = -1;
     int rc;
 
     c->err = 0;
     fr__stdio_boundary();
+    FR_FAULT_POINT(CALL_SEND);
+    lt->req_parent = parent;  /* nested calls served meanwhile set their own */
+    lt->req_nth = nth;
     rc = send_fds(c, lt, r);
     /* a follower replica's request: the leader's record goes first */
     if (rc == 0)
         rc = fr__chan_send_after(lt, r, FR_MSG_REQ, c->fn, mode, pre, c->fields, c->nfields);
     *gen = lt->gen[r];        /* the incarnation this attempt spoke to */
+    if (rc == -ETIMEDOUT)
+        timed_out(c, lt, r, "did not take the request");
     if (rc < 0)
         return c->err = rc;
     if (lt->depth > 0)
-        FR_FAULT_POINT("nested-call");
+        FR_FAULT_POINT(NESTED_CALL);
+    FR_FAULT_POINT(CALL_WAIT);
     if (fr__rt.call_timeout_ns > 0)
         deadline = fr__now_ns() + fr__rt.call_timeout_ns;
     else if (fr__replaying)
-        deadline = fr__now_ns() + REPLAY_TIMEOUT_NS;   /* the supervisor must not hang */
+        deadline = fr__now_ns() + FR_REPLAY_TIMEOUT_NS;   /* the supervisor must not hang */
 
     for (;;) {
         struct fr_msg m;
@@ -220,11 +256,7 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             return c->err = -EPIPE;
         rc = fr__chan_wait(lt, r, deadline, &got);
         if (rc == -ETIMEDOUT) {
-            char why[160];
-            snprintf(why, sizeof why, "did not return from %s() within call_timeout_ms (%lld ms)",
-                     f->name,
-                     (long long)(fr__rt.call_timeout_ns / 1000000));
-            fr__fault(c->peer, lt->gen[r], why);
+            timed_out(c, lt, r, "did not return from");
             return c->err = -ETIMEDOUT;
         }
         if (rc == -EPROTO) {
@@ -240,7 +272,19 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             return c->err = rc;
         if (fr__chan_peek_kind(lt, got) == FR_MSG_REQ) {
             /* A nested call back into this FMP: run it on this thread. */
-            rc = fr__serve(lt, got);
+            FR_FAULT_POINT(NESTED_SERVE);
+            rc = fr__serve_logged(lt, got, got == r ? log : NULL);
+            FR_FAULT_POINT(NESTED_DONE);
+            if (FR__UNLIKELY(rc == -EXDEV) && log && log->diverged) {
+                /* Exactly once: the replay strayed from what the call did
+                 * before the crash; it fails alone, and its FMP (running
+                 * the replay still) is stopped. */
+                char why[300];
+                snprintf(why, sizeof why, "replayed %s() after a crash, but %s (exactly once: "
+                         "the call fails alone)", fr__rt.app->functions[c->fn].name, log->what);
+                fr__fault(c->peer, lt->gen[r], why);
+                return c->err = -EXDEV;
+            }
             if (rc == -EPROTO || rc == -ENOMEM) {
                 if (got == r) {
                     broken(c, "a malformed nested request");
@@ -255,7 +299,12 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             continue;
         }
         c->rseq = fr__chan_next_seq(lt, r);
+        FR_FAULT_POINT(CALL_RECV);
         rc = fr__chan_recv(lt, r, &lt->rbuf, &lt->rcap, &m);
+        if (rc == -ETIMEDOUT) {
+            timed_out(c, lt, r, "did not send the rest of its reply from");
+            return c->err = -ETIMEDOUT;
+        }
         if (rc == -EPIPE || (rc < 0 && fr__chan_peer_moved(lt, r)))
             return c->err = -EPIPE;   /* died mid-reply: replayable */
         if (rc < 0 || (m.kind != FR_MSG_REP && m.kind != FR_MSG_ERR) || m.fn != c->fn) {
@@ -277,6 +326,7 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
         }
         c->rp = m.data;
         c->rend = m.data + m.len;
+        FR_FAULT_POINT(CALL_DONE);
         return 0;
     }
 }
@@ -333,20 +383,106 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
     return 1;
 }
 
+/*
+ * A sampled instance lost for good (it died: instances are not
+ * restarted) with a call in flight: the call goes to another instance
+ * that serves, as a replay, fed the same log of nested calls, so that the
+ * caller sees nothing of the death.  1 with *peer, *r moved, or 0.
+ */
+static int sample_redirect(struct fr_call *c, int *peer, int *r)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[*peer] : -1;
+    const struct fr_group *g;
+
+    if (gi < 0 || fr__rt.groups[gi].kind != FR_GROUP_SAMPLE || c->err != -EPIPE ||
+        fr__member_alive(*peer))
+        return 0;
+    g = &fr__rt.groups[gi];
+    for (int j = 0; j < g->n; j++) {
+        int m = g->member[j];
+        if (m != *peer && fr__rt.region_of_fmp[m] >= 0 && fr__member_alive(m)) {
+            fr__log("call to %s(): FMP '%s' is gone; the call goes to '%s'",
+                    fr__rt.app->functions[c->fn].name, fr__rt.fmps[*peer].name,
+                    fr__rt.fmps[m].name);
+            *peer = c->peer = m;
+            *r = fr__rt.region_of_fmp[m];
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
                 const struct fr__field *pre)
 {
     int r = fr__rt.region_of_fmp[peer], rc, replays = 0;
     uint32_t gen = 0;
 
+    struct fr_nlog log, *logp = NULL;   /* `what` is written only on a divergence */
+    int level = lt->depth < FR_FRAMES ? lt->depth : FR_FRAMES - 1, was;
+
     c->peer = peer;
     if (r < 0)
         return c->err = -ENOTCONN;
+    /* A call that may be replayed logs the nested calls it serves, so that
+     * the replay is fed them instead of making them again (runtime.h). */
+    log.e = NULL;
+    log.n = log.cap = log.pos = 0;
+    log.diverged = 0;
+    if (fr__rt.retries[peer] >= 0 && mode == 0 && !fr__replaying)
+        logp = &log;
+    was = lt->calling[level];
+    lt->calling[level] = r;
+    /* Its place in the call tree, kept by every attempt (region.h): the
+     * n-th outward call of the frame this thread serves, or a call of its
+     * own (a fresh id) from an application thread. */
+    uint64_t parent;
+    uint32_t nth = 0;
+    if (lt->depth > 0 && lt->depth <= FR_FRAMES) {
+        const struct fr_frame_place *pl = &lt->place[lt->depth - 1];
+        parent = fr__frame_id(pl->parent, pl->nth);
+        nth = ++lt->nout[lt->depth - 1];
+    } else {
+        /* unique per FMP, thread and call, with no shared counter */
+        uint64_t n = ++lt->ncalls;
+        parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
+        if (lt->depth == 0)
+            lt->top = (uint32_t)n;   /* a new call tree: the old one is done */
+    }
     /* Copy-by-value-result makes a call replayable as it is: the caller's
      * arguments are untouched until a reply is accepted. */
-    do
-        rc = attempt(c, lt, r, &gen, mode, pre);
-    while (rc < 0 && replay_allowed(c, r, gen, &replays));
+    for (;;) {
+        log.pos = 0;          /* a replay repeats the log from its start */
+        /* a handle of an incarnation that died never reaches its successor */
+        if (FR__UNLIKELY(c->nhandles != 0) && fr__rt.retries[peer] >= 0 &&
+            (rc = fr__handle_check(c, peer, peer_gen(r))) < 0) {
+            c->err = rc;
+            break;
+        }
+        rc = attempt(c, lt, r, &gen, mode, pre, logp, parent, nth);
+        if (rc == 0)
+            break;
+        /* Our asker died: the work of this frame is for nobody, and the
+         * asker's replay makes this call again if it is needed. */
+        if (rc == -EPIPE && lt->depth > 0 && fr__lt_orphaned(lt)) {
+            rc = c->err = -ECANCELED;
+            if (lt->depth <= FR_FRAMES)
+                lt->cancelled[lt->depth - 1] = 1;
+            break;
+        }
+        if (!replay_allowed(c, r, gen, &replays)) {
+            if (sample_redirect(c, &peer, &r)) {
+                lt->calling[level] = r;
+                replays = 0;
+                continue;
+            }
+            break;
+        }
+    }
+    FR_ASSERT(lt->calling[level] == r);   /* nested calls gave the level back */
+    lt->calling[level] = was;
+    if (log.e)
+        fr__nlog_free(&log);
     if (rc < 0)
         fr__program_park_if_exiting();   /* the callee went with the program */
     return rc;
@@ -562,6 +698,13 @@ int fr_call_invoke(struct fr_call *c)
     if (!lt)
         return c->err = rc;
     c->lt = lt;
+    /* A frame whose asker died makes no more calls: they would be effects
+     * of a call that is being replayed elsewhere (fr__lt_orphaned). */
+    if (FR__UNLIKELY(lt->depth > 0) && fr__lt_orphaned(lt)) {
+        if (lt->depth <= FR_FRAMES)
+            lt->cancelled[lt->depth - 1] = 1;
+        return c->err = -ECANCELED;
+    }
     /* A follower replica does not call out: the leader's record answers. */
     if (FR__UNLIKELY(lt->rep != NULL) && fr__replica_intercept(c, lt, &rc))
         return rc;
@@ -692,6 +835,7 @@ int fr__init_replay(int peer)
         /* a member of a group gets the calls made to the group */
         if (copy[i].peer != fr__group_primary(peer))
             continue;
+        FR_FAULT_POINT(INIT_REPLAY);
         fr_call_begin(&c, copy[i].fn);
         c.peer = peer;
         c.lt = lt;
@@ -700,7 +844,7 @@ int fr__init_replay(int peer)
         for (unsigned k = 0; k < copy[i].nfds; k++)
             add(&c, FR_W_FDONLY, NULL, 0, copy[i].fds[k]);
         uint32_t gen;
-        rc = attempt(&c, lt, r, &gen, 0, NULL);
+        rc = attempt(&c, lt, r, &gen, 0, NULL, NULL, 0, 0);
         c.rp = c.rend;
         fr_call_end(&c);
     }
@@ -734,6 +878,27 @@ void fr_get_scalar(struct fr_call *c, void *dst, size_t n)
         return;
     }
     memcpy(dst, f.data, n);
+}
+
+void fr_get_handle(struct fr_call *c, void *dst, size_t n)
+{
+    struct fr_wire_field f;
+    int r;
+
+    if (take(c, &f) < 0)
+        return;
+    if (f.kind != (n == sizeof(uint64_t) ? FR_W_HANDLE : FR_W_SCALAR) || f.len != n) {
+        broken(c, "a handle of the wrong kind or size");
+        return;
+    }
+    memcpy(dst, f.data, n);
+    r = fr__rt.region_of_fmp[c->peer];
+    /* only a restartable FMP's handles can outlive their incarnation */
+    if (n == sizeof(uint64_t) && fr__rt.retries[c->peer] >= 0 && r >= 0) {
+        uint64_t v;
+        memcpy(&v, f.data, sizeof v);
+        fr__handle_minted(v, c->peer, ((struct fr_lt *)c->lt)->gen[r]);
+    }
 }
 
 void fr_get_buf(struct fr_call *c, void *dst, size_t n)
@@ -816,6 +981,12 @@ int fr_call_end(struct fr_call *c)
 {
     if (!c->err && c->rp != c->rend)
         broken(c, "more fields than declared");
+    /* An orphaned frame's call (ECANCELED): the stub returns its zero
+     * value and the frame runs to its end without effects; its reply is
+     * dropped (callee.c), so nobody sees the value.  Not a failure the
+     * program must handle, and never the end of the program. */
+    if (c->err == -ECANCELED)
+        c->err = 0;
     /* on_exhausted: abort wins over the function's FR_ON_FAILURE */
     if (c->err == -EPIPE && c->peer > 0 && fr__rt.abort_exhausted &&
         fr__rt.abort_exhausted[c->peer] && peer_lost(c->peer))
@@ -846,6 +1017,11 @@ static const char *cause(int err)
     case FR_ENOWORKER: return "could not start a thread to serve the call (its message above says why; "
                               "under limits.memory_mb, raise it or lower defaults.max_threads)";
     case ENOMEM: return "ran out of memory for the call";
+    case ESTALE: return "no longer holds the object a handle of the call names: the handle was "
+                        "minted by an incarnation of the FMP that crashed (a permanent failure; "
+                        "with FR_ON_FAILURE the call fails with errno ESTALE)";
+    case EXDEV: return "crashed, and the replay of the call made a different outward call than "
+                       "the call had made before the crash (exactly once: it fails alone)";
     default: return strerror(-err);
     }
 }

@@ -149,11 +149,23 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
      * else answers its predecessor, who is gone. */
     if (sync_gen(lt, r) && kind != FR_MSG_REQ)
         return -EPIPE;
+    /* `gone` keeps requests from a dead peer.  A reply goes unless a call
+     * of ours to the asker is unanswered (then the asker is the one that
+     * died): the root clears a restarted FMP's `gone` one region after the
+     * other (restart.c, set_side), so a new incarnation may call us
+     * through a region still marked while its own is clear, and its
+     * answer must reach it. */
+    int gone = !fr__replaying && atomic_load(fr__peer_gone(r));
     if (atomic_load(&rg->failed) ||
-        (!fr__replaying && atomic_load(fr__peer_gone(r))))
+        (gone && (kind == FR_MSG_REQ || lt->last[r] != lt->seen[r])))
         return -EPIPE;
     if (!lt->opened[r])
         open_toward(lt, r);
+    /* A reply answers the last message on the slot, the peer's: nested
+     * calls made meanwhile over this slot all came back, or failed with
+     * the peer (above).  (A request may follow our own reply: the thread
+     * came back by another region.) */
+    FR_ASSERT(kind == FR_MSG_REQ || lt->last[r] == lt->seen[r]);
 
     memset(&h, 0, sizeof h);
     h.kind = kind;
@@ -161,12 +173,17 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     h.status = status;
     h.total = total;
     h.gen = lt->gen[r];
+    if (kind == FR_MSG_REQ) {
+        h.parent = lt->req_parent;
+        h.nth = lt->req_nth;
+        h.top = lt->top;
+    }
     if (kind == FR_MSG_REQ || kind == FR_MSG_REP || kind == FR_MSG_ERR)
         h.nmeta = (uint16_t)fr__meta_export(s->meta);
     for (sent = 0;;) {
         uint64_t chunk = total ? fr__wire_fill(f, n, &enc, win, fr__rt.window) : 0;
         h.seq = next_seq(lt->last[r]);
-        h.chunk = chunk;
+        h.chunk = (uint32_t)chunk;   /* <= the window, which start.c keeps below 4 GiB */
         memcpy(&s->to[!rg->side].hdr, &h, sizeof h);
         lt->last[r] = h.seq;
         post(s, !rg->side, h.seq);
@@ -174,7 +191,9 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
         if (sent >= total)
             return 0;
         if (kind == FR_MSG_REP)
-            FR_FAULT_POINT("reply-chunk");
+            FR_FAULT_POINT(REPLY_CHUNK);
+        else
+            FR_FAULT_POINT(SEND_CHUNK);
         /* Wait for the receiver to take this chunk. */
         struct fr_msg_hdr ack;
         rc = await_step(lt, r, FR_MSG_ACK, &ack);
@@ -206,8 +225,13 @@ static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr 
 {
     struct fr_slot *s = slot_of(lt, r);
     int rc, got;
+    /* Each step of a long transfer has the whole call_timeout_ms: a peer
+     * stopped mid-transfer (SIGSTOP, a debugger) must not hang us. */
+    int64_t deadline = fr__rt.call_timeout_ns > 0 ? fr__now_ns() + fr__rt.call_timeout_ns
+                       : fr__replaying            ? fr__now_ns() + FR_REPLAY_TIMEOUT_NS
+                                                  : -1;
 
-    rc = fr__chan_wait(lt, r, -1, &got);
+    rc = fr__chan_wait(lt, r, deadline, &got);
     if (rc < 0)
         return rc;
     if (got != r)
@@ -471,10 +495,14 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
         if (!drop)
             memcpy(buf + got, win, more.chunk);
         got += more.chunk;
+        FR_FAULT_POINT(RECV_CHUNK);
     }
     m->kind = h.kind;
     m->fn = h.fn;
     m->status = h.status;
+    m->parent = h.parent;
+    m->nth = h.nth;
+    m->top = h.top;
     m->data = drop ? NULL : buf;
     m->len = h.total;
     return drop ? -ENOMEM : 0;

@@ -47,7 +47,7 @@ void fr__child_main(const char *plan_text)
     char name[16];
 
     unsetenv("FRACTURE_PLAN");
-    fr__fault_init();
+    fr__fault_init(1);
     if (!copy || fr__plan_decode(ctx, copy, fr__rt.app, &p, &self, &root, &regions,
                                  &nregions, &ctl) < 0)
         die("FRACTURE_PLAN is malformed (it is set by the root FMP, not by hand)");
@@ -139,6 +139,7 @@ void fr__child_main(const char *plan_text)
     fr__sandbox_announce();
     snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
     prctl(PR_SET_NAME, name);
+    FR_FAULT_POINT(CHILD_START);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
         _exit(0);             /* the root is gone */
 

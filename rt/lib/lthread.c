@@ -71,6 +71,10 @@ struct fr_lt *fr__lt_get(uint32_t id)
                 free(lt);
                 lt = NULL;
             } else {
+                for (int d = 0; d < FR_FRAMES; d++) {
+                    lt->askers[d].r = -1;
+                    lt->calling[d] = -1;
+                }
                 fr__rt.lts[id] = lt;
             }
         }
@@ -149,10 +153,13 @@ static void *worker_main(void *arg)
         }
         if (rc < 0)
             continue;
-        FR_FAULT_POINT("before-request");
+        FR_FAULT_POINT(BEFORE_REQUEST);
         lt->served = 1;
         rc = fr__serve(lt, r);
-        if (rc < 0 && rc != -EPIPE)
+        if (rc == -ETIMEDOUT)
+            fr__fault(fr__rt.regions[r].peer, lt->gen[r],
+                      "did not take part of a long message within call_timeout_ms");
+        else if (rc < 0 && rc != -EPIPE && rc != -EXDEV)   /* EXDEV: stopped already */
             fr__fault(fr__rt.regions[r].peer, lt->gen[r], "sent a malformed request");
     }
     return NULL;

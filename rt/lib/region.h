@@ -51,8 +51,17 @@ struct fr_msg_hdr {
     uint32_t fn;
     int32_t status;
     uint64_t total;           /* payload bytes of the whole message */
-    uint64_t chunk;           /* payload bytes in the window now */
+    uint32_t chunk;           /* payload bytes in the window now (a window is < 4 GiB) */
     uint32_t gen;             /* the receiver's incarnation, as the sender knew it */
+    /* A request's place in the call tree, the same in a replay (call.c):
+     * the frame of the sender it is made from, and which of that frame's
+     * outward calls it is, and the logical thread's top-level call it is
+     * part of.  The callee logs what a restartable caller's frames made it
+     * do, under each frame, for as long as the top-level call runs, and
+     * feeds it to the replay of a frame (callee.c). */
+    uint32_t nth;
+    uint32_t top;
+    uint64_t parent;
 };
 
 /* One direction of a slot, alone on its cache line: the bell and the header

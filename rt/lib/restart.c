@@ -186,6 +186,9 @@ static void reset_channels(int k)
 {
     const struct fr_geom *g = &fr__rt.geom;
 
+    /* step 1 before step 2: a peer that sees zeroed slots knows it died */
+    FR_ASSERT(atomic_load(&fr__rt.fmps[k].gone));
+
     for (int p = 0; p < fr__rt.npairs; p++) {
         struct fr_pairmap *pm = &fr__rt.pairs[p];
         if (pm->a != k && pm->b != k)
@@ -415,6 +418,7 @@ void fr__restart_or_lose(int k, int status)
         }
         fr__log("FMP '%s': its restart failed (%s); trying again", fr__rt.fmps[k].name, err);
     }
+    FR_ASSERT(!atomic_load(&fr__rt.fmps[k].gone));   /* up, FR_INIT calls replayed */
     set_side(k, 0, 0);        /* in-flight calls replay now */
     fr__log("FMP '%s' restarted as pid %d (%u of %u in %u s%s)", fr__rt.fmps[k].name,
             (int)fr__rt.fmps[k].pid, hist->n, fc->restart.max, fc->restart.window_s,

@@ -162,6 +162,23 @@ struct fr_lt {
     int worker;               /* a worker thread serves it */
     int served;               /* its worker has served a call: it spins for the next */
     uint32_t *gen;            /* per region: peer incarnation of last/seen */
+    struct fr_asker {         /* per nesting depth served here: who asked */
+        int r;
+        uint32_t gen;
+    } askers[FR_FRAMES];
+    int calling[FR_FRAMES];   /* per depth: region of the call in flight from it, -1: none */
+    struct fr_frame_place {   /* per depth served here: where its request sits in */
+        uint64_t parent;      /* the call tree; the frame's id is made of it */
+        uint32_t nth;         /* (fr__frame_id) only when the frame calls out */
+    } place[FR_FRAMES];
+    uint32_t nout[FR_FRAMES]; /* per depth: outward calls the frame made so far */
+    uint8_t cancelled[FR_FRAMES];  /* per depth: an outward call of the frame was
+                                    * cancelled (ECANCELED): its result is not one */
+    uint64_t req_parent;      /* of the request being sent (fr__chan_send) */
+    uint32_t req_nth;
+    uint32_t top;             /* the top-level call this thread is in (region.h) */
+    uint64_t ncalls;          /* calls this thread made from outside any frame */
+    struct fr_qrec *qrec;     /* per region: what a restartable caller's frame made us do */
     struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
 
@@ -176,10 +193,16 @@ struct fr_msg {
     uint16_t kind;
     uint32_t fn;
     int32_t status;
+    uint32_t nth;             /* REQ: its place in the call tree (region.h) */
+    uint32_t top;
+    uint64_t parent;
     unsigned char *data;      /* private copy of the payload */
     uint64_t len;
 };
 extern __thread int fr__replaying;
+/* How long a replaying thread (the supervisor's FR_INIT replay) waits for
+ * one step when no call_timeout_ms is set: it must never hang. */
+#define FR_REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n);
 /* fr__chan_send of @pre, a replica's record (replicate.c), then @f[0..n). */
@@ -238,8 +261,72 @@ void fr__standby_stop_all(void);
 void fr__ctl_handle(int from, const struct fr_ctl_msg *m);
 void fr__restart_note_init(int from, int peer);
 
+/*
+ * Exactly once across a crash (call.c, callee.c): the nested calls a
+ * caller serves while it waits for a call to a restartable FMP (callbacks
+ * back into it, calls of any module it holds) are logged, request and
+ * reply, for as long as the call is in flight.  The log lives with the
+ * caller, which survives the callee's crash; when the call is replayed
+ * into the restarted FMP, the nested calls the replay makes again are
+ * answered from the log in order, without running again, and only those
+ * past its end run.  A replayed nested call that differs from the logged
+ * one (another function, other argument bytes) fails the call alone.
+ */
+struct fr_nlog_entry {
+    int peer;                 /* FMP that made the nested call */
+    uint32_t fn;
+    int32_t status;           /* < 0: it was answered with this error */
+    int feedable;             /* 0: its reply carried a descriptor: cannot be fed */
+    unsigned char *req;       /* request bytes as received (malloc) */
+    uint64_t req_len;
+    unsigned char *rep;       /* reply bytes as encoded (malloc) */
+    uint64_t rep_len;
+};
+struct fr_nlog {
+    struct fr_nlog_entry *e;
+    unsigned n, cap;
+    unsigned pos;             /* next entry a replay must repeat; == n: record */
+    int diverged;             /* a replay strayed from the log: the call fails */
+    char what[200];           /* how, for the log line */
+};
+void fr__nlog_free(struct fr_nlog *log);
+
+/* The callee's half (callee.c): the calls a frame of a restartable caller
+ * made to this FMP, kept under the frame's id until another frame of that
+ * caller calls on this logical thread; when the caller's next incarnation
+ * replays the frame (the same id), it is fed from here. */
+struct fr_qframe {
+    uint64_t parent;          /* the frame's id */
+    uint32_t gen;             /* the caller's incarnation that made the calls */
+    struct fr_nlog log;
+};
+struct fr_qrec {
+    uint32_t top;             /* the top-level call they are part of */
+    struct fr_qframe *f;      /* every frame of it that called us (malloc) */
+    unsigned n, cap;
+    uint64_t bytes;           /* request bytes of the frames logged: bounded (callee.c) */
+};
+
+/* The id of the frame that serves a request made as the @nth outward call
+ * of frame @parent: the same in every incarnation that replays it. */
+static inline uint64_t fr__frame_id(uint64_t parent, uint32_t nth)
+{
+    uint64_t x = parent + 0x9e3779b97f4a7c15ull * ((uint64_t)nth + 1);
+
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
 /* callee.c */
-int fr__serve(struct fr_lt *lt, int r);
+int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log);
+static inline int fr__serve(struct fr_lt *lt, int r)
+{
+    return fr__serve_logged(lt, r, NULL);
+}
+/* Whether a frame this logical thread serves here was asked by an
+ * incarnation that has died since: its work is for nobody (callee.c). */
+int fr__lt_orphaned(const struct fr_lt *lt);
 
 /* The decoding half of fr__serve on a request already in memory (@len
  * bytes at @req): @dispatch reads it with fr_arg_* and answers with

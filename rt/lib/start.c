@@ -26,6 +26,7 @@
 #include "group.h"
 #include "launch.h"
 #include "plan.h"
+#include "fault.h"
 #include "runtime.h"
 #include "sandbox.h"
 
@@ -139,6 +140,22 @@ int fr__await_ready(int k, char *err, size_t errlen)
             return -ECHILD;
         }
     }
+}
+
+/* Whether member k of a group may be lost at start: another member is
+ * up or still to come. */
+static int group_member_can_go(int k)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[k] : -1;
+
+    if (gi < 0)
+        return 0;
+    for (int j = 0; j < fr__rt.groups[gi].n; j++) {
+        int m = fr__rt.groups[gi].member[j];
+        if (m != k && !atomic_load(&fr__rt.fmps[m].gone))
+            return 1;
+    }
+    return 0;
 }
 
 /* Kill and reap every child started so far (start-up failed). */
@@ -387,6 +404,33 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     }
     for (int k = 1; k < n; k++) {
         rc = fr__await_ready(k, err, sizeof err);
+        /* A restartable FMP may die anywhere, starting up too: before it
+         * was ready it served nothing and holds nothing, so it is simply
+         * started again (a few times: a child that cannot start at all is
+         * an error of the deployment). */
+        for (int again = 0; rc == -ECHILD && again < 3 && p.conf[k] && p.conf[k]->restart.present;
+             again++) {
+            fr__log("FMP '%s' %s; starting it again", p.names[k], err);
+            close(fr__rt.fmps[k].pidfd);
+            close(fr__rt.fmps[k].ctl);
+            fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
+            atomic_store(&fr__rt.fmps[k].gone, 0);
+            /* in the environment of its first restart, as a restart would */
+            rc = fr__spawn(k, fr__restart_env(ctx, p.conf[k], (unsigned)again), err, sizeof err);
+            if (rc == 0)
+                rc = fr__await_ready(k, err, sizeof err);
+        }
+        /* A replica or a sampled instance is never restarted: the group
+         * goes on without it, as it would after a later death. */
+        if (rc == -ECHILD && group_member_can_go(k)) {
+            char why[600];
+            snprintf(why, sizeof why, "%s; its group goes on without it", err);
+            close(fr__rt.fmps[k].pidfd);
+            close(fr__rt.fmps[k].ctl);
+            fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
+            fr__lose(k, why);
+            rc = 0;
+        }
         if (rc < 0) {
             fprintf(stderr, "fracture: error: FMP '%s' (pid %d) did not start: %s\n",
                     p.names[k], (int)fr__rt.fmps[k].pid, err);
@@ -397,6 +441,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
     fr__rt.active = 1;
+    fr__fault_init(0);
     for (int k = 1; k < n; k++)
         if (p.conf[k] && p.conf[k]->restart.present)
             fr__standby_start(k, 0);   /* for its first restart */

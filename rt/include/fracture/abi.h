@@ -163,6 +163,7 @@ struct fr_call {
     void *lt;                 /* the logical thread */
     int peer;                 /* callee's FMP */
     int nfds_in, nfds_out;
+    unsigned nhandles;        /* FR_W_HANDLE fields: checked before a send (handle.h) */
     uint32_t rseq;            /* seq of the reply, tags its descriptors */
     const char *why;          /* what the caller refused (fr_call_refuse) */
     void *alias;              /* buffers that overlap and travel as one (call.c) */
@@ -217,6 +218,10 @@ FR_API void fr_put_inout(struct fr_call *c, const void *p, size_t n);
 FR_API void fr_put_string(struct fr_call *c, const char *s);          /* s may be NULL */
 FR_API void fr_put_fd(struct fr_call *c, int fd);                     /* callee gets a dup */
 FR_API void fr_put_callback(struct fr_call *c, fr_fnptr fn);          /* fn may be NULL */
+/* FR_OPAQUE: a handle of @n bytes at @p.  It dies with the incarnation of
+ * the FMP that minted it: a call that passes one after that FMP restarted
+ * fails with -ESTALE (permanent), never reaching the new incarnation. */
+FR_API void fr_put_handle(struct fr_call *c, const void *p, size_t n);
 
 /* The caller refuses its own call (a size that overflows, arguments that
  * alias): nothing is sent, fr_call_end returns -EINVAL, and without
@@ -241,6 +246,7 @@ FR_API int fr_call_invoke(struct fr_call *c);
  * what the caller declares here; a mismatch fails the call (-EPROTO). */
 FR_API void fr_get_scalar(struct fr_call *c, void *dst, size_t n);
 FR_API void fr_get_buf(struct fr_call *c, void *dst, size_t n);      /* OUT / INOUT */
+FR_API void fr_get_handle(struct fr_call *c, void *dst, size_t n);   /* FR_RET_OPAQUE */
 /* A returned string, at most @max bytes with its NUL; *dst is malloc()ed,
  * owned by the caller (free() it), or NULL for a NULL string. */
 FR_API void fr_get_string(struct fr_call *c, char **dst, size_t max);
@@ -283,10 +289,13 @@ FR_API int fr_arg_fd_keep(struct fr_callee *cc, int *fd);
  * after them; NULL for a NULL array. */
 FR_API int fr_arg_strings(struct fr_callee *cc, char ***v, size_t *n);
 FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointer callable here */
+/* FR_OPAQUE: -ESTALE for a handle a dead incarnation of this FMP minted. */
+FR_API int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n);
 
 /* Reply fields, in wire order. */
 FR_API int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n);
 FR_API int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n);
+FR_API int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n);   /* FR_RET_OPAQUE */
 FR_API int fr_ret_string(struct fr_callee *cc, const char *s);
 /* The string in a buffer of @cap bytes (FR_STRING with FR_INOUT(cap)). */
 FR_API int fr_ret_strbuf(struct fr_callee *cc, const char *s, size_t cap);

@@ -16,6 +16,7 @@
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
  *   ledger sample     which math instance serves each of 400 calls (sampling)
  *   ledger leak       60 math calls, each of which leaks where LEDGER_LEAK is set
+ *   ledger points     the crash-point harness's workload (crashpoints.sh)
  *   ledger nested     math calls whose callbacks call math again: every nested
  *                     call reaches the instance that serves the outer one
  *   ledger pipe       a pipe made while the program runs, across a restart of
@@ -50,8 +51,13 @@ static uint64_t mix(uint64_t h, uint64_t v)
 static int probed[8];
 static int nprobed;
 
+/* Callbacks into main made so far (the "points" workload): a replay that
+ * made them again would show in the count. */
+static long visits, probes;
+
 long __fr_impl_main_probe(long acc, int x)
 {
+    probes++;
     if (nprobed < 8)
         probed[nprobed++] = math_whoami();
     return acc + x;
@@ -59,6 +65,7 @@ long __fr_impl_main_probe(long acc, int x)
 
 int __fr_impl_main_visit(const char *key, size_t len)
 {
+    visits++;
     return (int)(strlen(key) + len) % 7;
 }
 
@@ -204,6 +211,43 @@ int ledger_main(int argc, char **argv)
         }
         free(big);
         printf("matrix digest %016llx\n", (unsigned long long)h);
+        return 0;
+    }
+    if (strcmp(mode, "points") == 0) {
+        /* the crash-point harness's workload (tests/e2e/crashpoints.sh):
+         * FR_INIT, child to child (text -> store, text -> math -> text ->
+         * store), callbacks into main that count, chunked payloads both
+         * ways; wherever a child dies, the output is the plain one */
+        uint64_t h = 1469598103934665603ull;
+        int weight = 2, small[16];
+        size_t n = (size_t)1 << 15;   /* 128 KiB: chunks of a 16 KiB channel */
+        int *big = malloc(n * sizeof *big);
+        math_init(10);
+        text_setup(10);       /* FR_INIT from a child too: texts replays it */
+        store_put("weight", &weight, sizeof weight);
+        int nrounds = argc > 2 ? atoi(argv[2]) : 4;   /* longer for the random kills */
+        for (int round = 0; round < nrounds; round++) {
+            h = mix(h, (uint64_t)text_render("big"));
+            char key[16];
+            for (int i = 0; i < 16; i++)
+                small[i] = round * 16 + i;
+            snprintf(key, sizeof key, "k%d", round);
+            store_put(key, small, sizeof small);
+            h = mix(h, (uint64_t)text_render(key));
+            for (size_t i = 0; i < n; i++)
+                big[i] = (int)(i % 89) + round;
+            math_scale(big, n, 3);
+            h = mix(h, (uint64_t)big[n - 1] + (uint64_t)big[n / 3]);
+            h = mix(h, (uint64_t)store_each(main_visit));
+            nprobed = 0;
+            h = mix(h, (uint64_t)math_fold(main_probe, small, 6));
+        }
+        free(big);
+        long gets = 0;
+        size_t len = 0;
+        store_get("#gets", &gets, sizeof gets, &len);
+        printf("points digest %016llx visits %ld probes %ld gets %ld\n", (unsigned long long)h,
+               visits, probes, gets);
         return 0;
     }
     if (strcmp(mode, "recover-child") == 0) {

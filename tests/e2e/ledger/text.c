@@ -25,6 +25,20 @@ long __fr_impl_text_render(const char *key)
     int buf[64];
     size_t len = 0;
 
+    if (strcmp(key, "big") == 0) {
+        /* a chunked request from this child to another (the crash-point
+         * harness kills this FMP mid-transfer) */
+        size_t n = (size_t)1 << 14;
+        int *v = malloc(n * sizeof *v);
+        long s;
+        if (!v)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            v[i] = (int)(i % 13);
+        s = math_sum(v, n);
+        free(v);
+        return s;
+    }
     if (store_get(key, buf, sizeof buf, &len) != 0)
         return -1;
     return math_fold(text_weight, buf, len / sizeof(int));
