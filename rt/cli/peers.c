@@ -24,7 +24,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/protocol/reqrep0/req.h>
 #include <zmq.h>
+
+#include "peer_iceoryx.h"
 
 /* Never a real request: the client's counter starts at 1. */
 #define STOP UINT64_MAX
@@ -40,6 +45,15 @@
 /* How often a blocked ZeroMQ client or server looks whether its peer died. */
 #define ZMQ_PARENT_POLL_MS 100
 #define ZMQ_CHILD_POLL_MS 1000
+/*
+ * The same for nng; longer for its client, because a REQ socket whose
+ * receive times out drops the request (one reply per send), so the client
+ * must send it again: rare enough that it does not weigh on the timing.
+ */
+#define NNG_PARENT_POLL_MS 1000
+#define NNG_CHILD_POLL_MS 1000
+/* How long the nng server waits for the client to hang up after STOP. */
+#define NNG_LINGER_MS 2000
 
 #define TMP_TEMPLATE "/tmp/fracture-bench-XXXXXX"
 
@@ -65,6 +79,8 @@ struct peer {
     char path[sizeof TMP_TEMPLATE + 8];
     char endpoint[sizeof TMP_TEMPLATE + 16];
     void *ctx, *sock;
+    nng_socket nsock;
+    bool nng_open;
 };
 
 static inline void cpu_relax(void)
@@ -78,6 +94,25 @@ static inline void cpu_relax(void)
 static int neg_errno(int e)
 {
     return e > 0 && e < 4096 ? -e : -EIO;
+}
+
+/* nng's error numbers are its own, but for a system error it wraps errno. */
+static int nng_neg_errno(int e)
+{
+    if (e & NNG_ESYSERR)
+        return neg_errno(e & ~NNG_ESYSERR);
+    switch (e) {
+    case NNG_ENOMEM: return -ENOMEM;
+    case NNG_EINVAL: return -EINVAL;
+    case NNG_ETIMEDOUT: return -ETIMEDOUT;
+    case NNG_ECLOSED:
+    case NNG_ECONNSHUT: return -EPIPE;
+    case NNG_EADDRINUSE: return -EADDRINUSE;
+    case NNG_ECONNREFUSED: return -ECONNREFUSED;
+    case NNG_ENOENT: return -ENOENT;
+    case NNG_EPERM: return -EPERM;
+    }
+    return -EIO;
 }
 
 static uint64_t now_ns(void)
@@ -95,6 +130,8 @@ const char *fr__peer_name(enum fr_peer_kind k)
     case FR_PEER_SOCKETPAIR: return "socketpair";
     case FR_PEER_PIPE: return "pipe";
     case FR_PEER_ZMQ: return "zmq";
+    case FR_PEER_ICEORYX: return "iceoryx";
+    case FR_PEER_NNG: return "nng";
     }
     return NULL;
 }
@@ -246,6 +283,68 @@ term:
     return rc;
 }
 
+/* Set from nng's own thread when the client's pipe is gone. */
+static atomic_int nng_client_gone;
+
+static void nng_pipe_removed(nng_pipe pipe, nng_pipe_ev ev, void *arg)
+{
+    (void)pipe;
+    (void)ev;
+    (void)arg;
+    atomic_store(&nng_client_gone, 1);
+}
+
+static int serve_nng(const struct peer *p)
+{
+    nng_socket s;
+    int rc;
+
+    if ((rc = nng_rep0_open(&s)) != 0)
+        return -nng_neg_errno(rc);
+    if ((rc = nng_pipe_notify(s, NNG_PIPE_EV_REM_POST, nng_pipe_removed, NULL)) != 0 ||
+        (rc = nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, NNG_CHILD_POLL_MS)) != 0 ||
+        (rc = nng_listen(s, p->endpoint, NULL, 0)) != 0) {
+        rc = -nng_neg_errno(rc);
+        goto close;
+    }
+    for (;;) {
+        uint64_t v;
+        size_t n = sizeof v;
+        int e = nng_recv(s, &v, &n, 0);
+        if (e == NNG_ETIMEDOUT) {
+            if (getppid() != p->parent) {
+                rc = ESRCH;
+                break;
+            }
+            continue;
+        }
+        if (e != 0) {
+            rc = -nng_neg_errno(e);
+            break;
+        }
+        if (n != sizeof v) {
+            rc = EPROTO;
+            break;
+        }
+        if (v == STOP)   /* before the reply, so no earlier hang-up counts */
+            atomic_store(&nng_client_gone, 0);
+        if ((e = nng_send(s, &v, sizeof v, 0)) != 0) {
+            rc = -nng_neg_errno(e);
+            break;
+        }
+        if (v == STOP) {
+            /* nng has no linger: closing now could drop the reply still
+             * queued for the pipe, so wait until the client hangs up. */
+            for (int ms = 0; ms < NNG_LINGER_MS && !atomic_load(&nng_client_gone); ms++)
+                nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+            break;
+        }
+    }
+close:
+    nng_close(s);
+    return rc;
+}
+
 static _Noreturn void child_main(struct peer *p)
 {
     int rc;
@@ -263,6 +362,7 @@ static _Noreturn void child_main(struct peer *p)
         case FR_PEER_SOCKETPAIR:
         case FR_PEER_PIPE: rc = serve_fd(p); break;
         case FR_PEER_ZMQ: rc = serve_zmq(p); break;
+        case FR_PEER_NNG: rc = serve_nng(p); break;
         default: rc = EINVAL; break;
         }
     }
@@ -340,6 +440,31 @@ static int rt_zmq(struct peer *p, unsigned long long seq)
     return rc;
 }
 
+/*
+ * A REQ socket gives up its request when a receive times out, so after
+ * each timeout (the server alive) the request is sent again; the server
+ * echoes both, and REQ keeps only the reply to the latest.
+ */
+static int rt_nng(struct peer *p, unsigned long long seq)
+{
+    uint64_t v = seq, r = 0;
+
+    for (;;) {
+        size_t n = sizeof r;
+        int e = nng_send(p->nsock, &v, sizeof v, 0);
+        if (e == 0)
+            e = nng_recv(p->nsock, &r, &n, 0);
+        if (e == 0)
+            return n == sizeof r && r == v ? 0 : -EPROTO;
+        if (e != NNG_ETIMEDOUT)
+            return nng_neg_errno(e);
+        if (child_exited(p)) {
+            p->gone = true;
+            return -EPIPE;
+        }
+    }
+}
+
 static int roundtrip(struct peer *p)
 {
     unsigned long long v = ++p->seq;
@@ -349,6 +474,8 @@ static int roundtrip(struct peer *p)
     case FR_PEER_SOCKETPAIR:
     case FR_PEER_PIPE: return rt_fd(p, v);
     case FR_PEER_ZMQ: return rt_zmq(p, v);
+    case FR_PEER_NNG: return rt_nng(p, v);
+    case FR_PEER_ICEORYX: break;   /* peer_iceoryx.c's own */
     }
     return -EINVAL;
 }
@@ -390,6 +517,7 @@ static int setup(struct peer *p)
         p->cwfd = fds2[1];
         return 0;
     case FR_PEER_ZMQ:
+    case FR_PEER_NNG:
         memcpy(p->dir, TMP_TEMPLATE, sizeof TMP_TEMPLATE);
         if (!mkdtemp(p->dir)) {
             p->dir[0] = '\0';
@@ -398,6 +526,8 @@ static int setup(struct peer *p)
         snprintf(p->path, sizeof p->path, "%s/sock", p->dir);
         snprintf(p->endpoint, sizeof p->endpoint, "ipc://%s", p->path);
         return 0;
+    case FR_PEER_ICEORYX:
+        break;
     }
     return -EINVAL;
 }
@@ -423,6 +553,25 @@ static int open_zmq(struct peer *p)
     return 0;
 }
 
+/*
+ * As for ZeroMQ the server listens and the client dials in the background
+ * (NONBLOCK), retrying every 10 ms until the server is there.
+ */
+static int open_nng(struct peer *p)
+{
+    int rc;
+
+    if ((rc = nng_req0_open(&p->nsock)) != 0)
+        return nng_neg_errno(rc);
+    p->nng_open = true;
+    if ((rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECVTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
+        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_SENDTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
+        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECONNMINT, 10)) != 0 ||
+        (rc = nng_dial(p->nsock, p->endpoint, NULL, NNG_FLAG_NONBLOCK)) != 0)
+        return nng_neg_errno(rc);
+    return 0;
+}
+
 /* Ask the server to exit cleanly, so its exit code is worth reading. */
 static int stop(struct peer *p)
 {
@@ -442,6 +591,10 @@ static int stop(struct peer *p)
             rc = zmq_xfer(p, &v, false);
         return rc;
     }
+    case FR_PEER_NNG:
+        return rt_nng(p, STOP);
+    case FR_PEER_ICEORYX:
+        break;
     }
     return -EINVAL;
 }
@@ -457,6 +610,9 @@ static void close_client(struct peer *p)
         while (zmq_ctx_term(p->ctx) != 0 && zmq_errno() == EINTR)
             ;
     p->ctx = NULL;
+    if (p->nng_open)
+        nng_close(p->nsock);   /* the hang-up the nng server waits for */
+    p->nng_open = false;
 }
 
 /*
@@ -523,6 +679,8 @@ int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double 
 
     if (!fr__peer_name(k) || rounds == 0 || iters == 0 || !out)
         return -EINVAL;
+    if (k == FR_PEER_ICEORYX)
+        return fr__peer_iceoryx_bench(rounds, iters, out);
 
     /*
      * A pipe write to a dead server raises SIGPIPE, which would kill the
@@ -547,6 +705,8 @@ int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double 
         close_pair(&p.cwfd, &p.crfd);
         if (k == FR_PEER_ZMQ)
             rc = open_zmq(&p);
+        else if (k == FR_PEER_NNG)
+            rc = open_nng(&p);
     }
     if (rc == 0)
         rc = run(&p, rounds, iters, out);
