@@ -14,8 +14,8 @@
  * so nothing can outlive the bench, not even after a SIGKILL.  The client
  * is in the helper too; only the timings come back, through a pipe.
  *
- *   bench (caller) ── fork ─> helper: unshare, mount ── fork ─> pid 1 of the
- *   namespace: RouDi (exec), the server (fork), the client (itself)
+ *   bench ── fork (peers.c) ─> helper: unshare, mount ── fork ─> pid 1 of
+ *   the namespace: RouDi (exec), the server (fork), the client (itself)
  *
  * Each side spins on its queue before blocking in a WaitSet, as the
  * runtime's own channel does (spin, then futex): the peer is timed at its
@@ -135,6 +135,13 @@ static void stop_roudi(pid_t pid)
         sleep_ms(1);
     kill(pid, SIGKILL);
     reap(pid);
+}
+
+/* Every process here dies with its parent, or does not start. */
+static void die_with_parent(void)
+{
+    if (prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL) != 0)
+        _exit(errno > 0 && errno < 256 ? errno : EIO);
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -334,7 +341,7 @@ static int start_roudi(pid_t *pid)
         return errno;
     if (*pid == 0) {
         int null = open("/dev/null", O_RDWR);
-        prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL);
+        die_with_parent();
         /* RouDi's log goes to stdout even at "-l off" for a few lines */
         if (null >= 0) {
             dup2(null, 0);
@@ -377,7 +384,7 @@ static int ns_main(int wfd, unsigned rounds, unsigned iters)
         goto out;
     }
     if (server == 0) {
-        prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL);
+        die_with_parent();
         close(wfd);
         _exit(serve());
     }
@@ -439,8 +446,7 @@ static int isolate(void)
     return 0;
 }
 
-/* Returns the exit code: 0, or the errno that stopped it. */
-static int helper(int wfd, unsigned rounds, unsigned iters)
+int fr__peer_iceoryx_measure(int wfd, unsigned rounds, unsigned iters)
 {
     int alive[2], rc;
     pid_t pid;
@@ -457,7 +463,7 @@ static int helper(int wfd, unsigned rounds, unsigned iters)
     if (pid == 0) {
         struct pollfd pfd = { .fd = alive[0], .events = POLLIN };
         close(alive[1]);
-        prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL);
+        die_with_parent();
         if (poll(&pfd, 1, 0) != 0)
             _exit(ESRCH);
         rc = ns_main(wfd, rounds, iters);
@@ -468,48 +474,4 @@ static int helper(int wfd, unsigned rounds, unsigned iters)
     rc = reap(pid);   /* then its namespace, and all in it, is gone */
     close(alive[1]);
     return rc;
-}
-
-int fr__peer_iceoryx_bench(unsigned rounds, unsigned iters, double *out)
-{
-    pid_t parent = getpid(), pid;
-    int fds[2], rc = 0, hrc;
-    size_t want = rounds * sizeof *out, got = 0;
-
-    if (rounds == 0 || iters == 0 || !out)
-        return -EINVAL;
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return -errno;
-    fflush(NULL);   /* else the children would print our buffered output too */
-    pid = fork();
-    if (pid < 0) {
-        rc = -errno;
-        close(fds[0]);
-        close(fds[1]);
-        return rc;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        /* The bench may be killed mid-run; the helper must not outlive it. */
-        prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL);
-        if (getppid() != parent)
-            _exit(ESRCH);
-        hrc = helper(fds[1], rounds, iters);
-        _exit(hrc >= 0 && hrc < 256 ? hrc : EIO);
-    }
-    close(fds[1]);
-    /* The results, or EOF when every holder of the write end is gone. */
-    while (got < want) {
-        ssize_t n = read(fds[0], (char *)out + got, want - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fds[0]);
-    hrc = reap(pid);
-    if (hrc != 0)
-        return -hrc;
-    return got == want ? 0 : -EPROTO;
 }

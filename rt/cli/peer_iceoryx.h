@@ -7,13 +7,15 @@
 #define FRACTURE_CLI_PEER_ICEORYX_H
 
 /*
- * fr__peer_bench() for FR_PEER_ICEORYX: same arguments, results and
- * errors, plus -ENOENT when RouDi cannot be started and -ETIMEDOUT when
- * RouDi, the server or the connection is not ready within seconds.
- * Everything it starts (RouDi, a server, a client) lives in private mount
- * and PID namespaces that end with it, so no process, /dev/shm segment or
- * socket file can outlive the call, even when the caller is killed.
+ * Measure as fr__peer_bench() does for FR_PEER_ICEORYX and write the
+ * `rounds` doubles to wfd.  Called in a child of the bench that dies with
+ * it (peers.c forks it), since making namespaces needs a single-threaded
+ * process.  Returns 0 or a positive errno: ENOENT when RouDi does not
+ * start, ETIMEDOUT when RouDi, the server or the connection is not ready
+ * within seconds.  Everything it starts (RouDi, a server, a client) lives
+ * in private mount and PID namespaces that end with it, so no process,
+ * /dev/shm segment or socket file can outlive it, even when it is killed.
  */
-int fr__peer_iceoryx_bench(unsigned rounds, unsigned iters, double *out);
+int fr__peer_iceoryx_measure(int wfd, unsigned rounds, unsigned iters);
 
 #endif

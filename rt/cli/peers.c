@@ -671,16 +671,12 @@ static int run(struct peer *p, unsigned rounds, unsigned iters, double *out)
     return rc;
 }
 
-int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
+/* The client here, the server in a child: the common way. */
+static int bench_here(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
 {
     struct peer p = { .kind = k, .rfd = -1, .wfd = -1, .crfd = -1, .cwfd = -1 };
     sigset_t pipeset, old;
     int rc;
-
-    if (!fr__peer_name(k) || rounds == 0 || iters == 0 || !out)
-        return -EINVAL;
-    if (k == FR_PEER_ICEORYX)
-        return fr__peer_iceoryx_bench(rounds, iters, out);
 
     /*
      * A pipe write to a dead server raises SIGPIPE, which would kill the
@@ -725,6 +721,78 @@ int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double 
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
+}
+
+/* In the measuring child: 0 or a positive errno. */
+static int measure_in_child(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters)
+{
+    double out[rounds];
+    ssize_t n;
+    int rc;
+
+    if (k == FR_PEER_ICEORYX)
+        return fr__peer_iceoryx_measure(wfd, rounds, iters);
+    if ((rc = bench_here(k, rounds, iters, out)) != 0)
+        return -rc;
+    n = xfer(wfd, out, sizeof out, true);
+    return n == (ssize_t)sizeof out ? 0 : n < 0 ? (int)-n : EPIPE;
+}
+
+/*
+ * Client and server both in children of the caller, the timings back
+ * through a pipe.  For iceoryx, whose client must live in namespaces that
+ * only a single-threaded process can make; for nng, which cannot be used
+ * in a child forked after the parent has used it ("not fork-reentrant
+ * safe"), so the caller itself must never touch it, or a second run in
+ * the same process would fail.
+ */
+static int in_child(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
+{
+    pid_t parent = getpid(), pid;
+    struct peer p = { .kind = k };
+    int fds[2], rc;
+    ssize_t n;
+
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -errno;
+    fflush(NULL);   /* else a child's exit could print our buffered output again */
+    pid = fork();
+    if (pid < 0) {
+        rc = -errno;
+        close(fds[0]);
+        close(fds[1]);
+        return rc;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        /* The caller may be killed mid-run; the measurer must not outlive it. */
+        if (prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL) != 0)
+            rc = errno ? errno : EIO;
+        else if (getppid() != parent)
+            rc = ESRCH;
+        else
+            rc = measure_in_child(fds[1], k, rounds, iters);
+        _exit(rc >= 0 && rc < 256 ? rc : EIO);
+    }
+    close(fds[1]);
+    /* The timings, or EOF when the child (and all it forked) is gone. */
+    n = xfer(fds[0], out, rounds * sizeof *out, false);
+    close(fds[0]);
+    p.pid = pid;
+    p.gone = true;   /* its status is the error, if there is one */
+    rc = reap(&p, n < 0 ? (int)n : 0);
+    if (rc == 0 && n != (ssize_t)(rounds * sizeof *out))
+        rc = -EPROTO;
+    return rc;
+}
+
+int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
+{
+    if (!fr__peer_name(k) || rounds == 0 || iters == 0 || !out)
+        return -EINVAL;
+    if (k == FR_PEER_ICEORYX || k == FR_PEER_NNG)
+        return in_child(k, rounds, iters, out);
+    return bench_here(k, rounds, iters, out);
 }
 
 /* ---- statistics ---- */
