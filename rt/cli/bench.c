@@ -286,9 +286,9 @@ static void print_json(const struct result *res, int n, double idle_pct,
 }
 
 /* One line of the targets; where it is missed, @why (or NULL) says what
- * this machine allows at best.  Returns whether it is met. */
-static int target(const char *what, double value, const char *unit, const char *cmp,
-                  double goal, const char *why)
+ * this machine allows at best. */
+static void target(const char *what, double value, const char *unit, const char *cmp,
+                   double goal, const char *why)
 {
     int ok = strcmp(cmp, "<=") == 0 ? value <= goal
            : strcmp(cmp, ">") == 0  ? value > goal
@@ -297,7 +297,6 @@ static int target(const char *what, double value, const char *unit, const char *
            ok ? "met" : "MISSED");
     if (!ok && why)
         printf("  %-34s (%s)\n", "", why);
-    return ok;
 }
 
 static int inner(int json, int quick)
@@ -371,10 +370,10 @@ static int inner(int json, int quick)
                res[i].runs, res[i].median / cross->median);
     printf("\ntargets (DESIGN.md, measured above in this run):\n");
     target("same-FMP stub / direct call", stub->median / direct->median, "x", "<=", 1.1, NULL);
-    if (target("cross-FMP null call / raw shm ping-pong", cross->median / raw->median, "x",
-               "<=", 1.5, NULL))
-        printf("  %-48s %16s goal <= 1.2x  %s\n", "", "",
-               cross->median / raw->median <= 1.2 ? "met" : "not yet");
+    target("cross-FMP null call / raw shm ping-pong", cross->median / raw->median, "x", "<=",
+           1.5, NULL);
+    printf("  %-48s %14s goal   <= 1.2x  %s\n", "", "",
+           cross->median / raw->median <= 1.2 ? "met" : "not yet");
     /* faster than each peer: peer / cross_null above 1, and beside it what
      * the limit (raw ping-pong) gets against the same peer */
     static const char *const peers[] = { "socketpair", "pipe", "zmq", "iceoryx", "nng" };
