@@ -340,9 +340,10 @@ static int start_roudi(pid_t *pid)
     if (*pid < 0)
         return errno;
     if (*pid == 0) {
-        int null = open("/dev/null", O_RDWR);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
         die_with_parent();
-        /* RouDi's log goes to stdout even at "-l off" for a few lines */
+        /* "-l off" quiets its log, not all it prints: the bench's output
+         * is its table (or JSON), nothing else */
         if (null >= 0) {
             dup2(null, 0);
             dup2(null, 1);
