@@ -416,14 +416,14 @@ int fr_cmd_bench(int argc, char **argv)
                    "Measures, in one run: a direct call, a same-FMP stub call, cross-FMP\n"
                    "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
                    "shared-memory ping-pong, socketpair, pipe, ZeroMQ and nng REQ/REP\n"
-                   "(ipc://), and iceoryx request/response (a RouDi of its own, in private\n"
-                   "mount and PID namespaces);\n"
-                   "then idle CPU, idle child memory and channel memory, and the time from\n"
-                   "a crash of the callee's FMP to the replayed reply (and, within it, the\n"
-                   "time the kernel takes to end the killed FMP); null calls to an\n"
-                   "FMP replicated three ways, and to FMPs sampled with 1 %% and 5 %% of\n"
-                   "calls to a memcheck instance (when Valgrind is installed).  Medians and p99\n"
-                   "over rounds; ratios against DESIGN.md's targets.  --quick: fewer rounds.\n");
+                   "(ipc://) and iceoryx request/response (a RouDi of its own, in private\n"
+                   "mount and PID namespaces); then idle CPU, idle child memory and\n"
+                   "channel memory, and the time from a crash of the callee's FMP to the\n"
+                   "replayed reply (and, within it, the time the kernel takes to end the\n"
+                   "killed FMP); null calls to an FMP replicated three ways, and to FMPs\n"
+                   "sampled with 1 %% and 5 %% of calls to a memcheck instance (when\n"
+                   "Valgrind is installed).  Medians and p99 over rounds; ratios against\n"
+                   "DESIGN.md's targets.  --quick: fewer rounds.\n");
             return 0;
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
