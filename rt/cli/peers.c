@@ -24,12 +24,22 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zmq.h>
+
+/*
+ * nng and iceoryx are linked into the helper fracture-peer and the unit
+ * test (FR_PEERS_LINKED), not into `fracture`: the bench's FMPs are that
+ * binary, and every library mapped in a process makes the kernel slower
+ * to end it (+0.15 ms on each crash-to-reply here), which the restart
+ * figure would carry.  `fracture` runs those two peers through the helper.
+ */
+#ifdef FR_PEERS_LINKED
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/rep.h>
 #include <nng/protocol/reqrep0/req.h>
-#include <zmq.h>
 
 #include "peer_iceoryx.h"
+#endif
 
 /* Never a real request: the client's counter starts at 1. */
 #define STOP UINT64_MAX
@@ -79,8 +89,10 @@ struct peer {
     char path[sizeof TMP_TEMPLATE + 8];
     char endpoint[sizeof TMP_TEMPLATE + 16];
     void *ctx, *sock;
+#ifdef FR_PEERS_LINKED
     nng_socket nsock;
     bool nng_open;
+#endif
 };
 
 static inline void cpu_relax(void)
@@ -94,25 +106,6 @@ static inline void cpu_relax(void)
 static int neg_errno(int e)
 {
     return e > 0 && e < 4096 ? -e : -EIO;
-}
-
-/* nng's error numbers are its own, but for a system error it wraps errno. */
-static int nng_neg_errno(int e)
-{
-    if (e & NNG_ESYSERR)
-        return neg_errno(e & ~NNG_ESYSERR);
-    switch (e) {
-    case NNG_ENOMEM: return -ENOMEM;
-    case NNG_EINVAL: return -EINVAL;
-    case NNG_ETIMEDOUT: return -ETIMEDOUT;
-    case NNG_ECLOSED:
-    case NNG_ECONNSHUT: return -EPIPE;
-    case NNG_EADDRINUSE: return -EADDRINUSE;
-    case NNG_ECONNREFUSED: return -ECONNREFUSED;
-    case NNG_ENOENT: return -ENOENT;
-    case NNG_EPERM: return -EPERM;
-    }
-    return -EIO;
 }
 
 static uint64_t now_ns(void)
@@ -283,6 +276,28 @@ term:
     return rc;
 }
 
+/* ---- nng (in fracture-peer and the unit test only) ---- */
+
+#ifdef FR_PEERS_LINKED
+/* nng's error numbers are its own, but for a system error it wraps errno. */
+static int nng_neg_errno(int e)
+{
+    if (e & NNG_ESYSERR)
+        return neg_errno(e & ~NNG_ESYSERR);
+    switch (e) {
+    case NNG_ENOMEM: return -ENOMEM;
+    case NNG_EINVAL: return -EINVAL;
+    case NNG_ETIMEDOUT: return -ETIMEDOUT;
+    case NNG_ECLOSED:
+    case NNG_ECONNSHUT: return -EPIPE;
+    case NNG_EADDRINUSE: return -EADDRINUSE;
+    case NNG_ECONNREFUSED: return -ECONNREFUSED;
+    case NNG_ENOENT: return -ENOENT;
+    case NNG_EPERM: return -EPERM;
+    }
+    return -EIO;
+}
+
 /* Set from nng's own thread when the client's pipe is gone. */
 static atomic_int nng_client_gone;
 
@@ -345,6 +360,51 @@ close:
     return rc;
 }
 
+/*
+ * A REQ socket gives up its request when a receive times out, so after
+ * each timeout (the server alive) the request is sent again; the server
+ * echoes both, and REQ keeps only the reply to the latest.
+ */
+static int rt_nng(struct peer *p, unsigned long long seq)
+{
+    uint64_t v = seq, r = 0;
+
+    for (;;) {
+        size_t n = sizeof r;
+        int e = nng_send(p->nsock, &v, sizeof v, 0);
+        if (e == 0)
+            e = nng_recv(p->nsock, &r, &n, 0);
+        if (e == 0)
+            return n == sizeof r && r == v ? 0 : -EPROTO;
+        if (e != NNG_ETIMEDOUT)
+            return nng_neg_errno(e);
+        if (child_exited(p)) {
+            p->gone = true;
+            return -EPIPE;
+        }
+    }
+}
+
+/*
+ * As for ZeroMQ the server listens and the client dials in the background
+ * (NONBLOCK), retrying every 10 ms until the server is there.
+ */
+static int open_nng(struct peer *p)
+{
+    int rc;
+
+    if ((rc = nng_req0_open(&p->nsock)) != 0)
+        return nng_neg_errno(rc);
+    p->nng_open = true;
+    if ((rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECVTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
+        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_SENDTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
+        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECONNMINT, 10)) != 0 ||
+        (rc = nng_dial(p->nsock, p->endpoint, NULL, NNG_FLAG_NONBLOCK)) != 0)
+        return nng_neg_errno(rc);
+    return 0;
+}
+#endif
+
 static _Noreturn void child_main(struct peer *p)
 {
     int rc;
@@ -362,7 +422,9 @@ static _Noreturn void child_main(struct peer *p)
         case FR_PEER_SOCKETPAIR:
         case FR_PEER_PIPE: rc = serve_fd(p); break;
         case FR_PEER_ZMQ: rc = serve_zmq(p); break;
+#ifdef FR_PEERS_LINKED
         case FR_PEER_NNG: rc = serve_nng(p); break;
+#endif
         default: rc = EINVAL; break;
         }
     }
@@ -440,31 +502,6 @@ static int rt_zmq(struct peer *p, unsigned long long seq)
     return rc;
 }
 
-/*
- * A REQ socket gives up its request when a receive times out, so after
- * each timeout (the server alive) the request is sent again; the server
- * echoes both, and REQ keeps only the reply to the latest.
- */
-static int rt_nng(struct peer *p, unsigned long long seq)
-{
-    uint64_t v = seq, r = 0;
-
-    for (;;) {
-        size_t n = sizeof r;
-        int e = nng_send(p->nsock, &v, sizeof v, 0);
-        if (e == 0)
-            e = nng_recv(p->nsock, &r, &n, 0);
-        if (e == 0)
-            return n == sizeof r && r == v ? 0 : -EPROTO;
-        if (e != NNG_ETIMEDOUT)
-            return nng_neg_errno(e);
-        if (child_exited(p)) {
-            p->gone = true;
-            return -EPIPE;
-        }
-    }
-}
-
 static int roundtrip(struct peer *p)
 {
     unsigned long long v = ++p->seq;
@@ -474,8 +511,10 @@ static int roundtrip(struct peer *p)
     case FR_PEER_SOCKETPAIR:
     case FR_PEER_PIPE: return rt_fd(p, v);
     case FR_PEER_ZMQ: return rt_zmq(p, v);
+#ifdef FR_PEERS_LINKED
     case FR_PEER_NNG: return rt_nng(p, v);
-    case FR_PEER_ICEORYX: break;   /* peer_iceoryx.c's own */
+#endif
+    default: break;   /* iceoryx: peer_iceoryx.c's own */
     }
     return -EINVAL;
 }
@@ -553,25 +592,6 @@ static int open_zmq(struct peer *p)
     return 0;
 }
 
-/*
- * As for ZeroMQ the server listens and the client dials in the background
- * (NONBLOCK), retrying every 10 ms until the server is there.
- */
-static int open_nng(struct peer *p)
-{
-    int rc;
-
-    if ((rc = nng_req0_open(&p->nsock)) != 0)
-        return nng_neg_errno(rc);
-    p->nng_open = true;
-    if ((rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECVTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
-        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_SENDTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
-        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECONNMINT, 10)) != 0 ||
-        (rc = nng_dial(p->nsock, p->endpoint, NULL, NNG_FLAG_NONBLOCK)) != 0)
-        return nng_neg_errno(rc);
-    return 0;
-}
-
 /* Ask the server to exit cleanly, so its exit code is worth reading. */
 static int stop(struct peer *p)
 {
@@ -591,9 +611,11 @@ static int stop(struct peer *p)
             rc = zmq_xfer(p, &v, false);
         return rc;
     }
+#ifdef FR_PEERS_LINKED
     case FR_PEER_NNG:
         return rt_nng(p, STOP);
-    case FR_PEER_ICEORYX:
+#endif
+    default:
         break;
     }
     return -EINVAL;
@@ -610,9 +632,11 @@ static void close_client(struct peer *p)
         while (zmq_ctx_term(p->ctx) != 0 && zmq_errno() == EINTR)
             ;
     p->ctx = NULL;
+#ifdef FR_PEERS_LINKED
     if (p->nng_open)
         nng_close(p->nsock);   /* the hang-up the nng server waits for */
     p->nng_open = false;
+#endif
 }
 
 /*
@@ -701,8 +725,10 @@ static int bench_here(enum fr_peer_kind k, unsigned rounds, unsigned iters, doub
         close_pair(&p.cwfd, &p.crfd);
         if (k == FR_PEER_ZMQ)
             rc = open_zmq(&p);
+#ifdef FR_PEERS_LINKED
         else if (k == FR_PEER_NNG)
             rc = open_nng(&p);
+#endif
     }
     if (rc == 0)
         rc = run(&p, rounds, iters, out);
@@ -723,8 +749,8 @@ static int bench_here(enum fr_peer_kind k, unsigned rounds, unsigned iters, doub
     return rc;
 }
 
-/* In the measuring child: 0 or a positive errno. */
-static int measure_in_child(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters)
+#ifdef FR_PEERS_LINKED
+int fr__peer_measure(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters)
 {
     double out[rounds];
     ssize_t n;
@@ -737,6 +763,32 @@ static int measure_in_child(int wfd, enum fr_peer_kind k, unsigned rounds, unsig
     n = xfer(wfd, out, sizeof out, true);
     return n == (ssize_t)sizeof out ? 0 : n < 0 ? (int)-n : EPIPE;
 }
+#else
+/*
+ * `fracture` has no nng or iceoryx: fracture-peer, beside it, measures.
+ * Returns only if it cannot be run: the errno.
+ */
+static int exec_helper(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters)
+{
+    char exe[4096], *slash, r[16], i[16], fd[16];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - sizeof "/fracture-peer");
+
+    if (n <= 0)
+        return errno ? errno : ENOENT;
+    exe[n] = '\0';
+    if (!(slash = strrchr(exe, '/')))
+        return ENOENT;
+    strcpy(slash, "/fracture-peer");
+    /* the pipe is the one descriptor it inherits, by number */
+    if (fcntl(wfd, F_SETFD, 0) != 0)
+        return errno;
+    snprintf(r, sizeof r, "%u", rounds);
+    snprintf(i, sizeof i, "%u", iters);
+    snprintf(fd, sizeof fd, "%d", wfd);
+    execl(exe, "fracture-peer", fr__peer_name(k), r, i, fd, (char *)NULL);
+    return errno;
+}
+#endif
 
 /*
  * Client and server both in children of the caller, the timings back
@@ -771,7 +823,11 @@ static int in_child(enum fr_peer_kind k, unsigned rounds, unsigned iters, double
         else if (getppid() != parent)
             rc = ESRCH;
         else
-            rc = measure_in_child(fds[1], k, rounds, iters);
+#ifdef FR_PEERS_LINKED
+            rc = fr__peer_measure(fds[1], k, rounds, iters);
+#else
+            rc = exec_helper(fds[1], k, rounds, iters);
+#endif
         _exit(rc >= 0 && rc < 256 ? rc : EIO);
     }
     close(fds[1]);

@@ -47,6 +47,14 @@ const char *fr__peer_name(enum fr_peer_kind k);
 int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out);
 
 /*
+ * What a measuring child runs (fracture-peer, the unit test): measure as
+ * above and write the `rounds` doubles to wfd.  0 or a positive errno.
+ * Only where nng and iceoryx are linked (FR_PEERS_LINKED): `fracture`
+ * itself execs fracture-peer for those two (see peers.c).
+ */
+int fr__peer_measure(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters);
+
+/*
  * Median and 99th percentile of v[0..n) (v is sorted in place), both by
  * linear interpolation between closest ranks (NumPy's default), so the
  * median of an even count is the mean of the middle two.  NAN when n == 0.
