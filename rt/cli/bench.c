@@ -274,10 +274,17 @@ static void print_json(const struct result *res, int n, double idle_pct,
                        double gbps)
 {
     printf("{\"results\": [");
-    for (int i = 0; i < n; i++)
-        printf("%s\n  {\"name\": \"%s\", \"median_ns\": %.1f, \"p99_ns\": %.1f, \"runs\": %u, "
+    for (int i = 0; i < n; i++) {
+        /* a peer that failed has NaN, which JSON cannot say: null */
+        char med[32] = "null", p99[32] = "null";
+        if (isfinite(res[i].median))
+            snprintf(med, sizeof med, "%.1f", res[i].median);
+        if (isfinite(res[i].p99))
+            snprintf(p99, sizeof p99, "%.1f", res[i].p99);
+        printf("%s\n  {\"name\": \"%s\", \"median_ns\": %s, \"p99_ns\": %s, \"runs\": %u, "
                "\"calls_per_run\": %lu}",
-               i ? "," : "", res[i].name, res[i].median, res[i].p99, res[i].runs, res[i].iters);
+               i ? "," : "", res[i].name, med, p99, res[i].runs, res[i].iters);
+    }
     printf("\n],\n\"figures\": {\"idle_cpu_percent\": %.3f, \"idle_child_private_kib\": %llu, "
            "\"channel_kib_small_calls\": %.1f, \"channel_kib_after_1m\": %.1f, "
            "\"inout_1m_gb_per_s_each_way\": %.2f}}\n",
