@@ -146,7 +146,9 @@ static int set_config(const char *cfg)
         fprintf(stderr, "fracture: error: %s: %s\n", cfg, strerror(errno));
         return 1;
     }
-    setenv("FRACTURE_CONFIG", abs, 1);
+    /* As given, not as resolved: `fracture run` names the file in its
+     * messages exactly as `fracture check` and FRACTURE_CONFIG= do. */
+    setenv("FRACTURE_CONFIG", cfg, 1);
     return 0;
 }
 

@@ -55,6 +55,7 @@ static void call_cross(void) { fr_bench_far_null(); }
 static void call_inout(void) { fr_bench_far_inout(inout_buf, inout_n); }
 static void call_rep(void) { fr_bench_rep_null(); }
 static void call_samp1(void) { fr_bench_samp1_null(); }
+static void call_boxed(void) { fr_bench_boxed_null(); }
 static void call_samp5(void) { fr_bench_samp5_null(); }
 
 static void time_calls(struct result *r, const char *name, void (*fn)(void),
@@ -198,7 +199,8 @@ static void remove_reports(const char *dir)
  * Run the bench again (the inner run) with a config, in a memfd, that puts
  * `far` in an FMP of its own, replicates `rep` three ways and, when
  * Valgrind is there, samples `samp1` and `samp5` with 1 % and 5 % of calls
- * to a memcheck instance.  Waits for it, then removes its reports.
+ * to a memcheck instance; `boxed` runs as `far` does, under `sandbox:
+ * strict`, to show what the filter costs a call.  Waits for it, then removes its reports.
  */
 static int outer(char **argv)
 {
@@ -221,6 +223,9 @@ static int outer(char **argv)
         "  - name: rep\n"
         "    modules: [rep]\n"
         "    replicate: {count: 3, on_divergence: vote}\n"
+        "  - name: boxed\n"
+        "    modules: [boxed]\n"
+        "    env: {sandbox: strict}\n"
         "%s%s%s",
         memcheck ? "  - name: samp1\n"
                    "    modules: [samp1]\n"
@@ -325,6 +330,8 @@ static int inner(int json, int quick)
     time_calls(&res[n++], "stub_local", call_stub, rounds, 2000000 / q);
     time_calls(&res[n++], "cross_null", call_cross, rounds, 40000 / q);
     chan_small = channel_bytes();
+    /* the same call into an FMP under a seccomp filter */
+    time_calls(&res[n++], "cross_null_sandboxed", call_boxed, rounds, 40000 / q);
     /* policies, beside plain isolation: every call to three replicas; one
      * call in 100 (in 20) to an instance under memcheck */
     time_calls(&res[n++], "cross_null_replicate3", call_rep, rounds, 20000 / q);

@@ -14,5 +14,6 @@ void fr_bench_far_hang(int victim);
 void fr_bench_rep_null(void);
 void fr_bench_samp1_null(void);
 void fr_bench_samp5_null(void);
+void fr_bench_boxed_null(void);
 
 #endif

@@ -2,7 +2,7 @@
  * bench_app.c - the modules `fracture bench` calls: `near` stays in the
  * root, `far` gets an FMP of its own, `rep` is replicated three ways, and
  * `samp1` / `samp5` are sampled with 1 % / 5 % of calls to a memcheck
- * instance.  Stubs and dispatchers are written
+ * instance, and `boxed` runs in an FMP under `sandbox: strict`.  Stubs and dispatchers are written
  * on the stub ABI as fracture-annotate generates them (each stub in the
  * file of the function it stands for), so the bench times exactly the code
  * an annotated app runs.
@@ -15,9 +15,9 @@
 #include "bench.h"
 #include "cli.h"
 
-enum { MOD_main, MOD_near, MOD_far, MOD_rep, MOD_samp1, MOD_samp5, NMODULES };
+enum { MOD_main, MOD_near, MOD_far, MOD_rep, MOD_samp1, MOD_samp5, MOD_boxed, NMODULES };
 enum { FN_near_null, FN_far_null, FN_far_inout, FN_far_hang, FN_rep_null, FN_samp1_null,
-       FN_samp5_null, NFUNCS };
+       FN_samp5_null, FN_boxed_null, NFUNCS };
 
 __attribute__((noinline)) void fr_bench_direct_null(void)
 {
@@ -78,9 +78,9 @@ __attribute__((noinline)) void fr_bench_far_inout(void *buf, size_t n)
         fr_call_abort(&c);
 }
 
-/* Null calls to far, to the replicated module and to the two sampled
- * ones: one stub shape (inlined) for the four, which differ only by module
- * and function. */
+/* Null calls to far, to the replicated module, to the two sampled ones
+ * and to the sandboxed one: one stub shape (inlined) for the five, which
+ * differ only by module and function. */
 static inline void policy_null(unsigned mod, unsigned fn)
 {
     struct fr_call c;
@@ -113,6 +113,11 @@ __attribute__((noinline)) void fr_bench_samp1_null(void)
 __attribute__((noinline)) void fr_bench_samp5_null(void)
 {
     policy_null(MOD_samp5, FN_samp5_null);
+}
+
+__attribute__((noinline)) void fr_bench_boxed_null(void)
+{
+    policy_null(MOD_boxed, FN_boxed_null);
 }
 
 /* The restart figure: the incarnation @victim hangs (until the bench kills
@@ -177,6 +182,7 @@ static int d_far_inout(struct fr_callee *cc)
 static const struct fr_module modules[NMODULES] = {
     { "main", 0 }, { "near", FR_RESTARTABLE }, { "far", FR_RESTARTABLE },
     { "rep", FR_REPLICABLE }, { "samp1", FR_SAMPLABLE }, { "samp5", FR_SAMPLABLE },
+    { "boxed", 0 },
 };
 
 static const struct fr_function functions[NFUNCS] = {
@@ -187,11 +193,12 @@ static const struct fr_function functions[NFUNCS] = {
     { "rep_null", MOD_rep, 0, d_null, (fr_fnptr)fr_bench_rep_null, (fr_fnptr)impl_far_null },
     { "samp1_null", MOD_samp1, 0, d_null, (fr_fnptr)fr_bench_samp1_null, (fr_fnptr)impl_far_null },
     { "samp5_null", MOD_samp5, 0, d_null, (fr_fnptr)fr_bench_samp5_null, (fr_fnptr)impl_far_null },
+    { "boxed_null", MOD_boxed, 0, d_null, (fr_fnptr)fr_bench_boxed_null, (fr_fnptr)impl_far_null },
 };
 
 static const struct fr_edge edges[] = {
     { MOD_main, MOD_near }, { MOD_main, MOD_far }, { MOD_main, MOD_rep },
-    { MOD_main, MOD_samp1 }, { MOD_main, MOD_samp5 },
+    { MOD_main, MOD_samp1 }, { MOD_main, MOD_samp5 }, { MOD_main, MOD_boxed },
 };
 
 static const struct fr_app bench_app = {

@@ -178,12 +178,10 @@ static int send_fds(struct fr_call *c, struct fr_lt *lt, int r)
 static int peer_lost(int peer)
 {
     int r = fr__rt.region_of_fmp[peer];
-    struct fr_region_hdr *h;
 
     if (r < 0)
         return 0;
-    h = fr__rt.regions[r].base;
-    return (int)atomic_load(&h->lost[!fr__rt.regions[r].side]);
+    return (int)atomic_load(fr__peer_lost(r));
 }
 
 /* One attempt: send the request, wait for the reply (serving nested calls
@@ -265,6 +263,10 @@ static int attempt(struct fr_call *c, struct fr_lt *lt, int r, uint32_t *gen, in
             return c->err;
         }
         if (m.kind == FR_MSG_ERR) {
+            /* The next call opens the slot again: the callee's acceptor
+             * then tries again to start this logical thread's worker. */
+            if (m.status == -FR_ENOWORKER)
+                lt->opened[r] = 0;
             /* The callee refused the call (no such function here, out of
              * memory, a reply too large): its status, never positive. */
             return c->err = m.status < 0 && m.status > -4096 ? m.status : -EIO;
@@ -300,9 +302,9 @@ static int wait_back(int r, uint32_t failed_gen)
 
     while (fr__now_ns() < give_up) {
         uint32_t g = atomic_load(&h->gen[peer_side]);
-        if (atomic_load(&h->lost[peer_side]))
+        if (atomic_load(fr__peer_lost(r)))
             return -EPIPE;
-        if (!atomic_load(&h->gone[peer_side]) &&
+        if (!atomic_load(fr__peer_gone(r)) &&
             (g != failed_gen || !atomic_load(&rg->failed)))
             return 0;
         _Atomic uint32_t *w = &h->gen[peer_side];
@@ -841,6 +843,8 @@ static const char *cause(int err)
     case ENOTCONN: return "has no channel to this FMP (the module table says these modules never call each other)";
     case ENOSYS: return "does not hold the function (the FMPs disagree about the plan)";
     case EAGAIN: return "cannot be reached: this FMP has more threads calling out than max_threads";
+    case FR_ENOWORKER: return "could not start a thread to serve the call (its message above says why; "
+                              "under limits.memory_mb, raise it or lower defaults.max_threads)";
     case ENOMEM: return "ran out of memory for the call";
     default: return strerror(-err);
     }
@@ -852,7 +856,10 @@ static const char *how_gone(int peer, char *buf, size_t len)
     int r = fr__rt.region_of_fmp[peer];
     int status;
 
-    if (fr__rt.self == 0 && atomic_load(&fr__rt.fmps[peer].gone)) {
+    if (fr__rt.self == 0) {
+        /* Its own record only: what a child wrote is no evidence. */
+        if (!atomic_load(&fr__rt.fmps[peer].gone))
+            return "";
         status = fr__rt.fmps[peer].status;
     } else if (r >= 0) {
         struct fr_region_hdr *h = fr__rt.regions[r].base;

@@ -407,6 +407,22 @@ int fr_ret_fd(struct fr_callee *cc, int fd)
     return add_reply(cc, FR_W_FD, NULL, 0, fd);
 }
 
+int fr__serve_refuse(struct fr_lt *lt, int r, int status)
+{
+    void *buf = NULL;
+    size_t cap = 0;
+    struct fr_msg m;
+    int rc;
+
+    m.kind = 0;
+    rc = fr__chan_recv(lt, r, &buf, &cap, &m);
+    if (rc == 0 || (rc == -ENOMEM && m.kind == FR_MSG_REQ))
+        rc = m.kind == FR_MSG_REQ ? fr__chan_send(lt, r, FR_MSG_ERR, m.fn, status, NULL, 0)
+                                  : -EPROTO;
+    free(buf);
+    return rc;
+}
+
 /* Send the reply's descriptors, tagged with the reply's seq. */
 static int send_fds(struct fr_callee *cc, uint32_t seq)
 {
@@ -420,6 +436,66 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
             return rc;
     }
     return 0;
+}
+
+/* A fresh call context for logical thread @lt on region @r. */
+static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t req_seq)
+{
+    cc->arena = NULL;
+    cc->lt = lt;
+    cc->r = r;
+    cc->req_seq = req_seq;
+    cc->nfd_in = 0;
+    cc->rf = cc->inline_rf;
+    cc->nrf = 0;
+    cc->rcap = INLINE_REPLY;
+    cc->fds = NULL;
+    cc->nfds = 0;
+    cc->owned = NULL;
+    cc->nowned = 0;
+    cc->spans = NULL;
+    cc->nspans = 0;
+    cc->members = NULL;
+    cc->nmembers = 0;
+    cc->err = 0;
+    cc->scratch_used = 0;
+}
+
+/* Run @dispatch on the request in cc->rd: its status, the reader's error,
+ * or -EPROTO when it left fields unread. */
+static int callee_dispatch(struct fr_callee *cc, fr_dispatch_fn dispatch)
+{
+    int status = dispatch(cc);
+
+    if (status == 0 && cc->err)
+        status = cc->err;
+    if (status == 0 && cc->rd.p != cc->rd.end)
+        status = -EPROTO;     /* the dispatcher left fields unread */
+    return status;
+}
+
+/* The one place a call's memory goes: received descriptors, memory the
+ * function handed over (FR_RET_OWNED), the arena. */
+static void callee_release(struct fr_callee *cc)
+{
+    for (unsigned i = 0; i < cc->nfds; i++)
+        close(cc->fds[i]);
+    for (unsigned i = 0; i < cc->nowned; i++)
+        free(cc->owned[i]);
+    talloc_free(cc->arena);
+}
+
+int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch)
+{
+    struct fr_callee cc;
+    int status;
+
+    callee_init(&cc, NULL, -1, 0);
+    cc.rd.p = req;
+    cc.rd.end = req + len;
+    status = callee_dispatch(&cc, dispatch);
+    callee_release(&cc);
+    return status;
 }
 
 int fr__serve(struct fr_lt *lt, int r)
@@ -438,28 +514,21 @@ int fr__serve(struct fr_lt *lt, int r)
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0 && fr__sample_retiring())
         fr__sample_park();
 
-    cc.arena = NULL;
-    cc.lt = lt;
-    cc.r = r;
-    cc.req_seq = fr__chan_next_seq(lt, r);
-    cc.nfd_in = 0;
-    cc.rf = cc.inline_rf;
-    cc.nrf = 0;
-    cc.rcap = INLINE_REPLY;
-    cc.fds = NULL;
-    cc.nfds = 0;
-    cc.owned = NULL;
-    cc.nowned = 0;
-    cc.spans = NULL;
-    cc.nspans = 0;
-    cc.members = NULL;
-    cc.nmembers = 0;
-    cc.err = 0;
-    cc.scratch_used = 0;
+    callee_init(&cc, lt, r, fr__chan_next_seq(lt, r));
     /* The request stays in this depth's buffer while the function runs,
      * however deep the calls it makes go. */
     lt->depth++;
+    m.kind = 0;
     rc = fr__chan_recv(lt, r, buf, cap, &m);
+    if (rc == -ENOMEM && m.kind == FR_MSG_REQ) {
+        /* Taken off the slot but not kept (no memory for it, under a
+         * memory limit): the caller's call fails with ENOMEM rather than
+         * waiting for ever, and this FMP goes on. */
+        fr__log("no memory to take a request of %llu bytes; the call fails",
+                (unsigned long long)m.len);
+        rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -ENOMEM, NULL, 0);
+        goto out_free;
+    }
     if (rc < 0)
         goto out_free;
     if (m.kind != FR_MSG_REQ) {
@@ -477,11 +546,7 @@ int fr__serve(struct fr_lt *lt, int r)
         if (FR__UNLIKELY(m.status != 0))
             status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
         if (status == 0)
-            status = app->functions[m.fn].dispatch(&cc);
-        if (status == 0 && cc.err)
-            status = cc.err;
-        if (status == 0 && cc.rd.p != cc.rd.end)
-            status = -EPROTO; /* the dispatcher left fields unread */
+            status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         if (FR__UNLIKELY(m.status != 0)) {
             status = fr__replica_end(lt, status, &pre);
             /* the record goes with the reply, and is freed after it */
@@ -518,11 +583,7 @@ out_free:
     lt->depth--;
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0)
         fr__sample_served();
-    for (unsigned i = 0; i < cc.nfds; i++)
-        close(cc.fds[i]);
-    for (unsigned i = 0; i < cc.nowned; i++)
-        free(cc.owned[i]);
-    talloc_free(cc.arena);
+    callee_release(&cc);
     free(heap_buf);
     return rc;
 }

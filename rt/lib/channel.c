@@ -150,7 +150,7 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     if (sync_gen(lt, r) && kind != FR_MSG_REQ)
         return -EPIPE;
     if (atomic_load(&rg->failed) ||
-        (!fr__replaying && atomic_load(&((struct fr_region_hdr *)rg->base)->gone[!rg->side])))
+        (!fr__replaying && atomic_load(fr__peer_gone(r))))
         return -EPIPE;
     if (!lt->opened[r])
         open_toward(lt, r);
@@ -233,9 +233,8 @@ int fr__chan_peek_kind(struct fr_lt *lt, int r)
 static int peer_gone(int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
-    struct fr_region_hdr *h = rg->base;
 
-    return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(&h->gone[!rg->side]));
+    return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(fr__peer_gone(r)));
 }
 
 /*
@@ -250,7 +249,7 @@ int fr__chan_peer_moved(struct fr_lt *lt, int r)
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_region_hdr *h = rg->base;
 
-    return atomic_load(&h->gone[!rg->side]) ||
+    return atomic_load(fr__peer_gone(r)) ||
            atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire) != lt->gen[r];
 }
 
@@ -416,6 +415,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
     struct fr_msg_hdr h;
     unsigned char *buf;
     uint64_t got;
+    int drop = 0;
 
     memcpy(&h, &s->to[rg->side].hdr, sizeof h);   /* read once: the peer may scribble */
     if (h.seq != next_seq(lt->last[r]))
@@ -431,13 +431,19 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
     if (!*bufp || *cap < h.total) {
         size_t want = h.total > 256 ? h.total : 256;
         void *nb = realloc(*bufp, want);
-        if (!nb)
-            return -ENOMEM;
-        *bufp = nb;
-        *cap = want;
+        /* No room for it (a memory limit): the message is still taken off
+         * the slot, chunk by chunk, so that the receiver may answer that
+         * it could not take it instead of leaving the sender waiting. */
+        if (!nb) {
+            drop = 1;
+        } else {
+            *bufp = nb;
+            *cap = want;
+        }
     }
     buf = *bufp;
-    memcpy(buf, win, h.chunk);
+    if (!drop)
+        memcpy(buf, win, h.chunk);
     got = h.chunk;
     if (h.nmeta || fr__meta_count()) {
         struct fr_meta_ent meta[FR_META_MAX];
@@ -462,13 +468,14 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
         if (more.total != h.total || more.chunk > fr__rt.window ||
             more.chunk > h.total - got || more.chunk == 0)
             return -EPROTO;
-        memcpy(buf + got, win, more.chunk);
+        if (!drop)
+            memcpy(buf + got, win, more.chunk);
         got += more.chunk;
     }
     m->kind = h.kind;
     m->fn = h.fn;
     m->status = h.status;
-    m->data = buf;
+    m->data = drop ? NULL : buf;
     m->len = h.total;
-    return 0;
+    return drop ? -ENOMEM : 0;
 }

@@ -5,6 +5,11 @@
  * READY, and then its main thread waits on the control socket: when the
  * root closes it (exit) or dies, the child exits.  PR_SET_PDEATHSIG,
  * inherited across exec, covers a root killed outright.
+ *
+ * Before it serves anything, a child makes itself non-dumpable (a sibling
+ * may open neither its /proc/PID/mem nor its /proc/PID/fd; exec made it
+ * dumpable again) unless `limits: {core: true}` asks for a core file,
+ * which needs it, and installs its sandbox, if it has one (sandbox.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +27,7 @@
 #include "plan.h"
 #include "program.h"
 #include "runtime.h"
+#include "sandbox.h"
 
 static FR_NORETURN void die(const char *what)
 {
@@ -47,6 +53,10 @@ void fr__child_main(const char *plan_text)
         die("FRACTURE_PLAN is malformed (it is set by the root FMP, not by hand)");
     if (getppid() != root)
         _exit(0);             /* the root is gone already */
+
+    if (!getenv("FRACTURE_CORE"))
+        prctl(PR_SET_DUMPABLE, 0);
+    unsetenv("FRACTURE_CORE");
 
     fr__rt.self = self;
     fr__rt.nfmps = p.nfmps;
@@ -103,6 +113,9 @@ void fr__child_main(const char *plan_text)
         fr__remote[m] = fr__rt.fmp_of_module[m] != fr__group_primary(self);
     fr__rt.active = 1;
     talloc_free(ctx);
+    /* Before the acceptor: every thread it makes is under the filter. */
+    if (fr__sandbox_enter(fr__rt.fmps[self].name) < 0)
+        die("cannot install its sandbox (seccomp)");
 
     /* A warm spare waits here, its regions mapped and its threads made,
      * until it replaces a crashed incarnation; any other child finds GO
@@ -121,7 +134,9 @@ void fr__child_main(const char *plan_text)
     }
     /* Before any call can come in: from here on, exit(n) is the program's. */
     fr__program_watch_exit();
+    fr__program_signals_child();
     fr__acceptor_open();
+    fr__sandbox_announce();
     snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
     prctl(PR_SET_NAME, name);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)

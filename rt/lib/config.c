@@ -13,23 +13,41 @@
  *
  * The input is untrusted: every length comes from libyaml, user text is
  * escaped before it reaches a message, aliases may not blow the walk up,
- * and the number of errors is capped.
+ * nesting is bounded before the document is loaded, and the number of
+ * errors is capped.
+ *
+ * The check that follows (against the app, then the machine) runs on
+ * whatever the parse made of the file, into the same error list, so that
+ * `fracture check` and a start say everything at once and the same.
  */
 #include "config.h"
 
+#include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <talloc.h>
 #include <yaml.h>
+
+#include "group.h"
+#include "region.h"
+
+#ifndef FR_VERSION
+#define FR_VERSION "?"        /* the library defines it (rt/CMakeLists.txt) */
+#endif
 
 /* LD_PRELOAD agents shipped in rt/preload, named in `preload:` without a
  * '/'.  Anything else must be a path. */
@@ -48,6 +66,12 @@ static const char *const shipped_agents[] = {
 /* Nodes an alias may make the walk see again.  Aliases are handy for
  * repeated environments, but nested ones expand exponentially. */
 #define MAX_REVISITS 10000
+/* Collections nested deeper than this are refused before the document is
+ * loaded.  The deepest a valid config goes is 9 (top, fmps, an FMP,
+ * sample, instances, an instance, env, valgrind, args); libyaml's scanner
+ * costs time quadratic in the depth (80,000 nested `[` took 41 s), so the
+ * depth is counted on the event stream, which stops at the limit. */
+#define MAX_DEPTH 32
 /* User text quoted in a message is cut after this many bytes. */
 #define SHOW_MAX 60
 /* Module names listed in an "unknown module" hint. */
@@ -178,12 +202,13 @@ struct st {
     unsigned char *seen;      /* per node: walked already (an alias) */
     size_t nnodes, revisits;
     bool bomb;                /* MAX_REVISITS reached */
+    bool deep;                /* MAX_DEPTH exceeded: not loaded at all */
     struct fr_pos *name_pos;  /* where the FMP being walked keeps its name */
 };
 
 static bool stopped(const struct st *st)
 {
-    return st->e.full || st->e.oom || st->bomb;
+    return st->e.full || st->e.oom || st->bomb || st->deep;
 }
 
 static void oom(struct st *st)
@@ -541,6 +566,8 @@ struct field {
     const char *const *names; /* K_ENUM: value i is names[i] */
     size_t nnames;
     const char *hint_missing;
+    size_t pos_off;           /* 1 + offset of a struct fr_pos that keeps where
+                               * the value is written; 0: not kept */
     /* K_FN: gets the object plus off */
     void (*fn)(struct st *st, const yaml_node_t *k, yaml_node_t *v, void *obj);
 };
@@ -565,6 +592,9 @@ struct schema {
     .key = k, .kind = K_ENUM, .off = OFF(T, m, ET), .names = nm, \
     .nnames = ARRAY_SIZE(nm)
 #define FN(k, f, o) .key = k, .kind = K_FN, .fn = f, .off = o
+/* Keep the value's position in member m (the checks against the machine
+ * name the line:col of the number they refuse). */
+#define AT(T, m) .pos_off = OFF(T, m, struct fr_pos) + 1
 
 _Static_assert(sizeof(enum fr_on_exhausted) == sizeof(int), "enum width");
 _Static_assert(sizeof(enum fr_on_divergence) == sizeof(int), "enum width");
@@ -605,6 +635,10 @@ static void apply(struct st *st, const struct field *f, const yaml_node_t *k,
     int b;
     char *s;
 
+    if (f->pos_off) {
+        struct fr_pos at = pos_of(v);
+        memcpy((char *)obj + f->pos_off - 1, &at, sizeof(at));
+    }
     switch (f->kind) {
     case K_UINT:
         if (get_ll(st, f->key, v, f->min, f->max, &ll)) {
@@ -782,7 +816,8 @@ static void fn_valgrind_args(struct st *st, const yaml_node_t *k,
 }
 
 static const struct field valgrind_fields[] = {
-    { STR("tool", struct fr_env, valgrind_tool, "a Valgrind tool name") },
+    { STR("tool", struct fr_env, valgrind_tool, "a Valgrind tool name"),
+      AT(struct fr_env, tool_pos) },
     { FN("args", fn_valgrind_args, 0) },
 };
 static const struct schema valgrind_schema = {
@@ -854,6 +889,19 @@ static void fn_vars(struct st *st, const yaml_node_t *k, yaml_node_t *v,
                     "valid environment variable name", show(&st->e, name, len));
             continue;
         }
+        /* FRACTURE_PLAN, _CONFIG, _CHECK, _MODULES, ... steer the runtime
+         * of the child itself; one set by the config would be dropped or
+         * would break the child, so none may be.  FRACTURE_FAULT is the
+         * one meant for a child: the crash tests' injection points. */
+        if (len >= 9 && !memcmp(name, "FRACTURE_", 9) &&
+            !text_is(name, len, "FRACTURE_FAULT")) {
+            add_err(&st->e, pos_of(kn), "rename it: a module's own "
+                    "variables may not start with FRACTURE_ (FRACTURE_FAULT, "
+                    "for fault injection, is the one exception)", "variable '%s' "
+                    "is reserved: FRACTURE_* variables are Fracture's own",
+                    show(&st->e, name, len));
+            continue;
+        }
         if (vn->type != YAML_SCALAR_NODE) {
             add_err(&st->e, pos_of(vn), NULL, "expected a value for '%.*s' (a "
                     "string or a number), found %s", (int)len, name,
@@ -889,10 +937,13 @@ static void fn_vars(struct st *st, const yaml_node_t *k, yaml_node_t *v,
 }
 
 static const struct field limits_fields[] = {
-    { LONG("memory_mb", struct fr_limits, memory_mb, 1, 1048576) },
-    { LONG("cpu_s", struct fr_limits, cpu_s, 1, 31536000) },
-    { LONG("open_files", struct fr_limits, open_files, 16, 1048576) },
-    { BOOL("core", struct fr_limits, core) },
+    { LONG("memory_mb", struct fr_limits, memory_mb, 1, 1048576),
+      AT(struct fr_limits, memory_pos) },
+    { LONG("cpu_s", struct fr_limits, cpu_s, 1, 31536000),
+      AT(struct fr_limits, cpu_pos) },
+    { LONG("open_files", struct fr_limits, open_files, 16, 1048576),
+      AT(struct fr_limits, files_pos) },
+    { BOOL("core", struct fr_limits, core), AT(struct fr_limits, core_pos) },
 };
 static const struct schema limits_schema = {
     "in limits", limits_fields, ARRAY_SIZE(limits_fields)
@@ -916,6 +967,7 @@ static void fn_nice(struct st *st, const yaml_node_t *k, yaml_node_t *v,
     if (get_ll(st, "nice", v, -20, 19, &ll)) {
         env->has_nice = true;
         env->nice = (int)ll;
+        env->nice_pos = pos_of(v);
     }
 }
 
@@ -934,8 +986,10 @@ static void fn_cpus(struct st *st, const yaml_node_t *k, yaml_node_t *v,
     if (!n)
         return;
     env->cpus = talloc_zero_array(st->cfg, int, n < MAX_CPUS ? n : MAX_CPUS);
+    env->cpu_pos = talloc_zero_array(st->cfg, struct fr_pos,
+                                     n < MAX_CPUS ? n : MAX_CPUS);
     seen = talloc_zero_array(st->e.ctx, struct fr_pos, MAX_CPUS);
-    if (!env->cpus || !seen) {
+    if (!env->cpus || !env->cpu_pos || !seen) {
         oom(st);
         return;
     }
@@ -953,9 +1007,50 @@ static void fn_cpus(struct st *st, const yaml_node_t *k, yaml_node_t *v,
             continue;
         }
         seen[cpu] = pos_of(it);
+        env->cpu_pos[env->ncpus] = pos_of(it);
         env->cpus[env->ncpus++] = (int)cpu;
     }
     talloc_free(seen);
+}
+
+static void fn_privileges(struct st *st, const yaml_node_t *k, yaml_node_t *v,
+                          void *obj)
+{
+    struct fr_env *env = obj;
+    const char *t;
+    size_t len;
+
+    if (!get_text(st, v, "'keep' or 'drop'", &t, &len))
+        return;
+    env->privileges_pos = pos_of(k);
+    if (len == 4 && memcmp(t, "keep", 4) == 0)
+        env->privileges = FR_PRIV_KEEP;
+    else if (len == 4 && memcmp(t, "drop", 4) == 0)
+        env->privileges = FR_PRIV_DROP;
+    else
+        add_err(&st->e, pos_of(v), "'drop' (the default) takes every capability from a "
+                "child of a root running as root; 'keep' leaves them",
+                "privileges is 'keep' or 'drop', not '%s'", show(&st->e, t, len));
+}
+
+/* "strict", "none", or a profile file, which the check reads (sandbox.c). */
+static void fn_sandbox(struct st *st, const yaml_node_t *k, yaml_node_t *v, void *obj)
+{
+    struct fr_env *env = obj;
+    const char *t;
+    size_t len;
+
+    if (!get_text(st, v, "'strict', 'none' or a profile file", &t, &len))
+        return;
+    if (!len || memchr(t, '\0', len)) {
+        add_err(&st->e, pos_of(v), "write `sandbox: strict`, or the path of a profile",
+                "an empty sandbox");
+        return;
+    }
+    env->sandbox_pos = pos_of(k);
+    env->sandbox = talloc_strndup(st->cfg, t, len);
+    if (!env->sandbox)
+        oom(st);
 }
 
 static const struct field env_fields[] = {
@@ -965,6 +1060,8 @@ static const struct field env_fields[] = {
     { FN("limits", fn_limits, offsetof(struct fr_env, limits)) },
     { FN("nice", fn_nice, 0) },
     { FN("cpus", fn_cpus, 0) },
+    { FN("privileges", fn_privileges, 0) },
+    { FN("sandbox", fn_sandbox, 0) },
 };
 static const struct schema env_schema = {
     "in env", env_fields, ARRAY_SIZE(env_fields)
@@ -1177,6 +1274,15 @@ static void fn_fmp_name(struct st *st, const yaml_node_t *k, yaml_node_t *v,
                 FMP_NAME_MAX);
         return;
     }
+    /* The runtime names the root process 'root' when no FMP holds main:
+     * a second FMP of that name would make every message about it (and
+     * `fracture ps`) ambiguous. */
+    if (text_is(s, len, "root")) {
+        add_err(&st->e, pos_of(v), "choose another name; the FMP holding "
+                "main may have any other name too", "FMP name 'root' is "
+                "reserved: it names the root process");
+        /* kept, so that the check's messages about this FMP name it */
+    }
     f->name = talloc_strndup(st->cfg, s, len);
     if (!f->name)
         oom(st);
@@ -1312,7 +1418,7 @@ static void fn_fmps(struct st *st, const yaml_node_t *k, yaml_node_t *v,
     struct fr_pos *name_pos;
     size_t n;
 
-    (void)k;
+    cfg->fmps_pos = pos_of(k);
     if (!expect(st, v, YAML_SEQUENCE_NODE, "a list of FMPs",
                 "write `fmps: []` for none"))
         return;
@@ -1376,9 +1482,11 @@ static void fn_version(struct st *st, const yaml_node_t *k, yaml_node_t *v,
 static const struct field defaults_fields[] = {
     { UINT("spin_us", struct fr_config, spin_us, 0, 1000000) },
     { UINT("call_timeout_ms", struct fr_config, call_timeout_ms, 0, 86400000) },
-    { UINT("max_threads", struct fr_config, max_threads, 1, 4096) },
+    { UINT("max_threads", struct fr_config, max_threads, 1, 4096),
+      AT(struct fr_config, max_threads_pos) },
     { UINT("max_payload_mb", struct fr_config, max_payload_mb, 1, 4096) },
-    { UINT("channel_kb", struct fr_config, channel_kb, 16, 65536) },
+    { UINT("channel_kb", struct fr_config, channel_kb, 16, 65536),
+      AT(struct fr_config, channel_kb_pos) },
 };
 static const struct schema defaults_schema = {
     "in defaults", defaults_fields, ARRAY_SIZE(defaults_fields)
@@ -1412,7 +1520,8 @@ static void fn_trace(struct st *st, const yaml_node_t *k, yaml_node_t *v,
 }
 
 static const struct field reports_fields[] = {
-    { STR("dir", struct fr_config, reports_dir, "a directory name") },
+    { STR("dir", struct fr_config, reports_dir, "a directory name"),
+      AT(struct fr_config, reports_pos) },
 };
 static const struct schema reports_schema = {
     "in reports", reports_fields, ARRAY_SIZE(reports_fields)
@@ -1504,6 +1613,84 @@ static struct fr_config *config_new(void *ctx, const char *file)
     return cfg;
 }
 
+static struct fr_pos mark_pos(yaml_mark_t m)
+{
+    struct fr_pos p = { (unsigned)m.line + 1, (unsigned)m.column + 1 };
+    return p;
+}
+
+/*
+ * Before the document is loaded: one pass over the event stream that
+ * refuses YAML tags (`!foo`, `!!int`: the schema gives every value its
+ * type, and a tag silently ignored would let `!!binary` or an
+ * application tag pretend to mean something) and stops at once at a
+ * collection nested deeper than MAX_DEPTH.  A syntax error ends the pass
+ * quietly: the loader reports it with its context.  Returns false when
+ * the document must not be loaded.
+ */
+static bool prescan(struct st *st, const char *text, size_t len)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    int depth = 0;
+
+    if (!yaml_parser_initialize(&p)) {
+        oom(st);
+        return false;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    while (!stopped(st) && yaml_parser_parse(&p, &ev)) {
+        const yaml_char_t *tag = NULL;
+        bool end = ev.type == YAML_STREAM_END_EVENT;
+
+        switch (ev.type) {
+        case YAML_SCALAR_EVENT:
+            tag = ev.data.scalar.tag;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            tag = ev.data.sequence_start.tag;
+            depth++;
+            break;
+        case YAML_MAPPING_START_EVENT:
+            tag = ev.data.mapping_start.tag;
+            depth++;
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        default:
+            break;
+        }
+        if (tag) {
+            static const char core[] = "tag:yaml.org,2002:";
+            const char *t = (const char *)tag;
+            bool is_core = !strncmp(t, core, sizeof(core) - 1);
+            char *shown = talloc_asprintf(st->e.ctx, "%s%s", is_core ? "!!" : "",
+                                          is_core ? t + sizeof(core) - 1 : t);
+
+            if (!shown)
+                oom(st);
+            add_err(&st->e, mark_pos(ev.start_mark), "remove the tag; every key "
+                    "of a deployment config has one type, and a value meant as "
+                    "text can be quoted", "YAML tag '%s' is not allowed in a "
+                    "deployment config", shown ? show(&st->e, shown, strlen(shown))
+                                               : "?");
+        }
+        if (depth > MAX_DEPTH) {
+            add_err(&st->e, mark_pos(ev.start_mark), "a deployment config "
+                    "nests at most 9 levels deep; this file is not one",
+                    "the config nests deeper than %d levels", MAX_DEPTH);
+            st->deep = true;
+        }
+        yaml_event_delete(&ev);
+        if (end)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return !stopped(st);
+}
+
 /* Walk the loaded document and look for a second one behind it. */
 static void walk_doc(struct st *st, yaml_parser_t *parser, const char *text,
                      size_t len)
@@ -1542,12 +1729,19 @@ static void walk_doc(struct st *st, yaml_parser_t *parser, const char *text,
     }
 }
 
-int fr__config_parse(void *ctx, const char *file, const char *text, size_t len,
-                     struct fr_config **out, struct fr_diag *d)
+static void check_all(struct errs *e, const struct fr_config *cfg,
+                      const struct fr_app *app);
+
+/* Parse, then (with @app, when the tree is worth it) check, every error
+ * into one list. */
+static int parse_text(void *ctx, const char *file, const char *text, size_t len,
+                      const struct fr_app *app, struct fr_config **out,
+                      struct fr_diag *d)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
     struct st st;
+    bool walked = false;
     void *tmp;
     int ret;
 
@@ -1575,14 +1769,21 @@ int fr__config_parse(void *ctx, const char *file, const char *text, size_t len,
         goto out_cfg;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!prescan(&st, text, len)) {
+        /* too deep, or out of memory: nothing more is read */
+    } else if (!yaml_parser_load(&parser, &doc)) {
         syntax_error(&st, &parser, text, len);
     } else {
         st.doc = &doc;
         walk_doc(&st, &parser, text, len);
+        walked = st.seen != NULL && !stopped(&st);
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);
+    /* What the parse could make of the file is checked too, so that one
+     * run shows every error of the file. */
+    if (app && walked)
+        check_all(&st.e, st.cfg, app);
     ret = errs_flush(&st.e, d);
     if (ret)
         goto out_cfg;
@@ -1595,8 +1796,14 @@ out_tmp:
     return ret;
 }
 
-int fr__config_load(void *ctx, const char *file, struct fr_config **out,
-                    struct fr_diag *d)
+int fr__config_parse(void *ctx, const char *file, const char *text, size_t len,
+                     struct fr_config **out, struct fr_diag *d)
+{
+    return parse_text(ctx, file, text, len, NULL, out, d);
+}
+
+static int load(void *ctx, const char *file, const struct fr_app *app,
+                struct fr_config **out, struct fr_diag *d)
 {
     char *buf, ebuf[128];
     size_t len = 0;
@@ -1627,7 +1834,7 @@ int fr__config_load(void *ctx, const char *file, struct fr_config **out,
         len += (size_t)r;
     }
     close(fd);
-    ret = fr__config_parse(ctx, file, buf, len, out, d);
+    ret = parse_text(ctx, file, buf, len, app, out, d);
     talloc_free(buf);
     return ret;
 out_err:
@@ -1635,6 +1842,18 @@ out_err:
                  strerror_r(-ret, ebuf, sizeof(ebuf)));
     talloc_free(buf);
     return ret;
+}
+
+int fr__config_load(void *ctx, const char *file, struct fr_config **out,
+                    struct fr_diag *d)
+{
+    return load(ctx, file, NULL, out, d);
+}
+
+int fr__config_read(void *ctx, const char *file, const struct fr_app *app,
+                    struct fr_config **out, struct fr_diag *d)
+{
+    return load(ctx, file, app, out, d);
 }
 
 /* ---- check against the app --------------------------------------------- */
@@ -1656,12 +1875,27 @@ static const char *const cap_names[] = {
     "FR_RESTARTABLE", "FR_REPLICABLE", "FR_SAMPLABLE",
 };
 
+/*
+ * The check against the app and against the machine.  Each check is one
+ * function over one part of the tree, called from check_fmp or check_all;
+ * each adds every problem it finds to the one error list (file order is
+ * restored when the list is flushed).  What the machine can give (CPUs,
+ * Valgrind's tools, limits) is looked up once per check, on first use.
+ * A new key's check goes beside the others: a function, one call.
+ */
 struct ck {
-    struct errs e;
+    struct errs *e;
+    const struct fr_config *cfg;
     const struct fr_app *app;
     struct named *sorted;     /* the app's module names, for bsearch */
     size_t nsorted;
     int valgrind;             /* -1: not looked for yet, 0: missing, 1: found */
+    int have_cpus;            /* -1: not looked up yet, 0: unknown, 1: cpus */
+    cpu_set_t cpus;           /* those this process may run on */
+    int have_tools;           /* -1: not looked up yet, 0: unknown, 1: tools */
+    const char **tools;       /* Valgrind's tools, sorted */
+    size_t ntools;
+    const struct layout *lay; /* NULL: the layout could not be computed */
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -1679,18 +1913,17 @@ static int module_index(const struct ck *ck, const char *name)
     return p ? (int)p->i : -1;
 }
 
-/* As execvp looks a command up. */
-static bool in_path(void *tmp, const char *cmd)
+/* As execvp looks a command up; the full path (scratch) or NULL. */
+static char *in_path(void *tmp, const char *cmd)
 {
     const char *path = getenv("PATH");
-    bool found = false;
-    char *copy, *save = NULL;
+    char *copy, *save = NULL, *found = NULL;
 
     if (!path)
         path = "/usr/local/bin:/usr/bin:/bin";
     copy = talloc_strdup(tmp, path);
     if (!copy)
-        return false;
+        return NULL;
     /* strtok_r would skip empty elements, which mean the current directory */
     for (char *dir = copy; dir && !found; dir = save) {
         char *colon = strchr(dir, ':');
@@ -1701,74 +1934,683 @@ static bool in_path(void *tmp, const char *cmd)
         if (colon)
             *colon = '\0';
         full = talloc_asprintf(tmp, "%s/%s", *dir ? dir : ".", cmd);
-        found = full && access(full, X_OK) == 0 && stat(full, &sb) == 0 &&
-                S_ISREG(sb.st_mode);
-        talloc_free(full);
+        if (full && access(full, X_OK) == 0 && stat(full, &sb) == 0 &&
+            S_ISREG(sb.st_mode))
+            found = full;
+        else
+            talloc_free(full);
     }
     talloc_free(copy);
     return found;
 }
 
-static void check_env(struct ck *ck, const struct fr_env *env)
+/* "a, b and c" of @names[0..n), or NULL on OOM. */
+static char *list_text(void *ctx, const char *const *names, size_t n)
+{
+    char *s = talloc_strdup(ctx, "");
+
+    for (size_t i = 0; s && i < n; i++)
+        s = talloc_asprintf_append(s, "%s%s", i ? ", " : "", names[i]);
+    return s;
+}
+
+/* "did you mean 'x'?" or "@intro a, b, c", or NULL on OOM. */
+static char *suggest_hint(void *ctx, const char *word, const char *const *names,
+                          size_t n, const char *intro)
+{
+    const char *best = fr__suggest(word, names, n);
+    char *all;
+
+    if (best)
+        return talloc_asprintf(ctx, "did you mean '%s'?", best);
+    all = list_text(ctx, names, n);
+    return all ? talloc_asprintf(ctx, "%s%s", intro, all) : NULL;
+}
+
+/* ---- what the machine can give ----------------------------------------- */
+
+/* Valgrind's tools are the programs NAME-PLATFORM in its libexec directory
+ * (VALGRIND_LIB, as valgrind itself reads it, else beside the valgrind in
+ * PATH, else where distributions put them). */
+#if defined(__x86_64__)
+#define VG_PLATFORM "-amd64-linux"
+#elif defined(__aarch64__)
+#define VG_PLATFORM "-arm64-linux"
+#elif defined(__i386__)
+#define VG_PLATFORM "-x86-linux"
+#endif
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void find_tools(struct ck *ck)
+{
+#ifdef VG_PLATFORM
+    const char *dirs[6];
+    size_t nd = 0, plen = strlen(VG_PLATFORM);
+    char *vg = in_path(ck->e->ctx, "valgrind");
+
+    ck->have_tools = 0;
+    if (getenv("VALGRIND_LIB") && *getenv("VALGRIND_LIB"))
+        dirs[nd++] = getenv("VALGRIND_LIB");
+    if (vg && strrchr(vg, '/')) {
+        *strrchr(vg, '/') = '\0';
+        dirs[nd++] = talloc_asprintf(ck->e->ctx, "%s/../libexec/valgrind", vg);
+        dirs[nd++] = talloc_asprintf(ck->e->ctx, "%s/../lib/valgrind", vg);
+    }
+    dirs[nd++] = "/usr/libexec/valgrind";
+    dirs[nd++] = "/usr/lib/valgrind";
+    for (size_t i = 0; i < nd && !ck->have_tools; i++) {
+        DIR *dir = dirs[i] ? opendir(dirs[i]) : NULL;
+        struct dirent *de;
+
+        if (!dir)
+            continue;
+        while ((de = readdir(dir))) {
+            size_t len = strlen(de->d_name);
+            const char **t;
+
+            /* memcheck-amd64-linux; not vgpreload_*.so, nor the getoff
+             * helper, which are no tools */
+            if (len <= plen || strcmp(de->d_name + len - plen, VG_PLATFORM) ||
+                !strncmp(de->d_name, "getoff", 6))
+                continue;
+            t = talloc_realloc(ck->e->ctx, ck->tools, const char *, ck->ntools + 1);
+            if (!t) {
+                ck->e->oom = true;
+                break;
+            }
+            ck->tools = t;
+            ck->tools[ck->ntools] = talloc_strndup(ck->e->ctx, de->d_name, len - plen);
+            if (ck->tools[ck->ntools])
+                ck->ntools++;
+        }
+        closedir(dir);
+        ck->have_tools = ck->ntools > 0;
+    }
+    if (ck->ntools)
+        qsort(ck->tools, ck->ntools, sizeof(*ck->tools), cmp_str);
+#else
+    ck->have_tools = 0;       /* a platform whose tool names we do not know */
+#endif
+}
+
+static void check_valgrind(struct ck *ck, const struct fr_env *env)
+{
+    const char *tool = env->valgrind_tool ? env->valgrind_tool : "memcheck";
+    struct fr_pos at = env->tool_pos.line ? env->tool_pos : env->valgrind_pos;
+    char *hint;
+
+    if (ck->valgrind < 0)
+        ck->valgrind = in_path(ck->e->ctx, "valgrind") != NULL;
+    if (!ck->valgrind) {
+        add_err(ck->e, env->valgrind_pos, "apt-get install valgrind",
+                "valgrind is not installed (no 'valgrind' in PATH)");
+        return;
+    }
+    if (ck->have_tools < 0)
+        find_tools(ck);
+    /* Without its directory the tools cannot be told: valgrind will say. */
+    if (!ck->have_tools)
+        return;
+    if (bsearch(&tool, ck->tools, ck->ntools, sizeof(*ck->tools), cmp_str))
+        return;
+    hint = suggest_hint(ck->e->ctx, tool, ck->tools, ck->ntools,
+                        "its tools: ");
+    if (!hint)
+        ck->e->oom = true;
+    add_err(ck->e, at, hint, "Valgrind has no tool '%s'",
+            show(ck->e, tool, strlen(tool)));
+}
+
+/* CPUs a child may be pinned to: those this process may run on, which the
+ * child inherits (sched_setaffinity refuses the others). */
+static void check_cpus(struct ck *ck, const struct fr_env *env)
+{
+    if (!env->ncpus)
+        return;
+    if (ck->have_cpus < 0) {
+        CPU_ZERO(&ck->cpus);
+        ck->have_cpus = sched_getaffinity(0, sizeof(ck->cpus), &ck->cpus) == 0;
+    }
+    if (!ck->have_cpus)
+        return;
+    for (size_t i = 0; i < env->ncpus; i++)
+        if (!CPU_ISSET(env->cpus[i], &ck->cpus))
+            add_err(ck->e, env->cpu_pos[i], "`nproc` counts the CPUs this "
+                    "program may use, numbered from 0 (`taskset -cp $$` lists "
+                    "them)", "CPU %d does not exist here, or this program may "
+                    "not run on it", env->cpus[i]);
+}
+
+/* Whether @path is a shared object the dynamic loader of this program can
+ * preload: a regular file, ELF, this program's class and machine, ET_DYN.
+ * NULL when it is, else why not (static text). */
+static const char *not_preloadable(const char *path, int *err)
+{
+    unsigned char h[EI_NIDENT + 4];
+    struct stat sb;
+    uint16_t type, machine;
+    ssize_t n;
+    int fd;
+
+    *err = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        *err = errno;
+        return NULL;
+    }
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return S_ISDIR(sb.st_mode) ? "it is a directory, not a shared library"
+                                   : "it is not a regular file";
+    }
+    n = pread(fd, h, sizeof(h), 0);
+    close(fd);
+    if (n < (ssize_t)sizeof(h) || memcmp(h, ELFMAG, SELFMAG))
+        return "it is not an ELF file";
+    if (h[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32))
+        return sizeof(void *) == 8 ? "it is a 32-bit library; this program is 64-bit"
+                                   : "it is a 64-bit library; this program is 32-bit";
+    if (h[EI_DATA] != (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB
+                                                                 : ELFDATA2MSB))
+        return "it is built for a machine of the other byte order";
+    memcpy(&type, h + EI_NIDENT, 2);
+    memcpy(&machine, h + EI_NIDENT + 2, 2);
+    if (type != ET_DYN)
+        return type == ET_EXEC ? "it is an executable, not a shared library"
+                               : "it is an ELF file but not a shared library";
+#if defined(__x86_64__)
+    if (machine != EM_X86_64)
+#elif defined(__aarch64__)
+    if (machine != EM_AARCH64)
+#elif defined(__i386__)
+    if (machine != EM_386)
+#else
+    if (0)
+#endif
+        return "it is built for another kind of machine";
+    return NULL;
+}
+
+/* Where a shipped agent NAME is: NAME.so in $FRACTURE_PRELOAD_DIR, where
+ * Fracture is installed, or in its build tree (launch.c looks the same
+ * way).  Scratch string or NULL. */
+static char *shipped_path(struct ck *ck, const char *name)
+{
+    const char *dirs[] = {
+        getenv("FRACTURE_PRELOAD_DIR"),
+#ifdef FR_PRELOAD_INSTALL_DIR
+        FR_PRELOAD_INSTALL_DIR,
+#endif
+#ifdef FR_PRELOAD_BUILD_DIR
+        FR_PRELOAD_BUILD_DIR,
+#endif
+    };
+
+    for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
+        char *p;
+
+        if (!dirs[d] || !*dirs[d])
+            continue;
+        p = talloc_asprintf(ck->e->ctx, "%s/%s.so", dirs[d], name);
+        if (p && access(p, R_OK) == 0)
+            return p;
+        talloc_free(p);
+    }
+    return NULL;
+}
+
+static void check_preload(struct ck *ck, const struct fr_env *env)
 {
     char ebuf[128];
 
-    if (!env->present)
-        return;
-    if (env->has_valgrind) {
-        if (ck->valgrind < 0)
-            ck->valgrind = in_path(ck->e.ctx, "valgrind");
-        if (!ck->valgrind)
-            add_err(&ck->e, env->valgrind_pos, "apt-get install valgrind",
-                    "valgrind is not installed (no 'valgrind' in PATH)");
-    }
     for (size_t i = 0; i < env->npreload; i++) {
-        const char *p = env->preload[i];
+        const char *p = env->preload[i], *why;
         bool shipped = false;
+        char *file = NULL, *hint;
+        int err;
 
         if (strchr(p, '/')) {
-            if (access(p, R_OK)) {
-                const char *why = strerror_r(errno, ebuf, sizeof(ebuf));
-
-                add_err(&ck->e, env->preload_pos[i], NULL, "cannot read "
-                        "preload library '%s': %s", show(&ck->e, p, strlen(p)),
-                        why);
+            file = (char *)p;
+        } else {
+            for (size_t a = 0; a < ARRAY_SIZE(shipped_agents); a++)
+                shipped = shipped || !strcmp(p, shipped_agents[a]);
+            if (!shipped) {
+                hint = suggest_hint(ck->e->ctx, p, shipped_agents,
+                                    ARRAY_SIZE(shipped_agents), "shipped agents: ");
+                if (hint && !fr__suggest(p, shipped_agents, ARRAY_SIZE(shipped_agents)))
+                    hint = talloc_asprintf_append(hint, "; give your own library "
+                                                  "as a path (with a '/')");
+                if (!hint)
+                    ck->e->oom = true;
+                add_err(ck->e, env->preload_pos[i], hint, "unknown preload agent "
+                        "'%s'", show(ck->e, p, strlen(p)));
+                continue;
             }
-            continue;
+            file = shipped_path(ck, p);
+            if (!file) {
+                add_err(ck->e, env->preload_pos[i], "install Fracture, or set "
+                        "FRACTURE_PRELOAD_DIR to the directory that holds it",
+                        "preload agent '%s' is not installed (no %s.so found)",
+                        p, p);
+                continue;
+            }
         }
-        for (size_t a = 0; a < ARRAY_SIZE(shipped_agents); a++)
-            shipped = shipped || !strcmp(p, shipped_agents[a]);
-        if (!shipped) {
-            const char *best = fr__suggest(p, shipped_agents,
-                                           ARRAY_SIZE(shipped_agents));
-            char *hint = best ?
-                talloc_asprintf(ck->e.ctx, "did you mean '%s'?", best) :
-                talloc_asprintf(ck->e.ctx, "shipped agents: ");
+        /* The dynamic loader skips an LD_PRELOAD entry it cannot load, with
+         * a warning, and runs the program without it: refuse it here. */
+        why = not_preloadable(file, &err);
+        if (err)
+            add_err(ck->e, env->preload_pos[i], NULL, "cannot read preload "
+                    "library '%s': %s", show(ck->e, p, strlen(p)),
+                    strerror_r(err, ebuf, sizeof(ebuf)));
+        else if (why)
+            add_err(ck->e, env->preload_pos[i], "give the path of a shared "
+                    "library (.so) built for this program's machine",
+                    "preload library '%s' cannot be preloaded: %s",
+                    show(ck->e, p, strlen(p)), why);
+    }
+}
 
-            for (size_t a = 0; !best && hint && a < ARRAY_SIZE(shipped_agents); a++)
-                hint = talloc_asprintf_append(hint, "%s%s", a ? ", " : "",
-                                              shipped_agents[a]);
-            if (hint && !best)
-                hint = talloc_asprintf_append(hint, "; give your own library "
-                                              "as a path (with a '/')");
-            if (!hint)
-                ck->e.oom = true;
-            add_err(&ck->e, env->preload_pos[i], hint, "unknown preload agent "
-                    "'%s'", show(&ck->e, p, strlen(p)));
+/* Limits a child sets with setrlimit(soft = hard = value): raising a hard
+ * limit above ours needs privilege (CAP_SYS_RESOURCE). */
+static void check_rlimit(struct ck *ck, int res, const char *key, long value,
+                         rlim_t want, struct fr_pos at)
+{
+    struct rlimit rl;
+
+    if (value < 0 || geteuid() == 0 || getrlimit(res, &rl) < 0 ||
+        rl.rlim_max == RLIM_INFINITY || want <= rl.rlim_max)
+        return;
+    add_err(ck->e, at, "lower it, or raise the hard limit of the shell that "
+            "starts the program (ulimit -H)", "'%s' asks for more than this "
+            "program's hard limit (%llu), which only a privileged process may "
+            "raise", key, (unsigned long long)rl.rlim_max);
+}
+
+static void check_limits(struct ck *ck, const struct fr_env *env)
+{
+    const struct fr_limits *l = &env->limits;
+
+    check_rlimit(ck, RLIMIT_AS, "memory_mb", l->memory_mb,
+                 (rlim_t)l->memory_mb << 20, l->memory_pos);
+    check_rlimit(ck, RLIMIT_CPU, "cpu_s", l->cpu_s, (rlim_t)l->cpu_s, l->cpu_pos);
+    check_rlimit(ck, RLIMIT_NOFILE, "open_files", l->open_files,
+                 (rlim_t)l->open_files, l->files_pos);
+    check_rlimit(ck, RLIMIT_CORE, "core", l->core == 1 ? 1 : -1, RLIM_INFINITY,
+                 l->core_pos);
+    if (env->has_nice && geteuid() != 0) {
+        struct rlimit rl;
+        int now;
+
+        errno = 0;
+        now = getpriority(PRIO_PROCESS, 0);
+        /* Lower than now only down to 20 - RLIMIT_NICE (sched(7)). */
+        if (errno == 0 && env->nice < now && getrlimit(RLIMIT_NICE, &rl) == 0 &&
+            (rl.rlim_cur == RLIM_INFINITY ? false : env->nice < 20 - (long)rl.rlim_cur))
+            add_err(ck->e, env->nice_pos, "a nice value below the program's own "
+                    "needs CAP_SYS_NICE or a higher RLIMIT_NICE", "nice %d is "
+                    "below this program's (%d), which an unprivileged process "
+                    "may not set", env->nice, now);
+    }
+}
+
+/* ---- address space and shared memory ----------------------------------- */
+
+/* What a start makes of the config (plan.c's rules), for the numbers: how
+ * many FMPs run, and how many regions each configured FMP maps. */
+struct layout {
+    int n;                    /* FMPs in all: root, configured, extra members */
+    size_t *regions;          /* per configured FMP: regions it maps */
+    uint64_t all_regions;     /* regions in all: the root maps every one */
+    struct fr_geom geom;      /* of one region */
+    uint64_t stack;           /* a thread's stack, guard page included */
+};
+
+/* plan.c refuses a plan of more FMPs (fr__plan_decode). */
+#define FMPS_MAX 129
+/* The program, its libraries, its main thread's stack, the runtime's own
+ * state and heap, before any region or thread stack: a round figure above
+ * what a child of the test programs maps (10 to 20 MiB), not a measure of
+ * this process, so that the check says the same on every machine. */
+#define BASE_MB 32
+/* Valgrind's own core and the tool's shadow memory, on top. */
+#define VALGRIND_MB 256
+#define VALGRIND_TEXT "256"
+/* A region may map at most this much (fr__region_geom). */
+#define REGION_MAX ((uint64_t)64 << 30)
+
+static uint64_t page_up(uint64_t v)
+{
+    return (v + 4095) / 4096 * 4096;
+}
+
+/* The stack every thread gets (glibc's default comes from RLIMIT_STACK,
+ * which a child inherits), plus its guard page. */
+static uint64_t thread_stack(void)
+{
+    pthread_attr_t a;
+    size_t sz = 8u << 20;
+
+    if (pthread_getattr_default_np(&a) == 0) {
+        pthread_attr_getstacksize(&a, &sz);
+        pthread_attr_destroy(&a);
+    }
+    return page_up(sz) + 4096;
+}
+
+static int members(const struct fr_fmp_conf *f)
+{
+    if (f->replicate.present)
+        return f->replicate.count ? (int)f->replicate.count : 1;
+    if (f->sample.present)
+        return f->sample.ninstances ? (int)f->sample.ninstances : 1;
+    return 1;
+}
+
+/* 0 with *lay filled; -E2BIG when there are more FMPs than a plan can
+ * hold (reported here); -ENOMEM. */
+static int make_layout(struct ck *ck, struct layout *lay)
+{
+    const struct fr_config *cfg = ck->cfg;
+    size_t nu = cfg->nfmps + 1, root = cfg->nfmps;   /* units: FMPs and the root */
+    int *unit_of, *mem;
+    uint8_t *pair;
+    int n = 0;
+
+    for (size_t i = 0; i < cfg->nfmps; i++)
+        for (size_t m = 0; m < cfg->fmps[i].nmodules; m++)
+            if (!strcmp(cfg->fmps[i].modules[m], "main"))
+                root = i;
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        n += i == root ? 0 : members(&cfg->fmps[i]);
+        if (n >= FMPS_MAX)
+            break;
+    }
+    n++;                      /* the root */
+    if (n > FMPS_MAX) {
+        add_err(ck->e, cfg->fmps_pos, "group modules into fewer FMPs (a "
+                "replica or an instance is an FMP too)", "the config makes "
+                "more than %d FMPs (the root and %d others)", FMPS_MAX,
+                FMPS_MAX - 1);
+        return -E2BIG;
+    }
+    unit_of = talloc_array(ck->e->ctx, int, ck->app->nmodules ? ck->app->nmodules : 1);
+    mem = talloc_array(ck->e->ctx, int, nu);
+    pair = talloc_zero_array(ck->e->ctx, uint8_t, nu * nu);
+    lay->regions = talloc_zero_array(ck->e->ctx, size_t, nu);
+    if (!unit_of || !mem || !pair || !lay->regions)
+        return -ENOMEM;
+    for (unsigned m = 0; m < ck->app->nmodules; m++)
+        unit_of[m] = (int)root;
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        mem[i] = i == root ? 1 : members(&cfg->fmps[i]);
+        for (size_t m = 0; m < cfg->fmps[i].nmodules; m++) {
+            int idx = module_index(ck, cfg->fmps[i].modules[m]);
+            if (idx >= 0 && i != root)
+                unit_of[idx] = (int)i;
         }
     }
+    mem[cfg->nfmps] = 1;
+    /* A region for every pair of FMPs whose modules may call each other;
+     * every member of a group talks to whom the group talks to. */
+    for (size_t a = 0; a < nu; a++)
+        for (size_t b = 0; b < nu; b++)
+            pair[a * nu + b] = !ck->app->edges && a != b;
+    for (unsigned e = 0; ck->app->edges && e < ck->app->nedges; e++) {
+        unsigned from = ck->app->edges[e].from, to = ck->app->edges[e].to;
+        int a, b;
+
+        if (from >= ck->app->nmodules || to >= ck->app->nmodules)
+            continue;
+        a = unit_of[from];
+        b = unit_of[to];
+        if (a != b)
+            pair[a * nu + b] = pair[b * nu + a] = 1;
+    }
+    /* The implicit root unit exists only without an FMP holding main. */
+    if (root != cfg->nfmps)
+        for (size_t a = 0; a < nu; a++)
+            pair[a * nu + cfg->nfmps] = pair[cfg->nfmps * nu + a] = 0;
+    lay->all_regions = 0;
+    for (size_t a = 0; a < nu; a++) {
+        for (size_t b = 0; b < nu; b++) {
+            if (!pair[a * nu + b])
+                continue;
+            lay->regions[a] += (size_t)mem[b];
+            if (a < b)
+                lay->all_regions += (uint64_t)mem[a] * (uint64_t)mem[b];
+        }
+    }
+    lay->n = n;
+    fr__region_geom(&lay->geom, (uint32_t)n * cfg->max_threads,
+                    (uint64_t)cfg->channel_kb * 1024);
+    lay->stack = thread_stack();
+    return 0;
+}
+
+/* Where the numbers that size a region are written. */
+static struct fr_pos sizing_pos(const struct fr_config *cfg)
+{
+    if (cfg->max_threads_pos.line)
+        return cfg->max_threads_pos;
+    if (cfg->channel_kb_pos.line)
+        return cfg->channel_kb_pos;
+    return cfg->fmps_pos;
+}
+
+/* A region must fit in the address space and in what can back it. */
+static bool check_region(struct ck *ck, const struct layout *lay)
+{
+    const struct fr_config *cfg = ck->cfg;
+    uint64_t size = lay->geom.size, avail;
+    struct sysinfo si;
+
+    if (size > REGION_MAX) {
+        add_err(ck->e, sizing_pos(cfg), "lower defaults.max_threads or "
+                "defaults.channel_kb (a region holds a channel of channel_kb "
+                "for every logical thread of every FMP)", "each shared-memory "
+                "region would map %llu GiB (%d FMPs x max_threads %u x "
+                "channel_kb %u); at most 64 GiB", (unsigned long long)(size >> 30),
+                lay->n, cfg->max_threads, cfg->channel_kb);
+        return false;
+    }
+    /* Region pages are memfd (tmpfs) pages, in RAM or swap: a region that
+     * memory and swap cannot hold would kill its FMPs (SIGBUS) once its
+     * channels fill. */
+    if (sysinfo(&si) == 0) {
+        avail = ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
+        if (size > avail) {
+            add_err(ck->e, sizing_pos(cfg), "lower defaults.max_threads or "
+                    "defaults.channel_kb", "each shared-memory region would "
+                    "hold up to %llu MiB (%d FMPs x max_threads %u x channel_kb "
+                    "%u), more than this machine's memory and swap (%llu MiB)",
+                    (unsigned long long)(size >> 20), lay->n, cfg->max_threads,
+                    cfg->channel_kb, (unsigned long long)(avail >> 20));
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Address space an FMP that maps @nregions needs to start and to serve
+ * every logical thread that may call in (a worker each), in bytes. */
+static uint64_t need_bytes(const struct ck *ck, size_t nregions, bool vg,
+                           uint64_t *threads)
+{
+    const struct layout *lay = ck->lay;
+
+    /* acceptor and the parked spare worker, then a worker for each logical
+     * thread of another FMP (the root adds its supervisor) */
+    *threads = (uint64_t)(lay->n - 1) * ck->cfg->max_threads + 3;
+    return ((uint64_t)BASE_MB << 20) + nregions * lay->geom.size +
+           *threads * lay->stack + (vg ? (uint64_t)VALGRIND_MB << 20 : 0);
+}
+
+static char *need_hint(struct ck *ck, size_t nregions, uint64_t threads, bool vg,
+                       uint64_t need, const char *fix)
+{
+    const struct layout *lay = ck->lay;
+
+    return talloc_asprintf(ck->e->ctx, "it maps %zu shared-memory region%s of "
+                           "%llu MiB (one per FMP it talks to: %d FMPs x "
+                           "max_threads %u x channel_kb %u each), %llu thread "
+                           "stacks of %llu KiB (a worker for each logical thread "
+                           "that may call in), about %d MiB for the program%s; "
+                           "%s at least %llu, or lower defaults.max_threads",
+                           nregions, nregions == 1 ? "" : "s",
+                           (unsigned long long)(lay->geom.size >> 20), lay->n,
+                           ck->cfg->max_threads, ck->cfg->channel_kb,
+                           (unsigned long long)threads,
+                           (unsigned long long)(lay->stack >> 10), BASE_MB,
+                           vg ? " and " VALGRIND_TEXT " MiB for Valgrind" : "", fix,
+                           (unsigned long long)((need + (1 << 20) - 1) >> 20));
+}
+
+/* The address-space limit this program runs under (ulimit -v), which a
+ * child without memory_mb inherits; 0 when there is none. */
+static uint64_t inherited_as(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_AS, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 0;
+    return (uint64_t)rl.rlim_cur;
+}
+
+/* One environment a member of configured FMP @u runs in: @env's limits
+ * apply (@base's when @env sets none), under Valgrind if either says so. */
+static void check_memory(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
+                         const struct fr_env *base, const struct fr_env *env)
+{
+    const struct fr_env *lim = env->limits.memory_mb > 0 ? env :
+                               base && base->limits.memory_mb > 0 ? base : NULL;
+    bool vg = env->has_valgrind || (base && base->has_valgrind);
+    uint64_t threads, need, have;
+    char *hint;
+
+    if (!ck->lay)
+        return;
+    need = need_bytes(ck, ck->lay->regions[u], vg, &threads);
+    have = lim ? (uint64_t)lim->limits.memory_mb << 20 : inherited_as();
+    if (!have || need <= have)
+        return;
+    hint = need_hint(ck, ck->lay->regions[u], threads, vg, need,
+                     lim ? "raise memory_mb to" : "give it limits: {memory_mb:} of");
+    if (!hint)
+        ck->e->oom = true;
+    if (lim)
+        add_err(ck->e, lim == env || !env->has_valgrind ? lim->limits.memory_pos
+                                                        : env->valgrind_pos,
+                hint, "memory_mb %ld leaves FMP '%s' too little address space "
+                "to start: it needs about %llu MiB", lim->limits.memory_mb,
+                f->name ? f->name : "?",
+                (unsigned long long)((need + (1 << 20) - 1) >> 20));
+    else
+        add_err(ck->e, f->pos, hint, "FMP '%s' needs about %llu MiB of address "
+                "space, more than this program may map (ulimit -v: %llu MiB)",
+                f->name ? f->name : "?",
+                (unsigned long long)((need + (1 << 20) - 1) >> 20),
+                (unsigned long long)(have >> 20));
+}
+
+/* The root maps every region, and serves callbacks on workers too. */
+static void check_root_memory(struct ck *ck)
+{
+    uint64_t threads, need, have = inherited_as();
+    char *hint;
+
+    if (!ck->lay || !have || !ck->cfg->nfmps)
+        return;
+    need = need_bytes(ck, (size_t)ck->lay->all_regions, false, &threads);
+    if (need <= have)
+        return;
+    hint = need_hint(ck, (size_t)ck->lay->all_regions, threads, false, need,
+                     "raise ulimit -v to");
+    if (!hint)
+        ck->e->oom = true;
+    add_err(ck->e, ck->cfg->fmps_pos, hint, "the root process needs about %llu "
+            "MiB of address space for these FMPs, more than it may map "
+            "(ulimit -v: %llu MiB)",
+            (unsigned long long)((need + (1 << 20) - 1) >> 20),
+            (unsigned long long)(have >> 20));
+}
+
+/* The reports dir: a child under Valgrind writes its XML there, and the
+ * root makes it (one mkdir) before the child starts. */
+static void check_reports(struct ck *ck, struct fr_pos vg_pos)
+{
+    const char *dir = ck->cfg->reports_dir;
+    struct fr_pos at = ck->cfg->reports_pos.line ? ck->cfg->reports_pos : vg_pos;
+    const char *why = NULL;
+    char *parent, *slash, ebuf[128];
+    struct stat sb;
+
+    if (!dir)
+        return;
+    if (stat(dir, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode))
+            why = "it exists and is not a directory";
+        else if (access(dir, W_OK | X_OK))
+            why = "this user may not write in it";
+    } else if (errno == ENOTDIR) {
+        why = "a part of its path is a file, not a directory";
+    } else if (errno != ENOENT) {
+        why = strerror_r(errno, ebuf, sizeof(ebuf));
+    } else {
+        parent = talloc_strdup(ck->e->ctx, dir);
+        if (!parent) {
+            ck->e->oom = true;
+            return;
+        }
+        while ((slash = strrchr(parent, '/')) && slash[1] == '\0' && slash != parent)
+            *slash = '\0';    /* "a/b/" is "a/b" */
+        slash = strrchr(parent, '/');
+        if (!slash)
+            strcpy(parent, ".");
+        else if (slash == parent)
+            parent[1] = '\0';
+        else
+            *slash = '\0';
+        if (stat(parent, &sb) < 0)
+            why = errno == ENOTDIR ? "a part of its path is a file, not a "
+                  "directory" : "the directory it would be made in does not "
+                  "exist (it is made with one mkdir, not mkdir -p)";
+        else if (!S_ISDIR(sb.st_mode))
+            why = "a part of its path is a file, not a directory";
+        else if (access(parent, W_OK | X_OK))
+            why = "this user may not write in the directory it would be made in";
+    }
+    if (why)
+        add_err(ck->e, at, "give reports: {dir: DIR} a directory this user can "
+                "make or write in", "reports dir '%s' cannot be %s: %s",
+                show(ck->e, dir, strlen(dir)),
+                stat(dir, &sb) == 0 ? "written" : "made", why);
+}
+
+static void check_env(struct ck *ck, const struct fr_env *env)
+{
+    if (!env->present)
+        return;
+    if (env->has_valgrind)
+        check_valgrind(ck, env);
+    check_preload(ck, env);
+    check_cpus(ck, env);
+    check_limits(ck, env);
 }
 
 static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
 {
     const char *best = NULL;
     char *hint = NULL;
-    const char **names = talloc_array(ck->e.ctx, const char *,
+    const char **names = talloc_array(ck->e->ctx, const char *,
                                       ck->app->nmodules ? ck->app->nmodules : 1);
     size_t n = 0;
 
     if (!names) {
-        ck->e.oom = true;
+        ck->e->oom = true;
         return;
     }
     for (unsigned i = 0; ck->app->modules && i < ck->app->nmodules; i++)
@@ -1776,9 +2618,9 @@ static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
             names[n++] = ck->app->modules[i].name;
     best = fr__suggest(name, names, n);
     if (best) {
-        hint = talloc_asprintf(ck->e.ctx, "did you mean '%s'?", best);
+        hint = talloc_asprintf(ck->e->ctx, "did you mean '%s'?", best);
     } else if (n) {
-        hint = talloc_asprintf(ck->e.ctx, "the app's modules: ");
+        hint = talloc_asprintf(ck->e->ctx, "the app's modules: ");
         for (size_t i = 0; hint && i < n && i < HINT_MODULES; i++)
             hint = talloc_asprintf_append(hint, "%s%s", i ? ", " : "",
                                           names[i]);
@@ -1786,9 +2628,9 @@ static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
             hint = talloc_asprintf_append(hint, ", and %zu more",
                                           n - HINT_MODULES);
         if (!hint)
-            ck->e.oom = true;
+            ck->e->oom = true;
     }
-    add_err(&ck->e, pos, hint, "unknown module '%s'", name);
+    add_err(ck->e, pos, hint, "unknown module '%s'", name);
 }
 
 /* "FR_RESTARTABLE | FR_SAMPLABLE": the caps a module has plus @add. */
@@ -1802,7 +2644,36 @@ static char *caps_text(void *ctx, unsigned caps)
     return s;
 }
 
-static void check_fmp(struct ck *ck, const struct fr_fmp_conf *f)
+/* Every environment a member of FMP @u may run in, for check_memory; and
+ * whether any is under Valgrind (*vg_pos: the first). */
+static void check_fmp_envs(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
+                           struct fr_pos *vg_pos)
+{
+    const struct fr_env *base = f->env.present ? &f->env : NULL;
+    const struct fr_env *ov[3] = { f->restart.environments,
+                                   f->replicate.environments, NULL };
+    const size_t nov[3] = { f->restart.nenvironments, f->replicate.nenvironments,
+                            f->sample.ninstances };
+
+    check_env(ck, &f->env);
+    check_memory(ck, u, f, NULL, &f->env);
+    if (f->env.has_valgrind && !vg_pos->line)
+        *vg_pos = f->env.valgrind_pos;
+    for (size_t k = 0; k < 3; k++) {
+        for (size_t i = 0; i < nov[k]; i++) {
+            const struct fr_env *o = k < 2 ? &ov[k][i] : &f->sample.instances[i].env;
+
+            check_env(ck, o);
+            if (o->present && (o->limits.memory_mb > 0 || o->has_valgrind))
+                check_memory(ck, u, f, base, o);
+            if (o->present && o->has_valgrind && !vg_pos->line)
+                *vg_pos = o->valgrind_pos;
+        }
+    }
+}
+
+static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
+                      struct fr_pos *vg_pos)
 {
     const bool present[] = { f->restart.present, f->replicate.present,
                              f->sample.present };
@@ -1812,9 +2683,9 @@ static void check_fmp(struct ck *ck, const struct fr_fmp_conf *f)
     bool holds_main = false;
     int *idx;
 
-    idx = talloc_array(ck->e.ctx, int, f->nmodules ? f->nmodules : 1);
+    idx = talloc_array(ck->e->ctx, int, f->nmodules ? f->nmodules : 1);
     if (!idx) {
-        ck->e.oom = true;
+        ck->e->oom = true;
         return;
     }
     for (size_t m = 0; m < f->nmodules; m++) {
@@ -1835,14 +2706,14 @@ static void check_fmp(struct ck *ck, const struct fr_fmp_conf *f)
             if (env ? !f->env.present : !present[i])
                 continue;
             hint = f->nmodules > 1 ?
-                talloc_asprintf(ck->e.ctx, "main stays in the root process; "
+                talloc_asprintf(ck->e->ctx, "main stays in the root process; "
                                 "move the modules that need %s to an FMP of "
                                 "their own", what) :
-                talloc_asprintf(ck->e.ctx, "main stays in the root process; "
+                talloc_asprintf(ck->e->ctx, "main stays in the root process; "
                                 "remove %s from this FMP", what);
             if (!hint)
-                ck->e.oom = true;
-            add_err(&ck->e, env ? f->env.pos : ppos[i], hint, "FMP '%s' holds "
+                ck->e->oom = true;
+            add_err(ck->e, env ? f->env.pos : ppos[i], hint, "FMP '%s' holds "
                     "main, which always runs in the root process; %s cannot "
                     "apply to it", name, what);
         }
@@ -1862,34 +2733,103 @@ static void check_fmp(struct ck *ck, const struct fr_fmp_conf *f)
             mod = &ck->app->modules[idx[m]];
             if (mod->caps & policies[i].cap)
                 continue;
-            hint = caps_text(ck->e.ctx, mod->caps | policies[i].cap);
+            hint = caps_text(ck->e->ctx, mod->caps | policies[i].cap);
             if (hint)
-                hint = talloc_asprintf(ck->e.ctx, "mark it FRACTURE_MODULE(%s, "
+                hint = talloc_asprintf(ck->e->ctx, "mark it FRACTURE_MODULE(%s, "
                                        "%s) if %s it is safe, or move it to "
                                        "another FMP", mod->name, hint,
                                        policies[i].verb);
             if (!hint)
-                ck->e.oom = true;
-            add_err(&ck->e, ppos[i], hint, "FMP '%s' asks for %s, but module "
+                ck->e->oom = true;
+            add_err(ck->e, ppos[i], hint, "FMP '%s' asks for %s, but module "
                     "'%s' is not %s", name, policies[i].name, mod->name,
                     policies[i].adj);
         }
     }
     talloc_free(idx);
+    check_fmp_envs(ck, u, f, vg_pos);
+}
 
-    check_env(ck, &f->env);
-    for (size_t i = 0; i < f->restart.nenvironments; i++)
-        check_env(ck, &f->restart.environments[i]);
-    for (size_t i = 0; i < f->replicate.nenvironments; i++)
-        check_env(ck, &f->replicate.environments[i]);
-    for (size_t i = 0; i < f->sample.ninstances; i++)
-        check_env(ck, &f->sample.instances[i].env);
+/*
+ * What this runtime cannot do yet is refused, never ignored: a config that
+ * asks for tracing must not run without it.  A replicated or sampled FMP
+ * is not restarted as a whole (a replica is dropped, an instance is
+ * started afresh): a restart: beside them is refused rather than ignored.
+ */
+static void check_supported(struct ck *ck)
+{
+    static const char hint[] = "remove it for now; this runtime starts FMPs with env "
+                               "vars, limits, nice, cpus, preload agents, valgrind, restart, "
+                               "replicate and sample";
+    const struct fr_config *cfg = ck->cfg;
+
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        const struct fr_fmp_conf *f = &cfg->fmps[i];
+        const char *what = f->replicate.present ? "replicate" : "sample";
+        const char *name = f->name ? f->name : "?";
+
+        if ((f->replicate.present || f->sample.present) && f->restart.present)
+            add_err(ck->e, f->restart.pos, "a diverged or dead replica is dropped and a "
+                    "sampled instance that dies is lost; keep restart: for FMPs that do "
+                    "neither", "FMP '%s': restart together with %s is not supported by "
+                    "this version of Fracture (%s)", name, what, FR_VERSION);
+        if (f->sample.present && f->sample.ninstances > FR_GROUP_MAX)
+            add_err(ck->e, f->sample.pos, "merge instances with the same environment "
+                    "(add their weights)", "FMP '%s': %zu sample instances, at most %d "
+                    "are supported", name, f->sample.ninstances, FR_GROUP_MAX);
+    }
+    if (cfg->has_trace)
+        add_err(ck->e, cfg->trace_pos, hint, "trace is not supported by this version of "
+                "Fracture (%s)", FR_VERSION);
+}
+
+static void check_all(struct errs *e, const struct fr_config *cfg,
+                      const struct fr_app *app)
+{
+    struct fr_pos vg_pos = { 0, 0 };
+    struct layout lay;
+    struct ck ck;
+
+    memset(&ck, 0, sizeof(ck));
+    ck.e = e;
+    ck.cfg = cfg;
+    ck.app = app;
+    ck.valgrind = -1;
+    ck.have_cpus = -1;
+    ck.have_tools = -1;
+    ck.sorted = talloc_array(e->ctx, struct named, app->nmodules ? app->nmodules : 1);
+    if (!ck.sorted) {
+        e->oom = true;
+        return;
+    }
+    for (unsigned i = 0; app->modules && i < app->nmodules; i++)
+        if (app->modules[i].name)
+            ck.sorted[ck.nsorted++] = (struct named){ app->modules[i].name, i };
+    /* by name, then index: the first of two equal names wins */
+    qsort(ck.sorted, ck.nsorted, sizeof(*ck.sorted), cmp_named);
+
+    /* The numbers first: the memory checks of each FMP need them. */
+    memset(&lay, 0, sizeof(lay));
+    if (cfg->nfmps) {
+        int rc = make_layout(&ck, &lay);
+
+        if (rc == -ENOMEM)
+            e->oom = true;
+        if (rc == 0 && check_region(&ck, &lay))
+            ck.lay = &lay;
+    }
+    check_root_memory(&ck);
+    for (size_t i = 0; i < cfg->nfmps && !e->full && !e->oom; i++)
+        check_fmp(&ck, i, &cfg->fmps[i], &vg_pos);
+    if (vg_pos.line)
+        check_reports(&ck, vg_pos);
+    check_supported(&ck);
 }
 
 int fr__config_check(const struct fr_config *cfg, const struct fr_app *app,
                      struct fr_diag *d)
 {
-    struct ck ck;
+    struct errs e;
     void *tmp;
     int ret;
 
@@ -1898,25 +2838,9 @@ int fr__config_check(const struct fr_config *cfg, const struct fr_app *app,
     tmp = talloc_new(d->ctx);
     if (!tmp)
         return -ENOMEM;
-    memset(&ck, 0, sizeof(ck));
-    errs_init(&ck.e, tmp, cfg->file ? cfg->file : "<config>");
-    ck.app = app;
-    ck.valgrind = -1;
-    ck.sorted = talloc_array(tmp, struct named, app->nmodules ? app->nmodules : 1);
-    if (!ck.sorted) {
-        ret = -ENOMEM;
-        goto out_tmp;
-    }
-    for (unsigned i = 0; app->modules && i < app->nmodules; i++)
-        if (app->modules[i].name)
-            ck.sorted[ck.nsorted++] = (struct named){ app->modules[i].name, i };
-    /* by name, then index: the first of two equal names wins */
-    qsort(ck.sorted, ck.nsorted, sizeof(*ck.sorted), cmp_named);
-
-    for (size_t i = 0; i < cfg->nfmps && !ck.e.full && !ck.e.oom; i++)
-        check_fmp(&ck, &cfg->fmps[i]);
-    ret = errs_flush(&ck.e, d);
-out_tmp:
+    errs_init(&e, tmp, cfg->file ? cfg->file : "<config>");
+    check_all(&e, cfg, app);
+    ret = errs_flush(&e, d);
     talloc_free(tmp);
     return ret;
 }

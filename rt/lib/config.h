@@ -17,6 +17,8 @@
 
 #include "diag.h"
 
+struct fr_sandbox_prof;       /* sandbox.h */
+
 struct fr_pos {
     unsigned line, col;       /* 1-based; 0 when unknown */
 };
@@ -26,6 +28,9 @@ struct fr_limits {
     long cpu_s;               /* -1: unset */
     long open_files;          /* -1: unset */
     int core;                 /* -1: unset, 0: no core files, 1: unlimited */
+    /* where each value is written (line 0: not written), for the checks
+     * against what the machine can give */
+    struct fr_pos memory_pos, cpu_pos, files_pos, core_pos;
 };
 
 struct fr_env {
@@ -34,6 +39,7 @@ struct fr_env {
     bool has_valgrind;
     struct fr_pos valgrind_pos;  /* of the `valgrind` key */
     char *valgrind_tool;      /* default "memcheck" */
+    struct fr_pos tool_pos;   /* of the tool's name (line 0: the default) */
     char **valgrind_args;
     size_t nvalgrind_args;
     char **preload;           /* agent names or paths */
@@ -44,9 +50,22 @@ struct fr_env {
     struct fr_limits limits;
     bool has_nice;
     int nice;                 /* -20..19 */
+    struct fr_pos nice_pos;
     int *cpus;
+    struct fr_pos *cpu_pos;
     size_t ncpus;
+    /* Isolation (DESIGN, Isolation): a child of a root running as root
+     * drops every capability unless privileges is FR_PRIV_KEEP. */
+    int privileges;           /* 0: not written (drop), FR_PRIV_DROP, FR_PRIV_KEEP */
+    struct fr_pos privileges_pos;
+    /* NULL: no sandbox; "strict"; "none" (an overlay turning it off); or
+     * the path of a profile file (sandbox.h), read by the check. */
+    char *sandbox;
+    struct fr_pos sandbox_pos;
+    struct fr_sandbox_prof *sandbox_prof;   /* a profile's lists, once checked */
 };
+
+enum { FR_PRIV_DROP = 1, FR_PRIV_KEEP = 2 };
 
 enum fr_on_exhausted { FR_EXHAUSTED_FAIL, FR_EXHAUSTED_ABORT };
 enum fr_on_divergence { FR_DIVERGE_VOTE, FR_DIVERGE_ABORT, FR_DIVERGE_LOG };
@@ -106,6 +125,8 @@ struct fr_config {
     unsigned max_threads;     /* logical threads per FMP; default 128, 1..4096 */
     unsigned max_payload_mb;  /* one message, default 64, 1..4096 */
     unsigned channel_kb;      /* shared memory per channel, default 256, 16..65536 */
+    struct fr_pos max_threads_pos, channel_kb_pos;  /* line 0: the default */
+    struct fr_pos fmps_pos;   /* of the `fmps` key */
     struct fr_fmp_conf *fmps;
     size_t nfmps;
     bool has_trace;
@@ -113,6 +134,7 @@ struct fr_config {
     char *trace_file;
     bool has_reports;
     char *reports_dir;        /* default "fracture-reports" */
+    struct fr_pos reports_pos;  /* of the dir's value (line 0: the default) */
 };
 
 /*
@@ -132,12 +154,29 @@ int fr__config_load(void *ctx, const char *file, struct fr_config **out,
                     struct fr_diag *d);
 
 /*
- * fr__config_check - check @cfg against the module table of @app: unknown
- * modules (with "did you mean"), a policy (restart, replicate, sample) that
- * the caps of a module in that FMP forbid, preloads that cannot be found.
- * Returns 0, or -EINVAL with every problem added to @d.
+ * fr__config_check - check @cfg against the module table of @app and
+ * against what this machine can give, so that a config it passes starts:
+ * unknown modules (with "did you mean"), a policy (restart, replicate,
+ * sample) that the caps of a module in that FMP forbid, the address space
+ * each FMP maps against its memory_mb (or ulimit -v), the regions' size,
+ * CPUs, Valgrind and its tools, preload agents (found, ELF shared objects
+ * of this machine), the reports dir, hard limits and nice
+ * (configs/README.md has the list).  Returns 0, or -EINVAL with every
+ * problem added to @d.
  */
 int fr__config_check(const struct fr_config *cfg, const struct fr_app *app,
                      struct fr_diag *d);
+
+/*
+ * fr__config_read - what `fracture check` and a start do: read @file, parse
+ * it and check it against @app, with every error of both passes in @d at
+ * once, in file order (an unknown key does not hide an unknown module).
+ * The check runs on whatever the parse could make of the file, unless the
+ * file is not YAML, nests too deep, or is an alias bomb.  On success *out
+ * is the tree under @ctx and 0 is returned; else -EINVAL (or -ENOMEM, or
+ * the negative errno of reading the file) and *out is NULL.
+ */
+int fr__config_read(void *ctx, const char *file, const struct fr_app *app,
+                    struct fr_config **out, struct fr_diag *d);
 
 #endif /* FR_CONFIG_H */

@@ -32,6 +32,12 @@ void fr__fault_init(void)
     fr__fault_armed = 1;
 }
 
+int fr__fault_fails(const char *point)
+{
+    return fr__fault_armed && strcmp(point, point_name) == 0 &&
+           atomic_fetch_sub(&countdown, 1) <= 1;
+}
+
 void fr__fault_point(const char *point)
 {
     if (strcmp(point, point_name) == 0 && atomic_fetch_sub(&countdown, 1) == 1)

@@ -123,12 +123,10 @@ char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int
 int fr__member_alive(int fmp)
 {
     int r = fr__rt.region_of_fmp[fmp];
-    struct fr_region_hdr *h;
 
     if (r < 0)
         return 0;
-    h = fr__rt.regions[r].base;
-    return !atomic_load(&h->lost[!fr__rt.regions[r].side]) &&
+    return !atomic_load(fr__peer_lost(r)) &&
            !atomic_load(&fr__rt.regions[r].failed);
 }
 

@@ -11,6 +11,17 @@
  * The child dies with the root: PR_SET_PDEATHSIG survives exec, and the
  * parent check right after it closes the race with a root that died before
  * the prctl.
+ *
+ * Isolation (DESIGN): the child keeps stdin, stdout, stderr and the
+ * descriptors it is given (its regions, their sockets, its control
+ * socket); every other descriptor of the root is closed before exec,
+ * whatever its CLOEXEC flag, those the app made before or after fr_main
+ * included (a warm spare is forked long after main() began).  Closing
+ * before exec leaves Valgrind's own descriptors alone: it opens them after.
+ * A child of a root running as root drops every capability (the bounding
+ * set too, so that the exec of a root-owned binary gives none back)
+ * unless its environment says `privileges: keep`.  A sandboxed one enters
+ * its namespaces here (sandbox.c); its filter comes after exec.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -28,6 +40,7 @@
 #include <unistd.h>
 
 #include "launch.h"
+#include "sandbox.h"
 
 extern char **environ;
 
@@ -40,7 +53,9 @@ static const char *const stages[] = {
     "prctl(PR_SET_PDEATHSIG)", "the root exited", "setrlimit(RLIMIT_AS)",
     "setrlimit(RLIMIT_CPU)", "setrlimit(RLIMIT_NOFILE)", "setrlimit(RLIMIT_CORE)",
     "setpriority", "sched_setaffinity", "fcntl", "execve",
+    "dropping capabilities (prctl(PR_CAPBSET_DROP), capset)", "close_range",
 };
+#define NSTAGES (int)(sizeof stages / sizeof stages[0])
 
 /* Find @name in PATH; a talloc string under @ctx, or NULL. */
 char *fr__which(void *ctx, const char *name)
@@ -104,7 +119,8 @@ int fr__preload_value(void *ctx, const struct fr_env *env, char **value, const c
 static int skip_var(const char *e)
 {
     return strncmp(e, "FRACTURE_CONFIG=", 16) == 0 || strncmp(e, "FRACTURE_PLAN=", 14) == 0 ||
-           strncmp(e, "FRACTURE_CHECK=", 15) == 0 || strncmp(e, "FRACTURE_JSON=", 14) == 0;
+           strncmp(e, "FRACTURE_CHECK=", 15) == 0 || strncmp(e, "FRACTURE_JSON=", 14) == 0 ||
+           strncmp(e, "FRACTURE_SANDBOX=", 17) == 0 || strncmp(e, "FRACTURE_CORE=", 14) == 0;
 }
 
 /* The environment of the child: ours, less Fracture's own variables, plus
@@ -116,7 +132,7 @@ static char **make_envp(void *ctx, const struct fr_launch *l)
 
     while (environ[n])
         n++;
-    envp = talloc_zero_array(ctx, char *, n + (l->env ? l->env->nvars : 0) + 3);
+    envp = talloc_zero_array(ctx, char *, n + (l->env ? l->env->nvars : 0) + 5);
     if (!envp)
         return NULL;
     for (size_t i = 0; i < n; i++) {
@@ -134,6 +150,11 @@ static char **make_envp(void *ctx, const struct fr_launch *l)
     if (l->preload)
         envp[k++] = talloc_asprintf(ctx, "LD_PRELOAD=%s", l->preload);
     envp[k++] = talloc_asprintf(ctx, "FRACTURE_PLAN=%s", l->plan);
+    if (l->sandbox)
+        envp[k++] = talloc_asprintf(ctx, "FRACTURE_SANDBOX=%s", l->sandbox);
+    /* A core file needs a dumpable process: the child stays so. */
+    if (l->env && l->env->limits.core == 1)
+        envp[k++] = "FRACTURE_CORE=1";
     for (size_t i = 0; i < k; i++)
         if (!envp[i])
             return NULL;
@@ -164,7 +185,7 @@ static char **make_argv(void *ctx, const struct fr_launch *l, const char *exe,
 
     while (l->argv[argc])
         argc++;
-    argv = talloc_zero_array(ctx, char *, argc + (env ? env->nvalgrind_args : 0) + 8);
+    argv = talloc_zero_array(ctx, char *, argc + (env ? env->nvalgrind_args : 0) + 9);
     if (!argv)
         return NULL;
     if (env && env->has_valgrind) {
@@ -178,6 +199,13 @@ static char **make_argv(void *ctx, const struct fr_launch *l, const char *exe,
         const char *supp = suppressions();
         if (supp)
             argv[k++] = talloc_asprintf(ctx, "--suppressions=%s", supp);
+        /* No vgdb FIFOs in /tmp that a killed root would leave behind,
+         * unless the config's args ask for vgdb. */
+        int vgdb = 0;
+        for (size_t i = 0; i < env->nvalgrind_args; i++)
+            vgdb |= strncmp(env->valgrind_args[i], "--vgdb", 6) == 0;
+        if (!vgdb)
+            argv[k++] = "--vgdb=no";
         if (l->report_prefix) {
             argv[k++] = "--xml=yes";
             argv[k++] = talloc_asprintf(ctx, "--xml-file=%s.%%p.xml", l->report_prefix);
@@ -211,6 +239,57 @@ static void set_limit(int res, long v, int stage, int errfd)
     }
 }
 
+/* Whether this process holds any capability (a root, or a file-capable
+ * binary): then its children must be stripped. */
+static int has_caps(void)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+
+    if (syscall(SYS_capget, &h, d) < 0)
+        return geteuid() == 0;
+    return d[0].permitted || d[1].permitted || geteuid() == 0;
+}
+
+/*
+ * Between fork and exec: no capability in any set, none in the bounding
+ * set (an exec as uid 0 would give the bounding set back), none ambient.
+ * Async-signal-safe: prctl and capset only.
+ */
+static int drop_caps(void)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+
+    for (int c = 0; c < 64; c++)
+        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) {
+            /* Without CAP_SETPCAP only a non-root may go on: an exec as
+             * uid 0 would get the bounding set back. */
+            if (errno != EPERM || geteuid() == 0)
+                return -1;
+            break;
+        }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        return -1;
+    memset(d, 0, sizeof d);
+    return (int)syscall(SYS_capset, &h, d);
+}
+
+/* Close every descriptor but 0, 1, 2 and the @n sorted ones of @keep. */
+static int close_others(const int *keep, int n)
+{
+    unsigned lo = 3;
+
+    for (int i = 0; i < n; i++) {
+        if (keep[i] < (int)lo)
+            continue;
+        if ((unsigned)keep[i] > lo && syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0) < 0)
+            return -1;
+        lo = (unsigned)keep[i] + 1;
+    }
+    return (int)syscall(SYS_close_range, lo, ~0u, 0);
+}
+
 static void fail(int errfd, int stage)
 {
     struct child_err ce = { stage, errno };
@@ -232,6 +311,10 @@ int fr__launch(const struct fr_launch *l, pid_t *pid_out, int *pidfd_out,
     pid_t root = getpid(), pid;
     struct child_err ce;
     cpu_set_t cpus;
+    int strip = (!l->env || l->env->privileges != FR_PRIV_KEEP) && has_caps();
+    int nkeep = l->nkeep + 1;
+    int keep[nkeep];
+    char *sandbox = NULL;
 
     n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n < 0) {
@@ -257,6 +340,21 @@ int fr__launch(const struct fr_launch *l, pid_t *pid_out, int *pidfd_out,
         rc = -errno;
         goto out_free;
     }
+    /* What the child keeps, sorted (for close_others): its descriptors and
+     * the error pipe, which exec closes. */
+    memcpy(keep, l->keep, (size_t)l->nkeep * sizeof *keep);
+    keep[nkeep - 1] = pipefd[1];
+    for (int i = 1; i < nkeep; i++)
+        for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+            int t = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = t;
+        }
+    /* The namespaces the child gets are written into its environment
+     * (FRACTURE_SANDBOX=NS:...), between fork and exec. */
+    for (size_t i = 0; l->sandbox && envp[i]; i++)
+        if (strncmp(envp[i], "FRACTURE_SANDBOX=", 17) == 0)
+            sandbox = envp[i] + 17;
 
     pid = fork();
     if (pid < 0) {
@@ -297,6 +395,12 @@ int fr__launch(const struct fr_launch *l, pid_t *pid_out, int *pidfd_out,
             if (fl < 0 || fcntl(l->keep[i], F_SETFD, fl & ~FD_CLOEXEC) < 0)
                 fail(pipefd[1], 8);
         }
+        if (sandbox)
+            fr__sandbox_unshare(sandbox);
+        if (strip && drop_caps() < 0)
+            fail(pipefd[1], 10);
+        if (close_others(keep, nkeep) < 0)
+            fail(pipefd[1], 11);
         execve(path, argv, envp);
         fail(pipefd[1], 9);
     }
@@ -307,7 +411,7 @@ int fr__launch(const struct fr_launch *l, pid_t *pid_out, int *pidfd_out,
     while (n < 0 && errno == EINTR);
     close(pipefd[0]);
     if (n == (ssize_t)sizeof ce) {
-        snprintf(err, errlen, "%s: %s", stages[ce.stage < 10 && ce.stage >= 0 ? ce.stage : 9],
+        snprintf(err, errlen, "%s: %s", stages[ce.stage < NSTAGES && ce.stage >= 0 ? ce.stage : 9],
                  strerror(ce.err));
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
             ;

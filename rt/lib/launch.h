@@ -17,6 +17,7 @@ struct fr_launch {
     const int *keep;          /* descriptors the child inherits */
     int nkeep;
     char **argv;              /* the app's argv */
+    const char *sandbox;      /* FRACTURE_SANDBOX value (sandbox.h), or NULL */
 };
 
 /*

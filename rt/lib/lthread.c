@@ -220,6 +220,8 @@ static int start_worker(uint32_t id)
         return -ENOMEM;
     if (lt->worker)
         return 0;
+    if (FR__UNLIKELY(fr__fault_armed) && fr__fault_fails("worker-start"))
+        return -EAGAIN;       /* as pthread_create says when no stack fits */
     if (parked) {
         struct park *p = parked;
         parked = NULL;
@@ -234,6 +236,28 @@ static int start_worker(uint32_t id)
         return rc;
     lt->worker = 1;
     return 0;
+}
+
+/*
+ * A logical thread whose worker cannot start must not leave its caller
+ * waiting for ever: the acceptor takes the request it opened the slot for
+ * (it follows the open at once) and answers FR_ENOWORKER, and clears the
+ * open bit, which the caller sets again on its next call.  An lt that
+ * cannot even be allocated gets no answer, but the message says so.
+ */
+static void refuse(uint32_t id, int r, int err, _Atomic uint64_t *word)
+{
+    struct fr_lt *lt = fr__lt_get(id);
+    char ebuf[128];
+    int got;
+
+    fr__log("cannot start a thread to serve logical thread %u (%s%s); its call fails", id,
+            strerror_r(-err, ebuf, sizeof ebuf),
+            err == -EAGAIN ? ": no address space or thread left for its stack" : "");
+    if (lt && fr__chan_wait(lt, r, fr__now_ns() + (int64_t)2 * 1000000000, &got) == 0 &&
+        got == r && fr__chan_peek_kind(lt, r) == FR_MSG_REQ)
+        fr__serve_refuse(lt, r, -FR_ENOWORKER);
+    atomic_fetch_and(word, ~((uint64_t)1 << (id % 64)));
 }
 
 /*
@@ -260,8 +284,9 @@ static void start_opened(_Atomic uint32_t **words, uint32_t *vals)
                 bits &= bits - 1;
                 if (id >= fr__rt.geom.nslots || (id >= lo && id < hi))
                     continue;   /* our own threads wait for themselves */
-                if (start_worker(id) < 0)
-                    fr__log("cannot start a worker for logical thread %u", id);
+                int rc = start_worker(id);
+                if (rc < 0)
+                    refuse(id, r, rc, open + w);
             }
         }
     }

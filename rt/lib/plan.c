@@ -215,9 +215,12 @@ static int num(const char **sp, const char *ends, uint64_t max, uint64_t *out)
     if (*s < '0' || *s > '9')
         return -EINVAL;
     for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (max - (uint64_t)(*s - '0')) / 10)
+        uint64_t d = (uint64_t)(*s - '0');
+        /* d > max first: max - d would wrap, and 5 would pass for max 4
+         * (an FMP index past the plan's arrays; found by fuzz_plan) */
+        if (d > max || v > (max - d) / 10)
             return -EINVAL;
-        v = v * 10 + (uint64_t)(*s - '0');
+        v = v * 10 + d;
     }
     if (!strchr(ends, *s))
         return -EINVAL;
@@ -336,7 +339,10 @@ int fr__plan_decode(void *ctx, const char *s, const struct fr_app *app, struct f
     }
     while (*s != ';') {
         uint64_t a, b;
-        if (num(&s, "-", (uint64_t)n - 1, &a) < 0 || num(&s, ",;", (uint64_t)n - 1, &b) < 0)
+        /* the root writes each pair once, lower index first: an FMP is
+         * never its own peer (0-0 was taken; found by fuzz_plan) */
+        if (num(&s, "-", (uint64_t)n - 1, &a) < 0 || num(&s, ",;", (uint64_t)n - 1, &b) < 0 ||
+            a >= b)
             return -EINVAL;
         p->pair[a * n + b] = p->pair[b * n + a] = 1;
         if (s[-1] == ';') {

@@ -10,6 +10,13 @@
  * exit(n) itself, which runs the root's atexit handlers and flushes its
  * stdio, as the one process would.
  *
+ * A root ended by SIGTERM, SIGINT or SIGHUP (at their default) does the
+ * same before it dies of the signal: the handler only writes the signal's
+ * number to a pipe (async-signal-safe); the supervisor thread stops the
+ * children and re-raises it with the default action, so the program's
+ * status is the one process's.  A signal the program ignores or handles
+ * (a background job's SIGINT, nohup's SIGHUP) stays as it is.
+ *
  * The status word comes from the child that exits: a compromised child can
  * end the program with a status of its choosing, which exit(n) lets any
  * module do anyway, and nothing else.
@@ -17,6 +24,8 @@
 #include "program.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -73,4 +82,58 @@ void fr__program_exit_asked(int from, int status)
     atomic_store(&exit_fmp, from);
     fr__stop_children();
     exit(status);
+}
+
+static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
+static int sig_pipe[2] = {-1, -1};
+
+static void on_stop_signal(int sig)
+{
+    int saved = errno;
+    unsigned char b = (unsigned char)sig;
+
+    if (write(sig_pipe[1], &b, 1) < 0) {
+        /* the pipe is full or gone: die as the process would have */
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    errno = saved;
+}
+
+int fr__program_signals_root(void)
+{
+    if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
+        struct sigaction old, sa = {.sa_handler = on_stop_signal};
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            sigaction(stop_signals[i], &sa, NULL);
+    }
+    return sig_pipe[0];
+}
+
+void fr__program_die_of(int sig)
+{
+    sigset_t one;
+
+    atomic_store(&fr__rt.exiting, 1);
+    fr__stop_children();
+    fflush(NULL);
+    signal(sig, SIG_DFL);
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    raise(sig);
+    _exit(128 + sig);         /* blocked everywhere: the status still says it */
+}
+
+void fr__program_signals_child(void)
+{
+    struct sigaction old;
+
+    /* SIGINT and SIGHUP: what a terminal sends the whole group */
+    for (size_t i = 1; i < sizeof stop_signals / sizeof *stop_signals; i++)
+        if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            signal(stop_signals[i], SIG_IGN);
 }

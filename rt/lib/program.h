@@ -40,6 +40,18 @@ void fr__program_exit_asked(int from, int status);
 /* Root: the FMP whose exit(n) ends the program, or -1. */
 int fr__program_exit_fmp(void);
 
+/* Root: SIGTERM, SIGINT and SIGHUP, where the program left them at their
+ * default, stop the children in order before the root dies of the signal
+ * (each Valgrind report complete).  Returns the descriptor the supervisor
+ * polls (a signal's number arrives on it), or -1. */
+int fr__program_signals_root(void);
+/* Supervisor thread: signal @sig arrived; the children are stopped.  Dies
+ * of @sig as the one process would have. */
+FR_NORETURN void fr__program_die_of(int sig);
+/* Child: the terminal's SIGINT and SIGHUP go to the whole process group;
+ * the root stops its children in order, so they do not die of them first. */
+void fr__program_signals_child(void);
+
 /* A thread whose call failed because the program is ending waits here for
  * the thread that ends it, instead of reporting a failure of its own. */
 void fr__program_park_if_exiting(void);

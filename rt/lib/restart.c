@@ -116,7 +116,8 @@ struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struc
     if (base && base->present) {
         *e = *base;
     } else {
-        e->limits = (struct fr_limits){ -1, -1, -1, -1 };
+        e->limits = (struct fr_limits){ .memory_mb = -1, .cpu_s = -1, .open_files = -1,
+                                        .core = -1 };
     }
     if (!over || !over->present)
         return e;
@@ -170,6 +171,13 @@ struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struc
         e->cpus = over->cpus;
         e->ncpus = over->ncpus;
     }
+    if (over->privileges)
+        e->privileges = over->privileges;
+    if (over->sandbox) {
+        e->sandbox = over->sandbox;
+        e->sandbox_pos = over->sandbox_pos;
+        e->sandbox_prof = over->sandbox_prof;
+    }
     return e;
 }
 
@@ -210,6 +218,9 @@ static void reset_channels(int k)
 /* Set or clear a per-side word of every region of FMP k, and wake. */
 static void set_side(int k, int which, uint32_t v)
 {
+    /* The root's own copy first (fr__peer_gone): its callers act on it,
+     * and a waiter woken by a header below finds it already changed. */
+    atomic_store(which ? &fr__rt.fmps[k].said_lost : &fr__rt.fmps[k].said_gone, v);
     for (int p = 0; p < fr__rt.npairs; p++) {
         struct fr_pairmap *pm = &fr__rt.pairs[p];
         if (pm->a != k && pm->b != k)

@@ -50,6 +50,10 @@ struct fr_fmp {
     _Atomic int gone;
     int status;               /* wait status once gone */
     _Atomic uint32_t incarnation; /* restarts so far: the gen[] of its regions */
+    /* Root: what it wrote as this FMP's `gone` and `lost` in every region
+     * header of the FMP.  The root reads these, never the headers: the
+     * FMP itself can write those (fr__peer_gone). */
+    _Atomic uint32_t said_gone, said_lost;
     _Atomic int64_t reaped_ns;    /* root: when its last death was reaped (bench) */
 };
 
@@ -114,6 +118,32 @@ struct fr_rt {
 };
 
 extern struct fr_rt fr__rt;
+
+/*
+ * The `gone` and `lost` words of the peer of region r, as this process may
+ * believe them.  A header is writable by both parties: the root, the
+ * trusted side, decides liveness and blame from its own record (its
+ * pidfds and what it wrote), never from a word the peer could forge; a
+ * child reads the header, which only the root and that very peer can
+ * write (a forger can fail only the calls made to itself).
+ */
+static inline _Atomic uint32_t *fr__peer_gone(int r)
+{
+    const struct fr_region *rg = &fr__rt.regions[r];
+
+    if (fr__rt.self == 0)
+        return &fr__rt.fmps[rg->peer].said_gone;
+    return &((struct fr_region_hdr *)rg->base)->gone[!rg->side];
+}
+
+static inline _Atomic uint32_t *fr__peer_lost(int r)
+{
+    const struct fr_region *rg = &fr__rt.regions[r];
+
+    if (fr__rt.self == 0)
+        return &fr__rt.fmps[rg->peer].said_lost;
+    return &((struct fr_region_hdr *)rg->base)->lost[!rg->side];
+}
 
 /* A logical thread as seen by this FMP: the application thread that made
  * it (in its home FMP) or the worker that serves it (elsewhere). */
@@ -210,6 +240,27 @@ void fr__restart_note_init(int from, int peer);
 
 /* callee.c */
 int fr__serve(struct fr_lt *lt, int r);
+
+/* The decoding half of fr__serve on a request already in memory (@len
+ * bytes at @req): @dispatch reads it with fr_arg_* and answers with
+ * fr_ret_*, and everything it made is freed.  Its status, as fr__serve
+ * would reply it.  For the fuzzer (tests/fuzz/fuzz_request.c): no
+ * descriptor may be read (fr_arg_fd needs a region). */
+int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch);
+
+/*
+ * The status of a call whose callee FMP could not start a thread to serve
+ * its logical thread (pthread_create failed: no address space left under
+ * limits.memory_mb, or no more threads).  The callee's acceptor answers
+ * the request with it (fr__serve_refuse); the caller fails that call, and
+ * opens its slot again on its next call, which makes the acceptor try
+ * again.  An errno the callee never returns otherwise.
+ */
+#define FR_ENOWORKER ENOSR
+
+/* Take the request waiting on @lt's slot of region @r and answer it with
+ * FR_MSG_ERR @status instead of running it.  0 or a negative errno. */
+int fr__serve_refuse(struct fr_lt *lt, int r, int status);
 
 /* fdpass.c */
 /* Descriptors travel beside a message, tagged (slot, seq of the message,

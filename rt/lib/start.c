@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@
 #include "launch.h"
 #include "plan.h"
 #include "runtime.h"
+#include "sandbox.h"
 
 FR_API unsigned char fr__remote[FR_MAX_MODULES];
 struct fr_rt fr__rt = { .ctl = -1 };
@@ -56,17 +58,50 @@ static int print_modules(const struct fr_app *app)
     return 0;
 }
 
-/* The verdict on config @file as one JSON object: ok with its FMPs and
- * modules (@cfg given), or every error of @d. */
+/* `fracture check`: which namespaces each sandboxed FMP would get here,
+ * as lines (@json 0) or as the JSON array of "sandboxes". */
+static void print_sandboxes(FILE *f, const struct fr_config *cfg, int json)
+{
+    int ns = -1, n = 0;
+    char names[32];
+
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        const struct fr_env *env = &cfg->fmps[i].env;
+        if (!fr__sandbox_wanted(env))
+            continue;
+        if (ns < 0)
+            ns = fr__sandbox_probe();
+        fr__sandbox_ns_names(ns, names, sizeof names);
+        if (!json) {
+            fprintf(f, "  FMP '%s': sandbox %s: seccomp filter with no_new_privs; namespaces: %s\n",
+                    cfg->fmps[i].name, env->sandbox, names);
+            continue;
+        }
+        fprintf(f, "%s{\"fmp\": ", n++ ? ", " : "");
+        fr__json_string(f, cfg->fmps[i].name);
+        fputs(", \"sandbox\": ", f);
+        fr__json_string(f, env->sandbox);
+        fputs(", \"namespaces\": ", f);
+        fr__json_string(f, names);
+        fputs("}", f);
+    }
+}
+
+/* The verdict on config @file as one JSON object: ok with its FMPs,
+ * modules and sandboxes (@cfg given), or every error of @d. */
 static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
                              const struct fr_config *cfg, unsigned nmodules)
 {
     fputs("{\"config\": ", f);
     fr__json_string(f, file);
-    if (cfg)
-        fprintf(f, ", \"ok\": true, \"fmps\": %zu, \"modules\": %u", cfg->nfmps, nmodules);
-    else
+    if (cfg) {
+        fprintf(f, ", \"ok\": true, \"fmps\": %zu, \"modules\": %u, \"sandboxes\": [",
+                cfg->nfmps, nmodules);
+        print_sandboxes(f, cfg, 1);
+        fputs("]", f);
+    } else {
         fputs(", \"ok\": false", f);
+    }
     fputs(", \"errors\": ", f);
     fr__diag_print_json(d, f);
     fputs("}\n", f);
@@ -215,6 +250,11 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
         goto out_close;
     }
     l.preload = preload;
+    if (fr__sandbox_wanted(env) && !(l.sandbox = fr__sandbox_encode(tmp, env))) {
+        rc = -ENOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto out_close;
+    }
     rc = fr__launch(&l, &out->pid, &out->pidfd, err, errlen);
 out_close:
     close(cv[1]);
@@ -236,6 +276,10 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     rc = fr__plan_build(ctx, cfg, fr__rt.app, &p);
     if (rc < 0)
         return rc;
+    /* Non-dumpable: no other process of this user may open /proc/ROOT/mem
+     * or /proc/ROOT/fd/N (where every region's memfd is), nor ptrace it;
+     * only a process with CAP_SYS_PTRACE could, and children have none. */
+    prctl(PR_SET_DUMPABLE, 0);
     n = p.nfmps;
     fr__rt.self = 0;
     fr__rt.nfmps = n;
@@ -369,37 +413,61 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
 }
 
 /*
- * What this runtime cannot do yet is refused, never ignored: a config that
- * asks for tracing must not run without it.  A replicated or sampled FMP
- * is not restarted as a whole (a replica is dropped, an instance is
- * started afresh): a restart: beside them is refused rather than ignored.
+ * A sandbox profile is read now, so that its errors come with the
+ * config's; Valgrind under a seccomp filter is refused: the filter would
+ * apply to Valgrind's own syscalls (it runs the program on its own
+ * threads, and reads its own files), and it cannot run the guest's filter
+ * for the guest alone.
  */
-static int check_supported(const struct fr_config *cfg, struct fr_diag *d)
+static int check_sandbox(const struct fr_config *cfg, const struct fr_fmp_conf *f,
+                         struct fr_env *env, struct fr_diag *d)
 {
-    static const char hint[] = "remove it for now; this runtime starts FMPs with env "
-                               "vars, limits, nice, cpus, preload agents, valgrind, restart, "
-                               "replicate and sample";
+    const struct fr_env *base = &f->env;
+    int vg = env->has_valgrind || (env != base && base->has_valgrind);
+    int sb = env->sandbox ? fr__sandbox_wanted(env)
+                          : env != base && fr__sandbox_wanted(base);
+
+    if (env->sandbox && fr__sandbox_wanted(env) && strcmp(env->sandbox, "strict") != 0 &&
+        !env->sandbox_prof) {
+        /* A relative profile is found beside the config. */
+        const char *slash = strrchr(cfg->file, '/');
+        char *path = env->sandbox[0] == '/' || !slash
+                         ? env->sandbox
+                         : talloc_asprintf((void *)cfg, "%.*s/%s", (int)(slash - cfg->file),
+                                           cfg->file, env->sandbox);
+        if (!path || fr__sandbox_profile_load((void *)cfg, path, &env->sandbox_prof, d) < 0)
+            return -EINVAL;
+    }
+    if (vg && sb && (env->has_valgrind || env->sandbox))
+        return fr__diag_add(d, cfg->file, env->sandbox ? env->sandbox_pos.line : env->valgrind_pos.line,
+                            env->sandbox ? env->sandbox_pos.col : env->valgrind_pos.col,
+                            "run the module under Valgrind without a sandbox, or sandboxed "
+                            "without Valgrind",
+                            "FMP '%s': valgrind together with sandbox is not supported: the "
+                            "filter would apply to Valgrind itself", f->name);
+    return 0;
+}
+
+/* Every environment of every FMP: its sandbox profile read, and the
+ * combinations a sandbox cannot serve refused. */
+static int check_sandboxes(struct fr_config *cfg, struct fr_diag *d)
+{
     int rc = 0;
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
-        const struct fr_fmp_conf *f = &cfg->fmps[i];
-        const char *what = f->replicate.present ? "replicate" : "sample";
-        if ((f->replicate.present || f->sample.present) && f->restart.present)
-            rc = fr__diag_add(d, cfg->file, f->restart.pos.line, f->restart.pos.col,
-                              "a diverged or dead replica is dropped and a sampled instance "
-                              "that dies is lost; keep restart: for FMPs that do neither",
-                              "FMP '%s': restart together with %s is not supported by this "
-                              "version of Fracture (%s)", f->name, what, FR_VERSION);
-        if (f->sample.present && f->sample.ninstances > FR_GROUP_MAX)
-            rc = fr__diag_add(d, cfg->file, f->sample.pos.line, f->sample.pos.col,
-                              "merge instances with the same environment (add their weights)",
-                              "FMP '%s': %zu sample instances, at most %d are supported",
-                              f->name, f->sample.ninstances, FR_GROUP_MAX);
+        struct fr_fmp_conf *f = &cfg->fmps[i];
+        if (check_sandbox(cfg, f, &f->env, d) < 0)
+            rc = -EINVAL;
+        for (size_t j = 0; j < f->restart.nenvironments; j++)
+            if (check_sandbox(cfg, f, &f->restart.environments[j], d) < 0)
+                rc = -EINVAL;
+        for (size_t j = 0; j < f->replicate.nenvironments; j++)
+            if (check_sandbox(cfg, f, &f->replicate.environments[j], d) < 0)
+                rc = -EINVAL;
+        for (size_t j = 0; j < f->sample.ninstances; j++)
+            if (check_sandbox(cfg, f, &f->sample.instances[j].env, d) < 0)
+                rc = -EINVAL;
     }
-    if (cfg->has_trace)
-        rc = fr__diag_add(d, cfg->file, cfg->trace_pos.line, cfg->trace_pos.col, hint,
-                          "trace is not supported by this version of Fracture (%s)",
-                          FR_VERSION);
     return rc;
 }
 
@@ -469,11 +537,11 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
 
     ctx = talloc_new(NULL);
     fr__diag_init(&d, ctx);
-    rc = fr__config_load(ctx, file, &cfg, &d);
+    /* The same read as `fracture check`: every error of the file at once,
+     * the same verdict and the same first message. */
+    rc = fr__config_read(ctx, file, app, &cfg, &d);
     if (rc == 0)
-        rc = fr__config_check(cfg, app, &d);
-    if (rc == 0)
-        rc = check_supported(cfg, &d);
+        rc = check_sandboxes(cfg, &d);
     if (rc < 0) {
         if (json)
             print_check_json(getenv("FRACTURE_CHECK") ? stdout : stderr, file, &d, NULL, 0);
@@ -482,11 +550,13 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
         exit(1);
     }
     if (getenv("FRACTURE_CHECK")) {
-        if (json)
+        if (json) {
             print_check_json(stdout, file, &d, cfg, app->nmodules);
-        else
+        } else {
             printf("%s: OK: %zu FMPs configured for %u modules\n", file, cfg->nfmps,
                    app->nmodules);
+            print_sandboxes(stdout, cfg, 0);
+        }
         exit(0);
     }
     rc = root_start(ctx, cfg, argv);

@@ -30,6 +30,7 @@
 static pthread_t sup_thread;
 static int sup_started;
 static int stop_fd = -1;
+static int sig_fd = -1;       /* program.c: stop signals' numbers */
 
 void fr__log(const char *fmt, ...)
 {
@@ -74,6 +75,17 @@ static void stop_incarnation(int fmp, uint32_t gen)
 
 static void reap(int k);
 
+/* Whether FMPs a and b share a region: only then may one have seen the
+ * other break the protocol. */
+static int paired(int a, int b)
+{
+    for (int p = 0; p < fr__rt.npairs; p++)
+        if ((fr__rt.pairs[p].a == a && fr__rt.pairs[p].b == b) ||
+            (fr__rt.pairs[p].a == b && fr__rt.pairs[p].b == a))
+            return 1;
+    return 0;
+}
+
 /* A control message from child @from, outside of a start or a replay. */
 void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
 {
@@ -81,8 +93,15 @@ void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
 
     if (m->fmp == 0 || (int)m->fmp >= n)
         return;
-    if (m->type == FR_CTL_FAULT)
+    /* A child may only accuse a peer it talks to, and the root says who
+     * accused whom: the blame is the accuser's word, on the record. */
+    if (m->type == FR_CTL_FAULT && (int)m->fmp != from && paired(from, (int)m->fmp)) {
+        if (!atomic_load(&fr__rt.fmps[m->fmp].gone) &&
+            atomic_load(&fr__rt.fmps[m->fmp].incarnation) == m->gen)
+            fr__log("FMP '%s' asks to stop FMP '%s', which broke the call protocol with it",
+                    fr__rt.fmps[from].name, fr__rt.fmps[m->fmp].name);
         stop_incarnation((int)m->fmp, m->gen);
+    }
     else if (m->type == FR_CTL_INIT_LOGGED)
         fr__restart_note_init(from, (int)m->fmp);
     else if (m->type == FR_CTL_EXIT && (int)m->fmp == from)
@@ -101,6 +120,7 @@ void fr__mark_gone(int fmp, int status)
 
     fr__rt.fmps[fmp].status = status;      /* before `gone`: readers trust it then */
     atomic_store(&fr__rt.fmps[fmp].gone, 1);
+    atomic_store(&fr__rt.fmps[fmp].said_gone, 1);   /* the root's own copy first */
     for (int p = 0; p < fr__rt.npairs; p++) {
         struct fr_pairmap *pm = &fr__rt.pairs[p];
         if (pm->a != fmp && pm->b != fmp)
@@ -181,7 +201,7 @@ static void reap(int k)
 static void *supervisor_main(void *arg)
 {
     int n = fr__rt.nfmps;
-    struct pollfd pfd[2 * n + 1];
+    struct pollfd pfd[2 * n + 2];
     sigset_t all;
 
     (void)arg;
@@ -189,9 +209,11 @@ static void *supervisor_main(void *arg)
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     for (;;) {
         int np = 0;
-        int who[2 * n + 1];
+        int who[2 * n + 2];
 
         pfd[np] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+        who[np++] = 0;
+        pfd[np] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
         who[np++] = 0;
         for (int k = 1; k < n; k++) {
             if (atomic_load(&fr__rt.fmps[k].gone))
@@ -213,7 +235,12 @@ static void *supervisor_main(void *arg)
             fr__stop_children();
             return NULL;
         }
-        for (int i = 1; i < np; i++) {
+        if (pfd[1].revents) {
+            unsigned char sig;
+            if (read(sig_fd, &sig, 1) == 1 && !atomic_exchange(&fr__rt.exiting, 1))
+                fr__program_die_of(sig);
+        }
+        for (int i = 2; i < np; i++) {
             if (!pfd[i].revents)
                 continue;
             if (who[i] > 0) {
@@ -242,6 +269,7 @@ int fr__supervisor_start(void)
     stop_fd = eventfd(0, EFD_CLOEXEC);
     if (stop_fd < 0)
         return -errno;
+    sig_fd = fr__program_signals_root();
     rc = pthread_create(&sup_thread, NULL, supervisor_main, NULL);
     if (rc) {
         close(stop_fd);

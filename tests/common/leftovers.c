@@ -106,3 +106,24 @@ void expect_no_orphans(int seconds)
     }
     FAIL("a process outlived the program by %d s", seconds);
 }
+
+void expect_run_left_nothing(int fds_before)
+{
+    pid_t kids[64];
+    int n = 0;
+
+    for (int tries = 0; tries < 500; tries++) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        n = children_pids(getpid(), kids, 64);
+        if (n == 0)
+            break;
+        usleep(10000);
+    }
+    if (n)
+        FAIL("%d processes of the run outlived it (pid %d first)", n, (int)kids[0]);
+    if (own_regions() != 0)
+        FAIL("the driver holds a region");
+    if (count_fds() != fds_before)
+        FAIL("descriptors: %d before, %d after", fds_before, count_fds());
+}

@@ -33,5 +33,8 @@ int own_regions(void);
 /* Reaps what came to this subreaper; fails the test if a process is still
  * there after @seconds. */
 void expect_no_orphans(int seconds);
+/* After a run: no process of it is left (orphans come to this subreaper),
+ * no region is mapped here, and as many descriptors are open as before. */
+void expect_run_left_nothing(int fds_before);
 
 #endif

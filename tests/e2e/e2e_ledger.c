@@ -31,7 +31,21 @@
  *                                       PREFIX.*.xml (two at least: recycled
  *                                       instances) show a definite leak in FN
  *
- * compare, fails, same and vgreport also check that the run left no
+ *   e2e_ledger verdict LEDGER FRACTURE DIR CONFIG...
+ *                                       in DIR, each CONFIG through `fracture
+ *                                       check` and `fracture run`: both refuse
+ *                                       it with the same first message, or
+ *                                       both accept it and the run prints what
+ *                                       the ledger prints without a config
+ *   e2e_ledger status LEDGER CONFIG FMP FIELD WANT
+ *                                       FMP's /proc status line FIELD (CapEff,
+ *                                       CapBnd, ...) is WANT, or is not the rest
+ *                                       of WANT after a leading '!'
+ *   e2e_ledger vgdb LEDGER CONFIG       no child FMP (under Valgrind) has a
+ *                                       vgdb FIFO in /tmp, which a killed root
+ *                                       would leave behind
+ *
+ * compare, fails, same, verdict and vgreport also check that the run left no
  * process, region or descriptor behind.
  *
  * The driver makes itself a child subreaper, so the orphans of a killed root
@@ -42,6 +56,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,29 +335,6 @@ static int cmd_maps(const char *ledger, const char *config, const char *fmp, con
     return 0;
 }
 
-/* After a run: no process of it is left (orphans come to this subreaper),
- * no region is held here, and as many descriptors are open as before. */
-static void no_leftovers(int fds_before)
-{
-    pid_t kids[64];
-    int n = 0;
-
-    for (int tries = 0; tries < 500; tries++) {
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
-        n = children_pids(getpid(), kids, 64);
-        if (n == 0)
-            break;
-        usleep(10000);
-    }
-    if (n)
-        FAIL("%d processes of the run outlived it (pid %d first)", n, (int)kids[0]);
-    if (regions_of(getpid()) != 0)
-        FAIL("the driver holds a region");
-    if (count_fds() != fds_before)
-        FAIL("descriptors: %d before, %d after", fds_before, count_fds());
-}
-
 static int cmd_compare(const char *ledger, const char *config, const char *mode)
 {
     char *base_out, *base_err, *out, *err;
@@ -364,7 +357,7 @@ static int cmd_compare(const char *ledger, const char *config, const char *mode)
              want_err ? want_err : "", err);
     if (strlen(out) < 20)
         FAIL("suspiciously short output: %s", out);
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     printf("same output all-in-one and under %s (%zu bytes)\n", config, strlen(out));
     if (want_err)
         printf("stderr:\n%s", err);
@@ -446,7 +439,7 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
     int fds_before = count_fds();
     int st = run(ledger, mode, config, &out, &err);
 
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != status)
         FAIL("the app did not end with status %d (status 0x%x): %s", status, st, err);
     if (status == 1 && out[0])
@@ -456,6 +449,143 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
     printf("stdout:\n%sstderr:\n%s", out, err);
     free(out);
     free(err);
+    return 0;
+}
+
+/*
+ * Run argv with a deadline, collecting stdout and stderr (both read as they
+ * come, so that neither pipe fills).  Returns the wait status, or fails
+ * the test when the run outlives @seconds: a config that check passes
+ * must never hang its start.
+ */
+static int run_argv(char *const argv[], int seconds, char **out, char **err)
+{
+    int pout[2], perr[2], status = 0;
+    struct pollfd pf[2];
+    size_t len[2] = { 0, 0 };
+    char *buf[2] = { calloc(1, 1), calloc(1, 1) };
+    time_t end = time(NULL) + seconds;
+    pid_t pid;
+
+    if (pipe(pout) || pipe(perr))
+        FAIL("pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        dup2(pout[1], 1);
+        dup2(perr[1], 2);
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(pout[1]);
+    close(perr[1]);
+    pf[0] = (struct pollfd){ pout[0], POLLIN, 0 };
+    pf[1] = (struct pollfd){ perr[0], POLLIN, 0 };
+    while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+        if (time(NULL) > end) {
+            kill(pid, SIGKILL);
+            wait_exit(pid);
+            FAIL("%s %s %s %s hung (more than %d s)", argv[0], argv[1], argv[2], argv[3],
+                 seconds);
+        }
+        if (poll(pf, 2, 200) < 0 && errno != EINTR)
+            FAIL("poll: %s", strerror(errno));
+        for (int i = 0; i < 2; i++) {
+            char chunk[4096];
+            ssize_t n;
+
+            if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            n = read(pf[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                close(pf[i].fd);
+                pf[i].fd = -1;
+                continue;
+            }
+            buf[i] = realloc(buf[i], len[i] + (size_t)n + 1);
+            memcpy(buf[i] + len[i], chunk, (size_t)n);
+            len[i] += (size_t)n;
+            buf[i][len[i]] = '\0';
+        }
+    }
+    status = wait_exit(pid);
+    *out = buf[0];
+    *err = buf[1];
+    return status;
+}
+
+/* The first line of @s, a copy. */
+static char *first_line(const char *s)
+{
+    return strndup(s, strcspn(s, "\n"));
+}
+
+static int cmd_verdict(const char *ledger, const char *fracture, const char *dir, int n,
+                       char **configs)
+{
+    char *plain, *err, abs_ledger[PATH_MAX], abs_fracture[PATH_MAX];
+    int st, accepted = 0, refused = 0;
+
+    if (!realpath(ledger, abs_ledger) || !realpath(fracture, abs_fracture))
+        FAIL("cannot find %s or %s", ledger, fracture);
+    if (chdir(dir))
+        FAIL("cannot enter %s: %s", dir, strerror(errno));
+    {
+        char *argv[] = { abs_ledger, NULL };
+        unsetenv("FRACTURE_CONFIG");
+        st = run_argv(argv, 60, &plain, &err);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            FAIL("the ledger without a config failed (0x%x): %s", st, err);
+        free(err);
+    }
+    for (int i = 0; i < n; i++) {
+        char *cfg = configs[i];
+        char *check_argv[] = { abs_fracture, "check", "-c", cfg, abs_ledger, NULL };
+        char *run_argv_[] = { abs_fracture, "run", "-c", cfg, "--", abs_ledger, NULL };
+        char *cout, *cerr, *rout, *rerr, *c1, *r1;
+        int fds_before = count_fds(), cst, rst;
+
+        if (access(cfg, R_OK))
+            FAIL("no config %s", cfg);
+        cst = run_argv(check_argv, 60, &cout, &cerr);
+        rst = run_argv(run_argv_, 120, &rout, &rerr);
+        expect_run_left_nothing(fds_before);
+        if (!WIFEXITED(cst) || !WIFEXITED(rst))
+            FAIL("%s: check (0x%x) or run (0x%x) did not exit: %s%s", cfg, cst, rst, cerr, rerr);
+        c1 = first_line(cerr);
+        r1 = first_line(rerr);
+        if (WEXITSTATUS(cst) == 0) {
+            /* check said OK: the program starts and does what it does
+             * without a config */
+            if (WEXITSTATUS(rst) != 0 || strcmp(rout, plain))
+                FAIL("%s: check passed it, but the run %s (status %d):\n%s", cfg,
+                     WEXITSTATUS(rst) ? "failed" : "printed something else",
+                     WEXITSTATUS(rst), rerr);
+            accepted++;
+        } else {
+            if (WEXITSTATUS(cst) != 1 || WEXITSTATUS(rst) != 1 || rout[0])
+                FAIL("%s: check ended %d, run ended %d (it must refuse it, nothing run):\n"
+                     "%s%s", cfg, WEXITSTATUS(cst), WEXITSTATUS(rst), cerr, rerr);
+            if (strcmp(c1, r1))
+                FAIL("%s: check and run refuse it differently:\n  check: %s\n  run:   %s",
+                     cfg, c1, r1);
+            refused++;
+        }
+        printf("%-40s %s: %s\n", cfg, WEXITSTATUS(cst) ? "refused by both" : "accepted, ran",
+               WEXITSTATUS(cst) ? c1 : "output as without a config");
+        free(c1);
+        free(r1);
+        free(cout);
+        free(cerr);
+        free(rout);
+        free(rerr);
+    }
+    printf("%d configs: %d accepted by check and run as without a config, %d refused by "
+           "check and run with the same first message\n", n, accepted, refused);
+    free(plain);
     return 0;
 }
 
@@ -502,6 +632,80 @@ static int named(pid_t pid, const char *prefix)
         comm[0] = '\0';
     fclose(f);
     return strncmp(comm, prefix, strlen(prefix)) == 0;
+}
+
+/* The child FMP of @root named "fr:NAME", or 0. */
+static pid_t child_named(pid_t root, const char *name)
+{
+    pid_t kids[64];
+    char want[80];
+    int n = children_pids(root, kids, 64);
+
+    snprintf(want, sizeof want, "fr:%s", name);
+    for (int i = 0; i < n; i++)
+        if (named(kids[i], want))
+            return kids[i];
+    return 0;
+}
+
+static int cmd_status(const char *ledger, const char *config, const char *fmp,
+                      const char *field, const char *want)
+{
+    struct proc p = spawn(ledger, "pids", config);
+    char path[64], line[256], value[128] = "";
+    pid_t pid;
+    FILE *f;
+
+    expect_line(p.out, "ready");
+    if (!(pid = child_named(p.pid, fmp)))
+        FAIL("no FMP %s", fmp);
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (!(f = fopen(path, "r")))
+        FAIL("%s: %s", path, strerror(errno));
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, strlen(field)) == 0 && line[strlen(field)] == ':')
+            sscanf(line + strlen(field) + 1, "%127s", value);
+    fclose(f);
+    close(p.in);
+    wait_exit(p.pid);
+    close(p.out);
+    close(p.err);
+    if (want[0] == '!' ? strcmp(value, want + 1) == 0 : strcmp(value, want) != 0)
+        FAIL("FMP %s: %s is '%s', expected %s", fmp, field, value, want);
+    printf("FMP %s: %s %s\n", fmp, field, value);
+    return 0;
+}
+
+static int cmd_vgdb(const char *ledger, const char *config)
+{
+    struct proc p = spawn(ledger, "pids", config);
+    pid_t kids[64];
+    int n, found = 0;
+
+    expect_line(p.out, "ready");
+    n = children_pids(p.pid, kids, 64);
+    DIR *d = opendir("/tmp");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        for (int i = 0; i < n; i++) {
+            char tag[32];
+            snprintf(tag, sizeof tag, "-%d-", (int)kids[i]);
+            if (strncmp(e->d_name, "vgdb-pipe", 9) == 0 && strstr(e->d_name, tag)) {
+                fprintf(stderr, "a child FMP made /tmp/%s\n", e->d_name);
+                found++;
+            }
+        }
+    }
+    if (d)
+        closedir(d);
+    close(p.in);
+    wait_exit(p.pid);
+    close(p.out);
+    close(p.err);
+    if (found || n == 0)
+        FAIL("%d vgdb files of %d child FMPs", found, n);
+    printf("%d child FMPs under Valgrind, no vgdb file\n", n);
+    return 0;
 }
 
 static int serving(pid_t pid)
@@ -667,7 +871,7 @@ static int cmd_same(const char *ledger, const char *config, const char *mode)
     int st1 = run(ledger, mode, config, &out1, &err1);
     int st2 = run(ledger, mode, config, &out2, &err2);
 
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (st1 != 0 || st2 != 0)
         FAIL("runs ended with 0x%x and 0x%x: %s%s", st1, st2, err1, err2);
     if (err1[0] || err2[0])
@@ -760,7 +964,7 @@ static int cmd_vgreport(const char *ledger, const char *config, const char *pref
     if (st != 0)
         FAIL("all-in-one run failed (0x%x): %s", st, base_err);
     st = run(ledger, "leak", config, &out, &err);
-    no_leftovers(fds_before);
+    expect_run_left_nothing(fds_before);
     if (st != 0)
         FAIL("run under %s failed (0x%x): %s", config, st, err);
     if (strcmp(out, base_out) != 0)
@@ -806,6 +1010,10 @@ int main(int argc, char **argv)
         return cmd_compare(argv[2], argv[3], argc == 5 ? argv[4] : "work");
     if (argc == 6 && strcmp(argv[1], "maps") == 0)
         return cmd_maps(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 7 && strcmp(argv[1], "status") == 0)
+        return cmd_status(argv[2], argv[3], argv[4], argv[5], argv[6]);
+    if (argc == 4 && strcmp(argv[1], "vgdb") == 0)
+        return cmd_vgdb(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "solo") == 0)
         return cmd_solo(argv[2]);
     if (argc == 4 && strcmp(argv[1], "exit") == 0)
@@ -820,6 +1028,8 @@ int main(int argc, char **argv)
         return cmd_same(argv[2], argv[3], argv[4]);
     if (argc == 6 && strcmp(argv[1], "vgreport") == 0)
         return cmd_vgreport(argv[2], argv[3], argv[4], argv[5]);
+    if (argc >= 6 && strcmp(argv[1], "verdict") == 0)
+        return cmd_verdict(argv[2], argv[3], argv[4], argc - 5, argv + 5);
     if ((argc == 6 || argc == 7) && strcmp(argv[1], "fails") == 0)
         return cmd_fails(argv[2], argv[3], atoi(argv[4]), argv[5], argc == 7 ? argv[6] : "work");
     fprintf(stderr, "usage: e2e_ledger compare|exit|kill-root|evil LEDGER CONFIG\n"

@@ -83,7 +83,7 @@ if(NOT rc EQUAL 0)
 endif()
 file(GLOB gsrcs ${gen}/*.c)
 execute_process(COMMAND ${CC} ${cflags} ${SAN} -iquote ${DIR} ${gsrcs} -o ${OUT}/app ${LIB}
-    -ltalloc -lyaml -lpthread -lm
+    -ltalloc -lyaml -lseccomp -lpthread -lm
   WORKING_DIRECTORY ${DIR} RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${NAME}: the generated code does not build:\n${err}")

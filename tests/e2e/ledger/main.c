@@ -18,9 +18,13 @@
  *   ledger leak       60 math calls, each of which leaks where LEDGER_LEAK is set
  *   ledger nested     math calls whose callbacks call math again: every nested
  *                     call reaches the instance that serves the outer one
+ *   ledger pipe       a pipe made while the program runs, across a restart of
+ *                     math (its next warm spare is started meanwhile); reading
+ *                     it to EOF once the write end is closed must not hang
  */
 #include <errno.h>
 #include <fracture/meta.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -214,6 +218,23 @@ int ledger_main(int argc, char **argv)
         store_put("before", &w, sizeof w);
         printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
         printf("fold %ld\n", text_render("before"));
+        return 0;
+    }
+    if (strcmp(mode, "pipe") == 0) {
+        /* No CLOEXEC, as a careless program makes it: a warm spare the
+         * supervisor starts after the restart must not get it. */
+        int fds[2];
+        char c;
+        if (pipe(fds) < 0)
+            return 1;
+        math_init(100);
+        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        usleep(300 * 1000);   /* the next spare comes once the replays are done */
+        close(fds[1]);
+        struct pollfd pfd = { fds[0], POLLIN, 0 };
+        int ready = poll(&pfd, 1, 5000);
+        printf("pipe %s\n", ready == 1 && read(fds[0], &c, 1) == 0 ? "EOF" : "held open elsewhere");
+        close(fds[0]);
         return 0;
     }
     if (strcmp(mode, "crash") == 0) {
