@@ -7,6 +7,7 @@ pkgs=(
   build-essential cmake pkg-config
   libtalloc-dev libyaml-dev libjansson-dev libzmq3-dev   # runtime and CLI
   libseccomp-dev                                         # env: {sandbox: strict}
+  libnng-dev libiceoryx-binding-c-dev iceoryx            # fracture bench: its peers
   libcmocka-dev valgrind                                 # tests
   clang libclang-rt-14-dev                               # fuzzing (libFuzzer)
   libclang-14-dev                                        # the annotator

@@ -86,6 +86,8 @@ static int time_peer(struct result *r, enum fr_peer_kind k, unsigned rounds, uns
     r->runs = rounds;
     r->iters = iters;
     if (rc < 0) {
+        /* the table still has its line (NaN), the JSON its name: say why */
+        fprintf(stderr, "fracture: warning: bench: %s: %s\n", r->name, strerror(-rc));
         r->median = r->p99 = NAN;
         return rc;
     }
@@ -277,10 +279,17 @@ static void print_json(const struct result *res, int n, double idle_pct,
                        double gbps)
 {
     printf("{\"results\": [");
-    for (int i = 0; i < n; i++)
-        printf("%s\n  {\"name\": \"%s\", \"median_ns\": %.1f, \"p99_ns\": %.1f, \"runs\": %u, "
+    for (int i = 0; i < n; i++) {
+        /* a peer that failed has NaN, which JSON cannot say: null */
+        char med[32] = "null", p99[32] = "null";
+        if (isfinite(res[i].median))
+            snprintf(med, sizeof med, "%.1f", res[i].median);
+        if (isfinite(res[i].p99))
+            snprintf(p99, sizeof p99, "%.1f", res[i].p99);
+        printf("%s\n  {\"name\": \"%s\", \"median_ns\": %s, \"p99_ns\": %s, \"runs\": %u, "
                "\"calls_per_run\": %lu}",
-               i ? "," : "", res[i].name, res[i].median, res[i].p99, res[i].runs, res[i].iters);
+               i ? "," : "", res[i].name, med, p99, res[i].runs, res[i].iters);
+    }
     printf("\n],\n\"figures\": {\"idle_cpu_percent\": %.3f, \"idle_child_private_kib\": %llu, "
            "\"channel_kib_small_calls\": %.1f, \"channel_kib_after_1m\": %.1f, "
            "\"inout_1m_gb_per_s_each_way\": %.2f}}\n",
@@ -293,7 +302,9 @@ static void print_json(const struct result *res, int n, double idle_pct,
 static void target(const char *what, double value, const char *unit, const char *cmp,
                    double goal, const char *why)
 {
-    int ok = strcmp(cmp, "<=") == 0 ? value <= goal : value >= goal;
+    int ok = strcmp(cmp, "<=") == 0 ? value <= goal
+           : strcmp(cmp, ">") == 0  ? value > goal
+                                    : value >= goal;
     printf("  %-48s %10.2f%-4s target %s %g%s  %s\n", what, value, unit, cmp, goal, unit,
            ok ? "met" : "MISSED");
     if (!ok && why)
@@ -339,6 +350,8 @@ static int inner(int json, int quick)
     time_peer(&res[n++], FR_PEER_SOCKETPAIR, rounds, 4000 / (unsigned)q);
     time_peer(&res[n++], FR_PEER_PIPE, rounds, 4000 / (unsigned)q);
     time_peer(&res[n++], FR_PEER_ZMQ, rounds, 1000 / (unsigned)q);
+    time_peer(&res[n++], FR_PEER_ICEORYX, rounds, 4000 / (unsigned)q);
+    time_peer(&res[n++], FR_PEER_NNG, rounds, 1000 / (unsigned)q);
 
     /* Idle: let every spinner fall asleep, then count CPU for a while. */
     pid_t child = fr__rt.fmps[1].pid;
@@ -371,18 +384,23 @@ static int inner(int json, int quick)
                res[i].runs, res[i].median / cross->median);
     printf("\ntargets (DESIGN.md, measured above in this run):\n");
     target("same-FMP stub / direct call", stub->median / direct->median, "x", "<=", 1.1, NULL);
-    target("cross-FMP null call / raw shm ping-pong", cross->median / raw->median, "x", "<=", 2,
-           NULL);
-    for (int i = 0; i < n; i++) {
-        if (strcmp(res[i].name, "socketpair") && strcmp(res[i].name, "pipe") &&
-            strcmp(res[i].name, "zmq"))
-            continue;
+    target("cross-FMP null call / raw shm ping-pong", cross->median / raw->median, "x", "<=",
+           1.5, NULL);
+    printf("  %-48s %14s goal   <= 1.2x  %s\n", "", "",
+           cross->median / raw->median <= 1.2 ? "met" : "not yet");
+    /* faster than each peer: peer / cross_null above 1, and beside it what
+     * the limit (raw ping-pong) gets against the same peer */
+    static const char *const peers[] = { "socketpair", "pipe", "zmq", "iceoryx", "nng" };
+    for (size_t k = 0; k < sizeof peers / sizeof peers[0]; k++) {
+        const struct result *pr = find(res, n, peers[k]);
         char what[64], why[160];
-        snprintf(what, sizeof what, "%s RPC / cross-FMP null call", res[i].name);
-        snprintf(why, sizeof why, "here the limit, a raw shm ping-pong, is %.0fx faster than %s",
-                 res[i].median / raw->median, res[i].name);
-        target(what, res[i].median / cross->median, "x", ">=", 50,
-               res[i].median / raw->median < 100 ? why : NULL);
+        if (!pr)
+            continue;
+        snprintf(what, sizeof what, "%s RPC / cross-FMP null call", pr->name);
+        snprintf(why, sizeof why, "the limit, a raw shm ping-pong, is %.2fx faster than %s",
+                 pr->median / raw->median, pr->name);
+        target(what, pr->median / cross->median, "x", ">", 1, NULL);
+        printf("  %-34s (%s)\n", "", why);
     }
     target("1 MiB FR_INOUT, each way", gbps, "GB/s", ">=", 2, NULL);
     const struct result *rs = find(res, n, "restart");
@@ -411,13 +429,15 @@ int fr_cmd_bench(int argc, char **argv)
             printf("usage: fracture bench [--json] [--quick]\n\n"
                    "Measures, in one run: a direct call, a same-FMP stub call, cross-FMP\n"
                    "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
-                   "shared-memory ping-pong, socketpair, pipe and ZeroMQ REQ/REP (ipc://);\n"
-                   "then idle CPU, idle child memory and channel memory, and the time from\n"
-                   "a crash of the callee's FMP to the replayed reply (and, within it, the\n"
-                   "time the kernel takes to end the killed FMP); null calls to an\n"
-                   "FMP replicated three ways, and to FMPs sampled with 1 %% and 5 %% of\n"
-                   "calls to a memcheck instance (when Valgrind is installed).  Medians and p99\n"
-                   "over rounds; ratios against DESIGN.md's targets.  --quick: fewer rounds.\n");
+                   "shared-memory ping-pong, socketpair, pipe, ZeroMQ and nng REQ/REP\n"
+                   "(ipc://) and iceoryx request/response (a RouDi of its own, in private\n"
+                   "mount and PID namespaces); then idle CPU, idle child memory and\n"
+                   "channel memory, and the time from a crash of the callee's FMP to the\n"
+                   "replayed reply (and, within it, the time the kernel takes to end the\n"
+                   "killed FMP); null calls to an FMP replicated three ways, and to FMPs\n"
+                   "sampled with 1 %% and 5 %% of calls to a memcheck instance (when\n"
+                   "Valgrind is installed).  Medians and p99 over rounds; ratios against\n"
+                   "DESIGN.md's targets.  --quick: fewer rounds.\n");
             return 0;
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;

@@ -26,6 +26,21 @@
 #include <unistd.h>
 #include <zmq.h>
 
+/*
+ * nng and iceoryx are linked into the helper fracture-peer and the unit
+ * test (FR_PEERS_LINKED), not into `fracture`: the bench's FMPs are that
+ * binary, and every library mapped in a process makes the kernel slower
+ * to end it (+0.15 ms on each crash-to-reply here), which the restart
+ * figure would carry.  `fracture` runs those two peers through the helper.
+ */
+#ifdef FR_PEERS_LINKED
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/protocol/reqrep0/req.h>
+
+#include "peer_iceoryx.h"
+#endif
+
 /* Never a real request: the client's counter starts at 1. */
 #define STOP UINT64_MAX
 
@@ -40,6 +55,15 @@
 /* How often a blocked ZeroMQ client or server looks whether its peer died. */
 #define ZMQ_PARENT_POLL_MS 100
 #define ZMQ_CHILD_POLL_MS 1000
+/*
+ * The same for nng; longer for its client, because a REQ socket whose
+ * receive times out drops the request (one reply per send), so the client
+ * must send it again: rare enough that it does not weigh on the timing.
+ */
+#define NNG_PARENT_POLL_MS 1000
+#define NNG_CHILD_POLL_MS 1000
+/* How long the nng server waits for the client to hang up after STOP. */
+#define NNG_LINGER_MS 2000
 
 #define TMP_TEMPLATE "/tmp/fracture-bench-XXXXXX"
 
@@ -65,6 +89,10 @@ struct peer {
     char path[sizeof TMP_TEMPLATE + 8];
     char endpoint[sizeof TMP_TEMPLATE + 16];
     void *ctx, *sock;
+#ifdef FR_PEERS_LINKED
+    nng_socket nsock;
+    bool nng_open;
+#endif
 };
 
 static inline void cpu_relax(void)
@@ -95,6 +123,8 @@ const char *fr__peer_name(enum fr_peer_kind k)
     case FR_PEER_SOCKETPAIR: return "socketpair";
     case FR_PEER_PIPE: return "pipe";
     case FR_PEER_ZMQ: return "zmq";
+    case FR_PEER_ICEORYX: return "iceoryx";
+    case FR_PEER_NNG: return "nng";
     }
     return NULL;
 }
@@ -246,6 +276,135 @@ term:
     return rc;
 }
 
+/* ---- nng (in fracture-peer and the unit test only) ---- */
+
+#ifdef FR_PEERS_LINKED
+/* nng's error numbers are its own, but for a system error it wraps errno. */
+static int nng_neg_errno(int e)
+{
+    if (e & NNG_ESYSERR)
+        return neg_errno(e & ~NNG_ESYSERR);
+    switch (e) {
+    case NNG_ENOMEM: return -ENOMEM;
+    case NNG_EINVAL: return -EINVAL;
+    case NNG_ETIMEDOUT: return -ETIMEDOUT;
+    case NNG_ECLOSED:
+    case NNG_ECONNSHUT: return -EPIPE;
+    case NNG_EADDRINUSE: return -EADDRINUSE;
+    case NNG_ECONNREFUSED: return -ECONNREFUSED;
+    case NNG_ENOENT: return -ENOENT;
+    case NNG_EPERM: return -EPERM;
+    }
+    return -EIO;
+}
+
+/* Set from nng's own thread when the client's pipe is gone. */
+static atomic_int nng_client_gone;
+
+static void nng_pipe_removed(nng_pipe pipe, nng_pipe_ev ev, void *arg)
+{
+    (void)pipe;
+    (void)ev;
+    (void)arg;
+    atomic_store(&nng_client_gone, 1);
+}
+
+static int serve_nng(const struct peer *p)
+{
+    nng_socket s;
+    int rc;
+
+    if ((rc = nng_rep0_open(&s)) != 0)
+        return -nng_neg_errno(rc);
+    if ((rc = nng_pipe_notify(s, NNG_PIPE_EV_REM_POST, nng_pipe_removed, NULL)) != 0 ||
+        (rc = nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, NNG_CHILD_POLL_MS)) != 0 ||
+        (rc = nng_listen(s, p->endpoint, NULL, 0)) != 0) {
+        rc = -nng_neg_errno(rc);
+        goto close;
+    }
+    for (;;) {
+        uint64_t v;
+        size_t n = sizeof v;
+        int e = nng_recv(s, &v, &n, 0);
+        if (e == NNG_ETIMEDOUT) {
+            if (getppid() != p->parent) {
+                rc = ESRCH;
+                break;
+            }
+            continue;
+        }
+        if (e != 0) {
+            rc = -nng_neg_errno(e);
+            break;
+        }
+        if (n != sizeof v) {
+            rc = EPROTO;
+            break;
+        }
+        if (v == STOP)   /* before the reply, so no earlier hang-up counts */
+            atomic_store(&nng_client_gone, 0);
+        if ((e = nng_send(s, &v, sizeof v, 0)) != 0) {
+            rc = -nng_neg_errno(e);
+            break;
+        }
+        if (v == STOP) {
+            /* nng has no linger: closing now could drop the reply still
+             * queued for the pipe, so wait until the client hangs up. */
+            for (int ms = 0; ms < NNG_LINGER_MS && !atomic_load(&nng_client_gone); ms++)
+                nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+            break;
+        }
+    }
+close:
+    nng_close(s);
+    return rc;
+}
+
+/*
+ * A REQ socket gives up its request when a receive times out, so after
+ * each timeout (the server alive) the request is sent again; the server
+ * echoes both, and REQ keeps only the reply to the latest.
+ */
+static int rt_nng(struct peer *p, unsigned long long seq)
+{
+    uint64_t v = seq, r = 0;
+
+    for (;;) {
+        size_t n = sizeof r;
+        int e = nng_send(p->nsock, &v, sizeof v, 0);
+        if (e == 0)
+            e = nng_recv(p->nsock, &r, &n, 0);
+        if (e == 0)
+            return n == sizeof r && r == v ? 0 : -EPROTO;
+        if (e != NNG_ETIMEDOUT)
+            return nng_neg_errno(e);
+        if (child_exited(p)) {
+            p->gone = true;
+            return -EPIPE;
+        }
+    }
+}
+
+/*
+ * As for ZeroMQ the server listens and the client dials in the background
+ * (NONBLOCK), retrying every 10 ms until the server is there.
+ */
+static int open_nng(struct peer *p)
+{
+    int rc;
+
+    if ((rc = nng_req0_open(&p->nsock)) != 0)
+        return nng_neg_errno(rc);
+    p->nng_open = true;
+    if ((rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECVTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
+        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_SENDTIMEO, NNG_PARENT_POLL_MS)) != 0 ||
+        (rc = nng_socket_set_ms(p->nsock, NNG_OPT_RECONNMINT, 10)) != 0 ||
+        (rc = nng_dial(p->nsock, p->endpoint, NULL, NNG_FLAG_NONBLOCK)) != 0)
+        return nng_neg_errno(rc);
+    return 0;
+}
+#endif
+
 static _Noreturn void child_main(struct peer *p)
 {
     int rc;
@@ -263,6 +422,9 @@ static _Noreturn void child_main(struct peer *p)
         case FR_PEER_SOCKETPAIR:
         case FR_PEER_PIPE: rc = serve_fd(p); break;
         case FR_PEER_ZMQ: rc = serve_zmq(p); break;
+#ifdef FR_PEERS_LINKED
+        case FR_PEER_NNG: rc = serve_nng(p); break;
+#endif
         default: rc = EINVAL; break;
         }
     }
@@ -349,6 +511,10 @@ static int roundtrip(struct peer *p)
     case FR_PEER_SOCKETPAIR:
     case FR_PEER_PIPE: return rt_fd(p, v);
     case FR_PEER_ZMQ: return rt_zmq(p, v);
+#ifdef FR_PEERS_LINKED
+    case FR_PEER_NNG: return rt_nng(p, v);
+#endif
+    default: break;   /* iceoryx: peer_iceoryx.c's own */
     }
     return -EINVAL;
 }
@@ -390,6 +556,7 @@ static int setup(struct peer *p)
         p->cwfd = fds2[1];
         return 0;
     case FR_PEER_ZMQ:
+    case FR_PEER_NNG:
         memcpy(p->dir, TMP_TEMPLATE, sizeof TMP_TEMPLATE);
         if (!mkdtemp(p->dir)) {
             p->dir[0] = '\0';
@@ -398,6 +565,8 @@ static int setup(struct peer *p)
         snprintf(p->path, sizeof p->path, "%s/sock", p->dir);
         snprintf(p->endpoint, sizeof p->endpoint, "ipc://%s", p->path);
         return 0;
+    case FR_PEER_ICEORYX:
+        break;
     }
     return -EINVAL;
 }
@@ -442,6 +611,12 @@ static int stop(struct peer *p)
             rc = zmq_xfer(p, &v, false);
         return rc;
     }
+#ifdef FR_PEERS_LINKED
+    case FR_PEER_NNG:
+        return rt_nng(p, STOP);
+#endif
+    default:
+        break;
     }
     return -EINVAL;
 }
@@ -457,6 +632,11 @@ static void close_client(struct peer *p)
         while (zmq_ctx_term(p->ctx) != 0 && zmq_errno() == EINTR)
             ;
     p->ctx = NULL;
+#ifdef FR_PEERS_LINKED
+    if (p->nng_open)
+        nng_close(p->nsock);   /* the hang-up the nng server waits for */
+    p->nng_open = false;
+#endif
 }
 
 /*
@@ -515,14 +695,12 @@ static int run(struct peer *p, unsigned rounds, unsigned iters, double *out)
     return rc;
 }
 
-int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
+/* The client here, the server in a child: the common way. */
+static int bench_here(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
 {
     struct peer p = { .kind = k, .rfd = -1, .wfd = -1, .crfd = -1, .cwfd = -1 };
     sigset_t pipeset, old;
     int rc;
-
-    if (!fr__peer_name(k) || rounds == 0 || iters == 0 || !out)
-        return -EINVAL;
 
     /*
      * A pipe write to a dead server raises SIGPIPE, which would kill the
@@ -547,6 +725,10 @@ int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double 
         close_pair(&p.cwfd, &p.crfd);
         if (k == FR_PEER_ZMQ)
             rc = open_zmq(&p);
+#ifdef FR_PEERS_LINKED
+        else if (k == FR_PEER_NNG)
+            rc = open_nng(&p);
+#endif
     }
     if (rc == 0)
         rc = run(&p, rounds, iters, out);
@@ -565,6 +747,108 @@ int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double 
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
+}
+
+#ifdef FR_PEERS_LINKED
+int fr__peer_measure(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters)
+{
+    double out[rounds];
+    ssize_t n;
+    int rc;
+
+    if (k == FR_PEER_ICEORYX)
+        return fr__peer_iceoryx_measure(wfd, rounds, iters);
+    if ((rc = bench_here(k, rounds, iters, out)) != 0)
+        return -rc;
+    n = xfer(wfd, out, sizeof out, true);
+    return n == (ssize_t)sizeof out ? 0 : n < 0 ? (int)-n : EPIPE;
+}
+#else
+/*
+ * `fracture` has no nng or iceoryx: fracture-peer, beside it, measures.
+ * Returns only if it cannot be run: the errno.
+ */
+static int exec_helper(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters)
+{
+    char exe[4096], *slash, r[16], i[16], fd[16];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - sizeof "/fracture-peer");
+
+    if (n <= 0)
+        return errno ? errno : ENOENT;
+    exe[n] = '\0';
+    if (!(slash = strrchr(exe, '/')))
+        return ENOENT;
+    strcpy(slash, "/fracture-peer");
+    /* the pipe is the one descriptor it inherits, by number */
+    if (fcntl(wfd, F_SETFD, 0) != 0)
+        return errno;
+    snprintf(r, sizeof r, "%u", rounds);
+    snprintf(i, sizeof i, "%u", iters);
+    snprintf(fd, sizeof fd, "%d", wfd);
+    execl(exe, "fracture-peer", fr__peer_name(k), r, i, fd, (char *)NULL);
+    return errno;
+}
+#endif
+
+/*
+ * Client and server both in children of the caller, the timings back
+ * through a pipe.  For iceoryx, whose client must live in namespaces that
+ * only a single-threaded process can make; for nng, which cannot be used
+ * in a child forked after the parent has used it ("not fork-reentrant
+ * safe"), so the caller itself must never touch it, or a second run in
+ * the same process would fail.
+ */
+static int in_child(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
+{
+    pid_t parent = getpid(), pid;
+    struct peer p = { .kind = k };
+    int fds[2], rc;
+    ssize_t n;
+
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -errno;
+    fflush(NULL);   /* else a child's exit could print our buffered output again */
+    pid = fork();
+    if (pid < 0) {
+        rc = -errno;
+        close(fds[0]);
+        close(fds[1]);
+        return rc;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        /* The caller may be killed mid-run; the measurer must not outlive it. */
+        if (prctl(PR_SET_PDEATHSIG, (unsigned long)SIGKILL) != 0)
+            rc = errno ? errno : EIO;
+        else if (getppid() != parent)
+            rc = ESRCH;
+        else
+#ifdef FR_PEERS_LINKED
+            rc = fr__peer_measure(fds[1], k, rounds, iters);
+#else
+            rc = exec_helper(fds[1], k, rounds, iters);
+#endif
+        _exit(rc >= 0 && rc < 256 ? rc : EIO);
+    }
+    close(fds[1]);
+    /* The timings, or EOF when the child (and all it forked) is gone. */
+    n = xfer(fds[0], out, rounds * sizeof *out, false);
+    close(fds[0]);
+    p.pid = pid;
+    p.gone = true;   /* its status is the error, if there is one */
+    rc = reap(&p, n < 0 ? (int)n : 0);
+    if (rc == 0 && n != (ssize_t)(rounds * sizeof *out))
+        rc = -EPROTO;
+    return rc;
+}
+
+int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out)
+{
+    if (!fr__peer_name(k) || rounds == 0 || iters == 0 || !out)
+        return -EINVAL;
+    if (k == FR_PEER_ICEORYX || k == FR_PEER_NNG)
+        return in_child(k, rounds, iters, out);
+    return bench_here(k, rounds, iters, out);
 }
 
 /* ---- statistics ---- */

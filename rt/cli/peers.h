@@ -1,7 +1,7 @@
 /*
  * peers.h - the yardsticks `fracture bench` holds the runtime against.
- * The performance targets are ratios ("≤ 2× raw ping-pong", "≥ 50× faster
- * than a pipe"), so the same run must also time the transports we compare
+ * The performance targets are ratios ("≤ 1.5× raw ping-pong", "faster
+ * than each peer"), so the same run must also time the transports we compare
  * to, the same way: one null RPC to a server in another process.  The
  * /proc and mincore() helpers give the CPU and memory figures (idle CPU,
  * private memory, lazily touched regions) without each caller re-parsing.
@@ -13,9 +13,22 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum fr_peer_kind { FR_PEER_RAW_PINGPONG, FR_PEER_SOCKETPAIR, FR_PEER_PIPE, FR_PEER_ZMQ };
+/*
+ * zmq and nng are REQ/REP over ipc:// (a Unix socket in a private temporary
+ * directory); iceoryx is request/response through Debian's iceoryx 2 and a
+ * RouDi the bench starts and stops itself (peer_iceoryx.c).
+ */
+enum fr_peer_kind {
+    FR_PEER_RAW_PINGPONG,
+    FR_PEER_SOCKETPAIR,
+    FR_PEER_PIPE,
+    FR_PEER_ZMQ,
+    FR_PEER_ICEORYX,
+    FR_PEER_NNG,
+};
 
-/* "raw_pingpong", "socketpair", "pipe", "zmq"; NULL for an unknown kind. */
+/* "raw_pingpong", "socketpair", "pipe", "zmq", "iceoryx", "nng"; NULL for an
+ * unknown kind. */
 const char *fr__peer_name(enum fr_peer_kind k);
 
 /*
@@ -32,6 +45,14 @@ const char *fr__peer_name(enum fr_peer_kind k);
  * ignored if the error code of a failing child matters (it cannot be read).
  */
 int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double *out);
+
+/*
+ * What a measuring child runs (fracture-peer, the unit test): measure as
+ * above and write the `rounds` doubles to wfd.  0 or a positive errno.
+ * Only where nng and iceoryx are linked (FR_PEERS_LINKED): `fracture`
+ * itself execs fracture-peer for those two (see peers.c).
+ */
+int fr__peer_measure(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters);
 
 /*
  * Median and 99th percentile of v[0..n) (v is sorted in place), both by

@@ -2,12 +2,18 @@
  * check_bench.c - run `fracture bench --quick --json` and check the shape
  * DESIGN.md promises: one JSON object whose "results" hold at least the
  * named figures, each with a positive median and p99 and a run count.
- * (No timing is asserted: these machines are noisy.)
+ * (No timing is asserted: these machines are noisy.)  Then that the run
+ * left nothing: no process (the iceoryx peer's RouDi above all, which
+ * lives in a PID namespace of its own, so it is looked for by name), no
+ * new /dev/shm entry, none of RouDi's files in /tmp.
  *
  *   check_bench FRACTURE            the shape
  *   check_bench FRACTURE killed     SIGKILL `fracture bench` while it measures:
  *                                   its measuring run and FMPs end with it
+ *   check_bench FRACTURE killed-roudi   the same while the iceoryx peer runs:
+ *                                   RouDi and its segments go too
  */
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -21,6 +27,88 @@
 
 #include "leftovers.h"
 
+/* ---- what a run may leave behind ---- */
+
+#define MAX_SEEN 256
+
+struct seen {
+    int n;
+    char name[MAX_SEEN][256];
+};
+
+/* The entries of @dir, or with @comm the pids of processes named so. */
+static void snapshot(struct seen *s, const char *dir, const char *comm)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    s->n = 0;
+    if (!d)
+        FAIL("opendir %s: %s", dir, strerror(errno));
+    while ((e = readdir(d)) && s->n < MAX_SEEN) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (comm) {
+            char path[300], buf[64] = "";
+            FILE *f;
+            snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+            if (!(f = fopen(path, "r")))
+                continue;   /* not a process, or gone */
+            if (!fgets(buf, sizeof buf, f))
+                buf[0] = '\0';
+            fclose(f);
+            buf[strcspn(buf, "\n")] = '\0';
+            if (strcmp(buf, comm) != 0)
+                continue;
+        }
+        snprintf(s->name[s->n++], sizeof s->name[0], "%s", e->d_name);
+    }
+    closedir(d);
+}
+
+static int had(const struct seen *s, const char *name)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->name[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Fails the test with what is new in @after. */
+static void expect_nothing_new(const struct seen *before, const struct seen *after,
+                               const char *what)
+{
+    for (int i = 0; i < after->n; i++)
+        if (!had(before, after->name[i]))
+            FAIL("fracture bench left %s %s behind", what, after->name[i]);
+}
+
+static void expect_no_roudi_files(void)
+{
+    static const char *const files[] = { "/tmp/roudi", "/tmp/iox-unique-roudi.lock",
+                                         "/tmp/fracture-bench-roudi.toml" };
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (access(files[i], F_OK) == 0)
+            FAIL("%s is there after fracture bench (RouDi's private /tmp leaked)", files[i]);
+}
+
+/* `fracture bench --quick --json` to /dev/null, in a child. */
+static pid_t start_bench(const char *fracture)
+{
+    pid_t pid = fork();
+
+    if (pid < 0)
+        FAIL("fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execl(fracture, fracture, "bench", "--quick", "--json", (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
 /* The bench re-runs itself to measure (the inner run, the root of the
  * FMPs): killed, the outer one must take the inner one along. */
 static int killed(const char *fracture)
@@ -30,15 +118,7 @@ static int killed(const char *fracture)
     int n = 0, status;
 
     prctl(PR_SET_CHILD_SUBREAPER, 1);   /* orphans come here, to be seen */
-    outer = fork();
-    if (outer < 0)
-        FAIL("fork: %s", strerror(errno));
-    if (outer == 0) {
-        if (!freopen("/dev/null", "w", stdout))
-            _exit(127);
-        execl(fracture, fracture, "bench", "--quick", "--json", (char *)NULL);
-        _exit(127);
-    }
+    outer = start_bench(fracture);
     /* wait until the inner run has started its FMPs */
     for (int i = 0; i < 200 && !n; i++) {
         nanosleep(&tick, NULL);
@@ -66,16 +146,64 @@ static int killed(const char *fracture)
     return 0;
 }
 
+/* The iceoryx peer runs RouDi in namespaces that must end with the bench. */
+static int killed_roudi(const char *fracture)
+{
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    struct seen shm0, shm1, roudi0, roudi1;
+    pid_t outer;
+    int status, up = 0;
+
+    snapshot(&shm0, "/dev/shm", NULL);
+    snapshot(&roudi0, "/proc", "iox-roudi");
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    outer = start_bench(fracture);
+    /* the peers come after the cross-FMP figures: seconds, more when loaded */
+    for (int i = 0; i < 12000 && !up; i++) {
+        nanosleep(&tick, NULL);
+        snapshot(&roudi1, "/proc", "iox-roudi");
+        for (int k = 0; k < roudi1.n && !up; k++)
+            up = !had(&roudi0, roudi1.name[k]);
+        if (waitpid(outer, &status, WNOHANG) == outer)
+            FAIL("fracture bench ended before its iceoryx peer started RouDi");
+    }
+    if (!up) {
+        kill(outer, SIGKILL);
+        FAIL("fracture bench started no RouDi within 120 s");
+    }
+    kill(outer, SIGKILL);
+    if (waitpid(outer, &status, 0) != outer || !WIFSIGNALED(status))
+        FAIL("the outer fracture bench was not killed");
+    for (int i = 0;; i++) {
+        snapshot(&roudi1, "/proc", "iox-roudi");
+        int left = 0;
+        for (int k = 0; k < roudi1.n; k++)
+            left += !had(&roudi0, roudi1.name[k]);
+        if (!left)
+            break;
+        if (i == 300)
+            FAIL("RouDi outlived fracture bench by 3 s");
+        nanosleep(&tick, NULL);
+    }
+    expect_no_orphans(10);
+    snapshot(&shm1, "/dev/shm", NULL);
+    expect_nothing_new(&shm0, &shm1, "/dev/shm/");
+    expect_no_roudi_files();
+    printf("killed-roudi: RouDi and its shared memory ended with fracture bench\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    struct seen shm0, shm1, roudi0, roudi1;
     static const char *const names[] = {
         "direct", "stub_local", "cross_null", "cross_inout_4k", "cross_inout_1m",
-        "raw_pingpong", "socketpair", "pipe", "zmq", "cross_null_replicate3", "restart",
-        "restart_exit",
+        "raw_pingpong", "socketpair", "pipe", "zmq", "iceoryx", "nng", "cross_null_replicate3",
+        "restart", "restart_exit",
         /* only where Valgrind runs (not in sanitized builds): optional */
         "cross_null_sample_1pct_memcheck", "cross_null_sample_5pct_memcheck",
     };
-    const size_t required = 12;
+    const size_t required = 14;
     char cmd[4096];
     json_error_t err;
     FILE *p;
@@ -83,9 +211,15 @@ int main(int argc, char **argv)
 
     if (argc == 3 && strcmp(argv[2], "killed") == 0)
         return killed(argv[1]);
+    if (argc == 3 && strcmp(argv[2], "killed-roudi") == 0)
+        return killed_roudi(argv[1]);
     if (argc != 2)
-        return fprintf(stderr, "usage: check_bench FRACTURE [killed]\n"), 2;
+        return fprintf(stderr, "usage: check_bench FRACTURE [killed|killed-roudi]\n"), 2;
     snprintf(cmd, sizeof cmd, "%s bench --quick --json", argv[1]);
+    /* Before any RouDi could start: one already there (not ours) is no leftover. */
+    snapshot(&shm0, "/dev/shm", NULL);
+    snapshot(&roudi0, "/proc", "iox-roudi");
+    prctl(PR_SET_CHILD_SUBREAPER, 1);   /* orphans come here, to be seen */
     p = popen(cmd, "r");
     root = p ? json_loadf(p, 0, &err) : NULL;
     if (!p || pclose(p) != 0 || !root)
@@ -114,5 +248,12 @@ int main(int argc, char **argv)
             return fprintf(stderr, "FAIL: no result named %s\n", names[i]), 1;
     }
     json_decref(root);
+    expect_no_orphans(10);
+    snapshot(&roudi1, "/proc", "iox-roudi");
+    expect_nothing_new(&roudi0, &roudi1, "an iox-roudi, pid");
+    snapshot(&shm1, "/dev/shm", NULL);
+    expect_nothing_new(&shm0, &shm1, "/dev/shm/");
+    expect_no_roudi_files();
+    printf("left nothing: no process, no /dev/shm entry, no RouDi file\n");
     return 0;
 }

@@ -8,7 +8,8 @@
  * Failures are injected by interposing mkdtemp() and prctl(): this
  * executable's definitions win over libc's for peers.c, which is compiled
  * in.  Each child's first act is prctl(PR_SET_PDEATHSIG), which makes it
- * the one hook shared by all four servers.
+ * the one hook shared by all the servers (and by the iceoryx peer's
+ * helper, its namespace's first process, RouDi and server, in that order).
  */
 #include <dirent.h>
 #include <dlfcn.h>
@@ -122,8 +123,15 @@ static void assert_no_tmp_left(void)
 }
 
 static const enum fr_peer_kind kinds[] = {
-    FR_PEER_RAW_PINGPONG, FR_PEER_SOCKETPAIR, FR_PEER_PIPE, FR_PEER_ZMQ,
+    FR_PEER_RAW_PINGPONG, FR_PEER_SOCKETPAIR, FR_PEER_PIPE, FR_PEER_ZMQ, FR_PEER_ICEORYX,
+    FR_PEER_NNG,
 };
+
+/* The peers that make a temporary directory (an ipc:// socket in it). */
+static int uses_dir(enum fr_peer_kind k)
+{
+    return k == FR_PEER_ZMQ || k == FR_PEER_NNG;
+}
 
 static void test_names(void **state)
 {
@@ -132,6 +140,8 @@ static void test_names(void **state)
     assert_string_equal(fr__peer_name(FR_PEER_SOCKETPAIR), "socketpair");
     assert_string_equal(fr__peer_name(FR_PEER_PIPE), "pipe");
     assert_string_equal(fr__peer_name(FR_PEER_ZMQ), "zmq");
+    assert_string_equal(fr__peer_name(FR_PEER_ICEORYX), "iceoryx");
+    assert_string_equal(fr__peer_name(FR_PEER_NNG), "nng");
     assert_null(fr__peer_name((enum fr_peer_kind)42));
 }
 
@@ -143,6 +153,7 @@ static void test_bad_args(void **state)
     assert_int_equal(fr__peer_bench(FR_PEER_PIPE, 0, 10, out), -EINVAL);
     assert_int_equal(fr__peer_bench(FR_PEER_PIPE, 2, 0, out), -EINVAL);
     assert_int_equal(fr__peer_bench(FR_PEER_PIPE, 2, 10, NULL), -EINVAL);
+    assert_int_equal(fr__peer_bench(FR_PEER_ICEORYX, 0, 10, out), -EINVAL);
     assert_int_equal(fr__peer_bench((enum fr_peer_kind)42, 2, 10, out), -EINVAL);
     assert_no_children();
 }
@@ -150,19 +161,40 @@ static void test_bad_args(void **state)
 static void test_bench(void **state)
 {
     enum fr_peer_kind k = *(const enum fr_peer_kind *)*state;
-    int fds = count_fds(), dirs = nmade;
+    int fds = count_fds(), dirs = 0, p[2];
+    char said[4096], *d;
     double out[4];
+    ssize_t n;
+    struct stat st;
 
     for (int i = 0; i < 4; i++)
         out[i] = -1;
+    /* what mkdtemp says, in whichever process it runs (iceoryx and nng
+     * measure in a child) */
+    assert_int_equal(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
+    notify_fd = p[1];
     assert_int_equal(fr__peer_bench(k, 4, 50, out), 0);
+    notify_fd = -1;
+    close(p[1]);
+    n = read(p[0], said, sizeof said - 1);
+    close(p[0]);
+    said[n > 0 ? n : 0] = '\0';
+    for (d = said; (d = strstr(d, "/tmp/fracture-bench-")); d += TMPL_LEN) {
+        char dir[TMPL_LEN + 1];
+        memcpy(dir, d, TMPL_LEN);
+        dir[TMPL_LEN] = '\0';
+        errno = 0;
+        assert_int_not_equal(lstat(dir, &st), 0);
+        assert_int_equal(errno, ENOENT);
+        dirs++;
+    }
     for (int i = 0; i < 4; i++) {
         assert_true(isfinite(out[i]));
         assert_true(out[i] > 0);
     }
     assert_int_equal(count_fds(), fds);
     assert_no_children();
-    assert_int_equal(nmade, dirs + (k == FR_PEER_ZMQ));
+    assert_int_equal(dirs, uses_dir(k));
     assert_no_tmp_left();
 }
 
@@ -189,6 +221,7 @@ static void test_mkdtemp_fails(void **state)
     (void)state;
     inject_mkdtemp_errno = EROFS;
     assert_int_equal(fr__peer_bench(FR_PEER_ZMQ, 2, 10, out), -EROFS);
+    assert_int_equal(fr__peer_bench(FR_PEER_NNG, 2, 10, out), -EROFS);
     inject_mkdtemp_errno = 0;
     assert_int_equal(count_fds(), fds);
     assert_no_children();
@@ -214,7 +247,7 @@ static void read_all(int fd, void *buf, size_t len)
 static void test_parent_dies(void **state)
 {
     enum fr_peer_kind k = *(const enum fr_peer_kind *)*state;
-    char dir[TMPL_LEN + 1] = "", path[TMPL_LEN + 8], x;
+    char dir[TMPL_LEN + 1] = "", path[TMPL_LEN + 8], x[4];
     int p[2], st, got = 0;
     pid_t mid, w;
 
@@ -229,15 +262,23 @@ static void test_parent_dies(void **state)
         _exit(fr__peer_bench(k, 1, UINT_MAX, out) == 0 ? 0 : 1);
     }
     close(p[1]);
-    if (k == FR_PEER_ZMQ)
+    /* iceoryx and nng measure in a child of the caller: it comes first */
+    if (k == FR_PEER_ICEORYX || k == FR_PEER_NNG)
+        read_all(p[0], x, 1);
+    if (uses_dir(k))
         read_all(p[0], dir, TMPL_LEN);
-    read_all(p[0], &x, 1);
+    /* iceoryx: then its namespace's pid 1, RouDi and the server, so that
+     * RouDi runs when the caller is killed */
+    read_all(p[0], x, k == FR_PEER_ICEORYX ? 3 : 1);
     close(p[0]);
     assert_int_equal(kill(mid, SIGKILL), 0);
     assert_int_equal(waitpid(mid, &st, 0), mid);
 
-    for (int i = 0; i < 60000 && !got; i++) {
+    /* all of them: iceoryx's helper's child comes too, once its helper is gone */
+    for (int i = 0; i < 60000; i++) {
         w = waitpid(-1, &st, WNOHANG);
+        if (w < 0 && errno == ECHILD && got)
+            break;
         assert_true(w >= 0);
         if (w > 0) {
             got = 1;
@@ -388,7 +429,9 @@ static void test_resident(void **state)
     cmocka_unit_test_prestate(fn, (void *)&kinds[FR_PEER_RAW_PINGPONG]), \
     cmocka_unit_test_prestate(fn, (void *)&kinds[FR_PEER_SOCKETPAIR]),  \
     cmocka_unit_test_prestate(fn, (void *)&kinds[FR_PEER_PIPE]),        \
-    cmocka_unit_test_prestate(fn, (void *)&kinds[FR_PEER_ZMQ])
+    cmocka_unit_test_prestate(fn, (void *)&kinds[FR_PEER_ZMQ]),         \
+    cmocka_unit_test_prestate(fn, (void *)&kinds[FR_PEER_ICEORYX]),     \
+    cmocka_unit_test_prestate(fn, (void *)&kinds[FR_PEER_NNG])
 
 int main(void)
 {
