@@ -204,13 +204,13 @@ static void remove_reports(const char *dir)
  */
 static int outer(char **argv)
 {
-    char path[64], reports[] = "/tmp/fracture-bench-XXXXXX", *vg = fr__which(NULL, "valgrind");
+    char path[64], reports[96], *vg = fr__which(NULL, "valgrind");
     int memcheck = BENCH_MEMCHECK && vg, fd, status = 0;
     char *config;
     pid_t pid;
 
     talloc_free(vg);
-    if (memcheck && !mkdtemp(reports))
+    if (memcheck && fr__bench_mkdtemp(reports, sizeof reports) < 0)
         memcheck = 0;
     config = talloc_asprintf(
         NULL,

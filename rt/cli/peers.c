@@ -65,7 +65,8 @@
 /* How long the nng server waits for the client to hang up after STOP. */
 #define NNG_LINGER_MS 2000
 
-#define TMP_TEMPLATE "/tmp/fracture-bench-XXXXXX"
+/* A Unix socket's path holds 108 bytes: the directory, "/sock" and room. */
+#define BENCH_DIR_MAX 96
 
 /* Cross-process atomics must not fall back to a lock in process memory. */
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
@@ -85,9 +86,9 @@ struct peer {
     struct pp_shm *shm;
     int rfd, wfd;       /* client ends (the same socket for socketpair) */
     int crfd, cwfd;     /* server ends */
-    char dir[sizeof TMP_TEMPLATE]; /* "" when not created */
-    char path[sizeof TMP_TEMPLATE + 8];
-    char endpoint[sizeof TMP_TEMPLATE + 16];
+    char dir[BENCH_DIR_MAX];  /* "" when not created */
+    char path[BENCH_DIR_MAX + 8];
+    char endpoint[BENCH_DIR_MAX + 16];
     void *ctx, *sock;
 #ifdef FR_PEERS_LINKED
     nng_socket nsock;
@@ -557,10 +558,10 @@ static int setup(struct peer *p)
         return 0;
     case FR_PEER_ZMQ:
     case FR_PEER_NNG:
-        memcpy(p->dir, TMP_TEMPLATE, sizeof TMP_TEMPLATE);
-        if (!mkdtemp(p->dir)) {
+        if (fr__bench_mkdtemp(p->dir, sizeof p->dir) < 0) {
+            int e = errno;
             p->dir[0] = '\0';
-            return -errno;
+            return -e;
         }
         snprintf(p->path, sizeof p->path, "%s/sock", p->dir);
         snprintf(p->endpoint, sizeof p->endpoint, "ipc://%s", p->path);
@@ -997,4 +998,17 @@ int fr__resident_bytes(const void *addr, size_t len, uint64_t *bytes)
     }
     *bytes = total;
     return 0;
+}
+
+int fr__bench_mkdtemp(char *buf, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    int n;
+
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    n = snprintf(buf, len, "%s/fracture-bench-XXXXXX", tmp);
+    if (n < 0 || (size_t)n >= len)
+        n = snprintf(buf, len, "/tmp/fracture-bench-XXXXXX");   /* too long a TMPDIR */
+    return n > 0 && mkdtemp(buf) ? 0 : -errno;
 }

@@ -12,8 +12,13 @@
  *                                   its measuring run and FMPs end with it
  *   check_bench FRACTURE killed-roudi   the same while the iceoryx peer runs:
  *                                   RouDi and its segments go too
+ *
+ * The bench makes its directories under $TMPDIR: each run here points it at
+ * a directory of its own, and removes it at the end, since a killed bench
+ * cannot remove its own (a graceful run must have left it empty).
  */
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -193,6 +198,21 @@ static int killed_roudi(const char *fracture)
     return 0;
 }
 
+static char tmpdir[] = "/tmp/check-bench-XXXXXX";
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void rm_tmpdir(void)
+{
+    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(int argc, char **argv)
 {
     struct seen shm0, shm1, roudi0, roudi1;
@@ -209,6 +229,10 @@ int main(int argc, char **argv)
     FILE *p;
     json_t *root, *results;
 
+    if (!mkdtemp(tmpdir))
+        return fprintf(stderr, "FAIL: mkdtemp: %s\n", strerror(errno)), 1;
+    setenv("TMPDIR", tmpdir, 1);
+    atexit(rm_tmpdir);
     if (argc == 3 && strcmp(argv[2], "killed") == 0)
         return killed(argv[1]);
     if (argc == 3 && strcmp(argv[2], "killed-roudi") == 0)
