@@ -31,6 +31,9 @@ static __thread struct fr_lt *tl_lt;
 static pthread_key_t id_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
+/* Signalled (under fr__rt.lock) when an id is handed back. */
+static pthread_cond_t id_freed = PTHREAD_COND_INITIALIZER;
+
 /* Ids of the home FMP are handed back when their thread exits. */
 static void release_id(void *p)
 {
@@ -38,6 +41,7 @@ static void release_id(void *p)
 
     pthread_mutex_lock(&fr__rt.lock);
     fr__rt.ids_used[local / 64] &= ~((uint64_t)1 << (local % 64));
+    pthread_cond_signal(&id_freed);
     pthread_mutex_unlock(&fr__rt.lock);
 }
 
@@ -91,13 +95,23 @@ struct fr_lt *fr__lt_current(int *err)
         return tl_lt;
     pthread_once(&key_once, make_key);
     pthread_mutex_lock(&fr__rt.lock);
-    for (local = 0; local < fr__rt.max_threads; local++)
-        if (!(fr__rt.ids_used[local / 64] & ((uint64_t)1 << (local % 64))))
+    /* More application threads than max_threads calling out at once: this
+     * one waits until a thread that holds an id exits, as a thread waits
+     * for a lock, rather than failing a call the plain program makes.
+     * Said once, since a program whose threads never exit would wait for
+     * good: the fix is a larger max_threads. */
+    for (;;) {
+        static int said;
+        for (local = 0; local < fr__rt.max_threads; local++)
+            if (!(fr__rt.ids_used[local / 64] & ((uint64_t)1 << (local % 64))))
+                break;
+        if (local < fr__rt.max_threads)
             break;
-    if (local == fr__rt.max_threads) {
-        pthread_mutex_unlock(&fr__rt.lock);
-        *err = -EAGAIN;
-        return NULL;
+        if (!said++)
+            fr__log("more than max_threads (%u) threads of FMP '%s' call other FMPs at once: "
+                    "the others wait until one of them exits (raise defaults.max_threads)",
+                    fr__rt.max_threads, fr__rt.fmps[fr__rt.self].name);
+        pthread_cond_wait(&id_freed, &fr__rt.lock);
     }
     fr__rt.ids_used[local / 64] |= (uint64_t)1 << (local % 64);
     pthread_mutex_unlock(&fr__rt.lock);
