@@ -30,7 +30,8 @@
  *
  * The waiting is done by wrapping pthread_create: an FMP makes its
  * acceptor thread, then a parked worker; the next thread it makes replaces
- * the parked worker the first call took.
+ * the parked worker the first call took.  A warm spare makes threads
+ * before it serves: it attacks at the first thread it makes once it does.
  *
  * The header words forged are those of the region layout as the runtime
  * had it when the attack was written (rt/lib/region.h): what the root of
@@ -43,6 +44,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +66,7 @@
 
 static int report_fd = -1;
 static int maps_fd = -1;           /* /proc/self/maps, opened before any sandbox */
+static int comm_fd = -1;           /* /proc/self/comm: the main thread's name */
 static pid_t root;
 static pid_t known[MAX_PIDS];      /* FMPs seen at load time */
 static int nknown;
@@ -260,7 +263,8 @@ static void attack_fds(void)
 
     for (int fd = 3; fd < 1024; fd++) {
         struct stat st;
-        if (fd == report_fd || fd == maps_fd || fstat(fd, &st) < 0 || S_ISSOCK(st.st_mode))
+        if (fd == report_fd || fd == maps_fd || fd == comm_fd || fstat(fd, &st) < 0 ||
+            S_ISSOCK(st.st_mode))
             continue;
         nextra++;
         if (len < sizeof extra - 32)
@@ -391,11 +395,23 @@ static void attack(void)
     say("agent: done");
 }
 
+/* Whether this FMP serves: a warm spare's main thread is "fr-standby"
+ * until it takes over (child.c), and a spare makes its predecessor's
+ * workers while it waits, so the count of threads alone cannot tell. */
+static int serving(void)
+{
+    char name[32];
+    ssize_t n = comm_fd >= 0 ? pread(comm_fd, name, sizeof name - 1, 0) : -1;
+
+    return n > 0 && strncmp(name, "fr-standby", 10) != 0;
+}
+
 int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
 {
-    static _Atomic int made;
+    static _Atomic int made, attacked;
 
-    if (++made == 3 && report_fd >= 0 && !done_before) {
+    if (++made >= 3 && report_fd >= 0 && !done_before && !attacked && serving() &&
+        !atomic_exchange(&attacked, 1)) {
         /* A warm spare loaded the agent before the first attack: the
          * report, read again now, tells it the attack was made. */
         char c;
@@ -416,6 +432,7 @@ __attribute__((constructor)) static void agent_init(void)
         return;
     report_fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     maps_fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    comm_fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
     root = getppid();
     /* One attack per run: a restarted incarnation of this FMP loads the
      * agent again, and finds the report begun. */
