@@ -413,25 +413,6 @@ static CXCursor strip(CXCursor cur)
     }
 }
 
-struct children {
-    CXCursor *v;
-    unsigned n;
-    void *ctx;
-};
-
-static enum CXChildVisitResult collect_child(CXCursor cur, CXCursor parent, CXClientData data)
-{
-    struct children *ch = data;
-    CXCursor *v = talloc_realloc(ch->ctx, ch->v, CXCursor, ch->n + 1);
-
-    (void)parent;
-    if (!v)
-        return CXChildVisit_Break;
-    ch->v = v;
-    ch->v[ch->n++] = cur;
-    return CXChildVisit_Continue;
-}
-
 static bool is_function(CXCursor c)
 {
     return clang_getCursorKind(c) == CXCursor_FunctionDecl;
@@ -441,11 +422,11 @@ static void handle_call(struct walk *w, CXCursor cur)
 {
     CXCursor callee = clang_getCursorReferenced(cur);
     bool direct = is_function(callee);
-    struct children ch = {NULL, 0, talloc_new(NULL)};
+    struct fra_cx_children ch = {NULL, 0, talloc_new(NULL)};
     struct fra_call *call = NULL;
     unsigned first_arg = 1;
 
-    clang_visitChildren(cur, collect_child, &ch);
+    fra_cx_children(cur, &ch);
     if (direct) {
         CXCursor name = ch.n > 0 ? strip(ch.v[0]) : cur;
         call = add_call(w, cur, callee);

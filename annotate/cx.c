@@ -52,3 +52,21 @@ char *fra_cx_key(void *ctx, CXCursor cur, const char *tu)
         return talloc_asprintf(ctx, "%s:%s", tu, name);
     return name;
 }
+
+static enum CXChildVisitResult child_visit(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    struct fra_cx_children *ch = data;
+    CXCursor *v = talloc_realloc(ch->ctx, ch->v, CXCursor, ch->n + 1);
+
+    (void)parent;
+    if (!v)
+        return CXChildVisit_Break;
+    ch->v = v;
+    ch->v[ch->n++] = cur;
+    return CXChildVisit_Continue;
+}
+
+void fra_cx_children(CXCursor cur, struct fra_cx_children *ch)
+{
+    clang_visitChildren(cur, child_visit, ch);
+}

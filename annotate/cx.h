@@ -35,6 +35,17 @@ static inline char *fra_cx_spelling(void *ctx, CXCursor c)
     return fra_cx_take(ctx, clang_getCursorSpelling(c));
 }
 
+/* Every child of a cursor, in order, in talloc memory on @ctx. */
+struct fra_cx_children {
+    CXCursor *v;
+    unsigned n;
+    void *ctx;
+};
+
+/* fra_cx_children - fill @ch (ch->ctx set by the caller) with the children
+ * of @cur; on out of memory the list stops short. */
+void fra_cx_children(CXCursor cur, struct fra_cx_children *ch);
+
 /* fra_cx_key - the model's key of a declaration: its name, or "TU:name"
  * for internal linkage (distinct per file), talloc'd on @ctx. */
 char *fra_cx_key(void *ctx, CXCursor cur, const char *tu);

@@ -158,7 +158,7 @@ int fra_generate(struct fra_model *m, const char *outdir, const char *app)
         return -ENOMEM;
     for (size_t i = 0; i < m->nfuncs; i++) {
         struct fra_func *f = m->funcs[i];
-        if (f->defined && (f->cross || f->callback) && strcmp(f->name, "main") != 0)
+        if (fra_func_crosses(f) && strcmp(f->name, "main") != 0)
             g.fns[g.nfns++] = f;
     }
     fra_sort(g.fns, g.nfns, sizeof *g.fns, cmp_func);

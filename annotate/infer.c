@@ -70,10 +70,15 @@ static bool names_itself(void *ctx, const char *expr, const char *name)
 }
 
 /* A pointer to a FRACTURE_OPAQUE record is a handle wherever it crosses. */
+/* The record a value points to, or NULL. */
+static const char *record_pointee(const struct fra_type *t)
+{
+    return t->kind == FRA_T_PTR && t->pointee == FRA_P_RECORD ? t->record : NULL;
+}
+
 static const struct fra_opaque *opaque_of(const struct fra_model *m, const struct fra_type *t)
 {
-    return t->kind == FRA_T_PTR && t->pointee == FRA_P_RECORD ? fra_model_opaque(m, t->record)
-                                                               : NULL;
+    return fra_model_opaque(m, record_pointee(t));
 }
 
 static bool field_has_rule(const struct fra_model *m, const struct fra_field *f)
@@ -506,6 +511,23 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
                         f->name, f->ret.spelling, reached(m, f));
 }
 
+/* Value @k of @f: parameter k, or the return value when k == nparams. */
+struct value {
+    bool ret;
+    const struct fra_type *t;
+    const struct fra_rule *r;
+    const struct fra_loc *loc;
+};
+
+static struct value value_of(const struct fra_func *f, unsigned k)
+{
+    bool ret = k == f->nparams;
+
+    return (struct value){ret, ret ? &f->ret : &f->params[k].type,
+                          ret ? &f->ret_rule : &f->params[k].rule,
+                          ret ? &f->loc : &f->params[k].loc};
+}
+
 /* One place a record crosses: as a handle or as a copy. */
 struct place {
     const struct fra_loc *loc;
@@ -550,20 +572,20 @@ static void handles_agree(struct fra_model *m)
         for (size_t i = 0; i < m->nfuncs; i++) {
             struct fra_func *f = m->funcs[i];
 
-            if (!f->defined || !(f->cross || f->callback))
+            if (!fra_func_crosses(f))
                 continue;
             for (unsigned k = 0; k <= f->nparams; k++) {
-                bool ret = k == f->nparams;
-                const struct fra_type *t = ret ? &f->ret : &f->params[k].type;
-                const struct fra_rule *r = ret ? &f->ret_rule : &f->params[k].rule;
-                const struct fra_loc *loc = ret ? &f->loc : &f->params[k].loc;
+                const struct value v = value_of(f, k);
+                const bool ret = v.ret;
+                const struct fra_rule *r = v.r;
+                const struct fra_loc *loc = v.loc;
+                const char *key = record_pointee(v.t);
                 size_t rec;
 
-                if (t->kind != FRA_T_PTR || t->pointee != FRA_P_RECORD || !t->record ||
-                    fra_model_opaque(m, t->record))
+                if (!key || fra_model_opaque(m, key))
                     continue;
                 for (rec = 0; rec < m->nrecords; rec++)
-                    if (strcmp(m->records[rec]->key, t->record) == 0)
+                    if (strcmp(m->records[rec]->key, key) == 0)
                         break;
                 if (rec == m->nrecords)
                     continue;
@@ -771,17 +793,15 @@ static void handles_owned(struct fra_model *m)
 
         for (size_t i = 0; i < m->nfuncs && !mint; i++) {
             const struct fra_func *f = m->funcs[i];
-            if (!f->defined || !(f->cross || f->callback))
+            if (!fra_func_crosses(f))
                 continue;
             for (unsigned k = 0; k <= f->nparams; k++) {
-                bool ret = k == f->nparams;
-                const struct fra_type *t = ret ? &f->ret : &f->params[k].type;
-                const struct fra_rule *r = ret ? &f->ret_rule : &f->params[k].rule;
-                if (t->kind != FRA_T_PTR || t->pointee != FRA_P_RECORD || !t->record ||
-                    strcmp(t->record, rec->key) != 0 || r->copy != FRA_COPY_OPAQUE)
+                const struct value v = value_of(f, k);
+                const char *key = record_pointee(v.t);
+                if (!key || strcmp(key, rec->key) != 0 || v.r->copy != FRA_COPY_OPAQUE)
                     continue;
                 handle = true;
-                if (ret)
+                if (v.ret)
                     mint = f;
             }
         }
@@ -826,7 +846,7 @@ void fra_infer(struct fra_model *m)
 {
     for (size_t i = 0; i < m->nfuncs; i++) {
         struct fra_func *f = m->funcs[i];
-        bool report = f->defined && (f->cross || f->callback);
+        bool report = fra_func_crosses(f);
         const char **sib = talloc_array(m->ctx, const char *, f->nparams + 1);
 
         if (!sib)
@@ -840,7 +860,7 @@ void fra_infer(struct fra_model *m)
     }
     /* Handoffs read the rules of other functions: all are set by now. */
     for (size_t i = 0; i < m->nfuncs; i++)
-        if (m->funcs[i]->defined && (m->funcs[i]->cross || m->funcs[i]->callback))
+        if (fra_func_crosses(m->funcs[i]))
             check_body(m, m->funcs[i]);
     handles_agree(m);
     handles_owned(m);

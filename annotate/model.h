@@ -290,6 +290,13 @@ struct fra_model {
 
 struct fra_model *fra_model_new(void *ctx);
 
+/* A function of the sources whose values cross modules (after fra_calls):
+ * called from another module, or its address taken there. */
+static inline bool fra_func_crosses(const struct fra_func *f)
+{
+    return f->defined && (f->cross || f->callback);
+}
+
 /* A static function a header defines that its file never uses (after
  * fra_calls): its body is no code of the program's. */
 static inline bool fra_func_unused(const struct fra_func *f)

@@ -20,7 +20,6 @@
 #include "uses.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
 
@@ -165,25 +164,6 @@ static void op_of(struct ua *u, CXCursor cur, const CXCursor *lhs, char op[4])
 
 /* ---- which parameter a value comes from ---------------------------------- */
 
-/* Every child, for initializer lists of any length (malloc'd). */
-struct args {
-    CXCursor *v;
-    unsigned n;
-};
-
-static enum CXChildVisitResult arg_visit(CXCursor cur, CXCursor parent, CXClientData data)
-{
-    struct args *a = data;
-    CXCursor *v = realloc(a->v, (a->n + 1) * sizeof *v);
-
-    (void)parent;
-    if (!v)
-        return CXChildVisit_Break;
-    a->v = v;
-    a->v[a->n++] = cur;
-    return CXChildVisit_Continue;
-}
-
 static int param_index(struct ua *u, CXCursor decl)
 {
     for (unsigned i = 0; i < u->nparams; i++)
@@ -260,12 +240,12 @@ static int derived(struct ua *u, CXCursor e)
             return -1;
         return derived(u, ch.v[0]);
     case CXCursor_InitListExpr: {
-        struct args a = {NULL, 0};
+        struct fra_cx_children a = {NULL, 0, talloc_new(NULL)};
         d = -1;
-        clang_visitChildren(e, arg_visit, &a);
+        fra_cx_children(e, &a);
         for (unsigned i = 0; i < a.n && d < 0; i++)
             d = derived(u, a.v[i]);
-        free(a.v);
+        talloc_free(a.ctx);
         return d;
     }
     default:
