@@ -30,7 +30,8 @@
 #include "cli.h"
 #include "launch.h"
 #include "peers.h"
-#include "runtime.h"
+#include "state.h"
+#include "lthread.h"
 
 struct result {
     const char *name;

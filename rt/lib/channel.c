@@ -27,7 +27,11 @@
 
 #include "fault.h"
 #include "futex.h"
-#include "runtime.h"
+#include "channel.h"
+
+#include "fdpass.h"
+#include "meta.h"
+#include "state.h"
 #include "wire.h"
 
 #if defined(__x86_64__) || defined(__i386__)

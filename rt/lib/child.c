@@ -22,11 +22,17 @@
 #include <talloc.h>
 #include <unistd.h>
 
+#include "child.h"
+
+#include "ctl.h"
 #include "fault.h"
 #include "group.h"
 #include "plan.h"
+#include "initlog.h"
+#include "lthread.h"
+#include "policy.h"
 #include "program.h"
-#include "runtime.h"
+#include "state.h"
 #include "sandbox.h"
 
 static FR_NORETURN void die(const char *what)
@@ -86,7 +92,7 @@ void fr__child_main(const char *plan_text)
     memcpy(fr__rt.retries, p.retries, (size_t)p.nfmps * sizeof(int));
     memcpy(fr__rt.abort_exhausted, p.abort_exhausted, (size_t)p.nfmps * sizeof(int));
     memcpy(fr__rt.fmp_of_module, p.fmp_of_module, fr__rt.app->nmodules * sizeof(int));
-    if (fr__groups_adopt(&p, self) < 0)
+    if (fr__groups_adopt(&p, self) < 0 || fr__policy_adopt() < 0)
         die("out of memory");
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < p.nfmps; k++) {

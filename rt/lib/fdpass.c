@@ -15,7 +15,9 @@
 #include <talloc.h>
 #include <unistd.h>
 
-#include "runtime.h"
+#include "fdpass.h"
+
+#include "state.h"
 
 #define PENDING_MAX 256
 

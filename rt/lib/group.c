@@ -14,7 +14,8 @@
 #include "config.h"
 #include "group.h"
 #include "plan.h"
-#include "runtime.h"
+#include "restart.h"
+#include "state.h"
 
 /* Process-lifetime copies (calloc: never in a Valgrind report of the app). */
 int fr__groups_adopt(const struct fr_plan *p, int self)
@@ -152,13 +153,4 @@ void fr__pin_clear(const struct fr_group *g, int was_set)
 {
     if (was_set)
         fr_meta_del(FR_META_PIN | (uint64_t)(g - fr__rt.groups));
-}
-
-/* A call to a module of a replicated or sampled FMP. */
-int fr__group_invoke(struct fr_call *c, struct fr_lt *lt)
-{
-    struct fr_group *g = &fr__rt.groups[fr__rt.group_of[c->peer]];
-
-    return g->kind == FR_GROUP_REPLICATE ? fr__replicate_invoke(c, lt, g)
-                                         : fr__sample_invoke(c, lt, g);
 }

@@ -9,7 +9,7 @@
  * or NAME.iJ (instance J).  Each member has a region with every FMP the
  * group's modules may call or be called by, so the channel protocol, the
  * supervisor and the restart path treat it as any FMP; only a caller's
- * choice of where a request goes (fr__group_invoke) knows it is a group.
+ * choice of where a request goes (its policy: policy.h) knows it is a group.
  */
 #ifndef FR_GROUP_H
 #define FR_GROUP_H
@@ -60,20 +60,9 @@ int fr__groups_adopt(const struct fr_plan *p, int self);
 int fr__member_index(int fmp);
 const struct fr_env *fr__member_env(void *ctx, const struct fr_fmp_conf *fc, int k);
 char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int k);
-int fr__group_invoke(struct fr_call *c, struct fr_lt *lt);
 
-/* restart.c: @base with @over laid on it (talloc under @ctx) */
-struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struct fr_env *over);
-
-/* call.c: one call to FMP @peer, replayed as its policy allows; @mode is
- * the request's fr_req_mode (0 for a plain call) and @pre, when not NULL,
- * a field sent before the call's own (a follower's record) */
-int fr__call_to(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
-                const struct fr__field *pre);
 int fr__group_primary(int fmp);
 
-/* replicate.c: caller side */
-int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g);
 /* replicate.c: replica side.  fr__replica_begin takes a RECORD or FOLLOW
  * request's prefix off @rd; fr__replica_end checks a follower kept to the
  * record, and gives the leader's record to prepend to its reply (*pre,
@@ -86,12 +75,7 @@ int fr__replica_end(struct fr_lt *lt, int status, struct fr__field *pre);
 int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc);
 void fr__replica_note(struct fr_call *c, struct fr_lt *lt, int rc);
 
-/* restart.c (root) */
-int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz);
-void fr__lose(int k, const char *why);
-
 /* sample.c */
-int fr__sample_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g);
 int fr__pin_get(const struct fr_group *g, int *member);
 int fr__pin_set(const struct fr_group *g, int member);
 void fr__pin_clear(const struct fr_group *g, int was_set);

@@ -13,7 +13,7 @@
 
 #include <fracture/abi.h>
 
-#include "runtime.h"
+#include "state.h"
 #include "wire.h"
 
 struct slot {

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "state.h"
 
 struct kept {
     struct kept *next;

@@ -25,7 +25,13 @@
 
 #include "fault.h"
 #include "futex.h"
-#include "runtime.h"
+#include "lthread.h"
+
+#include "callee.h"
+#include "channel.h"
+#include "exchange.h"
+#include "state.h"
+#include "supervise.h"
 
 static __thread struct fr_lt *tl_lt;
 static pthread_key_t id_key;
@@ -157,25 +163,8 @@ static void *worker_main(void *arg)
     /* a spare's worker, made ahead: nothing of the slots is its yet */
     gate_wait();
     tl_lt = lt;
-    for (;;) {
-        int r, rc;
-
-        rc = fr__chan_wait(lt, -1, -1, &r);
-        if (rc == -EPROTO) {
-            fr__fault(fr__rt.regions[r].peer, lt->gen[r], "sent a stale or forged message");
-            continue;
-        }
-        if (rc < 0)
-            continue;
-        FR_FAULT_POINT(BEFORE_REQUEST);
-        lt->served = 1;
-        rc = fr__serve(lt, r);
-        if (rc == -ETIMEDOUT)
-            fr__fault(fr__rt.regions[r].peer, lt->gen[r],
-                      "did not take part of a long message within call_timeout_ms");
-        else if (rc < 0 && rc != -EPIPE && rc != -EXDEV)   /* EXDEV: stopped already */
-            fr__fault(fr__rt.regions[r].peer, lt->gen[r], "sent a malformed request");
-    }
+    for (;;)
+        fr__xchg_serve_next(lt);
     return NULL;
 }
 

@@ -7,7 +7,8 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "meta.h"
+#include "state.h"
 
 #define MERGE_MAX 32
 

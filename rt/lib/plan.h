@@ -15,7 +15,7 @@
 
 #include "config.h"
 #include "group.h"
-#include "runtime.h"
+#include "state.h"
 
 struct fr_plan {
     int nfmps;

@@ -6,8 +6,8 @@
  * root closes its control socket.  The root marks itself exiting before it
  * stops anything, so a caller whose callee vanishes on the way sees the
  * program ending and waits, rather than reporting a failed call; then it
- * stops every child in order (each Valgrind report complete) and calls
- * exit(n) itself, which runs the root's atexit handlers and flushes its
+ * stops every child in order (each Valgrind report complete, supervise.c)
+ * and calls exit(n) itself, which runs the root's atexit handlers and flushes its
  * stdio, as the one process would.
  *
  * A root ended by SIGTERM, SIGINT or SIGHUP (at their default) does the
@@ -22,6 +22,8 @@
  * module do anyway, and nothing else.
  */
 #include "program.h"
+
+#include "ctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,13 +77,9 @@ void fr__program_park_if_exiting(void)
             pause();
 }
 
-void fr__program_exit_asked(int from, int status)
+void fr__program_set_exit_fmp(int fmp)
 {
-    if (atomic_exchange(&fr__rt.exiting, 1))
-        return;               /* ending already */
-    atomic_store(&exit_fmp, from);
-    fr__stop_children();
-    exit(status);
+    atomic_store(&exit_fmp, fmp);
 }
 
 static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
@@ -111,21 +109,6 @@ int fr__program_signals_root(void)
             sigaction(stop_signals[i], &sa, NULL);
     }
     return sig_pipe[0];
-}
-
-void fr__program_die_of(int sig)
-{
-    sigset_t one;
-
-    atomic_store(&fr__rt.exiting, 1);
-    fr__stop_children();
-    fflush(NULL);
-    signal(sig, SIG_DFL);
-    sigemptyset(&one);
-    sigaddset(&one, sig);
-    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-    raise(sig);
-    _exit(128 + sig);         /* blocked everywhere: the status still says it */
 }
 
 void fr__program_signals_child(void)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdio_ext.h>
 
-#include "runtime.h"
+#include "state.h"
 
 /*
  * One process holds one stdout buffer; split, each FMP holds its own.
@@ -34,8 +34,9 @@ void fr__program_watch_exit(void);
  * socket, a recycled instance): not the program's exit. */
 FR_NORETURN void fr__program_runtime_exit(int status);
 
-/* Root, supervisor thread: child @from called exit(@status). */
-void fr__program_exit_asked(int from, int status);
+/* Root, supervisor thread: child @fmp called exit(n), which ends the
+ * program (supervise.c). */
+void fr__program_set_exit_fmp(int fmp);
 
 /* Root: the FMP whose exit(n) ends the program, or -1. */
 int fr__program_exit_fmp(void);
@@ -45,9 +46,6 @@ int fr__program_exit_fmp(void);
  * (each Valgrind report complete).  Returns the descriptor the supervisor
  * polls (a signal's number arrives on it), or -1. */
 int fr__program_signals_root(void);
-/* Supervisor thread: signal @sig arrived; the children are stopped.  Dies
- * of @sig as the one process would have. */
-FR_NORETURN void fr__program_die_of(int sig);
 /* Child: the terminal's SIGINT and SIGHUP go to the whole process group;
  * the root stops its children in order, so they do not die of them first. */
 void fr__program_signals_child(void);

@@ -46,9 +46,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "config.h"
 #include "group.h"
-#include "runtime.h"
+#include "policy.h"
+#include "restart.h"
+#include "state.h"
+#include "supervise.h"
 #include "wire.h"
 
 /* One recorded outward call, followed by its request and reply bytes,
@@ -422,8 +426,9 @@ static int judge(struct fr_call *c, struct fr_lt *lt, const struct fr_group *g,
     return chosen;
 }
 
-int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g)
+static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
 {
+    struct fr_group *g = &fr__rt.groups[fr__rt.group_of[peer]];
     struct outcome out[FR_GROUP_MAX];
     struct fr__field pre = { .kind = FR_W_BUF, .fd = -1 };
     unsigned char *rec = NULL;
@@ -433,8 +438,8 @@ int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g
         /* nested in a call to this group: the leader alone */
         for (int j = 0; j < g->n; j++)
             if (fr__member_alive(g->member[j]))
-                return fr__call_to(c, lt, g->member[j], 0, NULL);
-        return fr__call_to(c, lt, g->member[0], 0, NULL);
+                return fr__member_call(c, lt, g->member[j], 0, NULL);
+        return fr__member_call(c, lt, g->member[0], 0, NULL);
     }
     memset(out, 0, sizeof out);
     set = fr__pin_set(g, 0);
@@ -444,7 +449,7 @@ int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g
         struct fr_wire_field f;
         if (!fr__member_alive(g->member[j]))
             continue;
-        rc = fr__call_to(c, lt, g->member[j], FR_REQ_RECORD, NULL);
+        rc = fr__member_call(c, lt, g->member[j], FR_REQ_RECORD, NULL);
         if (rc == 0) {
             rd = (struct fr_wire_reader){ c->rp, c->rend };
             if (fr__wire_next(&rd, &f) < 0 || f.kind != FR_W_BUF) {
@@ -478,7 +483,7 @@ int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g
     for (int j = leader + 1; j < g->n; j++) {
         if (!fr__member_alive(g->member[j]))
             continue;
-        rc = fr__call_to(c, lt, g->member[j], FR_REQ_FOLLOW, &pre);
+        rc = fr__member_call(c, lt, g->member[j], FR_REQ_FOLLOW, &pre);
         take(&out[j], c, rc);
     }
     /* 3. the verdict */
@@ -491,3 +496,12 @@ int fr__replicate_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g
     fr__pin_clear(g, set);
     return rc;
 }
+
+static void replicate_died(int k, int status)
+{
+    (void)status;
+    fr__lose(k, "a replica is never restarted (it could not catch up with the others' "
+                "state); the other replicas carry on");
+}
+
+const struct fr_policy fr__replicate_policy = { "replicate", replicate_call, replicate_died };

@@ -16,6 +16,12 @@
  *      was waiting replays its in-flight call, which copy-by-value-result
  *      left untouched.
  * Beyond the budget the FMP is lost: `lost` is set and callers fail.
+ *
+ * The caller's half (fr__restart_call): an exchange that fails because
+ * the FMP died (or was stopped: a timeout, a broken reply) waits for the
+ * next incarnation and is attempted again, with the same place in the call
+ * tree and the log of the nested calls it served, so that the replay is
+ * fed them instead of making them again (nlog.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -28,10 +34,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "restart.h"
+
+#include "channel.h"
 #include "config.h"
+#include "ctl.h"
+#include "exchange.h"
 #include "futex.h"
 #include "group.h"
-#include "runtime.h"
+#include "handle.h"
+#include "initlog.h"
+#include "policy.h"
+#include "program.h"
+#include "spawn.h"
+#include "standby.h"
+#include "state.h"
+#include "supervise.h"
 
 #define MAX_HISTORY 1024
 
@@ -42,6 +60,111 @@ struct history {
 };
 
 static struct history *histories; /* per FMP, made on first use */
+
+/* ---- the caller's half --------------------------------------------------- */
+
+/*
+ * Whether the peer of region r is back from a restart (0), or will not
+ * come back (-EPIPE).  Sleeps on the region's incarnation word, which the
+ * root bumps and wakes when it restarts the peer.
+ *
+ * Back means: `gone` is clear (the root clears it only once the new
+ * incarnation is up and its FR_INIT calls replayed) and the incarnation
+ * the attempt failed on is not one this process stopped (`failed`, set by
+ * a timeout or a malformed reply, holds until the incarnation moves).
+ * The attempt may have failed on the new incarnation itself, seen before
+ * it was ready: then the word never moves again, and `gone` alone tells.
+ */
+static int wait_back(int r, uint32_t failed_gen)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+    int peer_side = !rg->side;
+    int64_t give_up = fr__now_ns() + (int64_t)120 * 1000000000;
+
+    while (fr__now_ns() < give_up) {
+        uint32_t g = atomic_load(&h->gen[peer_side]);
+        if (atomic_load(fr__peer_lost(r)))
+            return -EPIPE;
+        if (!atomic_load(fr__peer_gone(r)) &&
+            (g != failed_gen || !atomic_load(&rg->failed)))
+            return 0;
+        _Atomic uint32_t *w = &h->gen[peer_side];
+        fr__futex_wait_any(&w, &g, 1, 100 * 1000000);
+    }
+    return -EPIPE;
+}
+
+/* A failed attempt against a restartable FMP: whether to try again. */
+static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *replays)
+{
+    const struct fr_function *f = &fr__rt.app->functions[c->fn];
+    int max = fr__rt.retries[c->peer];
+
+    if (fr__replaying || max < 0 ||
+        (c->err != -EPIPE && c->err != -ETIMEDOUT && c->err != -EPROTO))
+        return 0;
+    if (*replays >= max) {
+        fr__log("call to %s() ended FMP '%s' %d times; it fails alone", f->name,
+                fr__rt.fmps[c->peer].name, *replays + 1);
+        return 0;
+    }
+    if (wait_back(r, failed_gen) < 0)
+        return 0;
+    ++*replays;
+    return 1;
+}
+
+int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
+                     const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer))
+{
+    struct fr_nlog log = { 0 };   /* `what` is written only on a divergence */
+    struct fr_xchg x;
+    int rc, replays = 0;
+
+    /* A call that may be replayed logs the nested calls it serves, so that
+     * the replay is fed them instead of making them again (nlog.h). */
+    rc = fr__xchg_open(&x, c, lt, peer, mode, pre, mode == 0 && !fr__replaying ? &log : NULL);
+    if (rc < 0)
+        return rc;
+    fr__xchg_place(&x);
+    /* Copy-by-value-result makes a call replayable as it is: the caller's
+     * arguments are untouched until a reply is accepted. */
+    for (;;) {
+        log.pos = 0;          /* a replay repeats the log from its start */
+        /* a handle of an incarnation that died never reaches its successor */
+        if (FR__UNLIKELY(c->nhandles != 0) &&
+            (rc = fr__handle_check(c, c->peer, fr__xchg_peer_gen(x.r))) < 0) {
+            c->err = rc;
+            break;
+        }
+        rc = fr__xchg_attempt(&x);
+        if (rc == 0)
+            break;
+        if (!replay_allowed(c, x.r, x.gen, &replays)) {
+            int to;
+            if (elsewhere && elsewhere(c, &to)) {
+                fr__xchg_retarget(&x, to);
+                replays = 0;
+                continue;
+            }
+            break;
+        }
+    }
+    fr__xchg_close(&x);
+    if (log.e)
+        fr__nlog_free(&log);
+    if (rc < 0)
+        fr__program_park_if_exiting();   /* the callee went with the program */
+    return rc;
+}
+
+static int restart_call(struct fr_call *c, struct fr_lt *lt, int peer)
+{
+    return fr__restart_call(c, lt, peer, 0, NULL, NULL);
+}
+
+/* ---- the root's half ------------------------------------------------------ */
 
 /* inits[from * nfmps + peer]: child FMP `from` made FR_INIT calls to FMP
  * `peer` (it said so, FR_CTL_INIT_LOGGED).  Supervisor thread only. */
@@ -385,15 +508,6 @@ void fr__restart_or_lose(int k, int status)
     char err[512], why[600];
 
     (void)status;
-    if (fr__sample_recycling(k)) {
-        fr__sample_recycle(k);
-        return;
-    }
-    if (fr__rt.group_of[k] >= 0 && fr__rt.groups[fr__rt.group_of[k]].kind == FR_GROUP_REPLICATE) {
-        fr__lose(k, "a replica is never restarted (it could not catch up with the others' "
-                    "state); the other replicas carry on");
-        return;
-    }
     if (!fc || !fc->restart.present) {
         fr__lose(k, "it has no restart: policy");
         return;
@@ -425,3 +539,5 @@ void fr__restart_or_lose(int k, int status)
             fc->restart.nenvironments ? ", next micro-Rx environment" : "");
     fr__standby_later(k, hist->total);   /* for the next one, once the replays are done */
 }
+
+const struct fr_policy fr__restart_policy = { "restart", restart_call, fr__restart_or_lose };

@@ -35,8 +35,13 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ctl.h"
 #include "group.h"
-#include "runtime.h"
+#include "policy.h"
+#include "restart.h"
+#include "spawn.h"
+#include "state.h"
+#include "supervise.h"
 
 static uint64_t splitmix64(uint64_t x)
 {
@@ -59,22 +64,55 @@ static int draw(struct fr_group *g)
     return j;                 /* none serves: the call fails as for a lost FMP */
 }
 
-int fr__sample_invoke(struct fr_call *c, struct fr_lt *lt, struct fr_group *g)
+/*
+ * A sampled instance lost for good (it died: instances are not
+ * restarted) with a call in flight: the call goes to another instance
+ * that serves, as a replay, fed the same log of nested calls, so that the
+ * caller sees nothing of the death.  1 with *to set, or 0.
+ */
+static int elsewhere(struct fr_call *c, int *to)
 {
+    int peer = c->peer, gi = fr__rt.group_of[peer];
+    const struct fr_group *g = &fr__rt.groups[gi];
+
+    if (c->err != -EPIPE || fr__member_alive(peer))
+        return 0;
+    for (int j = 0; j < g->n; j++) {
+        int m = g->member[j];
+        if (m != peer && fr__rt.region_of_fmp[m] >= 0 && fr__member_alive(m)) {
+            fr__log("call to %s(): FMP '%s' is gone; the call goes to '%s'",
+                    fr__rt.app->functions[c->fn].name, fr__rt.fmps[peer].name,
+                    fr__rt.fmps[m].name);
+            *to = m;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* One call to instance @j of @g. */
+static int call_member(struct fr_call *c, struct fr_lt *lt, const struct fr_group *g, int j)
+{
+    return fr__restart_call(c, lt, g->member[j], 0, NULL, elsewhere);
+}
+
+static int sample_call(struct fr_call *c, struct fr_lt *lt, int peer)
+{
+    struct fr_group *g = &fr__rt.groups[fr__rt.group_of[peer]];
     int j, set = 0, rc = -EPIPE;
 
     if (fr__rt.app->functions[c->fn].flags & FR_FN_INIT) {
         /* every instance; the first one's reply is decoded (called last) */
         for (j = g->n - 1; j >= 0; j--)
             if (fr__member_alive(g->member[j]))
-                rc = fr__call_to(c, lt, g->member[j], 0, NULL);
+                rc = call_member(c, lt, g, j);
         return rc;
     }
     if (!fr__pin_get(g, &j)) {
         j = draw(g);
         set = fr__pin_set(g, j);
     }
-    rc = fr__call_to(c, lt, g->member[j], 0, NULL);
+    rc = call_member(c, lt, g, j);
     fr__pin_clear(g, set);
     return rc;
 }
@@ -124,6 +162,9 @@ void fr__sample_recycle_asked(int k)
     if (fr__rt.fmps[k].ctl >= 0)
         close(fr__rt.fmps[k].ctl);
     fr__rt.fmps[k].ctl = -1;
+    /* without a pidfd the closed socket was the only news of its end */
+    if (fr__rt.fmps[k].pidfd < 0)
+        fr__reap(k);
 }
 
 int fr__sample_recycling(int k)
@@ -144,3 +185,16 @@ void fr__sample_recycle(int k)
     if (rc < 0)
         fr__lose(k, "its recycled instance did not start");
 }
+
+/* A death of an instance: a recycled one starts afresh; a crashed one is
+ * lost (its calls go to the others). */
+static void sample_died(int k, int status)
+{
+    (void)status;
+    if (fr__sample_recycling(k))
+        fr__sample_recycle(k);
+    else
+        fr__lose(k, "it has no restart: policy");
+}
+
+const struct fr_policy fr__sample_policy = { "sample", sample_call, sample_died };

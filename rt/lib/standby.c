@@ -22,8 +22,13 @@
 #include <talloc.h>
 #include <unistd.h>
 
+#include "standby.h"
+
+#include "channel.h"
 #include "config.h"
-#include "runtime.h"
+#include "restart.h"
+#include "spawn.h"
+#include "state.h"
 
 struct spare {
     struct fr_proc proc;      /* pid 0: none */

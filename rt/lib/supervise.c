@@ -5,8 +5,10 @@
  * the fault path (a caller that got a malformed reply asks for the callee
  * to be stopped) and the orderly shutdown at exit.
  *
- * Restart (restart.c) and the recycling of sampled instances (sample.c)
- * start from here.
+ * What a death means is not the supervisor's to know: it hands its news
+ * to the policies' handlers (supervise.h, policy.c), which restart,
+ * recycle or lose the FMP.  The program's own end (exit(n) in a child, a
+ * stop signal) is told to it by program.c and done here.
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,46 +24,58 @@
 #include <talloc.h>
 #include <unistd.h>
 
+#include "supervise.h"
+
+#include "channel.h"
 #include "futex.h"
-#include "group.h"
 #include "program.h"
-#include "runtime.h"
+#include "state.h"
 
 static pthread_t sup_thread;
 static int sup_started;
 static int stop_fd = -1;
 static int sig_fd = -1;       /* program.c: stop signals' numbers */
 
-void fr__log(const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    int n;
+static const struct fr_supervise_ops *ops;
+static const struct fr_supervise_ops none;
 
-    n = snprintf(buf, sizeof buf, "fracture: %s: ",
-                 fr__rt.fmps ? fr__rt.fmps[fr__rt.self].name : "root");
-    va_start(ap, fmt);
-    vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "%s\n", buf);
+void fr__supervise_set_ops(const struct fr_supervise_ops *o)
+{
+    ops = o;
 }
 
-void fr__assert_fail(const char *what, const char *file, int line)
+static const struct fr_supervise_ops *news(void)
 {
-    fprintf(stderr, "fracture: internal error: %s:%d: assertion failed: %s\n", file, line, what);
-    abort();
+    return ops ? ops : &none;
 }
 
-const char *fr__describe_status(int status, char *buf, size_t len)
+/* Root: child @from called exit(@status): the program ends with it.  The
+ * root marks itself exiting before it stops anything, so a caller whose
+ * callee vanishes on the way sees the program ending (program.h). */
+static void exit_asked(int from, int status)
 {
-    if (WIFSIGNALED(status))
-        snprintf(buf, len, "was killed by signal %d (SIG%s)", WTERMSIG(status),
-                 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-    else if (WIFEXITED(status))
-        snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
-    else
-        snprintf(buf, len, "stopped (status 0x%x)", status);
-    return buf;
+    if (atomic_exchange(&fr__rt.exiting, 1))
+        return;               /* ending already */
+    fr__program_set_exit_fmp(from);
+    fr__stop_children();
+    exit(status);
+}
+
+/* Signal @sig arrived (program.c): the children stopped in order, the
+ * root dies of it as the one process would have. */
+static FR_NORETURN void die_of(int sig)
+{
+    sigset_t one;
+
+    atomic_store(&fr__rt.exiting, 1);
+    fr__stop_children();
+    fflush(NULL);
+    signal(sig, SIG_DFL);
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    raise(sig);
+    _exit(128 + sig);         /* blocked everywhere: the status still says it */
 }
 
 /* Root: kill FMP @fmp if it is still the incarnation @gen. */
@@ -72,8 +86,6 @@ static void stop_incarnation(int fmp, uint32_t gen)
     if (fmp != 0 && !atomic_load(&f->gone) && atomic_load(&f->incarnation) == gen)
         kill(f->pid, SIGKILL);
 }
-
-static void reap(int k);
 
 /* Whether FMPs a and b share a region: only then may one have seen the
  * other break the protocol. */
@@ -102,16 +114,10 @@ void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
                     fr__rt.fmps[from].name, fr__rt.fmps[m->fmp].name);
         stop_incarnation((int)m->fmp, m->gen);
     }
-    else if (m->type == FR_CTL_INIT_LOGGED)
-        fr__restart_note_init(from, (int)m->fmp);
     else if (m->type == FR_CTL_EXIT && (int)m->fmp == from)
-        fr__program_exit_asked(from, (int)m->gen);
-    else if (m->type == FR_CTL_RECYCLE && (int)m->fmp == from) {
-        fr__sample_recycle_asked(from);
-        /* without a pidfd the closed socket was the only news of its end */
-        if (fr__sample_recycling(from) && fr__rt.fmps[from].pidfd < 0)
-            reap(from);
-    }
+        exit_asked(from, (int)m->gen);
+    else if (news()->note)
+        news()->note(from, m);
 }
 
 void fr__mark_gone(int fmp, int status)
@@ -176,7 +182,7 @@ void fr__fault(int fmp, uint32_t gen, const char *why)
     }
 }
 
-static void reap(int k)
+void fr__reap(int k)
 {
     struct fr_fmp *f = &fr__rt.fmps[k];
     int status = 0;
@@ -190,12 +196,12 @@ static void reap(int k)
      * --error-exitcode, a crash on the way out) is worth a line. */
     /* A recycled instance ends cleanly on purpose: nothing to say. */
     if ((!atomic_load(&fr__rt.exiting) || status != 0) &&
-        !(status == 0 && fr__sample_recycling(k)) && k != fr__program_exit_fmp())
+        !(news()->expected && news()->expected(k, status)) && k != fr__program_exit_fmp())
         fr__log("FMP '%s' (pid %d) %s%s", f->name, (int)f->pid,
                 fr__describe_status(status, desc, sizeof desc),
                 atomic_load(&fr__rt.exiting) ? " at exit" : "");
-    if (!atomic_load(&fr__rt.exiting))
-        fr__restart_or_lose(k, status);
+    if (!atomic_load(&fr__rt.exiting) && news()->died)
+        news()->died(k, status);
 }
 
 static void *supervisor_main(void *arg)
@@ -227,8 +233,9 @@ static void *supervisor_main(void *arg)
                 who[np++] = -k;
             }
         }
-        int rc = poll(pfd, (nfds_t)np, fr__standby_due_ms());
-        fr__standby_run_due();
+        int rc = poll(pfd, (nfds_t)np, news()->due_ms ? news()->due_ms() : -1);
+        if (news()->run_due)
+            news()->run_due();
         if (rc <= 0)
             continue;
         if (pfd[0].revents) {
@@ -238,13 +245,13 @@ static void *supervisor_main(void *arg)
         if (pfd[1].revents) {
             unsigned char sig;
             if (read(sig_fd, &sig, 1) == 1 && !atomic_exchange(&fr__rt.exiting, 1))
-                fr__program_die_of(sig);
+                die_of(sig);
         }
         for (int i = 2; i < np; i++) {
             if (!pfd[i].revents)
                 continue;
             if (who[i] > 0) {
-                reap(who[i]);
+                fr__reap(who[i]);
                 continue;
             }
             struct fr_fmp *f = &fr__rt.fmps[-who[i]];
@@ -254,7 +261,7 @@ static void *supervisor_main(void *arg)
                 close(f->ctl);   /* it is going; its pidfd tells when */
                 f->ctl = -1;
                 if (f->pidfd < 0)
-                    reap(-who[i]);   /* no pidfd: the hang-up is the news */
+                    fr__reap(-who[i]);   /* no pidfd: the hang-up is the news */
             } else if (got == (ssize_t)sizeof m) {
                 fr__ctl_handle(-who[i], &m);
             }
@@ -315,7 +322,7 @@ static int wait_children(int ms)
         if (poll(pfd, (nfds_t)left, ms) > 0)
             for (int i = 0; i < left; i++)
                 if (pfd[i].revents)
-                    reap(who[i]);
+                    fr__reap(who[i]);
     }
 }
 
@@ -325,7 +332,8 @@ static int wait_children(int ms)
  * would get their PDEATHSIG the moment it ended. */
 void fr__stop_children(void)
 {
-    fr__standby_stop_all();
+    if (news()->stopping)
+        news()->stopping();
     for (int k = 1; k < fr__rt.nfmps; k++) {
         if (fr__rt.fmps[k].ctl >= 0)
             close(fr__rt.fmps[k].ctl);

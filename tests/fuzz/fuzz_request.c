@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "state.h"
+#include "callee.h"
 #include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -27,7 +27,9 @@
 #include <cmocka.h>
 
 #include "futex.h"
-#include "runtime.h"
+#include "state.h"
+#include "channel.h"
+#include "lthread.h"
 #include "wire.h"
 
 static const struct fr_module mods[] = { { "main", 0 }, { "peer", 0 } };

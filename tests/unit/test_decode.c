@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "runtime.h"
+#include "state.h"
 #include "wire.h"
 
 /* Build a reply from fields into buf; returns its length. */

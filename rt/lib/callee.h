@@ -1,0 +1,47 @@
+/*
+ * callee.h - the callee's half of the stub ABI: a request taken off a slot,
+ * run through the function's dispatcher, its reply sent (callee.c).
+ */
+#ifndef FR_CALLEE_H
+#define FR_CALLEE_H
+
+#include <errno.h>
+#include <stddef.h>
+
+#include <fracture/abi.h>
+
+#include "nlog.h"
+#include "state.h"
+
+/* Take the request on @lt's slot of region @r, run its function here and
+ * send its reply.  @log, when not NULL, is the caller's log of the nested
+ * calls of a call in flight to a restartable FMP (nlog.h): a replay is fed
+ * from it.  0, or a negative errno (-EPROTO: the asker broke the protocol;
+ * -EXDEV: a replay strayed from the log). */
+int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log);
+static inline int fr__serve(struct fr_lt *lt, int r)
+{
+    return fr__serve_logged(lt, r, NULL);
+}
+/* The decoding half of fr__serve on a request already in memory (@len
+ * bytes at @req): @dispatch reads it with fr_arg_* and answers with
+ * fr_ret_*, and everything it made is freed.  Its status, as fr__serve
+ * would reply it.  For the fuzzer (tests/fuzz/fuzz_request.c): no
+ * descriptor may be read (fr_arg_fd needs a region). */
+int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch);
+
+/*
+ * The status of a call whose callee FMP could not start a thread to serve
+ * its logical thread (pthread_create failed: no address space left under
+ * limits.memory_mb, or no more threads).  The callee's acceptor answers
+ * the request with it (fr__serve_refuse); the caller fails that call, and
+ * opens its slot again on its next call, which makes the acceptor try
+ * again.  An errno the callee never returns otherwise.
+ */
+#define FR_ENOWORKER ENOSR
+
+/* Take the request waiting on @lt's slot of region @r and answer it with
+ * FR_MSG_ERR @status instead of running it.  0 or a negative errno. */
+int fr__serve_refuse(struct fr_lt *lt, int r, int status);
+
+#endif /* FR_CALLEE_H */

@@ -1,0 +1,51 @@
+/*
+ * channel.h - one message each way on a logical thread's slot of a region:
+ * sequence-numbered, chunked through the slot's window, with the futex
+ * protocol of the bell (region.h draws the slot).
+ */
+#ifndef FR_CHANNEL_H
+#define FR_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fracture/abi.h>
+
+#include "state.h"
+
+struct fr_msg {
+    uint16_t kind;
+    uint32_t fn;
+    int32_t status;
+    uint32_t nth;             /* REQ: its place in the call tree (region.h) */
+    uint32_t top;
+    uint64_t parent;
+    unsigned char *data;      /* private copy of the payload */
+    uint64_t len;
+};
+extern __thread int fr__replaying;
+/* How long a replaying thread (the supervisor's FR_INIT replay) waits for
+ * one step when no call_timeout_ms is set: it must never hang. */
+#define FR_REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
+int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
+                  int32_t status, const struct fr__field *f, unsigned n);
+/* fr__chan_send of @pre, a replica's record (replicate.c), then @f[0..n). */
+int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
+                      const struct fr__field *pre, const struct fr__field *f, unsigned n);
+/* Either of the two: @pre is NULL on every call but a replicated one. */
+static inline int fr__chan_send_after(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
+                                      int32_t status, const struct fr__field *pre,
+                                      const struct fr__field *f, unsigned n)
+{
+    return FR__UNLIKELY(pre != NULL) ? fr__chan_send_pre(lt, r, kind, fn, status, pre, f, n)
+                                     : fr__chan_send(lt, r, kind, fn, status, f, n);
+}
+int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got);
+int fr__chan_recv(struct fr_lt *lt, int r, void **buf, size_t *cap, struct fr_msg *m);
+int64_t fr__now_ns(void);
+uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r);
+uint32_t fr__chan_req_seq(struct fr_lt *lt, int r);  /* of a request about to be sent */
+int fr__chan_peek_kind(struct fr_lt *lt, int r);
+int fr__chan_peer_moved(struct fr_lt *lt, int r);
+
+#endif /* FR_CHANNEL_H */

@@ -1,0 +1,61 @@
+/*
+ * policy.h - how a call to an FMP is sent and what a death of it means,
+ * one handler table per kind of FMP group (policy.c):
+ *
+ *   kind        a call                                 a death (root)
+ *   plain       one exchange                           lost for good
+ *   restart     exchanges, replayed into each new      restarted within its
+ *               incarnation, exactly once (restart.c)  budget, else lost
+ *   replicate   to every replica, replies compared     the replica is lost;
+ *               (replicate.c)                          with restart: it
+ *                                                      comes back (restart.c)
+ *   sample      to one instance, by weight (sample.c)  a recycled instance
+ *                                                      starts afresh; a crashed
+ *                                                      one is lost, or with
+ *                                                      restart: restarted
+ *
+ * A group's members are sent to one by one through fr__member_call, which
+ * is the plain or the restart kind as the member's FMP is restartable: the
+ * two levels compose (a sampled memcheck instance that crashes comes back).
+ */
+#ifndef FR_POLICY_H
+#define FR_POLICY_H
+
+#include <fracture/abi.h>
+
+#include "state.h"
+
+struct fr__field;
+
+struct fr_policy {
+    const char *name;
+    /* A call of this process to FMP @peer (for a group: its member 0). */
+    int (*call)(struct fr_call *c, struct fr_lt *lt, int peer);
+    /* Root, supervisor thread: FMP @k ended with wait status @status while
+     * the program runs. */
+    void (*died)(int k, int status);
+};
+
+extern const struct fr_policy fr__plain_policy, fr__restart_policy, fr__replicate_policy,
+    fr__sample_policy;
+
+/* The policy of FMP @k's group (state.h: fr__rt.policy, set at start). */
+static inline const struct fr_policy *fr__policy_of(int k)
+{
+    return fr__rt.policy[k];
+}
+
+/* Choose every FMP's policy from the plan now in fr__rt (groups, retries),
+ * and give the supervisor (root) the policies' handlers.  0 or -ENOMEM. */
+int fr__policy_adopt(void);
+
+/*
+ * One call of @c to member FMP @peer of a group, as the member's kind says
+ * (plain or restart).  @mode is the request's fr_req_mode (group.h: 0, or
+ * a replica's RECORD / FOLLOW) and @pre, when not NULL, a field sent
+ * before the call's own (a follower's record).
+ */
+int fr__member_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
+                    const struct fr__field *pre);
+
+#endif /* FR_POLICY_H */

@@ -1,0 +1,146 @@
+/*
+ * request.c - the request of a cross-FMP call as the stub builds it
+ * (fr_call_begin, fr_put_*, fracture/abi.h): never built in private
+ * memory; each fr_put_* only records where its argument is and how it
+ * travels, and the channel streams the fields straight into the slot
+ * (channel.c).  The exchange (exchange.c) sends it, the reply half is
+ * call.c's.
+ */
+#include "request.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+#include "wire.h"
+
+void fr_call_begin(struct fr_call *c, unsigned fn)
+{
+    c->fn = fn;
+    c->err = 0;
+    c->nfields = 0;
+    c->cap = FR_CALL_INLINE_FIELDS;
+    c->fields = c->inline_fields;
+    c->rp = c->rend = NULL;
+    c->lt = NULL;
+    c->peer = -1;
+    c->nfds_in = c->nfds_out = 0;
+    c->nhandles = 0;
+    c->why = NULL;
+    c->alias = NULL;
+}
+
+void fr_call_refuse(struct fr_call *c, const char *why)
+{
+    if (c->err)
+        return;
+    c->err = -EINVAL;
+    c->why = why;
+}
+
+void fr__call_add(struct fr_call *c, uint32_t kind, const void *p, uint64_t len, int fd)
+{
+    if (c->err)
+        return;
+    if (c->nfields == c->cap) {
+        unsigned cap = c->cap * 2;
+        struct fr__field *f = malloc(cap * sizeof *f);
+        if (!f) {
+            c->err = -ENOMEM;
+            return;
+        }
+        memcpy(f, c->fields, c->nfields * sizeof *f);
+        if (c->fields != c->inline_fields)
+            free(c->fields);
+        c->fields = f;
+        c->cap = cap;
+    }
+    c->fields[c->nfields++] = (struct fr__field){ .ptr = p, .len = len, .kind = kind, .fd = fd };
+}
+
+void fr_put_scalar(struct fr_call *c, const void *p, size_t n)
+{
+    fr__call_add(c, FR_W_SCALAR, p, n, -1);
+}
+
+void fr_put_in(struct fr_call *c, const void *p, size_t n)
+{
+    fr__call_add(c, p ? FR_W_IN : FR_W_NULLPTR, p, p ? n : 0, -1);
+}
+
+void fr_put_out(struct fr_call *c, const void *p, size_t n)
+{
+    /* p is not sent (OUT carries only its length): it is kept to find
+     * buffers that overlap (alias_plan). */
+    fr__call_add(c, p ? FR_W_OUT : FR_W_NULLPTR, p, p ? n : 0, -1);
+}
+
+void fr_put_inout(struct fr_call *c, const void *p, size_t n)
+{
+    fr__call_add(c, p ? FR_W_INOUT : FR_W_NULLPTR, p, p ? n : 0, -1);
+}
+
+void fr_put_string(struct fr_call *c, const char *s)
+{
+    fr__call_add(c, s ? FR_W_STRING : FR_W_NULLPTR, s, s ? strlen(s) + 1 : 0, -1);
+}
+
+void fr_put_strings(struct fr_call *c, const char *const *v, size_t n)
+{
+    if (!v) {
+        fr__call_add(c, FR_W_NULLPTR, NULL, 0, -1);
+        return;
+    }
+    /* The count goes first, so that the callee can size the array before
+     * it knows the parameter that counts it. */
+    fr__call_add(c, FR_W_STRV, NULL, n, -1);
+    for (size_t i = 0; i < n; i++)
+        fr_put_string(c, v[i]);
+}
+
+void fr_put_strv(struct fr_call *c, const char *const *v)
+{
+    size_t n = 0;
+
+    while (v && v[n])
+        n++;
+    fr_put_strings(c, v, n);
+}
+
+void fr_put_handle(struct fr_call *c, const void *p, size_t n)
+{
+    /* a value the registry can key (handle.h); any other size is a plain one */
+    if (n != sizeof(uint64_t)) {
+        fr__call_add(c, FR_W_SCALAR, p, n, -1);
+        return;
+    }
+    fr__call_add(c, FR_W_HANDLE, p, n, -1);
+    c->nhandles++;
+}
+
+void fr_put_fd(struct fr_call *c, int fd)
+{
+    fr__call_add(c, FR_W_FD, NULL, 0, fd);
+    c->nfds_in++;
+}
+
+void fr_put_callback(struct fr_call *c, fr_fnptr fn)
+{
+    const struct fr_app *app = fr__rt.app;
+
+    if (!fn) {
+        fr__call_add(c, FR_W_NULLPTR, NULL, 0, -1);
+        return;
+    }
+    for (unsigned i = 0; i < app->nfunctions; i++) {
+        const struct fr_function *f = &app->functions[i];
+        if ((f->flags & FR_FN_CALLBACK) && (f->stub == fn || f->impl == fn)) {
+            fr__call_add(c, FR_W_CALLBACK, NULL, 0, (int)i);
+            return;
+        }
+    }
+    fr_call_refuse(c, "a function pointer argument is not a callback of the module table; "
+                      "annotate the function it points to (FR_CALLBACK)");
+}
+

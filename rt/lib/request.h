@@ -1,0 +1,16 @@
+/*
+ * request.h - building a call's request (request.c): the fr_put_* half of
+ * fracture/abi.h, and the one way the runtime adds a field of its own.
+ */
+#ifndef FR_REQUEST_H
+#define FR_REQUEST_H
+
+#include <stdint.h>
+
+#include <fracture/abi.h>
+
+/* Append a field of wire kind @kind (wire.h) to @c's request: @len bytes at
+ * @p, or descriptor @fd.  Out of memory makes the call fail (c->err). */
+void fr__call_add(struct fr_call *c, uint32_t kind, const void *p, uint64_t len, int fd);
+
+#endif /* FR_REQUEST_H */

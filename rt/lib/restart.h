@@ -1,0 +1,50 @@
+/*
+ * restart.h - the `restart:` policy (restart.c): a call to a restartable
+ * FMP is replayed into its next incarnation after a crash, exactly once;
+ * the root brings the crashed FMP back (micro-Rx).
+ */
+#ifndef FR_RESTART_H
+#define FR_RESTART_H
+
+#include <stddef.h>
+
+#include <fracture/abi.h>
+
+#include "state.h"
+
+struct fr_env;
+struct fr_fmp_conf;
+struct fr__field;
+
+/*
+ * A call of @c to restartable FMP @peer: exchanges, each failed one (the
+ * FMP died, or was stopped) waited out and attempted again in the next
+ * incarnation, as the FMP's retries allow.  @mode and @pre as for
+ * fr__member_call (policy.h).  When no replay is allowed, @elsewhere (may
+ * be NULL) may name another FMP to send the call to (*peer; it returns 1),
+ * as a replay there.
+ */
+int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
+                     const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer));
+
+/* The FMP's env with @over laid on it: what @over sets wins; vars are
+ * merged.  Allocated under @ctx. */
+struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struct fr_env *over);
+/* The environment of restart @n of the FMP configured as @fc (micro-Rx:
+ * the n-th of its list, the last one sticks; under @ctx). */
+const struct fr_env *fr__restart_env(void *ctx, const struct fr_fmp_conf *fc, unsigned n);
+
+/* Root: FMP @k ended with wait status @status: restart it within its
+ * budget, or lose it for good. */
+void fr__restart_or_lose(int k, int status);
+/* Root: child @from made FR_INIT calls to @peer (FR_CTL_INIT_LOGGED): it
+ * replays them into each new incarnation of @peer. */
+void fr__restart_note_init(int from, int peer);
+/* Root: FMP @k again, outside of any restart budget (a recycled sampled
+ * instance), in @env.  0, or -1 with @err set; nothing of the new process
+ * is left on failure. */
+int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz);
+/* Root: FMP @k will not come back; callers of it fail from now on. */
+void fr__lose(int k, const char *why);
+
+#endif /* FR_RESTART_H */

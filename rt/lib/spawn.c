@@ -1,0 +1,187 @@
+/*
+ * spawn.c - the process of a child FMP, started by the root: the same
+ * binary exec'ed in the FMP's environment (launch.c), handed the regions
+ * it is a party to and nothing else, then READY awaited and GO sent.
+ * Used at start (start.c), for a restart (restart.c) and for a warm spare
+ * (standby.c); the plan and the regions' descriptors are kept here for the
+ * whole run, so that every incarnation gets the same.
+ */
+#include "spawn.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <talloc.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "config.h"
+#include "ctl.h"
+#include "group.h"
+#include "launch.h"
+#include "plan.h"
+#include "sandbox.h"
+#include "state.h"
+
+#define READY_TIMEOUT_MS 60000
+
+/* Wait for READY from child k, or its death. */
+int fr__await_ready(int k, char *err, size_t errlen)
+{
+    struct fr_fmp *f = &fr__rt.fmps[k];
+    int64_t end = fr__now_ns() + (int64_t)READY_TIMEOUT_MS * 1000000;
+
+    for (;;) {
+        struct pollfd pfd[2] = { { f->ctl, POLLIN, 0 }, { f->pidfd, POLLIN, 0 } };
+        int64_t left = (end - fr__now_ns()) / 1000000;
+        if (left <= 0) {
+            snprintf(err, errlen, "it did not get ready within %d s", READY_TIMEOUT_MS / 1000);
+            return -ETIMEDOUT;
+        }
+        if (poll(pfd, 2, (int)left) < 0 && errno != EINTR)
+            return -errno;
+        if (pfd[0].revents & POLLIN) {
+            struct fr_ctl_msg m;
+            ssize_t n = recv(f->ctl, &m, sizeof m, MSG_DONTWAIT);
+            if (n == (ssize_t)sizeof m && m.type == FR_CTL_READY)
+                return 0;
+        }
+        if (pfd[1].revents || (pfd[0].revents & (POLLHUP | POLLERR))) {
+            int status = 0;
+            char desc[96];
+            while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            atomic_store(&f->gone, 1);
+            snprintf(err, errlen, "it %s before it was ready",
+                     fr__describe_status(status, desc, sizeof desc));
+            return -ECHILD;
+        }
+    }
+}
+
+/* What a (re)start of a child needs, kept by the root for the whole run. */
+static struct {
+    struct fr_plan p;
+    const struct fr_config *cfg;
+    char **argv;
+    int *memfd, *sock0, *sock1;   /* per pair index i*n+j (i<j) */
+} boot;
+
+void fr__boot_keep(const struct fr_plan *p, const struct fr_config *cfg, char **argv,
+                   int *memfd, int *sock0, int *sock1)
+{
+    boot.p = *p;
+    boot.cfg = cfg;
+    boot.argv = argv;
+    boot.memfd = memfd;
+    boot.sock0 = sock0;
+    boot.sock1 = sock1;
+}
+
+const struct fr_config *fr__boot_config(void)
+{
+    return boot.cfg;
+}
+
+const struct fr_fmp_conf *fr__boot_fmp(int k)
+{
+    return k > 0 && k < boot.p.nfmps ? boot.p.conf[k] : NULL;
+}
+
+int fr__send_go(int ctl)
+{
+    struct fr_ctl_msg go = { FR_CTL_GO, 0, 0 };
+
+    return send(ctl, &go, sizeof go, MSG_NOSIGNAL) == (ssize_t)sizeof go ? 0 : -EPIPE;
+}
+
+/* Start FMP k as the current incarnation, and let it serve at once. */
+int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen)
+{
+    struct fr_proc p;
+    int rc = fr__spawn_proc(k, env, &p, err, errlen);
+
+    if (rc < 0)
+        return rc;
+    fr__rt.fmps[k].pid = p.pid;
+    fr__rt.fmps[k].pidfd = p.pidfd;
+    fr__rt.fmps[k].ctl = p.ctl;
+    /* It may not read it yet: the socket keeps it.  If it is gone already,
+     * waiting for it to get ready will tell. */
+    (void)fr__send_go(p.ctl);
+    return 0;
+}
+
+int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *err,
+                   size_t errlen)
+{
+    int n = boot.p.nfmps, rc, cv[2];
+    struct fr_plan_region regs[n];
+    int keep[2 * n + 1], nkeep = 0, nregs = 0;
+    struct fr_launch l = { .env = env, .argv = boot.argv };
+    const char *missing = NULL;
+    char *preload = NULL;
+    void *tmp = talloc_new(NULL);
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cv) < 0) {
+        snprintf(err, errlen, "socketpair: %s", strerror(errno));
+        talloc_free(tmp);
+        return -errno;
+    }
+    for (int q = 0; q < n; q++) {
+        int a = q < k ? q : k, b = q < k ? k : q;
+        if (q == k || !boot.p.pair[a * n + b])
+            continue;
+        regs[nregs].peer = q;
+        regs[nregs].memfd = boot.memfd[a * n + b];
+        regs[nregs].sock = k == a ? boot.sock0[a * n + b] : boot.sock1[a * n + b];
+        keep[nkeep++] = regs[nregs].memfd;
+        keep[nkeep++] = regs[nregs].sock;
+        nregs++;
+    }
+    keep[nkeep++] = cv[1];
+    l.plan = fr__plan_encode(tmp, &boot.p, k, getpid(), regs, nregs, cv[1]);
+    l.keep = keep;
+    l.nkeep = nkeep;
+    rc = -ENOMEM;
+    if (!l.plan) {
+        snprintf(err, errlen, "out of memory");
+        goto out_close;
+    }
+    if (env && env->has_valgrind && boot.cfg->reports_dir) {
+        l.report_prefix = fr__member_report_prefix(tmp, boot.cfg->reports_dir, boot.p.names[k], k);
+        if (mkdir(boot.cfg->reports_dir, 0755) < 0 && errno != EEXIST) {
+            rc = -errno;
+            snprintf(err, errlen, "cannot create the reports dir %s: %s", boot.cfg->reports_dir,
+                     strerror(errno));
+            goto out_close;
+        }
+    }
+    rc = fr__preload_value(tmp, env, &preload, &missing);
+    if (rc < 0) {
+        snprintf(err, errlen, "preload agent '%s' not found (a shipped agent is NAME.so in "
+                 "$FRACTURE_PRELOAD_DIR or %s; or give a path)", missing ? missing : "?",
+                 FR_PRELOAD_INSTALL_DIR);
+        goto out_close;
+    }
+    l.preload = preload;
+    if (fr__sandbox_wanted(env) && !(l.sandbox = fr__sandbox_encode(tmp, env))) {
+        rc = -ENOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto out_close;
+    }
+    rc = fr__launch(&l, &out->pid, &out->pidfd, err, errlen);
+out_close:
+    close(cv[1]);
+    if (rc < 0)
+        close(cv[0]);
+    else
+        out->ctl = cv[0];
+    talloc_free(tmp);
+    return rc;
+}
+
