@@ -30,6 +30,7 @@
 #include "nlog.h"
 #include "policy.h"
 #include "program.h"
+#include "request.h"
 #include "state.h"
 #include "wire.h"
 
@@ -415,10 +416,7 @@ int fr_call_end(struct fr_call *c)
     if (c->err == -EPIPE && c->peer > 0 && fr__rt.abort_exhausted &&
         fr__rt.abort_exhausted[c->peer] && peer_lost(c->peer))
         fr_call_abort(c);
-    if (c->fields != c->inline_fields)
-        free(c->fields);
-    c->fields = c->inline_fields;
-    c->cap = FR_CALL_INLINE_FIELDS;
+    fr__request_free(c);
     if (c->alias) {
         free(((struct alias_plan *)c->alias)->m);
         free(((struct alias_plan *)c->alias)->s);

@@ -15,6 +15,7 @@
 #include "group.h"
 #include "plan.h"
 #include "restart.h"
+#include "overlay.h"
 #include "state.h"
 
 /* Process-lifetime copies (calloc: never in a Valgrind report of the app). */

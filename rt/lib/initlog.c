@@ -152,8 +152,7 @@ int fr__init_replay(int peer)
             rc = fr__xchg_attempt(&x);
             fr__xchg_close(&x);
         }
-        c.rp = c.rend;
-        fr_call_end(&c);
+        fr__request_free(&c);   /* the reply is not needed */
     }
     fr__replaying = 0;
     free(copy);

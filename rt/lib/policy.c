@@ -1,57 +1,17 @@
 /*
- * policy.c - the policies' tables (policy.h): which kind each FMP is, the
- * plain kind itself, and the supervisor's news handed to the kind of the
- * FMP it is about.
+ * policy.c - the top of the policies (policy.h): which kind each FMP is,
+ * and the supervisor's news handed to the kind of the FMP it is about.
  */
 #include "policy.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-#include "exchange.h"
 #include "group.h"
-#include "program.h"
+#include "plain.h"
 #include "restart.h"
 #include "standby.h"
 #include "supervise.h"
-
-/* A call to a plain FMP: one exchange; a failure is the call's. */
-static int plain_member_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
-                             const struct fr__field *pre)
-{
-    struct fr_xchg x;
-    int rc = fr__xchg_open(&x, c, lt, peer, mode, pre, NULL);
-
-    if (rc < 0)
-        return rc;
-    fr__xchg_place(&x);
-    rc = fr__xchg_attempt(&x);
-    fr__xchg_close(&x);
-    if (rc < 0)
-        fr__program_park_if_exiting();   /* the callee went with the program */
-    return rc;
-}
-
-int fr__member_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
-                    const struct fr__field *pre)
-{
-    if (fr__rt.retries[peer] >= 0)
-        return fr__restart_call(c, lt, peer, mode, pre, NULL);
-    return plain_member_call(c, lt, peer, mode, pre);
-}
-
-static int plain_call(struct fr_call *c, struct fr_lt *lt, int peer)
-{
-    return plain_member_call(c, lt, peer, 0, NULL);
-}
-
-static void plain_died(int k, int status)
-{
-    (void)status;
-    fr__lose(k, "it has no restart: policy");
-}
-
-const struct fr_policy fr__plain_policy = { "plain", plain_call, plain_died };
 
 static const struct fr_policy *kind_of(int k)
 {

@@ -25,8 +25,6 @@
 
 #include "state.h"
 
-struct fr__field;
-
 struct fr_policy {
     const char *name;
     /* A call of this process to FMP @peer (for a group: its member 0). */
@@ -48,14 +46,5 @@ static inline const struct fr_policy *fr__policy_of(int k)
 /* Choose every FMP's policy from the plan now in fr__rt (groups, retries),
  * and give the supervisor (root) the policies' handlers.  0 or -ENOMEM. */
 int fr__policy_adopt(void);
-
-/*
- * One call of @c to member FMP @peer of a group, as the member's kind says
- * (plain or restart).  @mode is the request's fr_req_mode (group.h: 0, or
- * a replica's RECORD / FOLLOW) and @pre, when not NULL, a field sent
- * before the call's own (a follower's record).
- */
-int fr__member_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
-                    const struct fr__field *pre);
 
 #endif /* FR_POLICY_H */

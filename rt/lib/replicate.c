@@ -49,6 +49,7 @@
 #include "channel.h"
 #include "config.h"
 #include "group.h"
+#include "plain.h"
 #include "policy.h"
 #include "restart.h"
 #include "state.h"

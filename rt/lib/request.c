@@ -31,6 +31,14 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->alias = NULL;
 }
 
+void fr__request_free(struct fr_call *c)
+{
+    if (c->fields != c->inline_fields)
+        free(c->fields);
+    c->fields = c->inline_fields;
+    c->cap = FR_CALL_INLINE_FIELDS;
+}
+
 void fr_call_refuse(struct fr_call *c, const char *why)
 {
     if (c->err)

@@ -13,4 +13,8 @@
  * @p, or descriptor @fd.  Out of memory makes the call fail (c->err). */
 void fr__call_add(struct fr_call *c, uint32_t kind, const void *p, uint64_t len, int fd);
 
+/* The request's own memory (its field array past the inline ones) back;
+ * @c holds no field after. */
+void fr__request_free(struct fr_call *c);
+
 #endif /* FR_REQUEST_H */

@@ -13,7 +13,6 @@
 #include "state.h"
 
 struct fr_env;
-struct fr_fmp_conf;
 struct fr__field;
 
 /*
@@ -26,13 +25,6 @@ struct fr__field;
  */
 int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
                      const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer));
-
-/* The FMP's env with @over laid on it: what @over sets wins; vars are
- * merged.  Allocated under @ctx. */
-struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struct fr_env *over);
-/* The environment of restart @n of the FMP configured as @fc (micro-Rx:
- * the n-th of its list, the last one sticks; under @ctx). */
-const struct fr_env *fr__restart_env(void *ctx, const struct fr_fmp_conf *fc, unsigned n);
 
 /* Root: FMP @k ended with wait status @status: restart it within its
  * budget, or lose it for good. */

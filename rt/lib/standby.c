@@ -28,6 +28,7 @@
 #include "config.h"
 #include "restart.h"
 #include "spawn.h"
+#include "overlay.h"
 #include "state.h"
 
 struct spare {

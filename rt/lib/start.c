@@ -32,6 +32,7 @@
 #include "policy.h"
 #include "restart.h"
 #include "fault.h"
+#include "overlay.h"
 #include "state.h"
 #include "sandbox.h"
 #include "spawn.h"

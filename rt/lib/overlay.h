@@ -1,0 +1,18 @@
+/*
+ * overlay.h - environments laid over others (overlay.c).
+ */
+#ifndef FR_OVERLAY_H
+#define FR_OVERLAY_H
+
+#include "config.h"
+
+/* The FMP's env @base with @over laid on it: what @over sets wins; vars
+ * are merged.  Allocated under @ctx (NULL: out of memory). */
+struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struct fr_env *over);
+
+/* The environment of restart @n of the FMP configured as @fc (micro-Rx:
+ * the n-th of its list over its env, the last one sticks; under @ctx).
+ * NULL for an FMP with no env and no list. */
+const struct fr_env *fr__restart_env(void *ctx, const struct fr_fmp_conf *fc, unsigned n);
+
+#endif /* FR_OVERLAY_H */
