@@ -156,6 +156,15 @@ function lay(v) {
     return (node[v] in layer) ? layer[node[v]] : 0
 }
 
+# Whether every symbol of edge a -> b is data (a variable, not code).
+function alldata(a, b,   n, s, k) {
+    n = split(esym[a, b], s, " ")
+    for (k = 1; k <= n; k++)
+        if (!(s[k] in isdata))
+            return 0
+    return 1
+}
+
 # Whether edge a -> b goes from a lower layer to a higher one.
 function upward(a, b) {
     return lay(a) && lay(b) && lay(a) < lay(b)
@@ -243,6 +252,8 @@ $1 == "S" {
     } else if ($4 ~ /^[ABCDGRSTiu]$/) {
         strong[$3] = strong[$3] " " num[$2]
     }
+    if ($4 ~ /^[BCDGRSVbdgrs]$/)
+        isdata[$3] = 1
     next
 }
 
@@ -325,10 +336,14 @@ END {
                 nallowed++
                 used[allowed[node[a], node[b]]] = 1
             } else {
+                if (alldata(a, b))
+                    todo = "move the definition of the data down to " lname[lay(a)] " or below"
+                else
+                    todo = "move what it uses down to " lname[lay(a)] " or below, or hand it down as a " \
+                           "function pointer; if the design requires the call (a dispatcher runs user " \
+                           "code), add `up: " node[a] " -> " node[b] "  # why` to " lfile
                 offence("upward edge: " node[a] " (" lname[lay(a)] ") -> " node[b] " (" lname[lay(b)] ") uses " \
-                        syms(a, b) ": a layer uses only those below it; move the code to " lname[lay(a)] \
-                        " or below, or hand it down as a function pointer; if the design requires the call " \
-                        "(a dispatcher runs user code), add `up: " node[a] " -> " node[b] "  # why` to " lfile)
+                        syms(a, b) ": a layer uses only those below it; " todo)
                 nupward++
             }
         }

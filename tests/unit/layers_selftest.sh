@@ -28,6 +28,8 @@ src serve   'int wait_f(int); int serve(int x) { return x ? wait_f(x - 1) : 0; }
 # two files of one layer that use each other
 src ring_a  'int ring_b(int); int ring_a(int x) { return x ? ring_b(x - 1) : 0; }'
 src ring_b  'int ring_a(int); int ring_b(int x) { return x ? ring_a(x - 1) : 1; }'
+src counter 'int counter_value;'
+src bump    'extern int counter_value; void bump(void) { counter_value++; }'
 src stray   'int low_f(int); int stray_f(void) { return low_f(0); }'
 
 # expect NAME STATUS LAYERS-TEXT OBJECTS [-- STRING...]: layers.sh exits
@@ -113,6 +115,10 @@ expect same-layer-without-cycle-passes 0 'one: low mid mid2 high' "$(o low mid m
 expect upward-data-symbol-fails 1 'a: mid
 b: low' "$(o low mid)" -- \
     'layers: upward edge: mid (a) -> low (b) uses low_count, low_f:'
+
+expect upward-data-only-says-move-the-data 1 'a: bump
+b: counter' "$(o bump counter)" -- \
+    'layers: upward edge: bump (a) -> counter (b) uses counter_value: a layer uses only those below it; move the definition of the data down to a or below'
 
 expect malformed-line-is-an-input-error 2 'low low mid' "$(o low mid)" -- \
     'not `LAYER: file ...`'
