@@ -106,4 +106,34 @@
 
 #endif /* __FRACTURE_ANNOTATE__ */
 
+/* ---- errors of calls between modules ------------------------------------
+ * A failed call comes back as a negative errno (fr_call_invoke,
+ * fr_call_end) or, with FR_ON_FAILURE(value, E), as value with errno set:
+ * ESTALE (a handle of an incarnation that crashed), EINVAL (the caller
+ * refused its own call) or E (every other failure). */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What @err (negative as Fracture functions return it, or positive as in
+ * errno) means for a Fracture call, and what to do: a static string, never
+ * NULL.  For a code the runtime gives no meaning, strerror's text; only
+ * the text of a number no errno has ("unknown error N") lives in a
+ * per-thread buffer, until the thread's next such call. */
+FR_API const char *fr_strerror(int err);
+
+/* 1 when @err (negative or positive) is transient: the callee's FMP was
+ * gone, stopped, busy or out of memory at that moment, and the same call
+ * made later may succeed.  0 for no error (0) and for a permanent one,
+ * which belongs to the call itself and fails the same way again: ESTALE,
+ * EXDEV, EINVAL, EMSGSIZE, ENOSYS, ENOTCONN.  Any other code is transient,
+ * as the E an FR_ON_FAILURE declares stands for the FMP gone or busy now:
+ * declare one that is not in that list (EIO, EAGAIN). */
+FR_API int fr_err_transient(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* FRACTURE_FRACTURE_H */
