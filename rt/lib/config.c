@@ -2752,9 +2752,7 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
 
 /*
  * What this runtime cannot do yet is refused, never ignored: a config that
- * asks for tracing must not run without it.  A replicated or sampled FMP
- * is not restarted as a whole (a replica is dropped, an instance is
- * started afresh): a restart: beside them is refused rather than ignored.
+ * asks for tracing must not run without it.
  */
 static void check_supported(struct ck *ck)
 {
@@ -2765,14 +2763,8 @@ static void check_supported(struct ck *ck)
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
         const struct fr_fmp_conf *f = &cfg->fmps[i];
-        const char *what = f->replicate.present ? "replicate" : "sample";
         const char *name = f->name ? f->name : "?";
 
-        if ((f->replicate.present || f->sample.present) && f->restart.present)
-            add_err(ck->e, f->restart.pos, "a diverged or dead replica is dropped and a "
-                    "sampled instance that dies is lost; keep restart: for FMPs that do "
-                    "neither", "FMP '%s': restart together with %s is not supported by "
-                    "this version of Fracture (%s)", name, what, FR_VERSION);
         if (f->sample.present && f->sample.ninstances > FR_GROUP_MAX)
             add_err(ck->e, f->sample.pos, "merge instances with the same environment "
                     "(add their weights)", "FMP '%s': %zu sample instances, at most %d "

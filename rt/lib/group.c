@@ -40,6 +40,7 @@ int fr__groups_adopt(const struct fr_plan *p, int self)
         g->kind = src->kind;
         g->n = src->n;
         g->on_divergence = src->on_divergence;
+        g->restarts = src->restarts;
         g->seed = src->seed;
         g->total = src->total;
         memcpy(g->member, src->member, sizeof g->member);
@@ -125,11 +126,18 @@ char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int
 int fr__member_alive(int fmp)
 {
     int r = fr__rt.region_of_fmp[fmp];
+    struct fr_region *rg;
 
-    if (r < 0)
+    if (r < 0 || atomic_load(fr__peer_lost(r)))
         return 0;
-    return !atomic_load(fr__peer_lost(r)) &&
-           !atomic_load(&fr__rt.regions[r].failed);
+    rg = &fr__rt.regions[r];
+    if (!atomic_load(&rg->failed))
+        return 1;
+    /* Stopped by this process: alive again once a new incarnation holds
+     * the region (a restarted member; the next exchange syncs to it and
+     * clears `failed`). */
+    struct fr_region_hdr *h = rg->base;
+    return atomic_load(&h->gen[!rg->side]) != rg->gen_seen;
 }
 
 int fr__pin_get(const struct fr_group *g, int *member)

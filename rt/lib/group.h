@@ -28,11 +28,13 @@ struct fr_group {
     int n;                    /* members */
     int member[FR_GROUP_MAX]; /* FMP indices; member[0] is the configured FMP */
     int on_divergence;        /* replicate: enum fr_on_divergence */
+    int restarts;             /* a member that dies comes back (restart: beside it) */
     uint64_t seed;            /* sample */
     unsigned weight[FR_GROUP_MAX];
     uint64_t recycle[FR_GROUP_MAX];   /* sample: calls before a fresh instance, 0: never */
     unsigned total;           /* sample: sum of the weights */
     _Atomic uint64_t draws;   /* sample: choices made so far by this process */
+    _Atomic int voters;       /* replicate: replicas serving, as last said (0: all) */
 };
 
 /* Request header `status` of a REQ sent to a replica (0 for any other). */

@@ -86,9 +86,9 @@ struct fr_env *fr__env_overlay(void *ctx, const struct fr_env *base, const struc
     return e;
 }
 
-const struct fr_env *fr__restart_env(void *ctx, const struct fr_fmp_conf *fc, unsigned n)
+const struct fr_env *fr__restart_env(void *ctx, const struct fr_env *env,
+                                    const struct fr_fmp_conf *fc, unsigned n)
 {
-    const struct fr_env *env = fc->env.present ? &fc->env : NULL;
     size_t nenv = fc->restart.nenvironments;
 
     if (!nenv)

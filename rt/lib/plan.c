@@ -6,7 +6,7 @@
  *   v1;self;rootpid;nfmps;spin_us;max_threads;timeout_ms;channel_bytes;
  *   max_payload;name,name,...;R:A,R:A,... (per FMP: retries+1, 0 when not
  *   restartable, and on_exhausted abort);fmp,fmp,... (per module);i-j,... (pairs);
- *   kind:div:seed:n:m.w.K:m.w.K,... (groups, group.h);
+ *   kind:div:restarts:seed:n:m.w.K:m.w.K,... (groups, group.h);
  *   peer:memfd:sock,... (this child's regions);ctl
  * FMP names are identifiers (the config parser guarantees it), so they
  * need no quoting.
@@ -57,6 +57,7 @@ static void add_groups(const struct fr_config *cfg, int root_conf, struct fr_pla
         g->kind = rep ? FR_GROUP_REPLICATE : FR_GROUP_SAMPLE;
         g->n = rep ? (int)f->replicate.count : (int)f->sample.ninstances;
         g->on_divergence = (int)f->replicate.on_divergence;
+        g->restarts = f->restart.present;
         g->seed = f->sample.seed;
         for (int j = 0; j < g->n; j++) {
             int e = j ? next++ : (int)k;
@@ -193,8 +194,8 @@ char *fr__plan_encode(void *ctx, const struct fr_plan *p, int self, pid_t root,
     s = s ? talloc_strdup_append(s, ";") : NULL;
     for (int gi = 0; s && gi < p->ngroups; gi++) {
         const struct fr_group *g = &p->groups[gi];
-        s = talloc_asprintf_append(s, "%s%d:%d:%" PRIu64 ":%d", gi ? "," : "", g->kind,
-                                   g->on_divergence, g->seed, g->n);
+        s = talloc_asprintf_append(s, "%s%d:%d:%d:%" PRIu64 ":%d", gi ? "," : "", g->kind,
+                                   g->on_divergence, g->restarts, g->seed, g->n);
         for (int j = 0; s && j < g->n; j++)
             s = talloc_asprintf_append(s, ":%d.%u.%" PRIu64, g->member[j], g->weight[j],
                                        g->recycle[j]);
@@ -242,7 +243,7 @@ static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
     if (!seen)
         return -ENOMEM;
     while (*s != ';') {
-        uint64_t kind, div, seed, count;
+        uint64_t kind, div, restarts, seed, count;
         struct fr_group *g;
         if (p->ngroups == cap) {
             cap = cap ? 2 * cap : 4;
@@ -253,11 +254,12 @@ static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
         g = &p->groups[p->ngroups++];
         memset(g, 0, sizeof *g);
         if (num(&s, ":", 2, &kind) < 0 || kind == 0 || num(&s, ":", 2, &div) < 0 ||
-            num(&s, ":", UINT64_MAX, &seed) < 0 || num(&s, ":", FR_GROUP_MAX, &count) < 0 ||
+            num(&s, ":", 1, &restarts) < 0 || num(&s, ":", UINT64_MAX, &seed) < 0 || num(&s, ":", FR_GROUP_MAX, &count) < 0 ||
             count == 0)
             return -EINVAL;
         g->kind = (int)kind;
         g->on_divergence = (int)div;
+        g->restarts = (int)restarts;
         g->seed = seed;
         g->n = (int)count;
         for (int j = 0; j < g->n; j++) {

@@ -52,6 +52,7 @@
 #include "plain.h"
 #include "policy.h"
 #include "restart.h"
+#include "spawn.h"
 #include "state.h"
 #include "supervise.h"
 #include "wire.h"
@@ -323,15 +324,17 @@ static const char *why(const struct outcome *o, char *buf, size_t len, int ref)
     }
 }
 
-/* Stop replica @j for good (it has no vote, or lost one). */
-static void drop(struct fr_lt *lt, const struct fr_group *g, int j, const char *what)
+/* Stop replica @j (it has no vote, or lost one): for good, or, under a
+ * restart: policy, until it is back.  One that died is only said. */
+static void drop(struct fr_lt *lt, const struct fr_group *g, int j, const char *what, int died)
 {
     int m = g->member[j], r = fr__rt.region_of_fmp[m];
     char msg[400];
 
-    snprintf(msg, sizeof msg, "(replica %d of FMP '%s') %s; it is dropped", j,
-             fr__rt.fmps[g->member[0]].name, what);
-    if (fr__member_alive(m))
+    snprintf(msg, sizeof msg, "(replica %d of FMP '%s') %s; %s", j,
+             fr__rt.fmps[g->member[0]].name, what,
+             g->restarts ? "it rejoins the group once restarted" : "it is dropped");
+    if (!died && fr__member_alive(m))
         fr__fault(m, lt->gen[r], msg);   /* says it, and stops it */
     else
         fr__log("FMP '%s' %s", fr__rt.fmps[m].name, msg);
@@ -414,17 +417,39 @@ static int judge(struct fr_call *c, struct fr_lt *lt, const struct fr_group *g,
                         f->name, mod, asked, fmp, j, how);
                 exit(70);
             }
-            drop(lt, g, j, what);
+            drop(lt, g, j, what, out[j].state == ASKED_DEAD && out[j].err == -EPIPE);
             break;
         default:
             fr__log("FMP '%s': replica %d %s; replica %d's reply is used (on_divergence: log)",
                     fmp, j, what, leader);
             if (out[j].state == ASKED_DEAD)
-                drop(lt, g, j, what);
+                drop(lt, g, j, what, out[j].state == ASKED_DEAD && out[j].err == -EPIPE);
             break;
         }
     }
     return chosen;
+}
+
+/* Whether replica @m takes part in a call now: it serves, and is not
+ * away being restarted (it rejoins once it is back). */
+static int serves(int m)
+{
+    return fr__member_alive(m) && !atomic_load(fr__peer_gone(fr__rt.region_of_fmp[m]));
+}
+
+/* Say it when the replicas that vote are fewer (or again as many) than
+ * the group has: a vote of two is not a vote of three. */
+static void say_voters(const struct fr_group *g)
+{
+    int n = 0, was;
+
+    for (int j = 0; j < g->n; j++)
+        n += serves(g->member[j]);
+    was = atomic_exchange(&((struct fr_group *)g)->voters, n);
+    if (was != n && (was != 0 || n != g->n))
+        fr__log("FMP '%s': %d of its %d replicas serve%s", fr__rt.fmps[g->member[0]].name, n,
+                g->n, n < g->n ? "; calls to it vote with those until the others are back"
+                               : " again");
 }
 
 static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
@@ -438,17 +463,18 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     if (fr__pin_get(g, &pinned)) {
         /* nested in a call to this group: the leader alone */
         for (int j = 0; j < g->n; j++)
-            if (fr__member_alive(g->member[j]))
+            if (serves(g->member[j]))
                 return fr__member_call(c, lt, g->member[j], 0, NULL);
         return fr__member_call(c, lt, g->member[0], 0, NULL);
     }
     memset(out, 0, sizeof out);
+    say_voters(g);
     set = fr__pin_set(g, 0);
     /* 1. the leader: the first replica that answers at all */
     for (int j = 0; j < g->n && leader < 0; j++) {
         struct fr_wire_reader rd;
         struct fr_wire_field f;
-        if (!fr__member_alive(g->member[j]))
+        if (!serves(g->member[j]))
             continue;
         rc = fr__member_call(c, lt, g->member[j], FR_REQ_RECORD, NULL);
         if (rc == 0) {
@@ -482,7 +508,7 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
         pre.ptr = "";         /* the leader answered with an error: nothing recorded */
     /* 2. the followers, fed the leader's record */
     for (int j = leader + 1; j < g->n; j++) {
-        if (!fr__member_alive(g->member[j]))
+        if (!serves(g->member[j]))
             continue;
         rc = fr__member_call(c, lt, g->member[j], FR_REQ_FOLLOW, &pre);
         take(&out[j], c, rc);
@@ -498,11 +524,19 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     return rc;
 }
 
+/* A replica that dies is restarted under a restart: policy, and rejoins
+ * the group at the first call after it is back, from its FR_INIT state
+ * (the others' later state is not copied into it); without one it is lost
+ * and the others carry on. */
 static void replicate_died(int k, int status)
 {
-    (void)status;
-    fr__lose(k, "a replica is never restarted (it could not catch up with the others' "
-                "state); the other replicas carry on");
+    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
+
+    if (fc && fc->restart.present)
+        fr__restart_or_lose(k, status);
+    else
+        fr__lose(k, "a replica is never restarted without a restart: policy (it could not "
+                    "catch up with the others' state); the other replicas carry on");
 }
 
 const struct fr_policy fr__replicate_policy = { "replicate", replicate_call, replicate_died };

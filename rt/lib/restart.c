@@ -332,7 +332,8 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
     int warm = fr__standby_take(k, n) == 0;
     if (!warm) {
         void *tmp = talloc_new(NULL);
-        const struct fr_env *env = fr__restart_env(tmp, fc, n);
+        const struct fr_env *env =
+            fr__restart_env(tmp, fr__member_env(tmp, fc, k), fc, n);
         rc = tmp && (env || !fc->restart.nenvironments) ? fr__spawn(k, env, err, errsz) : -ENOMEM;
         talloc_free(tmp);
         if (rc < 0)

@@ -186,13 +186,17 @@ void fr__sample_recycle(int k)
         fr__lose(k, "its recycled instance did not start");
 }
 
-/* A death of an instance: a recycled one starts afresh; a crashed one is
- * lost (its calls go to the others). */
+/* A death of an instance: a recycled one starts afresh; a crashed one
+ * restarts on its own under a restart: policy (its calls in flight wait
+ * for it and replay there), or is lost (they go to the other instances). */
 static void sample_died(int k, int status)
 {
-    (void)status;
+    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
+
     if (fr__sample_recycling(k))
         fr__sample_recycle(k);
+    else if (fc && fc->restart.present)
+        fr__restart_or_lose(k, status);
     else
         fr__lose(k, "it has no restart: policy");
 }

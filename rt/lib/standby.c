@@ -67,13 +67,17 @@ void fr__standby_start(int k, unsigned env_index)
     char err[512];
     void *tmp;
 
-    if (!fc || !fc->restart.present || atomic_load(&fr__rt.exiting))
+    /* A member of a group restarts cold: a spare of a memcheck instance
+     * would be a second Valgrind, and its report one more to read. */
+    if (!fc || !fc->restart.present || atomic_load(&fr__rt.exiting) ||
+        (fr__rt.group_of && fr__rt.group_of[k] >= 0))
         return;
     if (!spares && !(spares = calloc((size_t)fr__rt.nfmps, sizeof *spares)))
         return;               /* restarts will start cold */
     fr__standby_drop(k);
     tmp = talloc_new(NULL);
-    const struct fr_env *env = tmp ? fr__restart_env(tmp, fc, env_index) : NULL;
+    const struct fr_env *env = tmp ? fr__restart_env(tmp, fc->env.present ? &fc->env : NULL,
+                                                     fc, env_index) : NULL;
     if (tmp && (env || !fc->restart.nenvironments) &&
         fr__spawn_proc(k, env, &spares[k].proc, err, sizeof err) == 0)
         spares[k].env_index = env_index;

@@ -272,7 +272,8 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
             fr__rt.fmps[k].pidfd = fr__rt.fmps[k].ctl = -1;
             atomic_store(&fr__rt.fmps[k].gone, 0);
             /* in the environment of its first restart, as a restart would */
-            rc = fr__spawn(k, fr__restart_env(ctx, p.conf[k], (unsigned)again), err, sizeof err);
+            rc = fr__spawn(k, fr__restart_env(ctx, fr__member_env(ctx, p.conf[k], k), p.conf[k],
+                                              (unsigned)again), err, sizeof err);
             if (rc == 0)
                 rc = fr__await_ready(k, err, sizeof err);
         }
