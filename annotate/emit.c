@@ -581,40 +581,6 @@ static bool literal_count(const char *n)
     return true;
 }
 
-/* Whether the caller may refuse a call of @f (fr_call_refuse): a size
- * computed from a count, buffers that may alias, a callback pointer. */
-static bool refusable(struct fra_model *m, const struct fra_func *f)
-{
-    if (f->ret_rule.copy == FRA_COPY_RET)
-        return true;
-    for (unsigned i = 0; i < f->nparams; i++) {
-        const struct fra_param *p = &f->params[i];
-        if (param_deep(m, p) || p->rule.copy == FRA_COPY_CALLBACK)
-            return true;
-        if (param_len(p) && !(literal_count(p->rule.n) && param_buf(p)) &&
-            p->rule.copy != FRA_COPY_STRING && p->rule.copy != FRA_COPY_STRV &&
-            p->type.pointee != FRA_P_VOID)
-            return true;
-        for (unsigned j = i + 1; j < f->nparams; j++)
-            if (alias_apart(m, p, &f->params[j]))
-                return true;
-    }
-    return false;
-}
-
-/* Whether a call of @f passes or returns a handle: then it can fail with
- * ESTALE (a handle of a crashed incarnation), which FR_ON_FAILURE reports
- * as such, a permanent failure (handle.h in the runtime). */
-static bool has_handle(const struct fra_func *f)
-{
-    if (f->ret_rule.copy == FRA_COPY_OPAQUE)
-        return true;
-    for (unsigned i = 0; i < f->nparams; i++)
-        if (f->params[i].rule.copy == FRA_COPY_OPAQUE)
-            return true;
-    return false;
-}
-
 static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f, void *tmp)
 {
     struct fra_model *m = g->m;
@@ -623,8 +589,8 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
     bool has_ret = f->ret_rule.copy != FRA_COPY_NONE;
     enum fra_copy rc = f->ret_rule.copy;
     bool fails = f->fail_value != NULL;
-    /* the failure's own errno is told: EINVAL (refused), ESTALE (handle) */
-    bool rc_told = fails && (refusable(m, f) || has_handle(f));
+    /* a permanent failure's own errno is told (fr_failure_errno) */
+    bool rc_told = fails;
 
     put(o, "\n/* caller stub of %s() */\n%s%s %s(", f->name, f->internal ? "static " : "",
         has_ret ? talloc_asprintf(tmp, "__typeof__(%s)", f->ret.spelling) : "void",
@@ -787,15 +753,12 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
         rc_told ? "(__fr_rc = fr_call_end(&__fr_c))" : "fr_call_end(&__fr_c)");
     if (rc == FRA_COPY_STRING || rc == FRA_COPY_RET)
         put(o, "        free((void *)__fr_ret);\n");
-    /* A call the caller refused is its own error (EINVAL), not the callee's. */
-    if (fails && (refusable(m, f) || has_handle(f)))
-        put(o, "        errno = %s%s%s;\n        return%s%s;\n    }\n",
-            refusable(m, f) ? "__fr_rc == -EINVAL ? EINVAL : " : "",
-            has_handle(f) ? "__fr_rc == -ESTALE ? ESTALE : " : "", f->fail_errno,
-            has_ret ? " " : "", has_ret ? f->fail_value : "");
-    else if (fails)
-        put(o, "        errno = %s;\n        return%s%s;\n    }\n", f->fail_errno,
-            has_ret ? " " : "", has_ret ? f->fail_value : "");
+    /* A permanent failure is told as itself (a call the caller refused is
+     * its own error, EINVAL, not the callee's); a transient one as the
+     * declared errno. */
+    if (fails)
+        put(o, "        errno = fr_failure_errno(__fr_rc, %s);\n        return%s%s;\n    }\n",
+            f->fail_errno, has_ret ? " " : "", has_ret ? f->fail_value : "");
     else
         put(o, "        fr_call_abort(&__fr_c);\n    }\n");
     if (rc == FRA_COPY_STRING && !f->ret_owned)

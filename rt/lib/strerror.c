@@ -3,9 +3,9 @@
  * transient (fr_strerror, fr_err_transient: fracture.h).
  *
  * A failed cross-FMP call comes back as a negative errno (fr_call_invoke,
- * fr_call_end), or, with FR_ON_FAILURE(v, E), as v with errno ESTALE (a
- * handle of a crashed incarnation), EINVAL (the caller refused its own
- * call) or E (every other failure).  The runtime gives a dozen codes a
+ * fr_call_end), or, with FR_ON_FAILURE(v, E), as v with errno set by
+ * fr_failure_errno (abi.h): a permanent failure as itself, a transient one
+ * as E.  The runtime gives a dozen codes a
  * meaning of its own that strerror() does not know: EPIPE is not a pipe,
  * ENOSR (FR_ENOWORKER) is not a STREAMS resource.  This file says it once,
  * with what to do.
@@ -29,7 +29,6 @@
 
 struct meaning {
     int err;
-    int permanent;
     const char *text;
 };
 
@@ -37,48 +36,48 @@ struct meaning {
  * permanent (the word itself, which tests/unit/test_strerror.c checks
  * against fr_err_transient), and what to do. */
 static const struct meaning meanings[] = {
-    {EPIPE, 0, "the callee's FMP is gone (it crashed or was stopped and is not coming back: not "
+    {EPIPE, "the callee's FMP is gone (it crashed or was stopped and is not coming back: not "
                "restartable, restarts exhausted, or this very call ended it `retries` times); "
                "transient: the call is not at fault unless it is what crashes the FMP; fall back, "
                "or try again later"},
-    {EPROTO, 0, "the callee's FMP broke the call protocol (a malformed, stale or forged message) and "
+    {EPROTO, "the callee's FMP broke the call protocol (a malformed, stale or forged message) and "
                 "was stopped; transient: a restartable FMP comes back for the next call; if it "
                 "keeps happening, the callee is broken or hostile: read its FMP's messages"},
-    {ETIMEDOUT, 0, "the callee did not answer within call_timeout_ms and its FMP was stopped; "
+    {ETIMEDOUT, "the callee did not answer within call_timeout_ms and its FMP was stopped; "
                    "transient: a restartable FMP comes back for the next call; raise "
                    "call_timeout_ms if the call is only slow"},
-    {ESTALE, 1, "a handle (FR_OPAQUE) the call passes was minted by an incarnation of the callee's "
+    {ESTALE, "a handle (FR_OPAQUE) the call passes was minted by an incarnation of the callee's "
                 "FMP that has crashed since, and the object it named died with it; permanent: do "
                 "not retry with that handle, make a new object and use its handle"},
-    {EXDEV, 1, "the callee's FMP crashed during the call, and the replay of the call made a "
+    {EXDEV, "the callee's FMP crashed during the call, and the replay of the call made a "
                "different outward call than the call had made before the crash (exactly once "
                "could not hold): the call fails alone; permanent: making it again repeats the "
                "outward calls it made already, so retry only a call that may run twice"},
-    {ECANCELED, 0, "the call was made by a frame whose asker died (a nested call into an FMP that "
+    {ECANCELED, "the call was made by a frame whose asker died (a nested call into an FMP that "
                    "crashed meanwhile): its result is for nobody, and the asker's replay makes it "
                    "again; transient: fr_call_end reports success and the stub returns its zero "
                    "value, so there is nothing to do"},
-    {ENOTCONN, 1, "the caller's FMP has no channel to the callee's: the module table says the two "
+    {ENOTCONN, "the caller's FMP has no channel to the callee's: the module table says the two "
                   "modules never call each other; permanent: annotate the sources that make the "
                   "call again (a call the annotator did not see), or put both modules in one FMP"},
-    {FR_ENOWORKER, 0, "the callee's FMP could not start a thread to serve this logical thread (no "
+    {FR_ENOWORKER, "the callee's FMP could not start a thread to serve this logical thread (no "
                       "address space or thread left, often under limits.memory_mb); transient: "
                       "the next call tries again; raise limits.memory_mb or lower "
                       "defaults.max_threads"},
-    {EMSGSIZE, 1, "a message of the call is larger than max_payload_mb; permanent for these "
+    {EMSGSIZE, "a message of the call is larger than max_payload_mb; permanent for these "
                   "arguments: raise max_payload_mb in the config, or pass less per call"},
-    {ENOSYS, 1, "the callee's FMP does not hold the function: the FMPs of the program disagree "
+    {ENOSYS, "the callee's FMP does not hold the function: the FMPs of the program disagree "
                 "about its plan (different builds of the binary); permanent: run one build, "
                 "annotated with every module, in every FMP"},
-    {EINVAL, 1, "the caller refused its own call before sending it (a size that overflows size_t, "
+    {EINVAL, "the caller refused its own call before sending it (a size that overflows size_t, "
                 "buffers that overlap and cannot travel as one) or a Fracture function was given "
                 "a bad argument; permanent: fix the arguments (without FR_ON_FAILURE the "
                 "program's message names them)"},
-    {ENOMEM, 0, "the runtime ran out of memory for the call, in the caller's FMP or the callee's; "
+    {ENOMEM, "the runtime ran out of memory for the call, in the caller's FMP or the callee's; "
                 "transient: memory may come back; give the FMP more (env: limits: memory_mb)"},
-    {EAGAIN, 0, "the callee's FMP is busy or out of threads for now; transient: try again later, "
+    {EAGAIN, "the callee's FMP is busy or out of threads for now; transient: try again later, "
                 "and raise defaults.max_threads if it lasts"},
-    {EIO, 0, "the callee's FMP refused the call with a status the runtime does not know, or (as "
+    {EIO, "the callee's FMP refused the call with a status the runtime does not know, or (as "
              "the errno an FR_ON_FAILURE declares) it is gone or busy now; transient: fall back, "
              "or try again later"},
 };
@@ -120,9 +119,7 @@ const char *fr_strerror(int err)
 int fr_err_transient(int err)
 {
     int e = positive(err);
-    const struct meaning *m = meaning_of(e);
 
-    if (e == 0)
-        return 0;
-    return m ? !m->permanent : 1;
+    /* one list of the permanent ones: what a stub tells as itself */
+    return e != 0 && fr_failure_errno(-e, 0) == 0;
 }

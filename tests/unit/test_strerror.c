@@ -82,6 +82,26 @@ static void test_estale_is_permanent(void **state)
     assert_non_null(strstr(fr_strerror(-ESTALE), "make a new object"));
 }
 
+/* What an FR_ON_FAILURE stub sets errno to: a permanent failure as
+ * itself, a transient one as the declared errno; the program's
+ * fr_err_transient(errno) then agrees with the runtime's. */
+static void test_failure_errno(void **state)
+{
+    static const int codes[] = {EPIPE, EPROTO, ETIMEDOUT, ESTALE, EXDEV, ECANCELED, ENOTCONN,
+                                ENOSR, EMSGSIZE, ENOSYS, EINVAL, ENOMEM, EAGAIN, EIO};
+    (void)state;
+    assert_int_equal(fr_failure_errno(-EXDEV, EIO), EXDEV);
+    assert_int_equal(fr_failure_errno(-ESTALE, EIO), ESTALE);
+    assert_int_equal(fr_failure_errno(-EINVAL, EAGAIN), EINVAL);
+    assert_int_equal(fr_failure_errno(-EPIPE, EAGAIN), EAGAIN);
+    assert_int_equal(fr_failure_errno(-ETIMEDOUT, EIO), EIO);
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
+        int told = fr_failure_errno(-codes[i], EAGAIN);
+        assert_int_equal(fr_err_transient(told), fr_err_transient(-codes[i]));
+        assert_int_equal(told == EAGAIN, fr_err_transient(-codes[i]));
+    }
+}
+
 static void test_other_codes(void **state)
 {
     (void)state;
@@ -134,6 +154,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runtime_codes),
         cmocka_unit_test(test_estale_is_permanent),
+        cmocka_unit_test(test_failure_errno),
         cmocka_unit_test(test_other_codes),
         cmocka_unit_test(test_unknown_numbers),
         cmocka_unit_test(test_unknown_per_thread),

@@ -45,6 +45,7 @@
 #ifndef FRACTURE_ABI_H
 #define FRACTURE_ABI_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,6 +104,25 @@ struct fr_function {
 struct fr_edge {
     unsigned from, to;
 };
+
+/*
+ * The errno a stub with FR_ON_FAILURE(value, @err) sets for a call that
+ * failed with @rc (negative): a permanent failure, which belongs to the
+ * call itself and fails the same way again, as its own errno (EINVAL: the
+ * caller refused the call; ESTALE: a handle of a crashed incarnation;
+ * EXDEV: a replay strayed; EMSGSIZE, ENOSYS, ENOTCONN); a transient one
+ * (the callee's FMP gone, stopped or busy now) as @err.  fr_err_transient
+ * (fracture.h) tells the two apart.
+ */
+static inline int fr_failure_errno(int rc, int err)
+{
+    switch (-rc) {
+    case EINVAL: case ESTALE: case EXDEV: case EMSGSIZE: case ENOSYS: case ENOTCONN:
+        return -rc;
+    default:
+        return err;
+    }
+}
 
 /* The module table linked into the binary.  Module 0 is always "main".
  *

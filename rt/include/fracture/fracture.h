@@ -108,9 +108,11 @@
 
 /* ---- errors of calls between modules ------------------------------------
  * A failed call comes back as a negative errno (fr_call_invoke,
- * fr_call_end) or, with FR_ON_FAILURE(value, E), as value with errno set:
- * ESTALE (a handle of an incarnation that crashed), EINVAL (the caller
- * refused its own call) or E (every other failure). */
+ * fr_call_end) or, with FR_ON_FAILURE(value, E), as value with errno set
+ * (fr_failure_errno, abi.h): a permanent failure as itself -- ESTALE (a
+ * handle of an incarnation that crashed), EXDEV (a replay strayed from
+ * what the call did before the crash), EINVAL (the caller refused its own
+ * call), EMSGSIZE, ENOSYS, ENOTCONN -- and a transient one as E. */
 
 #ifdef __cplusplus
 extern "C" {
