@@ -4,7 +4,8 @@
 #   crashpoints.sh walk LEDGER WORKDIR
 #     Runs `ledger points` plain, then, under each policy (restart; twice:
 #     restart, and the first restart dies again at the same point, in its
-#     replay; replicate; sample) and for each child FMP the policy can bring back,
+#     replay; replicate; sample; and each of the last two beside restart:,
+#     the member coming back) and for each child FMP the policy can bring back,
 #     kills that FMP at every numbered crash point (FRACTURE_FAULT=N:K) and
 #     requires the plain output and status 0 each time.  Every process logs
 #     the points it passes (FRACTURE_FAULT_LOG); at the end the hit and kill
@@ -82,6 +83,33 @@ YAML
     restart: {max: 10, window_s: 60, retries: 2}
 YAML
         ;;
+    replicate-restart)
+        # the killed replica comes back, fault cleared, and rejoins
+        header
+        cat <<YAML
+  - name: maths
+    modules: [math]
+    replicate: {count: 3, environments: [{}, {vars: {FRACTURE_FAULT: "$fault"}}, {}]}
+    restart: {max: 10, window_s: 60, environments: [{vars: {FRACTURE_FAULT: ""}}]}
+  - name: texts
+    modules: [text]
+    restart: {max: 10, window_s: 60, retries: 2}
+YAML
+        ;;
+    sample-restart)
+        # the killed instance comes back on its own, fault cleared, and the
+        # calls it was serving replay there
+        header
+        cat <<YAML
+  - name: maths
+    modules: [math]
+    sample: {seed: 3, instances: [{weight: 1}, {weight: 1, env: {vars: {FRACTURE_FAULT: "$fault"}}}]}
+    restart: {max: 10, window_s: 60, retries: 2, environments: [{vars: {FRACTURE_FAULT: ""}}]}
+  - name: texts
+    modules: [text]
+    restart: {max: 10, window_s: 60, retries: 2}
+YAML
+        ;;
     sample)
         header
         cat <<YAML
@@ -124,7 +152,7 @@ leftovers() {
 case $mode in
 walk)
     runs=0 flaky=0
-    for policy in restart twice replicate sample; do
+    for policy in restart twice replicate sample replicate-restart sample-restart; do
         case $policy in
         restart|twice) targets="maths texts" ;;
         *) targets=maths ;;
