@@ -542,6 +542,8 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0 && fr__sample_retiring())
         fr__sample_park();
 
+    FR_ASSERTF(r >= 0 && r < fr__rt.nregions, "a request on region %d of %d", r,
+               fr__rt.nregions);
     callee_init(&cc, lt, r, fr__chan_next_seq(lt, r));
     /* The request stays in this depth's buffer while the function runs,
      * however deep the calls it makes go. */

@@ -267,19 +267,37 @@ static int take_reply(struct fr_xchg *x)
         return broken(x, "a field runs past the end of the reply");
     c->rp = m.data;
     c->rend = m.data + m.len;
+    /* the reply sits in the thread's reply buffer, where the stub reads it */
+    FR_DEBUG_ASSERT(m.len == 0 || (m.data >= (unsigned char *)lt->rbuf &&
+                                   m.data + m.len <= (unsigned char *)lt->rbuf + lt->rcap));
     FR_FAULT_POINT(CALL_DONE);
     return 0;
+}
+
+/* Debug tier: the thread's stack of calls in flight names regions only. */
+static int calling_sane(const struct fr_lt *lt)
+{
+    for (int d = 0; d < FR_FRAMES; d++)
+        if (lt->calling[d] < -1 || lt->calling[d] >= fr__rt.nregions)
+            return 0;
+    return 1;
 }
 
 int fr__xchg_attempt(struct fr_xchg *x)
 {
     int depth = x->lt->depth, rc, got;
 
+    FR_ASSERTF(x->lt->calling[x->level] == x->r, "an attempt at depth %d on region %d, but the "
+               "thread's call in flight there is on region %d", x->level, x->r,
+               x->lt->calling[x->level]);
+    FR_DEBUG_ASSERT(calling_sane(x->lt));
     x->c->err = 0;
     rc = send_request(x);
     while (rc == 0) {
         switch (wait_event(x, &got)) {
         case FR_XEV_NESTED:
+            FR_ASSERTF(got >= 0 && got < fr__rt.nregions, "a nested request on region %d of %d",
+                       got, fr__rt.nregions);
             rc = serve_nested(x, got);
             continue;
         case FR_XEV_REPLY:

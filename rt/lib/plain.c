@@ -22,6 +22,8 @@ static int plain_member_call(struct fr_call *c, struct fr_lt *lt, int peer, int 
         return rc;
     fr__xchg_place(&x);
     rc = fr__xchg_attempt(&x);
+    FR_ASSERTF(rc != 0 || c->rp != NULL, "call to %s() succeeded without a reply",
+               fr__rt.app->functions[c->fn].name);
     fr__xchg_close(&x);
     if (rc < 0)
         fr__program_park_if_exiting();   /* the callee went with the program */

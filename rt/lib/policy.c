@@ -58,8 +58,12 @@ int fr__policy_adopt(void)
     fr__rt.policy = calloc((size_t)fr__rt.nfmps, sizeof *fr__rt.policy);
     if (!fr__rt.policy)
         return -ENOMEM;
-    for (int k = 0; k < fr__rt.nfmps; k++)
+    for (int k = 0; k < fr__rt.nfmps; k++) {
         fr__rt.policy[k] = kind_of(k);
+        /* a group's members take its kind; the root is never restarted */
+        FR_ASSERTF(k != 0 || fr__rt.policy[k] == &fr__plain_policy, "the root is a %s FMP",
+                   fr__rt.policy[k]->name);
+    }
     if (fr__rt.self == 0)
         fr__supervise_set_ops(&news);
     return 0;

@@ -515,6 +515,8 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     }
     /* 3. the verdict */
     int chosen = judge(c, lt, g, out, leader);
+    FR_ASSERTF(chosen >= 0 && chosen < g->n && out[chosen].state != ASKED_NOT,
+               "the vote chose replica %d of %d", chosen, g->n);
     rc = deliver(c, lt, &out[chosen]);
     c->peer = g->member[leader];
     for (int j = 0; j < g->n; j++)

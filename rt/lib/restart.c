@@ -152,6 +152,8 @@ int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
             break;
         }
     }
+    /* a replay is fed at most what the log holds */
+    FR_ASSERTF(log.pos <= log.n, "replay fed %u of %u logged nested calls", log.pos, log.n);
     fr__xchg_close(&x);
     if (log.e)
         fr__nlog_free(&log);

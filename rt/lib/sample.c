@@ -112,6 +112,7 @@ static int sample_call(struct fr_call *c, struct fr_lt *lt, int peer)
         j = draw(g);
         set = fr__pin_set(g, j);
     }
+    FR_ASSERTF(j >= 0 && j < g->n, "instance %d of %d", j, g->n);
     rc = call_member(c, lt, g, j);
     fr__pin_clear(g, set);
     return rc;

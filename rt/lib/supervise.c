@@ -124,6 +124,9 @@ void fr__mark_gone(int fmp, int status)
 {
     const struct fr_geom *g = &fr__rt.geom;
 
+    FR_ASSERTF(fr__rt.self == 0 && fmp > 0 && fmp < fr__rt.nfmps,
+               "FMP %d marked gone by FMP %d", fmp, fr__rt.self);
+
     fr__rt.fmps[fmp].status = status;      /* before `gone`: readers trust it then */
     atomic_store(&fr__rt.fmps[fmp].gone, 1);
     atomic_store(&fr__rt.fmps[fmp].said_gone, 1);   /* the root's own copy first */
