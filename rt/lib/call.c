@@ -24,6 +24,7 @@
 #include "exchange.h"
 #include "fdpass.h"
 #include "group.h"
+#include "replicate.h"
 #include "handle.h"
 #include "initlog.h"
 #include "lthread.h"

@@ -21,6 +21,8 @@
 
 #include "fault.h"
 #include "group.h"
+#include "replicate.h"
+#include "sample.h"
 #include "program.h"
 #include "callee.h"
 #include "channel.h"

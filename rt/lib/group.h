@@ -35,6 +35,8 @@ struct fr_group {
     unsigned total;           /* sample: sum of the weights */
     _Atomic uint64_t draws;   /* sample: choices made so far by this process */
     _Atomic int voters;       /* replicate: replicas serving, as last said (0: all) */
+    _Atomic uint32_t said_dead[FR_GROUP_MAX];  /* replicate: the incarnation + 1 whose
+                                                * death this process said */
 };
 
 /* Request header `status` of a REQ sent to a replica (0 for any other). */
@@ -57,7 +59,6 @@ struct fr_plan;
 struct fr_env;
 struct fr_fmp_conf;
 
-/* group.c */
 int fr__groups_adopt(const struct fr_plan *p, int self);
 int fr__member_index(int fmp);
 const struct fr_env *fr__member_env(void *ctx, const struct fr_fmp_conf *fc, int k);
@@ -65,28 +66,12 @@ char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int
 
 int fr__group_primary(int fmp);
 
-/* replicate.c: replica side.  fr__replica_begin takes a RECORD or FOLLOW
- * request's prefix off @rd; fr__replica_end checks a follower kept to the
- * record, and gives the leader's record to prepend to its reply (*pre,
- * valid until the next begin on this thread). */
-int fr__replica_begin(struct fr_lt *lt, int mode, struct fr_wire_reader *rd, int r, uint32_t fn);
-int fr__replica_end(struct fr_lt *lt, int status, struct fr__field *pre);
-/* An outward call of a replica: a follower is answered from the record
- * (1, *rc set); a leader records it, and its result @rc, after it returns
- * (fr__replica_note). */
-int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc);
-void fr__replica_note(struct fr_call *c, struct fr_lt *lt, int rc);
-
-/* sample.c */
+/* Whether member @fmp still serves, as this process sees it. */
+int fr__member_alive(int fmp);
+/* The pin of group @g on this thread (its member index), while a call to
+ * it is in progress: nested calls into the group go to that member. */
 int fr__pin_get(const struct fr_group *g, int *member);
 int fr__pin_set(const struct fr_group *g, int member);
 void fr__pin_clear(const struct fr_group *g, int was_set);
-void fr__sample_served(void);          /* instance: one top-level call done */
-int fr__sample_retiring(void);         /* instance: ending, take no new call */
-FR_NORETURN void fr__sample_park(void);
-void fr__sample_recycle_asked(int k);  /* root */
-int fr__sample_recycling(int k);       /* root */
-void fr__sample_recycle(int k);        /* root: start instance k afresh */
-int fr__member_alive(int fmp);
 
 #endif /* FR_GROUP_H */

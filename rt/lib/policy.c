@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "group.h"
+#include "sample.h"
 #include "plain.h"
 #include "restart.h"
 #include "standby.h"

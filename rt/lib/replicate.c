@@ -49,6 +49,7 @@
 #include "channel.h"
 #include "config.h"
 #include "group.h"
+#include "replicate.h"
 #include "plain.h"
 #include "policy.h"
 #include "restart.h"
@@ -336,8 +337,9 @@ static void drop(struct fr_lt *lt, const struct fr_group *g, int j, const char *
              g->restarts ? "it rejoins the group once restarted" : "it is dropped");
     if (!died && fr__member_alive(m))
         fr__fault(m, lt->gen[r], msg);   /* says it, and stops it */
-    else
-        fr__log("FMP '%s' %s", fr__rt.fmps[m].name, msg);
+    else if (atomic_exchange(&((struct fr_group *)g)->said_dead[j], lt->gen[r] + 1) !=
+             lt->gen[r] + 1)
+        fr__log("FMP '%s' %s", fr__rt.fmps[m].name, msg);   /* once per death, not per call */
 }
 
 static FR_NORETURN void diverged_abort(const struct fr_call *c, const struct fr_group *g, int j,

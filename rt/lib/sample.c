@@ -37,6 +37,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "group.h"
+#include "sample.h"
 #include "policy.h"
 #include "restart.h"
 #include "spawn.h"

@@ -1,0 +1,18 @@
+/*
+ * sample.h - a sampled FMP (sample.c): the caller's half is the sample
+ * policy (policy.h); here, an instance's count of the calls it served
+ * before it is recycled, and the root's side of recycling.
+ */
+#ifndef FR_SAMPLE_H
+#define FR_SAMPLE_H
+
+#include <fracture/abi.h>
+
+void fr__sample_served(void);          /* instance: one top-level call done */
+int fr__sample_retiring(void);         /* instance: ending, take no new call */
+FR_NORETURN void fr__sample_park(void);
+void fr__sample_recycle_asked(int k);  /* root */
+int fr__sample_recycling(int k);       /* root */
+void fr__sample_recycle(int k);        /* root: start instance k afresh */
+
+#endif /* FR_SAMPLE_H */
