@@ -423,7 +423,6 @@ static void check_reports(struct ck *ck, struct fr_pos vg_pos)
 
 static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
 {
-    const char *best = NULL;
     char *hint = NULL;
     const char **names = talloc_array(ck->e->ctx, const char *,
                                       ck->app->nmodules ? ck->app->nmodules : 1);
@@ -436,20 +435,9 @@ static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
     for (unsigned i = 0; ck->app->modules && i < ck->app->nmodules; i++)
         if (ck->app->modules[i].name)
             names[n++] = ck->app->modules[i].name;
-    best = fr__suggest(name, names, n);
-    if (best) {
-        hint = talloc_asprintf(ck->e->ctx, "did you mean '%s'?", best);
-    } else if (n) {
-        hint = talloc_asprintf(ck->e->ctx, "the app's modules: ");
-        for (size_t i = 0; hint && i < n && i < HINT_MODULES; i++)
-            hint = talloc_asprintf_append(hint, "%s%s", i ? ", " : "",
-                                          names[i]);
-        if (hint && n > HINT_MODULES)
-            hint = talloc_asprintf_append(hint, ", and %zu more",
-                                          n - HINT_MODULES);
-        if (!hint)
-            ck->e->oom = true;
-    }
+    if (n)
+        hint = fr__errs_hint(ck->e, name, names, n, HINT_MODULES,
+                             "the app's modules: ");
     fr__err(ck->e, pos, hint, "unknown module '%s'", name);
 }
 

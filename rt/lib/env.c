@@ -353,29 +353,6 @@ void fr__env_list(struct fr_walk *st, yaml_node_t *v, struct fr_env **out,
 
 /* ---- what the machine can give ----------------------------------------- */
 
-/* "a, b and c" of @names[0..n), or NULL on OOM. */
-static char *list_text(void *ctx, const char *const *names, size_t n)
-{
-    char *s = talloc_strdup(ctx, "");
-
-    for (size_t i = 0; s && i < n; i++)
-        s = talloc_asprintf_append(s, "%s%s", i ? ", " : "", names[i]);
-    return s;
-}
-
-/* "did you mean 'x'?" or "@intro a, b, c", or NULL on OOM. */
-static char *suggest_hint(void *ctx, const char *word, const char *const *names,
-                          size_t n, const char *intro)
-{
-    const char *best = fr__suggest(word, names, n);
-    char *all;
-
-    if (best)
-        return talloc_asprintf(ctx, "did you mean '%s'?", best);
-    all = list_text(ctx, names, n);
-    return all ? talloc_asprintf(ctx, "%s%s", intro, all) : NULL;
-}
-
 void fr__env_probe_init(struct fr_env_probe *ck, struct fr_errs *e)
 {
     memset(ck, 0, sizeof(*ck));
@@ -504,10 +481,8 @@ static void check_valgrind(struct fr_env_probe *ck, const struct fr_env *env)
         return;
     if (bsearch(&tool, ck->tools, ck->ntools, sizeof(*ck->tools), cmp_str))
         return;
-    hint = suggest_hint(ck->e->ctx, tool, ck->tools, ck->ntools,
-                        "its tools: ");
-    if (!hint)
-        ck->e->oom = true;
+    hint = fr__errs_hint(ck->e, tool, ck->tools, ck->ntools, ck->ntools,
+                         "its tools: ");
     fr__err(ck->e, at, hint, "Valgrind has no tool '%s'",
             fr__show(ck->e, tool, strlen(tool)));
 }
@@ -627,8 +602,8 @@ static void check_preload(struct fr_env_probe *ck, const struct fr_env *env)
             for (size_t a = 0; a < nagents; a++)
                 shipped = shipped || !strcmp(p, shipped_agents[a]);
             if (!shipped) {
-                hint = suggest_hint(ck->e->ctx, p, shipped_agents, nagents,
-                                    "shipped agents: ");
+                hint = fr__errs_hint(ck->e, p, shipped_agents, nagents,
+                                     nagents, "shipped agents: ");
                 if (hint && !fr__suggest(p, shipped_agents, nagents))
                     hint = talloc_asprintf_append(hint, "; give your own library "
                                                   "as a path (with a '/')");

@@ -126,6 +126,28 @@ const char *fr__show(struct fr_errs *e, const char *s, size_t len)
     return out;
 }
 
+char *fr__errs_hint(struct fr_errs *e, const char *word,
+                    const char *const *names, size_t n, size_t most,
+                    const char *intro)
+{
+    const char *best = fr__suggest(word, names, n);
+    char *hint;
+
+    if (best) {
+        hint = talloc_asprintf(e->ctx, "did you mean '%s'?", best);
+    } else {
+        hint = talloc_strdup(e->ctx, intro);   /* NULL for NULL */
+        for (size_t i = 0; hint && i < n && i < most; i++)
+            hint = talloc_asprintf_append(hint, "%s%s", i ? ", " : "",
+                                          names[i]);
+        if (hint && n > most)
+            hint = talloc_asprintf_append(hint, ", and %zu more", n - most);
+    }
+    if (!hint)
+        e->oom = true;
+    return hint;
+}
+
 /* ---- the walk ---------------------------------------------------------- */
 
 bool fr__walk_start(struct fr_walk *st)
@@ -514,24 +536,16 @@ static void unknown_key(struct fr_walk *st, const yaml_node_t *k,
                         const struct fr_schema *s)
 {
     const char *names[16];
-    const char *best;
-    char *hint;
+    const char *intro;
     size_t n = s->n < ARRAY_SIZE(names) ? s->n : ARRAY_SIZE(names);
 
     for (size_t i = 0; i < n; i++)
         names[i] = s->fields[i].key;
-    best = fr__suggest(stext(k), names, n);
-    if (best) {
-        hint = talloc_asprintf(st->e.ctx, "did you mean '%s'?", best);
-    } else {
-        hint = talloc_asprintf(st->e.ctx, "valid keys %s: ", s->where);
-        for (size_t i = 0; hint && i < n; i++)
-            hint = talloc_asprintf_append(hint, "%s%s", i ? ", " : "", names[i]);
-    }
-    if (!hint)
-        fr__walk_oom(st);
-    fr__err(&st->e, pos_of(k), hint, "unknown key '%s' %s",
-            fr__show(&st->e, stext(k), slen(k)), s->where);
+    intro = talloc_asprintf(st->e.ctx, "valid keys %s: ", s->where);
+    fr__err(&st->e, pos_of(k),
+            fr__errs_hint(&st->e, stext(k), names, n, n, intro),
+            "unknown key '%s' %s", fr__show(&st->e, stext(k), slen(k)),
+            s->where);
 }
 
 static void apply(struct fr_walk *st, const struct fr_field *f,
@@ -587,19 +601,11 @@ static void apply(struct fr_walk *st, const struct fr_field *f,
                 return;
             }
         }
-        {
-            const char *best = fr__suggest(stext(v), f->names, f->nnames);
-            char *hint = best ?
-                talloc_asprintf(st->e.ctx, "did you mean '%s'?", best) :
-                talloc_asprintf(st->e.ctx, "expected one of: ");
-            for (size_t i = 0; !best && hint && i < f->nnames; i++)
-                hint = talloc_asprintf_append(hint, "%s%s", i ? ", " : "",
-                                              f->names[i]);
-            if (!hint)
-                fr__walk_oom(st);
-            fr__err(&st->e, pos_of(v), hint, "unknown value '%s' for '%s'",
-                    fr__show(&st->e, stext(v), slen(v)), f->key);
-        }
+        fr__err(&st->e, pos_of(v), fr__errs_hint(&st->e, stext(v), f->names,
+                                                 f->nnames, f->nnames,
+                                                 "expected one of: "),
+                "unknown value '%s' for '%s'",
+                fr__show(&st->e, stext(v), slen(v)), f->key);
         break;
     case K_FN:
         f->fn(st, k, v, p);

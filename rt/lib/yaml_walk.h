@@ -72,6 +72,16 @@ int fr__errs_flush(struct fr_errs *e, struct fr_diag *d);
  * escaped, long text cut at a UTF-8 boundary.  Lives in e->ctx. */
 const char *fr__show(struct fr_errs *e, const char *s, size_t len);
 
+/*
+ * fr__errs_hint - the hint for a @word that is none of @names[0..n):
+ * "did you mean 'x'?" when one is close, else @intro followed by the first
+ * @most names (", and N more" after them).  Lives in e->ctx; NULL (and
+ * e->oom set) when memory ran out, as it did when @intro is NULL.
+ */
+char *fr__errs_hint(struct fr_errs *e, const char *word,
+                    const char *const *names, size_t n, size_t most,
+                    const char *intro);
+
 /* ---- the walk ---------------------------------------------------------- */
 
 struct fr_walk {
