@@ -134,7 +134,8 @@ static void fn_instances(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *
     size_t n;
 
     (void)k;
-    if (!fr__walk_expect(st, v, YAML_SEQUENCE_NODE, "a list of sample instances", NULL))
+    if (!fr__walk_expect(st, v, YAML_SEQUENCE_NODE,
+                         "a list of sample instances", NULL))
         return;
     n = seq_len(v);
     if (!n) {
@@ -219,6 +220,7 @@ static void fn_fmp_name(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *v
     f->name = talloc_strndup(st->tree, s, len);
     if (!f->name)
         fr__walk_oom(st);
+    /* fn_fmps points st->user at this FMP's entry in its name_pos */
     *(struct fr_pos *)st->user = pos_of(v);
 }
 
@@ -483,6 +485,8 @@ static const struct fr_schema top_schema = {
     "at the top level", top_fields, ARRAY_SIZE(top_fields)
 };
 
+/* ---- parse and load ---------------------------------------------------- */
+
 static struct fr_config *config_new(void *ctx, const char *file)
 {
     struct fr_config *cfg = talloc_zero(ctx, struct fr_config);
@@ -558,8 +562,8 @@ static bool prescan(struct fr_walk *st, const char *text, size_t len)
             fr__err(&st->e, mark_pos(ev.start_mark), "remove the tag; every key "
                     "of a deployment config has one type, and a value meant as "
                     "text can be quoted", "YAML tag '%s' is not allowed in a "
-                    "deployment config", shown ? fr__show(&st->e, shown, strlen(shown))
-                                               : "?");
+                    "deployment config",
+                    shown ? fr__show(&st->e, shown, strlen(shown)) : "?");
         }
         if (depth > MAX_DEPTH) {
             fr__err(&st->e, mark_pos(ev.start_mark), "a deployment config "

@@ -270,7 +270,8 @@ static void fn_privileges(struct fr_walk *st, const yaml_node_t *k, yaml_node_t 
     else
         fr__err(&st->e, pos_of(v), "'drop' (the default) takes every capability from a "
                 "child of a root running as root; 'keep' leaves them",
-                "privileges is 'keep' or 'drop', not '%s'", fr__show(&st->e, t, len));
+                "privileges is 'keep' or 'drop', not '%s'",
+                fr__show(&st->e, t, len));
 }
 
 /* "strict", "none", or a profile file, which the check reads (sandbox.c). */
