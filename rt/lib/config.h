@@ -19,9 +19,6 @@
 
 struct fr_sandbox_prof;       /* sandbox.h */
 
-struct fr_pos {
-    unsigned line, col;       /* 1-based; 0 when unknown */
-};
 
 struct fr_limits {
     long memory_mb;           /* -1: unset */

@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* A place in a file a diagnostic names. */
+struct fr_pos {
+    unsigned line, col;       /* 1-based; 0 when unknown */
+};
+
 struct fr_diag_item {
     char *text;               /* "file:line:col: error: msg" (no newline) */
     char *hint;               /* NULL or the hint, without "hint: " */

@@ -1,6 +1,6 @@
 /*
  * test_config.c - unit tests of the deployment config parser and checker
- * (rt/lib/config.c).
+ * (rt/lib/config.c, yaml_walk.c, env.c, config_check.c).
  *
  * configs/good/NN-name.yaml are valid configs; each has an assertion function
  * below that checks the values parsed, defaults included.
