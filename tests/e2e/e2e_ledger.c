@@ -521,7 +521,9 @@ static int run_argv(char *const argv[], int seconds, char **out, char **err)
     }
     close(pout[1]);
     close(perr[1]);
-    snprintf(what, sizeof what, "%s %s %s %s", argv[0], argv[1], argv[2], argv[3]);
+    what[0] = '\0';
+    for (int i = 0; argv[i] && i < 4; i++)   /* the command, as far as it names the case */
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", i ? " " : "", argv[i]);
     collect(pid, pout[0], perr[0], seconds, what, out, err);
     return wait_exit(pid);
 }
