@@ -71,7 +71,7 @@ uint32_t fr__chan_req_seq(struct fr_lt *lt, int r)
 
 static inline struct fr_slot *slot_of(struct fr_lt *lt, int r)
 {
-    return fr__slot(fr__rt.regions[r].base, &fr__rt.geom, lt->id);
+    return lt->slot[r];
 }
 
 static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr *h);
