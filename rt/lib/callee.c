@@ -596,7 +596,8 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         goto out_free;
     }
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
-        fr__rt.fmp_of_module[app->functions[m.fn].module] != fr__group_primary(fr__rt.self)) {
+        fr__rt.fmp_of_module[app->functions[m.fn].module] !=
+            (FR__UNLIKELY(fr__rt.groups != NULL) ? fr__group_primary(fr__rt.self) : fr__rt.self)) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
     } else {
         cc.rd.p = m.data;

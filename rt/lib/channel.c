@@ -40,6 +40,10 @@
 #define cpu_relax() atomic_signal_fence(memory_order_seq_cst)
 #endif
 
+/* Pauses fr__chan_wait spends on the awaited peer's bell alone: a few
+ * microseconds, as long as the full look's own first stretch. */
+#define QUICK_SPINS 64
+
 int64_t fr__now_ns(void)
 {
     struct timespec ts;
@@ -71,7 +75,7 @@ uint32_t fr__chan_req_seq(struct fr_lt *lt, int r)
 
 static inline struct fr_slot *slot_of(struct fr_lt *lt, int r)
 {
-    return fr__slot(fr__rt.regions[r].base, &fr__rt.geom, lt->id);
+    return lt->slot[r];
 }
 
 static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr *h);
@@ -326,31 +330,56 @@ static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
 {
     int n = fr__rt.nregions;
-    _Atomic uint32_t *words[n > 0 ? n : 1];
+    _Atomic uint32_t *words[n > 0 ? n : 1], *gens[n > 0 ? n : 1];
     uint32_t vals[n > 0 ? n : 1];
+    int regs[n > 0 ? n : 1];
     int64_t spin_end = -1;    /* read the clock only once the quick spin is over */
     unsigned iter = 0;
     int first = want >= 0 ? want : 0;
 
+    /* What each look reads, found once: `want` first (it is the likely
+     * one), then the others; each region's bell for lt and its peer's
+     * incarnation word. */
+    for (int k = 0; k < n; k++) {
+        int r = k == 0 ? first : (k == first ? 0 : k);
+        struct fr_region *rg = &fr__rt.regions[r];
+        regs[k] = r;
+        words[k] = &slot_of(lt, r)->to[rg->side].bell;
+        gens[k] = &((struct fr_region_hdr *)rg->base)->gen[!rg->side];
+    }
+
+    /* The peer we wait for answers within a round trip: watch its bell
+     * alone first, as a raw ping-pong does, while it still shows the last
+     * message taken from it (anything else goes to the full look below at
+     * once).  The look over every region costs the detection a little per
+     * region; requests from other regions and a death wait at most
+     * QUICK_SPINS pauses for it. */
+    if (want >= 0 && n > 0) {
+        _Atomic uint32_t *b = words[0];
+        uint32_t old = atomic_load_explicit(b, memory_order_relaxed);
+        if (old == lt->seen[want])
+            for (unsigned q = 0;
+                 q < QUICK_SPINS && atomic_load_explicit(b, memory_order_relaxed) == old; q++)
+                cpu_relax();
+    }
     for (;;) {
-        /* Look at `want` first: it is the likely one. */
         for (int k = 0; k < n; k++) {
-            int r = k == 0 ? first : (k == first ? 0 : k);
-            struct fr_slot *s = slot_of(lt, r);
+            int r = regs[k];
 
             /* A new incarnation of the peer we wait for never got our
              * message, however fast it came back: the call failed. */
-            if (sync_gen(lt, r) && r == want)
+            if (FR__UNLIKELY(atomic_load_explicit(gens[k], memory_order_acquire) != lt->gen[r]) &&
+                sync_gen(lt, r) && r == want)
                 return -EPIPE;
-            uint32_t w = atomic_load_explicit(&s->to[fr__rt.regions[r].side].bell,
-                                              memory_order_acquire);
-            words[k] = &s->to[fr__rt.regions[r].side].bell;
+            uint32_t w = atomic_load_explicit(words[k], memory_order_acquire);
             vals[k] = w;
             /* A peer that broke the protocol is not listened to again. */
             if (atomic_load_explicit(&fr__rt.regions[r].failed, memory_order_relaxed))
                 continue;
+            struct fr_slot *s;
             switch (bell_state(lt, r, w)) {
             case BELL_MSG:
+                s = slot_of(lt, r);
                 if (stale(s, r, w))
                     break;
                 *got = r;
@@ -361,6 +390,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
                 break;
             case BELL_BAD:
                 /* zeroed by a restart, or half-written by the dead */
+                s = slot_of(lt, r);
                 if (stale(s, r, w))
                     break;
                 if (fr__chan_peer_moved(lt, r)) {
@@ -470,7 +500,7 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
         }
     }
     buf = *bufp;
-    if (!drop)
+    if (!drop && h.chunk)     /* a null call's reply: no libc call for nothing */
         memcpy(buf, win, h.chunk);
     got = h.chunk;
     if (h.nmeta || fr__meta_count()) {

@@ -73,7 +73,9 @@ struct fr_lt *fr__lt_get(uint32_t id)
             lt->seen = calloc(n ? n : 1, sizeof *lt->seen);
             lt->opened = calloc(n ? n : 1, sizeof *lt->opened);
             lt->gen = calloc(n ? n : 1, sizeof *lt->gen);
-            if (!lt->last || !lt->seen || !lt->opened || !lt->gen) {
+            lt->slot = calloc(n ? n : 1, sizeof *lt->slot);
+            if (!lt->last || !lt->seen || !lt->opened || !lt->gen || !lt->slot) {
+                free(lt->slot);
                 free(lt->gen);
                 free(lt->last);
                 free(lt->seen);
@@ -81,6 +83,11 @@ struct fr_lt *fr__lt_get(uint32_t id)
                 free(lt);
                 lt = NULL;
             } else {
+                /* the regions are mapped for the life of the process */
+                for (int r = 0; r < n; r++) {
+                    FR_ASSERT(fr__rt.regions[r].base != NULL);
+                    lt->slot[r] = fr__slot(fr__rt.regions[r].base, &fr__rt.geom, id);
+                }
                 for (int d = 0; d < FR_FRAMES; d++) {
                     lt->askers[d].r = -1;
                     lt->calling[d] = -1;

@@ -135,6 +135,7 @@ struct fr_lt {
     uint32_t *last;           /* per region: seq of the last message either way */
     uint32_t *seen;           /* per region: last seq received on our bell */
     uint8_t *opened;          /* per region: the slot was opened toward the peer */
+    struct fr_slot **slot;    /* per region: its slot there, found once (channel.c) */
     void *rbuf;               /* reply buffer (malloc) */
     size_t rcap;
     int depth;                /* nested calls being served on this thread */

@@ -103,6 +103,7 @@ static int teardown(void **state)
         free(lts[i]->seen);
         free(lts[i]->opened);
         free(lts[i]->gen);
+        free(lts[i]->slot);
         free(lts[i]->rbuf);
         free(lts[i]);
     }
