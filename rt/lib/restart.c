@@ -344,11 +344,15 @@ static int bring_up(int k, int warm, char *err, size_t errsz)
             return 0;
         snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
     }
-    /* Alive but of no use: end it here, the supervisor never saw it. */
+    /* Alive but of no use: end it here, the supervisor never saw it.  Its
+     * end is marked as any other (`died`: calls it made while its FR_INIT
+     * calls were replayed are orphaned, callee.c). */
     atomic_store(&fr__rt.fmps[k].gone, 1);
     kill(fr__rt.fmps[k].pid, SIGKILL);
-    while (waitpid(fr__rt.fmps[k].pid, NULL, 0) < 0 && errno == EINTR)
+    int status = 0;
+    while (waitpid(fr__rt.fmps[k].pid, &status, 0) < 0 && errno == EINTR)
         ;
+    fr__mark_gone(k, status);
     return -1;
 }
 
