@@ -254,11 +254,21 @@ int fr__chan_peek_kind(struct fr_lt *lt, int r)
     return kind;
 }
 
-static int peer_gone(int r)
+/* Whether the incarnation of the peer of region r that lt speaks to has
+ * ended.  A child reads `gone` from the header, which the root clears after
+ * a restart one region after the other: while it still shows the end of a
+ * predecessor (`died`, region.h), the new incarnation may already ask us
+ * through another region, and its request, or our reply, is in flight here. */
+static int peer_gone(const struct fr_lt *lt, int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
 
-    return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(fr__peer_gone(r)));
+    if (atomic_load(&rg->failed))
+        return 1;
+    if (fr__replaying || !atomic_load(fr__peer_gone(r)))
+        return 0;
+    return fr__rt.self == 0 || atomic_load(&h->died[!rg->side]) == lt->gen[r];
 }
 
 /*
@@ -378,7 +388,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             continue;
         }
         /* Every 64 looks: has the peer gone (or been stopped)? */
-        if (want >= 0 && peer_gone(want))
+        if (want >= 0 && peer_gone(lt, want))
             return -EPIPE;
         int64_t now = fr__now_ns();
         if (spin_end < 0)
@@ -412,7 +422,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
         for (int k = 0; k < n; k++)
             if (atomic_load_explicit(words[k], memory_order_relaxed) != vals[k])
                 ready = 1;
-        if (want >= 0 && peer_gone(want))
+        if (want >= 0 && peer_gone(lt, want))
             ready = 1;
         if (!ready)
             fr__futex_wait_any(words, vals, (unsigned)n, left);

@@ -2,7 +2,8 @@
  * test_channel.c - the channel protocol between two real processes sharing
  * one memfd region: small and chunked messages, the futex sleep path, and
  * everything that must NOT be taken as a message (a stale or forged bell,
- * a header written but never posted, a peer that is gone).
+ * a header written but never posted, a peer that is gone), and a restarted
+ * peer heard while `gone` still shows its predecessor's end.
  *
  * The parent is FMP 0, a forked child FMP 1; each sets up its own view of
  * the runtime (fr__rt) the way start.c and child.c do.
@@ -210,6 +211,21 @@ static void test_sleep_path(void **state)
     round_trip(4096, 100);
 }
 
+static void test_chunked_from_new_incarnation(void **state)
+{
+    struct fr_region_hdr *h = region.base;
+    (void)state;
+    /* FMP 0 was restarted (incarnation 1) and the root has not yet cleared
+     * `gone` in this region, which still shows incarnation 0's end: FMP 1
+     * takes its long request and answers it all the same. */
+    atomic_store(&h->gen[0], 1);
+    atomic_store(&h->died[0], 0);
+    atomic_store(&h->gone[0], 1);
+    fr__rt.call_timeout_ns = 2000000000;   /* a peer that gave up must not hang us */
+    round_trip((1u << 18) + 17, 0);
+    fr__rt.call_timeout_ns = 0;
+}
+
 static void test_too_large(void **state)
 {
     struct fr_lt *lt = fr__lt_get(0);
@@ -362,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_small, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_chunked, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_sleep_path, setup_sleepy, teardown),
+        cmocka_unit_test_setup_teardown(test_chunked_from_new_incarnation, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_too_large, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_forged_bell, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_torn_message, setup_small, teardown),
