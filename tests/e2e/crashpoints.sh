@@ -123,7 +123,7 @@ leftovers() {
 
 case $mode in
 walk)
-    runs=0 flaky=0
+    runs=0
     for policy in restart twice replicate sample; do
         case $policy in
         restart|twice) targets="maths texts" ;;
@@ -138,23 +138,7 @@ walk)
                 cfg=$work/$policy-$target-$p.yaml
                 config $policy $target $p $count >"$cfg"
                 before=$(grep -c '^kill' "$log")
-                if [ $policy = twice ] && [ $fail -eq 0 ]; then
-                    # KNOWN BUG, tracked in issue 12: a replay killed again at
-                    # the same point can lose outward calls (twice-texts-4: the
-                    # store counted 53 gets for 68, once in about a dozen walks
-                    # under ASan).  Such a run is said and run once more; only
-                    # a second difference fails the walk.
-                    if run_one "$policy-$target-$p" "$cfg"; then
-                        runs=$((runs + 1))
-                    else
-                        echo "KNOWN BUG (issue 12): $policy-$target-$p differed; run again"
-                        fail=0
-                        run_one "$policy-$target-$p" "$cfg" && runs=$((runs + 1)) &&
-                            flaky=$((flaky + 1))
-                    fi
-                else
-                    run_one "$policy-$target-$p" "$cfg" && runs=$((runs + 1))
-                fi
+                run_one "$policy-$target-$p" "$cfg" && runs=$((runs + 1))
                 after=$(grep -c '^kill' "$log")
                 [ "$after" -gt "$before" ] && k=killed || k="not reached"
                 echo "$policy $target point $p (x$count): $k"
@@ -167,7 +151,7 @@ walk)
     run_one restart-init-15 "$cfg" && runs=$((runs + 1))
     echo "restart texts point 15 during maths' restart: $(grep -q '^kill 15' "$log" && echo killed || echo 'not reached')"
     leftovers
-    echo "crash points: $npoints; runs passed: $runs; twice runs that differed once: $flaky"
+    echo "crash points: $npoints; runs passed: $runs"
     p=1
     while [ $p -le $npoints ]; do
         name=$(grep -m1 " $p " "$log" | cut -d' ' -f3)
