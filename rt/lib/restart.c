@@ -319,9 +319,31 @@ static int inits_to_replay(int k)
     return 0;
 }
 
+/*
+ * The notes of FR_INIT calls (FR_CTL_INIT_LOGGED) that children sent
+ * before FMP k died may still wait in their control sockets: the
+ * supervisor handles a death before the messages of the FMPs after it in
+ * its poll set.  They are taken first, so that every FR_INIT call made to
+ * k is replayed (without, a child's call made just before k's crash was
+ * not: recover-child printed sum 42 in 5 runs of 100 under ASan).
+ */
+static void take_notes(int k)
+{
+    for (int c = 1; c < fr__rt.nfmps; c++) {
+        struct fr_fmp *f = &fr__rt.fmps[c];
+        struct fr_ctl_msg m;
+
+        if (c == k || f->ctl < 0 || atomic_load(&f->gone))
+            continue;
+        while (recv(f->ctl, &m, sizeof m, MSG_DONTWAIT) == (ssize_t)sizeof m)
+            fr__ctl_handle(c, &m);   /* as the supervisor's loop would */
+    }
+}
+
 /* Steps 3 (the wait) and 4 for a process just started for FMP k. */
 static int bring_up(int k, int warm, char *err, size_t errsz)
 {
+    take_notes(k);
     /* A warm spare that has nothing replayed into it first is not waited
      * for: it has execed and mapped its regions long ago, GO releases its
      * workers, and the calls replayed now wait in their slots for them.
