@@ -186,20 +186,23 @@ random)
         if [ $# -gt 0 ]; then
             # storage holds the program's state and is not restartable:
             # the victim is a child that runs maths or texts
-            victim=""
+            # (by its name once it is ready, fr:storage; before, as the
+            # first child started: the lowest pid, unless pids wrapped)
+            victim="" first=$(pgrep -P "$root" | head -1)
             for k in "$@"; do
                 grep -q 'FRACTURE_PLAN' /proc/$k/environ 2>/dev/null || continue
+                case $(cat /proc/$k/comm 2>/dev/null) in
+                fr:storage) continue ;;
+                fr:*|fr-standby) ;;
+                *) [ "$k" = "$first" ] && continue ;;
+                esac
                 victim="$victim $k"
             done
             set -- $victim
             if [ $# -gt 0 ]; then
                 idx=$(( pick % $# + 1 ))
                 eval v=\${$idx}
-                # storage is the first child started: spare it
-                first=$(pgrep -P "$root" | head -1)
-                if [ "$v" != "$first" ] && kill -9 "$v" 2>/dev/null; then
-                    killed=$((killed + 1))
-                fi
+                kill -9 "$v" 2>/dev/null && killed=$((killed + 1))
             fi
         fi
         wait $pid
