@@ -332,8 +332,8 @@ static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
 {
     int n = fr__rt.nregions;
-    _Atomic uint32_t *words[n > 0 ? n : 1];
-    uint32_t vals[n > 0 ? n : 1];
+    _Atomic uint32_t *words[n + 1];
+    uint32_t vals[n + 1];
     int64_t spin_end = -1;    /* read the clock only once the quick spin is over */
     unsigned iter = 0;
     int first = want >= 0 ? want : 0;
@@ -413,19 +413,30 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             if (left <= 0)
                 return -ETIMEDOUT;
         }
-        int ready = 0;
+        int ready = 0, nw = n;
+        /* The peer we wait for: its incarnation word too.  Its death and
+         * restart take our bell from 0 to GONE and back to 0 (restart.c,
+         * reset_channels), and both wakes may come between the re-check
+         * below and the wait, which would then sleep for ever on a bell
+         * that reads as before; the restart's bump of the incarnation,
+         * after the zeroing, is never undone. */
+        if (want >= 0) {
+            struct fr_region *rg = &fr__rt.regions[want];
+            words[nw] = &((struct fr_region_hdr *)rg->base)->gen[!rg->side];
+            vals[nw++] = lt->gen[want];
+        }
         for (int k = 0; k < n; k++) {
             struct fr_bell *b = (struct fr_bell *)words[k];
             atomic_store_explicit(&b->sleeping, 1, memory_order_relaxed);
         }
         atomic_thread_fence(memory_order_seq_cst);
-        for (int k = 0; k < n; k++)
+        for (int k = 0; k < nw; k++)
             if (atomic_load_explicit(words[k], memory_order_relaxed) != vals[k])
                 ready = 1;
         if (want >= 0 && peer_gone(lt, want))
             ready = 1;
         if (!ready)
-            fr__futex_wait_any(words, vals, (unsigned)n, left);
+            fr__futex_wait_any(words, vals, (unsigned)nw, left);
         for (int k = 0; k < n; k++) {
             struct fr_bell *b = (struct fr_bell *)words[k];
             atomic_store_explicit(&b->sleeping, 0, memory_order_relaxed);

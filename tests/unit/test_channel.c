@@ -2,8 +2,9 @@
  * test_channel.c - the channel protocol between two real processes sharing
  * one memfd region: small and chunked messages, the futex sleep path, and
  * everything that must NOT be taken as a message (a stale or forged bell,
- * a header written but never posted, a peer that is gone), and a restarted
- * peer heard while `gone` still shows its predecessor's end.
+ * a header written but never posted, a peer that is gone), a restarted
+ * peer heard while `gone` still shows its predecessor's end, and a sleeper
+ * woken by a restart that left its bell as it was.
  *
  * The parent is FMP 0, a forked child FMP 1; each sets up its own view of
  * the runtime (fr__rt) the way start.c and child.c do.
@@ -343,6 +344,32 @@ static void test_gone_wakes_sleeper(void **state)
     pthread_join(t, NULL);
 }
 
+/* The peer's death and restart as a sleeper may miss them: the bell is
+ * back to what it read (0 -> GONE -> 0), only the incarnation moved. */
+static void *restart_unseen_later(void *arg)
+{
+    struct fr_region_hdr *h = region.base;
+    (void)arg;
+    usleep(100000);
+    atomic_fetch_add(&h->gen[1], 1);
+    fr__futex_wake(&h->gen[1], INT_MAX);
+    return NULL;
+}
+
+static void test_restart_wakes_sleeper(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    pthread_t t;
+    int got;
+    (void)state;
+    pthread_create(&t, NULL, restart_unseen_later, NULL);
+    int64_t t0 = fr__now_ns();
+    /* without a deadline it would sleep for ever: woken, not timed out */
+    assert_int_equal(fr__chan_wait(lt, 0, t0 + 3000000000ll, &got), -EPIPE);
+    assert_true(fr__now_ns() - t0 < 1500000000ll);
+    pthread_join(t, NULL);
+}
+
 static void test_wire_chunk_boundaries(void **state)
 {
     unsigned char a[37], b[5] = "abcd", out[512], out2[512];
@@ -385,6 +412,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_header_mismatch, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_overlong_chunk, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_gone_wakes_sleeper, setup_sleepy, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_wakes_sleeper, setup_sleepy, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
