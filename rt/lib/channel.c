@@ -262,11 +262,21 @@ int fr__chan_peek_kind(struct fr_lt *lt, int r)
     return kind;
 }
 
-static int peer_gone(int r)
+/* Whether the incarnation of the peer of region r that lt speaks to has
+ * ended.  A child reads `gone` from the header, which the root clears after
+ * a restart one region after the other: while it still shows the end of a
+ * predecessor (`died`, region.h), the new incarnation may already ask us
+ * through another region, and its request, or our reply, is in flight here. */
+static int peer_gone(const struct fr_lt *lt, int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
 
-    return atomic_load(&rg->failed) || (!fr__replaying && atomic_load(fr__peer_gone(r)));
+    if (atomic_load(&rg->failed))
+        return 1;
+    if (fr__replaying || !atomic_load(fr__peer_gone(r)))
+        return 0;
+    return fr__rt.self == 0 || atomic_load(&h->died[!rg->side]) == lt->gen[r];
 }
 
 /*
@@ -330,8 +340,9 @@ static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
 {
     int n = fr__rt.nregions;
-    _Atomic uint32_t *words[n > 0 ? n : 1], *gens[n > 0 ? n : 1];
-    uint32_t vals[n > 0 ? n : 1];
+    /* one more word than regions: the incarnation of the peer we wait for */
+    _Atomic uint32_t *words[n + 1], *gens[n > 0 ? n : 1];
+    uint32_t vals[n + 1];
     int regs[n > 0 ? n : 1];
     int64_t spin_end = -1;    /* read the clock only once the quick spin is over */
     unsigned iter = 0;
@@ -412,7 +423,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             continue;
         }
         /* Every 64 looks: has the peer gone (or been stopped)? */
-        if (want >= 0 && peer_gone(want))
+        if (want >= 0 && peer_gone(lt, want))
             return -EPIPE;
         int64_t now = fr__now_ns();
         if (spin_end < 0)
@@ -437,19 +448,30 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             if (left <= 0)
                 return -ETIMEDOUT;
         }
-        int ready = 0;
+        int ready = 0, nw = n;
+        /* The peer we wait for: its incarnation word too.  Its death and
+         * restart take our bell from 0 to GONE and back to 0 (restart.c,
+         * reset_channels), and both wakes may come between the re-check
+         * below and the wait, which would then sleep for ever on a bell
+         * that reads as before; the restart's bump of the incarnation,
+         * after the zeroing, is never undone. */
+        if (want >= 0) {
+            struct fr_region *rg = &fr__rt.regions[want];
+            words[nw] = &((struct fr_region_hdr *)rg->base)->gen[!rg->side];
+            vals[nw++] = lt->gen[want];
+        }
         for (int k = 0; k < n; k++) {
             struct fr_bell *b = (struct fr_bell *)words[k];
             atomic_store_explicit(&b->sleeping, 1, memory_order_relaxed);
         }
         atomic_thread_fence(memory_order_seq_cst);
-        for (int k = 0; k < n; k++)
+        for (int k = 0; k < nw; k++)
             if (atomic_load_explicit(words[k], memory_order_relaxed) != vals[k])
                 ready = 1;
-        if (want >= 0 && peer_gone(want))
+        if (want >= 0 && peer_gone(lt, want))
             ready = 1;
         if (!ready)
-            fr__futex_wait_any(words, vals, (unsigned)n, left);
+            fr__futex_wait_any(words, vals, (unsigned)nw, left);
         for (int k = 0; k < n; k++) {
             struct fr_bell *b = (struct fr_bell *)words[k];
             atomic_store_explicit(&b->sleeping, 0, memory_order_relaxed);

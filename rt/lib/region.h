@@ -99,6 +99,12 @@ struct fr_region_hdr {
      * lost[s]: side s will not come back. */
     _Atomic uint32_t gen[2];
     _Atomic uint32_t lost[2];
+    /* died[s]: the incarnation of side s whose end `gone` marks (the root
+     * writes it before `gone`).  The root clears `gone` after a restart
+     * one region after the other, so a new incarnation may ask us through
+     * one region while `gone` still shows its predecessor's end in
+     * another: `gone` alone does not say which incarnation is dead. */
+    _Atomic uint32_t died[2];
     /* then: uint64_t open[2][nslots/64] bitmaps, at FR_REGION_OPEN_OFF */
 };
 

@@ -151,7 +151,7 @@ leftovers() {
 
 case $mode in
 walk)
-    runs=0 flaky=0
+    runs=0
     for policy in restart twice replicate sample replicate-restart sample-restart; do
         case $policy in
         restart|twice) targets="maths texts" ;;
@@ -166,23 +166,7 @@ walk)
                 cfg=$work/$policy-$target-$p.yaml
                 config $policy $target $p $count >"$cfg"
                 before=$(grep -c '^kill' "$log")
-                if [ $policy = twice ] && [ $fail -eq 0 ]; then
-                    # KNOWN BUG, tracked in issue 12: a replay killed again at
-                    # the same point can lose outward calls (twice-texts-4: the
-                    # store counted 53 gets for 68, once in about a dozen walks
-                    # under ASan).  Such a run is said and run once more; only
-                    # a second difference fails the walk.
-                    if run_one "$policy-$target-$p" "$cfg"; then
-                        runs=$((runs + 1))
-                    else
-                        echo "KNOWN BUG (issue 12): $policy-$target-$p differed; run again"
-                        fail=0
-                        run_one "$policy-$target-$p" "$cfg" && runs=$((runs + 1)) &&
-                            flaky=$((flaky + 1))
-                    fi
-                else
-                    run_one "$policy-$target-$p" "$cfg" && runs=$((runs + 1))
-                fi
+                run_one "$policy-$target-$p" "$cfg" && runs=$((runs + 1))
                 after=$(grep -c '^kill' "$log")
                 [ "$after" -gt "$before" ] && k=killed || k="not reached"
                 echo "$policy $target point $p (x$count): $k"
@@ -195,7 +179,7 @@ walk)
     run_one restart-init-15 "$cfg" && runs=$((runs + 1))
     echo "restart texts point 15 during maths' restart: $(grep -q '^kill 15' "$log" && echo killed || echo 'not reached')"
     leftovers
-    echo "crash points: $npoints; runs passed: $runs; twice runs that differed once: $flaky"
+    echo "crash points: $npoints; runs passed: $runs"
     p=1
     while [ $p -le $npoints ]; do
         name=$(grep -m1 " $p " "$log" | cut -d' ' -f3)
@@ -230,20 +214,23 @@ random)
         if [ $# -gt 0 ]; then
             # storage holds the program's state and is not restartable:
             # the victim is a child that runs maths or texts
-            victim=""
+            # (by its name once it is ready, fr:storage; before, as the
+            # first child started: the lowest pid, unless pids wrapped)
+            victim="" first=$(pgrep -P "$root" | head -1)
             for k in "$@"; do
                 grep -q 'FRACTURE_PLAN' /proc/$k/environ 2>/dev/null || continue
+                case $(cat /proc/$k/comm 2>/dev/null) in
+                fr:storage) continue ;;
+                fr:*|fr-standby) ;;
+                *) [ "$k" = "$first" ] && continue ;;
+                esac
                 victim="$victim $k"
             done
             set -- $victim
             if [ $# -gt 0 ]; then
                 idx=$(( pick % $# + 1 ))
                 eval v=\${$idx}
-                # storage is the first child started: spare it
-                first=$(pgrep -P "$root" | head -1)
-                if [ "$v" != "$first" ] && kill -9 "$v" 2>/dev/null; then
-                    killed=$((killed + 1))
-                fi
+                kill -9 "$v" 2>/dev/null && killed=$((killed + 1))
             fi
         fi
         wait $pid

@@ -2,7 +2,9 @@
  * test_channel.c - the channel protocol between two real processes sharing
  * one memfd region: small and chunked messages, the futex sleep path, and
  * everything that must NOT be taken as a message (a stale or forged bell,
- * a header written but never posted, a peer that is gone).
+ * a header written but never posted, a peer that is gone), a restarted
+ * peer heard while `gone` still shows its predecessor's end, and a sleeper
+ * woken by a restart that left its bell as it was.
  *
  * The parent is FMP 0, a forked child FMP 1; each sets up its own view of
  * the runtime (fr__rt) the way start.c and child.c do.
@@ -213,6 +215,21 @@ static void test_sleep_path(void **state)
     round_trip(4096, 100);
 }
 
+static void test_chunked_from_new_incarnation(void **state)
+{
+    struct fr_region_hdr *h = region.base;
+    (void)state;
+    /* FMP 0 was restarted (incarnation 1) and the root has not yet cleared
+     * `gone` in this region, which still shows incarnation 0's end: FMP 1
+     * takes its long request and answers it all the same. */
+    atomic_store(&h->gen[0], 1);
+    atomic_store(&h->died[0], 0);
+    atomic_store(&h->gone[0], 1);
+    fr__rt.call_timeout_ns = 2000000000;   /* a peer that gave up must not hang us */
+    round_trip((1u << 18) + 17, 0);
+    fr__rt.call_timeout_ns = 0;
+}
+
 static void test_too_large(void **state)
 {
     struct fr_lt *lt = fr__lt_get(0);
@@ -318,16 +335,42 @@ static void *mark_gone_later(void *arg)
     return NULL;
 }
 
-static void test_gone_wakes_sleeper(void **state)
+/* A caller asleep on FMP 1 is woken by what @later does to it: the call
+ * fails (EPIPE) at once, not at the deadline (without one: never). */
+static void woken_by(void *(*later)(void *))
 {
     struct fr_lt *lt = fr__lt_get(0);
     pthread_t t;
     int got;
-    (void)state;
-    pthread_create(&t, NULL, mark_gone_later, NULL);
+    pthread_create(&t, NULL, later, NULL);
     int64_t t0 = fr__now_ns();
-    assert_int_equal(fr__chan_wait(lt, 0, t0 + 5000000000ll, &got), -EPIPE);
+    assert_int_equal(fr__chan_wait(lt, 0, t0 + 3000000000ll, &got), -EPIPE);
+    assert_true(fr__now_ns() - t0 < 1500000000ll);
     pthread_join(t, NULL);
+}
+
+static void test_gone_wakes_sleeper(void **state)
+{
+    (void)state;
+    woken_by(mark_gone_later);
+}
+
+/* The peer's death and restart as a sleeper may miss them: the bell is
+ * back to what it read (0 -> GONE -> 0), only the incarnation moved. */
+static void *restart_unseen_later(void *arg)
+{
+    struct fr_region_hdr *h = region.base;
+    (void)arg;
+    usleep(100000);
+    atomic_fetch_add(&h->gen[1], 1);
+    fr__futex_wake(&h->gen[1], INT_MAX);
+    return NULL;
+}
+
+static void test_restart_wakes_sleeper(void **state)
+{
+    (void)state;
+    woken_by(restart_unseen_later);
 }
 
 static void test_wire_chunk_boundaries(void **state)
@@ -365,12 +408,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_small, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_chunked, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_sleep_path, setup_sleepy, teardown),
+        cmocka_unit_test_setup_teardown(test_chunked_from_new_incarnation, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_too_large, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_forged_bell, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_torn_message, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_header_mismatch, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_overlong_chunk, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_gone_wakes_sleeper, setup_sleepy, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_wakes_sleeper, setup_sleepy, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

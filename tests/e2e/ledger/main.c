@@ -11,6 +11,9 @@
  *   ledger crash      the math module dies of SIGABRT in the middle of a call
  *   ledger recover    the same, unless LEDGER_SAFE is set (a micro-Rx environment)
  *   ledger recover-child  the same, its FR_INIT call made by the text module
+ *   ledger recover-nested the same, its FR_INIT call asking text, which asks
+ *                     store: replayed into the restarted math FMP, those
+ *                     calls run while it is not yet let in (sum 47)
  *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
@@ -253,6 +256,13 @@ int ledger_main(int argc, char **argv)
     if (strcmp(mode, "recover-child") == 0) {
         /* as "recover", but the FR_INIT call comes from text's FMP */
         text_setup(200);
+        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        return 0;
+    }
+    if (strcmp(mode, "recover-nested") == 0) {
+        int w = 5;
+        store_put("weight", &w, sizeof w);
+        math_init(-1);        /* base = text_weight(0, 1): 5, read from store */
         printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
         return 0;
     }

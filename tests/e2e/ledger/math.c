@@ -58,7 +58,9 @@ int __fr_impl_math_whoami(void)
 
 void __fr_impl_math_init(int b)
 {
-    base = b;
+    /* a negative base is asked of the text module: an FR_INIT call whose
+     * frame calls out, and whose callee calls out again (recover-nested) */
+    base = b < 0 ? (int)text_weight(0, -b) : b;
 }
 
 
