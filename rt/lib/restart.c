@@ -252,7 +252,13 @@ static void reset_channels(int k)
             struct fr_slot *s = fr__slot(pm->base, g, i);
             for (int d = 0; d < 2; d++) {
                 atomic_store(&s->to[d].bell, 0);
-                atomic_store(&s->to[d].sleeping, 0);
+                /* Only the dead side's own flag: the survivor's says it
+                 * sleeps (or is about to) on its bell, and a post of the
+                 * new incarnation must wake it; cleared, a survivor between
+                 * announcing its sleep and FUTEX_WAIT would sleep on the
+                 * zeroed bell, and the first post would not wake it. */
+                if (d == side)
+                    atomic_store(&s->to[d].sleeping, 0);
                 memset(&s->to[d].hdr, 0, sizeof s->to[d].hdr);
                 fr__futex_wake(&s->to[d].bell, INT_MAX);
             }
