@@ -129,13 +129,56 @@ static int wait_exit(pid_t pid)
     return status;
 }
 
+/*
+ * Read @fo and @fe (stdout and stderr of @pid) as they come, so that
+ * neither pipe fills while the other is read, until both close; past @end
+ * (0: never) @pid is killed and the test fails, @what naming the run.
+ */
+static void read_both(int fo, int fe, pid_t pid, time_t end, const char *what, char **out,
+                      char **err)
+{
+    struct pollfd pf[2];
+    size_t len[2] = { 0, 0 };
+    char *buf[2] = { calloc(1, 1), calloc(1, 1) };
+
+    pf[0] = (struct pollfd){ fo, POLLIN, 0 };
+    pf[1] = (struct pollfd){ fe, POLLIN, 0 };
+    while (pf[0].fd >= 0 || pf[1].fd >= 0) {
+        if (end && time(NULL) > end) {
+            kill(pid, SIGKILL);
+            wait_exit(pid);
+            FAIL("%s hung", what);
+        }
+        if (poll(pf, 2, 200) < 0 && errno != EINTR)
+            FAIL("poll: %s", strerror(errno));
+        for (int i = 0; i < 2; i++) {
+            char chunk[4096];
+            ssize_t n;
+
+            if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            n = read(pf[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                close(pf[i].fd);
+                pf[i].fd = -1;
+                continue;
+            }
+            buf[i] = realloc(buf[i], len[i] + (size_t)n + 1);
+            memcpy(buf[i] + len[i], chunk, (size_t)n);
+            len[i] += (size_t)n;
+            buf[i][len[i]] = '\0';
+        }
+    }
+    *out = buf[0];
+    *err = buf[1];
+}
+
 /* Run to completion; returns the exit status, stdout and stderr. */
 static int run(const char *prog, const char *mode, const char *config, char **out, char **err)
 {
     struct proc p = spawn(prog, mode, config);
     close(p.in);
-    *out = slurp(p.out);
-    *err = slurp(p.err);
+    read_both(p.out, p.err, p.pid, 0, prog, out, err);
     return wait_exit(p.pid);
 }
 
@@ -460,11 +503,8 @@ static int cmd_fails(const char *ledger, const char *config, int status, const c
  */
 static int run_argv(char *const argv[], int seconds, char **out, char **err)
 {
-    int pout[2], perr[2], status = 0;
-    struct pollfd pf[2];
-    size_t len[2] = { 0, 0 };
-    char *buf[2] = { calloc(1, 1), calloc(1, 1) };
-    time_t end = time(NULL) + seconds;
+    int pout[2], perr[2];
+    char what[512];
     pid_t pid;
 
     if (pipe(pout) || pipe(perr))
@@ -482,39 +522,10 @@ static int run_argv(char *const argv[], int seconds, char **out, char **err)
     }
     close(pout[1]);
     close(perr[1]);
-    pf[0] = (struct pollfd){ pout[0], POLLIN, 0 };
-    pf[1] = (struct pollfd){ perr[0], POLLIN, 0 };
-    while (pf[0].fd >= 0 || pf[1].fd >= 0) {
-        if (time(NULL) > end) {
-            kill(pid, SIGKILL);
-            wait_exit(pid);
-            FAIL("%s %s %s %s hung (more than %d s)", argv[0], argv[1], argv[2], argv[3],
-                 seconds);
-        }
-        if (poll(pf, 2, 200) < 0 && errno != EINTR)
-            FAIL("poll: %s", strerror(errno));
-        for (int i = 0; i < 2; i++) {
-            char chunk[4096];
-            ssize_t n;
-
-            if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP)))
-                continue;
-            n = read(pf[i].fd, chunk, sizeof chunk);
-            if (n <= 0) {
-                close(pf[i].fd);
-                pf[i].fd = -1;
-                continue;
-            }
-            buf[i] = realloc(buf[i], len[i] + (size_t)n + 1);
-            memcpy(buf[i] + len[i], chunk, (size_t)n);
-            len[i] += (size_t)n;
-            buf[i][len[i]] = '\0';
-        }
-    }
-    status = wait_exit(pid);
-    *out = buf[0];
-    *err = buf[1];
-    return status;
+    snprintf(what, sizeof what, "%s %s %s %s (more than %d s)", argv[0], argv[1], argv[2],
+             argv[3], seconds);
+    read_both(pout[0], perr[0], pid, time(NULL) + seconds, what, out, err);
+    return wait_exit(pid);
 }
 
 /* The first line of @s, a copy. */
