@@ -41,6 +41,7 @@
  * its pidfd before the successor is let in, so a feigned death is a real
  * one, and at worst the child failed its own calls.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -51,6 +52,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -327,6 +329,23 @@ void fr__deathwatch_bury(int k, pid_t pid, int pidfd, uint32_t gen)
     if (g->table)
         g->table->buried = 1;
     pthread_mutex_unlock(&lock);
+}
+
+void fr__deathwatch_demote(pid_t pid)
+{
+    char path[64];
+    DIR *d;
+    struct dirent *e;
+
+    /* /proc/PID/task lists the threads of that process only, and PID is
+     * not reaped yet: no TID here can be another process's. */
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path)))
+        return;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            setpriority(PRIO_PROCESS, (id_t)atoi(e->d_name), 19);
+    closedir(d);
 }
 
 int fr__deathwatch_graves(struct pollfd *pfd)

@@ -51,6 +51,10 @@ int fr__deathwatch_next_dead(void);
  * dead, is reaped when @pidfd fires; the grave owns @pidfd and the
  * process's table from now on. */
 void fr__deathwatch_bury(int k, pid_t pid, int pidfd, uint32_t gen);
+/* Supervisor thread: the threads of @pid, noticed dead early, still tear
+ * it down: at the lowest priority, so that its successor and the callers
+ * replaying into it get the CPU first. */
+void fr__deathwatch_demote(pid_t pid);
 /* Supervisor thread: fill @pfd (room for fr__deathwatch_graves(NULL)
  * entries) with the pidfds of processes awaiting their reaping; returns
  * how many. */

@@ -235,6 +235,7 @@ static void died_early(int k)
     /* The words are the child's own: one that only feigns its death is
      * made to die, before its successor takes its slots. */
     syscall(SYS_pidfd_send_signal, f->pidfd, SIGKILL, NULL, 0);
+    fr__deathwatch_demote(f->pid);
     fr__deathwatch_bury(k, f->pid, f->pidfd, atomic_load(&f->incarnation));
     f->pidfd = -1;
     fr__mark_gone(k, FR_STATUS_DYING);
