@@ -134,7 +134,8 @@ int fr__deathwatch_create(const char *name, unsigned nthreads, struct fr_watch *
         return -ENOMEM;
     t->nents = nthreads;
     t->size = table_size(nthreads);
-    snprintf(mname, sizeof mname, "fracture:watch-%s", name);
+    /* not "fracture:...": that names the regions (tests count them) */
+    snprintf(mname, sizeof mname, "fracture-watch:%s", name);
     fd = memfd_create(mname, MFD_CLOEXEC);
     if (fd < 0 || ftruncate(fd, (off_t)t->size) < 0 ||
         (t->hdr = mmap(NULL, t->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
