@@ -25,6 +25,7 @@
 #include "child.h"
 
 #include "ctl.h"
+#include "deathwatch.h"
 #include "fault.h"
 #include "group.h"
 #include "plan.h"
@@ -115,6 +116,8 @@ void fr__child_main(const char *plan_text)
         fr__rt.region_of_fmp[rg->peer] = i;
     }
     fr__rt.nregions = nregions;
+    /* This thread first, then every thread the runtime makes (lthread.c). */
+    fr__deathwatch_child_init(p.watch_fd);
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != fr__group_primary(self);
     fr__rt.active = 1;

@@ -48,7 +48,9 @@ void fr__assert_fail(const char *file, int line, const char *what, const char *f
 
 const char *fr__describe_status(int status, char *buf, size_t len)
 {
-    if (WIFSIGNALED(status))
+    if (status == FR_STATUS_DYING)
+        snprintf(buf, len, "died (every thread of it ended; its exit status was not known yet)");
+    else if (WIFSIGNALED(status))
         snprintf(buf, len, "was killed by signal %d (SIG%s)", WTERMSIG(status),
                  sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
     else if (WIFEXITED(status))

@@ -29,6 +29,9 @@ void fr__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* What a wait status says, as "was killed by signal 9 (SIGKILL)" or
  * "exited with status 3"; written into @buf, which it returns. */
 const char *fr__describe_status(int status, char *buf, size_t len);
+/* The status of an FMP whose threads are all gone while the kernel still
+ * ends the process (deathwatch.h): no wait status yet. */
+#define FR_STATUS_DYING (-1)
 
 FR_NORETURN void fr__assert_fail(const char *file, int line, const char *what,
                                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));

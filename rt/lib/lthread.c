@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deathwatch.h"
 #include "fault.h"
 #include "futex.h"
 #include "lthread.h"
@@ -106,6 +107,7 @@ struct fr_lt *fr__lt_current(int *err)
 
     if (FR_LIKELY(tl_lt != NULL))
         return tl_lt;
+    fr__deathwatch_enlist();  /* before it touches a slot: its death is seen */
     pthread_once(&key_once, make_key);
     pthread_mutex_lock(&fr__rt.lock);
     /* More application threads than max_threads calling out at once: this
@@ -164,6 +166,7 @@ static void *worker_main(void *arg)
     struct fr_lt *lt = arg;
     sigset_t all;
 
+    fr__deathwatch_enlist();
     /* Signals are for the application's own threads. */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
@@ -195,6 +198,7 @@ static void *parked_main(void *arg)
     uint32_t zero = 0;
     struct fr_lt *lt;
 
+    fr__deathwatch_enlist();
     while (!atomic_load_explicit(&p->go, memory_order_acquire))
         fr__futex_wait_any(&w, &zero, 1, -1);
     lt = p->lt;
@@ -317,6 +321,7 @@ static void *acceptor_main(void *arg)
     sigset_t all;
 
     (void)arg;
+    fr__deathwatch_enlist();
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     /* A spare: the predecessor's workers, made now and held at the gate

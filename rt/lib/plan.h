@@ -29,6 +29,7 @@ struct fr_plan {
     int ngroups;
     unsigned spin_us, max_threads, call_timeout_ms;
     uint64_t channel_bytes, max_payload;
+    int watch_fd;             /* of one child's plan: its deathwatch table (deathwatch.h), -1: none */
 };
 
 /* Build the plan of a checked @cfg for @app; memory under @ctx. */

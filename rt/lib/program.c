@@ -24,6 +24,7 @@
 #include "program.h"
 
 #include "ctl.h"
+#include "deathwatch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,7 @@ static void child_exit(int status, void *arg)
     char byte;
 
     (void)arg;
+    fr__deathwatch_leaving(); /* its threads' ends from here on are no crash */
     if (atomic_exchange(&fr__rt.exiting, 1))
         return;               /* the runtime's own end */
     fflush(NULL);
@@ -59,6 +61,7 @@ void fr__program_watch_exit(void)
 
 void fr__program_runtime_exit(int status)
 {
+    fr__deathwatch_leaving();
     if (atomic_exchange(&fr__rt.exiting, 1))
         for (;;)
             pause();          /* a module's exit is under way on another thread */

@@ -119,9 +119,15 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
 int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
                      const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer))
 {
-    struct fr_nlog log = { 0 };   /* `what` is written only on a divergence */
+    struct fr_nlog log;
     struct fr_xchg x;
     int rc, replays = 0;
+
+    /* Field by field: `what` (200 bytes) is written only on a divergence,
+     * and zeroing it would cost every call. */
+    log.e = NULL;
+    log.n = log.cap = log.pos = 0;
+    log.diverged = 0;
 
     /* A call that may be replayed logs the nested calls it serves, so that
      * the replay is fed them instead of making them again (nlog.h). */

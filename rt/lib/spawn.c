@@ -21,6 +21,7 @@
 #include "channel.h"
 #include "config.h"
 #include "ctl.h"
+#include "deathwatch.h"
 #include "group.h"
 #include "launch.h"
 #include "plan.h"
@@ -110,6 +111,7 @@ int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen)
     fr__rt.fmps[k].pid = p.pid;
     fr__rt.fmps[k].pidfd = p.pidfd;
     fr__rt.fmps[k].ctl = p.ctl;
+    fr__deathwatch_adopt(k, p.watch);
     /* It may not read it yet: the socket keeps it.  If it is gone already,
      * waiting for it to get ready will tell. */
     (void)fr__send_go(p.ctl);
@@ -121,7 +123,8 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
 {
     int n = boot.p.nfmps, rc, cv[2];
     struct fr_plan_region regs[n];
-    int keep[2 * n + 1], nkeep = 0, nregs = 0;
+    int keep[2 * n + 2], nkeep = 0, nregs = 0, wfd = -1;
+    struct fr_plan plan = boot.p;
     struct fr_launch l = { .env = env, .argv = boot.argv };
     const char *missing = NULL;
     char *preload = NULL;
@@ -144,7 +147,17 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
         nregs++;
     }
     keep[nkeep++] = cv[1];
-    l.plan = fr__plan_encode(tmp, &boot.p, k, getpid(), regs, nregs, cv[1]);
+    out->watch = NULL;
+    /* A restartable FMP's threads hold robust futexes the root watches:
+     * its death is known before the kernel has torn it down.  Without the
+     * table the pidfd still tells. */
+    if (boot.p.conf[k] && boot.p.conf[k]->restart.present &&
+        (wfd = fr__deathwatch_create(boot.p.names[k],
+                                     fr__rt.geom.nslots + boot.p.max_threads + 8,
+                                     &out->watch)) >= 0)
+        keep[nkeep++] = wfd;
+    plan.watch_fd = wfd;
+    l.plan = fr__plan_encode(tmp, &plan, k, getpid(), regs, nregs, cv[1]);
     l.keep = keep;
     l.nkeep = nkeep;
     rc = -ENOMEM;
@@ -177,10 +190,15 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
     rc = fr__launch(&l, &out->pid, &out->pidfd, err, errlen);
 out_close:
     close(cv[1]);
-    if (rc < 0)
+    if (wfd >= 0)
+        close(wfd);           /* the root keeps its mapping */
+    if (rc < 0) {
         close(cv[0]);
-    else
+        fr__deathwatch_free(out->watch);
+        out->watch = NULL;
+    } else {
         out->ctl = cv[0];
+    }
     talloc_free(tmp);
     return rc;
 }

@@ -26,6 +26,7 @@ int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen);
 struct fr_proc {
     pid_t pid;
     int pidfd, ctl;
+    struct fr_watch *watch;   /* its deathwatch table (deathwatch.h), or NULL */
 };
 int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *err,
                    size_t errlen);

@@ -26,6 +26,7 @@
 
 #include "channel.h"
 #include "config.h"
+#include "deathwatch.h"
 #include "restart.h"
 #include "spawn.h"
 #include "overlay.h"
@@ -58,6 +59,8 @@ void fr__standby_drop(int k)
         ;
     if (s->proc.pidfd >= 0)
         close(s->proc.pidfd);
+    fr__deathwatch_free(s->proc.watch);
+    s->proc.watch = NULL;
     s->proc.pid = 0;
 }
 
@@ -133,6 +136,8 @@ int fr__standby_take(int k, unsigned env_index)
     f->pid = s->proc.pid;
     f->pidfd = s->proc.pidfd;
     f->ctl = s->proc.ctl;
+    fr__deathwatch_adopt(k, s->proc.watch);
+    s->proc.watch = NULL;
     s->proc.pid = 0;
     return 0;
 }

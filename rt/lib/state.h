@@ -57,6 +57,7 @@ struct fr_fmp {
      * FMP itself can write those (fr__peer_gone). */
     _Atomic uint32_t said_gone, said_lost;
     _Atomic int64_t reaped_ns;    /* root: when its last death was reaped (bench) */
+    _Atomic int64_t noticed_ns;   /* root: when its last death was known (bench) */
 };
 
 /* Root only: one region of any pair, mapped so the supervisor can mark a

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <talloc.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "supervise.h"
 
 #include "channel.h"
+#include "deathwatch.h"
 #include "futex.h"
 #include "program.h"
 #include "state.h"
@@ -186,45 +188,105 @@ void fr__fault(int fmp, uint32_t gen, const char *why)
     }
 }
 
-void fr__reap(int k)
+/* The line that says how process @pid of FMP @k ended. */
+static void say_end(int k, pid_t pid, int status)
 {
-    struct fr_fmp *f = &fr__rt.fmps[k];
-    int status = 0;
     char desc[96];
 
-    while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    atomic_store(&f->reaped_ns, fr__now_ns());
-    fr__mark_gone(k, status);
     /* At exit a child should end with status 0; anything else (Valgrind's
      * --error-exitcode, a crash on the way out) is worth a line. */
     /* A recycled instance ends cleanly on purpose: nothing to say. */
     if ((!atomic_load(&fr__rt.exiting) || status != 0) &&
         !(news()->expected && news()->expected(k, status)) && k != fr__program_exit_fmp())
-        fr__log("FMP '%s' (pid %d) %s%s", f->name, (int)f->pid,
+        fr__log("FMP '%s' (pid %d) %s%s", fr__rt.fmps[k].name, (int)pid,
                 fr__describe_status(status, desc, sizeof desc),
                 atomic_load(&fr__rt.exiting) ? " at exit" : "");
+}
+
+void fr__reap(int k)
+{
+    struct fr_fmp *f = &fr__rt.fmps[k];
+    int status = 0;
+
+    while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    atomic_store(&f->reaped_ns, fr__now_ns());
+    atomic_store(&f->noticed_ns, atomic_load(&f->reaped_ns));
+    fr__mark_gone(k, status);
+    say_end(k, f->pid, status);
     if (!atomic_load(&fr__rt.exiting) && news()->died)
         news()->died(k, status);
+}
+
+/*
+ * Every thread of FMP @k's current process has ended (deathwatch.c) while
+ * the kernel still tears it down: the FMP is dead now, as fr__reap would
+ * find it, and the process is reaped when its pidfd fires (a grave).  Once
+ * only: the FMP is gone from here on, so neither its pidfd (handed to the
+ * grave) nor a later notice acts on it again.
+ */
+static void died_early(int k)
+{
+    struct fr_fmp *f = &fr__rt.fmps[k];
+
+    if (atomic_load(&f->gone) || atomic_load(&fr__rt.exiting) || f->pidfd < 0)
+        return;               /* reaped already, or the end: the pidfd path has it */
+    atomic_store(&f->noticed_ns, fr__now_ns());
+    /* for the tests: which path saw the death */
+    if (getenv("FRACTURE_TEST_DEATHWATCH"))
+        fr__log("FMP '%s' (pid %d): every thread of it ended; restarting it before the "
+                "kernel has ended the process", f->name, (int)f->pid);
+    /* The words are the child's own: one that only feigns its death is
+     * made to die, before its successor takes its slots. */
+    syscall(SYS_pidfd_send_signal, f->pidfd, SIGKILL, NULL, 0);
+    fr__deathwatch_demote(f->pid);
+    fr__deathwatch_bury(k, f->pid, f->pidfd, atomic_load(&f->incarnation));
+    f->pidfd = -1;
+    fr__mark_gone(k, FR_STATUS_DYING);
+    if (news()->died)
+        news()->died(k, FR_STATUS_DYING);
+}
+
+/* A process noticed dead early has ended: reap it and say how.  If its
+ * FMP was not restarted the record gets the real status. */
+static int reap_grave(int i, int wait)
+{
+    int k, status;
+    pid_t pid;
+    uint32_t gen;
+
+    if (fr__deathwatch_reap(i, wait, &k, &pid, &status, &gen) < 0)
+        return -ENOENT;
+    atomic_store(&fr__rt.fmps[k].reaped_ns, fr__now_ns());
+    say_end(k, pid, status);
+    if (atomic_load(&fr__rt.fmps[k].gone) && atomic_load(&fr__rt.fmps[k].incarnation) == gen)
+        fr__mark_gone(k, status);
+    return 0;
 }
 
 static void *supervisor_main(void *arg)
 {
     int n = fr__rt.nfmps;
-    struct pollfd pfd[2 * n + 2];
     sigset_t all;
 
     (void)arg;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     for (;;) {
-        int np = 0;
-        int who[2 * n + 2];
+        int np = 0, ngraves = fr__deathwatch_graves(NULL);
+        struct pollfd pfd[2 * n + 3 + ngraves];
+        int who[2 * n + 3 + ngraves];
 
         pfd[np] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
         who[np++] = 0;
         pfd[np] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
         who[np++] = 0;
+        pfd[np] = (struct pollfd){ .fd = fr__deathwatch_fd(), .events = POLLIN };
+        who[np++] = 0;
+        /* processes noticed dead early, still to reap: who n + i */
+        fr__deathwatch_graves(pfd + np);
+        for (int i = 0; i < ngraves; i++)
+            who[np++] = n + i;
         for (int k = 1; k < n; k++) {
             if (atomic_load(&fr__rt.fmps[k].gone))
                 continue;
@@ -251,9 +313,19 @@ static void *supervisor_main(void *arg)
             if (read(sig_fd, &sig, 1) == 1 && !atomic_exchange(&fr__rt.exiting, 1))
                 die_of(sig);
         }
-        for (int i = 2; i < np; i++) {
+        if (pfd[2].revents) {
+            int k;
+            while ((k = fr__deathwatch_next_dead()) >= 0)
+                died_early(k);
+            continue;         /* pidfds and sockets may have changed hands: look again */
+        }
+        for (int i = 3; i < np; i++) {
             if (!pfd[i].revents)
                 continue;
+            if (who[i] >= n) {
+                reap_grave(who[i] - n, 0);
+                continue;
+            }
             if (who[i] > 0) {
                 fr__reap(who[i]);
                 continue;
@@ -281,6 +353,8 @@ int fr__supervisor_start(void)
     if (stop_fd < 0)
         return -errno;
     sig_fd = fr__program_signals_root();
+    /* Failing that, the pidfds alone tell of a death, later. */
+    (void)fr__deathwatch_start();
     rc = pthread_create(&sup_thread, NULL, supervisor_main, NULL);
     if (rc) {
         close(stop_fd);
@@ -349,6 +423,8 @@ void fr__stop_children(void)
                 kill(fr__rt.fmps[k].pid, SIGKILL);
         wait_children(INT_MAX / 2);
     }
+    while (reap_grave(-1, 1) == 0)
+        ;                     /* noticed dead early, and ending by now */
     for (int k = 1; k < fr__rt.nfmps; k++)
         if (fr__rt.fmps[k].pidfd >= 0)
             close(fr__rt.fmps[k].pidfd);

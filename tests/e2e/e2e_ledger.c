@@ -726,12 +726,44 @@ static int serving(pid_t pid)
 
 /* The only serving child FMP of root, once it is up (and not @old); a
  * restartable FMP has at most one warm spare beside it. */
+/* Whether @pid is ending: a zombie, or its threads past exit (PF_EXITING
+ * in its flags).  A crashed FMP the root knew dead early (deathwatch.c)
+ * is still its child while the kernel tears it down. */
+static int ending(pid_t pid)
+{
+    char path[64], buf[512], state;
+    unsigned long flags;
+    FILE *f;
+    int ok;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 1;
+    ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    char *p = ok ? strrchr(buf, ')') : NULL;
+    if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+        return 1;
+    return state == 'Z' || state == 'X' || (flags & 0x4);
+}
+
+/* The children of @root that are not ending. */
+static int live_children(pid_t root, pid_t *kids, int max)
+{
+    int n = children_pids(root, kids, max), live = 0;
+
+    for (int i = 0; i < n; i++)
+        if (!ending(kids[i]))
+            kids[live++] = kids[i];
+    return live;
+}
+
 static pid_t sole_child(pid_t root, pid_t old)
 {
     pid_t kids[8];
 
     for (int tries = 0; tries < 5000; tries++) {
-        int n = children_pids(root, kids, 8), found = 0;
+        int n = live_children(root, kids, 8), found = 0;
         pid_t it = 0;
         if (n > 2)
             FAIL("%d child processes where the config has one FMP and its spare", n);
@@ -756,7 +788,7 @@ static void await_spare(pid_t root)
     pid_t kids[8];
 
     for (int tries = 0; tries < 5000; tries++) {
-        int n = children_pids(root, kids, 8), spare = 0;
+        int n = live_children(root, kids, 8), spare = 0;
         for (int i = 0; i < n; i++)
             spare += named(kids[i], "fr-standby");
         if (n == 2 && spare == 1)

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "ledger.h"
@@ -56,6 +57,22 @@ int __fr_impl_math_whoami(void)
     return v ? atoi(v) : 0;
 }
 
+/* LEDGER_HEAP_MB: a heap that large, touched in small pages, before the
+ * crash of "recover": the kernel takes long to tear the process down
+ * (e2e.restart.noticed-before-teardown). */
+static void touch_heap(void)
+{
+    const char *v = getenv("LEDGER_HEAP_MB");
+    size_t len = v ? (size_t)atoi(v) << 20 : 0;
+    char *p;
+
+    if (!len || (p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                          0)) == MAP_FAILED)
+        return;
+    madvise(p, len, MADV_NOHUGEPAGE);
+    memset(p, 1, len);
+}
+
 void __fr_impl_math_init(int b)
 {
     /* a negative base is asked of the text module: an FR_INIT call whose
@@ -75,7 +92,7 @@ long __fr_impl_math_sum(const int *v, size_t n)
     if (!v && n == (size_t)-2)        /* "crash" mode: a failed assertion */
         abort();                      /* (sanitizers leave SIGABRT alone) */
     if (!v && n == (size_t)-3)        /* "recover": crashes but in a micro-Rx environment */
-        return getenv("LEDGER_SAFE") ? 42 + base : (abort(), 0);
+        return getenv("LEDGER_SAFE") ? 42 + base : (touch_heap(), abort(), 0);
     crash_if_asked();
     for (size_t i = 0; i < n; i++)
         s += v[i];
