@@ -213,18 +213,17 @@ random)
         set -- $kids
         if [ $# -gt 0 ]; then
             # storage holds the program's state and is not restartable:
-            # the victim is a child that runs maths or texts
-            # (by its name once it is ready, fr:storage; before, as the
-            # first child started: the lowest pid, unless pids wrapped)
-            victim="" first=$(pgrep -P "$root" | head -1)
+            # the victim is a child that runs maths or texts (or a spare
+            # of one).  Which FMP a child is comes from the plan it was
+            # started with (FRACTURE_PLAN: v1;SELF;...;NAME,NAME,...;...),
+            # not from its name (set only once it runs) nor its pid (pids
+            # wrap: the lowest is not always the first started).
+            victim=""
             for k in "$@"; do
-                grep -q 'FRACTURE_PLAN' /proc/$k/environ 2>/dev/null || continue
-                case $(cat /proc/$k/comm 2>/dev/null) in
-                fr:storage) continue ;;
-                fr:*|fr-standby) ;;
-                *) [ "$k" = "$first" ] && continue ;;
-                esac
-                victim="$victim $k"
+                who=$(tr '\0' '\n' </proc/$k/environ 2>/dev/null | sed -n 's/^FRACTURE_PLAN=//p' |
+                      awk -F';' '{ for (i = 3; i <= NF; i++) if ($i ~ /^root,/) {
+                                     n = split($i, names, ","); print names[$2 + 1]; exit } }')
+                [ -n "$who" ] && [ "$who" != storage ] && victim="$victim $k"
             done
             set -- $victim
             if [ $# -gt 0 ]; then
