@@ -24,7 +24,7 @@
 
 /* In protocol order; the numbers are the harness's, keep them stable. */
 #define FR_FAULT_POINTS(X)                                                    \
-    /* caller half (root or child): one call of fr__call_to */                \
+    /* caller half (root or child): one exchange (exchange.c)  */             \
     X(CALL_SEND, "call-send")        /* before the request's first byte */   \
     X(SEND_CHUNK, "send-chunk")      /* a long message: after a chunk, before its ACK */ \
     X(CALL_WAIT, "call-wait")        /* request out, waiting for the reply */ \

@@ -53,7 +53,7 @@ struct fr_msg_hdr {
     uint64_t total;           /* payload bytes of the whole message */
     uint32_t chunk;           /* payload bytes in the window now (a window is < 4 GiB) */
     uint32_t gen;             /* the receiver's incarnation, as the sender knew it */
-    /* A request's place in the call tree, the same in a replay (call.c):
+    /* A request's place in the call tree, the same in a replay (exchange.c):
      * the frame of the sender it is made from, and which of that frame's
      * outward calls it is, and the logical thread's top-level call it is
      * part of.  The callee logs what a restartable caller's frames made it

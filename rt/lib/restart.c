@@ -4,7 +4,7 @@
  *
  * The order is the protocol:
  *   1. the death is marked (supervise.c): `gone`, GONE bits, waiters woken;
- *      callers now wait on the region's incarnation word (call.c);
+ *      callers now wait on the region's incarnation word (fr__restart_call);
  *   2. within the budget (max restarts per window_s), every channel of the
  *      FMP is zeroed and its incarnation number bumped, so that each peer
  *      starts counting afresh the next time it looks (channel.c);

@@ -25,7 +25,8 @@
  *   3. the supervisor reaps it and, instead of a crash, starts the
  *      instance afresh in its environment: channels reset, FR_INIT calls
  *      replayed, then the calls left in its channels are replayed by their
- *      callers (call.c), as after a restart.  The caller notices nothing.
+ *      callers (fr__restart_call), as after a restart: the caller notices
+ *      nothing.
  */
 #include <errno.h>
 #include <stdlib.h>
