@@ -50,7 +50,7 @@ void fr__child_main(const char *plan_text)
     int self, nregions, ctl;
     pid_t root;
     char *copy = talloc_strdup(ctx, plan_text);
-    struct fr_ctl_msg ready = { FR_CTL_READY, 0, 0 };
+    struct fr_ctl_msg ready = { FR_CTL_READY, 0, 0, 0 };
     char name[16];
 
     unsetenv("FRACTURE_PLAN");
@@ -160,8 +160,12 @@ void fr__child_main(const char *plan_text)
         if (n == (ssize_t)sizeof m && m.type == FR_CTL_REPLAY) {
             /* FMP m.fmp was restarted: the FR_INIT calls this FMP made to
              * it go again, before the root lets in-flight calls replay. */
-            struct fr_ctl_msg done = { FR_CTL_REPLAYED, m.fmp, 0 };
-            done.gen = (uint32_t)-fr__init_replay((int)m.fmp);
+            struct fr_ctl_msg done = { FR_CTL_REPLAYED, m.fmp, 0, 0 };
+            int rc = fr__init_replay((int)m.fmp);
+            if (rc < 0)
+                done.gen = (uint32_t)-rc;
+            else
+                done.n = (uint32_t)rc;
             if (send(ctl, &done, sizeof done, MSG_NOSIGNAL) != (ssize_t)sizeof done)
                 fr__program_runtime_exit(0);
         }

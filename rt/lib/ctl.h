@@ -18,7 +18,7 @@ enum fr_ctl_type {
     FR_CTL_GO = 3,
     FR_CTL_INIT_LOGGED = 4,   /* child: I made an FR_INIT call to FMP `fmp` */
     FR_CTL_REPLAY = 5,        /* root: replay your FR_INIT calls to `fmp` */
-    FR_CTL_REPLAYED = 6,      /* child: done; `gen` holds -errno or 0 */
+    FR_CTL_REPLAYED = 6,      /* child: done; `gen` holds -errno or 0, `n` how many */
     FR_CTL_RECYCLE = 7,       /* sampled instance: I served my calls, replace me */
     FR_CTL_EXIT = 8,          /* child: a module called exit(`gen`) (program.c) */
 };
@@ -26,6 +26,7 @@ struct fr_ctl_msg {
     uint32_t type;
     uint32_t fmp;             /* FR_CTL_FAULT: the FMP to stop */
     uint32_t gen;             /* FR_CTL_FAULT: its incarnation that broke */
+    uint32_t n;               /* FR_CTL_REPLAYED: FR_INIT calls replayed */
 };
 
 #endif /* FR_CTL_H */

@@ -99,7 +99,7 @@ void fr__init_log(const struct fr_call *c)
     /* A child's log is replayed when the root asks (restart.c): tell it
      * once per peer that there is something to ask for. */
     if (first && e && fr__rt.self != 0) {
-        struct fr_ctl_msg m = { FR_CTL_INIT_LOGGED, (uint32_t)fr__group_primary(c->peer), 0 };
+        struct fr_ctl_msg m = { FR_CTL_INIT_LOGGED, (uint32_t)fr__group_primary(c->peer), 0, 0 };
         if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
             fr__log("cannot tell the root of an FR_INIT call: %s", strerror(errno));
     }
@@ -133,11 +133,13 @@ int fr__init_replay(int peer)
     }
     pthread_mutex_unlock(&init_log.lock);
     fr__replaying = 1;
+    unsigned replayed = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct fr_call c;
         /* a member of a group gets the calls made to the group */
         if (copy[i].peer != fr__group_primary(peer))
             continue;
+        replayed++;
         FR_FAULT_POINT(INIT_REPLAY);
         fr_call_begin(&c, copy[i].fn);
         c.lt = lt;
@@ -156,6 +158,6 @@ int fr__init_replay(int peer)
     }
     fr__replaying = 0;
     free(copy);
-    return rc;
+    return rc < 0 ? rc : (int)replayed;
 }
 

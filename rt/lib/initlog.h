@@ -12,7 +12,8 @@ struct fr_call;
  * peer (FR_CTL_INIT_LOGGED) that it has something to replay. */
 void fr__init_log(const struct fr_call *c);
 /* Replay, into FMP @peer's new incarnation, the FR_INIT calls logged for
- * it, in order.  0 or the first failure's negative errno. */
+ * it, in order.  How many were replayed, or the first failure's negative
+ * errno. */
 int fr__init_replay(int peer);
 /* Whether this FMP made FR_INIT calls to @peer. */
 int fr__init_logged(int peer);

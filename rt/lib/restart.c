@@ -198,19 +198,35 @@ void fr__restart_note_init(int from, int peer)
  * Returns 0, or a negative errno when a replay failed (a child that died
  * meanwhile is not waited for).
  */
+/*
+ * Child @c made FR_INIT calls to FMP @k, and they cannot go again: their
+ * log lived in an incarnation of @c that has ended (issue 12: the root
+ * keeps no copy yet).  Never silent: @k comes back without the state they
+ * set up, and this says so.
+ */
+static void inits_lost(int c, int k, const char *how)
+{
+    fr__log("FMP '%s' comes back without the FR_INIT calls FMP '%s' made to it: %s (they "
+            "were logged in that FMP only); calls that depend on them may now differ",
+            fr__rt.fmps[k].name, fr__rt.fmps[c].name, how);
+}
+
 static int children_replay_inits(int k)
 {
     int n = fr__rt.nfmps;
 
     for (int c = 1; inits && c < n; c++) {
         struct fr_fmp *f = &fr__rt.fmps[c];
-        struct fr_ctl_msg ask = { FR_CTL_REPLAY, (uint32_t)k, 0 }, m;
+        struct fr_ctl_msg ask = { FR_CTL_REPLAY, (uint32_t)k, 0, 0 }, m;
         int64_t end = fr__now_ns() + (int64_t)CHILD_REPLAY_MS * 1000000;
 
-        if (c == k || !inits[c * n + fr__group_primary(k)] || atomic_load(&f->gone) || f->ctl < 0)
+        if (c == k || !inits[c * n + fr__group_primary(k)])
             continue;
-        if (send(f->ctl, &ask, sizeof ask, MSG_NOSIGNAL) != (ssize_t)sizeof ask)
+        if (atomic_load(&f->gone) || f->ctl < 0 ||
+            send(f->ctl, &ask, sizeof ask, MSG_NOSIGNAL) != (ssize_t)sizeof ask) {
+            inits_lost(c, k, "it is not there to replay them");
             continue;
+        }
         for (;;) {
             struct pollfd pfd = { f->ctl, POLLIN, 0 };
             int64_t left = (end - fr__now_ns()) / 1000000;
@@ -220,13 +236,19 @@ static int children_replay_inits(int k)
                 return -ETIMEDOUT;
             }
             ssize_t got = recv(f->ctl, &m, sizeof m, MSG_DONTWAIT);
-            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
-                break;        /* it is going: its pidfd tells the supervisor */
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+                /* it is going: its pidfd tells the supervisor */
+                inits_lost(c, k, "it ended while it replayed them");
+                break;
+            }
             if (got != (ssize_t)sizeof m)
                 continue;
             if (m.type == FR_CTL_REPLAYED && (int)m.fmp == k) {
                 if (m.gen)
                     return -(int)m.gen;
+                /* it said it made some, and has none: a later incarnation */
+                if (m.n == 0)
+                    inits_lost(c, k, "it has restarted since it made them");
                 break;
             }
             fr__ctl_handle(c, &m);   /* a fault report, a note: as usual */
@@ -410,7 +432,7 @@ static int bring_up(int k, int warm, char *err, size_t errsz)
     if (rc == 0) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
         rc = fr__init_replay(k);
-        if (rc == 0)
+        if (rc >= 0)
             rc = children_replay_inits(k);
         if (rc == 0)
             return 0;

@@ -127,7 +127,7 @@ static _Atomic int retiring;
 
 void fr__sample_served(void)
 {
-    struct fr_ctl_msg m = { FR_CTL_RECYCLE, (uint32_t)fr__rt.self, 0 };
+    struct fr_ctl_msg m = { FR_CTL_RECYCLE, (uint32_t)fr__rt.self, 0, 0 };
 
     if (atomic_fetch_add(&served, 1) + 1 != fr__rt.recycle_after)
         return;

@@ -95,7 +95,7 @@ const struct fr_fmp_conf *fr__boot_fmp(int k)
 
 int fr__send_go(int ctl)
 {
-    struct fr_ctl_msg go = { FR_CTL_GO, 0, 0 };
+    struct fr_ctl_msg go = { FR_CTL_GO, 0, 0, 0 };
 
     return send(ctl, &go, sizeof go, MSG_NOSIGNAL) == (ssize_t)sizeof go ? 0 : -EPIPE;
 }

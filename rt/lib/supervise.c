@@ -182,7 +182,7 @@ void fr__fault(int fmp, uint32_t gen, const char *why)
     if (fr__rt.self == 0) {
         stop_incarnation(fmp, gen);
     } else if (fmp != 0) {
-        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp, gen };
+        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp, gen, 0 };
         if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
             fr__log("cannot reach the root to stop FMP '%s'", fr__rt.fmps[fmp].name);
     }
