@@ -28,7 +28,8 @@ struct fr_group {
     int n;                    /* members */
     int member[FR_GROUP_MAX]; /* FMP indices; member[0] is the configured FMP */
     int on_divergence;        /* replicate: enum fr_on_divergence */
-    int restarts;             /* a member that dies comes back (restart: beside it) */
+    int restarts;             /* a member that dies comes back (restart: beside it): the
+                               * one source of it, in the root and every child */
     uint64_t seed;            /* sample */
     unsigned weight[FR_GROUP_MAX];
     uint64_t recycle[FR_GROUP_MAX];   /* sample: calls before a fresh instance, 0: never */

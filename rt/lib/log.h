@@ -52,11 +52,9 @@ FR_NORETURN void fr__assert_fail(const char *file, int line, const char *what,
 
 #ifdef FR_DEBUG
 #define FR_DEBUG_ASSERT(cond) FR_ASSERT(cond)
-#define FR_DEBUG_ASSERTF(cond, ...) FR_ASSERTF(cond, __VA_ARGS__)
 #else
 /* compiled, type-checked and never run: what the check uses stays used */
 #define FR_DEBUG_ASSERT(cond) ((void)(0 && (cond)))
-#define FR_DEBUG_ASSERTF(cond, ...) ((void)(0 && (cond)))
 #endif
 
 #endif /* FR_LOG_H */

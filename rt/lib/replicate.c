@@ -53,7 +53,6 @@
 #include "plain.h"
 #include "policy.h"
 #include "restart.h"
-#include "spawn.h"
 #include "state.h"
 #include "supervise.h"
 #include "wire.h"
@@ -534,9 +533,7 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
  * and the others carry on. */
 static void replicate_died(int k, int status)
 {
-    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
-
-    if (fc && fc->restart.present)
+    if (fr__rt.groups[fr__rt.group_of[k]].restarts)
         fr__restart_or_lose(k, status);
     else
         fr__lose(k, "a replica is never restarted without a restart: policy (it could not "

@@ -194,11 +194,9 @@ void fr__sample_recycle(int k)
  * for it and replay there), or is lost (they go to the other instances). */
 static void sample_died(int k, int status)
 {
-    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
-
     if (fr__sample_recycling(k))
         fr__sample_recycle(k);
-    else if (fc && fc->restart.present)
+    else if (fr__rt.groups[fr__rt.group_of[k]].restarts)
         fr__restart_or_lose(k, status);
     else
         fr__lose(k, "it has no restart: policy");

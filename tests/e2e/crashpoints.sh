@@ -72,50 +72,24 @@ config() {
     restart: {max: 10, window_s: 60, retries: 2, environments: [$ta{vars: {FRACTURE_FAULT: ""}}]}
 YAML
         ;;
-    replicate)
+    replicate|sample|replicate-restart|sample-restart)
+        # the fault in member 1 only; beside restart: (the last two) the
+        # killed member comes back with the fault cleared (a replica
+        # rejoins, an instance's calls replay there)
+        case $1 in
+        replicate*) group="replicate: {count: 3, environments: [{}, {vars: {FRACTURE_FAULT: \"$fault\"}}, {}]}" ;;
+        *) group="sample: {seed: 3, instances: [{weight: 1}, {weight: 1, env: {vars: {FRACTURE_FAULT: \"$fault\"}}}]}" ;;
+        esac
+        back=""
+        case $1 in
+        *-restart) back="restart: {max: 10, window_s: 60, retries: 2, environments: [{vars: {FRACTURE_FAULT: \"\"}}]}" ;;
+        esac
         header
         cat <<YAML
   - name: maths
     modules: [math]
-    replicate: {count: 3, environments: [{}, {vars: {FRACTURE_FAULT: "$fault"}}, {}]}
-  - name: texts
-    modules: [text]
-    restart: {max: 10, window_s: 60, retries: 2}
-YAML
-        ;;
-    replicate-restart)
-        # the killed replica comes back, fault cleared, and rejoins
-        header
-        cat <<YAML
-  - name: maths
-    modules: [math]
-    replicate: {count: 3, environments: [{}, {vars: {FRACTURE_FAULT: "$fault"}}, {}]}
-    restart: {max: 10, window_s: 60, environments: [{vars: {FRACTURE_FAULT: ""}}]}
-  - name: texts
-    modules: [text]
-    restart: {max: 10, window_s: 60, retries: 2}
-YAML
-        ;;
-    sample-restart)
-        # the killed instance comes back on its own, fault cleared, and the
-        # calls it was serving replay there
-        header
-        cat <<YAML
-  - name: maths
-    modules: [math]
-    sample: {seed: 3, instances: [{weight: 1}, {weight: 1, env: {vars: {FRACTURE_FAULT: "$fault"}}}]}
-    restart: {max: 10, window_s: 60, retries: 2, environments: [{vars: {FRACTURE_FAULT: ""}}]}
-  - name: texts
-    modules: [text]
-    restart: {max: 10, window_s: 60, retries: 2}
-YAML
-        ;;
-    sample)
-        header
-        cat <<YAML
-  - name: maths
-    modules: [math]
-    sample: {seed: 3, instances: [{weight: 1}, {weight: 1, env: {vars: {FRACTURE_FAULT: "$fault"}}}]}
+    $group
+    $back
   - name: texts
     modules: [text]
     restart: {max: 10, window_s: 60, retries: 2}
@@ -124,18 +98,23 @@ YAML
     esac
 }
 
-run_one() {   # NAME CONFIG
-    out=$work/$1.out err=$work/$1.err
-    FRACTURE_CONFIG=$2 FRACTURE_FAULT_LOG=$log timeout 60 "$ledger" points >"$out" 2>"$err"
-    st=$?
-    if [ $st -ne 0 ] || ! cmp -s "$out" "$plain"; then
-        echo "FAIL $1: status $st"
+# plain_or_fail WHAT STATUS: the run that wrote $out and $err must have
+# ended with 0 and the plain output; otherwise say so, show how, fail.
+plain_or_fail() {
+    if [ "$2" -ne 0 ] || ! cmp -s "$out" "$plain"; then
+        echo "FAIL $1: status $2"
         diff "$plain" "$out" | head -5
         tail -5 "$err"
         fail=1
         return 1
     fi
     return 0
+}
+
+run_one() {   # NAME CONFIG
+    out=$work/$1.out err=$work/$1.err
+    FRACTURE_CONFIG=$2 FRACTURE_FAULT_LOG=$log timeout 60 "$ledger" points >"$out" 2>"$err"
+    plain_or_fail "$1" $?
 }
 
 leftovers() {
@@ -233,15 +212,7 @@ random)
             fi
         fi
         wait $pid
-        st=$?
-        if [ $st -ne 0 ] || ! cmp -s "$out" "$plain"; then
-            echo "FAIL random run $i (kill after ${delay} ms): status $st"
-            diff "$plain" "$out" | head -5
-            tail -5 "$err"
-            fail=1
-        else
-            ok=$((ok + 1))
-        fi
+        plain_or_fail "random run $i (kill after ${delay} ms)" $? && ok=$((ok + 1))
     done <"$work/random.seq"
     leftovers
     echo "randomized: $i runs, $killed kills -9, $ok runs with the plain output"

@@ -67,6 +67,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drain.h"
 #include "leftovers.h"
 
 struct proc {
@@ -130,47 +131,24 @@ static int wait_exit(pid_t pid)
 }
 
 /*
- * Read @out_fd and @err_fd as they come, so that neither pipe fills (a
- * run that writes much to stderr must not wait on us reading stdout), until
- * both are closed; into *out and *err (malloc).  With @seconds > 0, a run
- * that outlives it is killed and fails the test as @what hung.
+ * Collect @pid's stdout and stderr (drain.h) into *out and *err (malloc).
+ * With @seconds > 0, a run that outlives it is killed and fails the test
+ * as @what hung.
  */
 static void collect(pid_t pid, int out_fd, int err_fd, int seconds, const char *what, char **out,
                     char **err)
 {
-    struct pollfd pf[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
-    size_t len[2] = { 0, 0 };
-    char *buf[2] = { calloc(1, 1), calloc(1, 1) };
-    time_t end = time(NULL) + seconds;
+    int fds[2] = { out_fd, err_fd };
+    char *bufs[2];
+    size_t lens[2];
 
-    while (pf[0].fd >= 0 || pf[1].fd >= 0) {
-        if (seconds > 0 && time(NULL) > end) {
-            kill(pid, SIGKILL);
-            wait_exit(pid);
-            FAIL("%s hung (more than %d s)", what, seconds);
-        }
-        if (poll(pf, 2, 200) < 0 && errno != EINTR)
-            FAIL("poll: %s", strerror(errno));
-        for (int i = 0; i < 2; i++) {
-            char chunk[4096];
-            ssize_t n;
-
-            if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP)))
-                continue;
-            n = read(pf[i].fd, chunk, sizeof chunk);
-            if (n <= 0) {
-                close(pf[i].fd);
-                pf[i].fd = -1;
-                continue;
-            }
-            buf[i] = realloc(buf[i], len[i] + (size_t)n + 1);
-            memcpy(buf[i] + len[i], chunk, (size_t)n);
-            len[i] += (size_t)n;
-            buf[i][len[i]] = '\0';
-        }
+    if (fr_test_drain(fds, bufs, lens, 2, seconds > 0 ? time(NULL) + seconds : 0) < 0) {
+        kill(pid, SIGKILL);
+        wait_exit(pid);
+        FAIL("%s hung (more than %d s)", what, seconds);
     }
-    *out = buf[0];
-    *err = buf[1];
+    *out = bufs[0];
+    *err = bufs[1];
 }
 
 /* Run to completion; returns the exit status, stdout and stderr. */

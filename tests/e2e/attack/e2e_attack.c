@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drain.h"
 #include "leftovers.h"
 
 #define ROOT_FD 9
@@ -108,45 +109,13 @@ static void show_hang(pid_t pid, char **bufs, const size_t *len, int n)
  * and the root's pipe. */
 static void drain(int *fds, char **bufs, int n, pid_t pid)
 {
-    size_t len[3] = { 0 }, cap[3];
-    time_t end = time(NULL) + RUN_TIMEOUT_S;
+    size_t len[3];
 
-    for (int i = 0; i < n; i++)
-        bufs[i] = malloc(cap[i] = 4096);
-    for (;;) {
-        struct pollfd p[3];
-        int np = 0, idx[3];
-        for (int i = 0; i < n; i++)
-            if (fds[i] >= 0) {
-                p[np] = (struct pollfd){ fds[i], POLLIN, 0 };
-                idx[np++] = i;
-            }
-        if (!np)
-            break;
-        if (time(NULL) > end) {
-            show_hang(pid, bufs, len, n);
-            kill(pid, SIGKILL);
-            FAIL("the run did not end within %d s (a descriptor held open?)", RUN_TIMEOUT_S);
-        }
-        if (poll(p, (nfds_t)np, 1000) <= 0)
-            continue;
-        for (int j = 0; j < np; j++) {
-            int i = idx[j];
-            if (!p[j].revents)
-                continue;
-            if (cap[i] - len[i] < 1024)
-                bufs[i] = realloc(bufs[i], cap[i] *= 2);
-            ssize_t got = read(fds[i], bufs[i] + len[i], cap[i] - len[i] - 1);
-            if (got <= 0) {
-                close(fds[i]);
-                fds[i] = -1;
-            } else {
-                len[i] += (size_t)got;
-            }
-        }
+    if (fr_test_drain(fds, bufs, len, n, time(NULL) + RUN_TIMEOUT_S) < 0) {
+        show_hang(pid, bufs, len, n);
+        kill(pid, SIGKILL);
+        FAIL("the run did not end within %d s (a descriptor held open?)", RUN_TIMEOUT_S);
     }
-    for (int i = 0; i < n; i++)
-        bufs[i][len[i]] = '\0';
 }
 
 static struct run run_ledger(const char *ledger, const char *config)
