@@ -237,6 +237,19 @@ static int serve_nested(struct fr_xchg *x, int got)
     return 0;
 }
 
+/*
+ * A reply that fails a check: the callee broke the protocol, unless it has
+ * died or been replaced since it was taken (its slot reset under the
+ * reader by the restart): then it is the wreck of the dead, the call is
+ * replayable, and the new incarnation, innocent, is not blamed.
+ */
+static int wreck_or_broken(struct fr_xchg *x, const char *what)
+{
+    if (fr__chan_peer_moved(x->lt, x->r))
+        return x->c->err = -EPIPE;
+    return broken(x, what);
+}
+
 /* The reply is on the slot: take it.  The attempt's outcome. */
 static int take_reply(struct fr_xchg *x)
 {
@@ -253,7 +266,7 @@ static int take_reply(struct fr_xchg *x)
     if (rc == -EPIPE || (rc < 0 && fr__chan_peer_moved(lt, x->r)))
         return c->err = -EPIPE;   /* died mid-reply: replayable */
     if (rc < 0 || (m.kind != FR_MSG_REP && m.kind != FR_MSG_ERR) || m.fn != c->fn)
-        return broken(x, "a bad message header");
+        return wreck_or_broken(x, "a bad message header");
     if (m.kind == FR_MSG_ERR) {
         /* The next call opens the slot again: the callee's acceptor then
          * tries again to start this logical thread's worker. */
@@ -264,7 +277,7 @@ static int take_reply(struct fr_xchg *x)
         return c->err = m.status < 0 && m.status > -4096 ? m.status : -EIO;
     }
     if (fr__wire_check(m.data, m.data + m.len) < 0)
-        return broken(x, "a field runs past the end of the reply");
+        return wreck_or_broken(x, "a field runs past the end of the reply");
     c->rp = m.data;
     c->rend = m.data + m.len;
     /* the reply sits in the thread's reply buffer, where the stub reads it */
