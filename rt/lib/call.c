@@ -10,6 +10,9 @@
  * the callee wrote can make the caller write past a buffer it declared.
  * A reply that fails a check ends the callee (fr__fault): a broken callee
  * is treated like a crashed one.
+ *
+ * While tracing (trace.h), a call to a module of this FMP is run here by
+ * local.c, and a call to another FMP is counted there around its sending.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,12 +30,14 @@
 #include "replicate.h"
 #include "handle.h"
 #include "initlog.h"
+#include "local.h"
 #include "lthread.h"
 #include "nlog.h"
 #include "policy.h"
 #include "program.h"
 #include "request.h"
 #include "state.h"
+#include "trace.h"
 #include "wire.h"
 
 /* The reply of @c is malformed: the call fails, its callee is stopped. */
@@ -244,6 +249,18 @@ static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr
     broken(c, "buffers that overlap did not come back as the region they share");
 }
 
+/* Send @c to its callee's FMP through the FMP's policy. */
+static int call_out(struct fr_call *c, struct fr_lt *lt)
+{
+    int rc = fr__policy_of(c->peer)->call(c, lt, c->peer);
+
+    if (FR__UNLIKELY(lt->rep != NULL))
+        fr__replica_note(c, lt, rc);
+    if (rc == 0 && (fr__rt.app->functions[c->fn].flags & FR_FN_INIT))
+        fr__init_log(c);
+    return rc;
+}
+
 int fr_call_invoke(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
@@ -254,6 +271,8 @@ int fr_call_invoke(struct fr_call *c)
         return c->err;
     if (!c->alias && alias_plan(c) < 0)
         return c->err = -ENOMEM;
+    if (FR__UNLIKELY(fr__remote[f->module] == FR_REMOTE_TRACED))
+        return fr__call_local(c);
     c->peer = fr__rt.fmp_of_module[f->module];
     if (fr__rt.region_of_fmp[c->peer] < 0)
         return c->err = -ENOTCONN;
@@ -271,12 +290,9 @@ int fr_call_invoke(struct fr_call *c)
     /* A follower replica does not call out: the leader's record answers. */
     if (FR__UNLIKELY(lt->rep != NULL) && fr__replica_intercept(c, lt, &rc))
         return rc;
-    rc = fr__policy_of(c->peer)->call(c, lt, c->peer);
-    if (FR__UNLIKELY(lt->rep != NULL))
-        fr__replica_note(c, lt, rc);
-    if (rc == 0 && (f->flags & FR_FN_INIT))
-        fr__init_log(c);
-    return rc;
+    if (FR__UNLIKELY(fr__trace_on))
+        return fr__call_counted(c, lt, call_out);
+    return call_out(c, lt);
 }
 
 static int take(struct fr_call *c, struct fr_wire_field *f)
@@ -394,6 +410,12 @@ void fr_get_fd(struct fr_call *c, int *fd)
         return;
     if (f.kind != FR_W_FD) {
         broken(c, "a descriptor field is missing");
+        return;
+    }
+    if (FR__UNLIKELY(c->lt == NULL)) {
+        /* a call run here (local.h): the reply names the descriptor */
+        *fd = (int)f.aux;
+        c->nfds_out++;
         return;
     }
     /* The reply's descriptors were tagged with the reply's seq. */

@@ -11,8 +11,14 @@
  * logical thread keeps per nesting depth, small results go to scratch space
  * in the frame, and the talloc arena is made only when a dispatcher needs
  * memory (an OUT buffer, many fields, fr_callee_arena()).
+ *
+ * While tracing, a call to a module of this FMP runs here too
+ * (fr__serve_local, local.h): the same dispatcher on the bytes a split
+ * call would carry, in a context that takes descriptors from the request
+ * itself rather than from a region's socket.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +36,7 @@
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
+#include "trace.h"
 #include "wire.h"
 
 #define INLINE_REPLY 8
@@ -39,6 +46,7 @@ struct fr_callee {
     void *arena;              /* NULL until needed */
     struct fr_lt *lt;
     int r;
+    int local;                /* a call of this FMP (fr__serve_local): no region */
     uint32_t req_seq;         /* tags of the request's descriptors */
     uint32_t nfd_in;
     struct fr_wire_reader rd;
@@ -256,6 +264,12 @@ int fr_arg_fd_keep(struct fr_callee *cc, int *fd)
         return cc->err;
     if (f.kind != FR_W_FD)
         return cc->err = -EPROTO;
+    if (FR__UNLIKELY(cc->local)) {
+        /* the caller's own descriptor: the callee gets a duplicate, as
+         * from another FMP (closed after the call unless it keeps it) */
+        *fd = fcntl((int)f.aux, F_DUPFD_CLOEXEC, 0);
+        return *fd < 0 ? (cc->err = -errno) : 0;
+    }
     if (fr__fd_recv(&fr__rt.regions[cc->r], cc->lt->id, cc->req_seq, cc->nfd_in++, fd) < 0)
         return cc->err = -EPROTO;
     return 0;
@@ -474,6 +488,7 @@ static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t 
     cc->arena = NULL;
     cc->lt = lt;
     cc->r = r;
+    cc->local = 0;
     cc->req_seq = req_seq;
     cc->nfd_in = 0;
     cc->rf = cc->inline_rf;
@@ -524,6 +539,53 @@ int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispa
     cc.rd.p = req;
     cc.rd.end = req + len;
     status = callee_dispatch(&cc, dispatch);
+    callee_release(&cc);
+    return status;
+}
+
+int fr__serve_local(unsigned fn, const unsigned char *req, size_t len, void **rep,
+                    size_t *rcap, size_t *rlen, unsigned *nfds)
+{
+    struct fr_callee cc;
+    uint64_t size;
+    int status;
+
+    callee_init(&cc, NULL, -1, 0);
+    cc.local = 1;
+    cc.rd.p = req;
+    cc.rd.end = req + len;
+    status = callee_dispatch(&cc, fr__rt.app->functions[fn].dispatch);
+    if (status == 0) {
+        size = fr__wire_size(cc.rf, cc.nrf);
+        if (size > *rcap) {
+            void *p = size <= SIZE_MAX ? realloc(*rep, (size_t)size) : NULL;
+            if (!p)
+                status = -ENOMEM;
+            else
+                *rep = p, *rcap = (size_t)size;
+        }
+    }
+    /* A descriptor lent for the call and returned: the caller gets its own
+     * copy, as the reply's would be, before the lent one is closed. */
+    for (unsigned i = 0; status == 0 && i < cc.nrf; i++)
+        for (unsigned j = 0; cc.rf[i].kind == FR_W_FD && j < cc.nfds; j++)
+            if (cc.rf[i].fd == cc.fds[j] &&
+                (cc.rf[i].fd = fcntl(cc.fds[j], F_DUPFD_CLOEXEC, 0)) < 0)
+                status = -errno;
+    if (status == 0) {
+        struct fr_wire_enc st = { 0, 0 };
+        *rlen = fr__wire_fill(cc.rf, cc.nrf, &st, *rep, (size_t)size);
+        /* a returned descriptor passes to the caller as it is: the
+         * duplicate a split call makes, with the callee's copy closed */
+        fr__wire_fd_numbers(*rep, *rlen, cc.rf, cc.nrf);
+        *nfds = 0;
+        for (unsigned i = 0; i < cc.nrf; i++)
+            *nfds += cc.rf[i].kind == FR_W_FD;
+    } else {
+        for (unsigned i = 0; i < cc.nrf; i++)
+            if (cc.rf[i].kind == FR_W_FD)
+                close(cc.rf[i].fd);
+    }
     callee_release(&cc);
     return status;
 }
@@ -605,8 +667,15 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         if (FR__UNLIKELY(m.status != 0))
             status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
         FR_FAULT_POINT(SERVE_BEGIN);
-        if (status == 0)
+        if (status == 0 && FR__UNLIKELY(fr__trace_on)) {
+            /* its CPU is the function's module's (trace.h) */
+            fr__trace_serving();
+            int was = fr__trace_switch((int)app->functions[m.fn].module);
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
+            fr__trace_switch(was);
+        } else if (status == 0) {
+            status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
+        }
         FR_FAULT_POINT(SERVE_END);
         if (FR__UNLIKELY(m.status != 0)) {
             status = fr__replica_end(lt, status, &pre);

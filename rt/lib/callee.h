@@ -31,6 +31,19 @@ static inline int fr__serve(struct fr_lt *lt, int r)
 int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch);
 
 /*
+ * A call of function @fn, of a module of this FMP, run here through its
+ * dispatcher as a split call would run (local.h): @req (@len bytes) is the
+ * request as the wire carries it, each FD field's aux the caller's
+ * descriptor (the callee gets a duplicate).  The reply is encoded into *rep
+ * (malloc()ed, grown as needed: *rcap its size; owned by the caller) and
+ * *rlen set; each FD field's aux is a returned descriptor, now the
+ * caller's (*nfds of them).  The dispatcher's status: 0, or negative (the
+ * call fails with it, and nothing was returned).
+ */
+int fr__serve_local(unsigned fn, const unsigned char *req, size_t len, void **rep,
+                    size_t *rcap, size_t *rlen, unsigned *nfds);
+
+/*
  * The status of a call whose callee FMP could not start a thread to serve
  * its logical thread (pthread_create failed: no address space left under
  * limits.memory_mb, or no more threads).  The callee's acceptor answers
