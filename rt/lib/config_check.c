@@ -28,10 +28,6 @@
 #include "group.h"
 #include "region.h"
 
-#ifndef FR_VERSION
-#define FR_VERSION "?"        /* the library defines it (rt/CMakeLists.txt) */
-#endif
-
 /* Module names listed in an "unknown module" hint. */
 #define HINT_MODULES 10
 
@@ -369,6 +365,35 @@ static void check_root_memory(struct ck *ck)
             (unsigned long long)(have >> 20));
 }
 
+/* Why @path, which does not exist, cannot be made in its directory
+ * (@missing: what to say when that directory does not exist), or NULL. */
+static const char *parent_refuses(struct ck *ck, const char *path, const char *missing)
+{
+    char *parent = talloc_strdup(ck->e->ctx, path), *slash;
+    struct stat sb;
+
+    if (!parent) {
+        ck->e->oom = true;
+        return NULL;
+    }
+    while ((slash = strrchr(parent, '/')) && slash[1] == '\0' && slash != parent)
+        *slash = '\0';    /* "a/b/" is "a/b" */
+    slash = strrchr(parent, '/');
+    if (!slash)
+        strcpy(parent, ".");
+    else if (slash == parent)
+        parent[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(parent, &sb) < 0)
+        return errno == ENOTDIR ? "a part of its path is a file, not a directory" : missing;
+    if (!S_ISDIR(sb.st_mode))
+        return "a part of its path is a file, not a directory";
+    if (access(parent, W_OK | X_OK))
+        return "this user may not write in the directory it would be made in";
+    return NULL;
+}
+
 /* The reports dir: a child under Valgrind writes its XML there, and the
  * root makes it (one mkdir) before the child starts. */
 static void check_reports(struct ck *ck, struct fr_pos vg_pos)
@@ -376,7 +401,7 @@ static void check_reports(struct ck *ck, struct fr_pos vg_pos)
     const char *dir = ck->cfg->reports_dir;
     struct fr_pos at = ck->cfg->reports_pos.line ? ck->cfg->reports_pos : vg_pos;
     const char *why = NULL;
-    char *parent, *slash, ebuf[128];
+    char ebuf[128];
     struct stat sb;
 
     if (!dir)
@@ -391,34 +416,44 @@ static void check_reports(struct ck *ck, struct fr_pos vg_pos)
     } else if (errno != ENOENT) {
         why = strerror_r(errno, ebuf, sizeof(ebuf));
     } else {
-        parent = talloc_strdup(ck->e->ctx, dir);
-        if (!parent) {
-            ck->e->oom = true;
-            return;
-        }
-        while ((slash = strrchr(parent, '/')) && slash[1] == '\0' && slash != parent)
-            *slash = '\0';    /* "a/b/" is "a/b" */
-        slash = strrchr(parent, '/');
-        if (!slash)
-            strcpy(parent, ".");
-        else if (slash == parent)
-            parent[1] = '\0';
-        else
-            *slash = '\0';
-        if (stat(parent, &sb) < 0)
-            why = errno == ENOTDIR ? "a part of its path is a file, not a "
-                  "directory" : "the directory it would be made in does not "
-                  "exist (it is made with one mkdir, not mkdir -p)";
-        else if (!S_ISDIR(sb.st_mode))
-            why = "a part of its path is a file, not a directory";
-        else if (access(parent, W_OK | X_OK))
-            why = "this user may not write in the directory it would be made in";
+        why = parent_refuses(ck, dir, "the directory it would be made in does not exist "
+                             "(it is made with one mkdir, not mkdir -p)");
     }
     if (why)
         fr__err(ck->e, at, "give reports: {dir: DIR} a directory this user can "
                 "make or write in", "reports dir '%s' cannot be %s: %s",
                 fr__show(ck->e, dir, strlen(dir)),
                 stat(dir, &sb) == 0 ? "written" : "made", why);
+}
+
+/* The trace file: the root writes it at exit, so a path it could not
+ * write is refused now, before a run whose counts would be lost. */
+static void check_trace(struct ck *ck)
+{
+    const char *file = ck->cfg->trace_file;
+    const char *why = NULL;
+    char ebuf[128];
+    struct stat sb;
+
+    if (!ck->cfg->has_trace || !file)
+        return;
+    if (stat(file, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            why = "it is a directory";
+        else if (access(file, W_OK))
+            why = "this user may not write it";
+    } else if (errno == ENOTDIR) {
+        why = "a part of its path is a file, not a directory";
+    } else if (errno != ENOENT) {
+        why = strerror_r(errno, ebuf, sizeof(ebuf));
+    } else {
+        why = parent_refuses(ck, file, "the directory it would be made in does not exist");
+    }
+    if (why)
+        fr__err(ck->e, ck->cfg->trace_pos, "give trace: {file: PATH} a file this user can "
+                "write (a relative one is taken from the directory the program starts in)",
+                "trace file '%s' cannot be written: %s", fr__show(ck->e, file, strlen(file)),
+                why);
 }
 
 static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
@@ -558,15 +593,9 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
     check_fmp_envs(ck, u, f, vg_pos);
 }
 
-/*
- * What this runtime cannot do yet is refused, never ignored: a config that
- * asks for tracing must not run without it.
- */
+/* What this runtime cannot do is refused, never ignored. */
 static void check_supported(struct ck *ck)
 {
-    static const char hint[] = "remove it for now; this runtime starts FMPs with env "
-                               "vars, limits, nice, cpus, preload agents, valgrind, restart, "
-                               "replicate and sample";
     const struct fr_config *cfg = ck->cfg;
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
@@ -578,9 +607,6 @@ static void check_supported(struct ck *ck)
                     "(add their weights)", "FMP '%s': %zu sample instances, at most %d "
                     "are supported", name, f->sample.ninstances, FR_GROUP_MAX);
     }
-    if (cfg->has_trace)
-        fr__err(ck->e, cfg->trace_pos, hint, "trace is not supported by this version of "
-                "Fracture (%s)", FR_VERSION);
 }
 
 void fr__config_check_all(struct fr_errs *e, const struct fr_config *cfg,
@@ -623,6 +649,7 @@ void fr__config_check_all(struct fr_errs *e, const struct fr_config *cfg,
         check_fmp(&ck, i, &cfg->fmps[i], &vg_pos);
     if (vg_pos.line)
         check_reports(&ck, vg_pos);
+    check_trace(&ck);
     check_supported(&ck);
 }
 
