@@ -577,10 +577,11 @@ int fr__serve_local(unsigned fn, const unsigned char *req, size_t len, void **re
         *rlen = fr__wire_fill(cc.rf, cc.nrf, &st, *rep, (size_t)size);
         /* a returned descriptor passes to the caller as it is: the
          * duplicate a split call makes, with the callee's copy closed */
-        fr__wire_fd_numbers(*rep, *rlen, cc.rf, cc.nrf);
         *nfds = 0;
         for (unsigned i = 0; i < cc.nrf; i++)
             *nfds += cc.rf[i].kind == FR_W_FD;
+        if (*nfds)
+            fr__wire_fd_numbers(*rep, *rlen, cc.rf, cc.nrf);
     } else {
         for (unsigned i = 0; i < cc.nrf; i++)
             if (cc.rf[i].kind == FR_W_FD)

@@ -126,7 +126,7 @@ void fr__child_main(const char *plan_text)
     if (p.trace_fd >= 0) {
         if (fr__trace_attach(p.trace_fd) < 0)
             die("cannot map its trace area");
-        fr__trace_mark(1);
+        fr__trace_enable(1);
     }
     fr__rt.active = 1;
     talloc_free(ctx);

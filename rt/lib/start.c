@@ -317,7 +317,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
     if (cfg->has_trace)
-        fr__trace_mark(1);
+        fr__trace_enable(1);
     fr__rt.active = 1;
     fr__fault_init(0);
     for (int k = 1; k < n; k++)

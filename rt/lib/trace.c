@@ -5,12 +5,16 @@
  * time (trace.h says how).
  *
  * An area, as both sides map it:
- *   64-byte header (magic, nmodules, nfunctions: for a reader's eye only);
- *   u64 cpu_ns[nmodules], padded to 64 bytes;
- *   struct fr_trace_edge [nmodules * nfunctions], edge (from, fn) at
- *   from * nfunctions + fn.
- * Sparse: only the pages of edges that were called take memory.  The
- * counters are relaxed atomics: threads of one FMP add to the same ones.
+ *   a header page (magic, nmodules, nfunctions, nlanes: for a reader's eye);
+ *   nlanes lanes, each starting on a page of its own:
+ *     u64 cpu_ns[nmodules], padded to 64 bytes;
+ *     struct fr_trace_edge [nmodules * nfunctions], (from, fn) at
+ *     from * nfunctions + fn.
+ * A thread counts into a lane of its own while it lives, with plain adds
+ * (in this process it is the lane's one writer: no locked instruction, no
+ * cache line bouncing between the threads of a busy FMP); when every lane
+ * is taken it counts into lane 0, shared, with atomic adds.  The root adds
+ * the lanes up.  Sparse: only pages that were written take memory.
  */
 #include "trace.h"
 
@@ -26,7 +30,10 @@
 #include "state.h"
 
 #define AREA_MAGIC 0x3165636172747246ull   /* "Frtrace1" */
-#define AREA_MAX ((size_t)1 << 30)
+#define LANE_MAX ((size_t)1 << 30)         /* a larger table is not traced */
+#define AREA_BUDGET ((size_t)16 << 20)     /* address space for more lanes than one */
+#define LANES_MAX 64
+#define PAGE 4096
 #define UNSET (-2)                          /* a thread that never switched */
 
 int fr__trace_on;
@@ -35,10 +42,10 @@ static struct {
     int n;                    /* areas this process maps (root: every FMP's) */
     int *fd;                  /* root: per FMP, the memfd of its area */
     void **base;
-    size_t size, cpu_off, edges_off;
-    unsigned nmod, nfn;
-    _Atomic uint64_t *cpu;    /* this process's own area */
-    struct fr_trace_edge *edges;
+    size_t size, lane_size, edges_off;   /* edges_off: within a lane */
+    unsigned nmod, nfn, nlanes;
+    void *own;                /* this process's area */
+    uint64_t lanes_used;      /* lanes 1.. held by a thread (under threads_lock) */
 } tr;
 
 /* A counting thread.  cur, c_last and est are read by the thread that
@@ -48,6 +55,10 @@ struct tstate {
     int64_t w_last;           /* monotonic ns at the last switch (0: none yet) */
     _Atomic int64_t c_last;   /* CPU ns at the last CPU clock read */
     _Atomic int64_t est;      /* ns charged by the monotonic clock since */
+    _Atomic uint64_t *cpu;    /* its lane's */
+    struct fr_trace_edge *edges;
+    unsigned lane;
+    int excl;                 /* the lane is its own: plain adds */
     clockid_t clk;            /* its CPU clock, for the flush */
     int reg;                  /* 1: listed; -1: its thread ended */
     struct tstate *next, *prev;
@@ -68,10 +79,24 @@ static int64_t clock_ns(clockid_t c)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void charge(int mod, int64_t ns)
+static unsigned char *lane_base(void *area, unsigned lane)
+{
+    return (unsigned char *)area + PAGE + (size_t)lane * tr.lane_size;
+}
+
+static void add(_Atomic uint64_t *p, uint64_t v, int excl)
+{
+    if (excl)
+        atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed) + v,
+                              memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(p, v, memory_order_relaxed);
+}
+
+static void charge(_Atomic uint64_t *cpu, int excl, int mod, int64_t ns)
 {
     if (mod >= 0 && (unsigned)mod < tr.nmod && ns > 0)
-        atomic_fetch_add_explicit(&tr.cpu[mod], (uint64_t)ns, memory_order_relaxed);
+        add(&cpu[mod], (uint64_t)ns, excl);
 }
 
 static int resolved(int cur)
@@ -79,26 +104,31 @@ static int resolved(int cur)
     return cur == UNSET ? 0 : cur;
 }
 
-/* Charge @t's CPU since its last CPU clock read (@c now) to its module. */
-static void tail(struct tstate *t, int64_t c)
+/* Charge @t's CPU since its last CPU clock read (@c now) to its module:
+ * into its lane when @t is the calling thread, else into the shared one. */
+static void tail(struct tstate *t, int64_t c, int self)
 {
     int64_t last = atomic_load_explicit(&t->c_last, memory_order_relaxed);
     int64_t est = atomic_load_explicit(&t->est, memory_order_relaxed);
+    int mod = resolved(atomic_load_explicit(&t->cur, memory_order_relaxed));
 
     if (c < 0)
         return;
-    charge(resolved(atomic_load_explicit(&t->cur, memory_order_relaxed)), c - last - est);
+    if (self)
+        charge(t->cpu, t->excl, mod, c - last - est);
+    else
+        charge((_Atomic uint64_t *)lane_base(tr.own, 0), 0, mod, c - last - est);
     atomic_store_explicit(&t->c_last, c, memory_order_relaxed);
     atomic_store_explicit(&t->est, 0, memory_order_relaxed);
 }
 
-/* A thread that counted ends: its last stretch is charged, and it leaves
- * the list (its TLS goes with it). */
+/* A thread that counted ends: its last stretch is charged, its lane freed,
+ * and it leaves the list (its TLS goes with it). */
 static void thread_gone(void *p)
 {
     struct tstate *t = p;
 
-    tail(t, clock_ns(CLOCK_THREAD_CPUTIME_ID));
+    tail(t, clock_ns(CLOCK_THREAD_CPUTIME_ID), 1);
     pthread_mutex_lock(&threads_lock);
     if (t->prev)
         t->prev->next = t->next;
@@ -106,6 +136,8 @@ static void thread_gone(void *p)
         threads = t->next;
     if (t->next)
         t->next->prev = t->prev;
+    if (t->excl)
+        tr.lanes_used &= ~((uint64_t)1 << t->lane);
     t->reg = -1;
     pthread_mutex_unlock(&threads_lock);
 }
@@ -116,12 +148,25 @@ static void make_key(void)
         fr__log("tracing: no thread key; CPU after a thread's last call is not counted");
 }
 
+/* The calling thread counts from now on, in a lane of its own if one is
+ * free.  Its first stretch reads the CPU clock (w_last is 0). */
 static void thread_register(struct tstate *t)
 {
     pthread_once(&key_once, make_key);
     if (pthread_getcpuclockid(pthread_self(), &t->clk) != 0)
         t->clk = CLOCK_THREAD_CPUTIME_ID;
     pthread_mutex_lock(&threads_lock);
+    t->lane = 0;
+    t->excl = 0;
+    for (unsigned l = 1; l < tr.nlanes; l++)
+        if (!(tr.lanes_used & ((uint64_t)1 << l))) {
+            tr.lanes_used |= (uint64_t)1 << l;
+            t->lane = l;
+            t->excl = 1;
+            break;
+        }
+    t->cpu = (_Atomic uint64_t *)lane_base(tr.own, t->lane);
+    t->edges = (struct fr_trace_edge *)(lane_base(tr.own, t->lane) + tr.edges_off);
     t->prev = NULL;
     t->next = threads;
     if (threads)
@@ -143,17 +188,17 @@ int fr__trace_switch(int mod)
             atomic_store_explicit(&t->cur, mod, memory_order_relaxed);
             return from;
         }
-        thread_register(t);   /* w_last 0: the first stretch reads the CPU clock */
+        thread_register(t);
     }
     w = clock_ns(CLOCK_MONOTONIC);
     d = w - t->w_last;
     t->w_last = w;
     if (d >= 0 && d < FR_TRACE_SHORT_NS) {
-        charge(from, d);
+        charge(t->cpu, t->excl, from, d);
         atomic_store_explicit(&t->est, atomic_load_explicit(&t->est, memory_order_relaxed) + d,
                               memory_order_relaxed);
     } else {
-        tail(t, clock_ns(CLOCK_THREAD_CPUTIME_ID));
+        tail(t, clock_ns(CLOCK_THREAD_CPUTIME_ID), 1);
     }
     atomic_store_explicit(&t->cur, mod, memory_order_relaxed);
     return from;
@@ -185,46 +230,70 @@ void fr__trace_thread_begin(int mod)
 void fr__trace_count(int from, unsigned fn, uint64_t bytes_in, uint64_t bytes_out,
                      unsigned fds)
 {
+    struct tstate *t = &me;
     struct fr_trace_edge *e;
 
     FR_ASSERTF(from >= 0 && (unsigned)from < tr.nmod && fn < tr.nfn,
                "a traced call of function %u from module %d", fn, from);
-    e = &tr.edges[(size_t)from * tr.nfn + fn];
-    atomic_fetch_add_explicit(&e->calls, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&e->bytes_in, bytes_in, memory_order_relaxed);
-    atomic_fetch_add_explicit(&e->bytes_out, bytes_out, memory_order_relaxed);
+    if (FR__UNLIKELY(t->reg <= 0)) {
+        if (t->reg < 0)
+            return;
+        thread_register(t);
+    }
+    e = &t->edges[(size_t)from * tr.nfn + fn];
+    add(&e->calls, 1, t->excl);
+    add(&e->bytes_in, bytes_in, t->excl);
+    add(&e->bytes_out, bytes_out, t->excl);
     if (fds)
-        atomic_fetch_add_explicit(&e->fds, fds, memory_order_relaxed);
+        add(&e->fds, fds, t->excl);
 }
 
 void fr__trace_flush_threads(void)
 {
     pthread_mutex_lock(&threads_lock);
     for (struct tstate *t = threads; t; t = t->next)
-        tail(t, t == &me ? clock_ns(CLOCK_THREAD_CPUTIME_ID) : clock_ns(t->clk));
+        tail(t, t == &me ? clock_ns(CLOCK_THREAD_CPUTIME_ID) : clock_ns(t->clk), t == &me);
     pthread_mutex_unlock(&threads_lock);
 }
 
-void fr__trace_mark(int on)
+/* A process the program forked (without exec) shares its parent's lanes:
+ * its threads count into the shared one. */
+static void forked(void)
 {
+    tr.lanes_used = ~(uint64_t)0;
+    if (me.reg > 0 && me.excl) {
+        me.excl = 0;
+        me.lane = 0;
+        me.cpu = (_Atomic uint64_t *)lane_base(tr.own, 0);
+        me.edges = (struct fr_trace_edge *)(lane_base(tr.own, 0) + tr.edges_off);
+    }
+}
+
+void fr__trace_enable(int on)
+{
+    if (on && !tr.own)
+        return;               /* no area to count into */
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         if (fr__remote[m] != 1)
             fr__remote[m] = on ? FR_REMOTE_TRACED : 0;
+    fr__trace_on = on;
 }
 
 /* The layout of an area for the module table: 0 or -E2BIG. */
 static int layout(void)
 {
-    uint64_t nmod = fr__rt.app->nmodules, nfn = fr__rt.app->nfunctions, size;
+    uint64_t nmod = fr__rt.app->nmodules, nfn = fr__rt.app->nfunctions, lane;
 
     tr.nmod = (unsigned)nmod;
     tr.nfn = (unsigned)nfn;
-    tr.cpu_off = 64;
-    tr.edges_off = (64 + nmod * sizeof(uint64_t) + 63) & ~(size_t)63;
-    size = tr.edges_off + nmod * nfn * sizeof(struct fr_trace_edge);
-    if (size > AREA_MAX)
+    tr.edges_off = (nmod * sizeof(uint64_t) + 63) & ~(size_t)63;
+    lane = tr.edges_off + nmod * nfn * sizeof(struct fr_trace_edge);
+    if (lane > LANE_MAX)
         return -E2BIG;
-    tr.size = (size_t)((size + 4095) & ~(uint64_t)4095);
+    tr.lane_size = (size_t)((lane + PAGE - 1) & ~(uint64_t)(PAGE - 1));
+    tr.nlanes = (unsigned)(AREA_BUDGET / tr.lane_size);
+    tr.nlanes = tr.nlanes < 1 ? 1 : tr.nlanes > LANES_MAX ? LANES_MAX : tr.nlanes;
+    tr.size = PAGE + tr.nlanes * tr.lane_size;
     return 0;
 }
 
@@ -234,12 +303,10 @@ static int map(int fd, void **base)
     return *base == MAP_FAILED ? -errno : 0;
 }
 
-/* Count into @base from now on. */
 static void adopt(void *base)
 {
-    tr.cpu = (_Atomic uint64_t *)((unsigned char *)base + tr.cpu_off);
-    tr.edges = (struct fr_trace_edge *)((unsigned char *)base + tr.edges_off);
-    fr__trace_on = 1;
+    tr.own = base;
+    pthread_atfork(NULL, NULL, forked);
 }
 
 int fr__trace_setup(int nfmps)
@@ -258,12 +325,15 @@ int fr__trace_setup(int nfmps)
         tr.fd[k] = memfd_create("fracture-trace", MFD_CLOEXEC);
         if (tr.fd[k] < 0)
             return -errno;
-        if (ftruncate(tr.fd[k], (off_t)tr.size) < 0 || (rc = map(tr.fd[k], &tr.base[k])) < 0)
-            return rc < 0 ? rc : -errno;
+        tr.n = k + 1;
+        if (ftruncate(tr.fd[k], (off_t)tr.size) < 0)
+            return -errno;
+        if ((rc = map(tr.fd[k], &tr.base[k])) < 0)
+            return rc;
         hdr = tr.base[k];
         hdr[0] = AREA_MAGIC;
         hdr[1] = (uint64_t)tr.nmod << 32 | tr.nfn;
-        tr.n = k + 1;
+        hdr[2] = tr.nlanes;
     }
     adopt(tr.base[0]);
     return 0;
@@ -290,44 +360,49 @@ int fr__trace_attach(int fd)
     return 0;
 }
 
-int fr__trace_area(int k, _Atomic uint64_t **cpu, struct fr_trace_edge **edges)
-{
-    if (!tr.base || k < 0 || k >= tr.n || !tr.base[k])
-        return -ENOENT;
-    *cpu = (_Atomic uint64_t *)((unsigned char *)tr.base[k] + tr.cpu_off);
-    *edges = (struct fr_trace_edge *)((unsigned char *)tr.base[k] + tr.edges_off);
-    return 0;
-}
-
 int fr__trace_nareas(void)
 {
     return tr.n;
 }
 
+void fr__trace_add_cpu(int k, uint64_t *cpu)
+{
+    if (!tr.base || k < 0 || k >= tr.n || !tr.base[k])
+        return;
+    for (unsigned l = 0; l < tr.nlanes; l++) {
+        _Atomic uint64_t *c = (_Atomic uint64_t *)lane_base(tr.base[k], l);
+        for (unsigned m = 0; m < tr.nmod; m++)
+            cpu[m] = fr__sat_add(cpu[m], atomic_load_explicit(&c[m], memory_order_relaxed));
+    }
+}
+
 void fr__trace_each_edge(int k, void (*fn)(void *ctx, size_t idx, const struct fr_trace_edge *e),
                          void *ctx)
 {
-    struct fr_trace_edge *edges;
-    _Atomic uint64_t *cpu;
-    size_t nedges = (size_t)tr.nmod * tr.nfn, sz = sizeof *edges;
-    off_t pos = (off_t)tr.edges_off, end = (off_t)(tr.edges_off + nedges * sz);
+    size_t sz = sizeof(struct fr_trace_edge), nedges = (size_t)tr.nmod * tr.nfn;
 
-    if (fr__trace_area(k, &cpu, &edges) < 0)
+    if (!tr.base || k < 0 || k >= tr.n || !tr.base[k])
         return;
-    while (pos < end) {
-        off_t d = lseek(tr.fd[k], pos, SEEK_DATA), h;
-        if (d < 0 && errno != ENXIO)
-            d = pos;          /* no SEEK_DATA here: read it all */
-        if (d < 0 || d >= end)
-            break;            /* ENXIO: no data past pos */
-        h = lseek(tr.fd[k], d, SEEK_HOLE);
-        if (h < 0 || h > end)
-            h = end;
-        if (d < (off_t)tr.edges_off)
-            d = (off_t)tr.edges_off;
-        for (size_t i = (size_t)(d - (off_t)tr.edges_off) / sz;
-             i < (size_t)(h - (off_t)tr.edges_off) / sz; i++)
-            fn(ctx, i, &edges[i]);
-        pos = h;
+    for (unsigned l = 0; l < tr.nlanes; l++) {
+        struct fr_trace_edge *edges =
+            (struct fr_trace_edge *)(lane_base(tr.base[k], l) + tr.edges_off);
+        off_t first = (off_t)((unsigned char *)edges - (unsigned char *)tr.base[k]);
+        off_t pos = first, end = first + (off_t)(nedges * sz);
+        while (pos < end) {
+            off_t d = lseek(tr.fd[k], pos, SEEK_DATA), h;
+            if (d < 0 && errno != ENXIO)
+                d = pos;      /* no SEEK_DATA here: read it all */
+            if (d < 0 || d >= end)
+                break;        /* ENXIO: no data past pos */
+            h = lseek(tr.fd[k], d, SEEK_HOLE);
+            if (h < 0 || h > end)
+                h = end;
+            if (d < first)
+                d = first;
+            size_t i = (size_t)(d - first) / sz, upto = (size_t)(h - first + (off_t)sz - 1) / sz;
+            for (; i < upto && i < nedges; i++)
+                fn(ctx, i, &edges[i]);
+            pos = h;
+        }
     }
 }

@@ -51,25 +51,31 @@ struct fr_trace_edge {
     _Atomic uint64_t calls, bytes_in, bytes_out, fds;
 };
 
+static inline uint64_t fr__sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* Nonzero while this process traces. */
 extern int fr__trace_on;
 
 /*
  * Root: make an area for each of @nfmps FMPs for the module table
- * fr__rt.app, map them, and count this process into area 0.  0, -E2BIG
+ * fr__rt.app, map them; this process counts into area 0.  0, -E2BIG
  * for a table too large to trace (an area past 1 GiB), or a negative
  * errno.  The areas live as long as the process.
  */
 int fr__trace_setup(int nfmps);
 /* Root: the memfd of FMP @k's area, for its (re)starts; -1 without one. */
 int fr__trace_fd(int k);
-/* Child: map the area of memfd @fd (its own FMP's) and count into it; the
+/* Child: map the area of memfd @fd (its own FMP's), to count into; the
  * descriptor is closed.  0 or a negative errno. */
 int fr__trace_attach(int fd);
 
-/* Mark every module whose fr__remote[] is 0 FR_REMOTE_TRACED (@on), or
- * back to 0: fr__trace_setup / fr__trace_attach come first. */
-void fr__trace_mark(int on);
+/* Count from now on (@on), or no more: fr__trace_on, and every module of
+ * this FMP (fr__remote[] 0) marked FR_REMOTE_TRACED, or back to 0.
+ * fr__trace_setup or fr__trace_attach comes first. */
+void fr__trace_enable(int on);
 
 /* The calling thread runs module @mod from now on (FR_TRACE_NONE: the
  * runtime); its time since the last switch goes to the module it leaves.
@@ -92,15 +98,15 @@ void fr__trace_count(int from, unsigned fn, uint64_t bytes_in, uint64_t bytes_ou
 /* Charge every counting thread's time since its last switch (at exit). */
 void fr__trace_flush_threads(void);
 
-/* Root: FMP @k's area, as counters to read: its module CPU times
- * (*cpu, nmodules of them) and edges (*edges, nmodules x nfunctions,
- * edge [from * nfunctions + fn]).  -ENOENT when @k has none. */
-int fr__trace_area(int k, _Atomic uint64_t **cpu, struct fr_trace_edge **edges);
+/* Root: add FMP @k's CPU ns per module (every lane of its area) to
+ * @cpu[nmodules], saturating. */
+void fr__trace_add_cpu(int k, uint64_t *cpu);
 /* Root: how many areas there are. */
 int fr__trace_nareas(void);
-/* Root: call @fn(@ctx, idx, edge) for the edges of FMP @k's area that lie
- * in pages some process wrote (idx = from * nfunctions + fn): a table's
- * untouched edges are holes of the memfd, neither read nor made. */
+/* Root: call @fn(@ctx, idx, edge) for the edges of every lane of FMP @k's
+ * area that lie in pages some process wrote (idx = from * nfunctions +
+ * fn; the same idx comes once per lane): a table's untouched edges are
+ * holes of the memfd, neither read nor made. */
 void fr__trace_each_edge(int k, void (*fn)(void *ctx, size_t idx, const struct fr_trace_edge *e),
                          void *ctx);
 

@@ -143,11 +143,6 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 /* Per function, the first of its module with its name and callback flag:
  * the one it is counted under (two static functions of one name in two
  * files of a module are one edge of the graph).  malloc()ed, the caller
@@ -186,10 +181,12 @@ static void add_edge(void *ctx, size_t idx, const struct fr_trace_edge *e)
     if (calls == 0)
         return;
     t = &s->sum[idx - idx % s->nfn + s->canon[idx % s->nfn]];
-    t->calls = sat_add(t->calls, calls);
-    t->bytes_in = sat_add(t->bytes_in, atomic_load_explicit(&e->bytes_in, memory_order_relaxed));
-    t->bytes_out = sat_add(t->bytes_out, atomic_load_explicit(&e->bytes_out, memory_order_relaxed));
-    t->fds = sat_add(t->fds, atomic_load_explicit(&e->fds, memory_order_relaxed));
+    t->calls = fr__sat_add(t->calls, calls);
+    t->bytes_in = fr__sat_add(t->bytes_in,
+                              atomic_load_explicit(&e->bytes_in, memory_order_relaxed));
+    t->bytes_out = fr__sat_add(t->bytes_out,
+                               atomic_load_explicit(&e->bytes_out, memory_order_relaxed));
+    t->fds = fr__sat_add(t->fds, atomic_load_explicit(&e->fds, memory_order_relaxed));
 }
 
 static int write_file(const struct fr_trace_sum *s)
@@ -229,12 +226,7 @@ int fr__trace_file_finish(void)
     }
     fr__trace_flush_threads();
     for (int k = 0; k < fr__trace_nareas(); k++) {
-        _Atomic uint64_t *acpu;
-        struct fr_trace_edge *aedges;
-        if (fr__trace_area(k, &acpu, &aedges) < 0)
-            continue;
-        for (unsigned m = 0; m < app->nmodules; m++)
-            cpu[m] = sat_add(cpu[m], atomic_load_explicit(&acpu[m], memory_order_relaxed));
+        fr__trace_add_cpu(k, cpu);
         if (app->nfunctions)
             fr__trace_each_edge(k, add_edge, &sc);
     }
