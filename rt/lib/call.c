@@ -12,7 +12,8 @@
  * is treated like a crashed one.
  *
  * While tracing (trace.h), a call to a module of this FMP is run here by
- * local.c, and a call to another FMP is counted there around its sending.
+ * local.c, its reply taken from the callee's fields rather than from the
+ * buffer, and a call to another FMP is counted there around its sending.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -301,6 +302,11 @@ static int take(struct fr_call *c, struct fr_wire_field *f)
 
     if (c->err)
         return c->err;
+    if (FR__UNLIKELY(c->lt == NULL) && fr__call_is_local(c)) {
+        if (fr__local_next(c, f) < 0)
+            broken(c, "fewer fields than declared");
+        return c->err;
+    }
     if (!c->rp || fr__wire_next(&rd, f) < 0) {
         broken(c, "fewer fields than declared");
         return c->err;
@@ -413,7 +419,7 @@ void fr_get_fd(struct fr_call *c, int *fd)
         return;
     }
     if (FR__UNLIKELY(c->lt == NULL)) {
-        /* a call run here (local.h): the reply names the descriptor */
+        /* a call run here (fr__call_is_local): the reply names it */
         *fd = (int)f.aux;
         c->nfds_out++;
         return;
@@ -429,6 +435,8 @@ int fr_call_end(struct fr_call *c)
 {
     if (!c->err && c->rp != c->rend)
         broken(c, "more fields than declared");
+    if (FR__UNLIKELY(c->lt == NULL) && fr__call_is_local(c))
+        fr__call_local_end(c);
     /* An orphaned frame's call (ECANCELED): the stub returns its zero
      * value and the frame runs to its end without effects; its reply is
      * dropped (callee.c), so nobody sees the value.  Not a failure the

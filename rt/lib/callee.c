@@ -15,7 +15,8 @@
  * While tracing, a call to a module of this FMP runs here too
  * (fr__serve_local, local.h): the same dispatcher on the bytes a split
  * call would carry, in a context that takes descriptors from the request
- * itself rather than from a region's socket.
+ * itself rather than from a region's socket, and that lives on until the
+ * caller has taken the reply straight from its fields (nothing encoded).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -543,52 +544,49 @@ int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispa
     return status;
 }
 
-int fr__serve_local(unsigned fn, const unsigned char *req, size_t len, void **rep,
-                    size_t *rcap, size_t *rlen, unsigned *nfds)
+struct fr_callee *fr__callee_local_new(void)
 {
-    struct fr_callee cc;
-    uint64_t size;
+    return calloc(1, sizeof(struct fr_callee));
+}
+
+int fr__serve_local(struct fr_callee *cc, unsigned fn, const unsigned char *req, size_t len,
+                    const struct fr__field **rf, unsigned *nrf, unsigned *nfds)
+{
     int status;
 
-    callee_init(&cc, NULL, -1, 0);
-    cc.local = 1;
-    cc.rd.p = req;
-    cc.rd.end = req + len;
-    status = callee_dispatch(&cc, fr__rt.app->functions[fn].dispatch);
-    if (status == 0) {
-        size = fr__wire_size(cc.rf, cc.nrf);
-        if (size > *rcap) {
-            void *p = size <= SIZE_MAX ? realloc(*rep, (size_t)size) : NULL;
-            if (!p)
-                status = -ENOMEM;
-            else
-                *rep = p, *rcap = (size_t)size;
-        }
-    }
+    callee_init(cc, NULL, -1, 0);
+    cc->local = 1;
+    cc->rd.p = req;
+    cc->rd.end = req + len;
+    status = callee_dispatch(cc, fr__rt.app->functions[fn].dispatch);
     /* A descriptor lent for the call and returned: the caller gets its own
      * copy, as the reply's would be, before the lent one is closed. */
-    for (unsigned i = 0; status == 0 && i < cc.nrf; i++)
-        for (unsigned j = 0; cc.rf[i].kind == FR_W_FD && j < cc.nfds; j++)
-            if (cc.rf[i].fd == cc.fds[j] &&
-                (cc.rf[i].fd = fcntl(cc.fds[j], F_DUPFD_CLOEXEC, 0)) < 0)
+    for (unsigned i = 0; status == 0 && i < cc->nrf; i++)
+        for (unsigned j = 0; cc->rf[i].kind == FR_W_FD && j < cc->nfds; j++)
+            if (cc->rf[i].fd == cc->fds[j] &&
+                (cc->rf[i].fd = fcntl(cc->fds[j], F_DUPFD_CLOEXEC, 0)) < 0)
                 status = -errno;
-    if (status == 0) {
-        struct fr_wire_enc st = { 0, 0 };
-        *rlen = fr__wire_fill(cc.rf, cc.nrf, &st, *rep, (size_t)size);
-        /* a returned descriptor passes to the caller as it is: the
-         * duplicate a split call makes, with the callee's copy closed */
-        *nfds = 0;
-        for (unsigned i = 0; i < cc.nrf; i++)
-            *nfds += cc.rf[i].kind == FR_W_FD;
-        if (*nfds)
-            fr__wire_fd_numbers(*rep, *rlen, cc.rf, cc.nrf);
-    } else {
-        for (unsigned i = 0; i < cc.nrf; i++)
-            if (cc.rf[i].kind == FR_W_FD)
-                close(cc.rf[i].fd);
+    *nfds = 0;
+    for (unsigned i = 0; i < cc->nrf; i++)
+        *nfds += cc->rf[i].kind == FR_W_FD;
+    if (status < 0) {
+        fr__serve_local_end(cc, 0);
+        return status;
     }
-    callee_release(&cc);
-    return status;
+    *rf = cc->rf;
+    *nrf = cc->nrf;
+    return 0;
+}
+
+void fr__serve_local_end(struct fr_callee *cc, unsigned taken)
+{
+    /* a returned descriptor the caller took is its own; the others close */
+    for (unsigned i = taken; i < cc->nrf; i++)
+        if (cc->rf[i].kind == FR_W_FD && cc->rf[i].fd >= 0)
+            close(cc->rf[i].fd);
+    callee_release(cc);
+    cc->arena = NULL;
+    cc->nrf = cc->nfds = cc->nowned = 0;
 }
 
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)

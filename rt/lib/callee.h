@@ -31,17 +31,25 @@ static inline int fr__serve(struct fr_lt *lt, int r)
 int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch);
 
 /*
- * A call of function @fn, of a module of this FMP, run here through its
- * dispatcher as a split call would run (local.h): @req (@len bytes) is the
- * request as the wire carries it, each FD field's aux the caller's
- * descriptor (the callee gets a duplicate).  The reply is encoded into *rep
- * (malloc()ed, grown as needed: *rcap its size; owned by the caller) and
- * *rlen set; each FD field's aux is a returned descriptor, now the
- * caller's (*nfds of them).  The dispatcher's status: 0, or negative (the
- * call fails with it, and nothing was returned).
+ * Calls of this FMP's own modules run here while tracing (local.h).  A
+ * context for them: malloc()ed, the caller's (free() it when it holds no
+ * call); NULL without memory.
  */
-int fr__serve_local(unsigned fn, const unsigned char *req, size_t len, void **rep,
-                    size_t *rcap, size_t *rlen, unsigned *nfds);
+struct fr_callee *fr__callee_local_new(void);
+/*
+ * Run function @fn here through its dispatcher, as a split call would run,
+ * in @cc: @req (@len bytes) is the request as the wire carries it, each FD
+ * field's aux the caller's descriptor (the callee gets a duplicate).  On
+ * success the reply is *rf[0..*nrf) (each FD field's fd a returned
+ * descriptor, *nfds of them), valid until fr__serve_local_end(@cc), which
+ * must follow.  The dispatcher's status: 0, or negative (the call fails
+ * with it; nothing is held).
+ */
+int fr__serve_local(struct fr_callee *cc, unsigned fn, const unsigned char *req, size_t len,
+                    const struct fr__field **rf, unsigned *nrf, unsigned *nfds);
+/* The caller took the first @taken fields of the reply of @cc's call:
+ * release the call (memory, lent descriptors, returned ones not taken). */
+void fr__serve_local_end(struct fr_callee *cc, unsigned taken);
 
 /*
  * The status of a call whose callee FMP could not start a thread to serve

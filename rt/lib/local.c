@@ -6,8 +6,10 @@
  * FR_REMOTE_TRACED, trace.h), and fr_call_invoke hands it here.  The
  * request is encoded as the wire would carry it, into a buffer the thread
  * keeps per nesting depth, the dispatcher runs on it in this process
- * (fr__serve_local, callee.c), and the reply comes back encoded, for the
- * stub's fr_get_* to check and copy out as any reply.  The semantics are
+ * (fr__serve_local, callee.c), and the stub's fr_get_* check and copy out
+ * the reply straight from the callee's reply fields (fr__local_next): the
+ * bytes a split call would carry are counted (fr__wire_size), and copied
+ * once each way, as the callee's side of a split call copies them.  The semantics are
  * those of a split call (copy-by-value-result, descriptors duplicated,
  * callbacks as stubs), which the annotator has made those of the plain
  * program.
@@ -27,13 +29,16 @@
 #include "trace.h"
 #include "wire.h"
 
-/* The request and reply buffers of one nesting depth of local calls.
- * Each frame stays where it is (the array of pointers may move): a
- * dispatcher several depths down must not move the reply buffer a
- * shallower call is being answered into. */
+/* What one nesting depth of local calls holds: the request's buffer and
+ * the callee's context, which holds the reply until fr_call_end.  Each
+ * frame stays where it is (the array of pointers may move): a dispatcher
+ * several depths down must not move what a shallower call is using. */
 struct frame {
-    void *req, *rep;
-    size_t req_cap, rep_cap;
+    void *req;
+    size_t req_cap;
+    struct fr_callee *cc;
+    const struct fr__field *rf;   /* the reply cc holds */
+    int live;                 /* cc holds a reply not yet ended */
 };
 
 static __thread struct frame **stack;
@@ -41,14 +46,16 @@ static __thread unsigned nstack, depth;
 static pthread_key_t stack_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
-/* A thread that made local calls ends: its buffers go with it. */
+/* A thread that made local calls ends: its frames go with it. */
 static void stack_free(void *p)
 {
     struct frame **s = p;
 
     for (unsigned i = 0; i < nstack; i++) {
+        if (s[i]->live)
+            fr__serve_local_end(s[i]->cc, 0);
         free(s[i]->req);
-        free(s[i]->rep);
+        free(s[i]->cc);
         free(s[i]);
     }
     free(s);
@@ -64,23 +71,26 @@ static void make_key(void)
 /* The frame of depth @d (made on first use), or NULL without memory. */
 static struct frame *frame_at(unsigned d)
 {
+    struct frame **s, *f;
+
     if (d < nstack)
         return stack[d];
-    struct frame **s = realloc(stack, (d + 1) * sizeof *s);
+    s = realloc(stack, (d + 1) * sizeof *s);
     if (!s)
         return NULL;
-    if (!stack) {
+    if (s != stack) {
         pthread_once(&key_once, make_key);
-        (void)pthread_setspecific(stack_key, s);
-    } else if (s != stack) {
         (void)pthread_setspecific(stack_key, s);
     }
     stack = s;
-    s[d] = calloc(1, sizeof **s);
-    if (!s[d])
+    f = calloc(1, sizeof *f);
+    if (!f || !(f->cc = fr__callee_local_new())) {
+        free(f);
         return NULL;
+    }
+    s[d] = f;
     nstack = d + 1;
-    return s[d];
+    return f;
 }
 
 /* The descriptors a reply at @p .. @end returns. */
@@ -99,18 +109,24 @@ int fr__call_local(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
     int from = fr__trace_current(), to = (int)f->module, was = from, rc;
-    unsigned d = depth, nfds = 0;
+    unsigned d = depth, nrf = 0, nfds = 0;
+    const struct fr__field *rf = NULL;
     struct frame *fr;
-    size_t len, rlen = 0;
+    size_t len;
     uint64_t size;
 
     c->peer = fr__rt.self;    /* no region: nothing to stop, no handle to note */
+    c->lt = NULL;
+    c->rseq = d;              /* fr__call_local_end's frame */
     if (!f->dispatch)
         return c->err = -ENOSYS;
     size = fr__wire_size(c->fields, c->nfields);
     fr = frame_at(d);
     if (!fr || size > SIZE_MAX)
         return c->err = -ENOMEM;
+    if (fr->live)             /* a call at this depth never ended (longjmp) */
+        fr__serve_local_end(fr->cc, 0);
+    fr->live = 0;
     if (size > fr->req_cap) {
         void *p = realloc(fr->req, (size_t)size);
         if (!p)
@@ -122,21 +138,53 @@ int fr__call_local(struct fr_call *c)
     len = fr__wire_fill(c->fields, c->nfields, &st, fr->req, (size_t)size);
     if (c->nfds_in)
         fr__wire_fd_numbers(fr->req, len, c->fields, c->nfields);
+    /* deeper while the reply is held: a call made before fr_call_end (a
+     * signal handler's) takes a frame of its own */
     depth = d + 1;
     if (from != to)
         was = fr__trace_switch(to);
-    rc = fr__serve_local(c->fn, fr->req, len, &fr->rep, &fr->rep_cap, &rlen, &nfds);
+    rc = fr__serve_local(fr->cc, c->fn, fr->req, len, &rf, &nrf, &nfds);
     if (from != to)
         fr__trace_switch(was);
-    depth = d;
     /* calls within a module are no edge: they never cross */
     if (from != to)
-        fr__trace_count(from, c->fn, len, rc == 0 ? rlen : 0, (unsigned)c->nfds_in + nfds);
-    if (rc < 0)
+        fr__trace_count(from, c->fn, len, rc == 0 ? fr__wire_size(rf, nrf) : 0,
+                        (unsigned)c->nfds_in + nfds);
+    if (rc < 0) {
+        depth = d;
         return c->err = rc;
-    c->rp = fr->rep;
-    c->rend = (const unsigned char *)fr->rep + rlen;
+    }
+    fr->live = 1;
+    fr->rf = rf;
+    c->rp = (const unsigned char *)rf;
+    c->rend = (const unsigned char *)(rf + nrf);
     return 0;
+}
+
+int fr__local_next(struct fr_call *c, struct fr_wire_field *w)
+{
+    const struct fr__field *f = (const struct fr__field *)c->rp;
+
+    if (!c->rp || c->rp >= c->rend)
+        return -EPROTO;
+    w->kind = f->kind;
+    w->aux = f->kind == FR_W_FD ? (uint32_t)f->fd : fr__wire_aux(f);
+    w->len = f->len;
+    w->data = fr__wire_has_data(f->kind) ? f->ptr : NULL;
+    c->rp += sizeof *f;
+    return 0;
+}
+
+void fr__call_local_end(struct fr_call *c)
+{
+    unsigned d = c->rseq;
+    struct frame *fr = d < nstack ? stack[d] : NULL;
+
+    if (!fr || !fr->live)
+        return;
+    fr__serve_local_end(fr->cc, (unsigned)((const struct fr__field *)c->rp - fr->rf));
+    fr->live = 0;
+    depth = d;
 }
 
 int fr__call_counted(struct fr_call *c, struct fr_lt *lt,
