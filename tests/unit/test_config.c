@@ -275,7 +275,7 @@ static void good_defaults_edges(const struct fr_config *c)
     assert_int_equal(c->channel_kb, 16);
     assert_int_equal(c->nfmps, 0);
     assert_true(c->has_trace);
-    assert_string_equal(c->trace_file, "/tmp/fracture trace.json");
+    assert_string_equal(c->trace_file, "/dev/null");
     assert_true(c->has_reports);
     assert_string_equal(c->reports_dir, "reports/run 1");
 }
