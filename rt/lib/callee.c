@@ -63,6 +63,10 @@ struct fr_callee {
     struct member *members;   /* what each of them was handed out as */
     unsigned nmembers;
     size_t scratch_used;
+    /* a local context's OUT buffers, kept from call to call (it outlives
+     * callee_init): no allocation for a call that fits */
+    unsigned char *lbuf;
+    size_t lcap, lused, lwant;
     struct fr__field inline_rf[INLINE_REPLY];
     _Alignas(16) unsigned char scratch[SCRATCH];
 };
@@ -165,6 +169,25 @@ static int take_alias(struct fr_callee *cc, struct fr_wire_field *f, void **p, s
     return 0;
 }
 
+/* A zeroed OUT buffer of @len bytes from a local context's own, or NULL
+ * when it has no room: the next call finds a larger one (up to LOCAL_OUT). */
+#define LOCAL_OUT ((size_t)1 << 20)
+static void *local_out(struct fr_callee *cc, size_t len)
+{
+    size_t at = (cc->lused + 15) & ~(size_t)15;
+    void *p;
+
+    if (!cc->lbuf || at > cc->lcap || len > cc->lcap - at) {
+        if (at + len <= LOCAL_OUT && at + len > cc->lwant)
+            cc->lwant = at + len;
+        return NULL;
+    }
+    p = cc->lbuf + at;
+    cc->lused = at + len;
+    memset(p, 0, len);
+    return p;
+}
+
 /* A buffer parameter: NULL; a buffer sharing a span with others; for
  * @out an OUT (a zeroed buffer of the caller's size), else an IN or INOUT
  * (the request buffer is this call's own copy: handed out in place). */
@@ -185,7 +208,9 @@ static int take_buf(struct fr_callee *cc, int out, void **p, size_t *n)
     if (out && f.kind == FR_W_OUT) {
         if (f.len > fr__rt.max_payload)
             return cc->err = -EPROTO;
-        *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
+        *p = FR__UNLIKELY(cc->local) ? local_out(cc, (size_t)f.len) : NULL;
+        if (!*p)
+            *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
         if (!*p)
             return cc->err = -ENOMEM;
     } else if (!out && (f.kind == FR_W_IN || f.kind == FR_W_INOUT)) {
@@ -549,6 +574,13 @@ struct fr_callee *fr__callee_local_new(void)
     return calloc(1, sizeof(struct fr_callee));
 }
 
+void fr__callee_local_free(struct fr_callee *cc)
+{
+    if (cc)
+        free(cc->lbuf);
+    free(cc);
+}
+
 int fr__serve_local(struct fr_callee *cc, unsigned fn, const unsigned char *req, size_t len,
                     const struct fr__field **rf, unsigned *nrf, unsigned *nfds)
 {
@@ -556,6 +588,14 @@ int fr__serve_local(struct fr_callee *cc, unsigned fn, const unsigned char *req,
 
     callee_init(cc, NULL, -1, 0);
     cc->local = 1;
+    cc->lused = 0;
+    if (cc->lwant > cc->lcap) {   /* no buffer of the last call is held now */
+        unsigned char *b = realloc(cc->lbuf, cc->lwant);
+        if (b) {
+            cc->lbuf = b;
+            cc->lcap = cc->lwant;
+        }
+    }
     cc->rd.p = req;
     cc->rd.end = req + len;
     status = callee_dispatch(cc, fr__rt.app->functions[fn].dispatch);

@@ -32,10 +32,12 @@ int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispa
 
 /*
  * Calls of this FMP's own modules run here while tracing (local.h).  A
- * context for them: malloc()ed, the caller's (free() it when it holds no
- * call); NULL without memory.
+ * context for them, owned by the caller (fr__callee_local_free); NULL
+ * without memory.
  */
 struct fr_callee *fr__callee_local_new(void);
+/* Free a context fr__callee_local_new made (NULL: nothing), holding no call. */
+void fr__callee_local_free(struct fr_callee *cc);
 /*
  * Run function @fn here through its dispatcher, as a split call would run,
  * in @cc: @req (@len bytes) is the request as the wire carries it, each FD

@@ -55,7 +55,7 @@ static void stack_free(void *p)
         if (s[i]->live)
             fr__serve_local_end(s[i]->cc, 0);
         free(s[i]->req);
-        free(s[i]->cc);
+        fr__callee_local_free(s[i]->cc);
         free(s[i]);
     }
     free(s);
