@@ -20,11 +20,15 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include "log.h"
 #include "state.h"
@@ -48,11 +52,24 @@ static struct {
     uint64_t lanes_used;      /* lanes 1.. held by a thread (under threads_lock) */
 } tr;
 
+/*
+ * The clock of short stretches: the TSC where the kernel keeps time by it
+ * (its clocksource is "tsc": constant, in step across CPUs), read with one
+ * instruction and scaled by a factor measured against CLOCK_MONOTONIC at
+ * setup; else CLOCK_MONOTONIC itself.  Stretches are measured in its
+ * ticks, charged in ns.
+ */
+static struct {
+    int tsc;
+    uint64_t ns_mult;         /* ns = ticks * ns_mult >> 32 */
+    int64_t short_ticks;      /* FR_TRACE_SHORT_NS in ticks */
+} clk = { 0, (uint64_t)1 << 32, FR_TRACE_SHORT_NS };
+
 /* A counting thread.  cur, c_last and est are read by the thread that
  * flushes everyone's tail at exit: atomics (relaxed, plain moves on x86). */
 struct tstate {
     _Atomic int cur;          /* module, FR_TRACE_NONE or UNSET */
-    int64_t w_last;           /* monotonic ns at the last switch (0: none yet) */
+    int64_t w_last;           /* ticks at the last switch (0: none yet) */
     _Atomic int64_t c_last;   /* CPU ns at the last CPU clock read */
     _Atomic int64_t est;      /* ns charged by the monotonic clock since */
     _Atomic uint64_t *cpu;    /* its lane's */
@@ -77,6 +94,53 @@ static int64_t clock_ns(clockid_t c)
     if (clock_gettime(c, &ts) < 0)
         return -1;
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t ticks(void)
+{
+#if defined(__x86_64__)
+    if (clk.tsc)
+        return (int64_t)__rdtsc();
+#endif
+    return clock_ns(CLOCK_MONOTONIC);
+}
+
+/* Whether the kernel keeps time by the TSC; then its rate against
+ * CLOCK_MONOTONIC, over 200 us. */
+static void clock_choose(void)
+{
+#if defined(__x86_64__)
+    char src[32] = "";
+    FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+    int64_t t0, t1;
+    uint64_t c0, c1;
+
+    if (clk.tsc || !f)
+        goto out;
+    if (!fgets(src, sizeof src, f) || strcmp(src, "tsc\n") != 0)
+        goto out;
+    t0 = clock_ns(CLOCK_MONOTONIC);
+    c0 = __rdtsc();
+    do
+        t1 = clock_ns(CLOCK_MONOTONIC);
+    while (t1 - t0 < 200000 && t1 >= t0);
+    c1 = __rdtsc();
+    if (c1 <= c0 || t1 <= t0)
+        goto out;
+    clk.ns_mult = (uint64_t)(((unsigned __int128)(t1 - t0) << 32) / (c1 - c0));
+    if (clk.ns_mult == 0)
+        goto out;
+    clk.short_ticks = (int64_t)(((unsigned __int128)FR_TRACE_SHORT_NS << 32) / clk.ns_mult);
+    clk.tsc = 1;
+out:
+    if (f)
+        fclose(f);
+#endif
+}
+
+static int64_t ticks_ns(int64_t d)
+{
+    return (int64_t)(((unsigned __int128)d * clk.ns_mult) >> 32);
 }
 
 static unsigned char *lane_base(void *area, unsigned lane)
@@ -190,10 +254,11 @@ int fr__trace_switch(int mod)
         }
         thread_register(t);
     }
-    w = clock_ns(CLOCK_MONOTONIC);
+    w = ticks();
     d = w - t->w_last;
     t->w_last = w;
-    if (d >= 0 && d < FR_TRACE_SHORT_NS) {
+    if (d >= 0 && d < clk.short_ticks) {
+        d = ticks_ns(d);
         charge(t->cpu, t->excl, from, d);
         atomic_store_explicit(&t->est, atomic_load_explicit(&t->est, memory_order_relaxed) + d,
                               memory_order_relaxed);
@@ -221,7 +286,7 @@ void fr__trace_thread_begin(int mod)
 {
     if (me.reg == 0)
         thread_register(&me);
-    me.w_last = clock_ns(CLOCK_MONOTONIC);
+    me.w_last = ticks();
     atomic_store_explicit(&me.c_last, clock_ns(CLOCK_THREAD_CPUTIME_ID), memory_order_relaxed);
     atomic_store_explicit(&me.est, 0, memory_order_relaxed);
     atomic_store_explicit(&me.cur, mod, memory_order_relaxed);
@@ -305,6 +370,7 @@ static int map(int fd, void **base)
 
 static void adopt(void *base)
 {
+    clock_choose();
     tr.own = base;
     pthread_atfork(NULL, NULL, forked);
 }

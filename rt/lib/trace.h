@@ -23,7 +23,8 @@
  * and on a caller waiting for another FMP).  At every switch of module the
  * time since the last switch is charged to the module left: the thread's
  * CPU clock (CLOCK_THREAD_CPUTIME_ID, a system call) where the stretch was
- * long, and the monotonic clock (vDSO, ~20 ns) for a stretch shorter than
+ * long, and a cheap wall clock (the TSC where the kernel keeps time by it,
+ * else CLOCK_MONOTONIC from the vDSO) for a stretch shorter than
  * FR_TRACE_SHORT_NS, which is all on the CPU unless it blocked or was
  * preempted (a preempted stretch is long); the CPU clock read after a run
  * of short stretches charges what they missed to the module it ends.
