@@ -13,7 +13,8 @@
  *
  * While tracing (trace.h), a call to a module of this FMP is run here by
  * local.c, its reply taken from the callee's fields rather than from the
- * buffer, and a call to another FMP is counted there around its sending.
+ * buffer (a buffer there may be the caller's own, written in place), and a
+ * call to another FMP is counted there around its sending.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -240,7 +241,8 @@ static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr
 
     m->got = 1;
     if (f->kind == FR_W_BUF && f->aux == m->span + 1 && !s->got && f->len == s->hi - s->lo) {
-        memcpy((void *)s->lo, f->data, (size_t)f->len);
+        if ((uintptr_t)f->data != s->lo)   /* a local call's callee wrote there itself */
+            memcpy((void *)s->lo, f->data, (size_t)f->len);
         s->got = 1;
         return;
     }
@@ -368,7 +370,8 @@ void fr_get_buf(struct fr_call *c, void *dst, size_t n)
         broken(c, "a buffer of another size than the caller declared");
         return;
     }
-    memcpy(dst, f.data, n);
+    if (f.data != dst)        /* a local call's callee wrote there itself */
+        memcpy(dst, f.data, n);
 }
 
 void fr_get_string(struct fr_call *c, char **dst, size_t max)

@@ -13,10 +13,10 @@
  * memory (an OUT buffer, many fields, fr_callee_arena()).
  *
  * While tracing, a call to a module of this FMP runs here too
- * (fr__serve_local, local.h): the same dispatcher on the bytes a split
- * call would carry, in a context that takes descriptors from the request
- * itself rather than from a region's socket, and that lives on until the
- * caller has taken the reply straight from its fields (nothing encoded).
+ * (fr__serve_local, local.h): the same dispatcher on the caller's request
+ * fields themselves, nothing encoded either way, in a context that takes
+ * descriptors from the request rather than from a region's socket and
+ * lives on until the caller has taken the reply from its fields.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,10 +63,7 @@ struct fr_callee {
     struct member *members;   /* what each of them was handed out as */
     unsigned nmembers;
     size_t scratch_used;
-    /* a local context's OUT buffers, kept from call to call (it outlives
-     * callee_init): no allocation for a call that fits */
-    unsigned char *lbuf;
-    size_t lcap, lused, lwant;
+    const struct fr__field *lf, *lend;  /* a local call's request (rd's stead) */
     struct fr__field inline_rf[INLINE_REPLY];
     _Alignas(16) unsigned char scratch[SCRATCH];
 };
@@ -92,10 +89,30 @@ static void *arena(struct fr_callee *cc)
     return cc->arena;
 }
 
+/* The next field of a local call's request, as the wire would bring it,
+ * but pointing at the caller's own memory (an OUT buffer included), and a
+ * descriptor's number in aux: the caller is this process.  Never a
+ * message of another FMP, which the reader above takes. */
+static int local_take(struct fr_callee *cc, struct fr_wire_field *f)
+{
+    const struct fr__field *l = cc->lf;
+
+    if (l == cc->lend)
+        return cc->err = -EPROTO;
+    cc->lf++;
+    f->kind = l->kind;
+    f->aux = l->kind == FR_W_FD ? (uint32_t)l->fd : fr__wire_aux(l);
+    f->len = l->len;
+    f->data = fr__wire_has_data(l->kind) || l->kind == FR_W_OUT ? l->ptr : NULL;
+    return 0;
+}
+
 static int take(struct fr_callee *cc, struct fr_wire_field *f)
 {
     if (cc->err)
         return cc->err;
+    if (FR__UNLIKELY(cc->local))
+        return local_take(cc, f);
     if (fr__wire_next(&cc->rd, f) < 0)
         return cc->err = -EPROTO;
     return 0;
@@ -169,25 +186,6 @@ static int take_alias(struct fr_callee *cc, struct fr_wire_field *f, void **p, s
     return 0;
 }
 
-/* A zeroed OUT buffer of @len bytes from a local context's own, or NULL
- * when it has no room: the next call finds a larger one (up to LOCAL_OUT). */
-#define LOCAL_OUT ((size_t)1 << 20)
-static void *local_out(struct fr_callee *cc, size_t len)
-{
-    size_t at = (cc->lused + 15) & ~(size_t)15;
-    void *p;
-
-    if (!cc->lbuf || at > cc->lcap || len > cc->lcap - at) {
-        if (at + len <= LOCAL_OUT && at + len > cc->lwant)
-            cc->lwant = at + len;
-        return NULL;
-    }
-    p = cc->lbuf + at;
-    cc->lused = at + len;
-    memset(p, 0, len);
-    return p;
-}
-
 /* A buffer parameter: NULL; a buffer sharing a span with others; for
  * @out an OUT (a zeroed buffer of the caller's size), else an IN or INOUT
  * (the request buffer is this call's own copy: handed out in place). */
@@ -208,9 +206,13 @@ static int take_buf(struct fr_callee *cc, int out, void **p, size_t *n)
     if (out && f.kind == FR_W_OUT) {
         if (f.len > fr__rt.max_payload)
             return cc->err = -EPROTO;
-        *p = FR__UNLIKELY(cc->local) ? local_out(cc, (size_t)f.len) : NULL;
-        if (!*p)
+        if (FR__UNLIKELY(cc->local)) {
+            /* the caller's buffer, zeroed as a split callee's would be */
+            *p = (void *)f.data;
+            memset(*p, 0, (size_t)f.len);
+        } else {
             *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
+        }
         if (!*p)
             return cc->err = -ENOMEM;
     } else if (!out && (f.kind == FR_W_IN || f.kind == FR_W_INOUT)) {
@@ -328,7 +330,8 @@ int fr_arg_strings(struct fr_callee *cc, char ***v, size_t *n)
         return rc < 0 ? rc : 0;
     /* Each string is a field of at least a header: a count the bytes left
      * cannot hold is a lie, refused before it sizes an allocation. */
-    if (f.len > (uint64_t)(cc->rd.end - cc->rd.p) / sizeof(struct fr_wire_hdr))
+    if (f.len > (cc->local ? (uint64_t)(cc->lend - cc->lf)
+                           : (uint64_t)(cc->rd.end - cc->rd.p) / sizeof(struct fr_wire_hdr)))
         return cc->err = -EPROTO;
     a = arena(cc) ? talloc_array(cc->arena, char *, (size_t)f.len + 1) : NULL;
     if (!a)
@@ -540,7 +543,7 @@ static int callee_dispatch(struct fr_callee *cc, fr_dispatch_fn dispatch)
 
     if (status == 0 && cc->err)
         status = cc->err;
-    if (status == 0 && cc->rd.p != cc->rd.end)
+    if (status == 0 && (cc->local ? cc->lf != cc->lend : cc->rd.p != cc->rd.end))
         status = -EPROTO;     /* the dispatcher left fields unread */
     return status;
 }
@@ -576,28 +579,18 @@ struct fr_callee *fr__callee_local_new(void)
 
 void fr__callee_local_free(struct fr_callee *cc)
 {
-    if (cc)
-        free(cc->lbuf);
     free(cc);
 }
 
-int fr__serve_local(struct fr_callee *cc, unsigned fn, const unsigned char *req, size_t len,
+int fr__serve_local(struct fr_callee *cc, unsigned fn, const struct fr__field *req, unsigned n,
                     const struct fr__field **rf, unsigned *nrf, unsigned *nfds)
 {
     int status;
 
     callee_init(cc, NULL, -1, 0);
     cc->local = 1;
-    cc->lused = 0;
-    if (cc->lwant > cc->lcap) {   /* no buffer of the last call is held now */
-        unsigned char *b = realloc(cc->lbuf, cc->lwant);
-        if (b) {
-            cc->lbuf = b;
-            cc->lcap = cc->lwant;
-        }
-    }
-    cc->rd.p = req;
-    cc->rd.end = req + len;
+    cc->lf = req;
+    cc->lend = req + n;
     status = callee_dispatch(cc, fr__rt.app->functions[fn].dispatch);
     /* A descriptor lent for the call and returned: the caller gets its own
      * copy, as the reply's would be, before the lent one is closed. */

@@ -3,16 +3,19 @@
  * split deployment would carry, whatever its own deployment (all in one
  * above all), so a call between two modules of one FMP is not made
  * directly then: its stub takes the marshalling path (the module is
- * FR_REMOTE_TRACED, trace.h), and fr_call_invoke hands it here.  The
- * request is encoded as the wire would carry it, into a buffer the thread
- * keeps per nesting depth, the dispatcher runs on it in this process
- * (fr__serve_local, callee.c), and the stub's fr_get_* check and copy out
- * the reply straight from the callee's reply fields (fr__local_next): the
- * bytes a split call would carry are counted (fr__wire_size), and copied
- * once each way, as the callee's side of a split call copies them.  The semantics are
- * those of a split call (copy-by-value-result, descriptors duplicated,
- * callbacks as stubs), which the annotator has made those of the plain
- * program.
+ * FR_REMOTE_TRACED, trace.h), and fr_call_invoke hands it here.  Nothing
+ * is encoded: the function's dispatcher runs in this process on the
+ * fields the stub put (fr__serve_local, callee.c), and the stub's fr_get_*
+ * check and take the reply from the callee's fields (fr__local_next).
+ * Both are counted as the wire would carry them (fr__wire_size).
+ *
+ * What the callee sees is what the plain program's function sees, which
+ * the annotator has made what a split callee sees: the caller's own
+ * buffers (no copy in, none back; an FR_OUT buffer zeroed first, as a
+ * split callee's is), a duplicate of each descriptor (FR_FD), a stub for
+ * each callback pointer.  A call the caller refuses to send split (a size
+ * that overflows, a string buffer that overlaps another) is refused here
+ * too, by the stub, before it comes here.
  *
  * Not done for a local call, as for a direct one: FR_INIT logging (the
  * callee cannot restart apart from its caller), metadata, stdio flushes,
@@ -29,13 +32,11 @@
 #include "trace.h"
 #include "wire.h"
 
-/* What one nesting depth of local calls holds: the request's buffer and
- * the callee's context, which holds the reply until fr_call_end.  Each
- * frame stays where it is (the array of pointers may move): a dispatcher
- * several depths down must not move what a shallower call is using. */
+/* What one nesting depth of local calls holds: the callee's context,
+ * which holds the reply until fr_call_end.  Each frame stays where it is
+ * (the array of pointers may move): a dispatcher several depths down must
+ * not move what a shallower call is using. */
 struct frame {
-    void *req;
-    size_t req_cap;
     struct fr_callee *cc;
     const struct fr__field *rf;   /* the reply cc holds */
     int live;                 /* cc holds a reply not yet ended */
@@ -54,7 +55,6 @@ static void stack_free(void *p)
     for (unsigned i = 0; i < nstack; i++) {
         if (s[i]->live)
             fr__serve_local_end(s[i]->cc, 0);
-        free(s[i]->req);
         fr__callee_local_free(s[i]->cc);
         free(s[i]);
     }
@@ -112,44 +112,30 @@ int fr__call_local(struct fr_call *c)
     unsigned d = depth, nrf = 0, nfds = 0;
     const struct fr__field *rf = NULL;
     struct frame *fr;
-    size_t len;
-    uint64_t size;
 
     c->peer = fr__rt.self;    /* no region: nothing to stop, no handle to note */
     c->lt = NULL;
     c->rseq = d;              /* fr__call_local_end's frame */
     if (!f->dispatch)
         return c->err = -ENOSYS;
-    size = fr__wire_size(c->fields, c->nfields);
     fr = frame_at(d);
-    if (!fr || size > SIZE_MAX)
+    if (!fr)
         return c->err = -ENOMEM;
     if (fr->live)             /* a call at this depth never ended (longjmp) */
         fr__serve_local_end(fr->cc, 0);
     fr->live = 0;
-    if (size > fr->req_cap) {
-        void *p = realloc(fr->req, (size_t)size);
-        if (!p)
-            return c->err = -ENOMEM;
-        fr->req = p;
-        fr->req_cap = (size_t)size;
-    }
-    struct fr_wire_enc st = { 0, 0 };
-    len = fr__wire_fill(c->fields, c->nfields, &st, fr->req, (size_t)size);
-    if (c->nfds_in)
-        fr__wire_fd_numbers(fr->req, len, c->fields, c->nfields);
     /* deeper while the reply is held: a call made before fr_call_end (a
      * signal handler's) takes a frame of its own */
     depth = d + 1;
     if (from != to)
         was = fr__trace_switch(to);
-    rc = fr__serve_local(fr->cc, c->fn, fr->req, len, &rf, &nrf, &nfds);
+    rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &rf, &nrf, &nfds);
     if (from != to)
         fr__trace_switch(was);
     /* calls within a module are no edge: they never cross */
     if (from != to)
-        fr__trace_count(from, c->fn, len, rc == 0 ? fr__wire_size(rf, nrf) : 0,
-                        (unsigned)c->nfds_in + nfds);
+        fr__trace_count(from, c->fn, fr__wire_size(c->fields, c->nfields),
+                        rc == 0 ? fr__wire_size(rf, nrf) : 0, (unsigned)c->nfds_in + nfds);
     if (rc < 0) {
         depth = d;
         return c->err = rc;

@@ -12,9 +12,9 @@
 #include "wire.h"
 
 /*
- * Run @c (its request built, buffers that overlap planned) here: its
- * request encoded, the function's dispatcher run on it as a callee would,
- * and its reply held for fr_get_* (fr__local_next) until fr_call_end
+ * Run @c (its request built, buffers that overlap planned) here: the
+ * function's dispatcher run on its request fields as a callee would, and
+ * its reply held for fr_get_* (fr__local_next) until fr_call_end
  * (fr__call_local_end).  The calling thread runs the callee's module
  * meanwhile.  0, or the call's error (c->err).
  */

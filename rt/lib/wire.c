@@ -133,21 +133,3 @@ int fr__wire_check(const unsigned char *p, const unsigned char *end)
     }
     return 0;
 }
-
-void fr__wire_fd_numbers(unsigned char *buf, size_t len, const struct fr__field *f, unsigned n)
-{
-    struct fr_wire_reader r = { buf, buf + len };
-
-    for (unsigned i = 0; i < n; i++) {
-        struct fr_wire_field w;
-        const unsigned char *at = r.p;
-        if (f[i].kind == FR_W_FDONLY)
-            continue;
-        if (fr__wire_next(&r, &w) < 0)
-            return;
-        if (w.kind == FR_W_FD) {
-            uint32_t aux = (uint32_t)f[i].fd;
-            memcpy((unsigned char *)at + offsetof(struct fr_wire_hdr, aux), &aux, sizeof aux);
-        }
-    }
-}

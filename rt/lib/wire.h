@@ -110,9 +110,4 @@ int fr__wire_next(struct fr_wire_reader *r, struct fr_wire_field *f);
 /* Whether the whole of [p, end) is a well-formed field sequence. */
 int fr__wire_check(const unsigned char *p, const unsigned char *end);
 
-/* A call run in this process (local.h): each FD field of the encoding of
- * @f[0..n) at @buf (@len bytes) carries its descriptor's number in aux,
- * where a message to another FMP sends it beside. */
-void fr__wire_fd_numbers(unsigned char *buf, size_t len, const struct fr__field *f, unsigned n);
-
 #endif /* FR_WIRE_H */
