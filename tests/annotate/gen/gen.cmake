@@ -78,6 +78,9 @@ if(EXISTS ${DIR}/split.err)
 endif()
 
 # Traced, all in one and split: what a training run does to the program.
+if(NOT WORK)
+  message(FATAL_ERROR "gen.cmake: MODE=run needs WORK, a directory for the traced runs")
+endif()
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 file(READ ${SPLIT} split_text)
