@@ -394,31 +394,45 @@ static const char *parent_refuses(struct ck *ck, const char *path, const char *m
     return NULL;
 }
 
+/* Why @path cannot be written, as a directory to write in (@dir) or as a
+ * file, made when it is missing (@missing: what to say when the directory
+ * it would be made in does not exist); NULL when it can. */
+static const char *path_refuses(struct ck *ck, const char *path, bool dir, const char *missing)
+{
+    char ebuf[128];
+    struct stat sb;
+
+    if (stat(path, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode) != !dir)
+            return dir ? "it exists and is not a directory" : "it is a directory";
+        if (access(path, dir ? W_OK | X_OK : W_OK))
+            return dir ? "this user may not write in it" : "this user may not write it";
+        return NULL;
+    }
+    if (errno == ENOTDIR)
+        return "a part of its path is a file, not a directory";
+    if (errno != ENOENT) {
+        const char *why = talloc_strdup(ck->e->ctx, strerror_r(errno, ebuf, sizeof(ebuf)));
+        if (!why)
+            ck->e->oom = true;
+        return why;
+    }
+    return parent_refuses(ck, path, missing);
+}
+
 /* The reports dir: a child under Valgrind writes its XML there, and the
  * root makes it (one mkdir) before the child starts. */
 static void check_reports(struct ck *ck, struct fr_pos vg_pos)
 {
     const char *dir = ck->cfg->reports_dir;
     struct fr_pos at = ck->cfg->reports_pos.line ? ck->cfg->reports_pos : vg_pos;
-    const char *why = NULL;
-    char ebuf[128];
+    const char *why;
     struct stat sb;
 
     if (!dir)
         return;
-    if (stat(dir, &sb) == 0) {
-        if (!S_ISDIR(sb.st_mode))
-            why = "it exists and is not a directory";
-        else if (access(dir, W_OK | X_OK))
-            why = "this user may not write in it";
-    } else if (errno == ENOTDIR) {
-        why = "a part of its path is a file, not a directory";
-    } else if (errno != ENOENT) {
-        why = strerror_r(errno, ebuf, sizeof(ebuf));
-    } else {
-        why = parent_refuses(ck, dir, "the directory it would be made in does not exist "
-                             "(it is made with one mkdir, not mkdir -p)");
-    }
+    why = path_refuses(ck, dir, true, "the directory it would be made in does not exist "
+                       "(it is made with one mkdir, not mkdir -p)");
     if (why)
         fr__err(ck->e, at, "give reports: {dir: DIR} a directory this user can "
                 "make or write in", "reports dir '%s' cannot be %s: %s",
@@ -431,24 +445,11 @@ static void check_reports(struct ck *ck, struct fr_pos vg_pos)
 static void check_trace(struct ck *ck)
 {
     const char *file = ck->cfg->trace_file;
-    const char *why = NULL;
-    char ebuf[128];
-    struct stat sb;
+    const char *why;
 
     if (!ck->cfg->has_trace || !file)
         return;
-    if (stat(file, &sb) == 0) {
-        if (S_ISDIR(sb.st_mode))
-            why = "it is a directory";
-        else if (access(file, W_OK))
-            why = "this user may not write it";
-    } else if (errno == ENOTDIR) {
-        why = "a part of its path is a file, not a directory";
-    } else if (errno != ENOENT) {
-        why = strerror_r(errno, ebuf, sizeof(ebuf));
-    } else {
-        why = parent_refuses(ck, file, "the directory it would be made in does not exist");
-    }
+    why = path_refuses(ck, file, false, "the directory it would be made in does not exist");
     if (why)
         fr__err(ck->e, ck->cfg->trace_pos, "give trace: {file: PATH} a file this user can "
                 "write (a relative one is taken from the directory the program starts in)",

@@ -18,7 +18,6 @@
  * (/dev/full) is an error naming the file, and the run exits 1.  Nothing
  * outlives the runs: no process, no region, no descriptor, no file.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
@@ -32,25 +31,26 @@
 
 #include "drain.h"
 #include "leftovers.h"
+#include "spawn.h"
 
 static char dir[] = "/tmp/fr-trace-XXXXXX";
+static char made[32][600];   /* the files a run may leave in dir */
+static int nmade;
+
+/* A path in the temporary directory, for a file a run makes there. */
+static const char *in_dir(const char *name, const char *ext)
+{
+    if (nmade == (int)(sizeof made / sizeof *made))
+        FAIL("more files than the driver keeps track of");
+    snprintf(made[nmade], sizeof made[nmade], "%s/%s%s", dir, name, ext);
+    return made[nmade++];
+}
 
 /* The temporary directory goes, whatever the outcome (FAIL exits). */
 static void remove_dir(void)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    if (!d)
-        return;
-    while ((e = readdir(d))) {
-        char path[600];
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
+    for (int i = 0; i < nmade; i++)
+        unlink(made[i]);
     rmdir(dir);
 }
 
@@ -62,32 +62,11 @@ struct run {
 
 static void run(const char *prog, const char *config, struct run *r)
 {
-    int pout[2], perr[2], fds[2];
+    int fds[2];
     char *bufs[2];
     size_t lens[2];
-    pid_t pid;
+    pid_t pid = fr_test_start(config, (char *[]){ (char *)prog, NULL }, &fds[0], &fds[1]);
 
-    if (pipe(pout) || pipe(perr))
-        FAIL("pipe: %s", strerror(errno));
-    pid = fork();
-    if (pid < 0)
-        FAIL("fork: %s", strerror(errno));
-    if (pid == 0) {
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        for (int fd = 3; fd < 1024; fd++)
-            close(fd);
-        if (config)
-            setenv("FRACTURE_CONFIG", config, 1);
-        else
-            unsetenv("FRACTURE_CONFIG");
-        execl(prog, prog, (char *)NULL);
-        _exit(127);
-    }
-    close(pout[1]);
-    close(perr[1]);
-    fds[0] = pout[0];
-    fds[1] = perr[0];
     if (fr_test_drain(fds, bufs, lens, 2, time(NULL) + 100) < 0) {
         kill(pid, SIGKILL);
         FAIL("%s under %s did not end within 100 s", prog, config ? config : "no config");
@@ -102,14 +81,13 @@ static void run(const char *prog, const char *config, struct run *r)
 }
 
 /* A copy of @src (NULL: an empty config) in the directory, with a trace
- * to @trace; returns the copy's path (static until the next call). */
+ * to @trace; returns the copy's path. */
 static const char *traced_config(const char *src, const char *name, const char *trace)
 {
-    static char path[600];
+    const char *path = in_dir(name, ".yaml");
     FILE *in = src ? fopen(src, "r") : NULL, *out;
     int c;
 
-    snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
     if (src && !in)
         FAIL("%s: %s", src, strerror(errno));
     if (!(out = fopen(path, "w")))
@@ -309,11 +287,10 @@ static void check_source_counts(json_t *t, const char *what)
 static json_t *traced_run(const char *prog, const char *src, const char *name,
                           const struct run *plain, const char *want_err)
 {
-    char trace[600];
+    const char *trace = in_dir(name, ".json");
     struct run r;
     json_t *t;
 
-    snprintf(trace, sizeof trace, "%s/%s.json", dir, name);
     run(prog, traced_config(src, name, trace), &r);
     if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
         FAIL("%s: status 0x%x: %s", name, r.status, r.err);
