@@ -127,6 +127,9 @@ static void do_text(struct worker *w)
     say(w, "  file of %ld bytes: '%s'\n", size, back);
     if (fd >= 0)
         close(fd);
+    /* a descriptor that is closed: the call fails with the function's
+     * FR_ON_FAILURE value, as the plain function fails */
+    say(w, "  closed file: %ld\n", textfd_append(fd, "!"));
 }
 
 static void do_store(struct worker *w)
