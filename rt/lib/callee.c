@@ -581,7 +581,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
      * where it survives the caller's crash (a callback into the caller
      * itself is logged by the caller's own call, `log`). */
     int qlogged = 0;
-    if (!log && m.status == 0 && FR__UNLIKELY(fr__rt.regions[r].peer_restarts)) {
+    if (FR__UNLIKELY(fr__rt.regions[r].peer_restarts) && !log && m.status == 0) {
         log = fr__qrec_for(lt, r, &m, asker);
         qlogged = log != NULL;
     }

@@ -138,6 +138,28 @@ static void post(struct fr_slot *s, int to_side, uint32_t seq)
         fr__futex_wake(&b->bell, 1);
 }
 
+/* The header of a message of @kind from lt on region r, but its chunk. */
+static inline void fill_hdr(struct fr_msg_hdr *h, struct fr_lt *lt, int r, struct fr_slot *s,
+                            uint16_t kind, uint32_t fn, int32_t status, uint64_t total,
+                            uint32_t seq)
+{
+    h->seq = seq;
+    h->kind = kind;
+    h->nmeta = (uint16_t)fr__meta_export(s->meta);
+    h->fn = fn;
+    h->status = status;
+    h->total = total;
+    h->gen = lt->gen[r];
+    if (kind == FR_MSG_REQ) {
+        h->parent = lt->req_parent;
+        h->nth = lt->req_nth;
+        h->top = lt->top;
+    } else {
+        h->parent = 0;
+        h->nth = h->top = 0;
+    }
+}
+
 /* A message longer than the window (its header @h ready but for the
  * chunk): chunk after chunk, each taken (ACK) before the next (MORE). */
 static __attribute__((noinline)) int send_chunked(struct fr_lt *lt, int r, struct fr_msg_hdr *h,
@@ -183,7 +205,6 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     unsigned char *win = fr__slot_window(s);
     uint64_t total = fr__wire_size(f, n);
     struct fr_wire_enc enc = { 0, 0 };
-    struct fr_msg_hdr h;
 
     if (total > fr__rt.max_payload)
         return -EMSGSIZE;
@@ -209,25 +230,22 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
      * came back by another region.) */
     FR_ASSERT(kind == FR_MSG_REQ || lt->last[r] == lt->seen[r]);
 
-    memset(&h, 0, sizeof h);
-    h.kind = kind;
-    h.fn = fn;
-    h.status = status;
-    h.total = total;
-    h.gen = lt->gen[r];
-    if (kind == FR_MSG_REQ) {
-        h.parent = lt->req_parent;
-        h.nth = lt->req_nth;
-        h.top = lt->top;
+    /* A long message's header is kept aside (each chunk sends it again);
+     * the common one is written in place: this side owns the direction
+     * until it posts, and the peer reads it only after the bell (and
+     * copies it once before it looks at it). */
+    uint32_t seq = next_seq(lt->last[r]);
+    if (FR__UNLIKELY(total > fr__rt.window)) {
+        struct fr_msg_hdr whole;
+        fill_hdr(&whole, lt, r, s, kind, fn, status, total, seq);
+        return send_chunked(lt, r, &whole, f, n);
     }
-    h.nmeta = (uint16_t)fr__meta_export(s->meta);
-    h.seq = next_seq(lt->last[r]);
-    if (FR__UNLIKELY(total > fr__rt.window))
-        return send_chunked(lt, r, &h, f, n);
-    h.chunk = (uint32_t)(total ? fr__wire_fill(f, n, &enc, win, total) : 0);
-    memcpy(&s->to[!rg->side].hdr, &h, sizeof h);
-    lt->last[r] = h.seq;
-    post(s, !rg->side, h.seq);
+    struct fr_msg_hdr *h = &s->to[!rg->side].hdr;
+    fill_hdr(h, lt, r, s, kind, fn, status, total, seq);
+    h->chunk = (uint32_t)(total ? fr__wire_fill(f, n, &enc, win, total) : 0);
+    /* never read back what the peer can write: seq is ours */
+    lt->last[r] = seq;
+    post(s, !rg->side, seq);
     return 0;
 }
 
@@ -334,7 +352,7 @@ static int stale(struct fr_slot *s, int r, uint32_t w)
 /* A message is waiting on region r for lt: classify the bell word. */
 enum bell_state { BELL_NONE, BELL_MSG, BELL_GONE, BELL_BAD };
 
-static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
+static inline enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
 {
     uint32_t seq = w & FR_BELL_SEQ;
 
@@ -355,7 +373,8 @@ static inline _Atomic uint32_t *bell_of(struct fr_lt *lt, int r)
 
 /* One look at region r for lt: 1 a message to take, 0 nothing, or a
  * negative errno that ends the wait (the region is in *got for EPROTO). */
-static inline int look(struct fr_lt *lt, int r, int want, int *got)
+static inline __attribute__((always_inline)) int look(struct fr_lt *lt, int r, int want,
+                                                      int *got)
 {
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_slot *s;
