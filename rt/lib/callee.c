@@ -512,7 +512,8 @@ static void callee_release(struct fr_callee *cc)
         close(cc->fds[i]);
     for (unsigned i = 0; i < cc->nowned; i++)
         free(cc->owned[i]);
-    talloc_free(cc->arena);
+    if (cc->arena)
+        talloc_free(cc->arena);
 }
 
 int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch)
@@ -580,7 +581,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
      * where it survives the caller's crash (a callback into the caller
      * itself is logged by the caller's own call, `log`). */
     int qlogged = 0;
-    if (!log && m.status == 0 && FR__UNLIKELY(fr__rt.retries[fr__rt.regions[r].peer] >= 0)) {
+    if (FR__UNLIKELY(fr__rt.regions[r].peer_restarts) && !log && m.status == 0) {
         log = fr__qrec_for(lt, r, &m, asker);
         qlogged = log != NULL;
     }
@@ -595,9 +596,10 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         }
         goto out_free;
     }
+    /* fr__remote says where each module runs, as the plan put it (in a
+     * group, where its primary runs) */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
-        fr__rt.fmp_of_module[app->functions[m.fn].module] !=
-            (FR__UNLIKELY(fr__rt.groups != NULL) ? fr__group_primary(fr__rt.self) : fr__rt.self)) {
+        fr__remote[app->functions[m.fn].module]) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
     } else {
         cc.rd.p = m.data;
@@ -650,6 +652,7 @@ out_free:
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0)
         fr__sample_served();
     callee_release(&cc);
-    free(heap_buf);
+    if (FR__UNLIKELY(heap_buf != NULL))
+        free(heap_buf);
     return rc;
 }
