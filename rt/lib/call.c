@@ -446,9 +446,9 @@ static const char *cause(int err)
     case FR_ENOWORKER: return "could not start a thread to serve the call (its message above says why; "
                               "under limits.memory_mb, raise it or lower defaults.max_threads)";
     case ENOMEM: return "ran out of memory for the call";
-    case ESTALE: return "no longer holds the object a handle of the call names: the handle was "
-                        "minted by an incarnation of the FMP that crashed (a permanent failure; "
-                        "with FR_ON_FAILURE the call fails with errno ESTALE)";
+    case ESTALE: return "was passed, or handed back, a handle minted by an incarnation of an FMP "
+                        "that crashed since: its object died with it (a permanent failure; with "
+                        "FR_ON_FAILURE the call fails with errno ESTALE)";
     case EXDEV: return "crashed, and the replay of the call made a different outward call than "
                        "the call had made before the crash (exactly once: it fails alone)";
     default: return strerror(-err);
