@@ -84,7 +84,7 @@ void fr__handle_adopt(uint32_t gen)
 
 uint64_t fr__handle_out(uint64_t v)
 {
-    /* a value tagged already is another FMP's, passed on */
+    /* top bits set: another FMP's handle passed on, or no user pointer */
     if (!tags.mine || v == 0 || v >> TAG_SHIFT)
         return v;
     return v | (uint64_t)tags.mine << TAG_SHIFT;
