@@ -24,11 +24,12 @@ enum fr_ctl_type {
     FR_CTL_READY = 1,
     FR_CTL_FAULT = 2,
     FR_CTL_GO = 3,
-    FR_CTL_INIT_LOGGED = 4,   /* child: I made an FR_INIT call to FMP `fmp` */
-    FR_CTL_REPLAY = 5,        /* root: replay your FR_INIT calls to `fmp` */
-    FR_CTL_REPLAYED = 6,      /* child: done; `gen` holds -errno or 0, `n` how many */
+    FR_CTL_INIT_COPY = 4,     /* child: an FR_INIT call it made, for the root's log */
+    FR_CTL_INIT_RECORD = 5,   /* root: one a predecessor of the child made */
+    FR_CTL_RECORDS_END = 6,   /* root: that was the last: say when they are kept */
     FR_CTL_RECYCLE = 7,       /* sampled instance: I served my calls, replace me */
     FR_CTL_EXIT = 8,          /* child: a module called exit(`gen`) (program.c) */
+    FR_CTL_RECORDS_KEPT = 9,  /* child: the records are kept, replay away */
 };
 struct fr_ctl_msg {
     uint32_t type;

@@ -1,9 +1,37 @@
 /*
- * initlog.c - FR_INIT calls (initlog.h): each FMP logs the FR_INIT calls it
- * makes, request bytes and a duplicate of each descriptor, and replays
- * them, in order, into a restarted FMP before anything else reaches it:
- * the root's own from the supervisor (restart.c), a child's when the root
- * asks (FR_CTL_REPLAY, child.c).
+ * initlog.c - FR_INIT calls (initlog.h): logged, and replayed by the root,
+ * in order, into a restarted FMP before anything else reaches it
+ * (restart.c).
+ *
+ * The root holds the log of every FMP's FR_INIT calls: its own, and a copy
+ * of each child's.  A child sends the root each FR_INIT call it made -- the
+ * request as sent, the reply, and its descriptors -- (FR_CTL_INIT_COPY)
+ * before the call returns to its caller; once the send returns the copy is
+ * in the root's socket, where no death of the child can take it back, and
+ * the root reads it before it replays anything (restart.c, take_notes).  So
+ * a child that died, or restarted, since it made its FR_INIT calls changes
+ * nothing: the root replays them all, each FMP's in the order it made them.
+ *
+ * Exactly once per incarnation of the callee.  Each incarnation of an FMP
+ * gets each FR_INIT call once: the first from the program, every later one
+ * from the root's replay.  An FR_INIT call that repeats one already logged
+ * must therefore not reach its callee again; it is fed the recorded reply,
+ * as a replayed call is fed its nested calls (nlog.c):
+ *   - within a replay of FR_INIT calls (its call tree is FR_TOP_INIT): the
+ *     replayed function, and whatever it calls, make again the FR_INIT
+ *     calls they made the first time; one made by this FMP to the same FMP
+ *     and function with the same request bytes as a record is that record;
+ *   - within a frame replayed into this FMP's next incarnation after a
+ *     crash (its caller's in-flight call): one made at the same place of
+ *     the call tree as a record of a predecessor is that record.
+ * Each FMP keeps the records of its own FR_INIT calls (request and reply),
+ * and a restarted child gets its predecessors' from the root before it
+ * serves anything (FR_CTL_INIT_RECORD, fr__init_give).
+ *
+ * Left over: an FR_INIT call whose callee answered while its caller died
+ * before the copy went is kept only if the caller's frame is replayed (it
+ * makes the call again, fed by the callee's record of it, nlog.h, and
+ * copies it then); a caller that is not restartable takes it along.
  */
 #include "initlog.h"
 
@@ -12,7 +40,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -21,89 +48,259 @@
 #include "fault.h"
 #include "group.h"
 #include "lthread.h"
+#include "policy.h"
 #include "request.h"
+#include "supervise.h"
 #include "wire.h"
 
 struct init_entry {
-    int peer;
+    int origin;               /* the FMP that made the call (its group's first) */
+    int peer;                 /* the FMP it went to (its group's first) */
     unsigned fn;
-    unsigned char *bytes;     /* the encoded request (malloc) */
-    uint64_t len;
-    int *fds;                 /* duplicates of its descriptors, sent again (malloc) */
+    int feedable;             /* its reply holds no descriptor: it can be fed again */
+    uint64_t place;           /* where it was made in the call tree; 0: outside any frame */
+    unsigned char *req, *rep; /* the request as sent, the reply as taken (malloc) */
+    uint64_t req_len, rep_len;
+    int *fds;                 /* root: duplicates of its descriptors, for each replay (malloc) */
     unsigned nfds;
 };
 
+/* The root's holds every FMP's FR_INIT calls; a child's its own and its
+ * predecessors' (without descriptors).  Entries are added, never changed
+ * nor freed (the process keeps them): one found may be read unlocked. */
 static struct {
     pthread_mutex_t lock;
     struct init_entry *e;
-    size_t n;
+    size_t n, cap;
 } init_log = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-void fr__init_log(const struct fr_call *c)
+/* A copy's or a record's payload: this head, the request, the reply. */
+struct init_wire {
+    uint64_t place, req_len, rep_len;
+    uint32_t peer, fn, feedable, nfds;
+};
+
+/* A payload whose datagrams are coming in. */
+struct partial {
+    unsigned char *buf;       /* malloc */
+    size_t len, cap;
+    int *fds;                 /* malloc */
+    unsigned nfds, capfds;
+    int bad;                  /* too long, malformed or out of memory: dropped at its end */
+};
+static struct partial *copies;    /* root: per child FMP; supervisor thread only */
+static struct partial record;     /* child: from the root; its main thread only */
+
+/* Add @e, whose memory the log takes; -ENOMEM leaves it to the caller. */
+static int add_entry(const struct init_entry *e)
 {
-    uint64_t len = fr__wire_size(c->fields, c->nfields);
-    struct fr_wire_enc enc = { 0, 0 };
-    unsigned char *bytes;
-    struct init_entry *e;
+    int rc = 0;
 
-    int *fds = NULL;
-    unsigned nfds = 0;
-
-    /* A restarted FMP gets what the first incarnation got: its own
-     * duplicate of each descriptor, as a logger that keeps its file
-     * (FR_FD_KEEP) needs; the log holds one of each for that. */
-    for (unsigned i = 0; i < c->nfields; i++)
-        nfds += c->fields[i].kind == FR_W_FD;
-    if (nfds && !(fds = malloc(nfds * sizeof *fds)))
-        return;
-    nfds = 0;
-    for (unsigned i = 0; i < c->nfields; i++) {
-        if (c->fields[i].kind != FR_W_FD)
-            continue;
-        fds[nfds] = fcntl(c->fields[i].fd, F_DUPFD_CLOEXEC, 3);
-        if (fds[nfds] < 0) {
-            fr__log("cannot keep a descriptor of an FR_INIT call to replay it: %s",
-                    strerror(errno));
-            while (nfds)
-                close(fds[--nfds]);
-            free(fds);
-            return;
-        }
-        nfds++;
-    }
-    bytes = malloc(len ? len : 1);
-    if (!bytes) {
-        while (nfds)
-            close(fds[--nfds]);
-        free(fds);
-        return;
-    }
-    fr__wire_fill(c->fields, c->nfields, &enc, bytes, len);
-    int first = 1;
     pthread_mutex_lock(&init_log.lock);
-    for (size_t i = 0; i < init_log.n; i++)
-        first &= init_log.e[i].peer != fr__group_primary(c->peer);
-    e = realloc(init_log.e, (init_log.n + 1) * sizeof *e);
-    if (e) {
-        init_log.e = e;
-        e[init_log.n++] = (struct init_entry){ fr__group_primary(c->peer), c->fn, bytes, len,
-                                               fds, nfds };
-        bytes = NULL;
-        fds = NULL;
+    if (init_log.n == init_log.cap) {
+        size_t cap = init_log.cap ? init_log.cap * 2 : 16;
+        struct init_entry *a = realloc(init_log.e, cap * sizeof *a);
+        if (a) {
+            init_log.e = a;
+            init_log.cap = cap;
+        }
+    }
+    if (init_log.n < init_log.cap)
+        init_log.e[init_log.n++] = *e;
+    else
+        rc = -ENOMEM;
+    pthread_mutex_unlock(&init_log.lock);
+    return rc;
+}
+
+static void free_entry(struct init_entry *e)
+{
+    free(e->req);
+    free(e->rep);
+    while (e->nfds)
+        close(e->fds[--e->nfds]);
+    free(e->fds);
+}
+
+/* Where a call this thread makes now sits in the call tree: the same in a
+ * replay of its frame (exchange.c, fr__xchg_place), whichever incarnation
+ * makes it.  0 outside of any frame (nothing replays it). */
+static uint64_t place_of(const struct fr_lt *lt)
+{
+    int d = lt->depth;
+
+    if (d <= 0 || d > FR_FRAMES)
+        return 0;
+    const struct fr_frame_place *pl = &lt->place[d - 1];
+    uint64_t p = fr__frame_id(fr__frame_id(pl->parent, pl->nth), lt->nout[d - 1]);
+    return p ? p : 1;
+}
+
+/* @c's request as it goes on the wire (malloc, *@len bytes), or NULL. */
+static unsigned char *encode(const struct fr_call *c, uint64_t *len)
+{
+    struct fr_wire_enc enc = { 0, 0 };
+    unsigned char *b;
+
+    *len = fr__wire_size(c->fields, c->nfields);
+    if (*len == UINT64_MAX || !(b = malloc(*len ? *len : 1)))
+        return NULL;
+    fr__wire_fill(c->fields, c->nfields, &enc, b, *len);
+    return b;
+}
+
+/* Whether @c repeats an FR_INIT call in the log of this FMP (the header
+ * comment says when): then it is answered from there, *@rc its outcome. */
+static int fed(struct fr_call *c, struct fr_lt *lt, uint64_t place, const unsigned char *req,
+               uint64_t len, int *rc)
+{
+    const struct fr_function *fs = fr__rt.app->functions;
+    int replay = lt->top == FR_TOP_INIT;
+    int self = fr__group_primary(fr__rt.self), peer = fr__group_primary(c->peer);
+    struct init_entry hit = { 0 };
+    int found = 0;
+
+    /* the root has no predecessor whose frames it replays */
+    if (!replay && (place == 0 || fr__rt.self == 0))
+        return 0;
+    pthread_mutex_lock(&init_log.lock);
+    for (size_t i = 0; i < init_log.n && !found; i++) {
+        const struct init_entry *x = &init_log.e[i];
+        found = x->origin == self && x->peer == peer && x->fn == c->fn &&
+                (replay || x->place == place) && x->req_len == len &&
+                memcmp(x->req, req, len) == 0;
+        if (found)
+            hit = *x;
     }
     pthread_mutex_unlock(&init_log.lock);
-    free(bytes);
-    while (fds && nfds)
-        close(fds[--nfds]);
-    free(fds);
-    /* A child's log is replayed when the root asks (restart.c): tell it
-     * once per peer that there is something to ask for. */
-    if (first && e && fr__rt.self != 0) {
-        struct fr_ctl_msg m = { FR_CTL_INIT_LOGGED, (uint32_t)fr__group_primary(c->peer), 0, 0 };
-        if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
-            fr__log("cannot tell the root of an FR_INIT call: %s", strerror(errno));
+    if (!found) {
+        /* nothing silently different: a replay that strays is said */
+        if (replay)
+            fr__log("a replayed FR_INIT call made an FR_INIT call to %s() that it did not "
+                    "make the first time; it goes to FMP '%s'",
+                    fs[c->fn].name, fr__rt.fmps[c->peer].name);
+        return 0;
     }
+    if (!hit.feedable) {
+        fr__log("an FR_INIT call to %s() made again in a replay cannot be given its first "
+                "reply (it returned a descriptor); it fails", fs[c->fn].name);
+        return *rc = c->err = -EXDEV, 1;
+    }
+    /* the recorded reply, decoded as if it had come from the callee */
+    if (hit.rep_len > lt->rcap) {
+        void *b = realloc(lt->rbuf, hit.rep_len);
+        if (!b)
+            return *rc = c->err = -ENOMEM, 1;
+        lt->rbuf = b;
+        lt->rcap = hit.rep_len;
+    }
+    if (hit.rep_len)
+        memcpy(lt->rbuf, hit.rep, hit.rep_len);
+    c->rp = lt->rbuf;
+    c->rend = (unsigned char *)lt->rbuf + hit.rep_len;
+    c->err = 0;
+    return *rc = 0, 1;
 }
+
+/* The payload of @e with @nfds descriptors beside it (malloc, *@len). */
+static unsigned char *pack(const struct init_entry *e, unsigned nfds, size_t *len)
+{
+    struct init_wire w = { e->place, e->req_len, e->rep_len, (uint32_t)e->peer, e->fn,
+                           (uint32_t)e->feedable, nfds };
+    unsigned char *b;
+
+    *len = sizeof w + e->req_len + e->rep_len;
+    if (!(b = malloc(*len)))
+        return NULL;
+    memcpy(b, &w, sizeof w);
+    memcpy(b + sizeof w, e->req, e->req_len);
+    memcpy(b + sizeof w + e->req_len, e->rep, e->rep_len);
+    return b;
+}
+
+/* Log @c, an FR_INIT call that succeeded, made at @place, its request
+ * @req (taken); a child sends the root its copy. */
+static void keep(const struct fr_call *c, uint64_t place, unsigned char *req, uint64_t req_len)
+{
+    struct init_entry e = { fr__group_primary(fr__rt.self), fr__group_primary(c->peer), c->fn,
+                            1, place, req, NULL, req_len, 0, NULL, 0 };
+    int fds[c->nfields ? c->nfields : 1];
+    unsigned nfds = 0;
+
+    e.rep_len = c->rp ? (uint64_t)(c->rend - c->rp) : 0;
+    if (!req || !(e.rep = malloc(e.rep_len ? e.rep_len : 1)))
+        goto oom;
+    if (e.rep_len)
+        memcpy(e.rep, c->rp, e.rep_len);
+    for (struct fr_wire_reader rd = { c->rp, c->rend }; rd.p && rd.p < rd.end;) {
+        struct fr_wire_field f;
+        if (fr__wire_next(&rd, &f) < 0 || f.kind == FR_W_FD)
+            e.feedable = 0;
+        if (!e.feedable)
+            break;
+    }
+    for (unsigned i = 0; i < c->nfields; i++)
+        if (c->fields[i].kind == FR_W_FD)
+            fds[nfds++] = c->fields[i].fd;
+    if (fr__rt.self == 0 && nfds) {
+        /* A restarted FMP gets what the first incarnation got: its own
+         * duplicate of each descriptor, as a logger that keeps its file
+         * (FR_FD_KEEP) needs; the log holds one of each for that.  A
+         * child's copy brings the root its own (SCM_RIGHTS). */
+        if (!(e.fds = malloc(nfds * sizeof *e.fds)))
+            goto oom;
+        for (; e.nfds < nfds; e.nfds++)
+            if ((e.fds[e.nfds] = fcntl(fds[e.nfds], F_DUPFD_CLOEXEC, 3)) < 0) {
+                fr__log("cannot keep a descriptor of an FR_INIT call to %s() to replay it: %s",
+                        fr__rt.app->functions[c->fn].name, strerror(errno));
+                goto drop;
+            }
+    }
+    if (fr__rt.self != 0) {
+        size_t len;
+        unsigned char *b = pack(&e, nfds, &len);
+        int rc;
+        FR_FAULT_POINT(INIT_COPY);
+        /* before the call returns: the root holds it from here on (the
+         * message is about this FMP: the callee, the root too, is in it) */
+        rc = b ? fr__ctl_send(fr__rt.ctl, FR_CTL_INIT_COPY, (uint32_t)fr__rt.self, b, len, fds,
+                              nfds)
+               : -ENOMEM;
+        free(b);
+        if (rc < 0) {
+            fr__log("cannot give the root FR_INIT call %s() to replay it: %s",
+                    fr__rt.app->functions[c->fn].name, strerror(-rc));
+            goto drop;
+        }
+    }
+    if (add_entry(&e) == 0)
+        return;
+oom:
+    fr__log("out of memory: FR_INIT call %s() is not logged, and a restart of FMP '%s' will "
+            "not get it", fr__rt.app->functions[c->fn].name, fr__rt.fmps[c->peer].name);
+drop:
+    free_entry(&e);
+}
+
+int fr__init_call(struct fr_call *c, struct fr_lt *lt)
+{
+    uint64_t place = place_of(lt), len = 0;
+    unsigned char *req = encode(c, &len);
+    int rc;
+
+    if (req && fed(c, lt, place, req, len, &rc)) {
+        free(req);
+        return rc;
+    }
+    rc = fr__policy_of(c->peer)->call(c, lt, c->peer);
+    if (rc == 0)
+        keep(c, place, req, len);
+    else
+        free(req);
+    return rc;
+}
+
+/* ---- the root: the log of every FMP, replayed ----------------------------- */
 
 int fr__init_logged(int peer)
 {
@@ -116,48 +313,263 @@ int fr__init_logged(int peer)
     return found;
 }
 
+int fr__init_made(int k)
+{
+    int found = 0;
+
+    pthread_mutex_lock(&init_log.lock);
+    for (size_t i = 0; i < init_log.n && !found; i++)
+        found = init_log.e[i].origin == fr__group_primary(k);
+    pthread_mutex_unlock(&init_log.lock);
+    return found;
+}
+
+/* The entries as they are now (*@copy malloc, *@n of them; their memory
+ * stays the log's), or -ENOMEM. */
+static int snapshot(struct init_entry **copy, size_t *n)
+{
+    int rc = 0;
+
+    *copy = NULL;
+    pthread_mutex_lock(&init_log.lock);
+    *n = init_log.n;
+    if (*n && (*copy = malloc(*n * sizeof **copy)))
+        memcpy(*copy, init_log.e, *n * sizeof **copy);
+    else if (*n)
+        rc = -ENOMEM;
+    pthread_mutex_unlock(&init_log.lock);
+    return rc;
+}
+
+/* One logged call @e into FMP @peer, on @lt: one attempt, no log of its
+ * nested calls, outside of any call tree (parent 0). */
+static int replay_one(const struct init_entry *e, struct fr_lt *lt, int peer)
+{
+    struct fr_call c;
+    struct fr_xchg x;
+    int rc;
+
+    fr_call_begin(&c, e->fn);
+    c.lt = lt;
+    /* the logged request, as it was sent; its reply is not needed */
+    fr__call_add(&c, FR_W_RAW, e->req, e->req_len, -1);
+    for (unsigned k = 0; k < e->nfds; k++)
+        fr__call_add(&c, FR_W_FDONLY, NULL, 0, e->fds[k]);
+    rc = fr__xchg_open(&x, &c, lt, peer, 0, NULL, NULL);
+    if (rc == 0) {
+        rc = fr__xchg_attempt(&x);
+        fr__xchg_close(&x);
+    }
+    fr__request_free(&c);
+    return rc;
+}
+
 int fr__init_replay(int peer)
 {
     struct init_entry *copy = NULL;
-    size_t n = 0;
-    int rc = 0;
+    size_t n = 0, mine = 0;
+    int rc = 0, to = fr__group_primary(peer);
     struct fr_lt *lt = fr__lt_current(&rc);
 
-    if (!lt || fr__rt.region_of_fmp[peer] < 0)
-        return lt ? -ENOTCONN : rc;
-    /* A copy: a replayed init may call back into this FMP, and log. */
-    pthread_mutex_lock(&init_log.lock);
-    if (init_log.n && (copy = malloc(init_log.n * sizeof *copy))) {
-        memcpy(copy, init_log.e, init_log.n * sizeof *copy);
-        n = init_log.n;
-    }
-    pthread_mutex_unlock(&init_log.lock);
+    FR_ASSERTF(fr__rt.self == 0, "FMP %d replays FR_INIT calls", fr__rt.self);
+    if (!lt)
+        return rc;
+    /* A copy: a replayed call may call back into this FMP, and log. */
+    if (snapshot(&copy, &n) < 0)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        mine += copy[i].peer == to;
+    /* the plan pairs the root with every FMP an FR_INIT call can reach */
+    FR_ASSERTF(!mine || fr__rt.region_of_fmp[peer] >= 0,
+               "FR_INIT calls to FMP %d, with which the root has no region", peer);
+    /* Everything the replayed calls make happens in a replay's call tree:
+     * FR_INIT calls made in it again are fed, not sent (fed()). */
+    uint32_t top = lt->top;
+    lt->top = FR_TOP_INIT;
     fr__replaying = 1;
-    unsigned replayed = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        struct fr_call c;
-        /* a member of a group gets the calls made to the group */
-        if (copy[i].peer != fr__group_primary(peer))
-            continue;
-        replayed++;
-        FR_FAULT_POINT(INIT_REPLAY);
-        fr_call_begin(&c, copy[i].fn);
-        c.lt = lt;
-        /* the logged request, as it was sent; its reply is not needed */
-        fr__call_add(&c, FR_W_RAW, copy[i].bytes, copy[i].len, -1);
-        for (unsigned k = 0; k < copy[i].nfds; k++)
-            fr__call_add(&c, FR_W_FDONLY, NULL, 0, copy[i].fds[k]);
-        /* one attempt, no log, outside of any call tree (parent 0) */
-        struct fr_xchg x;
-        rc = fr__xchg_open(&x, &c, lt, peer, 0, NULL, NULL);
-        if (rc == 0) {
-            rc = fr__xchg_attempt(&x);
-            fr__xchg_close(&x);
-        }
-        fr__request_free(&c);   /* the reply is not needed */
-    }
+    /* the root's first, then each child FMP's, each in the order made */
+    for (int o = 0; mine && o < fr__rt.nfmps && rc == 0; o++)
+        for (size_t i = 0; i < n && rc == 0; i++)
+            if (copy[i].origin == o && copy[i].peer == to)
+                rc = replay_one(&copy[i], lt, peer);
     fr__replaying = 0;
+    lt->top = top;
     free(copy);
-    return rc < 0 ? rc : (int)replayed;
+    return rc < 0 ? rc : (int)mine;
 }
 
+/* ---- copies and records: payloads over the control socket ---------------- */
+
+static void partial_reset(struct partial *p)
+{
+    while (p->nfds)
+        close(p->fds[--p->nfds]);
+    free(p->buf);
+    free(p->fds);
+    memset(p, 0, sizeof *p);
+}
+
+/* Add datagram @in to @p (its descriptors taken); whether it was the
+ * last of its message. */
+static int gather(struct partial *p, struct fr_ctl_in *in)
+{
+    /* the head and two payloads, each within what a call may carry */
+    uint64_t max = sizeof(struct init_wire) + 2 * fr__rt.max_payload;
+
+    if (in->m.n != in->len || p->len + in->len > max)
+        p->bad = 1;
+    if (!p->bad && p->len + in->len > p->cap) {
+        size_t cap = p->cap ? p->cap : FR_CTL_CHUNK;
+        while (cap < p->len + in->len)
+            cap *= 2;
+        unsigned char *b = realloc(p->buf, cap);
+        if (b) {
+            p->buf = b;
+            p->cap = cap;
+        } else {
+            p->bad = 1;
+        }
+    }
+    if (!p->bad) {
+        memcpy(p->buf + p->len, in->data, in->len);
+        p->len += in->len;
+    }
+    if (!p->bad && p->nfds + in->nfds > p->capfds) {
+        unsigned cap = p->capfds ? p->capfds * 2 : FR_CTL_MAXFDS;
+        while (cap < p->nfds + in->nfds)
+            cap *= 2;
+        int *f = realloc(p->fds, cap * sizeof *f);
+        if (f) {
+            p->fds = f;
+            p->capfds = cap;
+        } else {
+            p->bad = 1;
+        }
+    }
+    if (!p->bad) {
+        memcpy(p->fds + p->nfds, in->fds, in->nfds * sizeof *in->fds);
+        p->nfds += in->nfds;
+        in->nfds = 0;
+    }
+    fr__ctl_drop_fds(in);
+    return in->m.gen == 0;
+}
+
+/* The entry @p holds, checked, made by FMP @origin: 0, or -EPROTO
+ * (malformed) or -ENOMEM, @p untouched.  Its descriptors are taken. */
+static int unpack(struct partial *p, int origin, struct init_entry *e)
+{
+    struct init_wire w;
+
+    if (p->bad || p->len < sizeof w)
+        return -EPROTO;
+    memcpy(&w, p->buf, sizeof w);
+    if (w.req_len > p->len - sizeof w || w.rep_len != p->len - sizeof w - w.req_len ||
+        w.nfds != p->nfds || w.fn >= fr__rt.app->nfunctions || w.peer >= (uint32_t)fr__rt.nfmps)
+        return -EPROTO;
+    *e = (struct init_entry){ origin, (int)w.peer, w.fn, w.feedable != 0, w.place, NULL, NULL,
+                              w.req_len, w.rep_len, NULL, 0 };
+    e->req = malloc(w.req_len ? w.req_len : 1);
+    e->rep = malloc(w.rep_len ? w.rep_len : 1);
+    if (!e->req || !e->rep) {
+        free(e->req);
+        free(e->rep);
+        return -ENOMEM;
+    }
+    memcpy(e->req, p->buf + sizeof w, w.req_len);
+    memcpy(e->rep, p->buf + sizeof w + w.req_len, w.rep_len);
+    e->fds = p->fds;
+    e->nfds = p->nfds;
+    p->fds = NULL;
+    p->nfds = p->capfds = 0;
+    return 0;
+}
+
+void fr__init_copy_in(int from, struct fr_ctl_in *in)
+{
+    const struct fr_function *fs = fr__rt.app->functions;
+    struct init_entry e;
+    int rc;
+
+    if (!copies && !(copies = calloc((size_t)fr__rt.nfmps, sizeof *copies))) {
+        fr__ctl_drop_fds(in);
+        fr__log("out of memory: FMP '%s' gave the root an FR_INIT call that it cannot keep",
+                fr__rt.fmps[from].name);
+        return;
+    }
+    if (!gather(&copies[from], in))
+        return;
+    rc = unpack(&copies[from], fr__group_primary(from), &e);
+    /* A child speaks for itself only: an FR_INIT call of a module of the
+     * FMP it names, one it has a region with, so that it could make it. */
+    if (rc == 0 && (!(fs[e.fn].flags & FR_FN_INIT) || fr__group_primary(e.peer) != e.peer ||
+                    fr__rt.fmp_of_module[fs[e.fn].module] != e.peer || !fr__paired(from, e.peer))) {
+        free_entry(&e);
+        rc = -EPROTO;
+    }
+    if (rc == 0 && (rc = add_entry(&e)) < 0)
+        free_entry(&e);
+    if (rc == -EPROTO)
+        fr__log("FMP '%s' gave the root a malformed copy of an FR_INIT call; it is dropped",
+                fr__rt.fmps[from].name);
+    else if (rc < 0)
+        fr__log("out of memory: FMP '%s' gave the root an FR_INIT call that it cannot keep",
+                fr__rt.fmps[from].name);
+    partial_reset(&copies[from]);
+}
+
+void fr__init_child_ended(int k)
+{
+    if (!copies || (!copies[k].len && !copies[k].nfds))
+        return;
+    fr__log("FMP '%s' ended while it gave the root a copy of an FR_INIT call; if that call is "
+            "not replayed, a restart of its callee will not get it", fr__rt.fmps[k].name);
+    partial_reset(&copies[k]);
+}
+
+int fr__init_give(int k)
+{
+    struct init_entry *copy = NULL;
+    size_t n = 0;
+    int rc = 0, given = 0, ctl = fr__rt.fmps[k].ctl;
+
+    if (snapshot(&copy, &n) < 0)
+        return -ENOMEM;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t len;
+        unsigned char *b;
+        if (copy[i].origin != fr__group_primary(k))
+            continue;
+        /* no descriptors: a child never replays (the root does) */
+        if (!(b = pack(&copy[i], 0, &len))) {
+            rc = -ENOMEM;
+            break;
+        }
+        rc = fr__ctl_send(ctl, FR_CTL_INIT_RECORD, (uint32_t)k, b, len, NULL, 0);
+        free(b);
+        given++;
+    }
+    if (rc == 0)
+        rc = fr__ctl_send(ctl, FR_CTL_RECORDS_END, (uint32_t)k, NULL, 0, NULL, 0);
+    free(copy);
+    return rc < 0 ? rc : given;
+}
+
+/* ---- the child: its predecessors' records ---------------------------------- */
+
+void fr__init_record_in(struct fr_ctl_in *in)
+{
+    struct init_entry e;
+    int rc;
+
+    if (!gather(&record, in))
+        return;
+    /* the root's word: records are this FMP's own calls */
+    rc = unpack(&record, fr__group_primary(fr__rt.self), &e);
+    if (rc == 0 && (rc = add_entry(&e)) < 0)
+        free_entry(&e);
+    if (rc < 0)
+        fr__log("cannot keep the record of an FR_INIT call an earlier incarnation made (%s): "
+                "if it is made again, it is sent again", strerror(-rc));
+    partial_reset(&record);
+}

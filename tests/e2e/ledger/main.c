@@ -14,6 +14,15 @@
  *   ledger recover-nested the same, its FR_INIT call asking text, which asks
  *                     store: replayed into the restarted math FMP, those
  *                     calls run while it is not yet let in (sum 47)
+ *   ledger recover-child-gone  as recover-child, but the text module's FMP
+ *                     is killed and restarted before math crashes (its
+ *                     FR_INIT call made in an incarnation that has ended)
+ *   ledger recover-child-nested  the same, the FR_INIT call asking text,
+ *                     which asks store (sum 47)
+ *   ledger init-chain[-N] [ROUNDS]  text_init (FR_INIT) calls tally_add
+ *                     (FR_INIT, N ints, 1 by default); then the text and
+ *                     the tally FMPs are killed in turn, ROUNDS times (3):
+ *                     every report must show each setup once
  *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
@@ -30,6 +39,7 @@
 #include <fracture/meta.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +165,29 @@ static int run_workload(void)
     return 0;
 }
 
+/* Kill the FMP whose pid text_report(@what) tells (1: texts, 4: tallies)
+ * and wait, bounded, until its next incarnation answers; -1 if it never
+ * did (or runs in this process: all in one, there is nothing to kill). */
+static int restart_fmp(int what)
+{
+    long pid = text_report(what), now = pid;
+
+    if (pid <= 0 || pid == (long)getpid())
+        return -1;
+    kill((pid_t)pid, SIGKILL);
+    for (int i = 0; i < 1000 && now == pid; i++) {
+        usleep(10 * 1000);
+        now = text_report(what);
+    }
+    return now != pid ? 0 : -1;
+}
+
+static void init_report(const char *when)
+{
+    printf("%s: texts served text_init %ld times, tally %ld from %ld adds\n", when,
+           text_report(0), text_report(2), text_report(3));
+}
+
 int ledger_main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "work";
@@ -264,6 +297,39 @@ int ledger_main(int argc, char **argv)
         store_put("weight", &w, sizeof w);
         math_init(-1);        /* base = text_weight(0, 1): 5, read from store */
         printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        return 0;
+    }
+    if (strcmp(mode, "recover-child-gone") == 0) {
+        /* texts made the FR_INIT call, and is not the incarnation that did */
+        text_setup(200);
+        if (restart_fmp(1) < 0)
+            printf("texts did not restart\n");
+        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        return 0;
+    }
+    if (strcmp(mode, "recover-child-nested") == 0) {
+        int w = 5;
+        store_put("weight", &w, sizeof w);
+        text_setup(-1);       /* base = text_weight(0, 1): 5, read from store */
+        if (restart_fmp(1) < 0)
+            printf("texts did not restart\n");
+        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        return 0;
+    }
+    if (strncmp(mode, "init-chain", 10) == 0) {
+        /* init-chain-N: N ints; the rounds may follow */
+        int nrounds = argc > 2 ? atoi(argv[2]) : 3;
+        size_t n = mode[10] == '-' ? (size_t)atol(mode + 11) : 1;
+        printf("text_init gave %d\n", text_init(5, n));
+        init_report("set up");
+        for (int round = 0; round < nrounds; round++) {
+            if (restart_fmp(1) < 0)
+                printf("texts did not restart\n");
+            init_report("texts restarted");
+            if (restart_fmp(4) < 0)
+                printf("tallies did not restart\n");
+            init_report("tallies restarted");
+        }
         return 0;
     }
     if (strcmp(mode, "recover") == 0) {
