@@ -4,7 +4,7 @@
  * only about the child itself (supervise.c).
  *
  * Most messages are one fixed-size datagram, struct fr_ctl_msg.  A message
- * with a payload (FR_CTL_INIT_COPY, FR_CTL_INIT_RECORD: initlog.c) goes as
+ * with a payload (FR_CTL_INIT_COPY, _RECORD, _CALL: initlog.c) goes as
  * as many datagrams as it takes, each a struct fr_ctl_msg (`gen`: 1 when
  * more datagrams of the message follow, `n`: the bytes in this one) and up
  * to FR_CTL_CHUNK bytes, with up to FR_CTL_MAXFDS of its descriptors
@@ -30,6 +30,13 @@ enum fr_ctl_type {
     FR_CTL_RECYCLE = 7,       /* sampled instance: I served my calls, replace me */
     FR_CTL_EXIT = 8,          /* child: a module called exit(`gen`) (program.c) */
     FR_CTL_RECORDS_KEPT = 9,  /* child: the records are kept, replay away */
+    /* child: its FR_INIT call `gen` in flight is about to go (a payload),
+     * waits for its callee's next incarnation, goes on, is over (failed,
+     * or not logged; a logged one ends with its copy) */
+    FR_CTL_INIT_CALL = 10,
+    FR_CTL_INIT_WAITING = 11,
+    FR_CTL_INIT_RESUMED = 12,
+    FR_CTL_INIT_OVER = 13,
 };
 struct fr_ctl_msg {
     uint32_t type;

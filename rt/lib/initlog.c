@@ -37,9 +37,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -78,7 +80,57 @@ static struct {
 struct init_wire {
     uint64_t place, req_len, rep_len;
     uint32_t peer, fn, feedable, nfds;
+    uint32_t id, pad;         /* a copy: the call in flight it ends (below) */
 };
+
+/* FR_CTL_INIT_CALL's payload: an FR_INIT call is about to go. */
+struct init_intent {
+    uint64_t place;
+    uint32_t id, peer, fn, pad;
+};
+
+/*
+ * FR_INIT calls in flight.  The root must not replay into a restarted FMP
+ * before it holds every FR_INIT call that the dead incarnation answered:
+ * a caller may have taken the reply just before the death, and not have
+ * sent its copy yet.  So the root knows each FR_INIT call in flight (a
+ * child tells it before the request goes, FR_CTL_INIT_CALL), and whether
+ * it waits for its callee's next incarnation (INIT_WAITING, INIT_RESUMED,
+ * from restart.c's replay_allowed); before it replays into FMP k it waits
+ * until each call in flight to k is copied, failed or waiting
+ * (fr__init_settle).  Once k's channels are wiped (restart.c) no reply of
+ * the dead incarnation can be taken any more, so each comes to one of the
+ * three soon.
+ *
+ * A caller that ends during its FR_INIT call may have had it served: the
+ * call stays as an orphan until the caller's next incarnation makes it
+ * again at the same place (its frame replayed) and copies it.  An orphan
+ * still there when its callee restarts is said: the callee comes back
+ * without that call, if it had been served.
+ */
+struct flight {
+    int from;                 /* the FMP making it, whose socket tells (0: the root) */
+    uint32_t id;              /* its number there */
+    int peer;                 /* the FMP it goes to (its group's first) */
+    unsigned fn;
+    uint64_t place;
+    int waiting;              /* its callee died; it waits for the next incarnation */
+    int orphan;               /* its maker ended during it */
+};
+static struct {
+    pthread_mutex_t lock;
+    struct flight *f;         /* root (malloc) */
+    size_t n, cap;
+} flights = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* This thread's FR_INIT calls in flight, innermost last (id 0: untold). */
+#define INFLIGHT_MAX 8
+static __thread struct {
+    const struct fr_call *c;
+    uint32_t id;
+} inflight[INFLIGHT_MAX];
+static __thread unsigned ninflight;
+static _Atomic uint32_t last_id;
 
 /* A payload whose datagrams are coming in. */
 struct partial {
@@ -120,6 +172,112 @@ static void free_entry(struct init_entry *e)
     while (e->nfds)
         close(e->fds[--e->nfds]);
     free(e->fds);
+}
+
+/* Root: FR_INIT call @id of FMP @from to @peer, made at @place, is in
+ * flight.  Out of memory it is not waited for (said). */
+static void flight_add(int from, uint32_t id, int peer, unsigned fn, uint64_t place)
+{
+    int ok = 1;
+
+    pthread_mutex_lock(&flights.lock);
+    if (flights.n == flights.cap) {
+        size_t cap = flights.cap ? flights.cap * 2 : 16;
+        struct flight *f = realloc(flights.f, cap * sizeof *f);
+        if (f) {
+            flights.f = f;
+            flights.cap = cap;
+        }
+    }
+    if (flights.n < flights.cap)
+        flights.f[flights.n++] = (struct flight){ from, id, peer, fn, place, 0, 0 };
+    else
+        ok = 0;
+    pthread_mutex_unlock(&flights.lock);
+    if (!ok)
+        fr__log("out of memory: a restart of FMP '%s' will not wait for the copy of a call to "
+                "%s() in flight", fr__rt.fmps[peer].name, fr__rt.app->functions[fn].name);
+}
+
+/* Root: call @id of FMP @from (not an orphan) now waits for its callee's
+ * next incarnation (@waiting 1), goes on (0), or is over (-1). */
+static void flight_set(int from, uint32_t id, int waiting)
+{
+    pthread_mutex_lock(&flights.lock);
+    for (size_t i = 0; i < flights.n; i++) {
+        struct flight *f = &flights.f[i];
+        if (f->from != from || f->id != id || f->orphan)
+            continue;
+        if (waiting < 0)
+            *f = flights.f[--flights.n];
+        else
+            f->waiting = waiting;
+        break;
+    }
+    pthread_mutex_unlock(&flights.lock);
+}
+
+/* Root: FMP @from's call at @place to @peer's @fn has been copied: an
+ * orphan of an earlier incarnation of @from that made it is no more. */
+static void flights_resolve(int from, uint64_t place, int peer, unsigned fn)
+{
+    pthread_mutex_lock(&flights.lock);
+    for (size_t i = 0; place && i < flights.n; i++) {
+        struct flight *f = &flights.f[i];
+        if (f->orphan && fr__group_primary(f->from) == fr__group_primary(from) &&
+            f->place == place && f->peer == peer && f->fn == fn)
+            *f = flights.f[--flights.n], i--;
+    }
+    pthread_mutex_unlock(&flights.lock);
+}
+
+/* Tell what became of FR_INIT call @id of this FMP in flight: the root's
+ * own are noted here; a child's go to the root (if it has gone, the
+ * program is ending, and nothing is replayed any more). */
+static void tell(uint32_t type, uint32_t id)
+{
+    struct fr_ctl_msg m = { type, (uint32_t)fr__rt.self, id, 0 };
+
+    if (!id)
+        return;
+    if (fr__rt.self == 0)
+        flight_set(0, id, type == FR_CTL_INIT_WAITING ? 1 : type == FR_CTL_INIT_RESUMED ? 0 : -1);
+    else if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
+        return;               /* the root has gone: the program is ending */
+}
+
+/* @c, an FR_INIT call made at @place, is about to go: its id (0: untold,
+ * too many of this thread's nest in each other), on this thread's stack
+ * until the call is over. */
+static uint32_t set_out(const struct fr_call *c, uint64_t place)
+{
+    uint32_t id;
+
+    if (ninflight >= INFLIGHT_MAX) {
+        ninflight++;
+        return 0;
+    }
+    /* never 0, which is untold */
+    while (!(id = atomic_fetch_add(&last_id, 1) + 1))
+        ;
+    if (fr__rt.self == 0) {
+        flight_add(0, id, fr__group_primary(c->peer), c->fn, place);
+    } else {
+        struct init_intent w = { place, id, (uint32_t)fr__group_primary(c->peer), c->fn, 0 };
+        if (fr__ctl_send(fr__rt.ctl, FR_CTL_INIT_CALL, (uint32_t)fr__rt.self, &w, sizeof w, NULL,
+                         0) < 0)
+            id = 0;           /* the root is gone: nothing will be replayed */
+    }
+    inflight[ninflight].c = c;
+    inflight[ninflight].id = id;
+    ninflight++;
+    return id;
+}
+
+void fr__init_waits(const struct fr_call *c, int waiting)
+{
+    if (ninflight && ninflight <= INFLIGHT_MAX && inflight[ninflight - 1].c == c)
+        tell(waiting ? FR_CTL_INIT_WAITING : FR_CTL_INIT_RESUMED, inflight[ninflight - 1].id);
 }
 
 /* Where a call this thread makes now sits in the call tree: the same in a
@@ -202,11 +360,12 @@ static int fed(struct fr_call *c, struct fr_lt *lt, uint64_t place, const unsign
     return *rc = 0, 1;
 }
 
-/* The payload of @e with @nfds descriptors beside it (malloc, *@len). */
-static unsigned char *pack(const struct init_entry *e, unsigned nfds, size_t *len)
+/* The payload of @e with @nfds descriptors beside it, ending the call in
+ * flight @id (malloc, *@len). */
+static unsigned char *pack(const struct init_entry *e, unsigned nfds, uint32_t id, size_t *len)
 {
     struct init_wire w = { e->place, e->req_len, e->rep_len, (uint32_t)e->peer, e->fn,
-                           (uint32_t)e->feedable, nfds };
+                           (uint32_t)e->feedable, nfds, id, 0 };
     unsigned char *b;
 
     *len = sizeof w + e->req_len + e->rep_len;
@@ -218,14 +377,16 @@ static unsigned char *pack(const struct init_entry *e, unsigned nfds, size_t *le
     return b;
 }
 
-/* Log @c, an FR_INIT call that succeeded, made at @place, its request
- * @req (taken); a child sends the root its copy. */
-static void keep(const struct fr_call *c, uint64_t place, unsigned char *req, uint64_t req_len)
+/* Log @c, an FR_INIT call in flight @id that succeeded, made at @place,
+ * its request @req (taken); a child sends the root its copy. */
+static void keep(const struct fr_call *c, uint64_t place, uint32_t id, unsigned char *req,
+                 uint64_t req_len)
 {
     struct init_entry e = { fr__group_primary(fr__rt.self), fr__group_primary(c->peer), c->fn,
                             1, place, req, NULL, req_len, 0, NULL, 0 };
     int fds[c->nfields ? c->nfields : 1];
     unsigned nfds = 0;
+    int copied = 0;
 
     e.rep_len = c->rp ? (uint64_t)(c->rend - c->rp) : 0;
     if (!req || !(e.rep = malloc(e.rep_len ? e.rep_len : 1)))
@@ -258,7 +419,7 @@ static void keep(const struct fr_call *c, uint64_t place, unsigned char *req, ui
     }
     if (fr__rt.self != 0) {
         size_t len;
-        unsigned char *b = pack(&e, nfds, &len);
+        unsigned char *b = pack(&e, nfds, id, &len);
         int rc;
         FR_FAULT_POINT(INIT_COPY);
         /* before the call returns: the root holds it from here on (the
@@ -272,31 +433,40 @@ static void keep(const struct fr_call *c, uint64_t place, unsigned char *req, ui
                     fr__rt.app->functions[c->fn].name, strerror(-rc));
             goto drop;
         }
+        copied = 1;           /* the copy ends the call in flight */
     }
     if (add_entry(&e) == 0)
-        return;
+        goto out;
 oom:
     fr__log("out of memory: FR_INIT call %s() is not logged, and a restart of FMP '%s' will "
             "not get it", fr__rt.app->functions[c->fn].name, fr__rt.fmps[c->peer].name);
 drop:
     free_entry(&e);
+out:
+    if (!copied)
+        tell(FR_CTL_INIT_OVER, id);
 }
 
 int fr__init_call(struct fr_call *c, struct fr_lt *lt)
 {
     uint64_t place = place_of(lt), len = 0;
     unsigned char *req = encode(c, &len);
+    uint32_t id;
     int rc;
 
     if (req && fed(c, lt, place, req, len, &rc)) {
         free(req);
         return rc;
     }
+    id = set_out(c, place);
     rc = fr__policy_of(c->peer)->call(c, lt, c->peer);
-    if (rc == 0)
-        keep(c, place, req, len);
-    else
+    ninflight--;
+    if (rc == 0) {
+        keep(c, place, id, req, len);
+    } else {
         free(req);
+        tell(FR_CTL_INIT_OVER, id);
+    }
     return rc;
 }
 
@@ -455,9 +625,10 @@ static int gather(struct partial *p, struct fr_ctl_in *in)
     return in->m.gen == 0;
 }
 
-/* The entry @p holds, checked, made by FMP @origin: 0, or -EPROTO
- * (malformed) or -ENOMEM, @p untouched.  Its descriptors are taken. */
-static int unpack(struct partial *p, int origin, struct init_entry *e)
+/* The entry @p holds, checked, made by FMP @origin, and the call in
+ * flight it ends (*@id): 0, or -EPROTO (malformed) or -ENOMEM, @p
+ * untouched.  Its descriptors are taken. */
+static int unpack(struct partial *p, int origin, struct init_entry *e, uint32_t *id)
 {
     struct init_wire w;
 
@@ -482,13 +653,16 @@ static int unpack(struct partial *p, int origin, struct init_entry *e)
     e->nfds = p->nfds;
     p->fds = NULL;
     p->nfds = p->capfds = 0;
+    *id = w.id;
     return 0;
 }
 
-void fr__init_copy_in(int from, struct fr_ctl_in *in)
+/* A datagram of an FR_CTL_INIT_COPY from child @from. */
+static void copy_in(int from, struct fr_ctl_in *in)
 {
     const struct fr_function *fs = fr__rt.app->functions;
     struct init_entry e;
+    uint32_t id = 0;
     int rc;
 
     if (!copies && !(copies = calloc((size_t)fr__rt.nfmps, sizeof *copies))) {
@@ -499,7 +673,7 @@ void fr__init_copy_in(int from, struct fr_ctl_in *in)
     }
     if (!gather(&copies[from], in))
         return;
-    rc = unpack(&copies[from], fr__group_primary(from), &e);
+    rc = unpack(&copies[from], fr__group_primary(from), &e, &id);
     /* A child speaks for itself only: an FR_INIT call of a module of the
      * FMP it names, one it has a region with, so that it could make it. */
     if (rc == 0 && (!(fs[e.fn].flags & FR_FN_INIT) || fr__group_primary(e.peer) != e.peer ||
@@ -507,24 +681,139 @@ void fr__init_copy_in(int from, struct fr_ctl_in *in)
         free_entry(&e);
         rc = -EPROTO;
     }
-    if (rc == 0 && (rc = add_entry(&e)) < 0)
-        free_entry(&e);
+    if (rc == 0) {
+        flights_resolve(from, e.place, e.peer, e.fn);
+        if ((rc = add_entry(&e)) < 0)
+            free_entry(&e);
+    }
     if (rc == -EPROTO)
         fr__log("FMP '%s' gave the root a malformed copy of an FR_INIT call; it is dropped",
                 fr__rt.fmps[from].name);
     else if (rc < 0)
         fr__log("out of memory: FMP '%s' gave the root an FR_INIT call that it cannot keep",
                 fr__rt.fmps[from].name);
+    /* logged, or said: no restart waits for it any more */
+    flight_set(from, id, -1);
     partial_reset(&copies[from]);
+}
+
+void fr__init_note(int from, struct fr_ctl_in *in)
+{
+    const struct fr_ctl_msg *m = &in->m;
+    struct init_intent w;
+
+    switch (m->type) {
+    case FR_CTL_INIT_COPY:
+        copy_in(from, in);
+        break;
+    case FR_CTL_INIT_CALL:
+        /* what it says of a call it makes is checked where it matters:
+         * the copy; a wrong peer here delays a restart at worst */
+        memcpy(&w, in->data, in->len == sizeof w ? sizeof w : 0);
+        if (in->len == sizeof w && w.id && w.peer < (uint32_t)fr__rt.nfmps &&
+            w.fn < fr__rt.app->nfunctions)
+            flight_add(from, w.id, (int)w.peer, w.fn, w.place);
+        break;
+    case FR_CTL_INIT_WAITING:
+    case FR_CTL_INIT_RESUMED:
+    case FR_CTL_INIT_OVER:
+        flight_set(from, m->gen, m->type == FR_CTL_INIT_WAITING   ? 1
+                                 : m->type == FR_CTL_INIT_RESUMED ? 0
+                                                                  : -1);
+        break;
+    }
 }
 
 void fr__init_child_ended(int k)
 {
-    if (!copies || (!copies[k].len && !copies[k].nfds))
-        return;
-    fr__log("FMP '%s' ended while it gave the root a copy of an FR_INIT call; if that call is "
-            "not replayed, a restart of its callee will not get it", fr__rt.fmps[k].name);
-    partial_reset(&copies[k]);
+    if (copies && (copies[k].len || copies[k].nfds)) {
+        fr__log("FMP '%s' ended while it gave the root a copy of an FR_INIT call", fr__rt.fmps[k].name);
+        partial_reset(&copies[k]);
+    }
+    /* Its calls in flight: one that waited for its callee's next
+     * incarnation was not served by any that lives; any other may have
+     * been (an orphan, above), once: a replay that died in it again is
+     * the same call. */
+    pthread_mutex_lock(&flights.lock);
+    for (size_t i = 0; i < flights.n; i++) {
+        struct flight *f = &flights.f[i];
+        int again = 0;
+        if (f->from != k || f->orphan)
+            continue;
+        for (size_t j = 0; j < flights.n && !again; j++)
+            again = flights.f[j].orphan && flights.f[j].from == k && f->place &&
+                    flights.f[j].place == f->place && flights.f[j].peer == f->peer &&
+                    flights.f[j].fn == f->fn;
+        if (f->waiting || again)
+            *f = flights.f[--flights.n], i--;
+        else
+            f->orphan = 1;
+    }
+    pthread_mutex_unlock(&flights.lock);
+}
+
+/* How long a restart waits for the calls in flight to its FMP to settle. */
+#define SETTLE_MS 5000
+
+void fr__init_settle(int k)
+{
+    const struct fr_function *fs = fr__rt.app->functions;
+    int n = fr__rt.nfmps, to = fr__group_primary(k);
+    int64_t end = fr__now_ns() + (int64_t)SETTLE_MS * 1000000;
+
+    for (;;) {
+        struct pollfd pfd[n];
+        int who[n], np = 0, mine = 0, late = fr__now_ns() >= end;
+        uint8_t seen[n];
+
+        memset(seen, 0, sizeof seen);
+        pthread_mutex_lock(&flights.lock);
+        for (size_t i = 0; i < flights.n; i++) {
+            const struct flight *f = &flights.f[i];
+            if (f->orphan || f->waiting || f->peer != to)
+                continue;
+            if (late)
+                fr__log("FMP '%s' did not say in %d s what became of its call to %s() "
+                        "(FR_INIT): if FMP '%s' served it, its restart comes back without it",
+                        fr__rt.fmps[f->from].name, SETTLE_MS / 1000, fs[f->fn].name,
+                        fr__rt.fmps[k].name);
+            else if (f->from == 0)
+                mine = 1;
+            else if (!seen[f->from]++)
+                who[np++] = f->from;
+        }
+        pthread_mutex_unlock(&flights.lock);
+        if (late || (!np && !mine))
+            break;
+        for (int i = 0; i < np; i++) {
+            struct fr_fmp *f = &fr__rt.fmps[who[i]];
+            /* a child that has gone says nothing more */
+            if (f->ctl < 0 || atomic_load(&f->gone))
+                fr__init_child_ended(who[i]);
+            pfd[i] = (struct pollfd){ f->ctl, POLLIN, 0 };
+        }
+        /* the root's own calls are noted by its threads: look again soon */
+        if (poll(pfd, (nfds_t)np, mine ? 1 : 100) <= 0)
+            continue;
+        for (int i = 0; i < np; i++) {
+            ssize_t got = pfd[i].revents ? fr__ctl_take(who[i]) : -EAGAIN;
+            if (got == 0 || (got < 0 && got != -EAGAIN))
+                fr__init_child_ended(who[i]);   /* it is going: its pidfd tells when */
+        }
+    }
+    /* Said once: each orphan still there is a call to k that no one makes
+     * again, and that k's next incarnation does not get. */
+    pthread_mutex_lock(&flights.lock);
+    for (size_t i = 0; i < flights.n; i++) {
+        const struct flight *f = &flights.f[i];
+        if (f->orphan && f->peer == to) {
+            fr__log("FMP '%s' comes back without the call to %s() (FR_INIT) that FMP '%s' was "
+                    "making when it ended, if that call was served: it was not made again",
+                    fr__rt.fmps[k].name, fs[f->fn].name, fr__rt.fmps[f->from].name);
+            flights.f[i--] = flights.f[--flights.n];
+        }
+    }
+    pthread_mutex_unlock(&flights.lock);
 }
 
 int fr__init_give(int k)
@@ -541,7 +830,7 @@ int fr__init_give(int k)
         if (copy[i].origin != fr__group_primary(k))
             continue;
         /* no descriptors: a child never replays (the root does) */
-        if (!(b = pack(&copy[i], 0, &len))) {
+        if (!(b = pack(&copy[i], 0, 0, &len))) {
             rc = -ENOMEM;
             break;
         }
@@ -560,12 +849,13 @@ int fr__init_give(int k)
 void fr__init_record_in(struct fr_ctl_in *in)
 {
     struct init_entry e;
+    uint32_t id;
     int rc;
 
     if (!gather(&record, in))
         return;
     /* the root's word: records are this FMP's own calls */
-    rc = unpack(&record, fr__group_primary(fr__rt.self), &e);
+    rc = unpack(&record, fr__group_primary(fr__rt.self), &e, &id);
     if (rc == 0 && (rc = add_entry(&e)) < 0)
         free_entry(&e);
     if (rc < 0)

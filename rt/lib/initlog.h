@@ -34,12 +34,22 @@ int fr__init_made(int k);
  * of the FR_INIT calls its predecessors made, then FR_CTL_RECORDS_END.
  * How many, or a negative errno (it has gone). */
 int fr__init_give(int k);
-/* Root: a datagram of an FR_CTL_INIT_COPY from child @from; the copy is
- * logged once its last datagram is in (the descriptors of @in taken). */
-void fr__init_copy_in(int from, struct fr_ctl_in *in);
+/* Root: a datagram from child @from about its FR_INIT calls (a copy, the
+ * logged once its last datagram is in, with the descriptors of @in; or
+ * what became of one in flight: FR_CTL_INIT_CALL ... _OVER). */
+void fr__init_note(int from, struct fr_ctl_in *in);
 /* Root: child @k ended: a copy it had not finished sending is dropped, and
- * that is said. */
+ * its FR_INIT calls in flight may have been served: orphans. */
 void fr__init_child_ended(int k);
+/* Root, before a replay into FMP @k, whose channels are wiped: wait until
+ * every FR_INIT call in flight to it is copied, over, or waits for its
+ * next incarnation (bounded; said if not); then say each call to it whose
+ * maker ended during it, which is not made again. */
+void fr__init_settle(int k);
+/* (restart.c) @c, failed on its callee's death, waits for the next
+ * incarnation (@waiting 1), or goes to it (0): if it is this thread's
+ * innermost FR_INIT call, the root is told. */
+void fr__init_waits(const struct fr_call *c, int waiting);
 /* Child: a datagram of an FR_CTL_INIT_RECORD from the root. */
 void fr__init_record_in(struct fr_ctl_in *in);
 

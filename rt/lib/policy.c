@@ -37,8 +37,9 @@ static void note(int from, struct fr_ctl_in *in)
 {
     const struct fr_ctl_msg *m = &in->m;
 
-    if (m->type == FR_CTL_INIT_COPY && (int)m->fmp == from)
-        fr__init_copy_in(from, in);
+    if ((m->type == FR_CTL_INIT_COPY || (m->type >= FR_CTL_INIT_CALL &&
+                                         m->type <= FR_CTL_INIT_OVER)) && (int)m->fmp == from)
+        fr__init_note(from, in);
     else if (m->type == FR_CTL_RECYCLE && (int)m->fmp == from)
         fr__sample_recycle_asked(from);
 }

@@ -112,8 +112,12 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
                 fr__rt.fmps[c->peer].name, *replays + 1);
         return 0;
     }
+    /* an FR_INIT call waiting is not one the dead incarnation answered:
+     * the restart need not wait for its copy (initlog.c, in flight) */
+    fr__init_waits(c, 1);
     if (wait_back(r, failed_gen) < 0)
         return 0;
+    fr__init_waits(c, 0);
     ++*replays;
     return 1;
 }
@@ -361,6 +365,7 @@ static int give_records(int k, char *err, size_t errsz)
 static int bring_up(int k, int warm, char *err, size_t errsz)
 {
     take_notes(k);
+    fr__init_settle(k);
     int records = fr__init_made(k);
     /* A warm spare that has nothing replayed into it first is not waited
      * for: it has execed and mapped its regions long ago, GO releases its

@@ -23,6 +23,13 @@
  *                     (FR_INIT, N ints, 1 by default); then the text and
  *                     the tally FMPs are killed in turn, ROUNDS times (3):
  *                     every report must show each setup once
+ *   ledger init-race  text_init, and tallies is killed while texts is
+ *                     stopped between tally_add's reply and its copy to the
+ *                     root (FRACTURE_FAULT init-copy:1:stop in texts' env):
+ *                     tallies' restart must still get texts' call
+ *   ledger init-lost  text_init, texts dies in it before its copy went and
+ *                     is not replayed (retries: 0): tallies' restart comes
+ *                     back without tally_add, and the root says so
  *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
@@ -182,6 +189,31 @@ static int restart_fmp(int what)
     return now != pid ? 0 : -1;
 }
 
+/* init-race: once texts (@arg: its pid, then tallies') has stopped
+ * itself, kill tallies, and let texts go on a moment later. */
+static void *race(void *arg)
+{
+    long *pids = arg;
+    char path[64], stat[256];
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pids[0]);
+    for (int i = 0; i < 1000; i++) {
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(stat, 1, sizeof stat - 1, f) : 0;
+        if (f)
+            fclose(f);
+        stat[n] = '\0';
+        const char *st = strrchr(stat, ')');
+        if (st && st[1] == ' ' && st[2] == 'T')
+            break;
+        usleep(10 * 1000);
+    }
+    kill((pid_t)pids[1], SIGKILL);
+    usleep(300 * 1000);       /* the root restarts tallies meanwhile */
+    kill((pid_t)pids[0], SIGCONT);
+    return NULL;
+}
+
 static void init_report(const char *when)
 {
     printf("%s: texts served text_init %ld times, tally %ld from %ld adds\n", when,
@@ -330,6 +362,22 @@ int ledger_main(int argc, char **argv)
                 printf("tallies did not restart\n");
             init_report("tallies restarted");
         }
+        return 0;
+    }
+    if (strcmp(mode, "init-race") == 0) {
+        long pids[2] = { text_report(1), text_report(4) };
+        pthread_t t;
+        pthread_create(&t, NULL, race, pids);
+        printf("text_init gave %d\n", text_init(5, 1));
+        pthread_join(t, NULL);
+        init_report("tallies killed while texts had not copied its call");
+        return 0;
+    }
+    if (strcmp(mode, "init-lost") == 0) {
+        printf("text_init gave %d\n", text_init(5, 1));   /* texts dies in it */
+        if (restart_fmp(4) < 0)
+            printf("tallies did not restart\n");
+        init_report("tallies restarted");
         return 0;
     }
     if (strcmp(mode, "recover") == 0) {
