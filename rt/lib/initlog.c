@@ -28,10 +28,13 @@
  * and a restarted child gets its predecessors' from the root before it
  * serves anything (FR_CTL_INIT_RECORD, fr__init_give).
  *
- * Left over: an FR_INIT call whose callee answered while its caller died
- * before the copy went is kept only if the caller's frame is replayed (it
- * makes the call again, fed by the callee's record of it, nlog.h, and
- * copies it then); a caller that is not restartable takes it along.
+ * Between the reply and the copy.  A callee that dies after it answered
+ * leaves the copy on its way: the root waits for it before it replays
+ * (calls in flight, below).  A caller that dies there is replayed by its
+ * own caller, if it is restartable: its next incarnation makes the call
+ * again, fed by the callee's record of it (nlog.h), and copies it then.
+ * Only if no one makes it again does the callee's next incarnation come
+ * back without it, and the root says so (an orphan, below).
  */
 #include "initlog.h"
 
