@@ -603,7 +603,7 @@ static int gather(struct partial *p, struct fr_ctl_in *in)
             p->bad = 1;
         }
     }
-    if (!p->bad) {
+    if (!p->bad && in->len) {
         memcpy(p->buf + p->len, in->data, in->len);
         p->len += in->len;
     }
@@ -619,7 +619,7 @@ static int gather(struct partial *p, struct fr_ctl_in *in)
             p->bad = 1;
         }
     }
-    if (!p->bad) {
+    if (!p->bad && in->nfds) {
         memcpy(p->fds + p->nfds, in->fds, in->nfds * sizeof *in->fds);
         p->nfds += in->nfds;
         in->nfds = 0;
