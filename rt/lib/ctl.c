@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
+
 /* The datagrams of one message must not mix with another's: a child's
  * threads may each send one (initlog.c).  Messages of a single datagram
  * need no lock, and their receivers keep them apart by type. */
@@ -92,19 +94,7 @@ ssize_t fr__ctl_recv(int sock, int flags, struct fr_ctl_in *in)
         return errno == EWOULDBLOCK ? -EAGAIN : -errno;
     if (n == 0)
         return 0;
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-            continue;
-        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < k; i++) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof fd);
-            if (in->nfds < FR_CTL_MAXFDS)
-                in->fds[in->nfds++] = fd;
-            else
-                close(fd);
-        }
-    }
+    in->nfds = fr__fd_taken(&mh, in->fds, FR_CTL_MAXFDS);
     if ((size_t)n < sizeof in->m || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
         /* not a message of ours: nothing of it is taken */
         fr__ctl_drop_fds(in);

@@ -53,6 +53,7 @@
 #include "fault.h"
 #include "group.h"
 #include "lthread.h"
+#include "nlog.h"
 #include "policy.h"
 #include "request.h"
 #include "supervise.h"
@@ -140,30 +141,39 @@ struct partial {
     unsigned char *buf;       /* malloc */
     size_t len, cap;
     int *fds;                 /* malloc */
-    unsigned nfds, capfds;
+    size_t nfds, capfds;
     int bad;                  /* too long, malformed or out of memory: dropped at its end */
 };
 static struct partial *copies;    /* root: per child FMP; supervisor thread only */
 static struct partial record;     /* child: from the root; its main thread only */
 
+/* Room for @need elements of @size bytes in the malloc()ed array *@a of
+ * *@cap, doubling it from @first: 0 or -ENOMEM (*@a as it was). */
+static int room(void *a, size_t *cap, size_t need, size_t size, size_t first)
+{
+    size_t n = *cap ? *cap : first;
+    void *b;
+
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n *= 2;
+    if (!(b = realloc(*(void **)a, n * size)))
+        return -ENOMEM;
+    *(void **)a = b;
+    *cap = n;
+    return 0;
+}
+
 /* Add @e, whose memory the log takes; -ENOMEM leaves it to the caller. */
 static int add_entry(const struct init_entry *e)
 {
-    int rc = 0;
+    int rc;
 
     pthread_mutex_lock(&init_log.lock);
-    if (init_log.n == init_log.cap) {
-        size_t cap = init_log.cap ? init_log.cap * 2 : 16;
-        struct init_entry *a = realloc(init_log.e, cap * sizeof *a);
-        if (a) {
-            init_log.e = a;
-            init_log.cap = cap;
-        }
-    }
-    if (init_log.n < init_log.cap)
+    rc = room(&init_log.e, &init_log.cap, init_log.n + 1, sizeof *init_log.e, 16);
+    if (rc == 0)
         init_log.e[init_log.n++] = *e;
-    else
-        rc = -ENOMEM;
     pthread_mutex_unlock(&init_log.lock);
     return rc;
 }
@@ -181,23 +191,14 @@ static void free_entry(struct init_entry *e)
  * flight.  Out of memory it is not waited for (said). */
 static void flight_add(int from, uint32_t id, int peer, unsigned fn, uint64_t place)
 {
-    int ok = 1;
+    int rc;
 
     pthread_mutex_lock(&flights.lock);
-    if (flights.n == flights.cap) {
-        size_t cap = flights.cap ? flights.cap * 2 : 16;
-        struct flight *f = realloc(flights.f, cap * sizeof *f);
-        if (f) {
-            flights.f = f;
-            flights.cap = cap;
-        }
-    }
-    if (flights.n < flights.cap)
+    rc = room(&flights.f, &flights.cap, flights.n + 1, sizeof *flights.f, 16);
+    if (rc == 0)
         flights.f[flights.n++] = (struct flight){ from, id, peer, fn, place, 0, 0 };
-    else
-        ok = 0;
     pthread_mutex_unlock(&flights.lock);
-    if (!ok)
+    if (rc < 0)
         fr__log("out of memory: a restart of FMP '%s' will not wait for the copy of a call to "
                 "%s() in flight", fr__rt.fmps[peer].name, fr__rt.app->functions[fn].name);
 }
@@ -347,20 +348,8 @@ static int fed(struct fr_call *c, struct fr_lt *lt, uint64_t place, const unsign
                 "reply (it returned a descriptor); it fails", fs[c->fn].name);
         return *rc = c->err = -EXDEV, 1;
     }
-    /* the recorded reply, decoded as if it had come from the callee */
-    if (hit.rep_len > lt->rcap) {
-        void *b = realloc(lt->rbuf, hit.rep_len);
-        if (!b)
-            return *rc = c->err = -ENOMEM, 1;
-        lt->rbuf = b;
-        lt->rcap = hit.rep_len;
-    }
-    if (hit.rep_len)
-        memcpy(lt->rbuf, hit.rep, hit.rep_len);
-    c->rp = lt->rbuf;
-    c->rend = (unsigned char *)lt->rbuf + hit.rep_len;
-    c->err = 0;
-    return *rc = 0, 1;
+    *rc = fr__nlog_reply(c, lt, hit.rep, hit.rep_len);
+    return 1;
 }
 
 /* The payload of @e with @nfds descriptors beside it, ending the call in
@@ -475,26 +464,26 @@ int fr__init_call(struct fr_call *c, struct fr_lt *lt)
 
 /* ---- the root: the log of every FMP, replayed ----------------------------- */
 
-int fr__init_logged(int peer)
+/* Whether an entry was made to FMP @k's group (@by 0) or by it (1). */
+static int any(int k, int by)
 {
     int found = 0;
 
     pthread_mutex_lock(&init_log.lock);
     for (size_t i = 0; i < init_log.n && !found; i++)
-        found = init_log.e[i].peer == fr__group_primary(peer);
+        found = (by ? init_log.e[i].origin : init_log.e[i].peer) == fr__group_primary(k);
     pthread_mutex_unlock(&init_log.lock);
     return found;
 }
 
+int fr__init_logged(int peer)
+{
+    return any(peer, 0);
+}
+
 int fr__init_made(int k)
 {
-    int found = 0;
-
-    pthread_mutex_lock(&init_log.lock);
-    for (size_t i = 0; i < init_log.n && !found; i++)
-        found = init_log.e[i].origin == fr__group_primary(k);
-    pthread_mutex_unlock(&init_log.lock);
-    return found;
+    return any(k, 1);
 }
 
 /* The entries as they are now (*@copy malloc, *@n of them; their memory
@@ -589,35 +578,13 @@ static int gather(struct partial *p, struct fr_ctl_in *in)
     /* the head and two payloads, each within what a call may carry */
     uint64_t max = sizeof(struct init_wire) + 2 * fr__rt.max_payload;
 
-    if (in->m.n != in->len || p->len + in->len > max)
+    if (p->bad || in->m.n != in->len || p->len + in->len > max ||
+        room(&p->buf, &p->cap, p->len + in->len, 1, FR_CTL_CHUNK) < 0 ||
+        room(&p->fds, &p->capfds, p->nfds + in->nfds, sizeof *p->fds, FR_CTL_MAXFDS) < 0)
         p->bad = 1;
-    if (!p->bad && p->len + in->len > p->cap) {
-        size_t cap = p->cap ? p->cap : FR_CTL_CHUNK;
-        while (cap < p->len + in->len)
-            cap *= 2;
-        unsigned char *b = realloc(p->buf, cap);
-        if (b) {
-            p->buf = b;
-            p->cap = cap;
-        } else {
-            p->bad = 1;
-        }
-    }
     if (!p->bad && in->len) {
         memcpy(p->buf + p->len, in->data, in->len);
         p->len += in->len;
-    }
-    if (!p->bad && p->nfds + in->nfds > p->capfds) {
-        unsigned cap = p->capfds ? p->capfds * 2 : FR_CTL_MAXFDS;
-        while (cap < p->nfds + in->nfds)
-            cap *= 2;
-        int *f = realloc(p->fds, cap * sizeof *f);
-        if (f) {
-            p->fds = f;
-            p->capfds = cap;
-        } else {
-            p->bad = 1;
-        }
     }
     if (!p->bad && in->nfds) {
         memcpy(p->fds + p->nfds, in->fds, in->nfds * sizeof *in->fds);

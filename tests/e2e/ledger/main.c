@@ -173,20 +173,21 @@ static int run_workload(void)
 }
 
 /* Kill the FMP whose pid text_report(@what) tells (1: texts, 4: tallies)
- * and wait, bounded, until its next incarnation answers; -1 if it never
+ * and wait, bounded, until its next incarnation answers; said if it never
  * did (or runs in this process: all in one, there is nothing to kill). */
-static int restart_fmp(int what)
+static void restart_fmp(int what)
 {
     long pid = text_report(what), now = pid;
 
-    if (pid <= 0 || pid == (long)getpid())
-        return -1;
-    kill((pid_t)pid, SIGKILL);
-    for (int i = 0; i < 1000 && now == pid; i++) {
-        usleep(10 * 1000);
-        now = text_report(what);
+    if (pid > 0 && pid != (long)getpid()) {
+        kill((pid_t)pid, SIGKILL);
+        for (int i = 0; i < 1000 && now == pid; i++) {
+            usleep(10 * 1000);
+            now = text_report(what);
+        }
     }
-    return now != pid ? 0 : -1;
+    if (now == pid)
+        printf("%s did not restart\n", what == 1 ? "texts" : "tallies");
 }
 
 /* init-race: once texts (@arg: its pid, then tallies') has stopped
@@ -331,20 +332,13 @@ int ledger_main(int argc, char **argv)
         printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
         return 0;
     }
-    if (strcmp(mode, "recover-child-gone") == 0) {
+    if (strcmp(mode, "recover-child-gone") == 0 || strcmp(mode, "recover-child-nested") == 0) {
         /* texts made the FR_INIT call, and is not the incarnation that did */
-        text_setup(200);
-        if (restart_fmp(1) < 0)
-            printf("texts did not restart\n");
-        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
-        return 0;
-    }
-    if (strcmp(mode, "recover-child-nested") == 0) {
-        int w = 5;
-        store_put("weight", &w, sizeof w);
-        text_setup(-1);       /* base = text_weight(0, 1): 5, read from store */
-        if (restart_fmp(1) < 0)
-            printf("texts did not restart\n");
+        int w = 5, nested = strcmp(mode, "recover-child-nested") == 0;
+        if (nested)
+            store_put("weight", &w, sizeof w);
+        text_setup(nested ? -1 : 200);   /* -1: base = text_weight(0, 1), from store */
+        restart_fmp(1);
         printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
         return 0;
     }
@@ -355,11 +349,9 @@ int ledger_main(int argc, char **argv)
         printf("text_init gave %d\n", text_init(5, n));
         init_report("set up");
         for (int round = 0; round < nrounds; round++) {
-            if (restart_fmp(1) < 0)
-                printf("texts did not restart\n");
+            restart_fmp(1);
             init_report("texts restarted");
-            if (restart_fmp(4) < 0)
-                printf("tallies did not restart\n");
+            restart_fmp(4);
             init_report("tallies restarted");
         }
         return 0;
@@ -375,8 +367,7 @@ int ledger_main(int argc, char **argv)
     }
     if (strcmp(mode, "init-lost") == 0) {
         printf("text_init gave %d\n", text_init(5, 1));   /* texts dies in it */
-        if (restart_fmp(4) < 0)
-            printf("tallies did not restart\n");
+        restart_fmp(4);
         init_report("tallies restarted");
         return 0;
     }
