@@ -36,14 +36,16 @@
 #define SCRATCH 256
 
 struct fr_callee {
-    void *arena;              /* NULL until needed */
     struct fr_lt *lt;
     int r;
     uint32_t req_seq;         /* tags of the request's descriptors */
-    uint32_t nfd_in;
     struct fr_wire_reader rd;
-    struct fr__field *rf;     /* reply fields (arena) */
-    unsigned nrf, rcap;
+    struct fr__field *rf;     /* reply fields (inline_rf, or the arena) */
+    unsigned rcap;
+    /* From here to inline_rf: all zero for a fresh call (callee_init). */
+    void *arena;              /* NULL until needed */
+    unsigned nrf;
+    uint32_t nfd_in;
     int *fds;                 /* received descriptors, closed after the call */
     unsigned nfds;
     void **owned;             /* malloc()ed memory freed after the reply */
@@ -471,24 +473,13 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
 /* A fresh call context for logical thread @lt on region @r. */
 static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t req_seq)
 {
-    cc->arena = NULL;
     cc->lt = lt;
     cc->r = r;
     cc->req_seq = req_seq;
-    cc->nfd_in = 0;
     cc->rf = cc->inline_rf;
-    cc->nrf = 0;
     cc->rcap = INLINE_REPLY;
-    cc->fds = NULL;
-    cc->nfds = 0;
-    cc->owned = NULL;
-    cc->nowned = 0;
-    cc->spans = NULL;
-    cc->nspans = 0;
-    cc->members = NULL;
-    cc->nmembers = 0;
-    cc->err = 0;
-    cc->scratch_used = 0;
+    memset(&cc->arena, 0, offsetof(struct fr_callee, inline_rf) -
+                              offsetof(struct fr_callee, arena));
 }
 
 /* Run @dispatch on the request in cc->rd: its status, the reader's error,
