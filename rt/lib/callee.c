@@ -588,9 +588,9 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         goto out_free;
     }
     /* fr__remote says where each module runs, as the plan put it (in a
-     * group, where its primary runs) */
+     * group, where its primary runs): 1 is another FMP */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
-        fr__remote[app->functions[m.fn].module]) {
+        fr__remote[app->functions[m.fn].module] == 1) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
     } else {
         cc.rd.p = m.data;
