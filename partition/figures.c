@@ -87,6 +87,7 @@ static char *measure(void *ctx, const char *self, size_t *len, struct fr_perr *e
 {
     char *argv[] = { "fracture", "bench", "--quick", "--json", NULL };
     char *out;
+    FILE *errf;
     int pfd[2], status, err;
     pid_t pid;
 
@@ -96,10 +97,15 @@ static char *measure(void *ctx, const char *self, size_t *len, struct fr_perr *e
                      strerror(errno));
         return NULL;
     }
+    /* the bench's own messages (restarts it provokes, its peers) only
+     * matter if it fails: kept aside in an unlinked file, shown then */
+    errf = tmpfile();
     fflush(NULL);
     pid = fork();
     if (pid == 0) {
         dup2(pfd[1], STDOUT_FILENO);
+        if (errf)
+            dup2(fileno(errf), STDERR_FILENO);
         execv(self, argv);
         fprintf(stderr, "fracture: error: cannot run %s bench: %s\n", self, strerror(errno));
         _exit(127);
@@ -108,6 +114,8 @@ static char *measure(void *ctx, const char *self, size_t *len, struct fr_perr *e
     close(pfd[1]);
     if (pid < 0) {
         close(pfd[0]);
+        if (errf)
+            fclose(errf);
         fr__perr_set(e, -err, FR_PERR_FAILURE, HINT_BENCH, "cannot measure: fork: %s",
                      strerror(err));
         return NULL;
@@ -117,6 +125,14 @@ static char *measure(void *ctx, const char *self, size_t *len, struct fr_perr *e
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!out || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char buf[4096];
+        size_t n;
+        if (errf) {
+            rewind(errf);
+            while ((n = fread(buf, 1, sizeof buf, errf)) > 0)
+                fwrite(buf, 1, n, stderr);
+            fclose(errf);
+        }
         fr__perr_set(e, -EIO, FR_PERR_FAILURE, HINT_BENCH, "`fracture bench --quick --json` "
                      "failed (%s %d): its messages above say why",
                      WIFEXITED(status) ? "exit status" : "signal",
@@ -124,6 +140,8 @@ static char *measure(void *ctx, const char *self, size_t *len, struct fr_perr *e
         talloc_free(out);
         return NULL;
     }
+    if (errf)
+        fclose(errf);
     return out;
 }
 

@@ -36,8 +36,8 @@ static void one(void **state)
     struct fr_perr e;
 
     fr__perr_init(&e, ctx);
-    assert_int_equal(fr__trace_add_file(t, "traces/httpd.json", &e), 0);
-    assert_string_equal(t->app_name, "httpd");
+    assert_int_equal(fr__trace_add_file(t, "traces/web.json", &e), 0);
+    assert_string_equal(t->app_name, "web");
     assert_string_equal(t->app_id, "9f2c4e1a7b3d5f60");
     assert_int_equal(t->runs, 1);
     assert_int_equal(t->wall_ns, 2034518211);
@@ -67,8 +67,8 @@ static void add_up(void **state)
     struct fr_perr e;
 
     fr__perr_init(&e, ctx);
-    assert_int_equal(fr__trace_add_file(t, "traces/httpd.json", &e), 0);
-    assert_int_equal(fr__trace_add_file(t, "traces/httpd-2.json", &e), 0);
+    assert_int_equal(fr__trace_add_file(t, "traces/web.json", &e), 0);
+    assert_int_equal(fr__trace_add_file(t, "traces/web-2.json", &e), 0);
     assert_int_equal(t->nfiles, 2);
     assert_int_equal(t->runs, 2);
     assert_int_equal(t->wall_ns, 2034518211LL + 1965481789LL);
@@ -79,10 +79,10 @@ static void add_up(void **state)
     assert_int_equal(t->edges[5].from, 2);     /* mime -> main, the second run's */
     assert_int_equal(t->edges[5].calls, 7);
 
-    assert_int_equal(fr__trace_add_file(t, "traces/httpd-other-build.json", &e), -EINVAL);
-    assert_string_equal(e.msg, "traces/httpd-other-build.json: app.id: "
-                        "traces/httpd-other-build.json is a trace of app 'httpd' (id "
-                        "0000000000000001), but traces/httpd.json is of app 'httpd' (id "
+    assert_int_equal(fr__trace_add_file(t, "traces/web-other-build.json", &e), -EINVAL);
+    assert_string_equal(e.msg, "traces/web-other-build.json: app.id: "
+                        "traces/web-other-build.json is a trace of app 'web' (id "
+                        "0000000000000001), but traces/web.json is of app 'web' (id "
                         "9f2c4e1a7b3d5f60): traces add up only for the same build of the "
                         "same app");
     assert_int_equal(t->nfiles, 2);
