@@ -109,7 +109,7 @@ void fr__report_text(FILE *f, const struct fr_problem *p, const struct fr_soluti
             const struct fr_moved *mv = &x->moved[i];
             if (mv->fmp != (int)fm)
                 continue;
-            fprintf(f, "  %s moved in: keeping it in the root would cost %s more\n",
+            fprintf(f, "  %s moved in: kept in the root, it would cost %s more in all\n",
                     t->modules[mv->module].name, fr__human_ns(a, sizeof a, mv->saves_ns));
             for (size_t j = 0; j < mv->nedges && j < 3; j++)
                 edge_line(f, t, "    ", mv->edges[j], mv->edge_ns[j]);

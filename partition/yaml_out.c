@@ -117,7 +117,7 @@ static void why(struct out *o, const struct fr_problem *p, const struct fr_solut
             const struct fr_moved *mv = &x->moved[i];
             if (mv->fmp != (int)f)
                 continue;
-            put(o, "#   %s moved in: keeping it in the root would cost %s more%s\n",
+            put(o, "#   %s moved in: kept in the root, it would cost %s more in all%s\n",
                 t->modules[mv->module].name, fr__human_ns(a, sizeof a, mv->saves_ns),
                 mv->nedges ? ", as these calls would cross:" : "");
             for (size_t j = 0; j < mv->nedges && j < 5; j++)
