@@ -10,30 +10,48 @@
 #include <string.h>
 #include <talloc.h>
 
+/* @v in the largest of @units (each 1000 times the one before) it fills
+ * at least once, with @prec[i] decimals. */
+static const char *human(char *buf, size_t n, double v, const char *const *units,
+                         const int *prec, size_t nunits)
+{
+    size_t u = 0;
+
+    while (u + 1 < nunits && v >= 1000) {
+        v /= 1000;
+        u++;
+    }
+    snprintf(buf, n, "%.*f %s", prec[u], v, units[u]);
+    return buf;
+}
+
 const char *fr__human_ns(char *buf, size_t n, double ns)
 {
-    if (ns < 1e3)
-        snprintf(buf, n, "%.1f ns", ns);
-    else if (ns < 1e6)
-        snprintf(buf, n, "%.2f us", ns / 1e3);
-    else if (ns < 1e9)
-        snprintf(buf, n, "%.2f ms", ns / 1e6);
-    else
-        snprintf(buf, n, "%.3f s", ns / 1e9);
-    return buf;
+    static const char *const units[] = { "ns", "us", "ms", "s" };
+    static const int prec[] = { 1, 2, 2, 3 };
+
+    return human(buf, n, ns, units, prec, 4);
 }
 
 const char *fr__human_bytes(char *buf, size_t n, double bytes)
 {
-    if (bytes < 1e3)
-        snprintf(buf, n, "%.0f B", bytes);
-    else if (bytes < 1e6)
-        snprintf(buf, n, "%.1f kB", bytes / 1e3);
-    else if (bytes < 1e9)
-        snprintf(buf, n, "%.1f MB", bytes / 1e6);
-    else
-        snprintf(buf, n, "%.2f GB", bytes / 1e9);
-    return buf;
+    static const char *const units[] = { "B", "kB", "MB", "GB" };
+    static const int prec[] = { 0, 1, 1, 2 };
+
+    return human(buf, n, bytes, units, prec, 4);
+}
+
+char *fr__edge_text(void *ctx, const struct fr_trace *t, size_t i, double ns)
+{
+    const struct fr_tedge *ed = &t->edges[i];
+    char a[32], b[32];
+
+    return talloc_asprintf(ctx, "%s -> %s (%s%s): %lld calls, %s, %s",
+                           t->modules[ed->from].name, t->modules[ed->to].name, ed->function,
+                           ed->callback ? ", a callback" : "", (long long)ed->calls,
+                           fr__human_bytes(a, sizeof a,
+                                           (double)ed->bytes_in + (double)ed->bytes_out),
+                           fr__human_ns(b, sizeof b, ns));
 }
 
 double fr__percent_of_wall(const struct fr_trace *t, double ns)

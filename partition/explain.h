@@ -56,6 +56,10 @@ char *fr__fmp_modules(void *ctx, const struct fr_problem *p, const int *part, in
 const char *fr__human_ns(char *buf, size_t n, double ns);
 const char *fr__human_bytes(char *buf, size_t n, double bytes);
 
+/* fr__edge_text - edge @i of @t as "a -> b (f): N calls, 4.0 MB, 3.20 ms",
+ * @ns its cost, under @ctx (NULL when memory ran out). */
+char *fr__edge_text(void *ctx, const struct fr_trace *t, size_t i, double ns);
+
 /* fr__percent_of_wall - @ns as a percentage of the trace's wall time, or
  * a negative number when no wall time was traced. */
 double fr__percent_of_wall(const struct fr_trace *t, double ns);

@@ -38,14 +38,10 @@ static void cost_row(FILE *f, const struct fr_trace *t, const char *mark, const 
 static void edge_line(FILE *f, const struct fr_trace *t, const char *indent, size_t i,
                       double ns)
 {
-    const struct fr_tedge *ed = &t->edges[i];
-    char a[32], b[32];
+    char *text = fr__edge_text(NULL, t, i, ns);
 
-    fprintf(f, "%s%s -> %s (%s%s): %lld calls, %s, %s\n", indent, t->modules[ed->from].name,
-            t->modules[ed->to].name, ed->function, ed->callback ? ", a callback" : "",
-            (long long)ed->calls,
-            fr__human_bytes(a, sizeof a, (double)ed->bytes_in + (double)ed->bytes_out),
-            fr__human_ns(b, sizeof b, ns));
+    fprintf(f, "%s%s\n", indent, text ? text : "?");
+    talloc_free(text);
 }
 
 /* One factor: its name, value and where it came from. */

@@ -163,6 +163,20 @@ static int get_array(struct rd *r, const json_t *obj, const char *key, json_t **
     return 0;
 }
 
+/* Element @i of the array @name, which must be an object (@expected):
+ * *base is its path. */
+static int item(struct rd *r, const char *name, size_t i, const json_t *v,
+                const char *expected, char **base)
+{
+    *base = path_index(r, name, i);
+    if (!*base)
+        return fr__perr_oom(r->e);
+    if (!json_is_object(v))
+        return bad(r, HINT_FIELD, *base, "expected %s (an object), found %s", expected,
+                   what(r, v));
+    return 0;
+}
+
 /* format, version, app: what the file is, before what it holds. */
 static int read_header(struct rd *r, const json_t *root, struct fr_trace *t)
 {
@@ -253,16 +267,12 @@ static int read_modules(struct rd *r, const json_t *root, struct fr_trace *t)
     if (!t->modules)
         return fr__perr_oom(r->e);
     json_array_foreach(arr, i, mod) {
-        char *base = path_index(r, "modules", i);
         struct fr_tmodule *m = &t->modules[i];
         const char *name;
+        char *base;
 
-        if (!base)
-            return fr__perr_oom(r->e);
-        if (!json_is_object(mod))
-            return bad(r, HINT_FIELD, base, "expected a module (an object), found %s",
-                       what(r, mod));
-        if ((rc = get_name(r, mod, base, "name", &name)))
+        if ((rc = item(r, "modules", i, mod, "a module", &base)) ||
+            (rc = get_name(r, mod, base, "name", &name)))
             return rc;
         for (size_t j = 0; j < i; j++)
             if (strcmp(t->modules[j].name, name) == 0)
@@ -328,16 +338,12 @@ static int read_edges(struct rd *r, const json_t *root, struct fr_trace *t)
     if (!t->edges)
         return fr__perr_oom(r->e);
     json_array_foreach(arr, i, edge) {
-        char *base = path_index(r, "edges", i), *path;
         struct fr_tedge *ed = &t->edges[i];
+        char *base, *path;
         const char *fn;
 
-        if (!base)
-            return fr__perr_oom(r->e);
-        if (!json_is_object(edge))
-            return bad(r, HINT_FIELD, base, "expected an edge (an object), found %s",
-                       what(r, edge));
-        if ((rc = edge_end(r, edge, base, "from", t, &ed->from)) ||
+        if ((rc = item(r, "edges", i, edge, "an edge", &base)) ||
+            (rc = edge_end(r, edge, base, "from", t, &ed->from)) ||
             (rc = edge_end(r, edge, base, "to", t, &ed->to)) ||
             (rc = get_name(r, edge, base, "function", &fn)))
             return rc;

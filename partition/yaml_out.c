@@ -59,14 +59,9 @@ static void put_cost_line(struct out *o, const struct fr_trace *t, const char *w
 static void put_edge(struct out *o, const struct fr_trace *t, const char *indent, size_t i,
                      double ns)
 {
-    const struct fr_tedge *ed = &t->edges[i];
-    char a[32], b[32];
+    char *text = fr__edge_text(o->ctx, t, i, ns);
 
-    put(o, "#%s%s -> %s (%s%s): %lld calls, %s, %s\n", indent, t->modules[ed->from].name,
-        t->modules[ed->to].name, ed->function, ed->callback ? ", a callback" : "",
-        (long long)ed->calls,
-        fr__human_bytes(a, sizeof a, (double)ed->bytes_in + (double)ed->bytes_out),
-        fr__human_ns(b, sizeof b, ns));
+    put(o, "#%s%s\n", indent, text ? text : "?");
 }
 
 static void header(struct out *o, const struct fr_problem *p, const struct fr_solution *s)

@@ -255,6 +255,43 @@ static void enumeration_bound(void **state)
     assert_true(fr__multiway_enum_fits(2, 12));
 }
 
+/* Beyond 2^20 placements the isolation heuristic answers: a chain of 24
+ * modules, two isolated ones at its ends, each pulling its half along. */
+static void large_goes_to_the_heuristic(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "main", "m1", "m2", "m3", "m4", "m5", "m6", "m7",
+                                         "m8", "m9", "m10", "m11", "m12", "m13", "m14",
+                                         "m15", "m16", "m17", "m18", "m19", "m20", "m21",
+                                         "m22", "m23", "m24" };
+    struct gmod mods[25];
+    struct gedge edges[25];
+    void *ctx = talloc_new(NULL);
+    size_t terms[2] = { 1, 24 };
+    bool root_only[25] = { true };
+    int part[25];
+    enum fr_method method;
+    struct fr_perr e;
+
+    for (size_t i = 0; i < 25; i++)
+        mods[i] = (struct gmod){ names[i], ALL_CAPS, 0 };
+    /* main -> m12 lightly; the chain heavily, but thinnest in its middle */
+    edges[0] = (struct gedge){ "main", "m12", "f", 1, 0, 0 };
+    for (size_t i = 1; i < 24; i++)
+        edges[i] = (struct gedge){ names[i], names[i + 1], "f", i == 12 ? 5 : 100, 0, 0 };
+    struct fr_trace *t = graph(ctx, mods, 25, edges, 24, 1000);
+    fr__perr_init(&e, ctx);
+    assert_false(fr__multiway_enum_fits(2, 22));
+    assert_int_equal(fr__multiway(ctx, t, &plain, root_only, terms, 2, part, &method, &e), 0);
+    assert_int_equal(method, FR_METHOD_ISOLATION);
+    for (size_t m = 1; m <= 12; m++)
+        assert_int_equal(part[m], 1);
+    for (size_t m = 13; m <= 24; m++)
+        assert_int_equal(part[m], 2);
+    assert_int_equal(part[0], 0);
+    talloc_free(ctx);
+}
+
 /* --parts: K parts, none empty, main's part the root's, modules that
  * may not leave the root in it; METIS's silence on stdout. */
 static void parts_are_k_and_respect_the_root(void **state)
@@ -358,6 +395,7 @@ int main(void)
         cmocka_unit_test(isolate_against_brute_force),
         cmocka_unit_test(multiway_exact_and_heuristic),
         cmocka_unit_test(enumeration_bound),
+        cmocka_unit_test(large_goes_to_the_heuristic),
         cmocka_unit_test(parts_are_k_and_respect_the_root),
         cmocka_unit_test(constraints),
     };

@@ -28,15 +28,23 @@
 #include "slurp.h"
 #include "trace_read.h"
 
+/* A new sum holding traces/web.json, under @ctx; @e ready for more. */
+static struct fr_trace *web(void *ctx, struct fr_perr *e)
+{
+    struct fr_trace *t = fr__trace_new(ctx);
+
+    fr__perr_init(e, ctx);
+    assert_int_equal(fr__trace_add_file(t, "traces/web.json", e), 0);
+    return t;
+}
+
 static void one(void **state)
 {
     (void)state;
     void *ctx = talloc_new(NULL);
-    struct fr_trace *t = fr__trace_new(ctx);
     struct fr_perr e;
+    struct fr_trace *t = web(ctx, &e);
 
-    fr__perr_init(&e, ctx);
-    assert_int_equal(fr__trace_add_file(t, "traces/web.json", &e), 0);
     assert_string_equal(t->app_name, "web");
     assert_string_equal(t->app_id, "9f2c4e1a7b3d5f60");
     assert_int_equal(t->runs, 1);
@@ -63,11 +71,9 @@ static void add_up(void **state)
 {
     (void)state;
     void *ctx = talloc_new(NULL);
-    struct fr_trace *t = fr__trace_new(ctx);
     struct fr_perr e;
+    struct fr_trace *t = web(ctx, &e);
 
-    fr__perr_init(&e, ctx);
-    assert_int_equal(fr__trace_add_file(t, "traces/web.json", &e), 0);
     assert_int_equal(fr__trace_add_file(t, "traces/web-2.json", &e), 0);
     assert_int_equal(t->nfiles, 2);
     assert_int_equal(t->runs, 2);
