@@ -27,6 +27,8 @@ run() {
     shift
     "$fr" partition "$@" >out 2>err || rc=$?
     [ "$rc" = "$want" ] || fail "exit status $rc, expected $want: fracture partition $*"
+    # in a sanitizer build a leak on an error path would hide in status 1
+    ! grep -q 'Sanitizer\|runtime error' err || fail "a sanitizer spoke: fracture partition $*"
 }
 has() { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
 lacks() { ! grep -qF -- "$2" "$1" || fail "$1 has: $2"; }
