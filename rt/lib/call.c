@@ -252,7 +252,8 @@ int fr_call_invoke(struct fr_call *c)
 
     if (c->err)
         return c->err;
-    if (!c->alias && alias_plan(c) < 0)
+    /* buffers can overlap only where there are two */
+    if (c->nfields >= 2 && !c->alias && alias_plan(c) < 0)
         return c->err = -ENOMEM;
     c->peer = fr__rt.fmp_of_module[f->module];
     if (fr__rt.region_of_fmp[c->peer] < 0)

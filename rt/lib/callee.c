@@ -36,14 +36,16 @@
 #define SCRATCH 256
 
 struct fr_callee {
-    void *arena;              /* NULL until needed */
     struct fr_lt *lt;
     int r;
     uint32_t req_seq;         /* tags of the request's descriptors */
-    uint32_t nfd_in;
     struct fr_wire_reader rd;
-    struct fr__field *rf;     /* reply fields (arena) */
-    unsigned nrf, rcap;
+    struct fr__field *rf;     /* reply fields (inline_rf, or the arena) */
+    unsigned rcap;
+    /* From here to inline_rf: all zero for a fresh call (callee_init). */
+    void *arena;              /* NULL until needed */
+    unsigned nrf;
+    uint32_t nfd_in;
     int *fds;                 /* received descriptors, closed after the call */
     unsigned nfds;
     void **owned;             /* malloc()ed memory freed after the reply */
@@ -471,24 +473,13 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
 /* A fresh call context for logical thread @lt on region @r. */
 static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t req_seq)
 {
-    cc->arena = NULL;
     cc->lt = lt;
     cc->r = r;
     cc->req_seq = req_seq;
-    cc->nfd_in = 0;
     cc->rf = cc->inline_rf;
-    cc->nrf = 0;
     cc->rcap = INLINE_REPLY;
-    cc->fds = NULL;
-    cc->nfds = 0;
-    cc->owned = NULL;
-    cc->nowned = 0;
-    cc->spans = NULL;
-    cc->nspans = 0;
-    cc->members = NULL;
-    cc->nmembers = 0;
-    cc->err = 0;
-    cc->scratch_used = 0;
+    memset(&cc->arena, 0, offsetof(struct fr_callee, inline_rf) -
+                              offsetof(struct fr_callee, arena));
 }
 
 /* Run @dispatch on the request in cc->rd: its status, the reader's error,
@@ -512,7 +503,8 @@ static void callee_release(struct fr_callee *cc)
         close(cc->fds[i]);
     for (unsigned i = 0; i < cc->nowned; i++)
         free(cc->owned[i]);
-    talloc_free(cc->arena);
+    if (cc->arena)
+        talloc_free(cc->arena);
 }
 
 int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch)
@@ -580,7 +572,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
      * where it survives the caller's crash (a callback into the caller
      * itself is logged by the caller's own call, `log`). */
     int qlogged = 0;
-    if (!log && m.status == 0 && FR__UNLIKELY(fr__rt.retries[fr__rt.regions[r].peer] >= 0)) {
+    if (FR__UNLIKELY(fr__rt.regions[r].peer_restarts) && !log && m.status == 0) {
         log = fr__qrec_for(lt, r, &m, asker);
         qlogged = log != NULL;
     }
@@ -595,9 +587,10 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         }
         goto out_free;
     }
+    /* fr__remote says where each module runs, as the plan put it (in a
+     * group, where its primary runs): 1 is another FMP */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
-        fr__rt.fmp_of_module[app->functions[m.fn].module] !=
-            (FR__UNLIKELY(fr__rt.groups != NULL) ? fr__group_primary(fr__rt.self) : fr__rt.self)) {
+        fr__remote[app->functions[m.fn].module] == 1) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
     } else {
         cc.rd.p = m.data;
@@ -653,6 +646,7 @@ out_free:
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0)
         fr__sample_served();
     callee_release(&cc);
-    free(heap_buf);
+    if (FR__UNLIKELY(heap_buf != NULL))
+        free(heap_buf);
     return rc;
 }

@@ -114,6 +114,7 @@ void fr__child_main(const char *plan_text)
         rg->memfd = -1;
         fcntl(rg->sock, F_SETFD, FD_CLOEXEC);   /* not for programs a module runs */
         fr__rt.region_of_fmp[rg->peer] = i;
+        fr__region_cache(i);
     }
     fr__rt.nregions = nregions;
     /* This thread first, then every thread the runtime makes (lthread.c). */

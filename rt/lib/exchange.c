@@ -276,7 +276,7 @@ static int take_reply(struct fr_xchg *x)
          * memory, a reply too large): its status, never positive. */
         return c->err = m.status < 0 && m.status > -4096 ? m.status : -EIO;
     }
-    if (fr__wire_check(m.data, m.data + m.len) < 0)
+    if (m.len && fr__wire_check(m.data, m.data + m.len) < 0)
         return wreck_or_broken(x, "a field runs past the end of the reply");
     c->rp = m.data;
     c->rend = m.data + m.len;

@@ -241,6 +241,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
                 rg->sock = sv[0];
                 pthread_mutex_init(&rg->sock_lock, NULL);
                 pthread_mutex_init(&rg->gen_lock, NULL);
+                fr__region_cache(fr__rt.nregions);
                 fr__rt.region_of_fmp[j] = fr__rt.nregions++;
             }
         }
