@@ -597,6 +597,9 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         cc.rd.end = m.data + m.len;
         if (FR__UNLIKELY(m.status != 0))
             status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
+        /* a restarted FMP, while the root replays its FR_INIT calls */
+        FR_FAULT_POINT_IF(INIT_REPLAY, m.top == FR_TOP_INIT && depth == 0 &&
+                                           (app->functions[m.fn].flags & FR_FN_INIT));
         FR_FAULT_POINT(SERVE_BEGIN);
         if (status == 0)
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
