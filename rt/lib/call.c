@@ -272,11 +272,11 @@ int fr_call_invoke(struct fr_call *c)
     /* A follower replica does not call out: the leader's record answers. */
     if (FR__UNLIKELY(lt->rep != NULL) && fr__replica_intercept(c, lt, &rc))
         return rc;
-    rc = fr__policy_of(c->peer)->call(c, lt, c->peer);
+    /* An FR_INIT call is logged, or fed if it repeats one (initlog.c). */
+    rc = FR__UNLIKELY(f->flags & FR_FN_INIT) ? fr__init_call(c, lt)
+                                              : fr__policy_of(c->peer)->call(c, lt, c->peer);
     if (FR__UNLIKELY(lt->rep != NULL))
         fr__replica_note(c, lt, rc);
-    if (rc == 0 && (f->flags & FR_FN_INIT))
-        fr__init_log(c);
     return rc;
 }
 

@@ -37,14 +37,16 @@
 #define SCRATCH 256
 
 struct fr_callee {
-    void *arena;              /* NULL until needed */
     struct fr_lt *lt;
     int r;
     uint32_t req_seq;         /* tags of the request's descriptors */
-    uint32_t nfd_in;
     struct fr_wire_reader rd;
-    struct fr__field *rf;     /* reply fields (arena) */
-    unsigned nrf, rcap;
+    struct fr__field *rf;     /* reply fields (inline_rf, or the arena) */
+    unsigned rcap;
+    /* From here to inline_rf: all zero for a fresh call (callee_init). */
+    void *arena;              /* NULL until needed */
+    unsigned nrf;
+    uint32_t nfd_in;
     int *fds;                 /* received descriptors, closed after the call */
     unsigned nfds;
     void **owned;             /* malloc()ed memory freed after the reply */
@@ -481,24 +483,13 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
 /* A fresh call context for logical thread @lt on region @r. */
 static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t req_seq)
 {
-    cc->arena = NULL;
     cc->lt = lt;
     cc->r = r;
     cc->req_seq = req_seq;
-    cc->nfd_in = 0;
     cc->rf = cc->inline_rf;
-    cc->nrf = 0;
     cc->rcap = INLINE_REPLY;
-    cc->fds = NULL;
-    cc->nfds = 0;
-    cc->owned = NULL;
-    cc->nowned = 0;
-    cc->spans = NULL;
-    cc->nspans = 0;
-    cc->members = NULL;
-    cc->nmembers = 0;
-    cc->err = 0;
-    cc->scratch_used = 0;
+    memset(&cc->arena, 0, offsetof(struct fr_callee, inline_rf) -
+                              offsetof(struct fr_callee, arena));
 }
 
 /* Run @dispatch on the request in cc->rd: its status, the reader's error,
@@ -607,15 +598,18 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         goto out_free;
     }
     /* fr__remote says where each module runs, as the plan put it (in a
-     * group, where its primary runs) */
+     * group, where its primary runs): 1 is another FMP */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
-        fr__remote[app->functions[m.fn].module]) {
+        fr__remote[app->functions[m.fn].module] == 1) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
     } else {
         cc.rd.p = m.data;
         cc.rd.end = m.data + m.len;
         if (FR__UNLIKELY(m.status != 0))
             status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
+        /* a restarted FMP, while the root replays its FR_INIT calls */
+        FR_FAULT_POINT_IF(INIT_REPLAY, m.top == FR_TOP_INIT && depth == 0 &&
+                                           (app->functions[m.fn].flags & FR_FN_INIT));
         FR_FAULT_POINT(SERVE_BEGIN);
         if (status == 0)
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);

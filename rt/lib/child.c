@@ -169,21 +169,19 @@ void fr__child_main(const char *plan_text)
         _exit(0);             /* the root is gone */
 
     for (;;) {
-        struct fr_ctl_msg m;
-        ssize_t n = recv(ctl, &m, sizeof m, 0);
-        if (n == 0 || (n < 0 && errno != EINTR))
+        struct fr_ctl_in in;
+        ssize_t n = fr__ctl_recv(ctl, 0, &in);
+        if (n == 0 || (n < 0 && n != -EAGAIN))
             fr__program_runtime_exit(0);   /* the root closed it: the app is ending */
-        if (n == (ssize_t)sizeof m && m.type == FR_CTL_REPLAY) {
-            /* FMP m.fmp was restarted: the FR_INIT calls this FMP made to
-             * it go again, before the root lets in-flight calls replay. */
-            struct fr_ctl_msg done = { FR_CTL_REPLAYED, m.fmp, 0, 0 };
-            int rc = fr__init_replay((int)m.fmp);
-            if (rc < 0)
-                done.gen = (uint32_t)-rc;
-            else
-                done.n = (uint32_t)rc;
-            if (send(ctl, &done, sizeof done, MSG_NOSIGNAL) != (ssize_t)sizeof done)
+        /* A restarted incarnation gets the records of the FR_INIT calls
+         * its predecessors made before anything reaches it (initlog.c). */
+        if (n > 0 && in.m.type == FR_CTL_INIT_RECORD)
+            fr__init_record_in(&in);
+        if (n > 0 && in.m.type == FR_CTL_RECORDS_END) {
+            struct fr_ctl_msg kept = { FR_CTL_RECORDS_KEPT, (uint32_t)self, 0, 0 };
+            if (send(ctl, &kept, sizeof kept, MSG_NOSIGNAL) != (ssize_t)sizeof kept)
                 fr__program_runtime_exit(0);
         }
+        fr__ctl_drop_fds(&in);
     }
 }

@@ -106,8 +106,8 @@ void fr__xchg_place(struct fr_xchg *x)
         /* unique per FMP, thread and call, with no shared counter */
         uint64_t n = ++lt->ncalls;
         x->parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
-        if (lt->depth == 0)
-            lt->top = (uint32_t)n;   /* a new call tree: the old one is done */
+        if (lt->depth == 0)   /* a new call tree: the old one is done */
+            lt->top = (uint32_t)n & (FR_TOP_INIT >> 1);   /* never FR_TOP_INIT */
     }
 }
 

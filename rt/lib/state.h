@@ -176,11 +176,17 @@ struct fr_lt {
                                     * cancelled (ECANCELED): its result is not one */
     uint64_t req_parent;      /* of the request being sent (fr__chan_send) */
     uint32_t req_nth;
-    uint32_t top;             /* the top-level call this thread is in (region.h) */
+    uint32_t top;             /* the top-level call this thread is in (region.h), or
+                               * FR_TOP_INIT: a replay of FR_INIT calls (initlog.c) */
     uint64_t ncalls;          /* calls this thread made from outside any frame */
     struct fr_qrec *qrec;     /* per region: what a restartable caller's frame made us do */
     struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
+
+/* The call tree of the root's replays of FR_INIT calls, which every
+ * request in them carries: never a top-level call's (fr__xchg_place keeps
+ * those below it). */
+#define FR_TOP_INIT UINT32_MAX
 
 /* The id of the frame that serves a request made as the @nth outward call
  * of frame @parent: the same in every incarnation that replays it. */
