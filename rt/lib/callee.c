@@ -27,6 +27,7 @@
 #include "callee.h"
 #include "channel.h"
 #include "fdpass.h"
+#include "handle.h"
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
@@ -358,26 +359,35 @@ int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
     return add_reply(cc, FR_W_SCALAR, copy, n, -1);
 }
 
+/* A handle another incarnation of this FMP minted never reaches the
+ * function: the call fails with -ESTALE before it runs (handle.h). */
 int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n)
 {
     struct fr_wire_field f;
+    uint64_t v;
+    int rc;
 
+    if (n != sizeof v)
+        return fr_arg_scalar(cc, dst, n);   /* as fr_put_handle sent it */
     if (take(cc, &f) < 0)
         return cc->err;
-    if (f.kind != FR_W_HANDLE || f.len != n)
+    if (f.kind != FR_W_HANDLE)
         return cc->err = -EPROTO;
-    memcpy(dst, f.data, n);
+    v = f.len;
+    if ((rc = fr__handle_in(&v)) < 0)
+        return cc->err = rc;
+    memcpy(dst, &v, sizeof v);
     return 0;
 }
 
 int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n)
 {
-    int rc = fr_ret_scalar(cc, p, n);
+    uint64_t v;
 
-    /* the caller notes which incarnation minted it (handle.h) */
-    if (rc == 0)
-        cc->rf[cc->nrf - 1].kind = FR_W_HANDLE;
-    return rc;
+    if (n != sizeof v)
+        return fr_ret_scalar(cc, p, n);
+    memcpy(&v, p, sizeof v);
+    return add_reply(cc, FR_W_HANDLE, NULL, fr__handle_out(v), -1);
 }
 
 int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)

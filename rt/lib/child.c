@@ -28,6 +28,7 @@
 #include "deathwatch.h"
 #include "fault.h"
 #include "group.h"
+#include "handle.h"
 #include "plan.h"
 #include "initlog.h"
 #include "lthread.h"
@@ -40,6 +41,17 @@ static FR_NORETURN void die(const char *what)
 {
     fprintf(stderr, "fracture: child FMP: %s\n", what);
     _exit(127);
+}
+
+/* The incarnation of this FMP, as every region's header counts it (the
+ * root bumps them all at once, before a new incarnation gets GO). */
+static uint32_t own_incarnation(void)
+{
+    const struct fr_region *rg = &fr__rt.regions[0];
+
+    if (!fr__rt.nregions)
+        return 0;
+    return atomic_load(&((struct fr_region_hdr *)rg->base)->gen[rg->side]);
 }
 
 void fr__child_main(const char *plan_text)
@@ -142,6 +154,9 @@ void fr__child_main(const char *plan_text)
             fr__program_runtime_exit(0);   /* the root closed it: not needed */
         break;
     }
+    /* Its incarnation is the one GO started (a warm spare's predecessor
+     * has died since it was made): its handles are tagged with it. */
+    fr__handle_adopt(own_incarnation());
     /* Before any call can come in: from here on, exit(n) is the program's. */
     fr__program_watch_exit();
     fr__program_signals_child();

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "diag.h"
 #include "group.h"
+#include "handle.h"
 #include "launch.h"
 #include "lthread.h"
 #include "plan.h"
@@ -204,6 +205,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         rc = fr__policy_adopt();
     if (rc < 0)
         return rc;
+    fr__handle_adopt(0);      /* the root is never reborn */
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < n; k++) {
         snprintf(fr__rt.fmps[k].name, FR_FMP_NAME_MAX, "%s", p.names[k]);
