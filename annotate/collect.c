@@ -201,6 +201,7 @@ static const char *record_of(struct coll *c, CXType ct)
     /* The declaration's type: the pointee's would carry its const. */
     r->name = fra_cx_take(r, clang_getTypeSpelling(clang_getCursorType(decl)));
     r->system = in_system(decl);
+    r->is_union = clang_getCursorKind(decl) == CXCursor_UnionDecl;
     /* Registered before its fields, so a record that points to itself ends
      * the recursion here. */
     fc.c = c;

@@ -44,14 +44,30 @@ __attribute__((format(printf, 2, 3))) static void put(struct out *o, const char 
 
 /* ---- records copied deep ------------------------------------------------ */
 
-enum fkind { F_NONE, F_COUNT, F_STRING, F_CALLBACK, F_SUB };
+enum fkind { F_NONE, F_COUNT, F_STRING, F_CALLBACK, F_HANDLE, F_SUB };
 
 static bool record_deep(struct fra_model *m, const char *key, int depth);
 
-static enum fkind field_kind(struct fra_model *m, const struct fra_field *f, int depth)
+/* A handle field of record @r (FR_OPAQUE, or a pointer to a FRACTURE_OPAQUE
+ * record; an array of them too): its value goes through the runtime's
+ * handle calls, which tag and check it (rt/lib/handle.h), as a handle
+ * parameter's does.  Not in a union: its bytes may hold another member. */
+static bool handle_field(struct fra_model *m, const struct fra_record *r,
+                         const struct fra_field *f)
+{
+    return !r->is_union && f->type.kind == FRA_T_PTR &&
+           (fra_anns_find(&f->ann, "opaque") ||
+            (!f->array && f->type.pointee == FRA_P_RECORD &&
+             fra_model_opaque(m, f->type.record)));
+}
+
+static enum fkind field_kind(struct fra_model *m, const struct fra_record *r,
+                             const struct fra_field *f, int depth)
 {
     if (f->type.kind == FRA_T_RECORD)
         return record_deep(m, f->type.record, depth + 1) ? F_SUB : F_NONE;
+    if (handle_field(m, r, f))
+        return F_HANDLE;
     if (f->type.kind != FRA_T_PTR || f->array)
         return F_NONE;
     if (fra_anns_find(&f->ann, "count"))
@@ -70,13 +86,14 @@ static bool record_deep(struct fra_model *m, const char *key, int depth)
     if (!r || depth > 8)
         return false;
     for (size_t i = 0; i < r->nfields; i++)
-        if (field_kind(m, &r->fields[i], depth) != F_NONE)
+        if (field_kind(m, r, &r->fields[i], depth) != F_NONE)
             return true;
     return false;
 }
 
 /* Whether a record's reply carries anything beyond its own bytes: arrays
- * behind FR_COUNT fields, at any depth (strings and callbacks go in only). */
+ * behind FR_COUNT fields and handles, at any depth (strings and callbacks
+ * go in only). */
 static bool record_replies(struct fra_model *m, const char *key, int depth)
 {
     struct fra_record *r = key ? fra_model_record(m, key) : NULL;
@@ -84,11 +101,38 @@ static bool record_replies(struct fra_model *m, const char *key, int depth)
     if (!r || depth > 8)
         return false;
     for (size_t i = 0; i < r->nfields; i++) {
-        enum fkind k = field_kind(m, &r->fields[i], 0);
-        if (k == F_COUNT || (k == F_SUB && record_replies(m, r->fields[i].type.record, depth + 1)))
+        enum fkind k = field_kind(m, r, &r->fields[i], 0);
+        if (k == F_COUNT || k == F_HANDLE ||
+            (k == F_SUB && record_replies(m, r->fields[i].type.record, depth + 1)))
             return true;
     }
     return false;
+}
+
+/* Whether the only fields of a record that are copied deep are handles,
+ * at any depth: such a record can come back whole, as a value or in a
+ * buffer the callee fills (FR_OUT, FR_RET), its handles after it; a
+ * pointer it holds into the callee's memory could not. */
+static bool record_only_handles(struct fra_model *m, const char *key, int depth)
+{
+    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+
+    if (!r || depth > 8)
+        return false;
+    for (size_t i = 0; i < r->nfields; i++) {
+        enum fkind k = field_kind(m, r, &r->fields[i], 0);
+        if (k == F_COUNT || k == F_STRING || k == F_CALLBACK ||
+            (k == F_SUB && !record_only_handles(m, r->fields[i].type.record, depth + 1)))
+            return false;
+    }
+    return true;
+}
+
+/* A record copied deep that comes back as a whole value (the return value,
+ * FR_RET, FR_OUT): its handles are the reply's only deep part. */
+static bool record_returns(struct fra_model *m, const char *key)
+{
+    return key && record_deep(m, key, 0) && record_only_handles(m, key, 0);
 }
 
 static int record_index(struct fra_model *m, const char *key)
@@ -183,7 +227,7 @@ struct fctx {
 static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_record *r,
                              const struct fra_field *f)
 {
-    struct fctx x = { field_kind(m, f, 0), talloc_asprintf(tmp, "__fr_e->%s", f->name),
+    struct fctx x = { field_kind(m, r, f, 0), talloc_asprintf(tmp, "__fr_e->%s", f->name),
                       f->type.record ? rec_id(tmp, m, f->type.record) : NULL, false, NULL };
 
     x.deep = x.fk == F_COUNT && f->type.pointee == FRA_P_RECORD &&
@@ -196,13 +240,36 @@ static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_re
 }
 
 /* Helpers a record needs in a file: the request side (putd, argd), the
- * reply side (retd, getd, keep: for FR_INOUT), and get (an FR_INOUT array
- * of them, where the caller's pointers must survive the callee's bytes). */
-enum { H_REQ = 1, H_REP = 2, H_GET = 4 };
+ * reply side (retd, getd, keep: for FR_INOUT), get (an FR_INOUT array
+ * of them, where the caller's pointers must survive the callee's bytes),
+ * and the reply side without keep (retd, getd: a record returned whole,
+ * which holds no pointer of the caller's). */
+enum { H_REQ = 1, H_REP = 2, H_GET = 4, H_RET = 8 };
+
+/* The runtime call @head(..., &E, sizeof E) on handle field @f of the
+ * record at __fr_e (an array: on each element), its status returned when
+ * @checked. */
+static void handle_call(struct out *o, void *tmp, const struct fra_field *f, const char *head,
+                        bool checked)
+{
+    const char *el = f->array ? talloc_asprintf(tmp, "__fr_e->%s[__fr_j]", f->name)
+                              : talloc_asprintf(tmp, "__fr_e->%s", f->name);
+    const char *ind = f->array ? "            " : "        ";
+
+    if (f->array)
+        put(o, "        for (size_t __fr_j = 0; __fr_j < sizeof __fr_e->%s / sizeof __fr_e->%s[0]; "
+               "__fr_j++)\n",
+            f->name, f->name);
+    if (checked)
+        put(o, "%sif ((__fr_rc = %s&%s, sizeof %s)) != 0)\n%s    return __fr_rc;\n", ind, head,
+            el, el, ind);
+    else
+        put(o, "%s%s&%s, sizeof %s);\n", ind, head, el, el);
+}
 
 /* One record's helpers.  putd/argd: the request side of every deep field;
- * retd/getd: the reply side of FR_COUNT fields; keep: the caller's own
- * pointers back into a record that came home. */
+ * retd/getd: the reply side of FR_COUNT fields and handles; keep: the
+ * caller's own pointers back into a record that came home. */
 static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
 {
     struct fra_model *m = g->m;
@@ -235,6 +302,9 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                 break;
             case F_CALLBACK:
                 put(o, "        fr_put_callback(__fr_c, (fr_fnptr)%s);\n", x.ptr);
+                break;
+            case F_HANDLE:
+                handle_call(o, tmp, f, "fr_put_handle(__fr_c, ", false);
                 break;
             case F_SUB:
                 put(o, "        ");
@@ -285,6 +355,9 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                        "        %s = (__typeof__(%s))__fr_f_%s;\n",
                     f->name, f->name, x.ptr, x.ptr, f->name);
                 break;
+            case F_HANDLE:
+                handle_call(o, tmp, f, "fr_arg_handle(__fr_cc, (void *)", true);
+                break;
             case F_SUB:
                 put(o, "        if ((__fr_rc = ");
                 sub_call(o, f, "argd", x.sub, "__fr_cc");
@@ -297,7 +370,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
         put(o, "    }\n    return 0;\n}\n");
     }
 
-    if ((need & H_REP) && replies) {
+    if ((need & (H_REP | H_RET)) && replies) {
         loop_head(o, "int", "retd", id, "struct fr_callee *__fr_cc", "const ", r->name);
         put(o, "        int __fr_rc;\n");
         for (size_t i = 0; i < r->nfields; i++) {
@@ -318,6 +391,8 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                     put(o, "        if (%s && (__fr_rc = __fr_retd_%s(__fr_cc, %s, __fr_len_%s / "
                            "sizeof *%s)) != 0)\n            return __fr_rc;\n",
                         x.ptr, x.sub, x.ptr, f->name, x.ptr);
+            } else if (x.fk == F_HANDLE) {
+                handle_call(o, tmp, f, "fr_ret_handle(__fr_cc, ", true);
             } else if (x.fk == F_SUB && record_replies(m, f->type.record, 0)) {
                 put(o, "        if ((__fr_rc = ");
                 sub_call(o, f, "retd", x.sub, "__fr_cc");
@@ -328,15 +403,20 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
     }
 
     if (need & H_REP) {
-        /* keep: dst gets src's pointer fields, at every depth */
+        /* keep: dst gets src's pointer fields, at every depth (handles as
+         * getd put them there) */
         put(o, "\nstatic void __fr_keep_%s(%s *__fr_d, const %s *__fr_e)\n{\n", id, r->name,
             r->name);
         for (size_t i = 0; i < r->nfields; i++) {
             const struct fra_field *f = &r->fields[i];
             const struct fctx x = field_ctx(tmp, m, r, f);
 
-            if (x.fk == F_COUNT || x.fk == F_STRING || x.fk == F_CALLBACK)
+            if (x.fk == F_COUNT || x.fk == F_STRING || x.fk == F_CALLBACK ||
+                (x.fk == F_HANDLE && !f->array))
                 put(o, "    __fr_d->%s = __fr_e->%s;\n", f->name, f->name);
+            else if (x.fk == F_HANDLE)
+                put(o, "    memcpy(__fr_d->%s, __fr_e->%s, sizeof __fr_d->%s);\n", f->name, f->name,
+                    f->name);
             else if (x.fk == F_SUB && f->array)
                 put(o, "    for (size_t __fr_i = 0; __fr_i < sizeof __fr_e->%s / sizeof __fr_e->%s[0]; "
                        "__fr_i++)\n        __fr_keep_%s(&__fr_d->%s[__fr_i], &__fr_e->%s[__fr_i]);\n",
@@ -347,9 +427,9 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
         put(o, "}\n");
     }
 
-    if ((need & H_REP) && replies) {
+    if ((need & (H_REP | H_RET)) && replies) {
         /* getd reads what FR_COUNT arrays came back, sized by the caller's
-         * own counts */
+         * own counts, and the handles, each checked (fr_get_handle) */
         loop_head(o, "void", "getd", id, "struct fr_call *__fr_c", "", r->name);
         for (size_t i = 0; i < r->nfields; i++) {
             const struct fra_field *f = &r->fields[i];
@@ -366,6 +446,8 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                         x.ptr, f->name, x.ptr);
                 else
                     put(o, "        fr_get_buf(__fr_c, %s, __fr_len_%s);\n", x.ptr, f->name);
+            } else if (x.fk == F_HANDLE) {
+                handle_call(o, tmp, f, "fr_get_handle(__fr_c, (void *)", false);
             } else if (x.fk == F_SUB && record_replies(m, f->type.record, 0)) {
                 put(o, "        ");
                 sub_call(o, f, "getd", x.sub, "__fr_c");
@@ -417,7 +499,7 @@ static void mark_record(struct fra_model *m, const char *key, unsigned *need, un
     need[k] |= what;
     r = m->records[k];
     for (size_t i = 0; i < r->nfields; i++) {
-        enum fkind fk = field_kind(m, &r->fields[i], 0);
+        enum fkind fk = field_kind(m, r, &r->fields[i], 0);
         if (fk == F_SUB)
             mark_record(m, r->fields[i].type.record, need, what & ~(unsigned)H_GET, depth + 1);
         else if (fk == F_COUNT && r->fields[i].type.record)
@@ -523,6 +605,15 @@ static bool param_deep(struct fra_model *m, const struct fra_param *p)
     return p->type.record && (p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_INOUT ||
                               p->rule.copy == FRA_COPY_OUT || p->rule.copy == FRA_COPY_STRUCT) &&
            record_deep(m, p->type.record, 0);
+}
+
+/* A returned record that holds handles (by value, or FR_RET): they come
+ * back after its bytes, each through the runtime's handle calls. */
+static bool ret_handles(struct fra_model *m, const struct fra_func *f)
+{
+    return ((f->ret_rule.copy == FRA_COPY_STRUCT && f->ret.kind == FRA_T_RECORD) ||
+            (f->ret_rule.copy == FRA_COPY_RET && f->ret.pointee == FRA_P_RECORD)) &&
+           record_returns(m, f->ret.record);
 }
 
 static bool param_buf(const struct fra_param *p)
@@ -722,8 +813,12 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
                "        if (__fr_has && !__fr_c.err) {\n"
                "            __fr_ret = malloc(__fr_len_ret + 1);\n"
                "            if (!__fr_ret)\n                __fr_c.err = -ENOMEM;\n"
-               "            fr_get_buf(&__fr_c, (void *)__fr_ret, __fr_len_ret);\n"
-               "        }\n");
+               "            fr_get_buf(&__fr_c, (void *)__fr_ret, __fr_len_ret);\n");
+        if (ret_handles(m, f))
+            put(o, "            if (__fr_ret)\n                __fr_getd_%s(&__fr_c, (void *)__fr_ret, "
+                   "__fr_len_ret / sizeof *__fr_ret);\n",
+                rec_id(tmp, m, f->ret.record));
+        put(o, "        }\n");
         break;
     case FRA_COPY_FD:
         put(o, "        fr_get_fd(&__fr_c, &__fr_ret);\n");
@@ -733,6 +828,8 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
         break;
     default:
         put(o, "        fr_get_scalar(&__fr_c, &__fr_ret, sizeof __fr_ret);\n");
+        if (ret_handles(m, f))
+            put(o, "        __fr_getd_%s(&__fr_c, &__fr_ret, 1);\n", rec_id(tmp, m, f->ret.record));
         break;
     }
     for (unsigned i = 0; i < f->nparams; i++) {
@@ -898,8 +995,13 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                "        if (FR_BYTES(%s, %s, &__fr_len_ret))\n            return -EPROTO;\n"
                "        if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_has, 1)) != 0 ||\n"
                "            (__fr_has && (__fr_rc = fr_ret_buf(__fr_cc, __fr_ret, __fr_len_ret)) != 0))\n"
-               "            return __fr_rc;\n    }\n",
+               "            return __fr_rc;\n",
             f->ret_rule.n, elem_size(tmp, &f->ret, "__fr_ret"));
+        if (ret_handles(m, f))
+            put(o, "        if (__fr_has && (__fr_rc = __fr_retd_%s(__fr_cc, __fr_ret, __fr_len_ret / "
+                   "sizeof *__fr_ret)) != 0)\n            return __fr_rc;\n",
+                rec_id(tmp, m, f->ret.record));
+        put(o, "    }\n");
         break;
     case FRA_COPY_FD:
         put(o, "    if ((__fr_rc = fr_ret_fd(__fr_cc, __fr_ret)) != 0)\n        return __fr_rc;\n");
@@ -911,6 +1013,10 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
     default:
         put(o, "    if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_ret, sizeof __fr_ret)) != 0)\n"
                "        return __fr_rc;\n");
+        if (ret_handles(m, f))
+            put(o, "    if ((__fr_rc = __fr_retd_%s(__fr_cc, &__fr_ret, 1)) != 0)\n"
+                   "        return __fr_rc;\n",
+                rec_id(tmp, m, f->ret.record));
         break;
     }
     for (unsigned i = 0; i < f->nparams; i++) {
@@ -954,19 +1060,21 @@ static void emit_entry(struct fra_gen *g, struct out *o, const struct fra_func *
 }
 
 /* FR_OUT on a record with pointers: nothing of the caller's could receive
- * what the callee's pointers reach. */
+ * what the callee's pointers reach (handles come back as they are). */
 static void check_out_records(struct fra_gen *g, const struct fra_func *f)
 {
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
-        if (p->rule.copy == FRA_COPY_OUT && param_deep(g->m, p))
+        if (p->rule.copy == FRA_COPY_OUT && param_deep(g->m, p) &&
+            !record_only_handles(g->m, p->type.record, 0))
             fra_model_error(g->m, &p->loc,
                             "use FR_INOUT(n): the callee then fills the caller's own buffers, "
                             "sized by the caller's counts",
                             "parameter '%s' of '%s' is FR_OUT but its struct holds pointers to copy",
                             p->name, f->name);
     }
-    if (f->ret_rule.copy == FRA_COPY_RET && f->ret.record && record_deep(g->m, f->ret.record, 0))
+    if (f->ret_rule.copy == FRA_COPY_RET && f->ret.record && record_deep(g->m, f->ret.record, 0) &&
+        !record_only_handles(g->m, f->ret.record, 0))
         fra_model_error(g->m, &f->loc,
                         "return a handle (FR_RET_OPAQUE), or fill a caller's FR_INOUT buffer",
                         "'%s' returns structs that hold pointers to copy; FR_RET copies only "
@@ -998,6 +1106,8 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
             if (p->rule.copy == FRA_COPY_INOUT || p->rule.copy == FRA_COPY_OUT)
                 mark_record(m, p->type.record, need, H_REP | H_GET, 0);
         }
+        if (ret_handles(m, f))
+            mark_record(m, f->ret.record, need, H_RET, 0);
     }
     if (!any)
         goto out;
@@ -1016,7 +1126,7 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
             put(&o, "static void __fr_putd_%s(struct fr_call *, const %s *, size_t);\n"
                     "static int __fr_argd_%s(struct fr_callee *, %s *, size_t);\n",
                 id, rn, id, rn);
-        if ((need[k] & H_REP) && replies)
+        if ((need[k] & (H_REP | H_RET)) && replies)
             put(&o, "static int __fr_retd_%s(struct fr_callee *, const %s *, size_t);\n"
                     "static void __fr_getd_%s(struct fr_call *, %s *, size_t);\n",
                 id, rn, id, rn);

@@ -774,13 +774,28 @@ static void check_body(struct fra_model *m, const struct fra_func *f)
     }
 }
 
+/* Whether a function of module @mod dereferences record @key. */
+static bool module_derefs(const struct fra_model *m, const char *mod, const char *key)
+{
+    for (size_t i = 0; i < m->nfuncs; i++) {
+        const struct fra_func *f = m->funcs[i];
+        if (!f->defined || fra_func_unused(f) || strcmp(f->module, mod) != 0)
+            continue;
+        for (size_t d = 0; d < f->nderefs; d++)
+            if (strcmp(f->derefs[d].record, key) == 0)
+                return true;
+    }
+    return false;
+}
+
 /*
  * A handle is an address in its owner's FMP: only the owner may read or
  * write through it.  The owner of a record passed as a handle is the module
- * of a crossing function that returns it (it mints them); every other
- * module whose code dereferences one is an error there, the place where it
- * would read another process's address.  With no minting function, the
- * record must be dereferenced in one module at most.
+ * of a crossing function that returns it (it mints them; of several, one
+ * whose module reads it: the others hand on what they were given); every
+ * other module whose code dereferences one is an error there, the place
+ * where it would read another process's address.  With no minting
+ * function, the record must be dereferenced in one module at most.
  */
 static void handles_owned(struct fra_model *m)
 {
@@ -789,9 +804,9 @@ static void handles_owned(struct fra_model *m)
         const struct fra_opaque *op = fra_model_opaque(m, rec->key);
         const struct fra_func *mint = NULL, *first = NULL;
         const struct fra_loc *first_at = NULL;
-        bool handle = op != NULL;
+        bool handle = op != NULL, mint_reads = false;
 
-        for (size_t i = 0; i < m->nfuncs && !mint; i++) {
+        for (size_t i = 0; i < m->nfuncs && !mint_reads; i++) {
             const struct fra_func *f = m->funcs[i];
             if (!fra_func_crosses(f))
                 continue;
@@ -801,8 +816,11 @@ static void handles_owned(struct fra_model *m)
                 if (!key || strcmp(key, rec->key) != 0 || v.r->copy != FRA_COPY_OPAQUE)
                     continue;
                 handle = true;
-                if (v.ret)
-                    mint = f;
+                if (v.ret && !mint_reads) {
+                    mint_reads = module_derefs(m, f->module, rec->key);
+                    if (!mint || mint_reads)
+                        mint = f;
+                }
             }
         }
         if (!handle)

@@ -223,6 +223,7 @@ struct fra_record {
     const char *key;
     const char *name;         /* "struct batch" */
     bool system;              /* declared in a system header */
+    bool is_union;            /* its fields share their bytes */
     struct fra_field *fields;
     size_t nfields;
 };

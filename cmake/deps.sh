@@ -11,7 +11,7 @@ pkgs=(
   libcmocka-dev valgrind                                 # tests
   clang libclang-rt-14-dev                               # fuzzing (libFuzzer)
   libclang-14-dev                                        # the annotator
-  libmetis-dev                                           # the partitioner
+  libmetis-dev graphviz                                  # the partitioner (graphviz: its --dot pictures)
   curl wrk gnuplot-nox                                   # apps/httpd: tests, bench, chart
   dpkg-dev                                               # tests/realc: apt-get source
 )

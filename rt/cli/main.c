@@ -71,6 +71,7 @@ static const struct {
     { "run", fr_cmd_run, "run an app with a deployment config" },
     { "check", fr_cmd_check, "check a deployment config against an app, start nothing" },
     { "modules", fr_cmd_modules, "list the modules, caps and functions an app holds" },
+    { "partition", fr_cmd_partition, "find the cheapest FMP boundary from training traces" },
     { "bench", fr_cmd_bench, "measure call costs against the alternatives" },
 };
 
@@ -78,7 +79,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: fracture <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n`fracture <command> --help` tells more.  Version %s.\n", FR_VERSION);
 }
 

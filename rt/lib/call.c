@@ -255,12 +255,13 @@ static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr
 /* Send @c to its callee's FMP through the FMP's policy. */
 static int call_out(struct fr_call *c, struct fr_lt *lt)
 {
-    int rc = fr__policy_of(c->peer)->call(c, lt, c->peer);
+    /* An FR_INIT call is logged, or fed if it repeats one (initlog.c). */
+    int rc = FR__UNLIKELY(fr__rt.app->functions[c->fn].flags & FR_FN_INIT)
+                 ? fr__init_call(c, lt)
+                 : fr__policy_of(c->peer)->call(c, lt, c->peer);
 
     if (FR__UNLIKELY(lt->rep != NULL))
         fr__replica_note(c, lt, rc);
-    if (rc == 0 && (fr__rt.app->functions[c->fn].flags & FR_FN_INIT))
-        fr__init_log(c);
     return rc;
 }
 
@@ -272,7 +273,8 @@ int fr_call_invoke(struct fr_call *c)
 
     if (c->err)
         return c->err;
-    if (!c->alias && alias_plan(c) < 0)
+    /* buffers can overlap only where there are two */
+    if (c->nfields >= 2 && !c->alias && alias_plan(c) < 0)
         return c->err = -ENOMEM;
     if (FR__UNLIKELY(fr__remote[f->module] == FR_REMOTE_TRACED))
         return fr__call_local(c);
@@ -333,22 +335,27 @@ void fr_get_scalar(struct fr_call *c, void *dst, size_t n)
 void fr_get_handle(struct fr_call *c, void *dst, size_t n)
 {
     struct fr_wire_field f;
-    int r;
+    uint64_t v;
+    int rc;
 
+    if (n != sizeof v) {
+        fr_get_scalar(c, dst, n);   /* as fr_ret_handle sent it */
+        return;
+    }
     if (take(c, &f) < 0)
         return;
-    if (f.kind != (n == sizeof(uint64_t) ? FR_W_HANDLE : FR_W_SCALAR) || f.len != n) {
-        broken(c, "a handle of the wrong kind or size");
+    if (f.kind != FR_W_HANDLE) {
+        broken(c, "a handle of the wrong kind");
         return;
     }
-    memcpy(dst, f.data, n);
-    r = fr__rt.region_of_fmp[c->peer];
-    /* only a restartable FMP's handles can outlive their incarnation */
-    if (n == sizeof(uint64_t) && fr__rt.retries[c->peer] >= 0 && r >= 0) {
-        uint64_t v;
-        memcpy(&v, f.data, sizeof v);
-        fr__handle_minted(v, c->peer, ((struct fr_lt *)c->lt)->gen[r]);
+    /* One of this FMP's own, of an incarnation that died: the callee is not
+     * to blame, the call fails, and the caller's code never holds it. */
+    v = f.len;
+    if ((rc = fr__handle_in(&v)) < 0) {
+        c->err = rc;
+        return;
     }
+    memcpy(dst, &v, sizeof v);
 }
 
 void fr_get_buf(struct fr_call *c, void *dst, size_t n)
@@ -473,9 +480,9 @@ static const char *cause(int err)
     case FR_ENOWORKER: return "could not start a thread to serve the call (its message above says why; "
                               "under limits.memory_mb, raise it or lower defaults.max_threads)";
     case ENOMEM: return "ran out of memory for the call";
-    case ESTALE: return "no longer holds the object a handle of the call names: the handle was "
-                        "minted by an incarnation of the FMP that crashed (a permanent failure; "
-                        "with FR_ON_FAILURE the call fails with errno ESTALE)";
+    case ESTALE: return "was passed, or handed back, a handle minted by an incarnation of an FMP "
+                        "that crashed since: its object died with it (a permanent failure; with "
+                        "FR_ON_FAILURE the call fails with errno ESTALE)";
     case EXDEV: return "crashed, and the replay of the call made a different outward call than "
                        "the call had made before the crash (exactly once: it fails alone)";
     default: return strerror(-err);
@@ -533,6 +540,10 @@ void fr_call_abort(struct fr_call *c)
     if (c->err == -ENOMEM)
         fprintf(stderr, "  hint: give FMP '%s' more memory (env: limits: memory_mb), or give "
                 "%s() an FR_ON_FAILURE value\n", fr__rt.fmps[peer].name, f->name);
+    else if (c->err == -ESTALE)
+        fprintf(stderr, "  hint: give %s() an FR_ON_FAILURE value, and where it fails with "
+                "ESTALE make a new object for the handle (the old one is gone for good)\n",
+                f->name);
     else if (fr__rt.retries[peer] < 0 && group >= 0 &&
              fr__rt.groups[group].kind == FR_GROUP_REPLICATE)
         fprintf(stderr, "  hint: a replicated FMP is not restarted; give %s() an "

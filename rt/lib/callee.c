@@ -34,6 +34,7 @@
 #include "callee.h"
 #include "channel.h"
 #include "fdpass.h"
+#include "handle.h"
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
@@ -44,15 +45,17 @@
 #define SCRATCH 256
 
 struct fr_callee {
-    void *arena;              /* NULL until needed */
     struct fr_lt *lt;
     int r;
     int local;                /* a call of this FMP (fr__serve_local): no region */
     uint32_t req_seq;         /* tags of the request's descriptors */
-    uint32_t nfd_in;
     struct fr_wire_reader rd;
-    struct fr__field *rf;     /* reply fields (arena) */
-    unsigned nrf, rcap;
+    struct fr__field *rf;     /* reply fields (inline_rf, or the arena) */
+    unsigned rcap;
+    /* From here to inline_rf: all zero for a fresh call (callee_init). */
+    void *arena;              /* NULL until needed */
+    unsigned nrf;
+    uint32_t nfd_in;
     int *fds;                 /* received descriptors, closed after the call */
     unsigned nfds;
     void **owned;             /* malloc()ed memory freed after the reply */
@@ -399,26 +402,35 @@ int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
     return add_reply(cc, FR_W_SCALAR, copy, n, -1);
 }
 
+/* A handle another incarnation of this FMP minted never reaches the
+ * function: the call fails with -ESTALE before it runs (handle.h). */
 int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n)
 {
     struct fr_wire_field f;
+    uint64_t v;
+    int rc;
 
+    if (n != sizeof v)
+        return fr_arg_scalar(cc, dst, n);   /* as fr_put_handle sent it */
     if (take(cc, &f) < 0)
         return cc->err;
-    if (f.kind != FR_W_HANDLE || f.len != n)
+    if (f.kind != FR_W_HANDLE)
         return cc->err = -EPROTO;
-    memcpy(dst, f.data, n);
+    v = f.len;
+    if ((rc = fr__handle_in(&v)) < 0)
+        return cc->err = rc;
+    memcpy(dst, &v, sizeof v);
     return 0;
 }
 
 int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n)
 {
-    int rc = fr_ret_scalar(cc, p, n);
+    uint64_t v;
 
-    /* the caller notes which incarnation minted it (handle.h) */
-    if (rc == 0)
-        cc->rf[cc->nrf - 1].kind = FR_W_HANDLE;
-    return rc;
+    if (n != sizeof v)
+        return fr_ret_scalar(cc, p, n);
+    memcpy(&v, p, sizeof v);
+    return add_reply(cc, FR_W_HANDLE, NULL, fr__handle_out(v), -1);
 }
 
 int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
@@ -514,25 +526,14 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
 /* A fresh call context for logical thread @lt on region @r. */
 static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t req_seq)
 {
-    cc->arena = NULL;
     cc->lt = lt;
     cc->r = r;
     cc->local = 0;
     cc->req_seq = req_seq;
-    cc->nfd_in = 0;
     cc->rf = cc->inline_rf;
-    cc->nrf = 0;
     cc->rcap = INLINE_REPLY;
-    cc->fds = NULL;
-    cc->nfds = 0;
-    cc->owned = NULL;
-    cc->nowned = 0;
-    cc->spans = NULL;
-    cc->nspans = 0;
-    cc->members = NULL;
-    cc->nmembers = 0;
-    cc->err = 0;
-    cc->scratch_used = 0;
+    memset(&cc->arena, 0, offsetof(struct fr_callee, inline_rf) -
+                              offsetof(struct fr_callee, arena));
 }
 
 /* Run @dispatch on the request in cc->rd: its status, the reader's error,
@@ -556,7 +557,8 @@ static void callee_release(struct fr_callee *cc)
         close(cc->fds[i]);
     for (unsigned i = 0; i < cc->nowned; i++)
         free(cc->owned[i]);
-    talloc_free(cc->arena);
+    if (cc->arena)
+        talloc_free(cc->arena);
 }
 
 int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch)
@@ -674,7 +676,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
      * where it survives the caller's crash (a callback into the caller
      * itself is logged by the caller's own call, `log`). */
     int qlogged = 0;
-    if (!log && m.status == 0 && FR__UNLIKELY(fr__rt.retries[fr__rt.regions[r].peer] >= 0)) {
+    if (FR__UNLIKELY(fr__rt.regions[r].peer_restarts) && !log && m.status == 0) {
         log = fr__qrec_for(lt, r, &m, asker);
         qlogged = log != NULL;
     }
@@ -689,15 +691,19 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         }
         goto out_free;
     }
+    /* fr__remote says where each module runs, as the plan put it (in a
+     * group, where its primary runs): 1 is another FMP */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
-        fr__rt.fmp_of_module[app->functions[m.fn].module] !=
-            (FR__UNLIKELY(fr__rt.groups != NULL) ? fr__group_primary(fr__rt.self) : fr__rt.self)) {
+        fr__remote[app->functions[m.fn].module] == 1) {
         status = -ENOSYS;     /* not here: the caller's plan disagrees */
     } else {
         cc.rd.p = m.data;
         cc.rd.end = m.data + m.len;
         if (FR__UNLIKELY(m.status != 0))
             status = fr__replica_begin(lt, m.status, &cc.rd, r, m.fn);
+        /* a restarted FMP, while the root replays its FR_INIT calls */
+        FR_FAULT_POINT_IF(INIT_REPLAY, m.top == FR_TOP_INIT && depth == 0 &&
+                                           (app->functions[m.fn].flags & FR_FN_INIT));
         FR_FAULT_POINT(SERVE_BEGIN);
         if (status == 0 && FR__UNLIKELY(fr__trace_on)) {
             /* its CPU is the function's module's (trace.h) */
@@ -751,6 +757,7 @@ out_free:
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0)
         fr__sample_served();
     callee_release(&cc);
-    free(heap_buf);
+    if (FR__UNLIKELY(heap_buf != NULL))
+        free(heap_buf);
     return rc;
 }

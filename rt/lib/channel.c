@@ -103,9 +103,7 @@ static void region_sync(int r, uint32_t g)
  * afresh the first time this logical thread looks at it again. */
 static inline int sync_gen(struct fr_lt *lt, int r)
 {
-    struct fr_region *rg = &fr__rt.regions[r];
-    struct fr_region_hdr *h = rg->base;
-    uint32_t g = atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire);
+    uint32_t g = atomic_load_explicit(fr__rt.regions[r].peer_gen, memory_order_acquire);
 
     if (FR_LIKELY(g == lt->gen[r]))
         return 0;
@@ -140,16 +138,73 @@ static void post(struct fr_slot *s, int to_side, uint32_t seq)
         fr__futex_wake(&b->bell, 1);
 }
 
+/* The header of a message of @kind from lt on region r, but its chunk. */
+static inline void fill_hdr(struct fr_msg_hdr *h, struct fr_lt *lt, int r, struct fr_slot *s,
+                            uint16_t kind, uint32_t fn, int32_t status, uint64_t total,
+                            uint32_t seq)
+{
+    h->seq = seq;
+    h->kind = kind;
+    h->nmeta = (uint16_t)fr__meta_export(s->meta);
+    h->fn = fn;
+    h->status = status;
+    h->total = total;
+    h->gen = lt->gen[r];
+    if (kind == FR_MSG_REQ) {
+        h->parent = lt->req_parent;
+        h->nth = lt->req_nth;
+        h->top = lt->top;
+    } else {
+        h->parent = 0;
+        h->nth = h->top = 0;
+    }
+}
+
+/* A message longer than the window (its header @h ready but for the
+ * chunk): chunk after chunk, each taken (ACK) before the next (MORE). */
+static __attribute__((noinline)) int send_chunked(struct fr_lt *lt, int r, struct fr_msg_hdr *h,
+                                                  const struct fr__field *f, unsigned n)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_slot *s = slot_of(lt, r);
+    unsigned char *win = fr__slot_window(s);
+    struct fr_wire_enc enc = { 0, 0 };
+    uint64_t sent = 0;
+    uint16_t kind = h->kind;  /* the message's: the chunks after the first are MORE */
+    int rc;
+
+    for (;;) {
+        uint64_t chunk = fr__wire_fill(f, n, &enc, win, fr__rt.window);
+        h->seq = next_seq(lt->last[r]);
+        h->chunk = (uint32_t)chunk;   /* <= the window, which start.c keeps below 4 GiB */
+        memcpy(&s->to[!rg->side].hdr, h, sizeof *h);
+        lt->last[r] = h->seq;
+        post(s, !rg->side, h->seq);
+        sent += chunk;
+        if (sent >= h->total)
+            return 0;
+        if (kind == FR_MSG_REP)
+            FR_FAULT_POINT(REPLY_CHUNK);
+        else
+            FR_FAULT_POINT(SEND_CHUNK);
+        /* Wait for the receiver to take this chunk. */
+        struct fr_msg_hdr ack;
+        rc = await_step(lt, r, FR_MSG_ACK, &ack);
+        if (rc < 0)
+            return rc;
+        h->kind = FR_MSG_MORE;
+        h->nmeta = 0;
+    }
+}
+
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n)
 {
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_slot *s = slot_of(lt, r);
     unsigned char *win = fr__slot_window(s);
-    uint64_t total = fr__wire_size(f, n), sent;
+    uint64_t total = fr__wire_size(f, n);
     struct fr_wire_enc enc = { 0, 0 };
-    struct fr_msg_hdr h;
-    int rc;
 
     if (total > fr__rt.max_payload)
         return -EMSGSIZE;
@@ -175,41 +230,23 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
      * came back by another region.) */
     FR_ASSERT(kind == FR_MSG_REQ || lt->last[r] == lt->seen[r]);
 
-    memset(&h, 0, sizeof h);
-    h.kind = kind;
-    h.fn = fn;
-    h.status = status;
-    h.total = total;
-    h.gen = lt->gen[r];
-    if (kind == FR_MSG_REQ) {
-        h.parent = lt->req_parent;
-        h.nth = lt->req_nth;
-        h.top = lt->top;
+    /* A long message's header is kept aside (each chunk sends it again);
+     * the common one is written in place: this side owns the direction
+     * until it posts, and the peer reads it only after the bell (and
+     * copies it once before it looks at it). */
+    uint32_t seq = next_seq(lt->last[r]);
+    if (FR__UNLIKELY(total > fr__rt.window)) {
+        struct fr_msg_hdr whole;
+        fill_hdr(&whole, lt, r, s, kind, fn, status, total, seq);
+        return send_chunked(lt, r, &whole, f, n);
     }
-    if (kind == FR_MSG_REQ || kind == FR_MSG_REP || kind == FR_MSG_ERR)
-        h.nmeta = (uint16_t)fr__meta_export(s->meta);
-    for (sent = 0;;) {
-        uint64_t chunk = total ? fr__wire_fill(f, n, &enc, win, fr__rt.window) : 0;
-        h.seq = next_seq(lt->last[r]);
-        h.chunk = (uint32_t)chunk;   /* <= the window, which start.c keeps below 4 GiB */
-        memcpy(&s->to[!rg->side].hdr, &h, sizeof h);
-        lt->last[r] = h.seq;
-        post(s, !rg->side, h.seq);
-        sent += chunk;
-        if (sent >= total)
-            return 0;
-        if (kind == FR_MSG_REP)
-            FR_FAULT_POINT(REPLY_CHUNK);
-        else
-            FR_FAULT_POINT(SEND_CHUNK);
-        /* Wait for the receiver to take this chunk. */
-        struct fr_msg_hdr ack;
-        rc = await_step(lt, r, FR_MSG_ACK, &ack);
-        if (rc < 0)
-            return rc;
-        h.kind = FR_MSG_MORE;
-        h.nmeta = 0;
-    }
+    struct fr_msg_hdr *h = &s->to[!rg->side].hdr;
+    fill_hdr(h, lt, r, s, kind, fn, status, total, seq);
+    h->chunk = (uint32_t)(total ? fr__wire_fill(f, n, &enc, win, total) : 0);
+    /* never read back what the peer can write: seq is ours */
+    lt->last[r] = seq;
+    post(s, !rg->side, seq);
+    return 0;
 }
 
 int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
@@ -288,11 +325,8 @@ static int peer_gone(const struct fr_lt *lt, int r)
  */
 int fr__chan_peer_moved(struct fr_lt *lt, int r)
 {
-    struct fr_region *rg = &fr__rt.regions[r];
-    struct fr_region_hdr *h = rg->base;
-
     return atomic_load(fr__peer_gone(r)) ||
-           atomic_load_explicit(&h->gen[!rg->side], memory_order_acquire) != lt->gen[r];
+           atomic_load_explicit(fr__rt.regions[r].peer_gen, memory_order_acquire) != lt->gen[r];
 }
 
 /*
@@ -318,7 +352,7 @@ static int stale(struct fr_slot *s, int r, uint32_t w)
 /* A message is waiting on region r for lt: classify the bell word. */
 enum bell_state { BELL_NONE, BELL_MSG, BELL_GONE, BELL_BAD };
 
-static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
+static inline enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
 {
     uint32_t seq = w & FR_BELL_SEQ;
 
@@ -331,6 +365,96 @@ static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
     return BELL_BAD;
 }
 
+/* lt's bell on region r: where the peer posts to this side. */
+static inline _Atomic uint32_t *bell_of(struct fr_lt *lt, int r)
+{
+    return &slot_of(lt, r)->to[fr__rt.regions[r].side].bell;
+}
+
+/* One look at region r for lt: 1 a message to take, 0 nothing, or a
+ * negative errno that ends the wait (the region is in *got for EPROTO). */
+static inline __attribute__((always_inline)) int look(struct fr_lt *lt, int r, int want,
+                                                      int *got)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_slot *s;
+
+    /* A new incarnation of the peer we wait for never got our message,
+     * however fast it came back: the call failed. */
+    if (FR__UNLIKELY(atomic_load_explicit(rg->peer_gen, memory_order_acquire) != lt->gen[r]) &&
+        sync_gen(lt, r) && r == want)
+        return -EPIPE;
+    uint32_t w = atomic_load_explicit(bell_of(lt, r), memory_order_acquire);
+    /* A peer that broke the protocol is not listened to again. */
+    if (FR__UNLIKELY(atomic_load_explicit(&rg->failed, memory_order_relaxed)))
+        return 0;
+    switch (bell_state(lt, r, w)) {
+    case BELL_MSG:
+        s = slot_of(lt, r);
+        if (stale(s, r, w))
+            return 0;
+        *got = r;
+        return 1;
+    case BELL_GONE:
+        return r == want ? -EPIPE : 0;
+    case BELL_BAD:
+        /* zeroed by a restart, or half-written by the dead */
+        s = slot_of(lt, r);
+        if (stale(s, r, w))
+            return 0;
+        if (fr__chan_peer_moved(lt, r))
+            return r == want ? -EPIPE : 0;
+        if (r == want || want < 0) {
+            *got = r;
+            return -EPROTO;
+        }
+        return 0;
+    case BELL_NONE:
+        break;
+    }
+    return 0;
+}
+
+/*
+ * Sleep until a bell of lt (or, with @want, its peer's incarnation word)
+ * moves, or @left ns pass (-1: no limit).  The words are gathered here,
+ * off the path of a call that finds its message while it spins.
+ *
+ * Announce, fence, then read the words and look once more: a post that
+ * came before the fence is seen by that look (and there is no sleep), one
+ * that comes after it sees `sleeping` and wakes the futex, which sleeps
+ * only while the words still hold what was read.
+ */
+static void sleep_on(struct fr_lt *lt, int want, int64_t left)
+{
+    int n = fr__rt.nregions, nw = n, got;
+    _Atomic uint32_t *words[n + 1];
+    uint32_t vals[n + 1];
+
+    for (int r = 0; r < n; r++) {
+        words[r] = bell_of(lt, r);
+        atomic_store_explicit(&((struct fr_bell *)words[r])->sleeping, 1, memory_order_relaxed);
+    }
+    /* The peer we wait for: its incarnation word too.  Its death and
+     * restart take our bell from 0 to GONE and back to 0 (restart.c,
+     * reset_channels), and both wakes may come between the look below and
+     * the wait, which would then sleep for ever on a bell that reads as
+     * before; the restart's bump of the incarnation, after the zeroing, is
+     * never undone. */
+    if (want >= 0)
+        words[nw++] = fr__rt.regions[want].peer_gen;
+    atomic_thread_fence(memory_order_seq_cst);
+    for (int k = 0; k < nw; k++)
+        vals[k] = atomic_load_explicit(words[k], memory_order_acquire);
+    int ready = want >= 0 && peer_gone(lt, want);
+    for (int r = 0; r < n && !ready; r++)
+        ready = look(lt, r, want, &got) != 0;
+    if (!ready)
+        fr__futex_wait_any(words, vals, (unsigned)nw, left);
+    for (int r = 0; r < n; r++)
+        atomic_store_explicit(&((struct fr_bell *)words[r])->sleeping, 0, memory_order_relaxed);
+}
+
 /*
  * Wait until a message for lt is on one of its slots.  @want is the region
  * whose peer we expect to hear from (its death or misbehaviour ends the
@@ -339,25 +463,9 @@ static enum bell_state bell_state(struct fr_lt *lt, int r, uint32_t w)
  */
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
 {
-    int n = fr__rt.nregions;
-    /* one more word than regions: the incarnation of the peer we wait for */
-    _Atomic uint32_t *words[n + 1], *gens[n > 0 ? n : 1];
-    uint32_t vals[n + 1];
-    int regs[n > 0 ? n : 1];
+    int n = fr__rt.nregions, rc;
     int64_t spin_end = -1;    /* read the clock only once the quick spin is over */
     unsigned iter = 0;
-    int first = want >= 0 ? want : 0;
-
-    /* What each look reads, found once: `want` first (it is the likely
-     * one), then the others; each region's bell for lt and its peer's
-     * incarnation word. */
-    for (int k = 0; k < n; k++) {
-        int r = k == 0 ? first : (k == first ? 0 : k);
-        struct fr_region *rg = &fr__rt.regions[r];
-        regs[k] = r;
-        words[k] = &slot_of(lt, r)->to[rg->side].bell;
-        gens[k] = &((struct fr_region_hdr *)rg->base)->gen[!rg->side];
-    }
 
     /* The peer we wait for answers within a round trip: watch its bell
      * alone first, as a raw ping-pong does, while it still shows the last
@@ -365,8 +473,8 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
      * once).  The look over every region costs the detection a little per
      * region; requests from other regions and a death wait at most
      * QUICK_SPINS pauses for it. */
-    if (want >= 0 && n > 0) {
-        _Atomic uint32_t *b = words[0];
+    if (want >= 0) {
+        _Atomic uint32_t *b = bell_of(lt, want);
         uint32_t old = atomic_load_explicit(b, memory_order_relaxed);
         if (old == lt->seen[want])
             for (unsigned q = 0;
@@ -374,50 +482,12 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
                 cpu_relax();
     }
     for (;;) {
-        for (int k = 0; k < n; k++) {
-            int r = regs[k];
-
-            /* A new incarnation of the peer we wait for never got our
-             * message, however fast it came back: the call failed. */
-            if (FR__UNLIKELY(atomic_load_explicit(gens[k], memory_order_acquire) != lt->gen[r]) &&
-                sync_gen(lt, r) && r == want)
-                return -EPIPE;
-            uint32_t w = atomic_load_explicit(words[k], memory_order_acquire);
-            vals[k] = w;
-            /* A peer that broke the protocol is not listened to again. */
-            if (atomic_load_explicit(&fr__rt.regions[r].failed, memory_order_relaxed))
-                continue;
-            struct fr_slot *s;
-            switch (bell_state(lt, r, w)) {
-            case BELL_MSG:
-                s = slot_of(lt, r);
-                if (stale(s, r, w))
-                    break;
-                *got = r;
-                return 0;
-            case BELL_GONE:
-                if (r == want)
-                    return -EPIPE;
-                break;
-            case BELL_BAD:
-                /* zeroed by a restart, or half-written by the dead */
-                s = slot_of(lt, r);
-                if (stale(s, r, w))
-                    break;
-                if (fr__chan_peer_moved(lt, r)) {
-                    if (r == want)
-                        return -EPIPE;
-                    break;
-                }
-                if (r == want || want < 0) {
-                    *got = r;
-                    return -EPROTO;
-                }
-                break;
-            case BELL_NONE:
-                break;
-            }
-        }
+        /* `want` first (it is the likely one), then the others */
+        if (want >= 0 && (rc = look(lt, want, want, got)) != 0)
+            return rc < 0 ? rc : 0;
+        for (int r = 0; r < n; r++)
+            if (r != want && (rc = look(lt, r, want, got)) != 0)
+                return rc < 0 ? rc : 0;
         if ((++iter & 63) != 0) {
             cpu_relax();
             continue;
@@ -444,38 +514,11 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
         /* Sleep: announce it, then re-check (see the invariants above). */
         int64_t left = -1;
         if (deadline_ns >= 0) {
-            left = deadline_ns - fr__now_ns();
+            left = deadline_ns - now;
             if (left <= 0)
                 return -ETIMEDOUT;
         }
-        int ready = 0, nw = n;
-        /* The peer we wait for: its incarnation word too.  Its death and
-         * restart take our bell from 0 to GONE and back to 0 (restart.c,
-         * reset_channels), and both wakes may come between the re-check
-         * below and the wait, which would then sleep for ever on a bell
-         * that reads as before; the restart's bump of the incarnation,
-         * after the zeroing, is never undone. */
-        if (want >= 0) {
-            struct fr_region *rg = &fr__rt.regions[want];
-            words[nw] = &((struct fr_region_hdr *)rg->base)->gen[!rg->side];
-            vals[nw++] = lt->gen[want];
-        }
-        for (int k = 0; k < n; k++) {
-            struct fr_bell *b = (struct fr_bell *)words[k];
-            atomic_store_explicit(&b->sleeping, 1, memory_order_relaxed);
-        }
-        atomic_thread_fence(memory_order_seq_cst);
-        for (int k = 0; k < nw; k++)
-            if (atomic_load_explicit(words[k], memory_order_relaxed) != vals[k])
-                ready = 1;
-        if (want >= 0 && peer_gone(lt, want))
-            ready = 1;
-        if (!ready)
-            fr__futex_wait_any(words, vals, (unsigned)nw, left);
-        for (int k = 0; k < n; k++) {
-            struct fr_bell *b = (struct fr_bell *)words[k];
-            atomic_store_explicit(&b->sleeping, 0, memory_order_relaxed);
-        }
+        sleep_on(lt, want, left);
         spin_end = -1;
         iter = 0;
     }
@@ -487,26 +530,19 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
  * that grows as needed (the caller owns it and keeps it for the next
  * message).
  */
-int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_msg *m)
+/* The rest of fr__chan_recv for a message that does not go the common
+ * way: a buffer to grow, metadata to adopt, more chunks to take. */
+static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **bufp,
+                                               size_t *cap, struct fr_msg *m,
+                                               const struct fr_msg_hdr *hp)
 {
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_slot *s = slot_of(lt, r);
     const unsigned char *win = fr__slot_window(s);
-    struct fr_msg_hdr h;
+    struct fr_msg_hdr h = *hp;
     unsigned char *buf;
     uint64_t got;
     int drop = 0;
-
-    memcpy(&h, &s->to[rg->side].hdr, sizeof h);   /* read once: the peer may scribble */
-    if (h.seq != next_seq(lt->last[r]))
-        return -EPROTO;
-    if (h.kind != FR_MSG_REQ && h.kind != FR_MSG_REP && h.kind != FR_MSG_ERR)
-        return -EPROTO;
-    if (h.total > fr__rt.max_payload || h.chunk > fr__rt.window ||
-        h.chunk > h.total || (h.chunk < h.total && h.chunk != fr__rt.window) ||
-        h.nmeta > FR_META_MAX)
-        return -EPROTO;
-    lt->last[r] = lt->seen[r] = h.seq;
 
     if (!*bufp || *cap < h.total) {
         size_t want = h.total > 256 ? h.total : 256;
@@ -553,13 +589,38 @@ int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_m
         got += more.chunk;
         FR_FAULT_POINT(RECV_CHUNK);
     }
+    m->data = drop ? NULL : buf;
+    return drop ? -ENOMEM : 0;
+}
+
+int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_msg *m)
+{
+    struct fr_slot *s = slot_of(lt, r);
+    struct fr_msg_hdr h;
+
+    memcpy(&h, &s->to[fr__rt.regions[r].side].hdr, sizeof h);   /* read once: the peer may scribble */
+    if (h.seq != next_seq(lt->last[r]))
+        return -EPROTO;
+    if (h.kind != FR_MSG_REQ && h.kind != FR_MSG_REP && h.kind != FR_MSG_ERR)
+        return -EPROTO;
+    if (h.total > fr__rt.max_payload || h.chunk > fr__rt.window ||
+        h.chunk > h.total || (h.chunk < h.total && h.chunk != fr__rt.window) ||
+        h.nmeta > FR_META_MAX)
+        return -EPROTO;
+    lt->last[r] = lt->seen[r] = h.seq;
     m->kind = h.kind;
     m->fn = h.fn;
     m->status = h.status;
     m->parent = h.parent;
     m->nth = h.nth;
     m->top = h.top;
-    m->data = drop ? NULL : buf;
     m->len = h.total;
-    return drop ? -ENOMEM : 0;
+    /* The common message: one chunk, no metadata either way, room for it. */
+    if (FR__UNLIKELY(h.chunk != h.total || h.nmeta || fr__meta_count() || *cap < h.total ||
+                     !*bufp))
+        return recv_rest(lt, r, bufp, cap, m, &h);
+    m->data = *bufp;
+    if (h.chunk)
+        memcpy(*bufp, fr__slot_window(s), h.chunk);
+    return 0;
 }

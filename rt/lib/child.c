@@ -30,6 +30,7 @@
 #include "deathwatch.h"
 #include "fault.h"
 #include "group.h"
+#include "handle.h"
 #include "plan.h"
 #include "initlog.h"
 #include "lthread.h"
@@ -43,6 +44,17 @@ static FR_NORETURN void die(const char *what)
 {
     fprintf(stderr, "fracture: child FMP: %s\n", what);
     _exit(127);
+}
+
+/* The incarnation of this FMP, as every region's header counts it (the
+ * root bumps them all at once, before a new incarnation gets GO). */
+static uint32_t own_incarnation(void)
+{
+    const struct fr_region *rg = &fr__rt.regions[0];
+
+    if (!fr__rt.nregions)
+        return 0;
+    return atomic_load(&((struct fr_region_hdr *)rg->base)->gen[rg->side]);
 }
 
 void fr__child_main(const char *plan_text)
@@ -117,6 +129,7 @@ void fr__child_main(const char *plan_text)
         rg->memfd = -1;
         fcntl(rg->sock, F_SETFD, FD_CLOEXEC);   /* not for programs a module runs */
         fr__rt.region_of_fmp[rg->peer] = i;
+        fr__region_cache(i);
     }
     fr__rt.nregions = nregions;
     /* This thread first, then every thread the runtime makes (lthread.c). */
@@ -149,6 +162,9 @@ void fr__child_main(const char *plan_text)
             fr__program_runtime_exit(0);   /* the root closed it: not needed */
         break;
     }
+    /* Its incarnation is the one GO started (a warm spare's predecessor
+     * has died since it was made): its handles are tagged with it. */
+    fr__handle_adopt(own_incarnation());
     /* Before any call can come in: from here on, exit(n) is the program's. */
     fr__program_watch_exit();
     fr__program_signals_child();
@@ -161,21 +177,19 @@ void fr__child_main(const char *plan_text)
         _exit(0);             /* the root is gone */
 
     for (;;) {
-        struct fr_ctl_msg m;
-        ssize_t n = recv(ctl, &m, sizeof m, 0);
-        if (n == 0 || (n < 0 && errno != EINTR))
+        struct fr_ctl_in in;
+        ssize_t n = fr__ctl_recv(ctl, 0, &in);
+        if (n == 0 || (n < 0 && n != -EAGAIN))
             fr__program_runtime_exit(0);   /* the root closed it: the app is ending */
-        if (n == (ssize_t)sizeof m && m.type == FR_CTL_REPLAY) {
-            /* FMP m.fmp was restarted: the FR_INIT calls this FMP made to
-             * it go again, before the root lets in-flight calls replay. */
-            struct fr_ctl_msg done = { FR_CTL_REPLAYED, m.fmp, 0, 0 };
-            int rc = fr__init_replay((int)m.fmp);
-            if (rc < 0)
-                done.gen = (uint32_t)-rc;
-            else
-                done.n = (uint32_t)rc;
-            if (send(ctl, &done, sizeof done, MSG_NOSIGNAL) != (ssize_t)sizeof done)
+        /* A restarted incarnation gets the records of the FR_INIT calls
+         * its predecessors made before anything reaches it (initlog.c). */
+        if (n > 0 && in.m.type == FR_CTL_INIT_RECORD)
+            fr__init_record_in(&in);
+        if (n > 0 && in.m.type == FR_CTL_RECORDS_END) {
+            struct fr_ctl_msg kept = { FR_CTL_RECORDS_KEPT, (uint32_t)self, 0, 0 };
+            if (send(ctl, &kept, sizeof kept, MSG_NOSIGNAL) != (ssize_t)sizeof kept)
                 fr__program_runtime_exit(0);
         }
+        fr__ctl_drop_fds(&in);
     }
 }

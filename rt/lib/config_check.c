@@ -197,6 +197,15 @@ static int make_layout(struct ck *ck, struct layout *lay)
         if (a != b)
             pair[a * nu + b] = pair[b * nu + a] = 1;
     }
+    /* and the root with each that holds an FR_INIT function, as the plan
+     * pairs them (plan.c): the root replays every FR_INIT call */
+    for (unsigned f = 0; ck->app->edges && f < ck->app->nfunctions; f++) {
+        unsigned m = ck->app->functions[f].module;
+        int b = m < ck->app->nmodules ? unit_of[m] : (int)root;
+
+        if ((ck->app->functions[f].flags & FR_FN_INIT) && b != (int)root)
+            pair[root * nu + (size_t)b] = pair[(size_t)b * nu + root] = 1;
+    }
     /* The implicit root unit exists only without an FMP holding main. */
     if (root != cfg->nfmps)
         for (size_t a = 0; a < nu; a++)

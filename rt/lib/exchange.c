@@ -106,8 +106,8 @@ void fr__xchg_place(struct fr_xchg *x)
         /* unique per FMP, thread and call, with no shared counter */
         uint64_t n = ++lt->ncalls;
         x->parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
-        if (lt->depth == 0)
-            lt->top = (uint32_t)n;   /* a new call tree: the old one is done */
+        if (lt->depth == 0)   /* a new call tree: the old one is done */
+            lt->top = (uint32_t)n & (FR_TOP_INIT >> 1);   /* never FR_TOP_INIT */
     }
 }
 
@@ -276,7 +276,7 @@ static int take_reply(struct fr_xchg *x)
          * memory, a reply too large): its status, never positive. */
         return c->err = m.status < 0 && m.status > -4096 ? m.status : -EIO;
     }
-    if (fr__wire_check(m.data, m.data + m.len) < 0)
+    if (m.len && fr__wire_check(m.data, m.data + m.len) < 0)
         return wreck_or_broken(x, "a field runs past the end of the reply");
     c->rp = m.data;
     c->rend = m.data + m.len;

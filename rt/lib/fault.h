@@ -40,10 +40,12 @@
     X(SERVE_END, "serve-end")        /* the function returned, before its reply */ \
     X(REPLY_CHUNK, "reply-chunk")    /* a long reply is half written */      \
     X(AFTER_REPLY, "after-reply")    /* the reply is out */                   \
-    /* FR_INIT replay into a restarted FMP (the replaying side) */           \
-    X(INIT_REPLAY, "init-replay")    /* before each logged FR_INIT call goes again */ \
+    /* FR_INIT replay into a restarted FMP (the restarted FMP's side) */    \
+    X(INIT_REPLAY, "init-replay")    /* a replayed FR_INIT call read, before it runs */ \
     /* process: a child started, its regions mapped, not yet READY */       \
-    X(CHILD_START, "child-start")
+    X(CHILD_START, "child-start")                                            \
+    /* an FR_INIT call made by a child (initlog.c) */                        \
+    X(INIT_COPY, "init-copy")        /* answered, its copy not yet sent to the root */
 
 enum fr_fault_point {
     FR_FP_NONE = 0,
@@ -63,6 +65,13 @@ int fr__fault_fails(const char *point);
 #define FR_FAULT_POINT(p)                                                      \
     do {                                                                       \
         if (__builtin_expect(fr__fault_armed, 0))                              \
+            fr__fault_point(FR_FP_##p);                                        \
+    } while (0)
+/* Point @p when @cond holds, which is evaluated only when points are
+ * armed: a test that costs nothing in a run without the harness. */
+#define FR_FAULT_POINT_IF(p, cond)                                             \
+    do {                                                                       \
+        if (__builtin_expect(fr__fault_armed, 0) && (cond))                    \
             fr__fault_point(FR_FP_##p);                                        \
     } while (0)
 

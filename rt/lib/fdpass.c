@@ -63,6 +63,26 @@ int fr__fd_send(struct fr_region *rg, uint32_t slot, uint32_t seq, uint32_t idx,
     return 0;
 }
 
+unsigned fr__fd_taken(struct msghdr *mh, int *fds, unsigned max)
+{
+    unsigned n = 0;
+
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k; i++) {
+            int x;
+            memcpy(&x, CMSG_DATA(cm) + i * sizeof(int), sizeof x);
+            if (n < max)
+                fds[n++] = x;
+            else
+                close(x);     /* a peer may send more: keep what was asked */
+        }
+    }
+    return n;
+}
+
 /* Read one tagged descriptor; -EAGAIN when none is queued. */
 static int read_one(struct fr_region *rg, struct fr_fd_tag *tag, int *fd)
 {
@@ -72,7 +92,6 @@ static int read_one(struct fr_region *rg, struct fr_fd_tag *tag, int *fd)
         struct cmsghdr align;
     } u;
     struct msghdr mh = { 0 };
-    struct cmsghdr *cm;
     ssize_t n;
 
     mh.msg_iov = &iov;
@@ -84,20 +103,8 @@ static int read_one(struct fr_region *rg, struct fr_fd_tag *tag, int *fd)
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN : -EPROTO;
-    *fd = -1;
-    for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-            continue;
-        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < k; i++) {
-            int x;
-            memcpy(&x, CMSG_DATA(cm) + i * sizeof(int), sizeof x);
-            if (*fd < 0)
-                *fd = x;
-            else
-                close(x);     /* a peer may send more than one: keep one */
-        }
-    }
+    if (!fr__fd_taken(&mh, fd, 1))
+        *fd = -1;
     if (n != sizeof *tag || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || *fd < 0) {
         if (*fd >= 0)
             close(*fd);

@@ -29,6 +29,23 @@ static int room_for_one(void **a, unsigned *cap, size_t size)
     return 0;
 }
 
+int fr__nlog_reply(struct fr_call *c, struct fr_lt *lt, const void *rep, uint64_t len)
+{
+    /* the recorded reply, decoded as if it had come from the callee */
+    if (len > lt->rcap) {
+        void *b = realloc(lt->rbuf, len);
+        if (!b)
+            return c->err = -ENOMEM;
+        lt->rbuf = b;
+        lt->rcap = len;
+    }
+    if (len)
+        memcpy(lt->rbuf, rep, len);
+    c->rp = lt->rbuf;
+    c->rend = (unsigned char *)lt->rbuf + len;
+    return c->err = 0;
+}
+
 void fr__nlog_free(struct fr_nlog *log)
 {
     for (unsigned i = 0; i < log->n; i++) {

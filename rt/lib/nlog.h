@@ -56,6 +56,11 @@ struct fr_qrec {
     uint64_t bytes;           /* request bytes of the frames logged: bounded (callee.c) */
 };
 
+/* @c, on @lt, is answered from a record instead of its callee (a leader
+ * replica's, replicate.c; an FR_INIT call's, initlog.c): @len bytes of
+ * @rep, copied where a reply is decoded from.  0 or -ENOMEM (c->err). */
+int fr__nlog_reply(struct fr_call *c, struct fr_lt *lt, const void *rep, uint64_t len);
+
 /* Free what @log holds; it is empty after. */
 void fr__nlog_free(struct fr_nlog *log);
 

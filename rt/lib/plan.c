@@ -151,6 +151,13 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
             if (a != b)
                 p->pair[a * n + b] = p->pair[b * n + a] = 1;
         }
+        /* The root replays every FR_INIT call, a child's too (initlog.c),
+         * into each FMP that holds an FR_INIT function. */
+        for (unsigned f = 0; f < app->nfunctions; f++) {
+            int b = p->fmp_of_module[app->functions[f].module];
+            if ((app->functions[f].flags & FR_FN_INIT) && b != 0)
+                p->pair[b] = p->pair[b * n] = 1;
+        }
     }
     /* Every member talks to whom its group's first member talks to. */
     for (int gi = 0; gi < p->ngroups; gi++) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "group.h"
+#include "initlog.h"
 #include "sample.h"
 #include "plain.h"
 #include "restart.h"
@@ -28,13 +29,17 @@ static const struct fr_policy *kind_of(int k)
 
 static void died(int k, int status)
 {
+    fr__init_child_ended(k);
     fr__policy_of(k)->died(k, status);
 }
 
-static void note(int from, const struct fr_ctl_msg *m)
+static void note(int from, struct fr_ctl_in *in)
 {
-    if (m->type == FR_CTL_INIT_LOGGED)
-        fr__restart_note_init(from, (int)m->fmp);
+    const struct fr_ctl_msg *m = &in->m;
+
+    if ((m->type == FR_CTL_INIT_COPY || (m->type >= FR_CTL_INIT_CALL &&
+                                         m->type <= FR_CTL_INIT_OVER)) && (int)m->fmp == from)
+        fr__init_note(from, in);
     else if (m->type == FR_CTL_RECYCLE && (int)m->fmp == from)
         fr__sample_recycle_asked(from);
 }

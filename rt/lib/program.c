@@ -123,3 +123,11 @@ void fr__program_signals_child(void)
         if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
             signal(stop_signals[i], SIG_IGN);
 }
+
+void fr__stdio_flush(void)
+{
+    if (fr__stdio_pending(stdout))
+        fflush(stdout);
+    if (fr__stdio_pending(stderr))
+        fflush(stderr);
+}

@@ -15,25 +15,36 @@
  * One process holds one stdout buffer; split, each FMP holds its own.
  * Flushing what a side holds before control passes to the other (a request
  * sent, a reply sent) gives the bytes the order of the single buffer.
- * A call that printed nothing pays a few loads and not-taken branches:
- * on glibc, whose FILE is public, __fpending's own test is made here
- * rather than called (twice on each side of every call).
+ * A call that printed nothing pays a few loads and one not-taken branch:
+ * on glibc, whose FILE is public, the put area of each stream is looked at
+ * here (a wide-oriented stream always takes the exact way), and only then
+ * does fr__stdio_flush ask __fpending and flush (twice on each side of
+ * every call).
  */
-static inline int fr__stdio_pending(FILE *fp)
+static inline int fr__stdio_maybe_pending(FILE *fp)
 {
 #ifdef __GLIBC__
-    if (FR_LIKELY(fp->_mode <= 0))    /* byte-oriented: the put area */
-        return fp->_IO_write_ptr != fp->_IO_write_base;
+    return (fp->_IO_write_ptr != fp->_IO_write_base) | (fp->_mode > 0);
+#else
+    (void)fp;
+    return 1;
 #endif
-    return __fpending(fp) != 0;
 }
+
+/* Whether @fp holds bytes not yet written: the exact answer, for which
+ * fr__stdio_maybe_pending is the quick test (it never misses one). */
+static inline int fr__stdio_pending(FILE *fp)
+{
+    return fr__stdio_maybe_pending(fp) && __fpending(fp) != 0;
+}
+
+/* Flush stdout and stderr where they hold bytes (program.c). */
+void fr__stdio_flush(void);
 
 static inline void fr__stdio_boundary(void)
 {
-    if (FR__UNLIKELY(fr__stdio_pending(stdout)))
-        fflush(stdout);
-    if (FR__UNLIKELY(fr__stdio_pending(stderr)))
-        fflush(stderr);
+    if (FR__UNLIKELY(fr__stdio_maybe_pending(stdout) | fr__stdio_maybe_pending(stderr)))
+        fr__stdio_flush();
 }
 
 /* Child, once it serves: exit(n) from a module of this FMP (or a runtime

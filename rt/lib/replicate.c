@@ -49,6 +49,7 @@
 #include "channel.h"
 #include "config.h"
 #include "group.h"
+#include "nlog.h"
 #include "replicate.h"
 #include "plain.h"
 #include "policy.h"
@@ -238,18 +239,8 @@ int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc)
         *rc = c->err = e.err < 4096 ? -(int)e.err : -EIO;
         return 1;
     }
-    /* the recorded reply, decoded as if it had come from the callee */
-    if (e.rep_len > lt->rcap) {
-        void *b = realloc(lt->rbuf, e.rep_len);
-        if (!b)
-            return *rc = c->err = -ENOMEM, 1;
-        lt->rbuf = b;
-        lt->rcap = e.rep_len;
-    }
-    if (e.rep_len)
-        memcpy(lt->rbuf, reply, e.rep_len);
-    c->rp = lt->rbuf;
-    c->rend = (unsigned char *)lt->rbuf + e.rep_len;
+    if ((*rc = fr__nlog_reply(c, lt, reply, e.rep_len)) < 0)
+        return 1;
     for (struct fr_wire_reader rd = { c->rp, c->rend }; rd.p < rd.end;) {
         struct fr_wire_field f;
         if (fr__wire_next(&rd, &f) < 0 || f.kind == FR_W_FD)

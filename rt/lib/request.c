@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handle.h"
 #include "state.h"
 #include "wire.h"
 
@@ -118,12 +119,16 @@ void fr_put_strv(struct fr_call *c, const char *const *v)
 
 void fr_put_handle(struct fr_call *c, const void *p, size_t n)
 {
-    /* a value the registry can key (handle.h); any other size is a plain one */
+    uint64_t v;
+
+    /* a value a tag fits (handle.h); any other size is a plain one */
     if (n != sizeof(uint64_t)) {
         fr__call_add(c, FR_W_SCALAR, p, n, -1);
         return;
     }
-    fr__call_add(c, FR_W_HANDLE, p, n, -1);
+    /* the value, tagged as it leaves, travels in the field itself (wire.h) */
+    memcpy(&v, p, sizeof v);
+    fr__call_add(c, FR_W_HANDLE, NULL, fr__handle_out(v), -1);
     c->nhandles++;
 }
 

@@ -10,8 +10,10 @@
  *      starts counting afresh the next time it looks (channel.c);
  *   3. the FMP is started again, in the next environment of its micro-Rx
  *      list (an overlay on its env), and waited for;
- *   4. the FR_INIT calls made to it are replayed, in order: the root's,
- *      then those of each child FMP that made some (it replays them itself);
+ *   4. it gets the records of the FR_INIT calls its predecessors made
+ *      (initlog.c: so that it does not make them again), and the FR_INIT
+ *      calls made to it are replayed, in order, by the root, which holds
+ *      them all: its own, then each child FMP's;
  *   5. `gone` is cleared and the incarnation word woken: every caller that
  *      was waiting replays its in-flight call, which copy-by-value-result
  *      left untouched.
@@ -110,8 +112,12 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
                 fr__rt.fmps[c->peer].name, *replays + 1);
         return 0;
     }
+    /* an FR_INIT call waiting is not one the dead incarnation answered:
+     * the restart need not wait for its copy (initlog.c, in flight) */
+    fr__init_waits(c, 1);
     if (wait_back(r, failed_gen) < 0)
         return 0;
+    fr__init_waits(c, 0);
     ++*replays;
     return 1;
 }
@@ -174,88 +180,6 @@ static int restart_call(struct fr_call *c, struct fr_lt *lt, int peer)
 }
 
 /* ---- the root's half ------------------------------------------------------ */
-
-/* inits[from * nfmps + peer]: child FMP `from` made FR_INIT calls to FMP
- * `peer` (it said so, FR_CTL_INIT_LOGGED).  Supervisor thread only. */
-static unsigned char *inits;
-
-void fr__restart_note_init(int from, int peer)
-{
-    int n = fr__rt.nfmps;
-
-    if (!inits && !(inits = calloc((size_t)n * (size_t)n, 1)))
-        return;
-    inits[from * n + peer] = 1;
-}
-
-/* How long a child may take to replay its FR_INIT calls. */
-#define CHILD_REPLAY_MS 10000
-
-/*
- * Ask every child that made FR_INIT calls to FMP k to replay them into its
- * new incarnation, one child after the other, after the root's own: the
- * order within one FMP is kept, the order across FMPs is the FMPs'.
- * Returns 0, or a negative errno when a replay failed (a child that died
- * meanwhile is not waited for).
- */
-/*
- * Child @c made FR_INIT calls to FMP @k, and they cannot go again: their
- * log lived in an incarnation of @c that has ended (issue 12: the root
- * keeps no copy yet).  Never silent: @k comes back without the state they
- * set up, and this says so.
- */
-static void inits_lost(int c, int k, const char *how)
-{
-    fr__log("FMP '%s' comes back without the FR_INIT calls FMP '%s' made to it: %s (they "
-            "were logged in that FMP only); calls that depend on them may now differ",
-            fr__rt.fmps[k].name, fr__rt.fmps[c].name, how);
-}
-
-static int children_replay_inits(int k)
-{
-    int n = fr__rt.nfmps;
-
-    for (int c = 1; inits && c < n; c++) {
-        struct fr_fmp *f = &fr__rt.fmps[c];
-        struct fr_ctl_msg ask = { FR_CTL_REPLAY, (uint32_t)k, 0, 0 }, m;
-        int64_t end = fr__now_ns() + (int64_t)CHILD_REPLAY_MS * 1000000;
-
-        if (c == k || !inits[c * n + fr__group_primary(k)])
-            continue;
-        if (atomic_load(&f->gone) || f->ctl < 0 ||
-            send(f->ctl, &ask, sizeof ask, MSG_NOSIGNAL) != (ssize_t)sizeof ask) {
-            inits_lost(c, k, "it is not there to replay them");
-            continue;
-        }
-        for (;;) {
-            struct pollfd pfd = { f->ctl, POLLIN, 0 };
-            int64_t left = (end - fr__now_ns()) / 1000000;
-            if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
-                fr__log("FMP '%s' did not replay its FR_INIT calls to '%s' within %d s",
-                        f->name, fr__rt.fmps[k].name, CHILD_REPLAY_MS / 1000);
-                return -ETIMEDOUT;
-            }
-            ssize_t got = recv(f->ctl, &m, sizeof m, MSG_DONTWAIT);
-            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
-                /* it is going: its pidfd tells the supervisor */
-                inits_lost(c, k, "it ended while it replayed them");
-                break;
-            }
-            if (got != (ssize_t)sizeof m)
-                continue;
-            if (m.type == FR_CTL_REPLAYED && (int)m.fmp == k) {
-                if (m.gen)
-                    return -(int)m.gen;
-                /* it said it made some, and has none: a later incarnation */
-                if (m.n == 0)
-                    inits_lost(c, k, "it has restarted since it made them");
-                break;
-            }
-            fr__ctl_handle(c, &m);   /* a fault report, a note: as usual */
-        }
-    }
-    return 0;
-}
 
 /* Every region of FMP k: zero its channels, bump its incarnation. */
 static void reset_channels(int k)
@@ -378,37 +302,62 @@ static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *his
     return bring_up(k, warm, err, errsz);
 }
 
-/* Whether FR_INIT calls to FMP k must go again before the others. */
-static int inits_to_replay(int k)
-{
-    int n = fr__rt.nfmps;
-
-    if (fr__init_logged(k))
-        return 1;
-    for (int c = 1; inits && c < n; c++)
-        if (c != k && inits[c * n + fr__group_primary(k)])
-            return 1;
-    return 0;
-}
-
 /*
- * The notes of FR_INIT calls (FR_CTL_INIT_LOGGED) that children sent
- * before FMP k died may still wait in their control sockets: the
- * supervisor handles a death before the messages of the FMPs after it in
- * its poll set.  They are taken first, so that every FR_INIT call made to
- * k is replayed (without, a child's call made just before k's crash was
- * not: recover-child printed sum 42 in 5 runs of 100 under ASan).
+ * The copies of FR_INIT calls (FR_CTL_INIT_COPY) that children sent before
+ * FMP k died may still wait in their control sockets: the supervisor
+ * handles a death before the messages of the FMPs after it in its poll
+ * set.  They are taken first, so that every FR_INIT call made to k is
+ * replayed (without, a child's call made just before k's crash was not:
+ * recover-child printed sum 42 in 5 runs of 100 under ASan).  Those of a
+ * child that has died were taken when it was reaped (supervise.c).
  */
 static void take_notes(int k)
 {
-    for (int c = 1; c < fr__rt.nfmps; c++) {
-        struct fr_fmp *f = &fr__rt.fmps[c];
-        struct fr_ctl_msg m;
+    for (int c = 1; c < fr__rt.nfmps; c++)
+        if (c != k && !atomic_load(&fr__rt.fmps[c].gone))
+            fr__ctl_drain(c);
+}
 
-        if (c == k || f->ctl < 0 || atomic_load(&f->gone))
-            continue;
-        while (recv(f->ctl, &m, sizeof m, MSG_DONTWAIT) == (ssize_t)sizeof m)
-            fr__ctl_handle(c, &m);   /* as the supervisor's loop would */
+/* How long a new incarnation may take to keep its records. */
+#define RECORDS_MS 10000
+
+/*
+ * Give FMP k's new incarnation the records of the FR_INIT calls its
+ * predecessors made (initlog.c), and wait until it says it keeps them:
+ * before anything reaches it, so that none of them is made again.  0, or
+ * a negative errno with @err set.
+ */
+static int give_records(int k, char *err, size_t errsz)
+{
+    struct fr_fmp *f = &fr__rt.fmps[k];
+    int64_t end = fr__now_ns() + (int64_t)RECORDS_MS * 1000000;
+    int rc = fr__init_give(k);
+
+    if (rc < 0) {
+        snprintf(err, errsz, "giving it the records of its FR_INIT calls failed (%s)",
+                 strerror(-rc));
+        return rc;
+    }
+    for (;;) {
+        struct fr_ctl_in in;
+        struct pollfd pfd = { f->ctl, POLLIN, 0 };
+        int64_t left = (end - fr__now_ns()) / 1000000;
+        if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+            snprintf(err, errsz, "it did not keep the records of its FR_INIT calls within %d s",
+                     RECORDS_MS / 1000);
+            return -ETIMEDOUT;
+        }
+        ssize_t got = fr__ctl_recv(f->ctl, MSG_DONTWAIT, &in);
+        if (got == 0 || (got < 0 && got != -EAGAIN)) {
+            snprintf(err, errsz, "it ended while it took the records of its FR_INIT calls");
+            return -EPIPE;
+        }
+        if (got > 0 && in.m.type == FR_CTL_RECORDS_KEPT) {
+            fr__ctl_drop_fds(&in);
+            return 0;
+        }
+        if (got > 0)
+            fr__ctl_handle(k, &in);   /* a fault report, a copy: as usual */
     }
 }
 
@@ -416,12 +365,14 @@ static void take_notes(int k)
 static int bring_up(int k, int warm, char *err, size_t errsz)
 {
     take_notes(k);
+    fr__init_settle(k);
+    int records = fr__init_made(k);
     /* A warm spare that has nothing replayed into it first is not waited
      * for: it has execed and mapped its regions long ago, GO releases its
      * workers, and the calls replayed now wait in their slots for them.
      * Its READY is read later by the supervisor's loop, which ignores it;
      * should it die instead, the supervisor sees that as any crash. */
-    if (warm && !inits_to_replay(k)) {
+    if (warm && !records && !fr__init_logged(k)) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
         return 0;
     }
@@ -429,12 +380,12 @@ static int bring_up(int k, int warm, char *err, size_t errsz)
 
     if (rc == -ECHILD)
         return -1;            /* it died, and was reaped */
+    if (rc == 0 && records)
+        rc = give_records(k, err, errsz);
     if (rc == 0) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
         rc = fr__init_replay(k);
         if (rc >= 0)
-            rc = children_replay_inits(k);
-        if (rc == 0)
             return 0;
         snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
     }

@@ -29,9 +29,6 @@ int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
 /* Root: FMP @k ended with wait status @status: restart it within its
  * budget, or lose it for good. */
 void fr__restart_or_lose(int k, int status);
-/* Root: child @from made FR_INIT calls to @peer (FR_CTL_INIT_LOGGED): it
- * replays them into each new incarnation of @peer. */
-void fr__restart_note_init(int from, int peer);
 /* Root: FMP @k again, outside of any restart budget (a recycled sampled
  * instance), in @env.  0, or -1 with @err set; nothing of the new process
  * is left on failure. */

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "diag.h"
 #include "group.h"
+#include "handle.h"
 #include "launch.h"
 #include "lthread.h"
 #include "plan.h"
@@ -215,6 +216,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         rc = fr__policy_adopt();
     if (rc < 0)
         return rc;
+    fr__handle_adopt(0);      /* the root is never reborn */
     /* Before any child: each is handed its own area (spawn.c). */
     if (cfg->has_trace && (rc = fr__trace_setup(n)) < 0) {
         if (rc == -E2BIG)
@@ -260,6 +262,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
                 rg->sock = sv[0];
                 pthread_mutex_init(&rg->sock_lock, NULL);
                 pthread_mutex_init(&rg->gen_lock, NULL);
+                fr__region_cache(fr__rt.nregions);
                 fr__rt.region_of_fmp[j] = fr__rt.nregions++;
             }
         }

@@ -41,6 +41,13 @@ struct fr_region {
     _Atomic int failed;       /* the peer broke the protocol: no more calls */
     uint32_t gen_seen;        /* the peer's incarnation this process knows */
     pthread_mutex_t gen_lock; /* guards the move to a new incarnation */
+    /* Found once (fr__region_cache), read on every call: the peer's
+     * incarnation word in the header, the word that says it is gone (the
+     * root's own record in the root, the header in a child: fr__peer_gone),
+     * and whether the peer restarts (its calls may be replayed). */
+    _Atomic uint32_t *peer_gen;
+    _Atomic uint32_t *peer_gone;
+    int peer_restarts;
 };
 
 /* What the root knows of an FMP (in a child only the names are filled). */
@@ -113,11 +120,19 @@ extern struct fr_rt fr__rt;
  */
 static inline _Atomic uint32_t *fr__peer_gone(int r)
 {
-    const struct fr_region *rg = &fr__rt.regions[r];
+    return fr__rt.regions[r].peer_gone;
+}
 
-    if (fr__rt.self == 0)
-        return &fr__rt.fmps[rg->peer].said_gone;
-    return &((struct fr_region_hdr *)rg->base)->gone[!rg->side];
+/* Fill region @r's words found once (struct fr_region), once its base,
+ * side and peer are set and fr__rt.retries is known. */
+static inline void fr__region_cache(int r)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_region_hdr *h = rg->base;
+
+    rg->peer_gen = &h->gen[!rg->side];
+    rg->peer_gone = fr__rt.self == 0 ? &fr__rt.fmps[rg->peer].said_gone : &h->gone[!rg->side];
+    rg->peer_restarts = fr__rt.retries && fr__rt.retries[rg->peer] >= 0;
 }
 
 static inline _Atomic uint32_t *fr__peer_lost(int r)
@@ -161,11 +176,17 @@ struct fr_lt {
                                     * cancelled (ECANCELED): its result is not one */
     uint64_t req_parent;      /* of the request being sent (fr__chan_send) */
     uint32_t req_nth;
-    uint32_t top;             /* the top-level call this thread is in (region.h) */
+    uint32_t top;             /* the top-level call this thread is in (region.h), or
+                               * FR_TOP_INIT: a replay of FR_INIT calls (initlog.c) */
     uint64_t ncalls;          /* calls this thread made from outside any frame */
     struct fr_qrec *qrec;     /* per region: what a restartable caller's frame made us do */
     struct fr_rep *rep;       /* a replica serving a replicated call (replicate.c) */
 };
+
+/* The call tree of the root's replays of FR_INIT calls, which every
+ * request in them carries: never a top-level call's (fr__xchg_place keeps
+ * those below it). */
+#define FR_TOP_INIT UINT32_MAX
 
 /* The id of the frame that serves a request made as the @nth outward call
  * of frame @parent: the same in every incarnation that replays it. */

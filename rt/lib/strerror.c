@@ -46,9 +46,10 @@ static const struct meaning meanings[] = {
     {ETIMEDOUT, "the callee did not answer within call_timeout_ms and its FMP was stopped; "
                    "transient: a restartable FMP comes back for the next call; raise "
                    "call_timeout_ms if the call is only slow"},
-    {ESTALE, "a handle (FR_OPAQUE) the call passes was minted by an incarnation of the callee's "
-                "FMP that has crashed since, and the object it named died with it; permanent: do "
-                "not retry with that handle, make a new object and use its handle"},
+    {ESTALE, "a handle (FR_OPAQUE) the call passes, or one its reply brings back, was minted by "
+                "an incarnation of its FMP that has crashed since (or by another sampled "
+                "instance), and the object it named is not there; permanent: do not retry with "
+                "that handle, make a new object and use its handle"},
     {EXDEV, "the callee's FMP crashed during the call, and the replay of the call made a "
                "different outward call than the call had made before the crash (exactly once "
                "could not hold): the call fails alone; permanent: making it again repeats the "

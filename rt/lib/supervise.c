@@ -91,9 +91,7 @@ static void stop_incarnation(int fmp, uint32_t gen)
         kill(f->pid, SIGKILL);
 }
 
-/* Whether FMPs a and b share a region: only then may one have seen the
- * other break the protocol. */
-static int paired(int a, int b)
+int fr__paired(int a, int b)
 {
     for (int p = 0; p < fr__rt.npairs; p++)
         if ((fr__rt.pairs[p].a == a && fr__rt.pairs[p].b == b) ||
@@ -102,16 +100,19 @@ static int paired(int a, int b)
     return 0;
 }
 
-/* A control message from child @from, outside of a start or a replay. */
-void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
+void fr__ctl_handle(int from, struct fr_ctl_in *in)
 {
+    const struct fr_ctl_msg *m = &in->m;
     int n = fr__rt.nfmps;
 
-    if (m->fmp == 0 || (int)m->fmp >= n)
+    if (m->fmp == 0 || (int)m->fmp >= n) {
+        fr__ctl_drop_fds(in);
         return;
-    /* A child may only accuse a peer it talks to, and the root says who
-     * accused whom: the blame is the accuser's word, on the record. */
-    if (m->type == FR_CTL_FAULT && (int)m->fmp != from && paired(from, (int)m->fmp)) {
+    }
+    /* A child may only accuse a peer it talks to (one may have seen the
+     * other break the protocol only then), and the root says who accused
+     * whom: the blame is the accuser's word, on the record. */
+    if (m->type == FR_CTL_FAULT && (int)m->fmp != from && fr__paired(from, (int)m->fmp)) {
         if (!atomic_load(&fr__rt.fmps[m->fmp].gone) &&
             atomic_load(&fr__rt.fmps[m->fmp].incarnation) == m->gen)
             fr__log("FMP '%s' asks to stop FMP '%s', which broke the call protocol with it",
@@ -121,7 +122,27 @@ void fr__ctl_handle(int from, const struct fr_ctl_msg *m)
     else if (m->type == FR_CTL_EXIT && (int)m->fmp == from)
         exit_asked(from, (int)m->gen);
     else if (news()->note)
-        news()->note(from, m);
+        news()->note(from, in);
+    fr__ctl_drop_fds(in);
+}
+
+ssize_t fr__ctl_take(int k)
+{
+    struct fr_ctl_in in;
+    ssize_t got;
+
+    if (fr__rt.fmps[k].ctl < 0)
+        return 0;
+    got = fr__ctl_recv(fr__rt.fmps[k].ctl, MSG_DONTWAIT, &in);
+    if (got > 0)
+        fr__ctl_handle(k, &in);
+    return got;
+}
+
+void fr__ctl_drain(int k)
+{
+    while (fr__ctl_take(k) > 0)
+        ;
 }
 
 void fr__mark_gone(int fmp, int status)
@@ -216,8 +237,11 @@ void fr__reap(int k)
     atomic_store(&f->noticed_ns, atomic_load(&f->reaped_ns));
     fr__mark_gone(k, status);
     say_end(k, f->pid, status);
-    if (!atomic_load(&fr__rt.exiting) && news()->died)
+    if (!atomic_load(&fr__rt.exiting) && news()->died) {
+        /* what it said before it died counts: its copies of FR_INIT calls */
+        fr__ctl_drain(k);
         news()->died(k, status);
+    }
 }
 
 /*
@@ -245,6 +269,7 @@ static void died_early(int k)
     fr__deathwatch_bury(k, f->pid, f->pidfd, atomic_load(&f->incarnation));
     f->pidfd = -1;
     fr__mark_gone(k, FR_STATUS_DYING);
+    fr__ctl_drain(k);         /* as fr__reap */
     if (news()->died)
         news()->died(k, FR_STATUS_DYING);
 }
@@ -333,15 +358,13 @@ static void *supervisor_main(void *arg)
                 continue;
             }
             struct fr_fmp *f = &fr__rt.fmps[-who[i]];
-            struct fr_ctl_msg m;
-            ssize_t got = recv(f->ctl, &m, sizeof m, MSG_DONTWAIT);
-            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
-                close(f->ctl);   /* it is going; its pidfd tells when */
+            ssize_t got = fr__ctl_take(-who[i]);
+            if (got == 0 || (got < 0 && got != -EAGAIN)) {
+                /* it is going (all it sent was read): its pidfd tells when */
+                close(f->ctl);
                 f->ctl = -1;
                 if (f->pidfd < 0)
                     fr__reap(-who[i]);   /* no pidfd: the hang-up is the news */
-            } else if (got == (ssize_t)sizeof m) {
-                fr__ctl_handle(-who[i], &m);
             }
         }
     }

@@ -22,9 +22,10 @@ struct fr_supervise_ops {
     /* Whether @k's end with @status is routine (a recycled instance): the
      * supervisor says nothing of it. */
     int (*expected)(int k, int status);
-    /* A control message of child @from the supervisor does not handle
-     * itself (FR_CTL_INIT_LOGGED, FR_CTL_RECYCLE). */
-    void (*note)(int from, const struct fr_ctl_msg *m);
+    /* A control datagram of child @from the supervisor does not handle
+     * itself (FR_CTL_INIT_COPY, FR_CTL_RECYCLE); it may take descriptors
+     * that came with it (@in->fds), and the others are closed after. */
+    void (*note)(int from, struct fr_ctl_in *in);
     /* Work due later (warm spares): ms until the next, -1: none; run it. */
     int (*due_ms)(void);
     void (*run_due)(void);
@@ -47,7 +48,16 @@ void fr__stop_children(void);
 void fr__mark_gone(int fmp, int status);
 /* Reap child @k and act on its end (supervisor thread). */
 void fr__reap(int k);
-/* A control message from child @from, outside of a start or a replay. */
-void fr__ctl_handle(int from, const struct fr_ctl_msg *m);
+/* A control datagram from child @from, outside of a start: handled, its
+ * descriptors taken or closed. */
+void fr__ctl_handle(int from, struct fr_ctl_in *in);
+/* Read and handle one datagram waiting on child @k's control socket: as
+ * fr__ctl_recv (1 or more: one was handled; -EAGAIN: none waits). */
+ssize_t fr__ctl_take(int k);
+/* Handle every datagram waiting on child @k's control socket (what it
+ * sent before it died among them: its copies of FR_INIT calls). */
+void fr__ctl_drain(int k);
+/* Whether FMPs @a and @b share a region: only then may one call the other. */
+int fr__paired(int a, int b);
 
 #endif /* FR_SUPERVISE_H */

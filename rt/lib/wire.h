@@ -8,7 +8,8 @@
  * carries only the length the caller wants back; NULLPTR stands for a NULL
  * pointer of any kind; FD carries no bytes (the descriptor travels beside
  * the message); CALLBACK carries a u32 function index in aux; STRV carries
- * only the number of STRING / NULLPTR fields that follow it.
+ * only the number of STRING / NULLPTR fields that follow it; HANDLE carries
+ * its u64 value, as it travels (handle.h), in len.
  *
  * Buffers of one call that overlap in the caller (FR_INOUT arguments that
  * alias, an FR_IN inside an FR_OUT) travel as one region, so that the
@@ -43,7 +44,7 @@ enum fr_wire_kind {
     FR_W_STRV = 10,           /* len strings follow, each STRING or NULLPTR */
     FR_W_SPAN = 11,           /* the bytes of caller buffers that overlap, as one region */
     FR_W_ALIAS = 12,          /* one of them: u64 offset, u64 length in span number aux */
-    FR_W_HANDLE = 13,         /* FR_OPAQUE / FR_RET_OPAQUE: a u64 handle (handle.h) */
+    FR_W_HANDLE = 13,         /* FR_OPAQUE / FR_RET_OPAQUE: a u64 handle in len (handle.h) */
     FR_W_RAW = 100,           /* local only: bytes already encoded, copied as they are */
     FR_W_FDONLY = 101,        /* local only: a descriptor sent beside a RAW request, no bytes */
 };
@@ -62,8 +63,7 @@ static inline int fr__wire_has_data(uint32_t kind)
 {
     /* (FR_W_RAW never reaches the wire as a field: see fr__wire_fill.) */
     return kind == FR_W_SCALAR || kind == FR_W_IN || kind == FR_W_INOUT ||
-           kind == FR_W_STRING || kind == FR_W_BUF || kind == FR_W_SPAN || kind == FR_W_ALIAS ||
-           kind == FR_W_HANDLE;
+           kind == FR_W_STRING || kind == FR_W_BUF || kind == FR_W_SPAN || kind == FR_W_ALIAS;
 }
 
 /* The aux word of @f's header: a callback's function index, a span's

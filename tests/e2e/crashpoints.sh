@@ -18,7 +18,7 @@
 set -u
 mode=$1 ledger=$2 work=$3
 mkdir -p "$work"
-npoints=16                    # FR_FP_COUNT - 1 (rt/lib/fault.h)
+npoints=17                    # FR_FP_COUNT - 1 (rt/lib/fault.h)
 log=$work/points.log
 : >"$log"
 fail=0
@@ -56,9 +56,13 @@ config() {
         [ "$1" = twice ] && [ "$2" = texts ] && ta="{vars: {FRACTURE_FAULT: \"$3:1\"}}, "
         [ "$2" = maths ] && m="env: {vars: {FRACTURE_FAULT: \"$fault\"}}"
         [ "$2" = texts ] && t="env: {vars: {FRACTURE_FAULT: \"$fault\"}}"
-        # texts dies while it replays its FR_INIT calls into a restarted
-        # maths (which dies on its 5th call: LEDGER_CRASH, math.c)
+        # init: texts dies in its FR_INIT call to maths, answered, before
+        # the root has its copy (init-copy), and maths on its 5th call
+        # (LEDGER_CRASH, math.c); maths' first restart dies while the root
+        # replays the FR_INIT calls into it (init-replay), its second gets
+        # them all, texts' from the root's copy
         [ "$2" = init ] && m="env: {vars: {LEDGER_CRASH: kill}}" &&
+            ma="{vars: {FRACTURE_FAULT: \"15:1\", LEDGER_CRASH: \"\"}}, " &&
             t="env: {vars: {FRACTURE_FAULT: \"$fault\"}}"
         header
         cat <<YAML
@@ -141,7 +145,9 @@ walk)
             while [ $p -le $npoints ]; do
                 # the 2nd passage for most points: mid-run, not at start
                 count=$(( (p % 3) + 1 ))
-                [ $p -eq 16 ] && count=1   # child-start: once per process
+                # child-start: once per process; init-copy: texts makes one
+                # FR_INIT call (its text_setup)
+                [ $p -eq 16 ] || [ $p -eq 17 ] && count=1
                 cfg=$work/$policy-$target-$p.yaml
                 config $policy $target $p $count >"$cfg"
                 before=$(grep -c '^kill' "$log")
@@ -154,9 +160,12 @@ walk)
         done
     done
     cfg=$work/restart-init.yaml
-    config restart init 15 1 >"$cfg"
-    run_one restart-init-15 "$cfg" && runs=$((runs + 1))
-    echo "restart texts point 15 during maths' restart: $(grep -q '^kill 15' "$log" && echo killed || echo 'not reached')"
+    config restart init 17 1 >"$cfg"
+    run_one restart-init "$cfg" && runs=$((runs + 1))
+    for p in 15 17; do
+        grep -q "^kill $p " "$log" && k=killed || k="not reached"
+        echo "restart init (texts at 17, maths' first restart at 15) point $p: $k"
+    done
     leftovers
     echo "crash points: $npoints; runs passed: $runs"
     p=1

@@ -85,7 +85,10 @@ static int setup(void **state, uint64_t channel_bytes, unsigned spin_us)
     if (memfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET, 0, socks) < 0)
         return -1;
     view(0, channel_bytes, spin_us);
-    return fr__region_map(memfd, &fr__rt.geom, 1, &region.base);
+    if (fr__region_map(memfd, &fr__rt.geom, 1, &region.base) < 0)
+        return -1;
+    fr__region_cache(0);
+    return 0;
 }
 
 static int setup_small(void **state) { return setup(state, 16 * 1024, 50); }
@@ -120,6 +123,7 @@ static pid_t peer(int (*fn)(void *), void *arg)
         uint64_t bytes = fr__rt.geom.slot_size;
         unsigned spin = fr__rt.spin_us;
         view(1, bytes, spin);
+        fr__region_cache(0);
         _exit(fn(arg));
     }
     return pid;

@@ -16,19 +16,23 @@
 
 #include "program.h"
 
+/* The exact test, checked against the quick one the call path makes
+ * first: where bytes wait, the quick one must say so too. */
+#define pending(fp) (fr__stdio_pending(fp) ? (assert_true(fr__stdio_maybe_pending(fp)), 1) : 0)
+
 static void test_narrow(void **state)
 {
     FILE *fp = tmpfile();
 
     (void)state;
     assert_non_null(fp);
-    assert_false(fr__stdio_pending(fp));          /* no buffer yet */
+    assert_false(pending(fp));          /* no buffer yet */
     fputs("x", fp);
-    assert_true(fr__stdio_pending(fp));
+    assert_true(pending(fp));
     fflush(fp);
-    assert_false(fr__stdio_pending(fp));
+    assert_false(pending(fp));
     fputs("y", fp);
-    assert_true(fr__stdio_pending(fp));
+    assert_true(pending(fp));
     fclose(fp);
 }
 
@@ -39,11 +43,11 @@ static void test_wide(void **state)
     (void)state;
     assert_non_null(fp);
     assert_true(fwide(fp, 1) > 0);
-    assert_false(fr__stdio_pending(fp));
+    assert_false(pending(fp));
     fputws(L"x", fp);
-    assert_true(fr__stdio_pending(fp));
+    assert_true(pending(fp));
     fflush(fp);
-    assert_false(fr__stdio_pending(fp));
+    assert_false(pending(fp));
     fclose(fp);
 }
 
@@ -55,7 +59,7 @@ static void test_unbuffered(void **state)
     assert_non_null(fp);
     setvbuf(fp, NULL, _IONBF, 0);
     fputs("x", fp);
-    assert_false(fr__stdio_pending(fp));
+    assert_false(pending(fp));
     fclose(fp);
 }
 

@@ -238,9 +238,11 @@ FR_API void fr_put_inout(struct fr_call *c, const void *p, size_t n);
 FR_API void fr_put_string(struct fr_call *c, const char *s);          /* s may be NULL */
 FR_API void fr_put_fd(struct fr_call *c, int fd);                     /* callee gets a dup */
 FR_API void fr_put_callback(struct fr_call *c, fr_fnptr fn);          /* fn may be NULL */
-/* FR_OPAQUE: a handle of @n bytes at @p.  It dies with the incarnation of
+/* FR_OPAQUE: a handle of @n bytes at @p, read at once (and tagged, when it
+ * is this FMP's own pointer: handle.h).  It dies with the incarnation of
  * the FMP that minted it: a call that passes one after that FMP restarted
- * fails with -ESTALE (permanent), never reaching the new incarnation. */
+ * fails with -ESTALE (permanent), never reaching the new incarnation,
+ * whichever FMP it came from. */
 FR_API void fr_put_handle(struct fr_call *c, const void *p, size_t n);
 
 /* The caller refuses its own call (a size that overflows, arguments that
@@ -266,7 +268,10 @@ FR_API int fr_call_invoke(struct fr_call *c);
  * what the caller declares here; a mismatch fails the call (-EPROTO). */
 FR_API void fr_get_scalar(struct fr_call *c, void *dst, size_t n);
 FR_API void fr_get_buf(struct fr_call *c, void *dst, size_t n);      /* OUT / INOUT */
-FR_API void fr_get_handle(struct fr_call *c, void *dst, size_t n);   /* FR_RET_OPAQUE */
+/* FR_RET_OPAQUE, or a handle field of a struct that came back: one of this
+ * FMP's own that a dead incarnation of it minted fails the call (-ESTALE)
+ * and is not written. */
+FR_API void fr_get_handle(struct fr_call *c, void *dst, size_t n);
 /* A returned string, at most @max bytes with its NUL; *dst is malloc()ed,
  * owned by the caller (free() it), or NULL for a NULL string. */
 FR_API void fr_get_string(struct fr_call *c, char **dst, size_t max);
@@ -309,7 +314,9 @@ FR_API int fr_arg_fd_keep(struct fr_callee *cc, int *fd);
  * after them; NULL for a NULL array. */
 FR_API int fr_arg_strings(struct fr_callee *cc, char ***v, size_t *n);
 FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointer callable here */
-/* FR_OPAQUE: -ESTALE for a handle a dead incarnation of this FMP minted. */
+/* FR_OPAQUE: -ESTALE for a handle another incarnation of this FMP (or a
+ * sibling sampled instance) minted: the dispatcher returns it before the
+ * function runs. */
 FR_API int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n);
 
 /* Reply fields, in wire order. */

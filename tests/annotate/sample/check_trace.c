@@ -227,7 +227,7 @@ static void same_edges(json_t *a, json_t *b, const char *what, const char *from_
  * second fire finds no handler).  on_squares: one call per window of 3 of
  * id + 3 values: 1+2+2+2+3+3+3+4 = 20.  geom_centroid calls stats_mean
  * twice; store_describe calls text_upper once.  textfd_append runs twice
- * per thread, the second time on the descriptor closed (it fails with its
+ * per thread, the second time on descriptor -1 (it fails with its
  * FR_ON_FAILURE value; the descriptor counts as passed).
  */
 static const struct expect {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum { MOD_main, MOD_store, MOD_math, MOD_text, MOD_evil, NMODULES };
+enum { MOD_main, MOD_store, MOD_math, MOD_text, MOD_evil, MOD_tally, NMODULES };
 
 /* store: a thread-safe key-value store */
 int store_put(const char *key, const void *val, size_t len);            /* FR_IN(len) */
@@ -30,6 +30,10 @@ char *text_upper(const char *s);          /* FR_RET_STRING FR_RET_OWNED */
 ssize_t text_write(int fd, const char *s);/* FR_FD */
 int text_meta(void);                      /* reads and bumps metadata */
 
+/* tally: built by FR_INIT calls only, made from text's FR_INIT function */
+int tally_add(const int *v, size_t n);    /* FR_INIT, FR_IN(n): how many adds so far */
+long tally_report(int what);              /* 0: total, 1: adds, 2: its pid */
+
 /* evil: replies with more bytes than asked for when split */
 int evil_fill(void *out, size_t n);       /* FR_OUT(n); FR_ON_FAILURE(-1, EIO) */
 
@@ -38,6 +42,10 @@ int main_visit(const char *key, size_t len);   /* module main */
 long main_probe(long acc, int x);              /* module main: asks math who serves */
 long text_weight(long acc, int x);             /* module text */
 void text_setup(int base);                     /* text -> math_init (FR_INIT from a child) */
+int text_init(int k, size_t n);                /* FR_INIT, FR_ON_FAILURE(-1, EIO): calls
+                                                * tally_add (n ints summing to k) */
+long text_report(int what);                    /* 0: text_init calls served, 1: its pid,
+                                                * 2 + w: tally_report(w) */
 
 /* implementations */
 int __fr_impl_store_put(const char *key, const void *val, size_t len);
@@ -58,6 +66,10 @@ int __fr_impl_main_visit(const char *key, size_t len);
 long __fr_impl_main_probe(long acc, int x);
 long __fr_impl_text_weight(long acc, int x);
 void __fr_impl_text_setup(int base);
+int __fr_impl_text_init(int k, size_t n);
+long __fr_impl_text_report(int what);
+int __fr_impl_tally_add(const int *v, size_t n);
+long __fr_impl_tally_report(int what);
 
 int ledger_main(int argc, char **argv);
 

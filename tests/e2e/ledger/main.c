@@ -14,6 +14,22 @@
  *   ledger recover-nested the same, its FR_INIT call asking text, which asks
  *                     store: replayed into the restarted math FMP, those
  *                     calls run while it is not yet let in (sum 47)
+ *   ledger recover-child-gone  as recover-child, but the text module's FMP
+ *                     is killed and restarted before math crashes (its
+ *                     FR_INIT call made in an incarnation that has ended)
+ *   ledger recover-child-nested  the same, the FR_INIT call asking text,
+ *                     which asks store (sum 47)
+ *   ledger init-chain[-N] [ROUNDS]  text_init (FR_INIT) calls tally_add
+ *                     (FR_INIT, N ints, 1 by default); then the text and
+ *                     the tally FMPs are killed in turn, ROUNDS times (3):
+ *                     every report must show each setup once
+ *   ledger init-race  text_init, and tallies is killed while texts is
+ *                     stopped between tally_add's reply and its copy to the
+ *                     root (FRACTURE_FAULT init-copy:1:stop in texts' env):
+ *                     tallies' restart must still get texts' call
+ *   ledger init-lost  text_init, texts dies in it before its copy went and
+ *                     is not replayed (retries: 0): tallies' restart comes
+ *                     back without tally_add, and the root says so
  *   ledger matrix     calls of every shape into math, for the crash matrix
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
@@ -30,6 +46,7 @@
 #include <fracture/meta.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +172,55 @@ static int run_workload(void)
     return 0;
 }
 
+/* Kill the FMP whose pid text_report(@what) tells (1: texts, 4: tallies)
+ * and wait, bounded, until its next incarnation answers; said if it never
+ * did (or runs in this process: all in one, there is nothing to kill). */
+static void restart_fmp(int what)
+{
+    long pid = text_report(what), now = pid;
+
+    if (pid > 0 && pid != (long)getpid()) {
+        kill((pid_t)pid, SIGKILL);
+        for (int i = 0; i < 1000 && now == pid; i++) {
+            usleep(10 * 1000);
+            now = text_report(what);
+        }
+    }
+    if (now == pid)
+        printf("%s did not restart\n", what == 1 ? "texts" : "tallies");
+}
+
+/* init-race: once texts (@arg: its pid, then tallies') has stopped
+ * itself, kill tallies, and let texts go on a moment later. */
+static void *race(void *arg)
+{
+    long *pids = arg;
+    char path[64], stat[256];
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pids[0]);
+    for (int i = 0; i < 1000; i++) {
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(stat, 1, sizeof stat - 1, f) : 0;
+        if (f)
+            fclose(f);
+        stat[n] = '\0';
+        const char *st = strrchr(stat, ')');
+        if (st && st[1] == ' ' && st[2] == 'T')
+            break;
+        usleep(10 * 1000);
+    }
+    kill((pid_t)pids[1], SIGKILL);
+    usleep(300 * 1000);       /* the root restarts tallies meanwhile */
+    kill((pid_t)pids[0], SIGCONT);
+    return NULL;
+}
+
+static void init_report(const char *when)
+{
+    printf("%s: texts served text_init %ld times, tally %ld from %ld adds\n", when,
+           text_report(0), text_report(2), text_report(3));
+}
+
 int ledger_main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "work";
@@ -264,6 +330,45 @@ int ledger_main(int argc, char **argv)
         store_put("weight", &w, sizeof w);
         math_init(-1);        /* base = text_weight(0, 1): 5, read from store */
         printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        return 0;
+    }
+    if (strcmp(mode, "recover-child-gone") == 0 || strcmp(mode, "recover-child-nested") == 0) {
+        /* texts made the FR_INIT call, and is not the incarnation that did */
+        int w = 5, nested = strcmp(mode, "recover-child-nested") == 0;
+        if (nested)
+            store_put("weight", &w, sizeof w);
+        text_setup(nested ? -1 : 200);   /* -1: base = text_weight(0, 1), from store */
+        restart_fmp(1);
+        printf("sum %ld\n", math_sum(NULL, (size_t)-3));   /* crashes, then not */
+        return 0;
+    }
+    if (strncmp(mode, "init-chain", 10) == 0) {
+        /* init-chain-N: N ints; the rounds may follow */
+        int nrounds = argc > 2 ? atoi(argv[2]) : 3;
+        size_t n = mode[10] == '-' ? (size_t)atol(mode + 11) : 1;
+        printf("text_init gave %d\n", text_init(5, n));
+        init_report("set up");
+        for (int round = 0; round < nrounds; round++) {
+            restart_fmp(1);
+            init_report("texts restarted");
+            restart_fmp(4);
+            init_report("tallies restarted");
+        }
+        return 0;
+    }
+    if (strcmp(mode, "init-race") == 0) {
+        long pids[2] = { text_report(1), text_report(4) };
+        pthread_t t;
+        pthread_create(&t, NULL, race, pids);
+        printf("text_init gave %d\n", text_init(5, 1));
+        pthread_join(t, NULL);
+        init_report("tallies killed while texts had not copied its call");
+        return 0;
+    }
+    if (strcmp(mode, "init-lost") == 0) {
+        printf("text_init gave %d\n", text_init(5, 1));   /* texts dies in it */
+        restart_fmp(4);
+        init_report("tallies restarted");
         return 0;
     }
     if (strcmp(mode, "recover") == 0) {

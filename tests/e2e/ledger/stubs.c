@@ -16,7 +16,7 @@ enum {
     FN_math_init, FN_math_sum, FN_math_scale, FN_math_fold,
     FN_text_render, FN_text_upper, FN_text_write, FN_text_meta,
     FN_evil_fill, FN_main_visit, FN_text_weight, FN_text_setup, FN_math_whoami,
-    FN_main_probe, NFUNCS
+    FN_main_probe, FN_tally_add, FN_tally_report, FN_text_init, FN_text_report, NFUNCS
 };
 
 /* ---- caller stubs ------------------------------------------------------ */
@@ -330,6 +330,76 @@ void text_setup(int base)
         fr_call_abort(&c);
 }
 
+/* FR_INIT */
+int tally_add(const int *v, size_t n)
+{
+    struct fr_call c;
+    int ret = 0;
+
+    if (FR_LOCAL(MOD_tally))
+        return __fr_impl_tally_add(v, n);
+    fr_call_begin(&c, FN_tally_add);
+    fr_put_in(&c, v, n * sizeof *v);
+    fr_put_scalar(&c, &n, sizeof n);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_scalar(&c, &ret, sizeof ret);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+    return ret;
+}
+
+long tally_report(int what)
+{
+    struct fr_call c;
+    long ret = 0;
+
+    if (FR_LOCAL(MOD_tally))
+        return __fr_impl_tally_report(what);
+    fr_call_begin(&c, FN_tally_report);
+    fr_put_scalar(&c, &what, sizeof what);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_scalar(&c, &ret, sizeof ret);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+    return ret;
+}
+
+/* FR_INIT, FR_ON_FAILURE(-1, EIO) */
+int text_init(int k, size_t n)
+{
+    struct fr_call c;
+    int ret = 0;
+
+    if (FR_LOCAL(MOD_text))
+        return __fr_impl_text_init(k, n);
+    fr_call_begin(&c, FN_text_init);
+    fr_put_scalar(&c, &k, sizeof k);
+    fr_put_scalar(&c, &n, sizeof n);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_scalar(&c, &ret, sizeof ret);
+    if (fr_call_end(&c) < 0) {
+        errno = EIO;
+        return -1;
+    }
+    return ret;
+}
+
+long text_report(int what)
+{
+    struct fr_call c;
+    long ret = 0;
+
+    if (FR_LOCAL(MOD_text))
+        return __fr_impl_text_report(what);
+    fr_call_begin(&c, FN_text_report);
+    fr_put_scalar(&c, &what, sizeof what);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_scalar(&c, &ret, sizeof ret);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+    return ret;
+}
+
 /* ---- dispatchers ------------------------------------------------------- */
 
 static int d_store_put(struct fr_callee *cc)
@@ -552,6 +622,53 @@ static int d_text_setup(struct fr_callee *cc)
     return 0;
 }
 
+static int d_tally_add(struct fr_callee *cc)
+{
+    void *v;
+    size_t vlen, n;
+    int ret;
+
+    if (fr_arg_in(cc, &v, &vlen) || fr_arg_scalar(cc, &n, sizeof n))
+        return -EPROTO;
+    if (n > vlen / sizeof(int) || vlen != n * sizeof(int))
+        return -EPROTO;
+    ret = __fr_impl_tally_add(v, n);
+    return fr_ret_scalar(cc, &ret, sizeof ret);
+}
+
+static int d_tally_report(struct fr_callee *cc)
+{
+    int what;
+    long ret;
+
+    if (fr_arg_scalar(cc, &what, sizeof what))
+        return -EPROTO;
+    ret = __fr_impl_tally_report(what);
+    return fr_ret_scalar(cc, &ret, sizeof ret);
+}
+
+static int d_text_init(struct fr_callee *cc)
+{
+    int k, ret;
+    size_t n;
+
+    if (fr_arg_scalar(cc, &k, sizeof k) || fr_arg_scalar(cc, &n, sizeof n))
+        return -EPROTO;
+    ret = __fr_impl_text_init(k, n);
+    return fr_ret_scalar(cc, &ret, sizeof ret);
+}
+
+static int d_text_report(struct fr_callee *cc)
+{
+    int what;
+    long ret;
+
+    if (fr_arg_scalar(cc, &what, sizeof what))
+        return -EPROTO;
+    ret = __fr_impl_text_report(what);
+    return fr_ret_scalar(cc, &ret, sizeof ret);
+}
+
 /* ---- module table ------------------------------------------------------ */
 
 static const struct fr_module modules[NMODULES] = {
@@ -560,6 +677,7 @@ static const struct fr_module modules[NMODULES] = {
     [MOD_math] = { "math", FR_RESTARTABLE | FR_REPLICABLE | FR_SAMPLABLE },
     [MOD_text] = { "text", FR_RESTARTABLE },
     [MOD_evil] = { "evil", 0 },
+    [MOD_tally] = { "tally", FR_RESTARTABLE },
 };
 
 #define FN(m, name, flags) \
@@ -584,6 +702,10 @@ static const struct fr_function functions[NFUNCS] = {
     FN(text, text_setup, 0),
     FN(math, math_whoami, 0),
     FN(main, main_probe, FR_FN_CALLBACK),
+    FN(tally, tally_add, FR_FN_INIT),
+    FN(tally, tally_report, 0),
+    FN(text, text_init, FR_FN_INIT),
+    FN(text, text_report, 0),
 };
 
 /* Who calls whom, callbacks included (the callee of a callback calls it). */
@@ -591,6 +713,7 @@ static const struct fr_edge edges[] = {
     { MOD_main, MOD_store }, { MOD_main, MOD_math }, { MOD_main, MOD_text },
     { MOD_main, MOD_evil }, { MOD_text, MOD_store }, { MOD_text, MOD_math },
     { MOD_math, MOD_text }, { MOD_store, MOD_main }, { MOD_math, MOD_main },
+    { MOD_text, MOD_tally },   /* main never calls tally: only text does */
 };
 
 static const struct fr_app app = {

@@ -71,3 +71,31 @@ void __fr_impl_text_setup(int base)
 {
     math_init(base);          /* FR_INIT, made from the text module's FMP */
 }
+
+static int inits;             /* text_init calls this incarnation served */
+
+int __fr_impl_text_init(int k, size_t n)
+{
+    /* an FR_INIT function of a child FMP that makes an FR_INIT call of
+     * its own: n ints (n > 32 KiB / 4: more than one control message)
+     * summing to k */
+    int *v = calloc(n ? n : 1, sizeof *v);
+    int r;
+
+    if (!v)
+        return -1;
+    v[0] = k;
+    inits++;
+    r = tally_add(v, n ? n : 1);
+    free(v);
+    return r;
+}
+
+long __fr_impl_text_report(int what)
+{
+    if (what == 0)
+        return inits;
+    if (what == 1)
+        return (long)getpid();
+    return tally_report(what - 2);
+}

@@ -1,0 +1,58 @@
+/*
+ * slurp.c - read a descriptor or a file whole (slurp.h).
+ */
+#include "slurp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <talloc.h>
+#include <unistd.h>
+
+char *fr__slurp_fd(void *ctx, int fd, size_t *len)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+
+    *len = 0;
+    for (;;) {
+        if (*len + 4096 > cap) {
+            char *nb = talloc_realloc(ctx, buf, char, (cap + 4096) * 2);
+            if (!nb) {
+                talloc_free(buf);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = nb;
+            cap = (cap + 4096) * 2;
+        }
+        ssize_t n = read(fd, buf + *len, cap - *len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            talloc_free(buf);
+            errno = err;
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        *len += (size_t)n;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+char *fr__slurp_file(void *ctx, const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+    char *buf;
+
+    *len = 0;
+    if (fd < 0)
+        return NULL;
+    buf = fr__slurp_fd(ctx, fd, len);
+    err = errno;
+    close(fd);
+    errno = err;
+    return buf;
+}

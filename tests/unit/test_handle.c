@@ -1,0 +1,246 @@
+/*
+ * test_handle.c - the tags of handles (handle.c): an FMP's own pointers
+ * tagged as they leave and untagged as they come back, another FMP's
+ * handles passed on as they are, and a handle of a dead incarnation (or,
+ * in a sampled instance, of a sibling) refused with -ESTALE by the
+ * minting side -- a dispatcher's fr_arg_handle, a stub's fr_get_handle --
+ * and by a caller's look before it sends (fr__handle_check).  The FMPs
+ * are those of one plan, set up as fr__rt would hold them.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "callee.h"
+#include "group.h"
+#include "handle.h"
+#include "request.h"
+#include "state.h"
+#include "wire.h"
+
+/* FMPs: 0 the root, 1 restartable, 2 plain, 3 and 4 a group's members. */
+#define NFMPS 5
+static int retries[NFMPS] = { -1, 2, -1, -1, -1 };
+static int group_of[NFMPS] = { -1, -1, -1, 0, 0 };
+static struct fr_group group;
+
+static const uint64_t obj = 0x55d0c0ffee10ull;  /* a user-space address */
+
+static void plan(int self, int restartable, int kind)
+{
+    fr__rt.self = self;
+    fr__rt.nfmps = NFMPS;
+    retries[1] = restartable ? 2 : -1;
+    fr__rt.retries = retries;
+    fr__rt.group_of = group_of;
+    memset(&group, 0, sizeof group);
+    group.kind = kind;
+    group.n = 2;
+    group.member[0] = 3;
+    group.member[1] = 4;
+    fr__rt.groups = &group;
+    fr__rt.ngroups = kind ? 1 : 0;
+    group_of[3] = group_of[4] = kind ? 0 : -1;
+}
+
+/* Handle @v as FMP @self of incarnation @gen sends it out. */
+static uint64_t sent_by(int self, uint32_t gen, uint64_t v, int kind)
+{
+    plan(self, 1, kind);
+    fr__handle_adopt(gen);
+    return fr__handle_out(v);
+}
+
+/* 0 or the refusal of handle *@v arriving at FMP @self of incarnation @gen. */
+static int taken_by(int self, uint32_t gen, uint64_t *v, int kind)
+{
+    plan(self, 1, kind);
+    fr__handle_adopt(gen);
+    return fr__handle_in(v);
+}
+
+static void untouched_where_nothing_is_reborn(void **state)
+{
+    uint64_t v = obj;
+
+    (void)state;
+    plan(1, 0, 0);
+    fr__handle_adopt(0);
+    assert_int_equal(fr__handle_out(obj), obj);
+    assert_int_equal(fr__handle_in(&v), 0);
+    assert_int_equal(v, obj);
+}
+
+static void own_pointer_round_trip(void **state)
+{
+    uint64_t t = sent_by(1, 3, obj, 0), v = t;
+
+    (void)state;
+    assert_int_not_equal(t, obj);
+    assert_int_equal(t & 0xffffffffffffull, obj);   /* the pointer's own bits stay */
+    assert_int_equal(taken_by(1, 3, &v, 0), 0);
+    assert_int_equal(v, obj);
+    assert_int_equal(sent_by(1, 3, 0, 0), 0);       /* NULL is NULL everywhere */
+}
+
+static void dead_incarnation_refused(void **state)
+{
+    uint64_t old = sent_by(1, 3, obj, 0), v = old;
+
+    (void)state;
+    assert_int_equal(taken_by(1, 4, &v, 0), -ESTALE);
+    assert_int_equal(v, old);
+    /* the new incarnation's object at the same address is another handle */
+    assert_int_not_equal(sent_by(1, 4, obj, 0), old);
+    /* the root tags too (a restartable FMP may pass its handles on) */
+    v = sent_by(0, 0, obj, 0);
+    assert_int_not_equal(v, obj);
+    assert_int_equal(taken_by(0, 0, &v, 0), 0);
+    assert_int_equal(v, obj);
+}
+
+static void others_passed_on(void **state)
+{
+    uint64_t t = sent_by(1, 3, obj, 0), v = t;
+
+    (void)state;
+    /* FMP 2 holds B's handle as it is, and sends it on as it is */
+    assert_int_equal(taken_by(2, 0, &v, 0), 0);
+    assert_int_equal(v, t);
+    assert_int_equal(fr__handle_out(v), t);
+    /* a value whose top bits are taken is nobody's handle */
+    v = UINT64_MAX;
+    assert_int_equal(sent_by(1, 3, v, 0), v);
+    for (int k = 0; k < NFMPS; k++) {
+        assert_int_equal(taken_by(k, 3, &v, 0), 0);
+        assert_int_equal(v, UINT64_MAX);
+    }
+}
+
+static void replicas_answer_alike(void **state)
+{
+    uint64_t t = sent_by(4, 0, obj, FR_GROUP_REPLICATE), v = t;
+
+    (void)state;
+    assert_int_equal(sent_by(3, 5, obj, FR_GROUP_REPLICATE), t);
+    assert_int_equal(taken_by(3, 7, &v, FR_GROUP_REPLICATE), 0);
+    assert_int_equal(v, obj);
+}
+
+static void sampled_sibling_refused(void **state)
+{
+    uint64_t t = sent_by(4, 0, obj, FR_GROUP_SAMPLE), v = t;
+
+    (void)state;
+    assert_int_equal(taken_by(3, 0, &v, FR_GROUP_SAMPLE), -ESTALE);
+    v = t;
+    assert_int_equal(taken_by(4, 0, &v, FR_GROUP_SAMPLE), 0);
+    assert_int_equal(v, obj);
+}
+
+static void caller_looks_before_sending(void **state)
+{
+    uint64_t t = sent_by(1, 3, obj, 0), mine = obj;
+    struct fr_call c;
+
+    (void)state;
+    plan(0, 1, 0);
+    fr__handle_adopt(0);
+    fr_call_begin(&c, 0);
+    fr_put_handle(&c, &mine, sizeof mine);   /* the root's own: not FMP 1's */
+    fr_put_handle(&c, &t, sizeof t);
+    assert_int_equal(c.nhandles, 2);
+    assert_int_equal(fr__handle_check(&c, 1, 3), 0);
+    assert_int_equal(fr__handle_check(&c, 1, 4), -ESTALE);
+    assert_int_equal(fr__handle_check(&c, 2, 4), 0);
+    fr__request_free(&c);
+}
+
+static uint64_t got;
+static int called;
+
+static int dispatch_handle(struct fr_callee *cc)
+{
+    int rc = fr_arg_handle(cc, &got, sizeof got);
+
+    if (rc == 0)
+        called = 1;           /* where the function would run */
+    return rc;
+}
+
+/* A request holding handle @v, as FMP @self of incarnation @gen decodes it. */
+static int decode(int self, uint32_t gen, uint64_t v)
+{
+    struct fr__field f = { NULL, v, FR_W_HANDLE, -1 };
+    struct fr_wire_enc enc = { 0, 0 };
+    unsigned char req[64];
+    size_t len = fr__wire_fill(&f, 1, &enc, req, sizeof req);
+
+    plan(self, 1, 0);
+    fr__handle_adopt(gen);
+    called = 0;
+    got = 0;
+    return fr__callee_decode(req, len, dispatch_handle);
+}
+
+static void dispatcher_refuses_before_the_function(void **state)
+{
+    uint64_t t = sent_by(1, 3, obj, 0);
+
+    (void)state;
+    assert_int_equal(decode(1, 3, t), 0);
+    assert_int_equal(got, obj);
+    assert_int_equal(called, 1);
+    assert_int_equal(decode(1, 4, t), -ESTALE);
+    assert_int_equal(called, 0);
+    assert_int_equal(got, 0);
+}
+
+static void reply_of_a_dead_handle_fails_the_call(void **state)
+{
+    uint64_t t = sent_by(1, 3, obj, 0), dst = 42;
+    struct fr__field f = { NULL, t, FR_W_HANDLE, -1 };
+    struct fr_wire_enc enc = { 0, 0 };
+    unsigned char rep[64];
+    size_t len = fr__wire_fill(&f, 1, &enc, rep, sizeof rep);
+    struct fr_call c;
+
+    (void)state;
+    plan(1, 1, 0);
+    fr__handle_adopt(4);
+    fr_call_begin(&c, 0);
+    c.rp = rep;
+    c.rend = rep + len;
+    fr_get_handle(&c, &dst, sizeof dst);
+    assert_int_equal(c.err, -ESTALE);
+    assert_int_equal(dst, 42);   /* the caller's code never holds it */
+    fr__handle_adopt(3);
+    fr_call_begin(&c, 0);
+    c.rp = rep;
+    c.rend = rep + len;
+    fr_get_handle(&c, &dst, sizeof dst);
+    assert_int_equal(c.err, 0);
+    assert_int_equal(dst, obj);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(untouched_where_nothing_is_reborn),
+        cmocka_unit_test(own_pointer_round_trip),
+        cmocka_unit_test(dead_incarnation_refused),
+        cmocka_unit_test(others_passed_on),
+        cmocka_unit_test(replicas_answer_alike),
+        cmocka_unit_test(sampled_sibling_refused),
+        cmocka_unit_test(caller_looks_before_sending),
+        cmocka_unit_test(dispatcher_refuses_before_the_function),
+        cmocka_unit_test(reply_of_a_dead_handle_fails_the_call),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
