@@ -32,6 +32,13 @@
 #
 # Writes apps/httpd/isolation.txt (the table), isolation.dat (the data)
 # and isolation.png (the chart, if gnuplot is installed).
+#
+# HTTPD_TRACE_PAIRS=N measures instead what a training trace costs: N
+# alternating pairs of all in one untraced and all in one with `trace:`
+# (site workload), each run's req/s and the server's CPU per request, and
+# the medians; writes apps/httpd/trace-cost.txt.  HTTPD_RT=1 runs the
+# server and wrk at SCHED_FIFO priority 10 (chrt), so that other work on a
+# shared machine stays out of the figures (root only).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -92,6 +99,9 @@ workload() { case $1 in cgi|cgi.spin0|cgiout|cgiout.spin0) echo cgi ;; *) echo s
 
 read -r -a modules <<< "${HTTPD_MODULES:-parser respond errpage resolve mime files listing cgi cgiout accesslog}"
 echo "version: 1" > "$work/configs/all-in-one.yaml"
+printf 'version: 1\ntrace: {file: %s/trace.json}\n' "$work" > "$work/configs/traced.yaml"
+rt=
+if [ -n "${HTTPD_RT:-}" ]; then rt="chrt -f 10"; fi
 for m in "${modules[@]}"; do
   printf 'version: 1\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" > "$work/configs/$m.yaml"
   printf 'version: 1\ndefaults: {spin_us: 0}\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" \
@@ -107,7 +117,7 @@ rps() {
   out=$work/server.out
   : > "$out"
   if [ -n "$cfg" ]; then
-    FRACTURE_CONFIG=$cfg "$prog" --port 0 --root "$www" --threads 4 --log "$work/access.log" > "$out" 2> "$work/server.err" &
+    FRACTURE_CONFIG=$cfg $rt "$prog" --port 0 --root "$www" --threads 4 --log "$work/access.log" > "$out" 2> "$work/server.err" &
   else
     env -u FRACTURE_CONFIG "$prog" --port 0 --root "$www" --threads 4 --log "$work/access.log" > "$out" 2> "$work/server.err" &
   fi
@@ -115,7 +125,9 @@ rps() {
   for _ in $(seq 1 500); do grep -q '^listening on' "$out" && break; sleep 0.01; done
   port=$(sed -n 's/^listening on //p' "$out")
   [ -n "$port" ] || { echo "bench.sh: error: $v did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
-  wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"
+  $rt wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"
+  # the server's CPU so far (utime + stime, in clock ticks), for rps_cpu
+  awk '{print $14 + $15}' "/proc/$server_pid/stat" > "$work/ticks"
   kill -TERM "$server_pid"; wait "$server_pid" || { echo "bench.sh: error: $v did not stop cleanly" >&2; exit 1; }
   server_pid=
   rm -f "$work/access.log"
@@ -140,6 +152,43 @@ measure() {   # VARIANT ROUND BASE
 }
 # The first run after a pause is faster than the ones that follow (page
 # cache, frequency): one is thrown away, so that nothing is compared with it.
+median() {
+  tr ' ' '\n' | grep -v '^$' | sort -g |
+    awk '{a[NR]=$1} END {print NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
+}
+
+# What a training trace costs (HTTPD_TRACE_PAIRS): rps_cpu VARIANT prints
+# req/s and the server's CPU us per request.
+rps_cpu() {
+  local x req
+  x=$(rps "$1" site)
+  req=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+  echo "$x $(echo "$(cat "$work/ticks") $req $(getconf CLK_TCK)" | awk '{printf "%.2f", $1 * 1e6 / $3 / $2}')"
+}
+if [ -n "${HTTPD_TRACE_PAIRS:-}" ]; then
+  rps_cpu all-in-one > /dev/null
+  declare -a ratio cpuratio urps trps ucpu tcpu
+  for i in $(seq 1 "$HTTPD_TRACE_PAIRS"); do
+    if (( i % 2 )); then u=$(rps_cpu all-in-one); t=$(rps_cpu traced); else t=$(rps_cpu traced); u=$(rps_cpu all-in-one); fi
+    read -r ur uc <<< "$u"; read -r tr_ tc <<< "$t"
+    urps+=("$ur"); trps+=("$tr_"); ucpu+=("$uc"); tcpu+=("$tc")
+    ratio+=("$(echo "$tr_ $ur" | awk '{printf "%.3f", $1 / $2}')")
+    cpuratio+=("$(echo "$tc $uc" | awk '{printf "%.3f", $1 / $2}')")
+    printf 'pair %d/%d: untraced %s req/s %s us/req, traced %s req/s %s us/req\n' "$i" \
+      "$HTTPD_TRACE_PAIRS" "$ur" "$uc" "$tr_" "$tc" >&2
+  done
+  {
+    printf '# apps/httpd all in one, traced against untraced: %d alternating pairs of %ds runs, wrk -t2 -c4, 4 server threads%s\n' \
+      "$HTTPD_TRACE_PAIRS" "$secs" "${rt:+, SCHED_FIFO}"
+    printf 'untraced  %8.0f req/s  %6.2f us CPU/req (medians)\n' "$(echo "${urps[*]}" | median)" "$(echo "${ucpu[*]}" | median)"
+    printf 'traced    %8.0f req/s  %6.2f us CPU/req\n' "$(echo "${trps[*]}" | median)" "$(echo "${tcpu[*]}" | median)"
+    printf 'traced / untraced: throughput %.3fx (median of the pairs; %s), CPU per request %.3fx\n' \
+      "$(echo "${ratio[*]}" | median)" "$(echo "${ratio[*]}" | tr ' ' '\n' | sort -g | sed -n '1p;$p' | paste -sd- -)" \
+      "$(echo "${cpuratio[*]}" | median)"
+  } | tee "$here/trace-cost.txt"
+  exit 0
+fi
+
 rps baseline site > /dev/null
 pairs=${AIO_PAIRS:-$((4 * runs))}
 for i in $(seq 1 "$pairs"); do
@@ -163,10 +212,6 @@ for r in $(seq 1 "$runs"); do
     measure "$m.spin0" "$r" "$b"
   done
 done
-median() {
-  tr ' ' '\n' | grep -v '^$' | sort -g |
-    awk '{a[NR]=$1} END {print NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
-}
 {
   printf '# apps/httpd: requests/s, %d rounds of %ds runs, wrk -t2 -c4, 4 server threads\n' "$runs" "$secs"
   printf '# variant workload rps(median) percent_of_adjacent_baseline(median) runs\n'

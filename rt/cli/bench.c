@@ -4,7 +4,8 @@
  *
  * The command re-executes itself with a config (in a memfd) that puts the
  * bench's `far` module in an FMP of its own; the inner run then times a
- * direct call, a same-FMP stub, cross-FMP calls, and the transports a user
+ * direct call, a same-FMP stub (untraced, and traced as a training run
+ * counts it), cross-FMP calls, and the transports a user
  * would pick instead (peers.c), each as the median (and p99) over rounds
  * of many calls.  It then lets everything go idle and measures the CPU the
  * idle app uses, the private memory of the idle child and the shared
@@ -32,6 +33,7 @@
 #include "peers.h"
 #include "state.h"
 #include "lthread.h"
+#include "trace.h"
 
 struct result {
     const char *name;
@@ -382,6 +384,14 @@ static int inner(int json, int quick)
         fprintf(stderr, "measuring (about %s)...\n", quick ? "5 s" : "40 s");
     time_calls(&res[n++], "direct", call_direct, rounds, 2000000 / q);
     time_calls(&res[n++], "stub_local", call_stub, rounds, 2000000 / q);
+    /* The same stub in a traced deployment (trace:, trace.h): it marshals
+     * and runs the dispatcher here, and counts.  Tracing is on for this
+     * figure only: the figures around it are untraced. */
+    if (fr__trace_setup(1) == 0) {
+        fr__trace_enable(1);
+        time_calls(&res[n++], "stub_local_traced", call_stub, rounds, 200000 / q);
+        fr__trace_enable(0);
+    }
     double ratio = time_cross_vs_raw(&res[n], &res[n + 1], rounds, 40000 / q);
     n += 2;
     chan_small = channel_bytes();
@@ -485,8 +495,9 @@ int fr_cmd_bench(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: fracture bench [--json] [--quick]\n\n"
-                   "Measures, in one run: a direct call, a same-FMP stub call, cross-FMP\n"
-                   "calls (null, 4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
+                   "Measures, in one run: a direct call, a same-FMP stub call (and the\n"
+                   "same in a traced deployment, stub_local_traced), cross-FMP calls (null,\n"
+                   "4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
                    "shared-memory ping-pong, socketpair, pipe, ZeroMQ and nng REQ/REP\n"
                    "(ipc://) and iceoryx request/response (a RouDi of its own, in private\n"
                    "mount and PID namespaces); then idle CPU, idle child memory and\n"

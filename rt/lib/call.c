@@ -10,6 +10,11 @@
  * the callee wrote can make the caller write past a buffer it declared.
  * A reply that fails a check ends the callee (fr__fault): a broken callee
  * is treated like a crashed one.
+ *
+ * While tracing (trace.h), a call to a module of this FMP is run here by
+ * local.c, its reply taken from the callee's fields rather than from the
+ * buffer (a buffer there may be the caller's own, written in place), and a
+ * call to another FMP is counted there around its sending.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,12 +32,14 @@
 #include "replicate.h"
 #include "handle.h"
 #include "initlog.h"
+#include "local.h"
 #include "lthread.h"
 #include "nlog.h"
 #include "policy.h"
 #include "program.h"
 #include "request.h"
 #include "state.h"
+#include "trace.h"
 #include "wire.h"
 
 /* The reply of @c is malformed: the call fails, its callee is stopped. */
@@ -234,7 +241,8 @@ static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr
 
     m->got = 1;
     if (f->kind == FR_W_BUF && f->aux == m->span + 1 && !s->got && f->len == s->hi - s->lo) {
-        memcpy((void *)s->lo, f->data, (size_t)f->len);
+        if ((uintptr_t)f->data != s->lo)   /* a local call's callee wrote there itself */
+            memcpy((void *)s->lo, f->data, (size_t)f->len);
         s->got = 1;
         return;
     }
@@ -242,6 +250,19 @@ static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr
         memcmp(f->data, m->off_len, sizeof m->off_len) == 0)
         return;
     broken(c, "buffers that overlap did not come back as the region they share");
+}
+
+/* Send @c to its callee's FMP through the FMP's policy. */
+static int call_out(struct fr_call *c, struct fr_lt *lt)
+{
+    /* An FR_INIT call is logged, or fed if it repeats one (initlog.c). */
+    int rc = FR__UNLIKELY(fr__rt.app->functions[c->fn].flags & FR_FN_INIT)
+                 ? fr__init_call(c, lt)
+                 : fr__policy_of(c->peer)->call(c, lt, c->peer);
+
+    if (FR__UNLIKELY(lt->rep != NULL))
+        fr__replica_note(c, lt, rc);
+    return rc;
 }
 
 int fr_call_invoke(struct fr_call *c)
@@ -255,6 +276,8 @@ int fr_call_invoke(struct fr_call *c)
     /* buffers can overlap only where there are two */
     if (c->nfields >= 2 && !c->alias && alias_plan(c) < 0)
         return c->err = -ENOMEM;
+    if (FR__UNLIKELY(fr__remote[f->module] == FR_REMOTE_TRACED))
+        return fr__call_local(c);
     c->peer = fr__rt.fmp_of_module[f->module];
     if (fr__rt.region_of_fmp[c->peer] < 0)
         return c->err = -ENOTCONN;
@@ -272,12 +295,9 @@ int fr_call_invoke(struct fr_call *c)
     /* A follower replica does not call out: the leader's record answers. */
     if (FR__UNLIKELY(lt->rep != NULL) && fr__replica_intercept(c, lt, &rc))
         return rc;
-    /* An FR_INIT call is logged, or fed if it repeats one (initlog.c). */
-    rc = FR__UNLIKELY(f->flags & FR_FN_INIT) ? fr__init_call(c, lt)
-                                              : fr__policy_of(c->peer)->call(c, lt, c->peer);
-    if (FR__UNLIKELY(lt->rep != NULL))
-        fr__replica_note(c, lt, rc);
-    return rc;
+    if (FR__UNLIKELY(fr__trace_on))
+        return fr__call_counted(c, lt, call_out);
+    return call_out(c, lt);
 }
 
 static int take(struct fr_call *c, struct fr_wire_field *f)
@@ -286,6 +306,11 @@ static int take(struct fr_call *c, struct fr_wire_field *f)
 
     if (c->err)
         return c->err;
+    if (FR__UNLIKELY(c->lt == NULL) && fr__call_is_local(c)) {
+        if (fr__local_next(c, f) < 0)
+            broken(c, "fewer fields than declared");
+        return c->err;
+    }
     if (!c->rp || fr__wire_next(&rd, f) < 0) {
         broken(c, "fewer fields than declared");
         return c->err;
@@ -352,7 +377,8 @@ void fr_get_buf(struct fr_call *c, void *dst, size_t n)
         broken(c, "a buffer of another size than the caller declared");
         return;
     }
-    memcpy(dst, f.data, n);
+    if (f.data != dst)        /* a local call's callee wrote there itself */
+        memcpy(dst, f.data, n);
 }
 
 void fr_get_string(struct fr_call *c, char **dst, size_t max)
@@ -402,6 +428,12 @@ void fr_get_fd(struct fr_call *c, int *fd)
         broken(c, "a descriptor field is missing");
         return;
     }
+    if (FR__UNLIKELY(c->lt == NULL)) {
+        /* a call run here (fr__call_is_local): the reply names it */
+        *fd = (int)f.aux;
+        c->nfds_out++;
+        return;
+    }
     /* The reply's descriptors were tagged with the reply's seq. */
     r = fr__rt.region_of_fmp[c->peer];
     if (fr__fd_recv(&fr__rt.regions[r], ((struct fr_lt *)c->lt)->id, c->rseq,
@@ -413,6 +445,8 @@ int fr_call_end(struct fr_call *c)
 {
     if (!c->err && c->rp != c->rend)
         broken(c, "more fields than declared");
+    if (FR__UNLIKELY(c->lt == NULL) && fr__call_is_local(c))
+        fr__call_local_end(c);
     /* An orphaned frame's call (ECANCELED): the stub returns its zero
      * value and the frame runs to its end without effects; its reply is
      * dropped (callee.c), so nobody sees the value.  Not a failure the

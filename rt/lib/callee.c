@@ -11,8 +11,15 @@
  * logical thread keeps per nesting depth, small results go to scratch space
  * in the frame, and the talloc arena is made only when a dispatcher needs
  * memory (an OUT buffer, many fields, fr_callee_arena()).
+ *
+ * While tracing, a call to a module of this FMP runs here too
+ * (fr__serve_local, local.h): the same dispatcher on the caller's request
+ * fields themselves, nothing encoded either way, in a context that takes
+ * descriptors from the request rather than from a region's socket and
+ * lives on until the caller has taken the reply from its fields.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +38,7 @@
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
+#include "trace.h"
 #include "wire.h"
 
 #define INLINE_REPLY 8
@@ -39,6 +47,7 @@
 struct fr_callee {
     struct fr_lt *lt;
     int r;
+    int local;                /* a call of this FMP (fr__serve_local): no region */
     uint32_t req_seq;         /* tags of the request's descriptors */
     struct fr_wire_reader rd;
     struct fr__field *rf;     /* reply fields (inline_rf, or the arena) */
@@ -57,6 +66,7 @@ struct fr_callee {
     struct member *members;   /* what each of them was handed out as */
     unsigned nmembers;
     size_t scratch_used;
+    const struct fr__field *lf, *lend;  /* a local call's request (rd's stead) */
     struct fr__field inline_rf[INLINE_REPLY];
     _Alignas(16) unsigned char scratch[SCRATCH];
 };
@@ -82,10 +92,30 @@ static void *arena(struct fr_callee *cc)
     return cc->arena;
 }
 
+/* The next field of a local call's request, as the wire would bring it,
+ * but pointing at the caller's own memory (an OUT buffer included), and a
+ * descriptor's number in aux: the caller is this process.  Never a
+ * message of another FMP, which the reader above takes. */
+static int local_take(struct fr_callee *cc, struct fr_wire_field *f)
+{
+    const struct fr__field *l = cc->lf;
+
+    if (l == cc->lend)
+        return cc->err = -EPROTO;
+    cc->lf++;
+    f->kind = l->kind;
+    f->aux = l->kind == FR_W_FD ? (uint32_t)l->fd : fr__wire_aux(l);
+    f->len = l->len;
+    f->data = fr__wire_has_data(l->kind) || l->kind == FR_W_OUT ? l->ptr : NULL;
+    return 0;
+}
+
 static int take(struct fr_callee *cc, struct fr_wire_field *f)
 {
     if (cc->err)
         return cc->err;
+    if (FR__UNLIKELY(cc->local))
+        return local_take(cc, f);
     if (fr__wire_next(&cc->rd, f) < 0)
         return cc->err = -EPROTO;
     return 0;
@@ -179,7 +209,13 @@ static int take_buf(struct fr_callee *cc, int out, void **p, size_t *n)
     if (out && f.kind == FR_W_OUT) {
         if (f.len > fr__rt.max_payload)
             return cc->err = -EPROTO;
-        *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
+        if (FR__UNLIKELY(cc->local)) {
+            /* the caller's buffer, zeroed as a split callee's would be */
+            *p = (void *)f.data;
+            memset(*p, 0, (size_t)f.len);
+        } else {
+            *p = arena(cc) ? talloc_zero_size(cc->arena, f.len ? f.len : 1) : NULL;
+        }
         if (!*p)
             return cc->err = -ENOMEM;
     } else if (!out && (f.kind == FR_W_IN || f.kind == FR_W_INOUT)) {
@@ -259,6 +295,12 @@ int fr_arg_fd_keep(struct fr_callee *cc, int *fd)
         return cc->err;
     if (f.kind != FR_W_FD)
         return cc->err = -EPROTO;
+    if (FR__UNLIKELY(cc->local)) {
+        /* the caller's own descriptor: the callee gets a duplicate, as
+         * from another FMP (closed after the call unless it keeps it) */
+        *fd = fcntl((int)f.aux, F_DUPFD_CLOEXEC, 0);
+        return *fd < 0 ? (cc->err = -errno) : 0;
+    }
     if (fr__fd_recv(&fr__rt.regions[cc->r], cc->lt->id, cc->req_seq, cc->nfd_in++, fd) < 0)
         return cc->err = -EPROTO;
     return 0;
@@ -291,7 +333,8 @@ int fr_arg_strings(struct fr_callee *cc, char ***v, size_t *n)
         return rc < 0 ? rc : 0;
     /* Each string is a field of at least a header: a count the bytes left
      * cannot hold is a lie, refused before it sizes an allocation. */
-    if (f.len > (uint64_t)(cc->rd.end - cc->rd.p) / sizeof(struct fr_wire_hdr))
+    if (f.len > (cc->local ? (uint64_t)(cc->lend - cc->lf)
+                           : (uint64_t)(cc->rd.end - cc->rd.p) / sizeof(struct fr_wire_hdr)))
         return cc->err = -EPROTO;
     a = arena(cc) ? talloc_array(cc->arena, char *, (size_t)f.len + 1) : NULL;
     if (!a)
@@ -485,6 +528,7 @@ static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t 
 {
     cc->lt = lt;
     cc->r = r;
+    cc->local = 0;
     cc->req_seq = req_seq;
     cc->rf = cc->inline_rf;
     cc->rcap = INLINE_REPLY;
@@ -500,7 +544,7 @@ static int callee_dispatch(struct fr_callee *cc, fr_dispatch_fn dispatch)
 
     if (status == 0 && cc->err)
         status = cc->err;
-    if (status == 0 && cc->rd.p != cc->rd.end)
+    if (status == 0 && (cc->local ? cc->lf != cc->lend : cc->rd.p != cc->rd.end))
         status = -EPROTO;     /* the dispatcher left fields unread */
     return status;
 }
@@ -528,6 +572,56 @@ int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispa
     status = callee_dispatch(&cc, dispatch);
     callee_release(&cc);
     return status;
+}
+
+struct fr_callee *fr__callee_local_new(void)
+{
+    return calloc(1, sizeof(struct fr_callee));
+}
+
+void fr__callee_local_free(struct fr_callee *cc)
+{
+    free(cc);
+}
+
+int fr__serve_local(struct fr_callee *cc, unsigned fn, const struct fr__field *req, unsigned n,
+                    const struct fr__field **rf, unsigned *nrf, unsigned *nfds)
+{
+    int status;
+
+    callee_init(cc, NULL, -1, 0);
+    cc->local = 1;
+    cc->lf = req;
+    cc->lend = req + n;
+    status = callee_dispatch(cc, fr__rt.app->functions[fn].dispatch);
+    /* A descriptor lent for the call and returned: the caller gets its own
+     * copy, as the reply's would be, before the lent one is closed. */
+    for (unsigned i = 0; status == 0 && i < cc->nrf; i++)
+        for (unsigned j = 0; cc->rf[i].kind == FR_W_FD && j < cc->nfds; j++)
+            if (cc->rf[i].fd == cc->fds[j] &&
+                (cc->rf[i].fd = fcntl(cc->fds[j], F_DUPFD_CLOEXEC, 0)) < 0)
+                status = -errno;
+    *nfds = 0;
+    for (unsigned i = 0; i < cc->nrf; i++)
+        *nfds += cc->rf[i].kind == FR_W_FD;
+    if (status < 0) {
+        fr__serve_local_end(cc, 0);
+        return status;
+    }
+    *rf = cc->rf;
+    *nrf = cc->nrf;
+    return 0;
+}
+
+void fr__serve_local_end(struct fr_callee *cc, unsigned taken)
+{
+    /* a returned descriptor the caller took is its own; the others close */
+    for (unsigned i = taken; i < cc->nrf; i++)
+        if (cc->rf[i].kind == FR_W_FD && cc->rf[i].fd >= 0)
+            close(cc->rf[i].fd);
+    callee_release(cc);
+    cc->arena = NULL;
+    cc->nrf = cc->nfds = cc->nowned = 0;
 }
 
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
@@ -611,8 +705,15 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         FR_FAULT_POINT_IF(INIT_REPLAY, m.top == FR_TOP_INIT && depth == 0 &&
                                            (app->functions[m.fn].flags & FR_FN_INIT));
         FR_FAULT_POINT(SERVE_BEGIN);
-        if (status == 0)
+        if (status == 0 && FR__UNLIKELY(fr__trace_on)) {
+            /* its CPU is the function's module's (trace.h) */
+            fr__trace_serving();
+            int was = fr__trace_switch((int)app->functions[m.fn].module);
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
+            fr__trace_switch(was);
+        } else if (status == 0) {
+            status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
+        }
         FR_FAULT_POINT(SERVE_END);
         if (FR__UNLIKELY(m.status != 0)) {
             status = fr__replica_end(lt, status, &pre);

@@ -31,6 +31,31 @@ static inline int fr__serve(struct fr_lt *lt, int r)
 int fr__callee_decode(const unsigned char *req, size_t len, fr_dispatch_fn dispatch);
 
 /*
+ * Calls of this FMP's own modules run here while tracing (local.h).  A
+ * context for them, owned by the caller (fr__callee_local_free); NULL
+ * without memory.
+ */
+struct fr_callee *fr__callee_local_new(void);
+/* Free a context fr__callee_local_new made (NULL: nothing), holding no call. */
+void fr__callee_local_free(struct fr_callee *cc);
+/*
+ * Run function @fn here through its dispatcher, in @cc, on the request
+ * fields @req[0..n) as the caller's stub put them (fr__call_local): the
+ * callee works on the caller's own buffers (an OUT one zeroed first), as
+ * the plain program's function does, and gets a duplicate of each
+ * descriptor.  On success the reply is *rf[0..*nrf) (each FD field's fd a
+ * returned descriptor, *nfds of them; a buffer may be the caller's own),
+ * valid until fr__serve_local_end(@cc), which must follow.  The
+ * dispatcher's status: 0, or negative (the call fails with it; nothing is
+ * held).
+ */
+int fr__serve_local(struct fr_callee *cc, unsigned fn, const struct fr__field *req, unsigned n,
+                    const struct fr__field **rf, unsigned *nrf, unsigned *nfds);
+/* The caller took the first @taken fields of the reply of @cc's call:
+ * release the call (memory, lent descriptors, returned ones not taken). */
+void fr__serve_local_end(struct fr_callee *cc, unsigned taken);
+
+/*
  * The status of a call whose callee FMP could not start a thread to serve
  * its logical thread (pthread_create failed: no address space left under
  * limits.memory_mb, or no more threads).  The callee's acceptor answers

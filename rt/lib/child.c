@@ -10,6 +10,8 @@
  * may open neither its /proc/PID/mem nor its /proc/PID/fd; exec made it
  * dumpable again) unless `limits: {core: true}` asks for a core file,
  * which needs it, and installs its sandbox, if it has one (sandbox.c).
+ * A traced deployment hands it its trace area, mapped before the sandbox
+ * (trace.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +38,7 @@
 #include "program.h"
 #include "state.h"
 #include "sandbox.h"
+#include "trace.h"
 
 static FR_NORETURN void die(const char *what)
 {
@@ -133,6 +136,11 @@ void fr__child_main(const char *plan_text)
     fr__deathwatch_child_init(p.watch_fd);
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != fr__group_primary(self);
+    if (p.trace_fd >= 0) {
+        if (fr__trace_attach(p.trace_fd) < 0)
+            die("cannot map its trace area");
+        fr__trace_enable(1);
+    }
     fr__rt.active = 1;
     talloc_free(ctx);
     /* Before the acceptor: every thread it makes is under the filter. */

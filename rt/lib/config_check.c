@@ -28,10 +28,6 @@
 #include "group.h"
 #include "region.h"
 
-#ifndef FR_VERSION
-#define FR_VERSION "?"        /* the library defines it (rt/CMakeLists.txt) */
-#endif
-
 /* Module names listed in an "unknown module" hint. */
 #define HINT_MODULES 10
 
@@ -378,56 +374,96 @@ static void check_root_memory(struct ck *ck)
             (unsigned long long)(have >> 20));
 }
 
+/* Why @path, which does not exist, cannot be made in its directory
+ * (@missing: what to say when that directory does not exist), or NULL. */
+static const char *parent_refuses(struct ck *ck, const char *path, const char *missing)
+{
+    char *parent = talloc_strdup(ck->e->ctx, path), *slash;
+    struct stat sb;
+
+    if (!parent) {
+        ck->e->oom = true;
+        return NULL;
+    }
+    while ((slash = strrchr(parent, '/')) && slash[1] == '\0' && slash != parent)
+        *slash = '\0';    /* "a/b/" is "a/b" */
+    slash = strrchr(parent, '/');
+    if (!slash)
+        strcpy(parent, ".");
+    else if (slash == parent)
+        parent[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(parent, &sb) < 0)
+        return errno == ENOTDIR ? "a part of its path is a file, not a directory" : missing;
+    if (!S_ISDIR(sb.st_mode))
+        return "a part of its path is a file, not a directory";
+    if (access(parent, W_OK | X_OK))
+        return "this user may not write in the directory it would be made in";
+    return NULL;
+}
+
+/* Why @path cannot be written, as a directory to write in (@dir) or as a
+ * file, made when it is missing (@missing: what to say when the directory
+ * it would be made in does not exist); NULL when it can. */
+static const char *path_refuses(struct ck *ck, const char *path, bool dir, const char *missing)
+{
+    char ebuf[128];
+    struct stat sb;
+
+    if (stat(path, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode) != !dir)
+            return dir ? "it exists and is not a directory" : "it is a directory";
+        if (access(path, dir ? W_OK | X_OK : W_OK))
+            return dir ? "this user may not write in it" : "this user may not write it";
+        return NULL;
+    }
+    if (errno == ENOTDIR)
+        return "a part of its path is a file, not a directory";
+    if (errno != ENOENT) {
+        const char *why = talloc_strdup(ck->e->ctx, strerror_r(errno, ebuf, sizeof(ebuf)));
+        if (!why)
+            ck->e->oom = true;
+        return why;
+    }
+    return parent_refuses(ck, path, missing);
+}
+
 /* The reports dir: a child under Valgrind writes its XML there, and the
  * root makes it (one mkdir) before the child starts. */
 static void check_reports(struct ck *ck, struct fr_pos vg_pos)
 {
     const char *dir = ck->cfg->reports_dir;
     struct fr_pos at = ck->cfg->reports_pos.line ? ck->cfg->reports_pos : vg_pos;
-    const char *why = NULL;
-    char *parent, *slash, ebuf[128];
+    const char *why;
     struct stat sb;
 
     if (!dir)
         return;
-    if (stat(dir, &sb) == 0) {
-        if (!S_ISDIR(sb.st_mode))
-            why = "it exists and is not a directory";
-        else if (access(dir, W_OK | X_OK))
-            why = "this user may not write in it";
-    } else if (errno == ENOTDIR) {
-        why = "a part of its path is a file, not a directory";
-    } else if (errno != ENOENT) {
-        why = strerror_r(errno, ebuf, sizeof(ebuf));
-    } else {
-        parent = talloc_strdup(ck->e->ctx, dir);
-        if (!parent) {
-            ck->e->oom = true;
-            return;
-        }
-        while ((slash = strrchr(parent, '/')) && slash[1] == '\0' && slash != parent)
-            *slash = '\0';    /* "a/b/" is "a/b" */
-        slash = strrchr(parent, '/');
-        if (!slash)
-            strcpy(parent, ".");
-        else if (slash == parent)
-            parent[1] = '\0';
-        else
-            *slash = '\0';
-        if (stat(parent, &sb) < 0)
-            why = errno == ENOTDIR ? "a part of its path is a file, not a "
-                  "directory" : "the directory it would be made in does not "
-                  "exist (it is made with one mkdir, not mkdir -p)";
-        else if (!S_ISDIR(sb.st_mode))
-            why = "a part of its path is a file, not a directory";
-        else if (access(parent, W_OK | X_OK))
-            why = "this user may not write in the directory it would be made in";
-    }
+    why = path_refuses(ck, dir, true, "the directory it would be made in does not exist "
+                       "(it is made with one mkdir, not mkdir -p)");
     if (why)
         fr__err(ck->e, at, "give reports: {dir: DIR} a directory this user can "
                 "make or write in", "reports dir '%s' cannot be %s: %s",
                 fr__show(ck->e, dir, strlen(dir)),
                 stat(dir, &sb) == 0 ? "written" : "made", why);
+}
+
+/* The trace file: the root writes it at exit, so a path it could not
+ * write is refused now, before a run whose counts would be lost. */
+static void check_trace(struct ck *ck)
+{
+    const char *file = ck->cfg->trace_file;
+    const char *why;
+
+    if (!ck->cfg->has_trace || !file)
+        return;
+    why = path_refuses(ck, file, false, "the directory it would be made in does not exist");
+    if (why)
+        fr__err(ck->e, ck->cfg->trace_pos, "give trace: {file: PATH} a file this user can "
+                "write (a relative one is taken from the directory the program starts in)",
+                "trace file '%s' cannot be written: %s", fr__show(ck->e, file, strlen(file)),
+                why);
 }
 
 static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
@@ -567,15 +603,9 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
     check_fmp_envs(ck, u, f, vg_pos);
 }
 
-/*
- * What this runtime cannot do yet is refused, never ignored: a config that
- * asks for tracing must not run without it.
- */
+/* What this runtime cannot do is refused, never ignored. */
 static void check_supported(struct ck *ck)
 {
-    static const char hint[] = "remove it for now; this runtime starts FMPs with env "
-                               "vars, limits, nice, cpus, preload agents, valgrind, restart, "
-                               "replicate and sample";
     const struct fr_config *cfg = ck->cfg;
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
@@ -587,9 +617,6 @@ static void check_supported(struct ck *ck)
                     "(add their weights)", "FMP '%s': %zu sample instances, at most %d "
                     "are supported", name, f->sample.ninstances, FR_GROUP_MAX);
     }
-    if (cfg->has_trace)
-        fr__err(ck->e, cfg->trace_pos, hint, "trace is not supported by this version of "
-                "Fracture (%s)", FR_VERSION);
 }
 
 void fr__config_check_all(struct fr_errs *e, const struct fr_config *cfg,
@@ -632,6 +659,7 @@ void fr__config_check_all(struct fr_errs *e, const struct fr_config *cfg,
         check_fmp(&ck, i, &cfg->fmps[i], &vg_pos);
     if (vg_pos.line)
         check_reports(&ck, vg_pos);
+    check_trace(&ck);
     check_supported(&ck);
 }
 

@@ -30,6 +30,7 @@ struct fr_plan {
     unsigned spin_us, max_threads, call_timeout_ms;
     uint64_t channel_bytes, max_payload;
     int watch_fd;             /* of one child's plan: its deathwatch table (deathwatch.h), -1: none */
+    int trace_fd;             /* of one child's plan: its trace area (trace.h), -1: not traced */
 };
 
 /* Build the plan of a checked @cfg for @app; memory under @ctx. */

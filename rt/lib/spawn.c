@@ -27,6 +27,7 @@
 #include "plan.h"
 #include "sandbox.h"
 #include "state.h"
+#include "trace.h"
 
 #define READY_TIMEOUT_MS 60000
 
@@ -157,6 +158,10 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
                                      &out->watch)) >= 0)
         keep[nkeep++] = wfd;
     plan.watch_fd = wfd;
+    /* each incarnation counts on into the FMP's one trace area */
+    plan.trace_fd = fr__trace_fd(k);
+    if (plan.trace_fd >= 0)
+        keep[nkeep++] = plan.trace_fd;
     l.plan = fr__plan_encode(tmp, &plan, k, getpid(), regs, nregs, cv[1]);
     l.keep = keep;
     l.nkeep = nkeep;

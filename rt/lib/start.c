@@ -7,6 +7,8 @@
  * memfd region (and one descriptor socket) per pair of FMPs that may call
  * each other, starts each child FMP, waits until every one is READY, and
  * only then runs main().  FRACTURE_PLAN marks a child (child.c).
+ * With `trace:` the root makes every FMP's trace area before the first
+ * child starts and writes the trace at exit (trace.h, tracefile.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <talloc.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -39,12 +42,19 @@
 #include "spawn.h"
 #include "standby.h"
 #include "supervise.h"
+#include "trace.h"
+#include "tracefile.h"
 
 
+
+/* When fr_main began (CLOCK_MONOTONIC ns): a trace's wall_ns counts from it. */
+static int64_t main_start_ns;
 
 static int print_modules(const struct fr_app *app)
 {
-    printf("{\"app\": \"%s\", \"modules\": [", app->name ? app->name : "");
+    /* the id a trace of this build names (tracefile.h) */
+    printf("{\"app\": \"%s\", \"id\": \"%016llx\", \"modules\": [", app->name ? app->name : "",
+           (unsigned long long)fr__trace_app_id(app));
     for (unsigned m = 0; m < app->nmodules; m++) {
         unsigned caps = app->modules[m].caps;
         printf("%s{\"name\": \"%s\", \"caps\": [", m ? ", " : "", app->modules[m].name);
@@ -106,7 +116,8 @@ static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
         fprintf(f, ", \"ok\": true, \"fmps\": %zu, \"modules\": %u, \"sandboxes\": [",
                 cfg->nfmps, nmodules);
         print_sandboxes(f, cfg, 1);
-        fputs("]", f);
+        fputs("], \"trace\": ", f);
+        fr__json_string(f, cfg->has_trace ? cfg->trace_file : NULL);
     } else {
         fputs(", \"ok\": false", f);
     }
@@ -206,6 +217,14 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     if (rc < 0)
         return rc;
     fr__handle_adopt(0);      /* the root is never reborn */
+    /* Before any child: each is handed its own area (spawn.c). */
+    if (cfg->has_trace && (rc = fr__trace_setup(n)) < 0) {
+        if (rc == -E2BIG)
+            fprintf(stderr, "fracture: error: %s: cannot trace a module table of %u modules "
+                    "and %u functions (its counters would take more than 1 GiB per FMP)\n",
+                    cfg->file, fr__rt.app->nmodules, fr__rt.app->nfunctions);
+        return rc;
+    }
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < n; k++) {
         snprintf(fr__rt.fmps[k].name, FR_FMP_NAME_MAX, "%s", p.names[k]);
@@ -300,6 +319,8 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     }
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
+    if (cfg->has_trace)
+        fr__trace_enable(1);
     fr__rt.active = 1;
     fr__fault_init(0);
     for (int k = 1; k < n; k++)
@@ -309,6 +330,10 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     if (rc == 0)
         rc = fr__acceptor_start();
     fr__acceptor_open();
+    /* Registered first, so run last: after fr__shutdown stopped the
+     * children, every count is in. */
+    if (rc == 0 && cfg->has_trace)
+        rc = fr__trace_file_start(cfg->trace_file, main_start_ns);
     if (rc < 0) {
         abandon(n);
         return rc;
@@ -435,6 +460,11 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     }
     if (!file || !*file)
         return real_main(argc, argv);
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        main_start_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    }
     /* `fracture check --json` / `run --json`: the config's verdict as JSON
      * (on stdout for check; run leaves stdout to the app). */
     json = getenv("FRACTURE_JSON") != NULL;
@@ -461,6 +491,9 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
             printf("%s: OK: %zu FMPs configured for %u modules\n", file, cfg->nfmps,
                    app->nmodules);
             print_sandboxes(stdout, cfg, 0);
+            if (cfg->has_trace)
+                printf("  the deployment traces to %s (written at exit; a file there is "
+                       "replaced)\n", cfg->trace_file);
         }
         exit(0);
     }
@@ -474,5 +507,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     /* A program this one runs is not fractured by our config.  (The config
      * itself stays in memory: a restart needs its environments.) */
     unsetenv("FRACTURE_CONFIG");
+    if (cfg->has_trace)
+        fr__trace_thread_begin(0);   /* main() from here; the start-up was the runtime's */
     return real_main(argc, argv);
 }

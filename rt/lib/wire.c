@@ -61,11 +61,7 @@ size_t fr__wire_fill(const struct fr__field *f, unsigned n,
         if (st->off < sizeof(struct fr_wire_hdr)) {
             struct fr_wire_hdr h = {
                 .kind = fld->kind,
-                /* a callback's index; a span's number */
-                .aux = fld->kind == FR_W_CALLBACK ||
-                               ((fld->kind == FR_W_ALIAS || fld->kind == FR_W_BUF) && fld->fd >= 0)
-                           ? (uint32_t)fld->fd
-                           : 0,
+                .aux = fr__wire_aux(fld),
                 .len = fld->len,
             };
             size_t k = sizeof h - st->off;

@@ -66,6 +66,16 @@ static inline int fr__wire_has_data(uint32_t kind)
            kind == FR_W_STRING || kind == FR_W_BUF || kind == FR_W_SPAN || kind == FR_W_ALIAS;
 }
 
+/* The aux word of @f's header: a callback's function index, a span's
+ * number (see above), else 0. */
+static inline uint32_t fr__wire_aux(const struct fr__field *f)
+{
+    return f->kind == FR_W_CALLBACK ||
+                   ((f->kind == FR_W_ALIAS || f->kind == FR_W_BUF) && f->fd >= 0)
+               ? (uint32_t)f->fd
+               : 0;
+}
+
 /* Encoded size of a field list; UINT64_MAX on overflow. */
 uint64_t fr__wire_size(const struct fr__field *f, unsigned n);
 

@@ -69,6 +69,7 @@
 
 #include "drain.h"
 #include "leftovers.h"
+#include "spawn.h"
 
 struct proc {
     pid_t pid;
@@ -83,19 +84,9 @@ static struct proc spawn(const char *prog, const char *mode, const char *config)
     if (pipe(pin) || pipe(pout) || pipe(perr))
         FAIL("pipe: %s", strerror(errno));
     p.pid = fork();
-    if (p.pid == 0) {
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        for (int fd = 3; fd < 1024; fd++)
-            close(fd);
-        if (config)
-            setenv("FRACTURE_CONFIG", config, 1);
-        else
-            unsetenv("FRACTURE_CONFIG");
-        execl(prog, prog, mode, (char *)NULL);
-        _exit(127);
-    }
+    if (p.pid == 0)
+        fr_test_exec(pin[0], pout[1], perr[1], -1, config,
+                     (char *[]){ (char *)prog, (char *)mode, NULL });
     close(pin[0]);
     close(pout[1]);
     close(perr[1]);
@@ -487,16 +478,9 @@ static int run_argv(char *const argv[], int seconds, char **out, char **err)
     if (pipe(pout) || pipe(perr))
         FAIL("pipe: %s", strerror(errno));
     pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        for (int fd = 3; fd < 1024; fd++)
-            close(fd);
-        execv(argv[0], argv);
-        _exit(127);
-    }
+    if (pid == 0)
+        fr_test_exec(open("/dev/null", O_RDONLY), pout[1], perr[1], -1, FR_TEST_ENV_INHERIT,
+                     argv);
     close(pout[1]);
     close(perr[1]);
     what[0] = '\0';

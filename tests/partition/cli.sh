@@ -113,6 +113,24 @@ sample-runs-as-plain)
     # the sample's own driver: same stdout as plain, children seen, nothing left
     "$check" "$plain" "$app" deploy.yaml >out 2>err || fail "the split run is not the plain one"
     ;;
+trained-sample)
+    # trace -> partition -> deploy on a real training run: the sample all in
+    # one with trace:, its output the plain build's; the trace names the
+    # binary's id (`fracture modules`); the deployment the partitioner
+    # writes from it runs with the plain build's output
+    printf 'version: 1\ntrace: {file: %s/train.json}\n' "$tmp" >train.yaml
+    FRACTURE_CONFIG=train.yaml "$app" >trained.out 2>err || fail "the training run failed"
+    "$plain" >plain.out 2>>err || fail "the plain build failed"
+    cmp -s trained.out plain.out || fail "the training run's output is not the plain build's"
+    id=$("$fr" modules --json "$app" | sed -n 's/.*"id": "\([0-9a-f]\{16\}\)".*/\1/p')
+    [ -n "$id" ] || fail "fracture modules --json names no id"
+    run 0 --isolate store --policy restart "${costs[@]}" train.json -o deploy.yaml
+    has out "app sample (id $id): 1 trace, 1 run"
+    has out "main -> store (store_cursor_next): 28 calls"
+    has deploy.yaml "modules: [store"
+    "$fr" check -c deploy.yaml "$app" >out 2>err || fail "fracture check refused it"
+    "$check" "$plain" "$app" deploy.yaml >out 2>err || fail "the split run is not the plain one"
+    ;;
 dot)
     run 0 --isolate parser --env memcheck "${costs[@]}" "$tr/coupled.json" --dot graph.dot
     has graph.dot 'subgraph "cluster_parser"'

@@ -40,6 +40,7 @@
 
 #include "client.h"
 #include "leftovers.h"
+#include "spawn.h"
 
 
 #define MTIME 1700000000L   /* Tue, 14 Nov 2023 22:13:20 GMT */
@@ -148,19 +149,10 @@ static void start(struct server *s, const char *prog, const char *config, const 
     s->pid = fork();
     if (s->pid < 0)
         FAIL("fork: %s", strerror(errno));
-    if (s->pid == 0) {
-        dup2(p[1], 1);
-        dup2(efd, 2);
-        for (int fd = 3; fd < 1024; fd++)
-            close(fd);
-        if (config)
-            setenv("FRACTURE_CONFIG", config, 1);
-        else
-            unsetenv("FRACTURE_CONFIG");
-        execl(prog, prog, "--port", "0", "--root", www, "--threads", "4", "--log", s->log,
-              (char *)NULL);
-        _exit(127);
-    }
+    if (s->pid == 0)
+        fr_test_exec(-1, p[1], efd, -1, config,
+                     (char *[]){ (char *)prog, "--port", "0", "--root", (char *)www, "--threads",
+                                 "4", "--log", s->log, NULL });
     close(p[1]);
     close(efd);
     while (n < sizeof line - 1) {

@@ -156,8 +156,11 @@ struct fr_app {
 FR_API int fr_main(const struct fr_app *app, int argc, char **argv,
                    int (*real_main)(int, char **));
 
-/* Per module: nonzero when the module runs in another FMP.  Zero-filled, so
- * an unconfigured program calls every implementation directly. */
+/* Per module: nonzero when a call to it takes the marshalling path: 1, the
+ * module runs in another FMP; 2, it runs here, but the deployment traces
+ * (`trace:`) and counts the call as a split one would carry it.
+ * Zero-filled, so an unconfigured program calls every implementation
+ * directly. */
 FR_API extern unsigned char fr__remote[FR_MAX_MODULES];
 #define FR_LOCAL(mod) FR_LIKELY(!fr__remote[(mod)])
 

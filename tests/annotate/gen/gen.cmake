@@ -5,7 +5,12 @@
 #   MODE=run: PLAIN and APP (the fractured build) print the same, APP once
 #     in one process and once under SPLIT (expected: the plain output, or
 #     DIR/split.out where a failure is the point; DIR/split.err, if there,
-#     holds lines its stderr must contain).
+#     holds lines its stderr must contain).  Then both again traced
+#     (trace:, configs written in WORK and removed): the same outputs, a
+#     trace each, and, where no failure is the point, the same edges.
+#     With TRACED_AS_SPLIT, traced all in one must print the split output:
+#     a traced local call is marshalled, and the caller refuses what no
+#     copy could carry exactly, as it does for a split call.
 if(MODE STREQUAL "golden")
   string(REPLACE "," ";" FILES "${FILES}")
   file(REMOVE_RECURSE ${OUT})
@@ -71,4 +76,50 @@ if(EXISTS ${DIR}/split.err)
     endif()
   endforeach()
 endif()
-message(STATUS "identical: plain, all in one, split\n${sout}")
+
+# Traced, all in one and split: what a training run does to the program.
+if(NOT WORK)
+  message(FATAL_ERROR "gen.cmake: MODE=run needs WORK, a directory for the traced runs")
+endif()
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+file(READ ${SPLIT} split_text)
+file(WRITE ${WORK}/aio.yaml "version: 1\ntrace: {file: ${WORK}/aio.json}\n")
+file(WRITE ${WORK}/split.yaml "${split_text}\ntrace: {file: ${WORK}/split.json}\n")
+foreach(v aio split)
+  set(ENV{FRACTURE_CONFIG} ${WORK}/${v}.yaml)
+  execute_process(COMMAND ${APP} RESULT_VARIABLE trc_${v} OUTPUT_VARIABLE tout_${v}
+    ERROR_VARIABLE terr_${v} TIMEOUT 60)
+  unset(ENV{FRACTURE_CONFIG})
+  set(trace_${v} "")
+  if(EXISTS ${WORK}/${v}.json)
+    file(READ ${WORK}/${v}.json trace_${v})
+  endif()
+endforeach()
+file(REMOVE_RECURSE ${WORK})
+set(want_aio "${want}")
+if(TRACED_AS_SPLIT)
+  set(want_aio "${want_split}")
+endif()
+if(NOT tout_aio STREQUAL want_aio OR NOT trc_aio STREQUAL prc)
+  message(FATAL_ERROR "traced all in one differs (exit ${trc_aio}, plain ${prc}):\n"
+    "--- expected\n${want_aio}\n+++ traced\n${tout_aio}\n${terr_aio}")
+endif()
+if(NOT tout_split STREQUAL want_split OR NOT trc_split STREQUAL prc)
+  message(FATAL_ERROR "traced split differs (exit ${trc_split}):\n"
+    "--- expected\n${want_split}\n+++ traced split\n${tout_split}\n--- stderr\n${terr_split}")
+endif()
+foreach(v aio split)
+  string(FIND "${trace_${v}}" "{\n  \"format\": \"fracture-trace\",\n  \"version\": 1," head)
+  string(FIND "${trace_${v}}" "\n  \"edges\": [" at)
+  if(NOT head EQUAL 0 OR at EQUAL -1)
+    message(FATAL_ERROR "the ${v} run wrote no trace, or not one:\n${trace_${v}}\n${terr_${v}}")
+  endif()
+  string(SUBSTRING "${trace_${v}}" ${at} -1 edges_${v})
+endforeach()
+# The edges do not depend on the deployment: the partitioner's premise.
+if(NOT EXISTS ${DIR}/split.out AND NOT edges_aio STREQUAL edges_split)
+  message(FATAL_ERROR "traced split and all in one count other edges:\n"
+    "--- all in one${edges_aio}\n+++ split${edges_split}")
+endif()
+message(STATUS "identical: plain, all in one, split, traced or not\n${sout}")

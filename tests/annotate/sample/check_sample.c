@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "leftovers.h"
+#include "spawn.h"
 
 struct buf {
     char *p;
@@ -53,44 +54,25 @@ static void buf_read(struct buf *b, int fd, int *open_)
  * most children it was seen to have. */
 static int run(const char *prog, const char *config, struct buf *out, struct buf *err, int *kids)
 {
-    int pout[2], perr[2], status, open_out = 1, open_err = 1;
-    pid_t pid;
+    int pout, perr, status, open_out = 1, open_err = 1;
+    pid_t pid = fr_test_start(config, (char *[]){ (char *)prog, NULL }, &pout, &perr);
 
-    if (pipe(pout) || pipe(perr))
-        FAIL("pipe: %s", strerror(errno));
-    pid = fork();
-    if (pid < 0)
-        FAIL("fork: %s", strerror(errno));
-    if (pid == 0) {
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        for (int fd = 3; fd < 1024; fd++)
-            close(fd);
-        if (config)
-            setenv("FRACTURE_CONFIG", config, 1);
-        else
-            unsetenv("FRACTURE_CONFIG");
-        execl(prog, prog, (char *)NULL);
-        _exit(127);
-    }
-    close(pout[1]);
-    close(perr[1]);
     *kids = 0;
     while (open_out || open_err) {
-        struct pollfd p[2] = { { open_out ? pout[0] : -1, POLLIN, 0 },
-                               { open_err ? perr[0] : -1, POLLIN, 0 } };
+        struct pollfd p[2] = { { open_out ? pout : -1, POLLIN, 0 },
+                               { open_err ? perr : -1, POLLIN, 0 } };
         int k = children_of(pid);
         if (k > *kids)
             *kids = k;
         if (poll(p, 2, 1) < 0 && errno != EINTR)
             FAIL("poll: %s", strerror(errno));
         if (p[0].revents)
-            buf_read(out, pout[0], &open_out);
+            buf_read(out, pout, &open_out);
         if (p[1].revents)
-            buf_read(err, perr[0], &open_err);
+            buf_read(err, perr, &open_err);
     }
-    close(pout[0]);
-    close(perr[0]);
+    close(pout);
+    close(perr);
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             FAIL("waitpid: %s", strerror(errno));

@@ -127,6 +127,10 @@ static void do_text(struct worker *w)
     say(w, "  file of %ld bytes: '%s'\n", size, back);
     if (fd >= 0)
         close(fd);
+    /* no descriptor (-1: the one just closed may be another thread's by
+     * now): the call fails with the function's FR_ON_FAILURE value, as the
+     * plain function fails */
+    say(w, "  no file: %ld\n", textfd_append(-1, "!"));
 }
 
 static void do_store(struct worker *w)

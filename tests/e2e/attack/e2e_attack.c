@@ -49,6 +49,7 @@
 
 #include "drain.h"
 #include "leftovers.h"
+#include "spawn.h"
 
 #define ROOT_FD 9
 #define RUN_TIMEOUT_S 60
@@ -128,20 +129,9 @@ static struct run run_ledger(const char *ledger, const char *config)
         FAIL("pipe: %s", strerror(errno));
     pid = fork();
     if (pid == 0) {
-        int dn = open("/dev/null", O_RDONLY);
-        dup2(dn, 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
         dup2(proot[1], ROOT_FD);     /* dup2 clears CLOEXEC: the root holds it */
-        for (int fd = 3; fd < 1024; fd++)
-            if (fd != ROOT_FD)
-                close(fd);
-        if (config)
-            setenv("FRACTURE_CONFIG", config, 1);
-        else
-            unsetenv("FRACTURE_CONFIG");
-        execl(ledger, ledger, "work", (char *)NULL);
-        _exit(127);
+        fr_test_exec(open("/dev/null", O_RDONLY), pout[1], perr[1], ROOT_FD, config,
+                     (char *[]){ (char *)ledger, "work", NULL });
     }
     close(pout[1]);
     close(perr[1]);
