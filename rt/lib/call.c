@@ -483,6 +483,8 @@ static const char *cause(int err)
     case ESTALE: return "was passed, or handed back, a handle minted by an incarnation of an FMP "
                         "that crashed since: its object died with it (a permanent failure; with "
                         "FR_ON_FAILURE the call fails with errno ESTALE)";
+    case EBADF: return "returned no descriptor from a function that returns one (FR_RET_FD): "
+                       "a split call has nothing to pass";
     case EXDEV: return "crashed, and the replay of the call made a different outward call than "
                        "the call had made before the crash (exactly once: it fails alone)";
     default: return strerror(-err);
@@ -537,7 +539,10 @@ void fr_call_abort(struct fr_call *c)
     /* What to change depends on why it could not be replayed, and on what
      * the module already allows: never ask for a cap it has. */
     int group = fr__rt.group_of ? fr__rt.group_of[peer] : -1;
-    if (c->err == -ENOMEM)
+    if (c->err == -EBADF)
+        fprintf(stderr, "  hint: give %s() an FR_ON_FAILURE value for the calls where it returns no "
+                "descriptor (the plain build hands the caller the value)\n", f->name);
+    else if (c->err == -ENOMEM)
         fprintf(stderr, "  hint: give FMP '%s' more memory (env: limits: memory_mb), or give "
                 "%s() an FR_ON_FAILURE value\n", fr__rt.fmps[peer].name, f->name);
     else if (c->err == -ESTALE)

@@ -513,6 +513,13 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
 {
     uint32_t idx = 0;
 
+    /* A function that returned no descriptor (a -1, a closed number)
+     * fails the call as a whole, before any of its descriptors goes: the
+     * caller expects one for each field (issue 12 leaves a returned -1
+     * crossing as -1 to do). */
+    for (unsigned i = 0; i < cc->nrf; i++)
+        if (cc->rf[i].kind == FR_W_FD && fcntl(cc->rf[i].fd, F_GETFD) < 0)
+            return -EBADF;
     for (unsigned i = 0; i < cc->nrf; i++) {
         if (cc->rf[i].kind != FR_W_FD)
             continue;
@@ -742,14 +749,14 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         if (rc == 0)
             rc = fr__chan_send_after(lt, r, FR_MSG_REP, m.fn, 0, pre.kind ? &pre : NULL, cc.rf,
                                      cc.nrf);
-        if (rc == -EMSGSIZE)
-            rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, -EMSGSIZE, NULL, 0);
+        if (rc == -EMSGSIZE || rc == -EBADF)
+            rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, rc, NULL, 0);
         if (rc == 0)
             FR_FAULT_POINT(AFTER_REPLY);
     }
     /* A returned descriptor now belongs to the caller. */
     for (unsigned i = 0; i < cc.nrf; i++)
-        if (cc.rf[i].kind == FR_W_FD)
+        if (cc.rf[i].kind == FR_W_FD && cc.rf[i].fd >= 0)
             close(cc.rf[i].fd);
 out_free:
     FR_ASSERT(lt->depth == depth + 1);   /* nested serves gave their frame back */
