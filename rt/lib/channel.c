@@ -423,11 +423,14 @@ static inline __attribute__((always_inline)) int look(struct fr_lt *lt, int r, i
  * Announce, fence, then read the words and look once more: a post that
  * came before the fence is seen by that look (and there is no sleep), one
  * that comes after it sees `sleeping` and wakes the futex, which sleeps
- * only while the words still hold what was read.
+ * only while the words still hold what was read.  The look's answer is the
+ * wait's (what look() returns, *got set): it may have consumed its event
+ * (a move to the peer's new incarnation is seen once, sync_gen), so it is
+ * returned, never looked for again.  0 after a sleep.
  */
-static void sleep_on(struct fr_lt *lt, int want, int64_t left)
+static int sleep_on(struct fr_lt *lt, int want, int64_t left, int *got)
 {
-    int n = fr__rt.nregions, nw = n, got;
+    int n = fr__rt.nregions, nw = n, rc = 0;
     _Atomic uint32_t *words[n + 1];
     uint32_t vals[n + 1];
 
@@ -446,13 +449,15 @@ static void sleep_on(struct fr_lt *lt, int want, int64_t left)
     atomic_thread_fence(memory_order_seq_cst);
     for (int k = 0; k < nw; k++)
         vals[k] = atomic_load_explicit(words[k], memory_order_acquire);
-    int ready = want >= 0 && peer_gone(lt, want);
-    for (int r = 0; r < n && !ready; r++)
-        ready = look(lt, r, want, &got) != 0;
-    if (!ready)
+    if (want >= 0 && peer_gone(lt, want))
+        rc = -EPIPE;
+    for (int r = 0; r < n && rc == 0; r++)
+        rc = look(lt, r, want, got);
+    if (rc == 0)
         fr__futex_wait_any(words, vals, (unsigned)nw, left);
     for (int r = 0; r < n; r++)
         atomic_store_explicit(&((struct fr_bell *)words[r])->sleeping, 0, memory_order_relaxed);
+    return rc;
 }
 
 /*
@@ -518,7 +523,8 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             if (left <= 0)
                 return -ETIMEDOUT;
         }
-        sleep_on(lt, want, left);
+        if ((rc = sleep_on(lt, want, left, got)) != 0)
+            return rc < 0 ? rc : 0;
         spin_end = -1;
         iter = 0;
     }
