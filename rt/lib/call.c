@@ -252,8 +252,9 @@ static void alias_get(struct fr_call *c, struct alias_member *m, const struct fr
     broken(c, "buffers that overlap did not come back as the region they share");
 }
 
-/* Send @c to its callee's FMP through the FMP's policy. */
-static int call_out(struct fr_call *c, struct fr_lt *lt)
+/* Send @c to its callee's FMP through the FMP's policy.  Inlined into
+ * fr_call_invoke's untraced path (tracing takes its address). */
+static inline __attribute__((always_inline)) int call_out(struct fr_call *c, struct fr_lt *lt)
 {
     /* An FR_INIT call is logged, or fed if it repeats one (initlog.c). */
     int rc = FR__UNLIKELY(fr__rt.app->functions[c->fn].flags & FR_FN_INIT)

@@ -558,7 +558,7 @@ static int callee_dispatch(struct fr_callee *cc, fr_dispatch_fn dispatch)
 
 /* The one place a call's memory goes: received descriptors, memory the
  * function handed over (FR_RET_OWNED), the arena. */
-static void callee_release(struct fr_callee *cc)
+static inline __attribute__((always_inline)) void callee_release(struct fr_callee *cc)
 {
     for (unsigned i = 0; i < cc->nfds; i++)
         close(cc->fds[i]);
