@@ -252,19 +252,25 @@ enum { H_REQ = 1, H_REP = 2, H_GET = 4, H_RET = 8 };
 static void handle_call(struct out *o, void *tmp, const struct fra_field *f, const char *head,
                         bool checked)
 {
-    const char *el = f->array ? talloc_asprintf(tmp, "__fr_e->%s[__fr_j]", f->name)
-                              : talloc_asprintf(tmp, "__fr_e->%s", f->name);
+    /* An array of any rank is its elements in a row: each a pointer
+     * (handle_field), walked flat so that no dimension is left out. */
+    const char *el = f->array
+                         ? talloc_asprintf(tmp, "(char *)__fr_e->%s + __fr_j * sizeof(void *)",
+                                           f->name)
+                         : talloc_asprintf(tmp, "&__fr_e->%s", f->name);
+    const char *size = f->array ? "sizeof(void *)" : talloc_asprintf(tmp, "sizeof __fr_e->%s",
+                                                                      f->name);
     const char *ind = f->array ? "            " : "        ";
 
     if (f->array)
-        put(o, "        for (size_t __fr_j = 0; __fr_j < sizeof __fr_e->%s / sizeof __fr_e->%s[0]; "
+        put(o, "        for (size_t __fr_j = 0; __fr_j < sizeof __fr_e->%s / sizeof(void *); "
                "__fr_j++)\n",
-            f->name, f->name);
+            f->name);
     if (checked)
-        put(o, "%sif ((__fr_rc = %s&%s, sizeof %s)) != 0)\n%s    return __fr_rc;\n", ind, head,
-            el, el, ind);
+        put(o, "%sif ((__fr_rc = %s%s, %s)) != 0)\n%s    return __fr_rc;\n", ind, head, el,
+            size, ind);
     else
-        put(o, "%s%s&%s, sizeof %s);\n", ind, head, el, el);
+        put(o, "%s%s%s, %s);\n", ind, head, el, size);
 }
 
 /* One record's helpers.  putd/argd: the request side of every deep field;

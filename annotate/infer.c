@@ -165,6 +165,18 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
                             f->name, r->name, r->name);
             continue;
         }
+        /* A handle travels through the runtime's handle calls, which tag
+         * and check it; a union's bytes go as they are, whichever member
+         * they hold, so a handle in one would reach its owner tagged. */
+        if (r->is_union && (fra_anns_find(&f->ann, "opaque") || opaque_of(m, &f->type))) {
+            fra_model_error(m, &f->loc,
+                            "pass the handle as a parameter or in a struct field of its own, "
+                            "or make the union FR_OPAQUE where it is passed",
+                            "field '%s' of '%s' is a handle inside a union, whose bytes cross "
+                            "as they are",
+                            f->name, r->name);
+            continue;
+        }
         if (count && f->type.pointee == FRA_P_RECORD)
             check_record(m, f->type.record, &f->loc, f->name, depth + 1);
     }

@@ -21,6 +21,8 @@ int main(void)
     both.both[0] = a.o;
     both.both[1] = b.o;
     printf("pair: %d, number in a union: %ld\n", pool_sum(&both), pool_number(u));
+    struct grid g = { { { a.o, b.o }, { b.o, a.o } } };
+    printf("grid: %d\n", pool_grid(&g));
     said("bumped", pool_bump(&b));
     pool_crash();             /* split: the FMP dies, and comes back */
     errno = 0;
@@ -33,6 +35,8 @@ int main(void)
     said("passed alone", pool_value(a.o));
     errno = 0;
     said("pair", pool_sum(&both));
+    errno = 0;
+    said("grid", pool_grid(&g));
     c = pool_make(9);         /* split: slot 0 again, at a's address */
     printf("new: %d, slot %d, same address as the first: %s\n", pool_get(&c), c.slot,
            c.addr == a.addr ? "yes" : "no");

@@ -90,6 +90,16 @@ long pool_number(union num u)
     return u.n;
 }
 
+int pool_grid(const struct grid *p)
+{
+    int sum = 0;
+
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            sum += mine(p->g[i][j])->v;
+    return sum;
+}
+
 void pool_drop(struct obj *o)
 {
     mine(o)->magic = 0;

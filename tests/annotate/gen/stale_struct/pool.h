@@ -14,9 +14,14 @@ struct ref {
 struct pair {
     FR_OPAQUE struct obj *both[2];
 };
-/* A union's bytes travel as they are, whichever member they hold. */
+/* Handles in an array of two dimensions: every element is one. */
+struct grid {
+    FR_OPAQUE struct obj *g[2][2];
+};
+/* A union's bytes travel as they are, whichever member they hold (a
+ * handle in one is refused: tests/annotate/diag/union_handle.c). */
 union num {
-    FR_OPAQUE struct obj *o;
+    double d;
     long n;
 };
 struct ref pool_make(int v);
@@ -28,5 +33,7 @@ FR_ON_FAILURE(-1, EIO) int pool_value(struct obj *o);
 void pool_drop(struct obj *o);
 FR_ON_FAILURE(-1, EIO) int pool_sum(const struct pair *p);
 long pool_number(union num u);
+FR_ON_FAILURE(-1, EIO) int pool_grid(const struct grid *p);
+
 void pool_crash(void);
 #endif

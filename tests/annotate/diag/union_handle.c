@@ -1,0 +1,28 @@
+/* A handle inside a union: the union's bytes cross as they are, whichever
+ * member they hold, while a handle must go through the runtime's handle
+ * calls (tagged, checked): refused where the field is. */
+#include <fracture.h>
+
+FRACTURE_MODULE(pool, FR_RESTARTABLE);
+
+struct obj { int v; };
+FRACTURE_OPAQUE(struct obj);
+
+union num {
+    long n;
+    FR_OPAQUE struct obj *o;    /* error */
+};
+union alias {
+    long n;
+    struct obj *p;              /* error: a pointer to a FRACTURE_OPAQUE record */
+};
+
+long pool_number(union num u) { return u.n; }
+long pool_alias(const union alias *a) { return a->n; }
+
+FR_MODULE(main, 0) int main(void)
+{
+    union num u = { .n = 1 };
+    union alias a = { .n = 2 };
+    return (int)(pool_number(u) + pool_alias(&a));
+}
