@@ -107,12 +107,18 @@ static void infinite_arcs(void **state)
     talloc_free(ctx);
 }
 
-/* Costs in ns with fractions, some far larger than others: rounding must
- * not leave a saturated arc open (the cut would grow past it). */
+/* Costs in ns with fractions that do not add up exactly in binary
+ * (0.1 + 0.2 is not 0.3): an arc the flow filled to within rounding is
+ * saturated, so the cut stands where it is and grows past nothing; and
+ * beside it, costs far larger than the others keep their value to the
+ * precision a double has. */
 static void rounding(void **state)
 {
     (void)state;
     static const struct arcspec a[] = {
+        { 0, 1, 0.1 }, { 0, 1, 0.2 }, { 1, 2, 0.3 }, { 2, 3, 10 },
+    };
+    static const struct arcspec big[] = {
         { 0, 1, 0.1 }, { 0, 1, 0.2 }, { 1, 2, 0.3 }, { 0, 2, 1e15 }, { 2, 3, 1e15 + 0.3 },
         { 1, 3, 0.7 },
     };
@@ -120,7 +126,17 @@ static void rounding(void **state)
     struct fr_flow *f = build(ctx, 4, a, sizeof a / sizeof a[0]);
     double v = fr__flow_run(f, 0, 3);
 
-    assert_true(fabs(v - (1e15 + 0.3)) < 1);
+    assert_true(fabs(v - 0.3) < 1e-12);
+    /* the two arcs out of 0 are full: nothing but the source is on its side */
+    assert_true(fr__flow_source_side(f, 0));
+    assert_false(fr__flow_source_side(f, 1));
+    assert_false(fr__flow_source_side(f, 2));
+    assert_false(fr__flow_source_side(f, 3));
+    f = build(ctx, 4, big, sizeof big / sizeof big[0]);
+    v = fr__flow_run(f, 0, 3);
+    assert_true(fabs(v - (1e15 + 0.3)) <= 1e15 * 1e-12);
+    assert_true(fr__flow_source_side(f, 0));
+    assert_false(fr__flow_source_side(f, 3));
     talloc_free(ctx);
 }
 
