@@ -489,6 +489,19 @@ int fr_ret_owned(struct fr_callee *cc, void *p)
 
 int fr_ret_fd(struct fr_callee *cc, int fd)
 {
+    /* A descriptor lent for the call (FR_FD) and handed back is the
+     * reply's now: closed once the reply is out, or taken by a local
+     * caller, and no longer closed as a lent one too. */
+    for (unsigned i = 0; i < cc->nfds; i++)
+        if (cc->fds[i] == fd) {
+            cc->fds[i] = cc->fds[--cc->nfds];
+            break;
+        }
+    /* No descriptor (a -1, a closed number): a split call has nothing to
+     * pass and fails with EBADF before any of the reply goes (README); a
+     * local one hands the caller the value, as the plain call does. */
+    if (!cc->local && fcntl(fd, F_GETFD) < 0)
+        return cc->err = -EBADF;
     return add_reply(cc, FR_W_FD, NULL, 0, fd);
 }
 
@@ -513,13 +526,6 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
 {
     uint32_t idx = 0;
 
-    /* A function that returned no descriptor (a -1, a closed number)
-     * fails the call as a whole, before any of its descriptors goes: the
-     * caller expects one for each field (issue 12 leaves a returned -1
-     * crossing as -1 to do). */
-    for (unsigned i = 0; i < cc->nrf; i++)
-        if (cc->rf[i].kind == FR_W_FD && fcntl(cc->rf[i].fd, F_GETFD) < 0)
-            return -EBADF;
     for (unsigned i = 0; i < cc->nrf; i++) {
         if (cc->rf[i].kind != FR_W_FD)
             continue;
@@ -601,13 +607,6 @@ int fr__serve_local(struct fr_callee *cc, unsigned fn, const struct fr__field *r
     cc->lf = req;
     cc->lend = req + n;
     status = callee_dispatch(cc, fr__rt.app->functions[fn].dispatch);
-    /* A descriptor lent for the call and returned: the caller gets its own
-     * copy, as the reply's would be, before the lent one is closed. */
-    for (unsigned i = 0; status == 0 && i < cc->nrf; i++)
-        for (unsigned j = 0; cc->rf[i].kind == FR_W_FD && j < cc->nfds; j++)
-            if (cc->rf[i].fd == cc->fds[j] &&
-                (cc->rf[i].fd = fcntl(cc->fds[j], F_DUPFD_CLOEXEC, 0)) < 0)
-                status = -errno;
     *nfds = 0;
     for (unsigned i = 0; i < cc->nrf; i++)
         *nfds += cc->rf[i].kind == FR_W_FD;
@@ -627,6 +626,7 @@ void fr__serve_local_end(struct fr_callee *cc, unsigned taken)
         if (cc->rf[i].kind == FR_W_FD && cc->rf[i].fd >= 0)
             close(cc->rf[i].fd);
     callee_release(cc);
+    /* released: a second end (an error path's, then the caller's) frees nothing again */
     cc->arena = NULL;
     cc->nrf = cc->nfds = cc->nowned = 0;
 }
@@ -749,7 +749,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         if (rc == 0)
             rc = fr__chan_send_after(lt, r, FR_MSG_REP, m.fn, 0, pre.kind ? &pre : NULL, cc.rf,
                                      cc.nrf);
-        if (rc == -EMSGSIZE || rc == -EBADF)
+        if (rc == -EMSGSIZE)
             rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, rc, NULL, 0);
         if (rc == 0)
             FR_FAULT_POINT(AFTER_REPLY);
