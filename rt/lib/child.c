@@ -46,17 +46,6 @@ static FR_NORETURN void die(const char *what)
     _exit(127);
 }
 
-/* The incarnation of this FMP, as every region's header counts it (the
- * root bumps them all at once, before a new incarnation gets GO). */
-static uint32_t own_incarnation(void)
-{
-    const struct fr_region *rg = &fr__rt.regions[0];
-
-    if (!fr__rt.nregions)
-        return 0;
-    return atomic_load(&((struct fr_region_hdr *)rg->base)->gen[rg->side]);
-}
-
 void fr__child_main(const char *plan_text)
 {
     void *ctx = talloc_new(NULL);
@@ -153,8 +142,8 @@ void fr__child_main(const char *plan_text)
     prctl(PR_SET_NAME, "fr-standby");
     if (fr__acceptor_start() < 0)
         die("cannot start the acceptor thread");
+    struct fr_ctl_msg go;
     for (;;) {
-        struct fr_ctl_msg go;
         ssize_t got = recv(ctl, &go, sizeof go, 0);
         if (got < 0 && errno == EINTR)
             continue;
@@ -162,9 +151,9 @@ void fr__child_main(const char *plan_text)
             fr__program_runtime_exit(0);   /* the root closed it: not needed */
         break;
     }
-    /* Its incarnation is the one GO started (a warm spare's predecessor
-     * has died since it was made): its handles are tagged with it. */
-    fr__handle_adopt(own_incarnation());
+    /* Its incarnation is the one GO names (a warm spare's predecessor has
+     * died since it was made): its handles are tagged with it. */
+    fr__handle_adopt(go.gen);
     /* Before any call can come in: from here on, exit(n) is the program's. */
     fr__program_watch_exit();
     fr__program_signals_child();

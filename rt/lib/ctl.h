@@ -41,7 +41,8 @@ enum fr_ctl_type {
 struct fr_ctl_msg {
     uint32_t type;
     uint32_t fmp;             /* FR_CTL_FAULT: the FMP to stop */
-    uint32_t gen;             /* FR_CTL_FAULT: its incarnation that broke */
+    uint32_t gen;             /* FR_CTL_FAULT: its incarnation that broke; GO: the
+                               * incarnation it starts */
     uint32_t n;
 };
 

@@ -73,9 +73,7 @@ static int timed_out(struct fr_xchg *x, const char *what)
 
 uint32_t fr__xchg_peer_gen(int r)
 {
-    struct fr_region_hdr *h = fr__rt.regions[r].base;
-
-    return atomic_load_explicit(&h->gen[!fr__rt.regions[r].side], memory_order_acquire);
+    return atomic_load_explicit(fr__rt.regions[r].peer_gen, memory_order_acquire);
 }
 
 int fr__xchg_open(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int peer, int mode,

@@ -136,8 +136,7 @@ int fr__member_alive(int fmp)
     /* Stopped by this process: alive again once a new incarnation holds
      * the region (a restarted member; the next exchange syncs to it and
      * clears `failed`). */
-    struct fr_region_hdr *h = rg->base;
-    return atomic_load(&h->gen[!rg->side]) != rg->gen_seen;
+    return atomic_load(rg->peer_gen) != rg->gen_seen;
 }
 
 int fr__pin_get(const struct fr_group *g, int *member)
@@ -162,4 +161,11 @@ void fr__pin_clear(const struct fr_group *g, int was_set)
 {
     if (was_set)
         fr_meta_del(FR_META_PIN | (uint64_t)(g - fr__rt.groups));
+}
+
+int fr__group_replicates(int fmp)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[fmp] : -1;
+
+    return gi >= 0 && fr__rt.groups[gi].kind == FR_GROUP_REPLICATE;
 }

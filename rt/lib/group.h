@@ -66,6 +66,8 @@ const struct fr_env *fr__member_env(void *ctx, const struct fr_fmp_conf *fc, int
 char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int k);
 
 int fr__group_primary(int fmp);
+/* Whether FMP @fmp is a replica of a replicated group. */
+int fr__group_replicates(int fmp);
 
 /* Whether member @fmp still serves, as this process sees it. */
 int fr__member_alive(int fmp);

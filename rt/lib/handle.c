@@ -36,16 +36,9 @@ static unsigned tag_gen(uint32_t gen)
 
 /* Replicas answer byte for byte alike, their handles too: a replica's
  * handle names its group, with no incarnation. */
-static int is_replica(int k)
-{
-    int gi = fr__rt.group_of ? fr__rt.group_of[k] : -1;
-
-    return gi >= 0 && fr__rt.groups[gi].kind == FR_GROUP_REPLICATE;
-}
-
 static unsigned owner(int k)
 {
-    return (unsigned)(is_replica(k) ? fr__group_primary(k) : k);
+    return (unsigned)(fr__group_replicates(k) ? fr__group_primary(k) : k);
 }
 
 /* Whether some FMP of the plan can come back as a new incarnation, whose
@@ -79,7 +72,7 @@ void fr__handle_adopt(uint32_t gen)
         return;               /* more FMPs than a tag can name: handles go unchecked */
     tags.gen_bits = 15 - bits;
     tags.mine = (uint16_t)(TAG_MARK | owner(fr__rt.self) << tags.gen_bits |
-                           (is_replica(fr__rt.self) ? 0 : tag_gen(gen)));
+                           (fr__group_replicates(fr__rt.self) ? 0 : tag_gen(gen)));
 }
 
 uint64_t fr__handle_out(uint64_t v)
@@ -115,7 +108,7 @@ int fr__handle_in(uint64_t *v)
 
 int fr__handle_check(const struct fr_call *c, int peer, uint32_t gen)
 {
-    if (!tags.mine || is_replica(peer))
+    if (!tags.mine || fr__group_replicates(peer))
         return 0;
     for (unsigned i = 0; i < c->nfields; i++) {
         uint16_t t = (uint16_t)(c->fields[i].len >> TAG_SHIFT);

@@ -246,8 +246,8 @@ static void tell(uint32_t type, uint32_t id)
         return;
     if (fr__rt.self == 0)
         flight_set(0, id, type == FR_CTL_INIT_WAITING ? 1 : type == FR_CTL_INIT_RESUMED ? 0 : -1);
-    else if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
-        return;               /* the root has gone: the program is ending */
+    else                      /* a failure: the root has gone, the program is ending */
+        (void)send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL);
 }
 
 /* @c, an FR_INIT call made at @place, is about to go: its id (0: untold,
@@ -296,19 +296,6 @@ static uint64_t place_of(const struct fr_lt *lt)
     const struct fr_frame_place *pl = &lt->place[d - 1];
     uint64_t p = fr__frame_id(fr__frame_id(pl->parent, pl->nth), lt->nout[d - 1]);
     return p ? p : 1;
-}
-
-/* @c's request as it goes on the wire (malloc, *@len bytes), or NULL. */
-static unsigned char *encode(const struct fr_call *c, uint64_t *len)
-{
-    struct fr_wire_enc enc = { 0, 0 };
-    unsigned char *b;
-
-    *len = fr__wire_size(c->fields, c->nfields);
-    if (*len == UINT64_MAX || !(b = malloc(*len ? *len : 1)))
-        return NULL;
-    fr__wire_fill(c->fields, c->nfields, &enc, b, *len);
-    return b;
 }
 
 /* Whether @c repeats an FR_INIT call in the log of this FMP (the header
@@ -442,7 +429,7 @@ out:
 int fr__init_call(struct fr_call *c, struct fr_lt *lt)
 {
     uint64_t place = place_of(lt), len = 0;
-    unsigned char *req = encode(c, &len);
+    unsigned char *req = fr__wire_encode(c->fields, c->nfields, &len);
     uint32_t id;
     int rc;
 

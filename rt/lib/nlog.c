@@ -141,7 +141,7 @@ int fr__lt_orphaned(const struct fr_lt *lt)
          * or a later one is there.  Read in the order the root writes. */
         uint32_t gone = atomic_load(&h->gone[!rg->side]);
         uint32_t died = atomic_load(&h->died[!rg->side]);
-        if ((!gone || died != a->gen) && atomic_load(&h->gen[!rg->side]) == a->gen)
+        if ((!gone || died != a->gen) && atomic_load(rg->peer_gen) == a->gen)
             continue;
         /* A call of ours to the asker, in flight below this frame, will be
          * replayed and fed this frame's work from its log: not orphaned. */

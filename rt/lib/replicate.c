@@ -77,19 +77,13 @@ struct fr_rep {
     const unsigned char *p, *end;   /* follower: what is left of the record */
 };
 
-static int is_replica(void)
-{
-    int gi = fr__rt.group_of ? fr__rt.group_of[fr__rt.self] : -1;
-
-    return gi >= 0 && fr__rt.groups[gi].kind == FR_GROUP_REPLICATE;
-}
 
 int fr__replica_begin(struct fr_lt *lt, int mode, struct fr_wire_reader *rd, int r, uint32_t fn)
 {
     struct fr_wire_field f;
     struct fr_rep *rep;
 
-    if (!is_replica() || lt->rep || (mode != FR_REQ_RECORD && mode != FR_REQ_FOLLOW))
+    if (!fr__group_replicates(fr__rt.self) || lt->rep || (mode != FR_REQ_RECORD && mode != FR_REQ_FOLLOW))
         return -EPROTO;
     rep = calloc(1, sizeof *rep);
     if (!rep)
@@ -139,19 +133,6 @@ int fr__replica_end(struct fr_lt *lt, int status, struct fr__field *pre)
     return status;
 }
 
-/* The request of @c, encoded as it goes on the wire (malloc). */
-static unsigned char *encode(const struct fr_call *c, uint64_t *len)
-{
-    unsigned char *b;
-    struct fr_wire_enc enc = { 0, 0 };
-
-    *len = fr__wire_size(c->fields, c->nfields);
-    if (*len == UINT64_MAX || !(b = malloc(*len ? *len : 1)))
-        return NULL;
-    fr__wire_fill(c->fields, c->nfields, &enc, b, *len);
-    return b;
-}
-
 static int append(struct fr_rep *rep, const void *p, uint64_t n)
 {
     uint64_t padded = FR_WIRE_PAD(n);
@@ -184,7 +165,7 @@ void fr__replica_note(struct fr_call *c, struct fr_lt *lt, int rc)
      * here meanwhile calls is part of that outward call's effect */
     if (rep->mode != FR_REQ_RECORD || lt->depth != rep->depth)
         return;
-    req = encode(c, &req_len);
+    req = fr__wire_encode(c->fields, c->nfields, &req_len);
     /* a failed call is recorded too: the followers' copy fails the same way */
     e = (struct rec_entry){ c->fn, rc < 0 ? (uint32_t)-rc : 0, req_len,
                             rc < 0 ? 0 : (uint64_t)(c->rend - c->rp) };
@@ -224,7 +205,7 @@ int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc)
     if (e.req_len > (uint64_t)(rep->end - rep->p) - sizeof e ||
         FR_WIRE_PAD(e.rep_len) > (uint64_t)(rep->end - rep->p) - sizeof e - FR_WIRE_PAD(e.req_len))
         stray(lt, "an outward call the record cannot hold, to", c->fn);
-    req = encode(c, &req_len);
+    req = fr__wire_encode(c->fields, c->nfields, &req_len);
     if (!req)
         return *rc = c->err = -ENOMEM, 1;
     same = e.fn == c->fn && e.req_len == req_len &&

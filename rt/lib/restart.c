@@ -81,19 +81,16 @@ static struct history *histories; /* per FMP, made on first use */
 static int wait_back(int r, uint32_t failed_gen)
 {
     struct fr_region *rg = &fr__rt.regions[r];
-    struct fr_region_hdr *h = rg->base;
-    int peer_side = !rg->side;
     int64_t give_up = fr__now_ns() + (int64_t)120 * 1000000000;
 
     while (fr__now_ns() < give_up) {
-        uint32_t g = atomic_load(&h->gen[peer_side]);
+        uint32_t g = atomic_load(rg->peer_gen);
         if (atomic_load(fr__peer_lost(r)))
             return -EPIPE;
         if (!atomic_load(fr__peer_gone(r)) &&
             (g != failed_gen || !atomic_load(&rg->failed)))
             return 0;
-        _Atomic uint32_t *w = &h->gen[peer_side];
-        fr__futex_wait_any(&w, &g, 1, 100 * 1000000);
+        fr__futex_wait_any(&rg->peer_gen, &g, 1, 100 * 1000000);
     }
     return -EPIPE;
 }

@@ -94,9 +94,11 @@ const struct fr_fmp_conf *fr__boot_fmp(int k)
     return k > 0 && k < boot.p.nfmps ? boot.p.conf[k] : NULL;
 }
 
-int fr__send_go(int ctl)
+int fr__send_go(int k, int ctl)
 {
-    struct fr_ctl_msg go = { FR_CTL_GO, 0, 0, 0 };
+    /* the incarnation from the root's own count, never from a region
+     * header, which a peer of the child can write */
+    struct fr_ctl_msg go = { FR_CTL_GO, (uint32_t)k, atomic_load(&fr__rt.fmps[k].incarnation), 0 };
 
     return send(ctl, &go, sizeof go, MSG_NOSIGNAL) == (ssize_t)sizeof go ? 0 : -EPIPE;
 }
@@ -115,7 +117,7 @@ int fr__spawn(int k, const struct fr_env *env, char *err, size_t errlen)
     fr__deathwatch_adopt(k, p.watch);
     /* It may not read it yet: the socket keeps it.  If it is gone already,
      * waiting for it to get ready will tell. */
-    (void)fr__send_go(p.ctl);
+    (void)fr__send_go(k, p.ctl);
     return 0;
 }
 

@@ -30,8 +30,9 @@ struct fr_proc {
 };
 int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *err,
                    size_t errlen);
-/* Release a process started by fr__spawn_proc: it serves from now on. */
-int fr__send_go(int ctl);
+/* Release a process started by fr__spawn_proc as FMP k's current
+ * incarnation: it serves from now on, tagging its handles with it. */
+int fr__send_go(int k, int ctl);
 /* Wait for READY from child k, or its death (-ECHILD, reaped, @err says
  * how), or the start timeout (-ETIMEDOUT). */
 int fr__await_ready(int k, char *err, size_t errlen);

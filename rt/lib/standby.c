@@ -129,7 +129,7 @@ int fr__standby_take(int k, unsigned env_index)
 
     if (!s || !s->proc.pid)
         return -ENOENT;
-    if (s->env_index != env_index || fr__send_go(s->proc.ctl) < 0) {
+    if (s->env_index != env_index || fr__send_go(k, s->proc.ctl) < 0) {
         fr__standby_drop(k);  /* not the right environment, or dead */
         return -ENOENT;
     }

@@ -460,11 +460,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     }
     if (!file || !*file)
         return real_main(argc, argv);
-    {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        main_start_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-    }
+    main_start_ns = fr__now_ns();
     /* `fracture check --json` / `run --json`: the config's verdict as JSON
      * (on stdout for check; run leaves stdout to the app). */
     json = getenv("FRACTURE_JSON") != NULL;

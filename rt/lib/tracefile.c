@@ -12,6 +12,8 @@
  */
 #include "tracefile.h"
 
+#include "channel.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -135,14 +137,6 @@ static struct {
     int done;
 } out;
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Per function, the first of its module with its name and callback flag:
  * the one it is counted under (two static functions of one name in two
  * files of a module are one edge of the graph).  malloc()ed, the caller
@@ -201,7 +195,7 @@ static int write_file(const struct fr_trace_sum *s)
         rc = -errno;
     if (fclose(f) != 0 && rc == 0)
         rc = -errno;
-    return rc ? rc : 0;
+    return rc;
 }
 
 int fr__trace_file_finish(void)
@@ -230,7 +224,7 @@ int fr__trace_file_finish(void)
         if (app->nfunctions)
             fr__trace_each_edge(k, add_edge, &sc);
     }
-    struct fr_trace_sum s = { app, cpu, sum, (uint64_t)(now_ns() - out.start_ns) };
+    struct fr_trace_sum s = { app, cpu, sum, (uint64_t)(fr__now_ns() - out.start_ns) };
     rc = write_file(&s);
 out_say:
     if (rc < 0)

@@ -5,6 +5,7 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint64_t data_len(const struct fr__field *f)
@@ -29,6 +30,18 @@ uint64_t fr__wire_size(const struct fr__field *f, unsigned n)
         total += sizeof(struct fr_wire_hdr) + FR_WIRE_PAD(d);
     }
     return total;
+}
+
+unsigned char *fr__wire_encode(const struct fr__field *f, unsigned n, uint64_t *len)
+{
+    struct fr_wire_enc enc = { 0, 0 };
+    unsigned char *b;
+
+    *len = fr__wire_size(f, n);
+    if (*len == UINT64_MAX || !(b = malloc(*len ? *len : 1)))
+        return NULL;
+    fr__wire_fill(f, n, &enc, b, *len);
+    return b;
 }
 
 size_t fr__wire_fill(const struct fr__field *f, unsigned n,

@@ -76,6 +76,10 @@ static inline uint32_t fr__wire_aux(const struct fr__field *f)
                : 0;
 }
 
+/* The whole encoding of @f[0..n) in one buffer, its size in *len: malloc()ed,
+ * the caller frees it; NULL when it does not fit or there is no memory. */
+unsigned char *fr__wire_encode(const struct fr__field *f, unsigned n, uint64_t *len);
+
 /* Encoded size of a field list; UINT64_MAX on overflow. */
 uint64_t fr__wire_size(const struct fr__field *f, unsigned n);
 

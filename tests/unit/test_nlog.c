@@ -52,6 +52,7 @@ static int setup(void **state)
     region.side = 0;
     fr__rt.regions = &region;
     fr__rt.nregions = 1;
+    fr__region_cache(0);
     fr__rt.region_of_fmp = region_of_fmp;
     pair = (struct fr_pairmap){ 0, 1, region.base };
     fr__rt.pairs = &pair;
