@@ -434,9 +434,14 @@ static int sleep_on(struct fr_lt *lt, int want, int64_t left, int *got)
     _Atomic uint32_t *words[n + 1];
     uint32_t vals[n + 1];
 
+    /* Without futex_waitv (an old kernel, Valgrind) only words[0] is slept
+     * on, in 1 ms naps (futex.c): the bell of the peer we wait for goes
+     * there, so that its reply wakes us at once and only the rest wait
+     * for the nap's end. */
     for (int r = 0; r < n; r++) {
-        words[r] = bell_of(lt, r);
-        atomic_store_explicit(&((struct fr_bell *)words[r])->sleeping, 1, memory_order_relaxed);
+        int k = want < 0 ? r : r == 0 ? want : r == want ? 0 : r;
+        words[k] = bell_of(lt, r);
+        atomic_store_explicit(&((struct fr_bell *)words[k])->sleeping, 1, memory_order_relaxed);
     }
     /* The peer we wait for: its incarnation word too.  Its death and
      * restart take our bell from 0 to GONE and back to 0 (restart.c,
