@@ -141,6 +141,7 @@ static char *decl_key(struct coll *c, void *ctx, CXCursor cur)
 struct field_ctx {
     struct coll *c;
     struct fra_record *r;
+    bool shared;              /* inside an anonymous union member */
 };
 
 static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
@@ -149,8 +150,18 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
     struct fra_record *r = fc->r;
     struct fra_field *f;
     CXType t = clang_getCursorType(cur);
+    CXCursor tdecl = clang_getTypeDeclaration(clang_getCanonicalType(t));
     bool array = false;
 
+    /* A C11 anonymous member's fields are the record's own (p->h names
+     * them), so they are walked as its fields, where the code that copies
+     * them can name them; an anonymous union's still share their bytes. */
+    if (clang_Cursor_isAnonymousRecordDecl(tdecl)) {
+        struct field_ctx in = {fc->c, r,
+                               fc->shared || clang_getCursorKind(tdecl) == CXCursor_UnionDecl};
+        clang_Type_visitFields(clang_getCanonicalType(t), field_visit, &in);
+        return fc->c->err ? CXVisit_Break : CXVisit_Continue;
+    }
     f = talloc_realloc(r, r->fields, struct fra_field, r->nfields + 1);
     if (!f) {
         fc->c->err = -ENOMEM;
@@ -173,6 +184,7 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
         array = true;
     }
     f->array = array;
+    f->shared = r->is_union || fc->shared;
     annotations(fc->c, r, cur, false, &f->ann);
     type_facts(fc->c, t, &f->type);
     return CXVisit_Continue;
@@ -206,6 +218,7 @@ static const char *record_of(struct coll *c, CXType ct)
      * the recursion here. */
     fc.c = c;
     fc.r = r;
+    fc.shared = false;
     clang_Type_visitFields(ct, field_visit, &fc);
     return key;
 }
