@@ -1094,8 +1094,10 @@ static void emit_entry(struct fra_gen *g, struct out *o, const struct fra_func *
         mn, fra_gen_stub_name(tmp, f), f->name);
 }
 
-/* FR_OUT on a record with pointers: nothing of the caller's could receive
- * what the callee's pointers reach (handles come back as they are). */
+/* FR_OUT on a record with pointers, or such records returned (FR_RET(n),
+ * or one by value): nothing of the caller's could receive what the
+ * callee's pointers reach (handles come back, each through the handle
+ * calls), and their bytes would hand the caller the callee's addresses. */
 static void check_out_records(struct fra_gen *g, const struct fra_func *f)
 {
     for (unsigned i = 0; i < f->nparams; i++) {
@@ -1115,6 +1117,15 @@ static void check_out_records(struct fra_gen *g, const struct fra_func *f)
                         "'%s' returns structs that hold pointers to copy; FR_RET copies only "
                         "their bytes",
                         f->name);
+    if (f->ret_rule.copy == FRA_COPY_STRUCT && f->ret.kind == FRA_T_RECORD &&
+        record_deep(g->m, f->ret.record, 0) && !record_only_handles(g->m, f->ret.record, 0))
+        fra_model_error(g->m, &f->loc,
+                        "fill the caller's struct through a pointer parameter instead "
+                        "(FR_INOUT: the callee fills the caller's own buffers), or return a "
+                        "handle (FR_RET_OPAQUE)",
+                        "'%s' returns '%s' by value, which holds pointers to copy: a returned "
+                        "struct comes back with its bytes and its handles only",
+                        f->name, f->ret.spelling);
 }
 
 int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
