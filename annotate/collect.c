@@ -15,6 +15,7 @@
 #include <talloc.h>
 
 #include "annot.h"
+#include "caps.h"
 #include "cx.h"
 #include "spec.h"
 #include "uses.h"
@@ -701,11 +702,16 @@ static void do_module_decl(struct coll *c, CXCursor cur, const char *ann)
     md->caps_text = talloc_strdup(m->ctx, colon ? colon + 1 : "0");
     md->loc = fra_cx_cursor_loc(m->ctx, cur);
     if (fra_caps_parse(m->ctx, md->caps_text, &md->caps, &bad) < 0) {
-        static const char *const names[] = {"FR_RESTARTABLE", "FR_REPLICABLE", "FR_SAMPLABLE"};
-        const char *s = fr__suggest(bad, names, 3);
-        char *hint = s ? talloc_asprintf(m->ctx, "did you mean '%s'?", s)
-                       : talloc_strdup(m->ctx, "caps are 0 or FR_RESTARTABLE, FR_REPLICABLE, "
-                                               "FR_SAMPLABLE joined by |");
+        const char *names[FR__NCAPS], *s;
+        char *hint = talloc_strdup(m->ctx, "caps are 0 or ");
+
+        for (size_t i = 0; i < FR__NCAPS; i++) {
+            names[i] = fr__caps[i].macro;
+            hint = talloc_asprintf_append(hint, "%s%s", i ? ", " : "", names[i]);
+        }
+        hint = talloc_asprintf_append(hint, " joined by |");
+        if ((s = fr__suggest(bad, names, FR__NCAPS)) != NULL)
+            hint = talloc_asprintf(m->ctx, "did you mean '%s'?", s);
         fra_model_error(m, &md->loc, hint, "unknown capability '%s' for module '%s'", bad,
                         md->name);
     }
