@@ -31,6 +31,10 @@ FR_ON_FAILURE(-1, EIO) static int visit(struct ref r)
     return box_value(r.o) * 10 + r.v;
 }
 
+/* Each call after the crash starts with errno clear, so that a success
+ * says so whatever came before. */
+#define SAID(what, call) (errno = 0, said(what, call))
+
 /* A call that tells its failure in its value: -errno. */
 static void told(const char *what, int v)
 {
@@ -86,30 +90,18 @@ int main(void)
     fflush(stdout);
 
     box_crash();              /* stale.yaml: the box dies, and comes back */
-    errno = 0;
-    said("anonymous member", box_tagged(&t));
-    errno = 0;
-    said("row sum", box_row_sum(&row));
-    errno = 0;
-    said("nested", box_nest_sum(&nest));
-    errno = 0;
-    said("nested swapped", box_nest_swap(&nest));
-    errno = 0;
-    said("batch", box_batch_sum(&b));
-    errno = 0;
-    said("batch turned", box_batch_turn(&b));
-    errno = 0;
-    said("listed", box_value(list[0].o));
-    errno = 0;
-    said("each", box_each(refs, 4, visit));
-    errno = 0;
+    SAID("anonymous member", box_tagged(&t));
+    SAID("row sum", box_row_sum(&row));
+    SAID("nested", box_nest_sum(&nest));
+    SAID("nested swapped", box_nest_swap(&nest));
+    SAID("batch", box_batch_sum(&b));
+    SAID("batch turned", box_batch_turn(&b));
+    SAID("listed", box_value(list[0].o));
+    SAID("each", box_each(refs, 4, visit));
     told("pick earlier", box_pick(1, 2, earlier));
-    errno = 0;
-    said("merge itself", box_merge(&refs[1], &refs[1]));
-    errno = 0;
-    said("shift", box_shift(refs + 1, refs, 3));
-    errno = 0;
-    said("mint again", box_mint(2, 70, refs));
+    SAID("merge itself", box_merge(&refs[1], &refs[1]));
+    SAID("shift", box_shift(refs + 1, refs, 3));
+    SAID("mint again", box_mint(2, 70, refs));
     said("new ones", box_value(refs[0].o) + box_value(refs[1].o));
     told("pick", box_pick(8, 3, larger));
     said("each new", box_each(refs, 2, visit));
