@@ -5,7 +5,10 @@
 #   MODE=run: PLAIN and APP (the fractured build) print the same, APP once
 #     in one process and once under SPLIT (expected: the plain output, or
 #     DIR/split.out where a failure is the point; DIR/split.err, if there,
-#     holds lines its stderr must contain).  Then both again traced
+#     holds lines its stderr must contain).  DIR/stale.yaml, if there, is one
+#     more split run in which an FMP dies and comes back: its output must be
+#     DIR/stale.out (what the dead incarnation minted fails, as the point
+#     is), its status the plain build's.  Then both again traced
 #     (trace:, configs written in WORK and removed): the same outputs, a
 #     trace each, and, where no failure is the point, the same edges.
 #     With TRACED_AS_SPLIT, traced all in one must print the split output:
@@ -75,6 +78,19 @@ if(EXISTS ${DIR}/split.err)
       message(FATAL_ERROR "split's stderr lacks:\n${line}\n--- stderr\n${serr}")
     endif()
   endforeach()
+endif()
+
+# DIR/stale.yaml: the same program, an FMP killed and restarted mid-run.
+if(EXISTS ${DIR}/stale.yaml)
+  set(ENV{FRACTURE_CONFIG} ${DIR}/stale.yaml)
+  execute_process(COMMAND ${APP} RESULT_VARIABLE xrc OUTPUT_VARIABLE xout ERROR_VARIABLE xerr
+    TIMEOUT 60)
+  unset(ENV{FRACTURE_CONFIG})
+  file(READ ${DIR}/stale.out want_stale)
+  if(NOT xout STREQUAL want_stale OR NOT xrc STREQUAL prc)
+    message(FATAL_ERROR "the run under stale.yaml differs (exit ${xrc}, plain ${prc}):\n"
+      "--- expected\n${want_stale}\n+++ stale.yaml\n${xout}\n--- stderr\n${xerr}")
+  endif()
 endif()
 
 # Traced, all in one and split: what a training run does to the program.
