@@ -139,6 +139,31 @@ ssize_t fr__ctl_take(int k)
     return got;
 }
 
+int fr__ctl_await(int k, uint32_t type, int ms)
+{
+    int64_t end = fr__now_ns() + (int64_t)ms * 1000000;
+    int ctl = fr__rt.fmps[k].ctl;
+
+    for (;;) {
+        struct fr_ctl_in in;
+        struct pollfd pfd = { ctl, POLLIN, 0 };
+        int64_t left = (end - fr__now_ns()) / 1000000;
+        if (ctl < 0)
+            return -EPIPE;
+        if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
+            return -ETIMEDOUT;
+        ssize_t got = fr__ctl_recv(ctl, MSG_DONTWAIT, &in);
+        if (got == 0 || (got < 0 && got != -EAGAIN))
+            return -EPIPE;
+        if (got > 0 && in.m.type == type) {
+            fr__ctl_drop_fds(&in);
+            return 0;
+        }
+        if (got > 0)
+            fr__ctl_handle(k, &in);
+    }
+}
+
 void fr__ctl_drain(int k)
 {
     while (fr__ctl_take(k) > 0)
@@ -205,7 +230,7 @@ void fr__fault(int fmp, uint32_t gen, const char *why)
     if (fr__rt.self == 0) {
         stop_incarnation(fmp, gen);
     } else if (fmp != 0) {
-        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp, gen, 0 };
+        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp, gen };
         if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
             fr__log("cannot reach the root to stop FMP '%s'", fr__rt.fmps[fmp].name);
     }
