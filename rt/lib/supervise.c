@@ -187,10 +187,10 @@ void fr__mark_gone(int fmp, int status)
         int dead = pm->a == fmp ? 0 : 1;
         struct fr_region_hdr *h = pm->base;
         atomic_store(&h->gone_status[dead], status);
-        atomic_store(&h->died[dead], atomic_load(&h->gen[dead]));   /* before `gone` */
         /* Flag first, then scan: a caller that opens a slot after the scan
-         * sees the flag before it sleeps (fr__chan_wait). */
-        atomic_store(&h->gone[dead], 1);
+         * sees the flag before it sleeps (fr__chan_wait).  The flag names
+         * the incarnation that ended (region.h). */
+        atomic_store(&h->gone[dead], atomic_load(&h->gen[dead]) + 1);
         for (uint32_t i = 0; i < g->nslots; i++) {
             struct fr_slot *s = fr__slot(pm->base, g, i);
             /* Only slots ever opened have a waiter; the others stay untouched
