@@ -388,7 +388,10 @@ static int bring_up(int k, int warm, char *err, size_t errsz)
         rc = init ? fr__init_replay(k) : 0;
         if (rc >= 0)
             return 0;
-        snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
+        if (rc == -EPIPE)
+            snprintf(err, errsz, "it ended while its FR_INIT calls were replayed");
+        else
+            snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
     }
     /* Alive but of no use: end it here, the supervisor never saw it.  Its
      * end is marked as any other (`died`: calls it made while its FR_INIT

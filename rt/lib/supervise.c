@@ -139,6 +139,13 @@ ssize_t fr__ctl_take(int k)
     return got;
 }
 
+int fr__child_ended(int k)
+{
+    struct pollfd pfd = { fr__rt.fmps[k].pidfd, POLLIN, 0 };
+
+    return pfd.fd >= 0 && poll(&pfd, 1, 0) > 0;
+}
+
 int fr__ctl_await(int k, uint32_t type, int ms)
 {
     int64_t end = fr__now_ns() + (int64_t)ms * 1000000;

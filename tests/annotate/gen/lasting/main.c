@@ -6,11 +6,12 @@
 
 int main(void)
 {
-    struct shelf *a = shelf_open(7), *b = shelf_child(a, 5), *t = shelf_temp(9);
-    int v;
+    struct shelf *a = shelf_open(7), *b = shelf_child(a, 5);
+    int n = shelf_count(), v;
+    struct shelf *t = shelf_temp(9);
 
-    printf("before: %d %d %d (same: %d)\n", shelf_get(a), shelf_get(b), shelf_get(t),
-           shelf_self(a) == a);
+    printf("before: %d %d %d (same: %d, count %d)\n", shelf_get(a), shelf_get(b), shelf_get(t),
+           shelf_self(a) == a, n);
     shelf_crash();            /* split: the FMP dies, and comes back */
     printf("after: %d %d (same: %d)\n", shelf_get(a), shelf_get(b), shelf_self(b) == b);
     errno = 0;

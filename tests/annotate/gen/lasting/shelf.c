@@ -3,7 +3,8 @@
  * incarnation).  The root replays shelf_open and shelf_child into the
  * restarted FMP, whose environment (SHELF_SKIP) makes them elsewhere in
  * its memory: the program's handles name the new objects.  shelf_temp's
- * object is not made again: its handle fails with ESTALE. */
+ * object is not made again: its handle fails with ESTALE.  shelf_count's
+ * replay answers otherwise than the first call (said on stderr). */
 #include <signal.h>
 #include <stdlib.h>
 
@@ -39,6 +40,11 @@ struct shelf *shelf_open(int seed)
 struct shelf *shelf_child(struct shelf *parent, int add)
 {
     return make(parent->value + add);
+}
+
+int shelf_count(void)
+{
+    return nshelves;
 }
 
 struct shelf *shelf_temp(int seed)
