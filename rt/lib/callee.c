@@ -755,6 +755,9 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         }
         FR_FAULT_POINT(SERVE_END);
+        /* the objects an FR_INIT call returns outlive this incarnation */
+        if (FR__UNLIKELY(app->functions[m.fn].flags & FR_FN_INIT))
+            fr__handle_init_reply(status == 0 ? cc.rf : NULL, status == 0 ? cc.nrf : 0);
         if (FR__UNLIKELY(m.status != 0)) {
             status = fr__replica_end(lt, status, &pre);
             /* the record goes with the reply, and is freed after it */
