@@ -142,9 +142,10 @@ static void parse_modes(struct irc_msg *m, int first)
         table[n].sign = sign;
         table[n].mode = *s;
         /* Modes that take a parameter: lists, keys, limits, statuses. */
-        if (strchr("beIkovhqa", *s) || (*s == 'l' && sign == '+'))
-            strncpy(table[n].arg, IRC_PARAM(m, arg++), sizeof table[n].arg);
-        else
+        if (strchr("beIkovhqa", *s) || (*s == 'l' && sign == '+')) {
+            strncpy(table[n].arg, IRC_PARAM(m, arg), sizeof table[n].arg);
+            arg++;   /* not in the macro: it reads its index thrice */
+        } else
             memset(table[n].arg, 0, sizeof table[n].arg);
         n++;
     }

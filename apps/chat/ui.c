@@ -106,7 +106,7 @@ static void draw_lines(struct client *c, struct window *win, int top, int height
 static void draw_nicks(struct window *w, int top, int height, int x)
 {
     for (int r = 0; r < height; r++)
-        mvaddch(top + r, x - 1, ACS_VLINE);
+        mvaddch(top + r, x - 1, '|');
     for (int i = 0; i < w->nnicks && i < height; i++) {
         char buf[NICK_MAX + 2];
         snprintf(buf, sizeof buf, "%c%s", w->nicks[i].prefix ? w->nicks[i].prefix : ' ',
