@@ -61,10 +61,13 @@ int seen_event(const struct plugin_event *ev, struct plugin_action *out)
         snprintf(s->text, sizeof s->text, "leaving %s", ev->window);
         break;
     case PEV_NICK:
-        snprintf(s->text, sizeof s->text, "changing nick to %s", ev->text);
+        /* cut to the field: what is shown of a nick or a line is bounded */
+        snprintf(s->text, sizeof s->text, "changing nick to %.*s",
+                 (int)(sizeof s->text - sizeof "changing nick to "), ev->text);
         break;
     default:
-        snprintf(s->text, sizeof s->text, "saying \"%s\"", ev->text);
+        snprintf(s->text, sizeof s->text, "saying \"%.*s\"",
+                 (int)(sizeof s->text - sizeof "saying \"\""), ev->text);
         break;
     }
     s->when = ev->when;

@@ -127,10 +127,12 @@ static void draw_status(struct client *c, int row)
         if (c->win[i]->activity)
             n += (size_t)snprintf(act + n, sizeof act - n, "%s%d%s", n ? "," : "", i + 1,
                                   c->win[i]->activity == 3 ? "!" : "");
-    snprintf(buf, sizeof buf, "[%s%s] [%s:%s] [%d:%s]%s%s%s%s", c->nick,
-             c->registered ? "" : " (registering)", c->opt.server, c->opt.port, c->cur + 1,
-             w->name, act[0] ? " [Act: " : "", act, act[0] ? "]" : "",
-             c->fd < 0 ? " [disconnected]" : w->scroll ? " [more below]" : "");
+    /* a status line longer than buf is cut, as the screen would cut it */
+    int len = snprintf(buf, sizeof buf, "[%s%s] [%s:%s] [%d:%s]%s%s%s%s", c->nick,
+                       c->registered ? "" : " (registering)", c->opt.server, c->opt.port,
+                       c->cur + 1, w->name, act[0] ? " [Act: " : "", act, act[0] ? "]" : "",
+                       c->fd < 0 ? " [disconnected]" : w->scroll ? " [more below]" : "");
+    (void)len;
     attron(A_REVERSE);
     mvhline(row, 0, ' ', COLS);
     mvaddnstr(row, 0, buf, COLS);
