@@ -264,6 +264,16 @@ int fr__chan_send_req(struct fr_lt *lt, int r, uint32_t fn, const struct fr__fie
     return send_sized(lt, r, FR_MSG_REQ, fn, 0, f, n, total);
 }
 
+/* Inlined where a callee replies (callee.c, with LTO): the reply goes out
+ * on the callee's critical path, and its kind known here drops the tests
+ * a request or an error would need. */
+__attribute__((always_inline)) inline int fr__chan_send_rep(struct fr_lt *lt, int r, uint32_t fn,
+                                                            const struct fr__field *f,
+                                                            unsigned n)
+{
+    return send_sized(lt, r, FR_MSG_REP, fn, 0, f, n, fr__wire_size(f, n));
+}
+
 /*
  * The quick half of fr__chan_wait and fr__chan_recv for the reply to the
  * request of lt just sent on region r (exchange.c, fr__xchg_fast): the
@@ -667,7 +677,10 @@ static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **b
     return drop ? -ENOMEM : 0;
 }
 
-int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_msg *m)
+/* Inlined where it is called (with LTO): a callee takes every request
+ * through it, on its critical path; recv_rest stays out of line. */
+__attribute__((always_inline)) inline int fr__chan_recv(struct fr_lt *lt, int r, void **bufp,
+                                                        size_t *cap, struct fr_msg *m)
 {
     struct fr_slot *s = slot_of(lt, r);
     struct fr_msg_hdr h;

@@ -33,6 +33,9 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
  * @f[0..n)), which the caller has computed already. */
 int fr__chan_send_req(struct fr_lt *lt, int r, uint32_t fn, const struct fr__field *f,
                       unsigned n, uint64_t total);
+/* fr__chan_send of a reply (FR_MSG_REP, status 0). */
+int fr__chan_send_rep(struct fr_lt *lt, int r, uint32_t fn, const struct fr__field *f,
+                      unsigned n);
 /* The common reply to the request just sent on region r, taken after a
  * short spin (channel.c says when): 1, or 0 with nothing taken. */
 int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m);
