@@ -381,10 +381,14 @@ int fr__xchg_fast(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int r)
             return 0;
         }
     }
-    /* fr__xchg_open's record, and the attempt as send_request leaves it */
+    /* fr__xchg_open's record, and the attempt as send_request leaves it;
+     * the deadline counts from here, a spin after the send (the clock is
+     * read only when the reply was not taken at once) */
     *x = (struct fr_xchg){ .c = c, .lt = lt, .r = r, .parent = parent, .level = 0,
                            .was = lt->calling[0], .gen = lt->gen[r], .deadline = -1,
                            .sent = 1, .sent_rc = rc };
+    if (rc == 0 && fr__rt.call_timeout_ns > 0)
+        x->deadline = fr__now_ns() + fr__rt.call_timeout_ns;
     lt->calling[0] = r;
     return 2;
 }

@@ -85,8 +85,8 @@ int fr__xchg_attempt(struct fr_xchg *x);
  * @lt with the peer of region @r, for a call of the common shape, which
  * the caller has checked (a top-level call of an application thread to a
  * plain or restart FMP, without descriptors or handles, an FR_INIT flag,
- * a deadline, a replica, tracing or a replay): one attempt, its send and
- * the take of its reply in one pass.
+ * a replica, tracing or a replay): one attempt, its send and the take of
+ * its reply in one pass.
  *   0  the reply is taken: c->rp .. c->rend, as after fr__xchg_attempt;
  *   1  not of the common shape after all (a request larger than the
  *      window, metadata to carry): nothing done, the policy's call goes;
