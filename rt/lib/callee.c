@@ -783,8 +783,9 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         rc = send_fds(&cc, fr__chan_next_seq(lt, r));
         /* a leader replica's reply: its record, then the reply */
         if (rc == 0)
-            rc = fr__chan_send_after(lt, r, FR_MSG_REP, m.fn, 0, pre.kind ? &pre : NULL, cc.rf,
-                                     cc.nrf);
+            rc = FR__UNLIKELY(pre.kind != 0)
+                     ? fr__chan_send_pre(lt, r, FR_MSG_REP, m.fn, 0, &pre, cc.rf, cc.nrf)
+                     : fr__chan_send_rep(lt, r, m.fn, cc.rf, cc.nrf);
         if (rc == -EMSGSIZE)
             rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, rc, NULL, 0);
         if (rc == 0)

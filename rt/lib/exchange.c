@@ -27,6 +27,7 @@
 #include "channel.h"
 #include "fault.h"
 #include "fdpass.h"
+#include "meta.h"
 #include "program.h"
 #include "supervise.h"
 #include "wire.h"
@@ -325,7 +326,13 @@ int fr__xchg_attempt(struct fr_xchg *x)
                x->lt->calling[x->level]);
     FR_DEBUG_ASSERT(calling_sane(x->lt));
     x->c->err = 0;
-    rc = send_request(x);
+    if (FR__UNLIKELY(x->sent)) {
+        /* fr__xchg_fast sent it, and passed CALL_WAIT when it went */
+        x->sent = 0;
+        rc = x->sent_rc < 0 ? (x->c->err = x->sent_rc) : 0;
+    } else {
+        rc = send_request(x);
+    }
     while (rc == 0) {
         switch (wait_event(x, &got)) {
         case FR_XEV_NESTED:
@@ -364,6 +371,48 @@ out:
     FR_ASSERTF(x->lt->depth == depth, "depth %d after the exchange, %d before", x->lt->depth,
                depth);
     return rc;
+}
+
+int fr__xchg_fast(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int r)
+{
+    uint64_t total = fr__wire_size(c->fields, c->nfields);
+    struct fr_msg m;
+    uint64_t parent, n;
+    int rc;
+
+    if (total > fr__rt.window || fr__meta_count() != 0)
+        return 1;
+    /* fr__xchg_place of a top-level call */
+    n = ++lt->ncalls;
+    parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
+    lt->top = (uint32_t)n & (FR_TOP_INIT >> 1);
+    /* send_request */
+    fr__stdio_boundary();
+    FR_FAULT_POINT(CALL_SEND);
+    lt->req_parent = parent;
+    lt->req_nth = 0;
+    rc = fr__chan_send_req(lt, r, c->fn, c->fields, c->nfields, total);
+    if (FR_LIKELY(rc == 0)) {
+        FR_FAULT_POINT(CALL_WAIT);
+        /* take_reply, for the common reply (CALL_RECV is passed inside) */
+        c->rseq = fr__chan_next_seq(lt, r);
+        if (FR_LIKELY(fr__chan_quick_reply(lt, r, c->fn, &m))) {
+            c->rp = m.data;
+            c->rend = m.data + m.len;
+            FR_FAULT_POINT(CALL_DONE);
+            return 0;
+        }
+    }
+    /* fr__xchg_open's record, and the attempt as send_request leaves it;
+     * the deadline counts from here, a spin after the send (the clock is
+     * read only when the reply was not taken at once) */
+    *x = (struct fr_xchg){ .c = c, .lt = lt, .r = r, .parent = parent, .level = 0,
+                           .was = lt->calling[0], .gen = lt->gen[r], .deadline = -1,
+                           .sent = 1, .sent_rc = rc };
+    if (rc == 0 && fr__rt.call_timeout_ns > 0)
+        x->deadline = fr__now_ns() + fr__rt.call_timeout_ns;
+    lt->calling[0] = r;
+    return 2;
 }
 
 void fr__xchg_serve_next(struct fr_lt *lt)

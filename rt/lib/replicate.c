@@ -540,4 +540,5 @@ static void replicate_died(int k, int status)
                     "catch up with the others' state); the other replicas carry on");
 }
 
-const struct fr_policy fr__replicate_policy = { "replicate", replicate_call, replicate_died };
+const struct fr_policy fr__replicate_policy = { "replicate", replicate_call, replicate_died,
+                                                  NULL };

@@ -119,42 +119,40 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
     return 1;
 }
 
-int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
-                     const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer))
+/* An empty log of nested calls.  Field by field: `what` (200 bytes) is
+ * written only on a divergence, and zeroing it would cost every call. */
+static inline void log_init(struct fr_nlog *log)
 {
-    struct fr_nlog log;
-    struct fr_xchg x;
+    log->e = NULL;
+    log->n = log->cap = log->pos = 0;
+    log->diverged = 0;
+}
+
+/* The attempts of the open, placed exchange @x, whose log (if any) is
+ * @log, until one succeeds or may not be replayed. */
+static int restart_run(struct fr_xchg *x, struct fr_nlog *log,
+                       int (*elsewhere)(struct fr_call *c, int *peer))
+{
+    struct fr_call *c = x->c;
     int rc, replays = 0;
 
-    /* Field by field: `what` (200 bytes) is written only on a divergence,
-     * and zeroing it would cost every call. */
-    log.e = NULL;
-    log.n = log.cap = log.pos = 0;
-    log.diverged = 0;
-
-    /* A call that may be replayed logs the nested calls it serves, so that
-     * the replay is fed them instead of making them again (nlog.h). */
-    rc = fr__xchg_open(&x, c, lt, peer, mode, pre, mode == 0 && !fr__replaying ? &log : NULL);
-    if (rc < 0)
-        return rc;
-    fr__xchg_place(&x);
     /* Copy-by-value-result makes a call replayable as it is: the caller's
      * arguments are untouched until a reply is accepted. */
     for (;;) {
-        log.pos = 0;          /* a replay repeats the log from its start */
+        log->pos = 0;          /* a replay repeats the log from its start */
         /* a handle of an incarnation that died never reaches its successor */
         if (FR__UNLIKELY(c->nhandles != 0) &&
-            (rc = fr__handle_check(c, c->peer, fr__xchg_peer_gen(x.r))) < 0) {
+            (rc = fr__handle_check(c, c->peer, fr__xchg_peer_gen(x->r))) < 0) {
             c->err = rc;
             break;
         }
-        rc = fr__xchg_attempt(&x);
+        rc = fr__xchg_attempt(x);
         if (rc == 0)
             break;
-        if (!replay_allowed(c, x.r, x.gen, &replays)) {
+        if (!replay_allowed(c, x->r, x->gen, &replays)) {
             int to;
             if (elsewhere && elsewhere(c, &to)) {
-                fr__xchg_retarget(&x, to);
+                fr__xchg_retarget(x, to);
                 replays = 0;
                 continue;
             }
@@ -162,13 +160,41 @@ int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
         }
     }
     /* a replay is fed at most what the log holds */
-    FR_ASSERTF(log.pos <= log.n, "replay fed %u of %u logged nested calls", log.pos, log.n);
-    fr__xchg_close(&x);
-    if (log.e)
-        fr__nlog_free(&log);
+    FR_ASSERTF(log->pos <= log->n, "replay fed %u of %u logged nested calls", log->pos, log->n);
+    fr__xchg_close(x);
+    if (log->e)
+        fr__nlog_free(log);
     if (rc < 0)
         fr__program_park_if_exiting();   /* the callee went with the program */
     return rc;
+}
+
+int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
+                     const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer))
+{
+    struct fr_nlog log;
+    struct fr_xchg x;
+    int rc;
+
+    log_init(&log);
+    /* A call that may be replayed logs the nested calls it serves, so that
+     * the replay is fed them instead of making them again (nlog.h). */
+    rc = fr__xchg_open(&x, c, lt, peer, mode, pre, mode == 0 && !fr__replaying ? &log : NULL);
+    if (rc < 0)
+        return rc;
+    fr__xchg_place(&x);
+    return restart_run(&x, &log, elsewhere);
+}
+
+/* The fast path's exchange (policy.h): a plain call (mode 0), never a
+ * replay's, so it logs. */
+static int restart_resume(struct fr_xchg *x)
+{
+    struct fr_nlog log;
+
+    log_init(&log);
+    x->log = &log;
+    return restart_run(x, &log, NULL);
 }
 
 static int restart_call(struct fr_call *c, struct fr_lt *lt, int peer)
@@ -470,4 +496,5 @@ void fr__restart_or_lose(int k, int status)
     fr__standby_later(k, hist->total);   /* for the next one, once the replays are done */
 }
 
-const struct fr_policy fr__restart_policy = { "restart", restart_call, fr__restart_or_lose };
+const struct fr_policy fr__restart_policy = { "restart", restart_call, fr__restart_or_lose,
+                                                restart_resume };

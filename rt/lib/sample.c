@@ -206,4 +206,4 @@ static void sample_died(int k, int status)
         fr__lose(k, "it has no restart: policy");
 }
 
-const struct fr_policy fr__sample_policy = { "sample", sample_call, sample_died };
+const struct fr_policy fr__sample_policy = { "sample", sample_call, sample_died, NULL };
