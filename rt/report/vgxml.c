@@ -293,39 +293,22 @@ static int top_element(struct fr_vg_report *r, xmlNodePtr n, struct xerr *x, str
     return 0;
 }
 
-int fr__vgxml_read(void *ctx, const char *name, const char *data, size_t len,
-                   struct fr_vg_report **out, struct fr_perr *e)
+/* One pass of the reader over @len bytes of @data into @r: 1 the document
+ * was read whole, 0 it failed (the reason in @x: at its end, or not), or
+ * a negative errno already said in @e (not Valgrind's, another tool, out
+ * of memory). */
+static int parse(struct fr_vg_report *r, const char *data, size_t len, struct xerr *x,
+                 struct fr_perr *e)
 {
-    struct fr_vg_report *r = talloc_zero(ctx, struct fr_vg_report);
-    struct xerr x = { 0 };
-    xmlTextReaderPtr rd = NULL;
+    xmlTextReaderPtr rd;
     bool root = false;
-    int rc, st;
-    size_t blank = 0;
+    int rc = 0, st;
 
-    *out = NULL;
-    if (!r || !(r->name = talloc_strdup(r, name)))
-        return talloc_free(r), fr__perr_oom(e);
-    if ((rc = name_fmp(r, name)) < 0)
-        goto out_oom;
-    while (blank < len && (data[blank] == ' ' || data[blank] == '\n' || data[blank] == '\t'))
-        blank++;
-    if (blank == len) {
-        /* Valgrind writes its header at once: nothing at all means the
-         * process died before that, which is a cut, not a broken file. */
-        r->truncated = true;
-        *out = r;
-        return 0;
-    }
-    if (len > INT_MAX) {
-        talloc_free(r);
-        return fr__perr_set(e, -EFBIG, FR_PERR_FAILURE, NULL, "%s: larger than 2 GiB", name);
-    }
-    rd = xmlReaderForMemory(data, (int)len, name, NULL,
+    rd = xmlReaderForMemory(data, (int)len, r->name, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!rd)
-        goto out_oom;
-    xmlTextReaderSetStructuredErrorHandler(rd, on_error, &x);
+        return fr__perr_oom(e);
+    xmlTextReaderSetStructuredErrorHandler(rd, on_error, x);
     st = xmlTextReaderRead(rd);
     while (st == 1) {
         int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
@@ -338,14 +321,15 @@ int fr__vgxml_read(void *ctx, const char *name, const char *data, size_t len,
         if (depth == 0) {
             const char *nm = (const char *)xmlTextReaderConstLocalName(rd);
             if (!nm || strcmp(nm, "valgrindoutput") != 0) {
-                x.set = true;
-                x.line = xmlTextReaderGetParserLineNumber(rd);
-                x.col = xmlTextReaderGetParserColumnNumber(rd);
-                snprintf(x.msg, sizeof x.msg, "its root element is <%.60s>", nm ? nm : "?");
-                rc = refuse(e, name, &x, "not a Valgrind XML report",
+                x->set = true;
+                xmlNodePtr cur = xmlTextReaderCurrentNode(rd);
+                x->line = cur ? cur->line : xmlTextReaderGetParserLineNumber(rd);
+                x->col = 1;
+                snprintf(x->msg, sizeof x->msg, "its root element is <%.60s>", nm ? nm : "?");
+                rc = refuse(e, r->name, x, "not a Valgrind XML report",
                             "give the reports dir Valgrind wrote with --xml=yes "
                             "(an FMP under env: {valgrind: ...}), or leave this file out");
-                goto out_free;
+                goto out;
             }
             root = true;
             st = xmlTextReaderRead(rd);
@@ -355,37 +339,144 @@ int fr__vgxml_read(void *ctx, const char *name, const char *data, size_t len,
             st = -1;
             break;
         }
-        if ((rc = top_element(r, n, &x, e)) < 0) {
-            if (rc == -ENOMEM)
-                goto out_oom;
-            goto out_free;
-        }
+        if ((rc = top_element(r, n, x, e)) < 0)
+            goto out;
         st = xmlTextReaderNext(rd);
     }
-    if (st < 0 && !x.set) {
-        x.set = true;
-        snprintf(x.msg, sizeof x.msg, "malformed XML");
+    if (st < 0 && !x->set) {
+        x->set = true;
+        snprintf(x->msg, sizeof x->msg, "malformed XML");
     }
-    if (st < 0 && !root) {
-        rc = refuse(e, name, &x, "not a Valgrind XML report",
-                    "give the reports dir Valgrind wrote with --xml=yes, or leave this file out");
-        goto out_free;
-    }
-    if (st < 0 && x.line < last_line(data, len)) {
-        rc = refuse(e, name, &x, "broken XML before its end (not a cut-short report)",
-                    "the file was damaged after Valgrind wrote it: leave it out, or take "
-                    "it again from the deployment");
-        goto out_free;
-    }
-    r->truncated = st < 0;
+    (void)root;   /* a failure before the root came through: the caller tells why */
+    rc = st == 0;
+out:
     xmlFreeTextReader(rd);
-    *out = r;
-    return 0;
-out_oom:
-    rc = fr__perr_oom(e);
-out_free:
-    if (rd)
-        xmlFreeTextReader(rd);
-    talloc_free(r);
     return rc;
+}
+
+/*
+ * A report cut short, made whole again for a second pass: up to the end
+ * of the last line that closes a top-level element ("</error>" and the
+ * like, which Valgrind writes at the start of a line), then the root's
+ * closing tag.  What follows that line is an element the process did not
+ * live to finish.  Under @ctx; NULL out of memory.
+ */
+static char *mended(void *ctx, const char *data, size_t len, size_t *mlen)
+{
+    static const char close[] = "</valgrindoutput>\n";
+    size_t cut = 0;
+    char *m;
+
+    *mlen = 1;    /* NULL with *mlen 0: there is no <valgrindoutput> to mend */
+    for (size_t i = 0; i + 2 < len; i++)
+        if ((i == 0 || data[i - 1] == '\n') && data[i] == '<' && data[i + 1] == '/') {
+            const char *nl = memchr(data + i, '\n', len - i);
+            if (nl)
+                cut = (size_t)(nl - data) + 1;
+        }
+    if (!cut) {
+        /* not even the preamble was finished: keep up to the root's start */
+        const char *root = memmem(data, len, "<valgrindoutput>", strlen("<valgrindoutput>"));
+        if (!root) {
+            *mlen = 0;
+            return NULL;
+        }
+        cut = (size_t)(root - data) + strlen("<valgrindoutput>");
+        m = talloc_size(ctx, cut + sizeof "\n" + sizeof close);
+        if (!m)
+            return NULL;
+        memcpy(m, data, cut);
+        memcpy(m + cut, "\n", 1);
+        memcpy(m + cut + 1, close, sizeof close);
+        *mlen = cut + 1 + sizeof close - 1;
+        return m;
+    }
+    m = talloc_size(ctx, cut + sizeof close);
+    if (!m)
+        return NULL;
+    memcpy(m, data, cut);
+    memcpy(m + cut, close, sizeof close);
+    *mlen = cut + sizeof close - 1;
+    return m;
+}
+
+/* A fresh report named @name (the FMP from the name), under @ctx. */
+static struct fr_vg_report *new_report(void *ctx, const char *name)
+{
+    struct fr_vg_report *r = talloc_zero(ctx, struct fr_vg_report);
+
+    if (!r || !(r->name = talloc_strdup(r, name)) || name_fmp(r, name) < 0) {
+        talloc_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+int fr__vgxml_read(void *ctx, const char *name, const char *data, size_t len,
+                   struct fr_vg_report **out, struct fr_perr *e)
+{
+    struct fr_vg_report *r = new_report(ctx, name), *again;
+    struct xerr x = { 0 }, x2 = { 0 };
+    size_t blank = 0, mlen = 0;
+    char *m;
+    int rc;
+
+    *out = NULL;
+    if (!r)
+        return fr__perr_oom(e);
+    while (blank < len && (data[blank] == ' ' || data[blank] == '\n' || data[blank] == '\t'))
+        blank++;
+    if (blank == len) {
+        /* Valgrind writes its header at once: nothing at all means the
+         * process died before that, which is a cut, not a broken file. */
+        r->truncated = true;
+        *out = r;
+        return 0;
+    }
+    if (len > INT_MAX / 2) {
+        talloc_free(r);
+        return fr__perr_set(e, -EFBIG, FR_PERR_FAILURE, NULL, "%s: larger than 1 GiB", name);
+    }
+    if ((rc = parse(r, data, len, &x, e)) != 0) {
+        if (rc < 0)
+            talloc_free(r);
+        else
+            *out = r;
+        return rc < 0 ? rc : 0;
+    }
+    if (!memmem(data, len, "<valgrindoutput", strlen("<valgrindoutput"))) {
+        talloc_free(r);
+        return refuse(e, name, &x, "not a Valgrind XML report",
+                      "give the reports dir Valgrind wrote with --xml=yes (an FMP under env: "
+                      "{valgrind: ...}), or leave this file out");
+    }
+    if (x.line < last_line(data, len)) {
+        talloc_free(r);
+        return refuse(e, name, &x, "broken XML before its end (not a cut-short report)",
+                      "the file was damaged after Valgrind wrote it: leave it out, or take "
+                      "it again from the deployment");
+    }
+    /* failed at its very end: a process that died mid-report */
+    talloc_free(r);
+    if (!(again = new_report(ctx, name)))
+        return fr__perr_oom(e);
+    if (!(m = mended(again, data, len, &mlen))) {
+        talloc_free(again);
+        if (mlen == 0)
+            return refuse(e, name, &x, "not a Valgrind XML report",
+                          "give the reports dir Valgrind wrote with --xml=yes, or leave this "
+                          "file out");
+        return fr__perr_oom(e);
+    }
+    rc = parse(again, m, mlen, &x2, e);
+    talloc_free(m);
+    if (rc <= 0) {
+        talloc_free(again);
+        return rc < 0 ? rc : refuse(e, name, &x, "broken XML at its end (not a cut-short report)",
+                                    "the file was damaged after Valgrind wrote it: leave it "
+                                    "out, or take it again from the deployment");
+    }
+    again->truncated = true;
+    *out = again;
+    return 0;
 }
