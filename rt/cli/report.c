@@ -212,6 +212,7 @@ static int with_db(void *ctx, const struct opts *o, const struct items *it,
 {
     int rc = fr__db_open(ctx, o->db, db, e);
 
+    c->from_db = true;
     for (size_t i = 0; rc == 0 && i < it->n; i++) {
         bool already;
 

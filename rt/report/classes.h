@@ -11,6 +11,7 @@
 #ifndef FR_CLASSES_H
 #define FR_CLASSES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,7 +50,9 @@ struct fr_classes {
     size_t ntruncated;
     struct fr_strset deployments;     /* every deployment that gave a report */
     size_t nreports;                  /* reports read (or, from a database, held) */
-    size_t nmerged, nalready;         /* --db: reports added now, and found there already */
+    bool from_db;                     /* filled from a database (--db) */
+    size_t nmerged, nalready;         /* reports added now, and those given again
+                                       * (--db: found in the database already) */
 };
 
 /* fr__classes_new - an empty set under @ctx (freed with it), or NULL. */

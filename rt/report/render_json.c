@@ -61,10 +61,11 @@ int fr__render_json(FILE *f, const struct fr_classes *c)
                                                    c->truncated[i].file, "errors",
                                                    (json_int_t)c->truncated[i].nerrors)) < 0)
             goto out;
-    top = json_pack("{s:o?, s:I, s:I, s:I, s:I, s:s, s:O?, s:O?}",
+    top = json_pack("{s:o?, s:I, s:I, s:b, s:I, s:I, s:s, s:O?, s:O?}",
                     "deployments", strings(&c->deployments),
                     "ndeployments", (json_int_t)c->deployments.n,
-                    "reports", (json_int_t)c->nreports, "merged", (json_int_t)c->nmerged,
+                    "reports", (json_int_t)c->nreports, "database", c->from_db,
+                    "merged", (json_int_t)c->nmerged,
                     "already_merged", (json_int_t)c->nalready, "seen", "file mtime",
                     "truncated", trunc, "classes", classes);
     if (top && json_dumpf(top, f, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0) {

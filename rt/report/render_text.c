@@ -45,9 +45,12 @@ void fr__render_text(FILE *f, const struct fr_classes *c)
     fprintf(f, "%zu bug class%s from %zu deployment%s (%zu report%s, %zu truncated)\n",
             c->n, c->n == 1 ? "" : "es", c->deployments.n, c->deployments.n == 1 ? "" : "s",
             c->nreports, c->nreports == 1 ? "" : "s", c->ntruncated);
-    if (c->nmerged || c->nalready)
+    if (c->from_db)
         fprintf(f, "database: %zu report%s merged now, %zu already there (not counted again)\n",
                 c->nmerged, c->nmerged == 1 ? "" : "s", c->nalready);
+    else if (c->nalready)
+        fprintf(f, "%zu report%s given twice, counted once\n", c->nalready,
+                c->nalready == 1 ? "" : "s");
     fprintf(f, "ranked by deployments, then occurrences, then bytes; first/last seen are the "
                "report files' modification times (UTC)\n");
     for (size_t i = 0; i < c->n; i++) {
