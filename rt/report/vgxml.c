@@ -5,8 +5,9 @@
  * The reader walks the children of <valgrindoutput> one at a time and
  * expands each into a small tree (an <error> and its stacks), so memory
  * stays that of one error however long the report.  A report whose
- * process was killed ends mid-way: libxml2 then fails at the end of the
- * input, which is how a cut is told from a file broken in its middle.
+ * process was killed ends mid-way; cut back to its last complete element
+ * and closed, it reads whole, where a file broken in its middle still
+ * fails: that is how the two are told apart.
  */
 #include "vgxml.h"
 
@@ -238,16 +239,6 @@ static int name_fmp(struct fr_vg_report *r, const char *name)
     return 0;
 }
 
-/* The line libxml2 names when it fails at the very end of @data. */
-static int last_line(const char *data, size_t len)
-{
-    int lines = 1;
-
-    for (size_t i = 0; i < len; i++)
-        lines += data[i] == '\n';
-    return lines;
-}
-
 static int refuse(struct fr_perr *e, const char *name, const struct xerr *x, const char *what,
                   const char *hint)
 {
@@ -450,13 +441,9 @@ int fr__vgxml_read(void *ctx, const char *name, const char *data, size_t len,
                       "give the reports dir Valgrind wrote with --xml=yes (an FMP under env: "
                       "{valgrind: ...}), or leave this file out");
     }
-    if (x.line < last_line(data, len)) {
-        talloc_free(r);
-        return refuse(e, name, &x, "broken XML before its end (not a cut-short report)",
-                      "the file was damaged after Valgrind wrote it: leave it out, or take "
-                      "it again from the deployment");
-    }
-    /* failed at its very end: a process that died mid-report */
+    /* A process that died mid-report, or a file broken somewhere: mended
+     * at its last complete top-level element, the first reads whole and
+     * the second still fails where it failed (before that element). */
     talloc_free(r);
     if (!(again = new_report(ctx, name)))
         return fr__perr_oom(e);
@@ -472,9 +459,9 @@ int fr__vgxml_read(void *ctx, const char *name, const char *data, size_t len,
     talloc_free(m);
     if (rc <= 0) {
         talloc_free(again);
-        return rc < 0 ? rc : refuse(e, name, &x, "broken XML at its end (not a cut-short report)",
-                                    "the file was damaged after Valgrind wrote it: leave it "
-                                    "out, or take it again from the deployment");
+        return rc < 0 ? rc : refuse(e, name, &x, "broken XML before its end (not a cut-short "
+                                    "report)", "the file was damaged after Valgrind wrote it: "
+                                    "leave it out, or take it again from the deployment");
     }
     again->truncated = true;
     *out = again;
