@@ -14,6 +14,12 @@
 
 #include "signature.h"
 
+/* Counts are non-negative (vgxml.c clamps them); a sum stops at the top. */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 struct fr_classes *fr__classes_new(void *ctx)
 {
     return talloc_zero(ctx, struct fr_classes);
@@ -139,8 +145,8 @@ int fr__classes_add(struct fr_classes *c, const char *deployment, const struct f
             if (!k->kind || !k->what || set_stack(c->v, k, er) < 0)
                 goto out;
         }
-        k->occurrences += er->count;
-        k->bytes += er->bytes;
+        k->occurrences = sat_add(k->occurrences, er->count);
+        k->bytes = sat_add(k->bytes, er->bytes);
         if (mtime < k->first_seen)
             k->first_seen = mtime;
         if (mtime > k->last_seen)

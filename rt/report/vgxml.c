@@ -97,6 +97,13 @@ static int64_t number_of(xmlNodePtr n, int64_t dflt)
     return v;
 }
 
+/* A count from a file anyone may have edited: within what Valgrind could
+ * write, so that sums over many reports cannot overflow. */
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
 static char *opt_text(void *ctx, xmlNodePtr n, bool *oom)
 {
     char *s;
@@ -152,7 +159,7 @@ static int add_error(struct fr_vg_report *r, xmlNodePtr n)
     er->kind = opt_text(r->errors, child(n, "kind"), &oom);
     er->what = opt_text(r->errors, xwhat ? child(xwhat, "text") : child(n, "what"), &oom);
     if (xwhat)
-        er->bytes = number_of(child(xwhat, "leakedbytes"), 0);
+        er->bytes = clamp(number_of(child(xwhat, "leakedbytes"), 0), 0, FR_VG_MAX_COUNT);
     if (oom || (stack && read_stack(r->errors, stack, er) < 0))
         return -ENOMEM;
     if (!er->kind)
@@ -172,7 +179,7 @@ static void apply_counts(struct fr_vg_report *r, xmlNodePtr n)
             continue;
         for (size_t i = 0; i < r->nerrors; i++)
             if (r->errors[i].unique && strcmp(r->errors[i].unique, (const char *)id) == 0)
-                r->errors[i].count = number_of(child(p, "count"), 1);
+                r->errors[i].count = clamp(number_of(child(p, "count"), 1), 1, FR_VG_MAX_COUNT);
         xmlFree(id);
     }
 }

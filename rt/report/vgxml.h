@@ -18,6 +18,10 @@
 
 #include "perr.h"
 
+/* The largest count or byte total one error may claim (2^40): a million
+ * reports of such errors still add up within int64_t. */
+#define FR_VG_MAX_COUNT ((int64_t)1 << 40)
+
 struct fr_vg_frame {
     char *fn;                 /* NULL where Valgrind had no name */
     char *obj;                /* the object (executable, library), or NULL */
