@@ -223,9 +223,12 @@ static int read_comment(struct fr_vg_report *r, xmlNodePtr n)
  * launch.c).  Anything else names no FMP. */
 static int name_fmp(struct fr_vg_report *r, const char *name)
 {
-    const char *base = strrchr(name, '/'), *dot1, *pid;
+    const char *base = strrchr(name, '/'), *colon = strrchr(name, ':'), *dot1, *pid;
     size_t len;
 
+    /* "ARCHIVE:member" names an archive's member, which may lack a '/' */
+    if (colon && (!base || colon > base))
+        base = colon;
     base = base ? base + 1 : name;
     len = strlen(base);
     if (len < 7 || strcmp(base + len - 4, ".xml") != 0)

@@ -127,6 +127,7 @@ static void names_say_the_fmp(void **state)
         { "d/maths.instance1.123.xml", "maths", "instance1" },
         { "d/maths.replica2.9.xml", "maths", "replica2" },
         { "a.tar.gz:x/parsing.55.xml", "parsing", NULL },
+        { "up/a.tar.gz:parsing.replica1.55.xml", "parsing", "replica1" },
         { "d/report.xml", NULL, NULL },
         { "d/maths.x.xml", NULL, NULL },
         { "d/.5.xml", NULL, NULL },
