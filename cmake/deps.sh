@@ -15,6 +15,7 @@ pkgs=(
   postgresql                                             # fracture report: its --db test server
   libmetis-dev graphviz                                  # the partitioner (graphviz: its --dot pictures)
   curl wrk gnuplot-nox                                   # apps/httpd: tests, bench, chart
+  ngircd tmux libncurses-dev                             # apps/chat: its test server, its UI driver, its UI
   dpkg-dev                                               # tests/realc: apt-get source
 )
 

@@ -575,7 +575,7 @@ out:
 int fr__trace_add_file(struct fr_trace *t, const char *path, struct fr_perr *e)
 {
     size_t len;
-    char *text = fr__slurp_file(NULL, path, &len);
+    char *text = fr__slurp_file(NULL, path, FR_SLURP_ALL, &len);
     int rc;
 
     if (!text)

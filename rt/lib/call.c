@@ -343,6 +343,10 @@ void fr_get_handle(struct fr_call *c, void *dst, size_t n)
         fr_get_scalar(c, dst, n);   /* as fr_ret_handle sent it */
         return;
     }
+    /* Where no checked value comes, NULL: the bytes of a struct that came
+     * back before its handles hold the callee's raw pointers there, which
+     * no later check could tell from this FMP's own. */
+    memset(dst, 0, sizeof v);
     if (take(c, &f) < 0)
         return;
     if (f.kind != FR_W_HANDLE) {

@@ -302,18 +302,19 @@ int fr__chan_peek_kind(struct fr_lt *lt, int r)
 /* Whether the incarnation of the peer of region r that lt speaks to has
  * ended.  A child reads `gone` from the header, which the root clears after
  * a restart one region after the other: while it still shows the end of a
- * predecessor (`died`, region.h), the new incarnation may already ask us
- * through another region, and its request, or our reply, is in flight here. */
+ * predecessor (the incarnation it names, region.h), the new incarnation may
+ * already ask us through another region, and its request, or our reply, is
+ * in flight here. */
 static int peer_gone(const struct fr_lt *lt, int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
-    struct fr_region_hdr *h = rg->base;
+    uint32_t gone;
 
     if (atomic_load(&rg->failed))
         return 1;
-    if (fr__replaying || !atomic_load(fr__peer_gone(r)))
+    if (fr__replaying || !(gone = atomic_load(fr__peer_gone(r))))
         return 0;
-    return fr__rt.self == 0 || atomic_load(&h->died[!rg->side]) == lt->gen[r];
+    return fr__rt.self == 0 || gone - 1 == lt->gen[r];
 }
 
 /*

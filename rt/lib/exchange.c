@@ -169,6 +169,27 @@ static int send_request(struct fr_xchg *x)
     return 0;
 }
 
+/* How often the root, replaying FR_INIT calls, looks whether the FMP it
+ * replays into has died. */
+#define REPLAY_LOOK_NS ((int64_t)20 * 1000000)
+
+/* fr__chan_wait for the root's replay of FR_INIT calls: it runs on the
+ * supervisor thread, the one that would see the new incarnation die (its
+ * pidfd) and mark it gone, so it looks itself, in slices of the deadline:
+ * -EPIPE once the process has ended. */
+static int replay_wait(struct fr_xchg *x, int *got)
+{
+    for (;;) {
+        int64_t slice = fr__now_ns() + REPLAY_LOOK_NS;
+        int last = x->deadline >= 0 && x->deadline <= slice;
+        int rc = fr__chan_wait(x->lt, x->r, last ? x->deadline : slice, got);
+        if (rc != -ETIMEDOUT || last)
+            return rc;
+        if (fr__child_ended(fr__rt.regions[x->r].peer))
+            return -EPIPE;
+    }
+}
+
 /*
  * The next event of the exchange.  The one place the channel's answers
  * become blame: a stale or forged message is the fault of the peer whose
@@ -184,7 +205,8 @@ static enum fr_xev wait_event(struct fr_xchg *x, int *got)
      * one this request went to is dead, and no reply will come. */
     if (lt->gen[x->r] != x->gen)
         return FR_XEV_GONE;
-    rc = fr__chan_wait(lt, x->r, x->deadline, got);
+    rc = FR__UNLIKELY(fr__replaying) && fr__rt.self == 0 ? replay_wait(x, got)
+                                                          : fr__chan_wait(lt, x->r, x->deadline, got);
     switch (rc) {
     case 0:
         return fr__chan_peek_kind(lt, *got) == FR_MSG_REQ ? FR_XEV_NESTED : FR_XEV_REPLY;

@@ -258,6 +258,20 @@ static void clear_for_new(int k)
 
 static int bring_up(int k, int warm, char *err, size_t errsz);
 
+/* Whether FMP k's next incarnation would carry an earlier one's handle
+ * tag (handle.h): then it does not start (@why says so). */
+static int tag_wraps(int k, char *why, size_t whysz)
+{
+    uint32_t next = atomic_load(&fr__rt.fmps[k].incarnation) + 1, p = fr__handle_period(k);
+
+    if (!fr__handle_wraps(k, next))
+        return 0;
+    snprintf(why, whysz, "its handles' tags tell %u incarnations apart, and incarnation %u "
+             "would carry the tag of incarnation %u, whose handles could then pass as live",
+             p, next, next - p);
+    return 1;
+}
+
 /*
  * FMP k again, outside of any restart budget (a recycled sampled
  * instance, sample.c): steps 2 to 5 of the protocol in @env.  0, or -1
@@ -265,6 +279,8 @@ static int bring_up(int k, int warm, char *err, size_t errsz);
  */
 int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz)
 {
+    if (tag_wraps(k, err, errsz))
+        return -1;
     clear_for_new(k);
     if (fr__spawn(k, env, err, errsz) < 0 || bring_up(k, 0, err, errsz) < 0)
         return -1;
@@ -326,8 +342,6 @@ static void take_notes(int k)
  */
 static int give_records(int k, char *err, size_t errsz)
 {
-    struct fr_fmp *f = &fr__rt.fmps[k];
-    int64_t end = fr__now_ns() + (int64_t)RECORDS_MS * 1000000;
     int rc = fr__init_give(k);
 
     if (rc < 0) {
@@ -335,41 +349,31 @@ static int give_records(int k, char *err, size_t errsz)
                  strerror(-rc));
         return rc;
     }
-    for (;;) {
-        struct fr_ctl_in in;
-        struct pollfd pfd = { f->ctl, POLLIN, 0 };
-        int64_t left = (end - fr__now_ns()) / 1000000;
-        if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
-            snprintf(err, errsz, "it did not keep the records of its FR_INIT calls within %d s",
-                     RECORDS_MS / 1000);
-            return -ETIMEDOUT;
-        }
-        ssize_t got = fr__ctl_recv(f->ctl, MSG_DONTWAIT, &in);
-        if (got == 0 || (got < 0 && got != -EAGAIN)) {
-            snprintf(err, errsz, "it ended while it took the records of its FR_INIT calls");
-            return -EPIPE;
-        }
-        if (got > 0 && in.m.type == FR_CTL_RECORDS_KEPT) {
-            fr__ctl_drop_fds(&in);
-            return 0;
-        }
-        if (got > 0)
-            fr__ctl_handle(k, &in);   /* a fault report, a copy: as usual */
-    }
+    rc = fr__ctl_await(k, FR_CTL_RECORDS_KEPT, RECORDS_MS);
+    if (rc == -ETIMEDOUT)
+        snprintf(err, errsz, "it did not keep the records of its FR_INIT calls within %d s",
+                 RECORDS_MS / 1000);
+    else if (rc < 0)
+        snprintf(err, errsz, "it ended while it took the records of its FR_INIT calls");
+    return rc;
 }
 
 /* Steps 3 (the wait) and 4 for a process just started for FMP k. */
 static int bring_up(int k, int warm, char *err, size_t errsz)
 {
-    take_notes(k);
-    fr__init_settle(k);
-    int records = fr__init_made(k);
+    int init = fr__init_exists();
+
+    if (init) {
+        take_notes(k);
+        fr__init_settle(k);
+    }
+    int records = init && fr__init_made(k), replays = init && fr__init_logged(k);
     /* A warm spare that has nothing replayed into it first is not waited
      * for: it has execed and mapped its regions long ago, GO releases its
      * workers, and the calls replayed now wait in their slots for them.
      * Its READY is read later by the supervisor's loop, which ignores it;
      * should it die instead, the supervisor sees that as any crash. */
-    if (warm && !records && !fr__init_logged(k)) {
+    if (warm && !records && !replays) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
         return 0;
     }
@@ -381,10 +385,13 @@ static int bring_up(int k, int warm, char *err, size_t errsz)
         rc = give_records(k, err, errsz);
     if (rc == 0) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
-        rc = fr__init_replay(k);
+        rc = init ? fr__init_replay(k) : 0;
         if (rc >= 0)
             return 0;
-        snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
+        if (rc == -EPIPE)
+            snprintf(err, errsz, "it ended while its FR_INIT calls were replayed");
+        else
+            snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
     }
     /* Alive but of no use: end it here, the supervisor never saw it.  Its
      * end is marked as any other (`died`: calls it made while its FR_INIT
@@ -441,7 +448,7 @@ void fr__restart_or_lose(int k, int status)
     }
     hist = &histories[k];
     for (int early = 0;; early++) {
-        if (!budget_allows(fc, hist, why, sizeof why)) {
+        if (!budget_allows(fc, hist, why, sizeof why) || tag_wraps(k, why, sizeof why)) {
             fr__lose(k, why);
             return;
         }

@@ -25,7 +25,7 @@
 #include <cmocka.h>
 #include <talloc.h>
 
-#include "slurp.h"
+#include "lib/slurp.h"
 #include "trace_read.h"
 
 /* A new sum holding traces/web.json, under @ctx; @e ready for more. */
@@ -172,7 +172,7 @@ static void bad_corpus(void **state)
             fputs(printed(ctx, &e), f);
             fclose(f);
         } else {
-            char *want = fr__slurp_file(ctx, expect, &elen), *got = printed(ctx, &e);
+            char *want = fr__slurp_file(ctx, expect, FR_SLURP_ALL, &elen), *got = printed(ctx, &e);
             if (!want || strcmp(want, got) != 0) {
                 fprintf(stderr, "%s: printed\n%s--- expected (%s)\n%s", json, got, expect,
                         want ? want : "(missing)\n");
