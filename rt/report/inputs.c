@@ -123,12 +123,12 @@ static int walk_dir(void *ctx, const char *arg, fr_input_fn fn, void *fnarg, str
         if (fd < 0 || fstat(fd, &st) < 0)
             rc = fr__perr_set(e, -errno, FR_PERR_FAILURE, NULL, "%s: cannot read: %s",
                               p.v[i], strerror(errno));
-        else if (st.st_size > (off_t)MAX_REPORT)
-            rc = fr__perr_set(e, -EFBIG, FR_PERR_FAILURE, "leave it out",
-                              "%s: larger than %u MiB: not a report", p.v[i], MAX_REPORT >> 20);
-        else if (!(data = fr__slurp_fd(ctx, fd, &len)))
+        else if (!(data = fr__slurp_fd(ctx, fd, MAX_REPORT, &len)))
             rc = fr__perr_set(e, -errno, FR_PERR_FAILURE, NULL, "%s: cannot read: %s",
                               p.v[i], strerror(errno));
+        else if (len > MAX_REPORT)
+            rc = fr__perr_set(e, -EFBIG, FR_PERR_FAILURE, "leave it out",
+                              "%s: larger than %u MiB: not a report", p.v[i], MAX_REPORT >> 20);
         else
             rc = fn(fnarg, p.v[i], data, len, (int64_t)st.st_mtime);
         if (fd >= 0)
