@@ -58,14 +58,15 @@ bool fr__db_is_pg(const char *where)
 /* @where with a URI's password masked, for messages. */
 static char *redacted(void *ctx, const char *where)
 {
-    const char *s = strstr(where, "://"), *at, *colon;
+    const char *s = strstr(where, "://"), *at, *colon, *slash;
 
     if (!s)
         return talloc_strdup(ctx, where);
     s += 3;
     at = strchr(s, '@');
     colon = strchr(s, ':');
-    if (!at || !colon || colon > at || strchr(s, '/') < at)
+    slash = strchr(s, '/');
+    if (!at || !colon || colon > at || (slash && slash < at))
         return talloc_strdup(ctx, where);
     return talloc_asprintf(ctx, "%.*s:***%s", (int)(colon - where), where, at);
 }

@@ -260,6 +260,15 @@ $(diff <(body out) <(body sqlite.out))"
     json classes.0.ndeployments 5
     refused 1 "postgresql:///nosuchdb?host=$tmp/pg&user=fracture: cannot connect" \
         --db "postgresql:///nosuchdb?host=$tmp/pg&user=fracture" d1
+    # a password in the URI is never printed
+    refused 1 "postgresql://fracture:***@/nosuchdb?host=$tmp/pg: cannot connect" \
+        --db "postgresql://fracture:s3cret@/nosuchdb?host=$tmp/pg" d1
+    lacks err "s3cret"
+    # a database of another schema version is refused, and left alone
+    as_pg "$pgbin/psql" -q -h "$tmp/pg" -U fracture -d postgres \
+        -c "UPDATE fracture_schema SET version = 2" >/dev/null || fail "psql failed"
+    refused 1 "$pguri: schema version 2, this fracture knows 1" --db "$pguri" d1
+    has err "hint: use the fracture release that made it, or a new database"
     ;;
 helgrind)
     run 0 helgrind/h1
