@@ -58,7 +58,7 @@ static const char style[] =
     "h1{font-size:1.5em}h2{font-size:1.1em;margin-top:1.6em}"
     "code,pre{font:12px/1.4 ui-monospace,monospace}"
     "pre{background:#f6f6f6;padding:.6em;overflow-x:auto}"
-    ".meta{color:#555}.bar{fill:#c0392b}.lab{font:12px ui-monospace,monospace;fill:#222}"
+    ".meta{color:#555}"
     ".trunc{background:#fff4e5;padding:.6em}";
 
 /* The chart: one bar per class, as long as its share of the deployments. */
@@ -67,6 +67,9 @@ static char *chart(char *out, const struct fr_classes *c)
     size_t n = c->n < FR_RENDER_CHART ? c->n : FR_RENDER_CHART;
     const unsigned row = 26, left = 360, width = 300;
     size_t all = c->deployments.n ? c->deployments.n : 1;
+    /* the chart's look in attributes, not the page's CSS: it stays the
+     * same when the SVG is taken out of the page */
+    static const char font[] = "font-family=\"monospace\" font-size=\"12\" fill=\"#222\"";
 
     out = app(out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%zu\" role=\"img\" "
@@ -74,23 +77,21 @@ static char *chart(char *out, const struct fr_classes *c)
     for (size_t i = 0; out && i < n; i++) {
         const struct fr_class *k = &c->v[i];
         unsigned w = (unsigned)((double)width * (double)k->deployments.n / (double)all);
-        char label[64];
+        char label[128];
         const char *sig = strchr(k->signature, '|');
 
-        snprintf(label, sizeof label, "#%zu %s", i + 1, k->kind);
-        out = app(out,
-            "<text class=\"lab\" x=\"0\" y=\"%zu\">", i * row + 17);
+        /* "#1 Leak_DefinitelyLost: malloc | leak_one | main", cut to fit
+         * left of the bars (12px monospace: about 7 px a character) */
+        snprintf(label, sizeof label, "#%zu %s:%s", i + 1, k->kind, sig ? sig + 1 : "");
+        if (strlen(label) > 48)
+            memcpy(label + 45, "...", 4);
+        out = app(out, "<text x=\"0\" y=\"%zu\" %s>", i * row + 17, font);
         out = esc(out, label);
-        if (sig && out) {
-            char shortsig[40];
-            snprintf(shortsig, sizeof shortsig, "%s", sig + 1);
-            out = esc(out, shortsig);
-        }
         out = app(out,
-            "</text><rect class=\"bar\" x=\"%u\" y=\"%zu\" width=\"%u\" height=\"%u\"/>"
-            "<text class=\"lab\" x=\"%u\" y=\"%zu\">%zu/%zu deployments, %" PRId64
+            "</text><rect x=\"%u\" y=\"%zu\" width=\"%u\" height=\"%u\" fill=\"#c0392b\"/>"
+            "<text x=\"%u\" y=\"%zu\" %s>%zu/%zu deployments, %" PRId64
             " occurrences, %" PRId64 " bytes</text>\n",
-            left, i * row + 4, w ? w : 1, row - 8, left + (w ? w : 1) + 6, i * row + 17,
+            left, i * row + 4, w ? w : 1, row - 8, left + (w ? w : 1) + 6, i * row + 17, font,
             k->deployments.n, c->deployments.n, k->occurrences, k->bytes);
     }
     return app(out, "</svg>\n");
