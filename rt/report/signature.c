@@ -75,17 +75,35 @@ char *fr__sig_frame_name(void *ctx, const struct fr_vg_frame *f)
     return talloc_strdup(ctx, "???");
 }
 
+/* Valgrind's own replacements (malloc, free, memcpy, ...), which sit on
+ * top of the program's frames. */
+static bool is_valgrinds(const struct fr_vg_frame *f)
+{
+    return f->obj && starts(base_of(f->obj), "vgpreload_");
+}
+
 char *fr__sig_of(void *ctx, const struct fr_vg_error *er)
 {
     char *s = talloc_strdup(ctx, er->kind);
     unsigned taken = 0;
+    bool program = false;
 
     for (size_t i = 0; s && i < er->nframes && taken < FR_SIG_FRAMES; i++) {
+        const struct fr_vg_frame *f = &er->frames[i];
         char *name;
 
-        if (fr__sig_frame_is_fracture(&er->frames[i]))
+        /* A Fracture frame below the program's is a module boundary: what
+         * lies past it is the caller's module, or a worker thread, and
+         * differs with how a deployment composes its FMPs.  Above the
+         * program's frames (an error in the runtime's copy of a buffer
+         * the program passed) it is passed over. */
+        if (fr__sig_frame_is_fracture(f)) {
+            if (program)
+                break;
             continue;
-        name = fr__sig_frame_name(s, &er->frames[i]);
+        }
+        program |= !is_valgrinds(f);
+        name = fr__sig_frame_name(s, f);
         s = name ? talloc_asprintf_append(s, " | %s", name) : NULL;
         taken++;
     }

@@ -3,8 +3,9 @@
  * the top frames, normalised (Socorro's and Sentry's signatures): no
  * addresses, pids or instance numbers, compiler clone suffixes gone, and
  * Fracture's own frames (the runtime's fr_*, fr__* and generated __fr_*
- * functions, anything in libfracture) left out, so that an error found in
- * an isolated FMP and the same one all in one are one class.
+ * functions, anything in libfracture) left out, and none past the module
+ * boundary, so that an error found in an isolated FMP and the same one in
+ * an FMP of several modules are one class.
  */
 #ifndef FR_SIGNATURE_H
 #define FR_SIGNATURE_H
@@ -32,8 +33,11 @@ char *fr__sig_frame_name(void *ctx, const struct fr_vg_frame *f);
 
 /*
  * fr__sig_of - the signature of @er: "KIND | frame | frame | ..." over its
- * top FR_SIG_FRAMES frames that are not Fracture's.  A talloc string
- * under @ctx, or NULL out of memory.
+ * top FR_SIG_FRAMES frames that are not Fracture's, up to the first
+ * Fracture frame below the program's own: the module boundary, past which
+ * a stack shows how the deployment composed its FMPs (a dispatcher and a
+ * worker thread in an isolated FMP, the caller's module all in one), not
+ * the bug.  A talloc string under @ctx, or NULL out of memory.
  */
 char *fr__sig_of(void *ctx, const struct fr_vg_error *er);
 

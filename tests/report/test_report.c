@@ -97,6 +97,40 @@ static void fracture_frames(void **state)
     }
 }
 
+/* The module boundary: a leak in module x isolated (under its dispatcher
+ * and a worker thread) and in an FMP with module y (under x's stub, y's
+ * code) is one class; Fracture frames above the program's are passed over. */
+static void module_boundary(void **state)
+{
+    static const char *const vgpre = "/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so";
+    struct fr_vg_frame isolated[] = {
+        { .fn = "malloc", .obj = (char *)vgpre }, { .fn = "x_parse", .obj = "/app" },
+        { .fn = "__fr_disp_x_parse", .obj = "/app" },
+        { .fn = "worker_main", .obj = "/lib/libfracture.so.0" },
+        { .fn = "start_thread", .obj = "/lib/libc.so.6" },
+    };
+    struct fr_vg_frame with_y[] = {
+        { .fn = "malloc", .obj = (char *)vgpre }, { .fn = "x_parse", .obj = "/app" },
+        { .fn = "__fr_stub_x_parse", .obj = "/app" }, { .fn = "y_load", .obj = "/app" },
+        { .fn = "main", .obj = "/app" },
+    };
+    struct fr_vg_frame in_runtime[] = {
+        { .fn = "memcpy", .obj = (char *)vgpre }, { .fn = "fr__wire_put", .obj = "/app" },
+        { .fn = "fr__wire_encode", .obj = "/app" }, { .fn = "y_save", .obj = "/app" },
+        { .fn = "main", .obj = "/app" },
+    };
+    struct fr_vg_error a = { .kind = "Leak_DefinitelyLost", .frames = isolated, .nframes = 5 };
+    struct fr_vg_error b = { .kind = "Leak_DefinitelyLost", .frames = with_y, .nframes = 5 };
+    struct fr_vg_error c = { .kind = "InvalidRead", .frames = in_runtime, .nframes = 5 };
+    void *ctx = talloc_new(NULL);
+
+    (void)state;
+    assert_string_equal(fr__sig_of(ctx, &a), "Leak_DefinitelyLost | malloc | x_parse");
+    assert_string_equal(fr__sig_of(ctx, &b), "Leak_DefinitelyLost | malloc | x_parse");
+    assert_string_equal(fr__sig_of(ctx, &c), "InvalidRead | memcpy | y_save | main");
+    talloc_free(ctx);
+}
+
 static void normalised_what(void **state)
 {
     void *ctx = talloc_new(NULL);
@@ -259,7 +293,7 @@ static void real_reports(void **state)
     assert_string_equal(r->errors[0].frames[1].fn, "fr__shim");
     assert_string_equal(r->errors[0].frames[0].file, "buggy.c");
     assert_true(r->errors[0].frames[0].line > 0);
-    assert_string_equal(fr__sig_of(ctx, &r->errors[0]), "InvalidRead | read_past | main");
+    assert_string_equal(fr__sig_of(ctx, &r->errors[0]), "InvalidRead | read_past");
 
     r = read_one(ctx, "d1");
     assert_string_equal(r->fmp, "prog");
@@ -268,8 +302,7 @@ static void real_reports(void **state)
     assert_string_equal(r->errors[0].kind, "Leak_DefinitelyLost");
     assert_int_equal(r->errors[0].bytes, 64);
     assert_int_equal(r->errors[0].count, 1);
-    assert_string_equal(fr__sig_of(ctx, &r->errors[0]),
-                        "Leak_DefinitelyLost | malloc | leak_one | main");
+    assert_string_equal(fr__sig_of(ctx, &r->errors[0]), "Leak_DefinitelyLost | malloc | leak_one");
     talloc_free(ctx);
 }
 
@@ -361,13 +394,13 @@ static void crowd_ranked(void **state)
     assert_int_equal(c->ntruncated, 1);
     assert_string_equal(c->truncated[0].deployment, "d6");
     /* the leak first: more deployments, though fewer occurrences */
-    assert_string_equal(c->v[0].signature, "Leak_DefinitelyLost | malloc | leak_one | main");
+    assert_string_equal(c->v[0].signature, "Leak_DefinitelyLost | malloc | leak_one");
     assert_int_equal(c->v[0].deployments.n, 5);
     assert_int_equal(c->v[0].occurrences, 6);
     assert_int_equal(c->v[0].bytes, 384);
     assert_int_equal(c->v[0].first_seen, 1714557600);
     assert_int_equal(c->v[0].last_seen, 1714557600 + 6 * 86400);
-    assert_string_equal(c->v[1].signature, "InvalidRead | read_past | main");
+    assert_string_equal(c->v[1].signature, "InvalidRead | read_past");
     assert_int_equal(c->v[1].deployments.n, 4);
     assert_int_equal(c->v[1].occurrences, 7);
     assert_string_equal(c->v[1].deployments.v[3], "d6");
@@ -429,6 +462,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(sha256_vectors),
         cmocka_unit_test(frame_names),
         cmocka_unit_test(fracture_frames),
+        cmocka_unit_test(module_boundary),
         cmocka_unit_test(normalised_what),
         cmocka_unit_test(names_say_the_fmp),
         cmocka_unit_test(the_runtimes_comment),
