@@ -206,6 +206,9 @@ static int read_comment(struct fr_vg_report *r, xmlNodePtr n)
     }
     for (xmlNodePtr m = fr->children; m; m = m->next)
         k += is(m, "module");
+    /* a second comment (a hand-edited file) replaces the first */
+    talloc_free(r->modules);
+    r->nmodules = 0;
     r->modules = talloc_zero_array(r, char *, k ? k : 1);
     if (!r->modules)
         return -ENOMEM;

@@ -206,6 +206,17 @@ static void the_runtimes_comment(void **state)
     assert_string_equal(r->member, "instance2");
     assert_int_equal(r->nmodules, 2);
     assert_string_equal(fr__classes_module(ctx, r), "codec|huff");
+    /* two comments (a hand-edited file): the second replaces the first;
+     * the fuzzer found the first one's count kept over the second's array */
+    doc = talloc_asprintf(ctx, "%s<usercomment><fracture fmp=\"a\"><module>m1</module>"
+                          "<module>m2</module><module>m3</module></fracture></usercomment>\n"
+                          "<usercomment><fracture fmp=\"b\"><module>n1</module></fracture>"
+                          "</usercomment>\n</valgrindoutput>\n", head);
+    fr__perr_init(&e, ctx);
+    assert_int_equal(fr__vgxml_read(ctx, "d/x.xml", doc, strlen(doc), &r, &e), 0);
+    assert_string_equal(r->fmp, "b");
+    assert_int_equal(r->nmodules, 1);
+    assert_string_equal(fr__classes_module(ctx, r), "n1");
     talloc_free(ctx);
 }
 
