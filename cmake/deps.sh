@@ -11,6 +11,8 @@ pkgs=(
   libcmocka-dev valgrind                                 # tests
   clang libclang-rt-14-dev                               # fuzzing (libFuzzer)
   libclang-14-dev                                        # the annotator
+  libxml2-dev libarchive-dev libsqlite3-dev libpq-dev     # fracture report
+  postgresql                                             # fracture report: its --db test server
   libmetis-dev graphviz                                  # the partitioner (graphviz: its --dot pictures)
   curl wrk gnuplot-nox                                   # apps/httpd: tests, bench, chart
   ngircd tmux libncurses-dev                             # apps/chat: its test server, its UI driver, its UI

@@ -72,6 +72,7 @@ static const struct {
     { "check", fr_cmd_check, "check a deployment config against an app, start nothing" },
     { "modules", fr_cmd_modules, "list the modules, caps and functions an app holds" },
     { "partition", fr_cmd_partition, "find the cheapest FMP boundary from training traces" },
+    { "report", fr_cmd_report, "merge Valgrind reports from many deployments into ranked bug classes" },
     { "bench", fr_cmd_bench, "measure call costs against the alternatives" },
 };
 

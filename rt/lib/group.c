@@ -117,6 +117,25 @@ char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int
                            j);
 }
 
+char *fr__member_report_comment(void *ctx, const struct fr_fmp_conf *fc, int k)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[k] : -1;
+    int j = fr__member_index(k);
+    const char *fmp = gi < 0 ? fr__rt.fmps[k].name : fr__rt.fmps[fr__rt.groups[gi].member[0]].name;
+    char *s;
+
+    s = talloc_asprintf(ctx, "<fracture fmp=\"%s\"", fmp);
+    if (s && gi >= 0)
+        s = talloc_asprintf_append(s, " member=\"%s%d\"",
+                                   fr__rt.groups[gi].kind == FR_GROUP_REPLICATE ? "replica"
+                                                                                : "instance", j);
+    if (s)
+        s = talloc_strdup_append(s, ">");
+    for (size_t i = 0; s && fc && i < fc->nmodules; i++)
+        s = talloc_asprintf_append(s, "<module>%s</module>", fc->modules[i]);
+    return s ? talloc_strdup_append(s, "</fracture>") : NULL;
+}
+
 /*
  * Whether member @fmp still serves, as this process sees it: not lost,
  * not gone, and not stopped by this process for breaking the protocol

@@ -67,6 +67,13 @@ int fr__member_index(int fmp);
 const struct fr_env *fr__member_env(void *ctx, const struct fr_fmp_conf *fc, int k);
 char *fr__member_report_prefix(void *ctx, const char *dir, const char *name, int k);
 
+/* What a member's Valgrind reports say of it, for `fracture report`
+ * (rt/report/vgxml.c reads it): the FMP, the member, the modules, as
+ * <fracture fmp="NAME" member="instanceJ"><module>M</module>...</fracture>
+ * (Valgrind's --xml-user-comment puts it in <usercomment>).  Names are
+ * identifiers, so nothing needs escaping.  talloc under @ctx, or NULL. */
+char *fr__member_report_comment(void *ctx, const struct fr_fmp_conf *fc, int k);
+
 int fr__group_primary(int fmp);
 /* Whether FMP @fmp is a replica of a replicated group. */
 int fr__group_replicates(int fmp);

@@ -185,7 +185,7 @@ static char **make_argv(void *ctx, const struct fr_launch *l, const char *exe,
 
     while (l->argv[argc])
         argc++;
-    argv = talloc_zero_array(ctx, char *, argc + (env ? env->nvalgrind_args : 0) + 9);
+    argv = talloc_zero_array(ctx, char *, argc + (env ? env->nvalgrind_args : 0) + 10);
     if (!argv)
         return NULL;
     if (env && env->has_valgrind) {
@@ -209,6 +209,8 @@ static char **make_argv(void *ctx, const struct fr_launch *l, const char *exe,
         if (l->report_prefix) {
             argv[k++] = "--xml=yes";
             argv[k++] = talloc_asprintf(ctx, "--xml-file=%s.%%p.xml", l->report_prefix);
+            if (l->report_comment)
+                argv[k++] = talloc_asprintf(ctx, "--xml-user-comment=%s", l->report_comment);
         }
         for (size_t i = 0; i < env->nvalgrind_args; i++)
             argv[k++] = env->valgrind_args[i];

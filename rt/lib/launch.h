@@ -14,6 +14,7 @@ struct fr_launch {
     const char *plan;         /* FRACTURE_PLAN for the child */
     const char *preload;      /* LD_PRELOAD value, or NULL */
     const char *report_prefix;/* Valgrind XML reports: "<prefix>.<pid>.xml", or NULL */
+    const char *report_comment;   /* --xml-user-comment (group.c), or NULL */
     const int *keep;          /* descriptors the child inherits */
     int nkeep;
     char **argv;              /* the app's argv */

@@ -174,6 +174,7 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
     }
     if (env && env->has_valgrind && boot.cfg->reports_dir) {
         l.report_prefix = fr__member_report_prefix(tmp, boot.cfg->reports_dir, boot.p.names[k], k);
+        l.report_comment = fr__member_report_comment(tmp, boot.p.conf[k], k);
         if (mkdir(boot.cfg->reports_dir, 0755) < 0 && errno != EEXIST) {
             rc = -errno;
             snprintf(err, errlen, "cannot create the reports dir %s: %s", boot.cfg->reports_dir,
