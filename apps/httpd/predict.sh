@@ -1,0 +1,193 @@
+# predict.sh - the partitioner's prediction for apps/httpd checked against
+# wrk: bench.sh's HTTPD_PREDICT=1 mode, sourced by it (its server, its
+# workloads, rps and median).  Not run on its own.
+#
+# 1. Training: the fractured build all in one with `trace:` under each
+#    workload (site, cgi), one wrk run each; the traces and the request
+#    counts are kept (apps/httpd/train-site.json, train-cgi.json).
+# 2. This machine's figures: `fracture bench --quick --json` (or
+#    HTTPD_BENCH=FILE), kept as apps/httpd/predict-bench.json.
+# 3. For every module M: `fracture partition --isolate M` on the trace of
+#    M's workload writes the deployment (the chosen boundary).
+# 4. RUNS rounds, each module in turn: all in one untraced, the written
+#    deployment, and M alone when the boundary is more than M, in an order
+#    that alternates by round; each run's ratio to its group's all-in-one
+#    run, medians over the rounds.
+# 5. The prediction.  The server and wrk share the machine's NCPU cores and
+#    keep them busy, so a request costs the machine NCPU / rps of CPU and
+#    every crossing adds CPU to that, on both sides (the caller's spin or
+#    sleep and wake-up, the callee's wake-up): the base is the machine's
+#    CPU per request, not the server's wall or CPU time.  With P the
+#    predicted overhead (ns) of the training workload and R its requests:
+#        rps_pred = 1 / (1 / rps_aio + P / R / NCPU / 1e9)
+#    rps_aio the untraced all-in-one median of the same workload.  P comes
+#    twice: from the bench's per-call cost (an idle cross_null), and from
+#    a per-call cost calibrated on one measured split (HTTPD_CALIBRATE,
+#    default parser: one crossing per request, nothing moved with it):
+#        call_ns = (NCPU * 1e9 * R * (1/ratio - 1) / rps_aio - bytes * byte_ns) / calls
+#    and `fracture partition --call-ns` run again with it (the boundary
+#    must not change).  The calibration module's own prediction is exact
+#    by construction; the other rows are predictions.
+# Writes apps/httpd/predict.txt (the table), predict.dat, predict.png (the
+# chart), cut-files.dot and cut-files.svg (the picture of files' cut).
+
+fr=$build/rt/fracture
+[ -x "$fr" ] || { echo "bench.sh: error: $fr is missing: build the project first" >&2; exit 1; }
+command -v jq >/dev/null || { echo "bench.sh: error: jq is missing (cmake/deps.sh)" >&2; exit 1; }
+ncpu=$(nproc)
+calib=${HTTPD_CALIBRATE:-parser}
+load_before=$(uptime | sed 's/.*load average: //')
+
+# 1. training
+for wl in site cgi; do
+  printf 'version: 1\ntrace: {file: %s/train-%s.json}\n' "$work" "$wl" > "$work/configs/train-$wl.yaml"
+done
+rps all-in-one site > /dev/null   # warm-up (page cache, frequency)
+declare -A train_req train_rps
+for wl in site cgi; do
+  train_rps[$wl]=$(rps "train-$wl" "$wl")
+  train_req[$wl]=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+  [ -s "$work/train-$wl.json" ] || { echo "bench.sh: error: no trace from the $wl training run" >&2; exit 1; }
+  cp "$work/train-$wl.json" "$here/train-$wl.json"
+  printf 'training (%s): %s requests, %s req/s traced\n' "$wl" "${train_req[$wl]}" "${train_rps[$wl]}" >&2
+done
+
+# 2. this machine's figures
+if [ -n "${HTTPD_BENCH:-}" ]; then
+  cp "$HTTPD_BENCH" "$work/bench.json"
+else
+  "$fr" bench --quick --json > "$work/bench.json" 2> "$work/bench.err" ||
+    { echo "bench.sh: error: fracture bench failed:" >&2; cat "$work/bench.err" >&2; exit 1; }
+fi
+cp "$work/bench.json" "$here/predict-bench.json"
+
+# 3. the boundaries
+declare -A boundary pred_total pred_calls pred_bytes wl_of
+for m in "${modules[@]}"; do
+  wl=$(workload "$m"); wl_of[$m]=$wl
+  "$fr" partition --isolate "$m" --bench "$work/bench.json" --json \
+    -o "$work/configs/pred-$m.yaml" "$work/train-$wl.json" > "$work/pred-$m.json"
+  boundary[$m]=$(jq -r '.fmps[0].modules | join("+")' "$work/pred-$m.json")
+  pred_total[$m]=$(jq -r '.predicted.total_ns' "$work/pred-$m.json")
+  pred_calls[$m]=$(jq -r '.predicted.crossing_calls' "$work/pred-$m.json")
+  pred_bytes[$m]=$(jq -r '.predicted.crossing_bytes' "$work/pred-$m.json")
+  printf 'partition --isolate %s (%s): %s, %s crossing calls\n' "$m" "$wl" "${boundary[$m]}" "${pred_calls[$m]}" >&2
+done
+call_ns_bench=$(jq -r '.factors.call_ns' "$work/pred-${modules[0]}.json")
+byte_ns=$(jq -r '.factors.byte_ns' "$work/pred-${modules[0]}.json")
+
+# 4. the measurement
+declare -A runs_of ratios_of
+# group M R: all in one, the written deployment, M alone (when it differs),
+# forwards in odd rounds and backwards in even ones
+group() {
+  local m=$1 r=$2 wl=${wl_of[$1]} order b x v
+  order=(all-in-one "pred-$m")
+  [ "${boundary[$m]}" = "$m" ] || order+=("$m")
+  if (( r % 2 == 0 )); then order=($(printf '%s\n' "${order[@]}" | tac)); fi
+  declare -A got
+  for v in "${order[@]}"; do got[$v]=$(rps "$v" "$wl"); done
+  b=${got[all-in-one]}
+  runs_of[aio.$wl]="${runs_of[aio.$wl]:-} $b"
+  for v in "${order[@]}"; do
+    [ "$v" = all-in-one ] && continue
+    x=${got[$v]}
+    runs_of[$v]="${runs_of[$v]:-} $x"
+    ratios_of[$v]="${ratios_of[$v]:-} $(echo "$x $b" | awk '{printf "%.4f", $1 / $2}')"
+  done
+  printf 'round %d/%d: %-10s all-in-one %9s' "$r" "$runs" "$m" "$b" >&2
+  for v in "${order[@]}"; do [ "$v" = all-in-one ] || printf ', %s %s' "$v" "${got[$v]}" >&2; done
+  printf '\n' >&2
+}
+for r in $(seq 1 "$runs"); do
+  for m in "${modules[@]}"; do group "$m" "$r"; done
+done
+
+# 5. the prediction: calibration, then every module
+ratio_of() {   # VARIANT: the median ratio to the adjacent all-in-one run
+  echo "${ratios_of[$1]}" | median
+}
+alone_variant() { if [ "${boundary[$1]}" = "$1" ]; then echo "pred-$1"; else echo "$1"; fi; }
+declare -A aio_med
+for wl in site cgi; do aio_med[$wl]=$(echo "${runs_of[aio.$wl]:-0}" | median); done
+predict_ratio() {   # TOTAL_NS WORKLOAD: the predicted ratio to all in one
+  awk -v p="$1" -v r="${train_req[$2]}" -v n="$ncpu" -v a="${aio_med[$2]}" \
+    'BEGIN {printf "%.4f", 1 / (1 + a * p / r / n / 1e9)}'
+}
+call_ns_cal=$call_ns_bench
+calib_note="no calibration: $calib was not measured"
+if [ -n "${boundary[$calib]:-}" ] && [ "${pred_calls[$calib]}" -gt 0 ]; then
+  call_ns_cal=$(awk -v n="$ncpu" -v r="${train_req[${wl_of[$calib]}]}" -v q="$(ratio_of "pred-$calib")" \
+    -v a="${aio_med[${wl_of[$calib]}]}" -v b="${pred_bytes[$calib]}" -v bn="$byte_ns" -v c="${pred_calls[$calib]}" \
+    'BEGIN {x = (n * 1e9 * r * (1 / q - 1) / a - b * bn) / c; if (x < 0) x = 0; printf "%.1f", x}')
+  calib_note="calibrated on $calib (${boundary[$calib]}): measured at $(ratio_of "pred-$calib")x all in one"
+fi
+declare -A cal_total
+for m in "${modules[@]}"; do
+  "$fr" partition --isolate "$m" --call-ns "$call_ns_cal" --byte-ns "$byte_ns" --json \
+    "$work/train-${wl_of[$m]}.json" > "$work/cal-$m.json"
+  cal_total[$m]=$(jq -r '.predicted.total_ns' "$work/cal-$m.json")
+  b=$(jq -r '.fmps[0].modules | join("+")' "$work/cal-$m.json")
+  [ "$b" = "${boundary[$m]}" ] ||
+    echo "bench.sh: warning: $m: the calibrated per-call cost moves the boundary to $b (measured: ${boundary[$m]})" >&2
+done
+# the picture of files' cut, with the calibrated figures
+"$fr" partition --isolate files --call-ns "$call_ns_cal" --byte-ns "$byte_ns" \
+  --dot "$here/cut-files.dot" "$work/train-site.json" > /dev/null
+if command -v dot >/dev/null; then dot -Tsvg "$here/cut-files.dot" -o "$here/cut-files.svg"; fi
+
+load_after=$(uptime | sed 's/.*load average: //')
+{
+  printf '# apps/httpd: fracture partition --isolate M predicted against wrk; %d rounds of %ds runs, wrk -t2 -c4, 4 server threads%s, %d cores\n' \
+    "$runs" "$secs" "${rt:+, SCHED_FIFO}" "$ncpu"
+  printf '# load average before %s, after %s\n' "$load_before" "$load_after"
+  printf '# training: site %s requests, cgi %s requests (traced all in one)\n' "${train_req[site]}" "${train_req[cgi]}"
+  printf '# per call: bench %s ns (idle cross_null - stub_local), calibrated %s ns (%s); per byte %s ns\n' \
+    "$call_ns_bench" "$call_ns_cal" "$calib_note" "$byte_ns"
+  printf '# all in one untraced: site %.0f req/s, cgi %.0f req/s (medians)\n' "${aio_med[site]}" "${aio_med[cgi]}"
+  printf '# module workload boundary crossings_per_req pred_bench_ratio pred_ratio meas_ratio alone_ratio pred_rps meas_rps error_pct alone_rps\n'
+  for m in "${modules[@]}"; do
+    wl=${wl_of[$m]}
+    pb=$(predict_ratio "${pred_total[$m]}" "$wl")
+    pc=$(predict_ratio "${cal_total[$m]}" "$wl")
+    q=$(ratio_of "pred-$m")
+    qa=$(ratio_of "$(alone_variant "$m")")
+    awk -v m="$m" -v w="$wl" -v bd="${boundary[$m]}" -v c="${pred_calls[$m]}" -v r="${train_req[$wl]}" \
+      -v pb="$pb" -v pc="$pc" -v q="$q" -v qa="$qa" -v a="${aio_med[$wl]}" \
+      'BEGIN {printf "%s %s %s %.3f %.4f %.4f %.4f %.4f %.0f %.0f %.1f %.0f\n",
+              m, w, bd, c / r, pb, pc, q, qa, pc * a, q * a, 100 * (pc / q - 1), qa * a}'
+  done
+} > "$here/predict.dat"
+{
+  grep '^#' "$here/predict.dat" | grep -v '^# module'
+  printf '%-10s %-22s %9s %10s %10s %7s %12s   %s\n' module boundary "cross/req" "predicted" measured "error" "alone" "(req/s; % of all in one)"
+  grep -v '^#' "$here/predict.dat" | awk '{printf "%-10s %-22s %9s %10s %10s %6s%% %12s   pred %.1f%%, meas %.1f%%, alone %.1f%%; the bench per-call cost would predict %.1f%%\n",
+    $1, $3, $4, $9, $10, $11, $12, 100 * $6, 100 * $7, 100 * $8, 100 * $5}'
+  for m in "${modules[@]}"; do
+    printf 'runs %-10s all-in-one:%s | pred-%s:%s' "$m" "$(echo ${runs_of[aio.${wl_of[$m]}]})" "$m" "$(echo ${runs_of[pred-$m]})"
+    [ "${boundary[$m]}" = "$m" ] || printf ' | alone:%s' "$(echo ${runs_of[$m]})"
+    printf '\n'
+  done | sort -u
+} | tee "$here/predict.txt"
+
+if command -v gnuplot >/dev/null; then
+  grep -v '^#' "$here/predict.dat" | awk '{printf "%s %s %.1f %.1f %.1f\n", $1, $3, 100 * $6, 100 * $7, 100 * $8}' > "$work/pchart.dat"
+  gnuplot <<GP
+set terminal pngcairo size 960,500 noenhanced font ",10"
+set output "$here/predict.png"
+set title "apps/httpd: fracture partition --isolate M, predicted vs measured, % of all in one (median of $runs, $ncpu cores)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set yrange [0:115]
+set ylabel "% of all in one"
+set xtics rotate by -30
+set grid ytics
+set key top right
+plot "$work/pchart.dat" using 3:xtic(1) title "predicted (calibrated per call)" lc rgb "#ccbb44", \
+     "" using 4 title "measured, the chosen boundary" lc rgb "#4477aa", \
+     "" using 5 title "measured, the module alone" lc rgb "#66ccee"
+GP
+  echo "chart: $here/predict.png"
+fi
+exit 0
