@@ -39,12 +39,19 @@
 # the medians; writes apps/httpd/trace-cost.txt.  HTTPD_RT=1 runs the
 # server and wrk at SCHED_FIFO priority 10 (chrt), so that other work on a
 # shared machine stays out of the figures (root only).
+#
+# HTTPD_PREDICT=1 checks `fracture partition` against reality instead: a
+# traced training run per workload, the boundary the partitioner chooses
+# for isolating each module, its predicted and measured req/s, and the
+# module alone (predict.sh says how; RUNS rounds, 5 if not given);
+# writes apps/httpd/predict.txt, predict.dat, predict.png, the training
+# traces train-site.json and train-cgi.json, and the picture cut-files.svg.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build-httpd}
 secs=${2:-3}
-runs=${3:-3}
+runs=${3:-$([ -n "${HTTPD_PREDICT:-}" ] && echo 5 || echo 3)}
 plain=$build/apps/httpd/httpd-plain
 fractured=$build/apps/httpd/httpd
 for p in "$plain" "$fractured"; do
@@ -187,6 +194,12 @@ if [ -n "${HTTPD_TRACE_PAIRS:-}" ]; then
       "$(echo "${cpuratio[*]}" | median)"
   } | tee "$here/trace-cost.txt"
   exit 0
+fi
+
+# HTTPD_PREDICT=1: the partitioner's prediction against wrk (predict.sh)
+if [ -n "${HTTPD_PREDICT:-}" ]; then
+  # shellcheck source=apps/httpd/predict.sh
+  . "$here/predict.sh"
 fi
 
 rps baseline site > /dev/null
