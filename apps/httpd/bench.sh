@@ -38,7 +38,9 @@
 # (site workload), each run's req/s and the server's CPU per request, and
 # the medians; writes apps/httpd/trace-cost.txt.  HTTPD_RT=1 runs the
 # server and wrk at SCHED_FIFO priority 10 (chrt), so that other work on a
-# shared machine stays out of the figures (root only).
+# shared machine stays out of the figures (root only); HTTPD_NICE=N (e.g.
+# -10, root only) runs them at that nice level instead, which keeps most of
+# the other work out without starving it.
 #
 # HTTPD_PREDICT=1 checks `fracture partition` against reality instead: a
 # traced training run per workload, the boundary the partitioner chooses
@@ -109,6 +111,7 @@ echo "version: 1" > "$work/configs/all-in-one.yaml"
 printf 'version: 1\ntrace: {file: %s/trace.json}\n' "$work" > "$work/configs/traced.yaml"
 rt=
 if [ -n "${HTTPD_RT:-}" ]; then rt="chrt -f 10"; fi
+if [ -n "${HTTPD_NICE:-}" ]; then rt="nice -n $HTTPD_NICE"; fi
 for m in "${modules[@]}"; do
   printf 'version: 1\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" > "$work/configs/$m.yaml"
   printf 'version: 1\ndefaults: {spin_us: 0}\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" \

@@ -56,7 +56,7 @@ done
 if [ -n "${HTTPD_BENCH:-}" ]; then
   cp "$HTTPD_BENCH" "$work/bench.json"
 else
-  "$fr" bench --quick --json > "$work/bench.json" 2> "$work/bench.err" ||
+  $rt "$fr" bench --quick --json > "$work/bench.json" 2> "$work/bench.err" ||
     { echo "bench.sh: error: fracture bench failed:" >&2; cat "$work/bench.err" >&2; exit 1; }
 fi
 cp "$work/bench.json" "$here/predict-bench.json"
@@ -139,7 +139,7 @@ if command -v dot >/dev/null; then dot -Tsvg "$here/cut-files.dot" -o "$here/cut
 load_after=$(uptime | sed 's/.*load average: //')
 {
   printf '# apps/httpd: fracture partition --isolate M predicted against wrk; %d rounds of %ds runs, wrk -t2 -c4, 4 server threads%s, %d cores\n' \
-    "$runs" "$secs" "${rt:+, SCHED_FIFO}" "$ncpu"
+    "$runs" "$secs" "${rt:+, $rt}" "$ncpu"
   printf '# load average before %s, after %s\n' "$load_before" "$load_after"
   printf '# training: site %s requests, cgi %s requests (traced all in one)\n' "${train_req[site]}" "${train_req[cgi]}"
   printf '# per call: bench %s ns (idle cross_null - stub_local), calibrated %s ns (%s); per byte %s ns\n' \
