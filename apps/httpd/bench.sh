@@ -135,9 +135,15 @@ rps() {
   for _ in $(seq 1 500); do grep -q '^listening on' "$out" && break; sleep 0.01; done
   port=$(sed -n 's/^listening on //p' "$out")
   [ -n "$port" ] || { echo "bench.sh: error: $v did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
-  $rt wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"
+  # wrk's own CPU (user and system seconds) too, for predict.sh
+  { TIMEFORMAT='%U %S'; time $rt wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"; } 2> "$work/wrk.time"
   # the server's CPU so far (utime + stime, in clock ticks), for rps_cpu
   awk '{print $14 + $15}' "/proc/$server_pid/stat" > "$work/ticks"
+  # and its child FMPs' (with what they and it reaped; the name in
+  # parentheses may hold spaces), for predict.sh
+  for p in "$server_pid" $(cat "/proc/$server_pid/task/"*/children 2>/dev/null); do
+    cat "/proc/$p/stat" 2>/dev/null || true
+  done | sed 's/.*) //' | awk '{s += $12 + $13 + $14 + $15} END {print s + 0}' > "$work/ticks_all"
   kill -TERM "$server_pid"; wait "$server_pid" || { echo "bench.sh: error: $v did not stop cleanly" >&2; exit 1; }
   server_pid=
   rm -f "$work/access.log"

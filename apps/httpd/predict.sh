@@ -13,21 +13,27 @@
 #    deployment, and M alone when the boundary is more than M, in an order
 #    that alternates by round; each run's ratio to its group's all-in-one
 #    run, medians over the rounds.
-# 5. The prediction.  The server and wrk share the machine's NCPU cores and
-#    keep them busy, so a request costs the machine NCPU / rps of CPU and
-#    every crossing adds CPU to that, on both sides (the caller's spin or
-#    sleep and wake-up, the callee's wake-up): the base is the machine's
-#    CPU per request, not the server's wall or CPU time.  With P the
-#    predicted overhead (ns) of the training workload and R its requests:
-#        rps_pred = 1 / (1 / rps_aio + P / R / NCPU / 1e9)
+# 5. The prediction.  On a quiet machine the server and wrk keep its cores
+#    busy, so a request costs CORES / rps of CPU and every crossing adds
+#    CPU to that, on both sides (the caller's spin or sleep and wake-up,
+#    the callee's wake-up): the base is the machine's CPU per request, not
+#    the server's wall or CPU time alone.  CORES is measured, not assumed:
+#    rps x (server CPU + wrk CPU) per request of the all-in-one runs (2 on
+#    an idle 2-core machine, less where other work takes its share).  With
+#    P the predicted overhead (ns) of the training workload and R its
+#    requests:
+#        rps_pred = 1 / (1 / rps_aio + P / R / CORES / 1e9)
 #    rps_aio the untraced all-in-one median of the same workload.  P comes
-#    twice: from the bench's per-call cost (an idle cross_null), and from
-#    a per-call cost calibrated on one measured split (HTTPD_CALIBRATE,
-#    default parser: one crossing per request, nothing moved with it):
-#        call_ns = (NCPU * 1e9 * R * (1/ratio - 1) / rps_aio - bytes * byte_ns) / calls
+#    twice: from the bench's per-call cost (cross_null - stub_local), and
+#    from a per-call cost calibrated on one measured split
+#    (HTTPD_CALIBRATE, default parser: one crossing per request, nothing
+#    moved with it) by the server CPU per request it added over all in one
+#    (dCPU, the median over the rounds: it moves far less with the
+#    machine's load than req/s does):
+#        call_ns = (dCPU * 1e3 * R - bytes * byte_ns) / calls
 #    and `fracture partition --call-ns` run again with it (the boundary
-#    must not change).  The calibration module's own prediction is exact
-#    by construction; the other rows are predictions.
+#    must not change).  The calibration module's CPU is exact by
+#    construction, its req/s not; the other rows are predictions.
 # Writes apps/httpd/predict.txt (the table), predict.dat, predict.png (the
 # chart), cut-files.dot and cut-files.svg (the picture of files' cut).
 
@@ -77,7 +83,15 @@ call_ns_bench=$(jq -r '.factors.call_ns' "$work/pred-${modules[0]}.json")
 byte_ns=$(jq -r '.factors.byte_ns' "$work/pred-${modules[0]}.json")
 
 # 4. the measurement
-declare -A runs_of ratios_of
+declare -A runs_of ratios_of dcpu_of aio_cpu cores_of
+# run_cpu: the last run's CPU per request, in us: the server's (its child
+# FMPs' included) and wrk's
+run_cpu() {
+  local req
+  req=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+  awk -v t="$(cat "$work/ticks_all")" -v hz="$(getconf CLK_TCK)" -v r="$req" -v w="$(cat "$work/wrk.time")" \
+    'BEGIN {split(w, u, " "); printf "%.2f %.2f", t * 1e6 / hz / r, (u[1] + u[2]) * 1e6 / r}'
+}
 # group M R: all in one, the written deployment, M alone (when it differs),
 # forwards in odd rounds and backwards in even ones
 group() {
@@ -85,15 +99,23 @@ group() {
   order=(all-in-one "pred-$m")
   [ "${boundary[$m]}" = "$m" ] || order+=("$m")
   if (( r % 2 == 0 )); then order=($(printf '%s\n' "${order[@]}" | tac)); fi
-  declare -A got
-  for v in "${order[@]}"; do got[$v]=$(rps "$v" "$wl"); done
+  declare -A got cpu
+  for v in "${order[@]}"; do
+    got[$v]=$(rps "$v" "$wl")
+    cpu[$v]=$(run_cpu)
+  done
   b=${got[all-in-one]}
   runs_of[aio.$wl]="${runs_of[aio.$wl]:-} $b"
+  read -r bs bw <<< "${cpu[all-in-one]}"
+  aio_cpu[$wl]="${aio_cpu[$wl]:-} $bs"
+  cores_of[$wl]="${cores_of[$wl]:-} $(awk -v r="$b" -v s="$bs" -v w="$bw" 'BEGIN {printf "%.3f", r * (s + w) / 1e6}')"
   for v in "${order[@]}"; do
     [ "$v" = all-in-one ] && continue
     x=${got[$v]}
     runs_of[$v]="${runs_of[$v]:-} $x"
     ratios_of[$v]="${ratios_of[$v]:-} $(echo "$x $b" | awk '{printf "%.4f", $1 / $2}')"
+    read -r xs _ <<< "${cpu[$v]}"
+    dcpu_of[$v]="${dcpu_of[$v]:-} $(echo "$xs $bs" | awk '{printf "%.3f", $1 - $2}')"
   done
   printf 'round %d/%d: %-10s all-in-one %9s' "$r" "$runs" "$m" "$b" >&2
   for v in "${order[@]}"; do [ "$v" = all-in-one ] || printf ', %s %s' "$v" "${got[$v]}" >&2; done
@@ -104,23 +126,28 @@ for r in $(seq 1 "$runs"); do
 done
 
 # 5. the prediction: calibration, then every module
-ratio_of() {   # VARIANT: the median ratio to the adjacent all-in-one run
-  echo "${ratios_of[$1]}" | median
-}
+med_of() { echo "${1:-0}" | median; }
 alone_variant() { if [ "${boundary[$1]}" = "$1" ]; then echo "pred-$1"; else echo "$1"; fi; }
-declare -A aio_med
-for wl in site cgi; do aio_med[$wl]=$(echo "${runs_of[aio.$wl]:-0}" | median); done
-predict_ratio() {   # TOTAL_NS WORKLOAD: the predicted ratio to all in one
-  awk -v p="$1" -v r="${train_req[$2]}" -v n="$ncpu" -v a="${aio_med[$2]}" \
+declare -A aio_med aio_cpu_med cores
+for wl in site cgi; do
+  aio_med[$wl]=$(med_of "${runs_of[aio.$wl]:-}")
+  aio_cpu_med[$wl]=$(med_of "${aio_cpu[$wl]:-}")
+  cores[$wl]=$(med_of "${cores_of[$wl]:-}")
+done
+# predict_ratio TOTAL_NS WORKLOAD: the predicted ratio to all in one, from
+# the CPU per request the overhead adds and the cores server and wrk had
+predict_ratio() {
+  awk -v p="$1" -v r="${train_req[$2]}" -v n="${cores[$2]}" -v a="${aio_med[$2]}" \
     'BEGIN {printf "%.4f", 1 / (1 + a * p / r / n / 1e9)}'
 }
 call_ns_cal=$call_ns_bench
 calib_note="no calibration: $calib was not measured"
 if [ -n "${boundary[$calib]:-}" ] && [ "${pred_calls[$calib]}" -gt 0 ]; then
-  call_ns_cal=$(awk -v n="$ncpu" -v r="${train_req[${wl_of[$calib]}]}" -v q="$(ratio_of "pred-$calib")" \
-    -v a="${aio_med[${wl_of[$calib]}]}" -v b="${pred_bytes[$calib]}" -v bn="$byte_ns" -v c="${pred_calls[$calib]}" \
-    'BEGIN {x = (n * 1e9 * r * (1 / q - 1) / a - b * bn) / c; if (x < 0) x = 0; printf "%.1f", x}')
-  calib_note="calibrated on $calib (${boundary[$calib]}): measured at $(ratio_of "pred-$calib")x all in one"
+  cw=${wl_of[$calib]}
+  dc=$(med_of "${dcpu_of[pred-$calib]}")
+  call_ns_cal=$(awk -v r="${train_req[$cw]}" -v d="$dc" -v b="${pred_bytes[$calib]}" -v bn="$byte_ns" \
+    -v c="${pred_calls[$calib]}" 'BEGIN {x = (d * 1e3 * r - b * bn) / c; if (x < 0) x = 0; printf "%.1f", x}')
+  calib_note="from $calib alone, measured +$dc us of server CPU per request"
 fi
 declare -A cal_total
 for m in "${modules[@]}"; do
@@ -141,33 +168,34 @@ load_after=$(uptime | sed 's/.*load average: //')
   printf '# apps/httpd: fracture partition --isolate M predicted against wrk; %d rounds of %ds runs, wrk -t2 -c4, 4 server threads%s, %d cores\n' \
     "$runs" "$secs" "${rt:+, $rt}" "$ncpu"
   printf '# load average before %s, after %s\n' "$load_before" "$load_after"
-  printf '# training: site %s requests, cgi %s requests (traced all in one)\n' "${train_req[site]}" "${train_req[cgi]}"
-  printf '# per call: bench %s ns (idle cross_null - stub_local), calibrated %s ns (%s); per byte %s ns\n' \
+  printf '# training (traced all in one): site %s requests, cgi %s requests\n' "${train_req[site]}" "${train_req[cgi]}"
+  printf '# per call: bench %s ns (cross_null - stub_local), calibrated %s ns (%s); per byte %s ns (bench)\n' \
     "$call_ns_bench" "$call_ns_cal" "$calib_note" "$byte_ns"
-  printf '# all in one untraced: site %.0f req/s, cgi %.0f req/s (medians)\n' "${aio_med[site]}" "${aio_med[cgi]}"
-  printf '# module workload boundary crossings_per_req pred_bench_ratio pred_ratio meas_ratio alone_ratio pred_rps meas_rps error_pct alone_rps\n'
+  printf '# all in one untraced (medians): site %.0f req/s, server %s us CPU/req, %s cores busy; cgi %.0f req/s, %s us CPU/req, %s cores busy\n' \
+    "${aio_med[site]}" "${aio_cpu_med[site]}" "${cores[site]}" "${aio_med[cgi]}" "${aio_cpu_med[cgi]}" "${cores[cgi]}"
+  printf '# module workload boundary crossings_per_req pred_bench_ratio pred_ratio meas_ratio alone_ratio pred_rps meas_rps error_pct alone_rps pred_dcpu_us meas_dcpu_us\n'
   for m in "${modules[@]}"; do
     wl=${wl_of[$m]}
-    pb=$(predict_ratio "${pred_total[$m]}" "$wl")
-    pc=$(predict_ratio "${cal_total[$m]}" "$wl")
-    q=$(ratio_of "pred-$m")
-    qa=$(ratio_of "$(alone_variant "$m")")
     awk -v m="$m" -v w="$wl" -v bd="${boundary[$m]}" -v c="${pred_calls[$m]}" -v r="${train_req[$wl]}" \
-      -v pb="$pb" -v pc="$pc" -v q="$q" -v qa="$qa" -v a="${aio_med[$wl]}" \
-      'BEGIN {printf "%s %s %s %.3f %.4f %.4f %.4f %.4f %.0f %.0f %.1f %.0f\n",
-              m, w, bd, c / r, pb, pc, q, qa, pc * a, q * a, 100 * (pc / q - 1), qa * a}'
+      -v pb="$(predict_ratio "${pred_total[$m]}" "$wl")" -v pc="$(predict_ratio "${cal_total[$m]}" "$wl")" \
+      -v q="$(med_of "${ratios_of[pred-$m]}")" -v qa="$(med_of "${ratios_of[$(alone_variant "$m")]}")" \
+      -v a="${aio_med[$wl]}" -v pd="${cal_total[$m]}" -v md="$(med_of "${dcpu_of[pred-$m]}")" \
+      'BEGIN {printf "%s %s %s %.3f %.4f %.4f %.4f %.4f %.0f %.0f %.1f %.0f %.2f %.2f\n",
+              m, w, bd, c / r, pb, pc, q, qa, pc * a, q * a, 100 * (pc / q - 1), qa * a, pd / r / 1e3, md}'
   done
 } > "$here/predict.dat"
 {
   grep '^#' "$here/predict.dat" | grep -v '^# module'
-  printf '%-10s %-22s %9s %10s %10s %7s %12s   %s\n' module boundary "cross/req" "predicted" measured "error" "alone" "(req/s; % of all in one)"
-  grep -v '^#' "$here/predict.dat" | awk '{printf "%-10s %-22s %9s %10s %10s %6s%% %12s   pred %.1f%%, meas %.1f%%, alone %.1f%%; the bench per-call cost would predict %.1f%%\n",
-    $1, $3, $4, $9, $10, $11, $12, 100 * $6, 100 * $7, 100 * $8, 100 * $5}'
+  printf '%-10s %-20s %6s %10s %10s %7s %10s %9s %9s   %s\n' module boundary "x/req" "predicted" measured \
+    "error" "alone" "+CPU pred" "+CPU meas" "(req/s; +CPU: server us per request over all in one)"
+  grep -v '^#' "$here/predict.dat" | awk '{printf "%-10s %-20s %6.2f %10s %10s %6s%% %10s %9.2f %9.2f   %.1f%% / %.1f%% / %.1f%% of all in one; bench per-call: %.1f%%\n",
+    $1, $3, $4, $9, $10, $11, $12, $13, $14, 100 * $6, 100 * $7, 100 * $8, 100 * $5}'
+  for wl in site cgi; do printf 'runs all-in-one (%s): %s\n' "$wl" "$(echo ${runs_of[aio.$wl]:-})"; done
   for m in "${modules[@]}"; do
-    printf 'runs %-10s all-in-one:%s | pred-%s:%s' "$m" "$(echo ${runs_of[aio.${wl_of[$m]}]})" "$m" "$(echo ${runs_of[pred-$m]})"
-    [ "${boundary[$m]}" = "$m" ] || printf ' | alone:%s' "$(echo ${runs_of[$m]})"
+    printf 'runs %-10s %s' "$m" "$(echo ${runs_of[pred-$m]})"
+    [ "${boundary[$m]}" = "$m" ] || printf ' | alone: %s' "$(echo ${runs_of[$m]})"
     printf '\n'
-  done | sort -u
+  done
 } | tee "$here/predict.txt"
 
 if command -v gnuplot >/dev/null; then
