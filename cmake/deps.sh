@@ -12,7 +12,7 @@ pkgs=(
   clang libclang-rt-14-dev                               # fuzzing (libFuzzer)
   libclang-14-dev                                        # the annotator
   libmetis-dev graphviz                                  # the partitioner (graphviz: its --dot pictures)
-  curl wrk gnuplot-nox                                   # apps/httpd: tests, bench, chart
+  curl wrk gnuplot-nox jq                                # apps/httpd: tests, bench, chart, prediction
   dpkg-dev                                               # tests/realc: apt-get source
 )
 

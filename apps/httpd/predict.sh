@@ -68,7 +68,7 @@ fi
 cp "$work/bench.json" "$here/predict-bench.json"
 
 # 3. the boundaries
-declare -A boundary pred_total pred_calls pred_bytes wl_of
+declare -A boundary pred_total pred_calls pred_bytes pred_fds wl_of
 for m in "${modules[@]}"; do
   wl=$(workload "$m"); wl_of[$m]=$wl
   "$fr" partition --isolate "$m" --bench "$work/bench.json" --json \
@@ -77,10 +77,12 @@ for m in "${modules[@]}"; do
   pred_total[$m]=$(jq -r '.predicted.total_ns' "$work/pred-$m.json")
   pred_calls[$m]=$(jq -r '.predicted.crossing_calls' "$work/pred-$m.json")
   pred_bytes[$m]=$(jq -r '.predicted.crossing_bytes' "$work/pred-$m.json")
+  pred_fds[$m]=$(jq -r '[.crossing[].fds] | add // 0' "$work/pred-$m.json")
   printf 'partition --isolate %s (%s): %s, %s crossing calls\n' "$m" "$wl" "${boundary[$m]}" "${pred_calls[$m]}" >&2
 done
 call_ns_bench=$(jq -r '.factors.call_ns' "$work/pred-${modules[0]}.json")
 byte_ns=$(jq -r '.factors.byte_ns' "$work/pred-${modules[0]}.json")
+fd_ns_bench=$(jq -r '.factors.fd_ns' "$work/pred-${modules[0]}.json")
 
 # 4. the measurement
 declare -A runs_of ratios_of dcpu_of aio_cpu cores_of
@@ -149,17 +151,16 @@ if [ -n "${boundary[$calib]:-}" ] && [ "${pred_calls[$calib]}" -gt 0 ]; then
     -v c="${pred_calls[$calib]}" 'BEGIN {x = (d * 1e3 * r - b * bn) / c; if (x < 0) x = 0; printf "%.1f", x}')
   calib_note="from $calib alone, measured +$dc us of server CPU per request"
 fi
+# P of each written deployment at the calibrated cost: its crossings as
+# the partitioner listed them; a descriptor adds nothing to the calibrated
+# call (the bench's cross_fd is mostly waiting, not CPU: README.md)
 declare -A cal_total
 for m in "${modules[@]}"; do
-  "$fr" partition --isolate "$m" --call-ns "$call_ns_cal" --byte-ns "$byte_ns" --json \
-    "$work/train-${wl_of[$m]}.json" > "$work/cal-$m.json"
-  cal_total[$m]=$(jq -r '.predicted.total_ns' "$work/cal-$m.json")
-  b=$(jq -r '.fmps[0].modules | join("+")' "$work/cal-$m.json")
-  [ "$b" = "${boundary[$m]}" ] ||
-    echo "bench.sh: warning: $m: the calibrated per-call cost moves the boundary to $b (measured: ${boundary[$m]})" >&2
+  cal_total[$m]=$(awk -v c="${pred_calls[$m]}" -v k="$call_ns_cal" -v b="${pred_bytes[$m]}" -v bn="$byte_ns" \
+    'BEGIN {printf "%.1f", c * k + b * bn}')
 done
-# the picture of files' cut, with the calibrated figures
-"$fr" partition --isolate files --call-ns "$call_ns_cal" --byte-ns "$byte_ns" \
+# the picture of files' cut, as it was chosen
+"$fr" partition --isolate files --bench "$work/bench.json" \
   --dot "$here/cut-files.dot" "$work/train-site.json" > /dev/null
 if command -v dot >/dev/null; then dot -Tsvg "$here/cut-files.dot" -o "$here/cut-files.svg"; fi
 
@@ -169,31 +170,32 @@ load_after=$(uptime | sed 's/.*load average: //')
     "$runs" "$secs" "${rt:+, $rt}" "$ncpu"
   printf '# load average before %s, after %s\n' "$load_before" "$load_after"
   printf '# training (traced all in one): site %s requests, cgi %s requests\n' "${train_req[site]}" "${train_req[cgi]}"
-  printf '# per call: bench %s ns (cross_null - stub_local), calibrated %s ns (%s); per byte %s ns (bench)\n' \
-    "$call_ns_bench" "$call_ns_cal" "$calib_note" "$byte_ns"
+  printf '# per call: bench %s ns (cross_null - stub_local), calibrated %s ns (%s); per byte %s ns, per fd %s ns (bench; 0 calibrated)\n' \
+    "$call_ns_bench" "$call_ns_cal" "$calib_note" "$byte_ns" "$fd_ns_bench"
   printf '# all in one untraced (medians): site %.0f req/s, server %s us CPU/req, %s cores busy; cgi %.0f req/s, %s us CPU/req, %s cores busy\n' \
     "${aio_med[site]}" "${aio_cpu_med[site]}" "${cores[site]}" "${aio_med[cgi]}" "${aio_cpu_med[cgi]}" "${cores[cgi]}"
-  printf '# module workload boundary crossings_per_req pred_bench_ratio pred_ratio meas_ratio alone_ratio pred_rps meas_rps error_pct alone_rps pred_dcpu_us meas_dcpu_us\n'
+  printf '# module workload boundary crossings_per_req pred_bench_ratio pred_ratio meas_ratio alone_ratio pred_rps meas_rps error_pct alone_rps pred_dcpu_us meas_dcpu_us alone_dcpu_us\n'
   for m in "${modules[@]}"; do
     wl=${wl_of[$m]}
     awk -v m="$m" -v w="$wl" -v bd="${boundary[$m]}" -v c="${pred_calls[$m]}" -v r="${train_req[$wl]}" \
       -v pb="$(predict_ratio "${pred_total[$m]}" "$wl")" -v pc="$(predict_ratio "${cal_total[$m]}" "$wl")" \
       -v q="$(med_of "${ratios_of[pred-$m]}")" -v qa="$(med_of "${ratios_of[$(alone_variant "$m")]}")" \
       -v a="${aio_med[$wl]}" -v pd="${cal_total[$m]}" -v md="$(med_of "${dcpu_of[pred-$m]}")" \
-      'BEGIN {printf "%s %s %s %.3f %.4f %.4f %.4f %.4f %.0f %.0f %.1f %.0f %.2f %.2f\n",
-              m, w, bd, c / r, pb, pc, q, qa, pc * a, q * a, 100 * (pc / q - 1), qa * a, pd / r / 1e3, md}'
+      -v ad="$(med_of "${dcpu_of[$(alone_variant "$m")]}")" \
+      'BEGIN {printf "%s %s %s %.3f %.4f %.4f %.4f %.4f %.0f %.0f %.1f %.0f %.2f %.2f %.2f\n",
+              m, w, bd, c / r, pb, pc, q, qa, pc * a, q * a, 100 * (pc / q - 1), qa * a, pd / r / 1e3, md, ad}'
   done
 } > "$here/predict.dat"
 {
   grep '^#' "$here/predict.dat" | grep -v '^# module'
-  printf '%-10s %-20s %6s %10s %10s %7s %10s %9s %9s   %s\n' module boundary "x/req" "predicted" measured \
-    "error" "alone" "+CPU pred" "+CPU meas" "(req/s; +CPU: server us per request over all in one)"
-  grep -v '^#' "$here/predict.dat" | awk '{printf "%-10s %-20s %6.2f %10s %10s %6s%% %10s %9.2f %9.2f   %.1f%% / %.1f%% / %.1f%% of all in one; bench per-call: %.1f%%\n",
-    $1, $3, $4, $9, $10, $11, $12, $13, $14, 100 * $6, 100 * $7, 100 * $8, 100 * $5}'
+  printf '%-10s %-20s %5s %9s %9s %7s %9s %6s %6s %6s   %s\n' module boundary "x/req" "predicted" measured \
+    "error" "alone" "+CPU" "meas" "alone" "(req/s; +CPU: server us/request over all in one, predicted, measured)"
+  grep -v '^#' "$here/predict.dat" | awk '{printf "%-10s %-20s %5.2f %9s %9s %6s%% %9s %6.1f %6.1f %6.1f   %.1f%% / %.1f%% / %.1f%% of all in one; bench figures: %.1f%%\n",
+    $1, $3, $4, $9, $10, $11, $12, $13, $14, $15, 100 * $6, 100 * $7, 100 * $8, 100 * $5}'
   for wl in site cgi; do printf 'runs all-in-one (%s): %s\n' "$wl" "$(echo ${runs_of[aio.$wl]:-})"; done
   for m in "${modules[@]}"; do
-    printf 'runs %-10s %s' "$m" "$(echo ${runs_of[pred-$m]})"
-    [ "${boundary[$m]}" = "$m" ] || printf ' | alone: %s' "$(echo ${runs_of[$m]})"
+    printf 'runs %-10s %s (+CPU %s)' "$m" "$(echo ${runs_of[pred-$m]})" "$(echo ${dcpu_of[pred-$m]})"
+    [ "${boundary[$m]}" = "$m" ] || printf ' | alone: %s (+CPU %s)' "$(echo ${runs_of[$m]})" "$(echo ${dcpu_of[$m]})"
     printf '\n'
   done
 } | tee "$here/predict.txt"

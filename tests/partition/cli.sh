@@ -182,6 +182,20 @@ trained-httpd)
     has out "files -> mime (mime_type): 13 calls"
     has out "files -> respond (http_head): 13 calls"
     has deploy.yaml "modules: [files, mime, respond]"
+    # isolating respond: with files it saves the bytes of http_head and
+    # pays main's socket to static_serve; a descriptor priced as the bench
+    # finds it (tens of us) makes respond alone the answer
+    run 0 --isolate respond "${costs[@]}" train.json
+    has out "per fd             0.0 ns   not priced (--fd-ns N to price)"
+    has out "FMP 'respond': respond, files, mime"
+    run 0 --isolate respond "${costs[@]}" --fd-ns 5000 train.json --json
+    has out '"fd_ns": 5000.0'
+    [ "$(jq -c '.fmps' out)" = '[{"name":"respond","modules":["respond"]}]' ] ||
+        fail "a priced descriptor does not keep respond alone"
+    [ "$(jq -c '[.crossing[] | select(.function == "static_serve")]' out)" = '[]' ] ||
+        fail "static_serve (and its descriptor) still crosses"
+    "$fr" partition --isolate files "${costs[@]}" train.json -o deploy.yaml >out 2>err ||
+        fail "partition failed"
     "$fr" check -c deploy.yaml "$app" >out 2>err || fail "fracture check refused it"
     serve deploy.yaml
     get /index.html 200
@@ -237,6 +251,7 @@ json)
     has out '"slowdown": 20.0'
     has out '"label": "parser + lexer"'
     has out '"yaml": "d.yaml"'
+    has out '"fd_ns": 0.0'
     ;;
 bad-module)
     refused 2 "partition: --isolate parsr: no module 'parsr' in the trace" \
