@@ -203,20 +203,21 @@ load_after=$(uptime | sed 's/.*load average: //')
 if command -v gnuplot >/dev/null; then
   grep -v '^#' "$here/predict.dat" | awk '{printf "%s %s %.1f %.1f %.1f\n", $1, $3, 100 * $6, 100 * $7, 100 * $8}' > "$work/pchart.dat"
   gnuplot <<GP
-set terminal pngcairo size 960,500 noenhanced font ",10"
+set terminal pngcairo size 960,520 noenhanced font ",10"
 set output "$here/predict.png"
-set title "apps/httpd: fracture partition --isolate M, predicted vs measured, % of all in one (median of $runs, $ncpu cores)"
+set title "apps/httpd: fracture partition --isolate M, predicted vs measured req/s, % of all in one (median of $runs rounds, $ncpu cores)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
-set yrange [0:115]
+set yrange [0:135]
 set ylabel "% of all in one"
 set xtics rotate by -30
 set grid ytics
-set key top right
-plot "$work/pchart.dat" using 3:xtic(1) title "predicted (calibrated per call)" lc rgb "#ccbb44", \
-     "" using 4 title "measured, the chosen boundary" lc rgb "#4477aa", \
-     "" using 5 title "measured, the module alone" lc rgb "#66ccee"
+set key top center horizontal
+plot "$work/pchart.dat" using 3:xtic(1) title "predicted (calibrated per call)" lc rgb "#ccbb44", \\
+     "" using 4 title "measured, the chosen boundary" lc rgb "#4477aa", \\
+     "" using 5 title "measured, the module alone" lc rgb "#66ccee", \\
+     100 with lines lw 1 dt 2 lc rgb "#228833" notitle
 GP
   echo "chart: $here/predict.png"
 fi
