@@ -34,6 +34,10 @@
 #    and `fracture partition --call-ns` run again with it (the boundary
 #    must not change).  The calibration module's CPU is exact by
 #    construction, its req/s not; the other rows are predictions.
+#    A descriptor is priced at 0 in that prediction: the bench's cross_fd
+#    is a descriptor's latency, not the CPU it costs a busy machine.
+# On a shared machine run it with HTTPD_CGROUP=20480 (bench.sh): otherwise
+# a deployment with more threads gets a larger share of the machine.
 # Writes apps/httpd/predict.txt (the table), predict.dat, predict.png (the
 # chart), cut-files.dot and cut-files.svg (the picture of files' cut).
 
