@@ -11,16 +11,8 @@
 #include <talloc.h>
 
 #include "abi.h"
+#include "caps.h"
 #include "model.h"
-
-static const struct {
-    const char *name;
-    unsigned bit;
-} caps_names[] = {
-    {"FR_RESTARTABLE", FR_RESTARTABLE},
-    {"FR_REPLICABLE", FR_REPLICABLE},
-    {"FR_SAMPLABLE", FR_SAMPLABLE},
-};
 
 int fra_caps_parse(void *ctx, const char *text, unsigned *mask, char **bad)
 {
@@ -39,10 +31,9 @@ int fra_caps_parse(void *ctx, const char *text, unsigned *mask, char **bad)
         len = strcspn(p, " \t|()");
         if (len == 1 && *p == '0')
             known = true;
-        for (size_t i = 0; i < sizeof caps_names / sizeof *caps_names; i++)
-            if (strlen(caps_names[i].name) == len &&
-                strncmp(caps_names[i].name, p, len) == 0) {
-                *mask |= caps_names[i].bit;
+        for (size_t i = 0; i < FR__NCAPS; i++)
+            if (strlen(fr__caps[i].macro) == len && strncmp(fr__caps[i].macro, p, len) == 0) {
+                *mask |= fr__caps[i].bit;
                 known = true;
             }
         if (!known) {
@@ -52,17 +43,6 @@ int fra_caps_parse(void *ctx, const char *text, unsigned *mask, char **bad)
         p += len;
     }
     return 0;
-}
-
-char *fra_caps_text(void *ctx, unsigned mask)
-{
-    char *s = NULL;
-
-    for (size_t i = 0; i < sizeof caps_names / sizeof *caps_names; i++)
-        if (mask & caps_names[i].bit)
-            s = s ? talloc_asprintf_append(s, " | %s", caps_names[i].name)
-                  : talloc_strdup(ctx, caps_names[i].name);
-    return s ? s : talloc_strdup(ctx, "0");
 }
 
 static const struct {

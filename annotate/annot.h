@@ -12,9 +12,6 @@
  * or -EINVAL with *bad set to the first unknown word (talloc'd on @ctx). */
 int fra_caps_parse(void *ctx, const char *text, unsigned *mask, char **bad);
 
-/* fra_caps_text - the canonical spelling of @mask ("0" when empty). */
-char *fra_caps_text(void *ctx, unsigned mask);
-
 /* fra_ann_macro - "in:len" -> "FR_IN(len)", as the user wrote it. */
 char *fra_ann_macro(void *ctx, const char *ann);
 

@@ -10,6 +10,7 @@
 #include <talloc.h>
 
 #include "annot.h"
+#include "caps.h"
 
 static struct fra_func *defined(struct fra_model *m, const char *key)
 {
@@ -117,7 +118,7 @@ static void check_caps(struct fra_model *m)
                                         "name the same caps",
                                         d->name),
                         "caps of module '%s' differ: %s here, %s at %s", d->name,
-                        fra_caps_text(m->ctx, d->caps), fra_caps_text(m->ctx, first->caps),
+                        fr__caps_text(m->ctx, d->caps), fr__caps_text(m->ctx, first->caps),
                         fra_loc_str(m->ctx, &first->loc));
     }
 }

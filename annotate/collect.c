@@ -15,6 +15,7 @@
 #include <talloc.h>
 
 #include "annot.h"
+#include "caps.h"
 #include "cx.h"
 #include "spec.h"
 #include "uses.h"
@@ -141,6 +142,7 @@ static char *decl_key(struct coll *c, void *ctx, CXCursor cur)
 struct field_ctx {
     struct coll *c;
     struct fra_record *r;
+    bool shared;              /* inside an anonymous union member */
 };
 
 static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
@@ -149,8 +151,18 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
     struct fra_record *r = fc->r;
     struct fra_field *f;
     CXType t = clang_getCursorType(cur);
+    CXCursor tdecl = clang_getTypeDeclaration(clang_getCanonicalType(t));
     bool array = false;
 
+    /* A C11 anonymous member's fields are the record's own (p->h names
+     * them), so they are walked as its fields, where the code that copies
+     * them can name them; an anonymous union's still share their bytes. */
+    if (clang_Cursor_isAnonymousRecordDecl(tdecl)) {
+        struct field_ctx in = {fc->c, r,
+                               fc->shared || clang_getCursorKind(tdecl) == CXCursor_UnionDecl};
+        clang_Type_visitFields(clang_getCanonicalType(t), field_visit, &in);
+        return fc->c->err ? CXVisit_Break : CXVisit_Continue;
+    }
     f = talloc_realloc(r, r->fields, struct fra_field, r->nfields + 1);
     if (!f) {
         fc->c->err = -ENOMEM;
@@ -173,6 +185,7 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
         array = true;
     }
     f->array = array;
+    f->shared = r->is_union || fc->shared;
     annotations(fc->c, r, cur, false, &f->ann);
     type_facts(fc->c, t, &f->type);
     return CXVisit_Continue;
@@ -206,6 +219,7 @@ static const char *record_of(struct coll *c, CXType ct)
      * the recursion here. */
     fc.c = c;
     fc.r = r;
+    fc.shared = false;
     clang_Type_visitFields(ct, field_visit, &fc);
     return key;
 }
@@ -688,11 +702,16 @@ static void do_module_decl(struct coll *c, CXCursor cur, const char *ann)
     md->caps_text = talloc_strdup(m->ctx, colon ? colon + 1 : "0");
     md->loc = fra_cx_cursor_loc(m->ctx, cur);
     if (fra_caps_parse(m->ctx, md->caps_text, &md->caps, &bad) < 0) {
-        static const char *const names[] = {"FR_RESTARTABLE", "FR_REPLICABLE", "FR_SAMPLABLE"};
-        const char *s = fr__suggest(bad, names, 3);
-        char *hint = s ? talloc_asprintf(m->ctx, "did you mean '%s'?", s)
-                       : talloc_strdup(m->ctx, "caps are 0 or FR_RESTARTABLE, FR_REPLICABLE, "
-                                               "FR_SAMPLABLE joined by |");
+        const char *names[FR__NCAPS], *s;
+        char *hint = talloc_strdup(m->ctx, "caps are 0 or ");
+
+        for (size_t i = 0; i < FR__NCAPS; i++) {
+            names[i] = fr__caps[i].macro;
+            hint = talloc_asprintf_append(hint, "%s%s", i ? ", " : "", names[i]);
+        }
+        hint = talloc_asprintf_append(hint, " joined by |");
+        if ((s = fr__suggest(bad, names, FR__NCAPS)) != NULL)
+            hint = talloc_asprintf(m->ctx, "did you mean '%s'?", s);
         fra_model_error(m, &md->loc, hint, "unknown capability '%s' for module '%s'", bad,
                         md->name);
     }

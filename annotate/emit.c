@@ -51,22 +51,21 @@ static bool record_deep(struct fra_model *m, const char *key, int depth);
 /* A handle field of record @r (FR_OPAQUE, or a pointer to a FRACTURE_OPAQUE
  * record; an array of them too): its value goes through the runtime's
  * handle calls, which tag and check it (rt/lib/handle.h), as a handle
- * parameter's does.  Not in a union: its bytes may hold another member. */
-static bool handle_field(struct fra_model *m, const struct fra_record *r,
-                         const struct fra_field *f)
+ * parameter's does.  Not in a union (named or anonymous): its bytes may
+ * hold another member. */
+static bool handle_field(struct fra_model *m, const struct fra_field *f)
 {
-    return !r->is_union && f->type.kind == FRA_T_PTR &&
+    return !f->shared && f->type.kind == FRA_T_PTR &&
            (fra_anns_find(&f->ann, "opaque") ||
             (!f->array && f->type.pointee == FRA_P_RECORD &&
              fra_model_opaque(m, f->type.record)));
 }
 
-static enum fkind field_kind(struct fra_model *m, const struct fra_record *r,
-                             const struct fra_field *f, int depth)
+static enum fkind field_kind(struct fra_model *m, const struct fra_field *f, int depth)
 {
     if (f->type.kind == FRA_T_RECORD)
         return record_deep(m, f->type.record, depth + 1) ? F_SUB : F_NONE;
-    if (handle_field(m, r, f))
+    if (handle_field(m, f))
         return F_HANDLE;
     if (f->type.kind != FRA_T_PTR || f->array)
         return F_NONE;
@@ -86,7 +85,7 @@ static bool record_deep(struct fra_model *m, const char *key, int depth)
     if (!r || depth > 8)
         return false;
     for (size_t i = 0; i < r->nfields; i++)
-        if (field_kind(m, r, &r->fields[i], depth) != F_NONE)
+        if (field_kind(m, &r->fields[i], depth) != F_NONE)
             return true;
     return false;
 }
@@ -101,7 +100,7 @@ static bool record_replies(struct fra_model *m, const char *key, int depth)
     if (!r || depth > 8)
         return false;
     for (size_t i = 0; i < r->nfields; i++) {
-        enum fkind k = field_kind(m, r, &r->fields[i], 0);
+        enum fkind k = field_kind(m, &r->fields[i], 0);
         if (k == F_COUNT || k == F_HANDLE ||
             (k == F_SUB && record_replies(m, r->fields[i].type.record, depth + 1)))
             return true;
@@ -120,7 +119,7 @@ static bool record_only_handles(struct fra_model *m, const char *key, int depth)
     if (!r || depth > 8)
         return false;
     for (size_t i = 0; i < r->nfields; i++) {
-        enum fkind k = field_kind(m, r, &r->fields[i], 0);
+        enum fkind k = field_kind(m, &r->fields[i], 0);
         if (k == F_COUNT || k == F_STRING || k == F_CALLBACK ||
             (k == F_SUB && !record_only_handles(m, r->fields[i].type.record, depth + 1)))
             return false;
@@ -227,7 +226,7 @@ struct fctx {
 static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_record *r,
                              const struct fra_field *f)
 {
-    struct fctx x = { field_kind(m, r, f, 0), talloc_asprintf(tmp, "__fr_e->%s", f->name),
+    struct fctx x = { field_kind(m, f, 0), talloc_asprintf(tmp, "__fr_e->%s", f->name),
                       f->type.record ? rec_id(tmp, m, f->type.record) : NULL, false, NULL };
 
     x.deep = x.fk == F_COUNT && f->type.pointee == FRA_P_RECORD &&
@@ -240,11 +239,11 @@ static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_re
 }
 
 /* Helpers a record needs in a file: the request side (putd, argd), the
- * reply side (retd, getd, keep: for FR_INOUT), get (an FR_INOUT array
- * of them, where the caller's pointers must survive the callee's bytes),
- * and the reply side without keep (retd, getd: a record returned whole,
- * which holds no pointer of the caller's). */
-enum { H_REQ = 1, H_REP = 2, H_GET = 4, H_RET = 8 };
+ * reply side (retd, getd: for FR_INOUT), get (an FR_INOUT array of them),
+ * the reply side of a record returned whole (retd, getd), and keep (the
+ * caller's pointers that must survive the callee's bytes: where a record
+ * holds more than handles, or sits inside one that does). */
+enum { H_REQ = 1, H_REP = 2, H_GET = 4, H_RET = 8, H_KEEP = 16 };
 
 /* The runtime call @head(..., &E, sizeof E) on handle field @f of the
  * record at __fr_e (an array: on each element), its status returned when
@@ -408,7 +407,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
         put(o, "    }\n    return 0;\n}\n");
     }
 
-    if (need & H_REP) {
+    if (need & H_KEEP) {
         /* keep: dst gets src's pointer fields, at every depth (handles as
          * getd put them there) */
         put(o, "\nstatic void __fr_keep_%s(%s *__fr_d, const %s *__fr_e)\n{\n", id, r->name,
@@ -463,7 +462,23 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
         put(o, "    }\n}\n");
     }
 
-    if (need & H_GET) {
+    if ((need & H_GET) && record_only_handles(m, r->key, 0)) {
+        /* get, of records whose only pointers are handles: the callee's
+         * bytes straight into the caller's (where they share memory with
+         * another buffer of the call, the runtime's plan knows them by that
+         * address), then every handle, checked, over the callee's raw ones
+         * (fr_get_handle leaves NULL where none comes checked) */
+        put(o, "\nstatic void __fr_get_%s(struct fr_call *__fr_c, %s *__fr_p, size_t __fr_n)\n"
+               "{\n    size_t __fr_len;\n\n"
+               "    if (FR_BYTES(__fr_n, sizeof *__fr_p, &__fr_len)) {\n"
+               "        fr_call_refuse(__fr_c, %s);\n        return;\n    }\n"
+               "    fr_get_buf(__fr_c, __fr_p, __fr_len);\n"
+               "    __fr_getd_%s(__fr_c, __fr_p, __fr_p ? __fr_n : 0);\n}\n",
+            id, r->name,
+            c_str(tmp, talloc_asprintf(tmp, "the size of an array of %s overflows size_t",
+                                       r->name)),
+            id);
+    } else if (need & H_GET) {
         /* get: the whole array through a copy, so that the caller's
          * pointers survive the callee's bytes */
         put(o, "\nstatic void __fr_get_%s(struct fr_call *__fr_c, %s *__fr_p, size_t __fr_n)\n"
@@ -500,17 +515,23 @@ static void mark_record(struct fra_model *m, const char *key, unsigned *need, un
     int k = key ? record_index(m, key) : -1;
     struct fra_record *r;
 
-    if (k < 0 || depth > 8 || !record_deep(m, key, 0) || (need[k] & what) == what)
+    if (k < 0 || depth > 8 || !record_deep(m, key, 0))
+        return;
+    /* a record that holds more than handles comes back through a copy:
+     * it keeps the caller's pointers, and so do its records by value */
+    if ((what & H_REP) && !record_only_handles(m, key, 0))
+        what |= H_KEEP;
+    if ((need[k] & what) == what)
         return;
     need[k] |= what;
     r = m->records[k];
     for (size_t i = 0; i < r->nfields; i++) {
-        enum fkind fk = field_kind(m, r, &r->fields[i], 0);
+        enum fkind fk = field_kind(m, &r->fields[i], 0);
         if (fk == F_SUB)
             mark_record(m, r->fields[i].type.record, need, what & ~(unsigned)H_GET, depth + 1);
         else if (fk == F_COUNT && r->fields[i].type.record)
             mark_record(m, r->fields[i].type.record, need,
-                        what & H_REP ? what | H_GET : what, depth + 1);
+                        (what & H_REP ? what | H_GET : what) & ~(unsigned)H_KEEP, depth + 1);
     }
 }
 
@@ -636,14 +657,22 @@ static bool param_written(const struct fra_param *p)
            (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
 }
 
+/* Structs copied deep whose pointers are rewritten in the copy: all but
+ * those whose only pointers are handles, which the callee untags in place
+ * and the runtime tags again as their region goes back (callee.c). */
+static bool param_rewritten(struct fra_model *m, const struct fra_param *p)
+{
+    return param_deep(m, p) && !record_only_handles(m, p->type.record, 0);
+}
+
 /* Buffers that overlap travel as one region (the runtime's alias plan),
- * except where one of them is copied otherwise: structs copied deep (their
- * pointers are rewritten in the copy) and string buffers.  Such a pair,
- * one of them written, is refused when it overlaps. */
+ * except where one of them is copied otherwise: structs whose pointers
+ * the copy rewrites, and string buffers.  Such a pair, one of them
+ * written, is refused when it overlaps. */
 static bool alias_apart(struct fra_model *m, const struct fra_param *p, const struct fra_param *q)
 {
-    bool sp = param_deep(m, p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
-    bool sq = param_deep(m, q) || (q->rule.copy == FRA_COPY_STRING && q->rule.string_inout);
+    bool sp = param_rewritten(m, p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
+    bool sq = param_rewritten(m, q) || (q->rule.copy == FRA_COPY_STRING && q->rule.string_inout);
     bool bp = param_buf(p) || param_written(p), bq = param_buf(q) || param_written(q);
 
     return bp && bq && (sp || sq) && (param_written(p) || param_written(q));
@@ -755,7 +784,7 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
                                                     "memory with another; pass buffers that do "
                                                     "not overlap",
                                                n, qn,
-                                               param_deep(m, p) || param_deep(m, q)
+                                               param_rewritten(m, p) || param_rewritten(m, q)
                                                    ? "holds structs copied deep"
                                                    : "is a string buffer (FR_STRING with FR_INOUT)")));
         }
@@ -1065,8 +1094,10 @@ static void emit_entry(struct fra_gen *g, struct out *o, const struct fra_func *
         mn, fra_gen_stub_name(tmp, f), f->name);
 }
 
-/* FR_OUT on a record with pointers: nothing of the caller's could receive
- * what the callee's pointers reach (handles come back as they are). */
+/* FR_OUT on a record with pointers, or such records returned (FR_RET(n),
+ * or one by value): nothing of the caller's could receive what the
+ * callee's pointers reach (handles come back, each through the handle
+ * calls), and their bytes would hand the caller the callee's addresses. */
 static void check_out_records(struct fra_gen *g, const struct fra_func *f)
 {
     for (unsigned i = 0; i < f->nparams; i++) {
@@ -1086,6 +1117,15 @@ static void check_out_records(struct fra_gen *g, const struct fra_func *f)
                         "'%s' returns structs that hold pointers to copy; FR_RET copies only "
                         "their bytes",
                         f->name);
+    if (f->ret_rule.copy == FRA_COPY_STRUCT && f->ret.kind == FRA_T_RECORD &&
+        record_deep(g->m, f->ret.record, 0) && !record_only_handles(g->m, f->ret.record, 0))
+        fra_model_error(g->m, &f->loc,
+                        "fill the caller's struct through a pointer parameter instead "
+                        "(FR_INOUT: the callee fills the caller's own buffers), or return a "
+                        "handle (FR_RET_OPAQUE)",
+                        "'%s' returns '%s' by value, which holds pointers to copy: a returned "
+                        "struct comes back with its bytes and its handles only",
+                        f->name, f->ret.spelling);
 }
 
 int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
@@ -1136,7 +1176,7 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
             put(&o, "static int __fr_retd_%s(struct fr_callee *, const %s *, size_t);\n"
                     "static void __fr_getd_%s(struct fr_call *, %s *, size_t);\n",
                 id, rn, id, rn);
-        if (need[k] & H_REP)
+        if (need[k] & H_KEEP)
             put(&o, "static void __fr_keep_%s(%s *, const %s *);\n", id, rn, rn);
         if (need[k] & H_GET)
             put(&o, "static void __fr_get_%s(struct fr_call *, %s *, size_t);\n", id, rn);

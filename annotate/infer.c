@@ -168,10 +168,14 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
         /* A handle travels through the runtime's handle calls, which tag
          * and check it; a union's bytes go as they are, whichever member
          * they hold, so a handle in one would reach its owner tagged. */
-        if (r->is_union && (fra_anns_find(&f->ann, "opaque") || opaque_of(m, &f->type))) {
+        if (f->shared && (fra_anns_find(&f->ann, "opaque") || opaque_of(m, &f->type))) {
             fra_model_error(m, &f->loc,
-                            "pass the handle as a parameter or in a struct field of its own, "
-                            "or make the union FR_OPAQUE where it is passed",
+                            r->is_union
+                                ? "pass the handle as a parameter or in a struct field of its "
+                                  "own, or make the union FR_OPAQUE where it is passed"
+                                : "pass the handle as a parameter or in a struct field of its "
+                                  "own, outside the anonymous union, or make the struct "
+                                  "FR_OPAQUE where it is passed",
                             "field '%s' of '%s' is a handle inside a union, whose bytes cross "
                             "as they are",
                             f->name, r->name);
@@ -800,11 +804,23 @@ static bool module_derefs(const struct fra_model *m, const char *mod, const char
     return false;
 }
 
+/* Whether @f takes a handle to record @key as a parameter. */
+static bool takes_handle(const struct fra_func *f, const char *key)
+{
+    for (unsigned k = 0; k < f->nparams; k++) {
+        const char *pk = record_pointee(&f->params[k].type);
+        if (pk && strcmp(pk, key) == 0 && f->params[k].rule.copy == FRA_COPY_OPAQUE)
+            return true;
+    }
+    return false;
+}
+
 /*
  * A handle is an address in its owner's FMP: only the owner may read or
  * write through it.  The owner of a record passed as a handle is the module
  * of a crossing function that returns it (it mints them; of several, one
- * whose module reads it: the others hand on what they were given); every
+ * whose module reads it: the others hand on what they were given, as does
+ * one that takes such handles and reads none); every
  * other module whose code dereferences one is an error there, the place
  * where it would read another process's address.  With no minting
  * function, the record must be dereferenced in one module at most.
@@ -829,7 +845,12 @@ static void handles_owned(struct fra_model *m)
                     continue;
                 handle = true;
                 if (v.ret && !mint_reads) {
-                    mint_reads = module_derefs(m, f->module, rec->key);
+                    bool reads = module_derefs(m, f->module, rec->key);
+                    /* one that is given such handles and never reads
+                     * them (a callback that picks one) hands one on */
+                    if (!reads && takes_handle(f, rec->key))
+                        continue;
+                    mint_reads = reads;
                     if (!mint || mint_reads)
                         mint = f;
                 }

@@ -22,6 +22,7 @@
 #include <talloc.h>
 
 #include "abi.h"
+#include "caps.h"
 
 static const char *copy_name(enum fra_copy c)
 {
@@ -69,12 +70,9 @@ static json_t *modules_json(const struct fra_model *m)
         const struct fra_module *mod = &m->modules[i];
         json_t *o = json_object(), *caps = json_array(), *files = json_array();
 
-        if (mod->caps & FR_RESTARTABLE)
-            json_array_append_new(caps, json_string("restartable"));
-        if (mod->caps & FR_REPLICABLE)
-            json_array_append_new(caps, json_string("replicable"));
-        if (mod->caps & FR_SAMPLABLE)
-            json_array_append_new(caps, json_string("samplable"));
+        for (size_t c = 0; c < FR__NCAPS; c++)
+            if (mod->caps & fr__caps[c].bit)
+                json_array_append_new(caps, json_string(fr__caps[c].adj));
         for (size_t k = 0; k < mod->nfiles; k++)
             json_array_append_new(files, json_string(mod->files[k]));
         json_object_set_new(o, "name", json_string(mod->name));

@@ -216,6 +216,8 @@ struct fra_field {
     struct fra_type type;
     bool array;
     bool flexible;            /* a flexible array member: T name[] */
+    bool shared;              /* its bytes are another member's too: a union's
+                               * field, or one of an anonymous union member */
     struct fra_anns ann;
 };
 
@@ -224,6 +226,8 @@ struct fra_record {
     const char *name;         /* "struct batch" */
     bool system;              /* declared in a system header */
     bool is_union;            /* its fields share their bytes */
+    /* Its fields, those of its anonymous members among them (C11: they
+     * are named as its own), in declaration order. */
     struct fra_field *fields;
     size_t nfields;
 };

@@ -14,6 +14,7 @@
 #include <talloc.h>
 
 #include "annot.h"
+#include "caps.h"
 #include "gen.h"
 
 struct edges {
@@ -97,7 +98,7 @@ char *fra_emit_table(struct fra_gen *g, void *ctx)
         s = talloc_asprintf_append_buffer(s, "\nstatic const struct fr_module __fr_modules[] = {\n");
     for (size_t i = 0; s && i < m->nmodules; i++)
         s = talloc_asprintf_append_buffer(s, "    [%zu] = { .name = \"%s\", .caps = %s },\n", i, m->modules[i].name,
-                                          fra_caps_text(s, m->modules[i].caps));
+                                          fr__caps_text(s, m->modules[i].caps));
     if (s)
         s = talloc_asprintf_append_buffer(s, "};\n");
 

@@ -13,6 +13,7 @@ pkgs=(
   libclang-14-dev                                        # the annotator
   libmetis-dev graphviz                                  # the partitioner (graphviz: its --dot pictures)
   curl wrk gnuplot-nox jq                                # apps/httpd: tests, bench, chart, prediction
+  ngircd tmux libncurses-dev                             # apps/chat: its test server, its UI driver, its UI
   dpkg-dev                                               # tests/realc: apt-get source
 )
 

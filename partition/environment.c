@@ -89,7 +89,7 @@ static int file_error(const char *file, const struct fr_diag *d, struct fr_perr 
 static int from_file(void *ctx, const char *file, struct fr_envspec *out, struct fr_perr *e)
 {
     size_t len;
-    char *text = fr__slurp_file(ctx, file, &len), *body, *cfg_text;
+    char *text = fr__slurp_file(ctx, file, FR_SLURP_ALL, &len), *body, *cfg_text;
     struct fr_config *cfg;
     struct fr_diag d;
     int rc;

@@ -139,7 +139,7 @@ static char *measure(void *ctx, const char *self, size_t *len, struct fr_perr *e
                      strerror(err));
         return NULL;
     }
-    out = fr__slurp_fd(ctx, pfd[0], len);
+    out = fr__slurp_fd(ctx, pfd[0], FR_SLURP_ALL, len);
     close(pfd[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
@@ -187,7 +187,7 @@ static int bench_medians(void *ctx, const struct fr_figures_opts *o,
     int rc;
 
     if (o->bench_file) {
-        text = fr__slurp_file(ctx, o->bench_file, &len);
+        text = fr__slurp_file(ctx, o->bench_file, FR_SLURP_ALL, &len);
         if (!text)
             return fr__perr_set(e, -errno, FR_PERR_FAILURE, HINT_BENCH, "%s: cannot read the "
                                 "bench figures: %s", o->bench_file, strerror(errno));
@@ -195,7 +195,7 @@ static int bench_medians(void *ctx, const struct fr_figures_opts *o,
         return fr__bench_parse(o->bench_file, text, len, med, e);
     }
     cache = fr__bench_cache_path(ctx);
-    if (cache && (text = fr__slurp_file(ctx, cache, &len))) {
+    if (cache && (text = fr__slurp_file(ctx, cache, FR_SLURP_ALL, &len))) {
         struct fr_perr quiet;
         fr__perr_init(&quiet, ctx);
         if (fr__bench_parse(cache, text, len, med, &quiet) == 0) {

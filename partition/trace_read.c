@@ -467,16 +467,28 @@ static int merge(struct rd *r, struct fr_trace *t, struct fr_trace *one)
         struct fr_tedge *o = NULL;
         char *base = path_index(r, "edges", j);
 
-        for (size_t i = 0; i < nedges && !o; i++)
-            if (edges[i].from == n->from && edges[i].callback == n->callback &&
-                strcmp(edges[i].function, n->function) == 0)
+        if (!base)
+            goto out_oom;
+        /* A function lives in one module in every run of one build, as
+         * within one file (edges()): a second file that puts it elsewhere
+         * was edited. */
+        for (size_t i = 0; i < nedges; i++) {
+            if (strcmp(edges[i].function, n->function) != 0)
+                continue;
+            if (edges[i].to != n->to) {
+                rc = bad(r, HINT_FIELD, talloc_asprintf(r->tmp, "%s.to", base),
+                         "function '%s' is in module '%s' here but in '%s' in the traces "
+                         "read before", show(r, n->function), one->modules[n->to].name,
+                         t->modules[edges[i].to].name);
+                goto out_edges;
+            }
+            if (edges[i].from == n->from && edges[i].callback == n->callback)
                 o = &edges[i];
+        }
         if (!o) {
             edges[nedges++] = *n;
             continue;
         }
-        if (!base)
-            goto out_oom;
         if ((rc = add_sum(r, &o->calls, n->calls, talloc_asprintf(r->tmp, "%s.calls", base))) ||
             (rc = add_sum(r, &o->bytes_in, n->bytes_in,
                           talloc_asprintf(r->tmp, "%s.bytes_in", base))) ||
@@ -563,7 +575,7 @@ out:
 int fr__trace_add_file(struct fr_trace *t, const char *path, struct fr_perr *e)
 {
     size_t len;
-    char *text = fr__slurp_file(NULL, path, &len);
+    char *text = fr__slurp_file(NULL, path, FR_SLURP_ALL, &len);
     int rc;
 
     if (!text)

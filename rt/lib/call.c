@@ -298,6 +298,20 @@ int fr_call_invoke(struct fr_call *c)
         return rc;
     if (FR__UNLIKELY(fr__trace_on))
         return fr__call_counted(c, lt, call_out);
+    /* The common call goes the fast path (exchange.h): a top-level call,
+     * no descriptor or handle to check, nothing of FR_INIT's log, not a
+     * replay; the policy takes on whatever is not common in its reply. */
+    const struct fr_policy *p = fr__policy_of(c->peer);
+    if (FR_LIKELY(p->resume != NULL) && FR_LIKELY(lt->depth == 0) && lt->rep == NULL &&
+        (c->nhandles | (unsigned)c->nfds_in | (f->flags & FR_FN_INIT)) == 0 &&
+        !fr__replaying) {
+        struct fr_xchg x;
+        rc = fr__xchg_fast(&x, c, lt, fr__rt.region_of_fmp[c->peer]);
+        if (FR_LIKELY(rc == 0))
+            return 0;
+        if (rc == 2)
+            return p->resume(&x);
+    }
     return call_out(c, lt);
 }
 
@@ -343,6 +357,10 @@ void fr_get_handle(struct fr_call *c, void *dst, size_t n)
         fr_get_scalar(c, dst, n);   /* as fr_ret_handle sent it */
         return;
     }
+    /* Where no checked value comes, NULL: the bytes of a struct that came
+     * back before its handles hold the callee's raw pointers there, which
+     * no later check could tell from this FMP's own. */
+    memset(dst, 0, sizeof v);
     if (take(c, &f) < 0)
         return;
     if (f.kind != FR_W_HANDLE) {

@@ -75,6 +75,12 @@ struct span {
     unsigned char *p;
     uint64_t len;
     int sent;                 /* the reply carries it already */
+    /* Handles fr_arg_handle untagged in it (structs copied deep that share
+     * the caller's memory): tagged again as the span goes back, so that
+     * bytes no written buffer covers (an FR_IN beside an FR_INOUT) come
+     * home as the caller sent them, not as this FMP's raw pointers. */
+    unsigned char **handles;
+    unsigned nhandles;
 };
 
 struct member {
@@ -170,7 +176,7 @@ static int take_alias(struct fr_callee *cc, struct fr_wire_field *f, void **p, s
             return cc->err = -ENOMEM;
         cc->spans = s;
         /* the request buffer is this call's own: the span is handed out in place */
-        s[cc->nspans++] = (struct span){ (unsigned char *)f->data, f->len, 0 };
+        s[cc->nspans++] = (struct span){ (unsigned char *)f->data, f->len, 0, NULL, 0 };
         if (take(cc, f) < 0)
             return cc->err;
     }
@@ -416,6 +422,27 @@ int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
     return add_reply(cc, FR_W_SCALAR, copy, n, -1);
 }
 
+/* Note handle @dst, just untagged, where it lies in a span (struct span).
+ * A local call's spans are the caller's own memory, its handles the
+ * caller's values: nothing to note. */
+static int span_handle(struct fr_callee *cc, void *dst)
+{
+    unsigned char *at = dst, **h;
+
+    for (unsigned i = 0; !cc->local && i < cc->nspans; i++) {
+        struct span *s = &cc->spans[i];
+        if (at < s->p || at >= s->p + s->len)
+            continue;
+        h = talloc_realloc(cc->arena, s->handles, unsigned char *, s->nhandles + 1);
+        if (!h)
+            return cc->err = -ENOMEM;
+        s->handles = h;
+        h[s->nhandles++] = at;
+        return 0;
+    }
+    return 0;
+}
+
 /* A handle another incarnation of this FMP minted never reaches the
  * function: the call fails with -ESTALE before it runs (handle.h). */
 int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n)
@@ -434,7 +461,7 @@ int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n)
     if ((rc = fr__handle_in(&v)) < 0)
         return cc->err = rc;
     memcpy(dst, &v, sizeof v);
-    return 0;
+    return span_handle(cc, dst);
 }
 
 int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n)
@@ -460,6 +487,12 @@ int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
         if (cc->spans[m->span].sent)
             return add_reply(cc, FR_W_ALIAS, m->off_len, 2 * sizeof(uint64_t), (int)m->span);
         cc->spans[m->span].sent = 1;
+        for (unsigned k = 0; k < cc->spans[m->span].nhandles; k++) {
+            uint64_t v;
+            memcpy(&v, cc->spans[m->span].handles[k], sizeof v);
+            v = fr__handle_out(v);
+            memcpy(cc->spans[m->span].handles[k], &v, sizeof v);
+        }
         return add_reply(cc, FR_W_BUF, cc->spans[m->span].p, cc->spans[m->span].len,
                          (int)m->span + 1);
     }
@@ -736,6 +769,9 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         }
         FR_FAULT_POINT(SERVE_END);
+        /* the objects an FR_INIT call returns outlive this incarnation */
+        if (FR__UNLIKELY(app->functions[m.fn].flags & FR_FN_INIT))
+            fr__handle_init_reply(status == 0 ? cc.rf : NULL, status == 0 ? cc.nrf : 0);
         if (FR__UNLIKELY(m.status != 0)) {
             status = fr__replica_end(lt, status, &pre);
             /* the record goes with the reply, and is freed after it */
@@ -761,8 +797,9 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         rc = send_fds(&cc, fr__chan_next_seq(lt, r));
         /* a leader replica's reply: its record, then the reply */
         if (rc == 0)
-            rc = fr__chan_send_after(lt, r, FR_MSG_REP, m.fn, 0, pre.kind ? &pre : NULL, cc.rf,
-                                     cc.nrf);
+            rc = FR__UNLIKELY(pre.kind != 0)
+                     ? fr__chan_send_pre(lt, r, FR_MSG_REP, m.fn, 0, &pre, cc.rf, cc.nrf)
+                     : fr__chan_send_rep(lt, r, m.fn, cc.rf, cc.nrf);
         if (rc == -EMSGSIZE)
             rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, rc, NULL, 0);
         if (rc == 0)

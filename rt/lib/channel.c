@@ -197,13 +197,16 @@ static __attribute__((noinline)) int send_chunked(struct fr_lt *lt, int r, struc
     }
 }
 
-int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
-                  int32_t status, const struct fr__field *f, unsigned n)
+/* fr__chan_send of a message of @total bytes (its fr__wire_size). */
+static inline __attribute__((always_inline)) int send_sized(struct fr_lt *lt, int r,
+                                                            uint16_t kind, uint32_t fn,
+                                                            int32_t status,
+                                                            const struct fr__field *f,
+                                                            unsigned n, uint64_t total)
 {
     struct fr_region *rg = &fr__rt.regions[r];
     struct fr_slot *s = slot_of(lt, r);
     unsigned char *win = fr__slot_window(s);
-    uint64_t total = fr__wire_size(f, n);
     struct fr_wire_enc enc = { 0, 0 };
 
     if (total > fr__rt.max_payload)
@@ -247,6 +250,81 @@ int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
     lt->last[r] = seq;
     post(s, !rg->side, seq);
     return 0;
+}
+
+int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
+                  int32_t status, const struct fr__field *f, unsigned n)
+{
+    return send_sized(lt, r, kind, fn, status, f, n, fr__wire_size(f, n));
+}
+
+int fr__chan_send_req(struct fr_lt *lt, int r, uint32_t fn, const struct fr__field *f,
+                      unsigned n, uint64_t total)
+{
+    return send_sized(lt, r, FR_MSG_REQ, fn, 0, f, n, total);
+}
+
+/* Inlined where a callee replies (callee.c, with LTO): the reply goes out
+ * on the callee's critical path, and its kind known here drops the tests
+ * a request or an error would need. */
+__attribute__((always_inline)) inline int fr__chan_send_rep(struct fr_lt *lt, int r, uint32_t fn,
+                                                            const struct fr__field *f,
+                                                            unsigned n)
+{
+    return send_sized(lt, r, FR_MSG_REP, fn, 0, f, n, fr__wire_size(f, n));
+}
+
+/*
+ * The quick half of fr__chan_wait and fr__chan_recv for the reply to the
+ * request of lt just sent on region r (exchange.c, fr__xchg_fast): the
+ * peer's bell alone watched for QUICK_SPINS pauses, as the wait's quick
+ * spin does, and the reply taken only when it is the common one: the very
+ * next message, of this peer's incarnation, posted to ours (not stale),
+ * a REP to @fn, one chunk, no metadata, room for it in lt->rbuf, its
+ * fields well formed in the private copy.  The checks are those of look(),
+ * fr__chan_recv and take_reply, in one pass.  Anything else, or nothing
+ * yet, is left on the slot untaken for the full wait to judge (0); the
+ * reply buffer may have been written.  1: taken, *m set (data in lt->rbuf).
+ */
+int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m)
+{
+    struct fr_region *rg = &fr__rt.regions[r];
+    struct fr_slot *s = slot_of(lt, r);
+    struct fr_bell *b = &s->to[rg->side];
+    uint32_t old = lt->seen[r], seq = next_seq(lt->last[r]), w;
+    struct fr_msg_hdr h;
+
+    for (unsigned q = 0; (w = atomic_load_explicit(&b->bell, memory_order_acquire)) == old;
+         q++) {
+        if (q == QUICK_SPINS)
+            return 0;
+        cpu_relax();
+    }
+    if ((w & FR_BELL_SEQ) != seq || seq == old ||
+        atomic_load_explicit(rg->peer_gen, memory_order_acquire) != lt->gen[r] ||
+        atomic_load_explicit(&rg->failed, memory_order_relaxed))
+        return 0;
+    memcpy(&h, &b->hdr, sizeof h);   /* read once: the peer may scribble */
+    if (h.seq != seq || h.kind != FR_MSG_REP || h.fn != fn || h.nmeta != 0 ||
+        h.chunk != h.total || h.total > fr__rt.window || h.total > fr__rt.max_payload ||
+        h.total > lt->rcap || !lt->rbuf ||
+        h.gen != atomic_load_explicit(&((struct fr_region_hdr *)rg->base)->gen[rg->side],
+                                      memory_order_relaxed))
+        return 0;
+    if (h.total) {
+        memcpy(lt->rbuf, fr__slot_window(s), h.total);
+        if (fr__wire_check(lt->rbuf, (unsigned char *)lt->rbuf + h.total) < 0)
+            return 0;
+    }
+    /* the reply is there, not yet taken: exchange.c's point, at its place */
+    FR_FAULT_POINT(CALL_RECV);
+    lt->last[r] = lt->seen[r] = seq;
+    m->kind = FR_MSG_REP;
+    m->fn = fn;
+    m->status = h.status;
+    m->data = lt->rbuf;
+    m->len = h.total;
+    return 1;
 }
 
 int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
@@ -302,18 +380,19 @@ int fr__chan_peek_kind(struct fr_lt *lt, int r)
 /* Whether the incarnation of the peer of region r that lt speaks to has
  * ended.  A child reads `gone` from the header, which the root clears after
  * a restart one region after the other: while it still shows the end of a
- * predecessor (`died`, region.h), the new incarnation may already ask us
- * through another region, and its request, or our reply, is in flight here. */
+ * predecessor (the incarnation it names, region.h), the new incarnation may
+ * already ask us through another region, and its request, or our reply, is
+ * in flight here. */
 static int peer_gone(const struct fr_lt *lt, int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
-    struct fr_region_hdr *h = rg->base;
+    uint32_t gone;
 
     if (atomic_load(&rg->failed))
         return 1;
-    if (fr__replaying || !atomic_load(fr__peer_gone(r)))
+    if (fr__replaying || !(gone = atomic_load(fr__peer_gone(r))))
         return 0;
-    return fr__rt.self == 0 || atomic_load(&h->died[!rg->side]) == lt->gen[r];
+    return fr__rt.self == 0 || gone - 1 == lt->gen[r];
 }
 
 /*
@@ -434,9 +513,14 @@ static int sleep_on(struct fr_lt *lt, int want, int64_t left, int *got)
     _Atomic uint32_t *words[n + 1];
     uint32_t vals[n + 1];
 
+    /* Without futex_waitv (an old kernel, Valgrind) only words[0] is slept
+     * on, in 1 ms naps (futex.c): the bell of the peer we wait for goes
+     * there, so that its reply wakes us at once and only the rest wait
+     * for the nap's end. */
     for (int r = 0; r < n; r++) {
-        words[r] = bell_of(lt, r);
-        atomic_store_explicit(&((struct fr_bell *)words[r])->sleeping, 1, memory_order_relaxed);
+        int k = want < 0 ? r : r == 0 ? want : r == want ? 0 : r;
+        words[k] = bell_of(lt, r);
+        atomic_store_explicit(&((struct fr_bell *)words[k])->sleeping, 1, memory_order_relaxed);
     }
     /* The peer we wait for: its incarnation word too.  Its death and
      * restart take our bell from 0 to GONE and back to 0 (restart.c,
@@ -599,7 +683,10 @@ static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **b
     return drop ? -ENOMEM : 0;
 }
 
-int fr__chan_recv(struct fr_lt *lt, int r, void **bufp, size_t *cap, struct fr_msg *m)
+/* Inlined where it is called (with LTO): a callee takes every request
+ * through it, on its critical path; recv_rest stays out of line. */
+__attribute__((always_inline)) inline int fr__chan_recv(struct fr_lt *lt, int r, void **bufp,
+                                                        size_t *cap, struct fr_msg *m)
 {
     struct fr_slot *s = slot_of(lt, r);
     struct fr_msg_hdr h;

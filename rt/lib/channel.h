@@ -29,6 +29,16 @@ extern __thread int fr__replaying;
 #define FR_REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n);
+/* fr__chan_send of a request (status 0) of @total bytes (fr__wire_size of
+ * @f[0..n)), which the caller has computed already. */
+int fr__chan_send_req(struct fr_lt *lt, int r, uint32_t fn, const struct fr__field *f,
+                      unsigned n, uint64_t total);
+/* fr__chan_send of a reply (FR_MSG_REP, status 0). */
+int fr__chan_send_rep(struct fr_lt *lt, int r, uint32_t fn, const struct fr__field *f,
+                      unsigned n);
+/* The common reply to the request just sent on region r, taken after a
+ * short spin (channel.c says when): 1, or 0 with nothing taken. */
+int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m);
 /* fr__chan_send of @pre, a replica's record (replicate.c), then @f[0..n). */
 int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
                       const struct fr__field *pre, const struct fr__field *f, unsigned n);

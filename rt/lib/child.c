@@ -54,7 +54,7 @@ void fr__child_main(const char *plan_text)
     int self, nregions, ctl;
     pid_t root;
     char *copy = talloc_strdup(ctx, plan_text);
-    struct fr_ctl_msg ready = { FR_CTL_READY, 0, 0, 0 };
+    struct fr_ctl_msg ready = { FR_CTL_READY, 0, 0 };
     char name[16];
 
     unsetenv("FRACTURE_PLAN");
@@ -174,8 +174,22 @@ void fr__child_main(const char *plan_text)
          * its predecessors made before anything reaches it (initlog.c). */
         if (n > 0 && in.m.type == FR_CTL_INIT_RECORD)
             fr__init_record_in(&in);
+        /* Before the root replays an FR_INIT call into it: the lasting
+         * handles its reply gave the program (handle.h).  One datagram
+         * (the root sends no more); kept, or said, then answered. */
+        if (n > 0 && in.m.type == FR_CTL_INIT_HANDLES) {
+            struct fr_ctl_msg kept = { FR_CTL_HANDLES_KEPT, (uint32_t)self, 0 };
+            uint64_t v[FR_CTL_CHUNK / sizeof(uint64_t)];
+            unsigned nv = (unsigned)(in.len / sizeof *v);
+            memcpy(v, in.data, nv * sizeof *v);
+            if (in.m.gen || fr__handle_expect(v, nv) < 0)
+                fr__log("cannot keep the handles of an FR_INIT call replayed into it: they "
+                        "fail with ESTALE");
+            if (send(ctl, &kept, sizeof kept, MSG_NOSIGNAL) != (ssize_t)sizeof kept)
+                fr__program_runtime_exit(0);
+        }
         if (n > 0 && in.m.type == FR_CTL_RECORDS_END) {
-            struct fr_ctl_msg kept = { FR_CTL_RECORDS_KEPT, (uint32_t)self, 0, 0 };
+            struct fr_ctl_msg kept = { FR_CTL_RECORDS_KEPT, (uint32_t)self, 0 };
             if (send(ctl, &kept, sizeof kept, MSG_NOSIGNAL) != (ssize_t)sizeof kept)
                 fr__program_runtime_exit(0);
         }

@@ -28,6 +28,7 @@
 #include <yaml.h>
 
 #include "config_check.h"
+#include "slurp.h"
 #include "env.h"
 #include "yaml_walk.h"
 
@@ -688,40 +689,19 @@ static int load(void *ctx, const char *file, const struct fr_app *app,
                 struct fr_config **out, struct fr_diag *d)
 {
     char *buf, ebuf[128];
-    size_t len = 0;
-    int fd, ret;
+    size_t len;
+    int ret;
 
     *out = NULL;
-    /* One byte more than the limit, so that parse can tell "too big". */
-    buf = talloc_size(ctx, CONFIG_MAX_BYTES + 1);
-    if (!buf)
-        return -ENOMEM;
-    fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    /* Up to one byte past the limit, so that parse can tell "too big". */
+    buf = fr__slurp_file(ctx, file, CONFIG_MAX_BYTES, &len);
+    if (!buf) {
         ret = -errno;
-        goto out_err;
+        fr__diag_add(d, file, 0, 0, NULL, "cannot read: %s",
+                     strerror_r(-ret, ebuf, sizeof(ebuf)));
+        return ret;
     }
-    while (len < CONFIG_MAX_BYTES + 1) {
-        ssize_t r = read(fd, buf + len, CONFIG_MAX_BYTES + 1 - len);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            ret = -errno;
-            close(fd);
-            goto out_err;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    close(fd);
     ret = parse_text(ctx, file, buf, len, app, out, d);
-    talloc_free(buf);
-    return ret;
-out_err:
-    fr__diag_add(d, file, 0, 0, NULL, "cannot read: %s",
-                 strerror_r(-ret, ebuf, sizeof(ebuf)));
     talloc_free(buf);
     return ret;
 }

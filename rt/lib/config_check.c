@@ -24,6 +24,7 @@
 
 #include <talloc.h>
 
+#include "caps.h"
 #include "env.h"
 #include "group.h"
 #include "region.h"
@@ -32,23 +33,6 @@
 #define HINT_MODULES 10
 
 /* ---- check against the app --------------------------------------------- */
-
-struct policy {
-    const char *name;         /* as in the config */
-    unsigned cap;
-    const char *adj;          /* "restartable" */
-    const char *verb;         /* "restarting" */
-};
-
-static const struct policy policies[] = {
-    { "restart", FR_RESTARTABLE, "restartable", "restarting" },
-    { "replicate", FR_REPLICABLE, "replicable", "replicating" },
-    { "sample", FR_SAMPLABLE, "samplable", "sampling" },
-};
-
-static const char *const cap_names[] = {
-    "FR_RESTARTABLE", "FR_REPLICABLE", "FR_SAMPLABLE",
-};
 
 /*
  * The check against the app and against the machine.  Each check is one
@@ -486,17 +470,6 @@ static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
     fr__err(ck->e, pos, hint, "unknown module '%s'", name);
 }
 
-/* "FR_RESTARTABLE | FR_SAMPLABLE": the caps a module has plus @add. */
-static char *caps_text(void *ctx, unsigned caps)
-{
-    char *s = talloc_strdup(ctx, "");
-
-    for (size_t i = 0; s && i < ARRAY_SIZE(cap_names); i++)
-        if (caps & (1u << i))
-            s = talloc_asprintf_append(s, "%s%s", *s ? " | " : "", cap_names[i]);
-    return s;
-}
-
 /* Every environment a member of FMP @u may run in, for check_memory; and
  * whether any is under Valgrind (*vg_pos: the first). */
 static void check_fmp_envs(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
@@ -528,10 +501,11 @@ static void check_fmp_envs(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
 static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
                       struct fr_pos *vg_pos)
 {
-    const bool present[] = { f->restart.present, f->replicate.present,
-                             f->sample.present };
-    const struct fr_pos ppos[] = { f->restart.pos, f->replicate.pos,
-                                   f->sample.pos };
+    /* in fr__caps' order: each policy beside the cap it needs */
+    const bool present[FR__NCAPS] = { f->restart.present, f->replicate.present,
+                                      f->sample.present };
+    const struct fr_pos ppos[FR__NCAPS] = { f->restart.pos, f->replicate.pos,
+                                            f->sample.pos };
     const char *name = f->name ? f->name : "?";
     bool holds_main = false;
     int *idx;
@@ -551,9 +525,9 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
     if (holds_main) {
         /* Policies and environments are given to a child process at its
          * start; main's process is the one that starts the others. */
-        for (size_t i = 0; i <= ARRAY_SIZE(policies); i++) {
-            bool env = i == ARRAY_SIZE(policies);
-            const char *what = env ? "env" : policies[i].name;
+        for (size_t i = 0; i <= FR__NCAPS; i++) {
+            bool env = i == FR__NCAPS;
+            const char *what = env ? "env" : fr__caps[i].policy;
             char *hint;
 
             if (env ? !f->env.present : !present[i])
@@ -574,7 +548,7 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
         return;
     }
 
-    for (size_t i = 0; i < ARRAY_SIZE(policies); i++) {
+    for (size_t i = 0; i < FR__NCAPS; i++) {
         if (!present[i])
             continue;
         for (size_t m = 0; m < f->nmodules; m++) {
@@ -584,19 +558,19 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
             if (idx[m] < 0)
                 continue;
             mod = &ck->app->modules[idx[m]];
-            if (mod->caps & policies[i].cap)
+            if (mod->caps & fr__caps[i].bit)
                 continue;
-            hint = caps_text(ck->e->ctx, mod->caps | policies[i].cap);
+            hint = fr__caps_text(ck->e->ctx, mod->caps | fr__caps[i].bit);
             if (hint)
                 hint = talloc_asprintf(ck->e->ctx, "mark it FRACTURE_MODULE(%s, "
                                        "%s) if %s it is safe, or move it to "
                                        "another FMP", mod->name, hint,
-                                       policies[i].verb);
+                                       fr__caps[i].verb);
             if (!hint)
                 ck->e->oom = true;
             fr__err(ck->e, ppos[i], hint, "FMP '%s' asks for %s, but module "
-                    "'%s' is not %s", name, policies[i].name, mod->name,
-                    policies[i].adj);
+                    "'%s' is not %s", name, fr__caps[i].policy, mod->name,
+                    fr__caps[i].adj);
         }
     }
     talloc_free(idx);

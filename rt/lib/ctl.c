@@ -34,7 +34,7 @@ int fr__ctl_send(int sock, uint32_t type, uint32_t fmp, const void *data, size_t
     do {
         size_t chunk = len < FR_CTL_CHUNK ? len : FR_CTL_CHUNK;
         unsigned nf = nfds < FR_CTL_MAXFDS ? nfds : FR_CTL_MAXFDS;
-        struct fr_ctl_msg m = { type, fmp, chunk < len || nf < nfds, (uint32_t)chunk };
+        struct fr_ctl_msg m = { type, fmp, chunk < len || nf < nfds };
         struct iovec iov[2] = { { &m, sizeof m }, { (void *)p, chunk } };
         union fds_space u;
         struct msghdr mh = { .msg_iov = iov, .msg_iovlen = chunk ? 2 : 1 };

@@ -6,8 +6,8 @@
  * Most messages are one fixed-size datagram, struct fr_ctl_msg.  A message
  * with a payload (FR_CTL_INIT_COPY, _RECORD, _CALL: initlog.c) goes as
  * as many datagrams as it takes, each a struct fr_ctl_msg (`gen`: 1 when
- * more datagrams of the message follow, `n`: the bytes in this one) and up
- * to FR_CTL_CHUNK bytes, with up to FR_CTL_MAXFDS of its descriptors
+ * more datagrams of the message follow) and up to FR_CTL_CHUNK bytes (as
+ * many as the datagram holds past its header), with up to FR_CTL_MAXFDS of its descriptors
  * (SCM_RIGHTS); one sender at a time, so that they follow each other.
  */
 #ifndef FR_CTL_H
@@ -37,13 +37,16 @@ enum fr_ctl_type {
     FR_CTL_INIT_WAITING = 11,
     FR_CTL_INIT_RESUMED = 12,
     FR_CTL_INIT_OVER = 13,
+    /* root: the lasting handles the reply of the FR_INIT call replayed
+     * next had the first time (a payload of u64: handle.h); child: kept */
+    FR_CTL_INIT_HANDLES = 14,
+    FR_CTL_HANDLES_KEPT = 15,
 };
 struct fr_ctl_msg {
     uint32_t type;
     uint32_t fmp;             /* FR_CTL_FAULT: the FMP to stop */
     uint32_t gen;             /* FR_CTL_FAULT: its incarnation that broke; GO: the
                                * incarnation it starts */
-    uint32_t n;
 };
 
 /* Bytes and descriptors of a payload per datagram: well below a unix

@@ -27,6 +27,7 @@
 #include "channel.h"
 #include "fault.h"
 #include "fdpass.h"
+#include "meta.h"
 #include "program.h"
 #include "supervise.h"
 #include "wire.h"
@@ -169,6 +170,27 @@ static int send_request(struct fr_xchg *x)
     return 0;
 }
 
+/* How often the root, replaying FR_INIT calls, looks whether the FMP it
+ * replays into has died. */
+#define REPLAY_LOOK_NS ((int64_t)20 * 1000000)
+
+/* fr__chan_wait for the root's replay of FR_INIT calls: it runs on the
+ * supervisor thread, the one that would see the new incarnation die (its
+ * pidfd) and mark it gone, so it looks itself, in slices of the deadline:
+ * -EPIPE once the process has ended. */
+static int replay_wait(struct fr_xchg *x, int *got)
+{
+    for (;;) {
+        int64_t slice = fr__now_ns() + REPLAY_LOOK_NS;
+        int last = x->deadline >= 0 && x->deadline <= slice;
+        int rc = fr__chan_wait(x->lt, x->r, last ? x->deadline : slice, got);
+        if (rc != -ETIMEDOUT || last)
+            return rc;
+        if (fr__child_ended(fr__rt.regions[x->r].peer))
+            return -EPIPE;
+    }
+}
+
 /*
  * The next event of the exchange.  The one place the channel's answers
  * become blame: a stale or forged message is the fault of the peer whose
@@ -184,7 +206,8 @@ static enum fr_xev wait_event(struct fr_xchg *x, int *got)
      * one this request went to is dead, and no reply will come. */
     if (lt->gen[x->r] != x->gen)
         return FR_XEV_GONE;
-    rc = fr__chan_wait(lt, x->r, x->deadline, got);
+    rc = FR__UNLIKELY(fr__replaying) && fr__rt.self == 0 ? replay_wait(x, got)
+                                                          : fr__chan_wait(lt, x->r, x->deadline, got);
     switch (rc) {
     case 0:
         return fr__chan_peek_kind(lt, *got) == FR_MSG_REQ ? FR_XEV_NESTED : FR_XEV_REPLY;
@@ -303,7 +326,13 @@ int fr__xchg_attempt(struct fr_xchg *x)
                x->lt->calling[x->level]);
     FR_DEBUG_ASSERT(calling_sane(x->lt));
     x->c->err = 0;
-    rc = send_request(x);
+    if (FR__UNLIKELY(x->sent)) {
+        /* fr__xchg_fast sent it, and passed CALL_WAIT when it went */
+        x->sent = 0;
+        rc = x->sent_rc < 0 ? (x->c->err = x->sent_rc) : 0;
+    } else {
+        rc = send_request(x);
+    }
     while (rc == 0) {
         switch (wait_event(x, &got)) {
         case FR_XEV_NESTED:
@@ -342,6 +371,48 @@ out:
     FR_ASSERTF(x->lt->depth == depth, "depth %d after the exchange, %d before", x->lt->depth,
                depth);
     return rc;
+}
+
+int fr__xchg_fast(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int r)
+{
+    uint64_t total = fr__wire_size(c->fields, c->nfields);
+    struct fr_msg m;
+    uint64_t parent, n;
+    int rc;
+
+    if (total > fr__rt.window || fr__meta_count() != 0)
+        return 1;
+    /* fr__xchg_place of a top-level call */
+    n = ++lt->ncalls;
+    parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
+    lt->top = (uint32_t)n & (FR_TOP_INIT >> 1);
+    /* send_request */
+    fr__stdio_boundary();
+    FR_FAULT_POINT(CALL_SEND);
+    lt->req_parent = parent;
+    lt->req_nth = 0;
+    rc = fr__chan_send_req(lt, r, c->fn, c->fields, c->nfields, total);
+    if (FR_LIKELY(rc == 0)) {
+        FR_FAULT_POINT(CALL_WAIT);
+        /* take_reply, for the common reply (CALL_RECV is passed inside) */
+        c->rseq = fr__chan_next_seq(lt, r);
+        if (FR_LIKELY(fr__chan_quick_reply(lt, r, c->fn, &m))) {
+            c->rp = m.data;
+            c->rend = m.data + m.len;
+            FR_FAULT_POINT(CALL_DONE);
+            return 0;
+        }
+    }
+    /* fr__xchg_open's record, and the attempt as send_request leaves it;
+     * the deadline counts from here, a spin after the send (the clock is
+     * read only when the reply was not taken at once) */
+    *x = (struct fr_xchg){ .c = c, .lt = lt, .r = r, .parent = parent, .level = 0,
+                           .was = lt->calling[0], .gen = lt->gen[r], .deadline = -1,
+                           .sent = 1, .sent_rc = rc };
+    if (rc == 0 && fr__rt.call_timeout_ns > 0)
+        x->deadline = fr__now_ns() + fr__rt.call_timeout_ns;
+    lt->calling[0] = r;
+    return 2;
 }
 
 void fr__xchg_serve_next(struct fr_lt *lt)

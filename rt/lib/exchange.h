@@ -59,6 +59,8 @@ struct fr_xchg {
     int was;                  /* what lt->calling[level] held before */
     uint32_t gen;             /* the peer's incarnation the request went to */
     int64_t deadline;         /* -1: none */
+    int sent;                 /* the fast path made this attempt's send (fr__xchg_fast) */
+    int sent_rc;              /* and its outcome: 0, the request is out; or the error */
 };
 
 /*
@@ -78,6 +80,22 @@ void fr__xchg_retarget(struct fr_xchg *x, int peer);
 /* One attempt: send, wait (serving nested requests), take the reply.  The
  * outcome as above; c->err holds it too. */
 int fr__xchg_attempt(struct fr_xchg *x);
+/*
+ * The fast path of a call (fr_call_invoke, call.c): the exchange of @c on
+ * @lt with the peer of region @r, for a call of the common shape, which
+ * the caller has checked (a top-level call of an application thread to a
+ * plain or restart FMP, without descriptors or handles, an FR_INIT flag,
+ * a replica, tracing or a replay): one attempt, its send and the take of
+ * its reply in one pass.
+ *   0  the reply is taken: c->rp .. c->rend, as after fr__xchg_attempt;
+ *   1  not of the common shape after all (a request larger than the
+ *      window, metadata to carry): nothing done, the policy's call goes;
+ *   2  the request went (or failed to: x->sent_rc) but its reply was not
+ *      the common one, or is not there yet: @x is the open, placed
+ *      exchange, whose attempt the policy's resume takes on (policy.h).
+ * The fault points are the attempt's, at the same places.
+ */
+int fr__xchg_fast(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int r);
 /* Close the exchange: the thread's in-flight record as it was. */
 void fr__xchg_close(struct fr_xchg *x);
 

@@ -38,6 +38,8 @@ struct fr_group {
     _Atomic int voters;       /* replicate: replicas serving, as last said (0: all) */
     _Atomic uint32_t said_dead[FR_GROUP_MAX];  /* replicate: the incarnation + 1 whose
                                                 * death this process said */
+    _Atomic uint32_t said_stale[FR_GROUP_MAX]; /* replicate: the incarnation + 1 said not
+                                                * to hold its group's older objects */
 };
 
 /* Request header `status` of a REQ sent to a replica (0 for any other). */

@@ -15,8 +15,9 @@
  *                 that count every FMP and one value more, so that the
  *                 all-ones value names nobody: (void *)-1 is no handle;
  *                 a replica names its group's first member: replicas
- *                 answer alike), the owner's incarnation modulo 2^(15-b)
- *                 in the others
+ *                 answer alike), and in the other 15-b bits either the
+ *                 owner's incarnation modulo 2^(15-b) - 1 or, all ones,
+ *                 LASTING: an object an FR_INIT call returned
  *
  * The owner tags its own pointers as they leave (fr__handle_out) and takes
  * the tag off as they come back (fr__handle_in), so that its code sees its
@@ -35,22 +36,43 @@
  * restartable FMP (fr__handle_check): the tag names the peer's incarnation,
  * so a dead one's handle is refused without sending it.
  *
+ * Objects of FR_INIT calls live on.  The root replays every FR_INIT call
+ * into each new incarnation (initlog.c), which so makes those objects
+ * again, at addresses of its own; the program holds the handles the first
+ * replies gave it.  So the handles an FR_INIT call returns (in its reply,
+ * a struct copied deep too) are LASTING ones, and their owner keeps a
+ * table, value <-> its own pointer (an alias): the value goes out for the
+ * object wherever it leaves (equal handles for one object), and comes back
+ * as the pointer.  Before it replays an FR_INIT call, the root tells the
+ * new incarnation the lasting values of the reply it recorded
+ * (fr__handle_expect), and the replay's own objects take those values
+ * (fr__handle_init_reply): the program's handles name the new objects, and
+ * a deterministic setup answers its replay byte for byte as the first
+ * time.  Every other object dies with its incarnation, as above.
+ *
+ * A replica that restarted holds its group's FR_INIT objects again (their
+ * replay) and nothing else of what its group made before: its tags cannot
+ * tell (a replica's carry no incarnation), so it keeps the set of the
+ * pointers it has handed out since, and refuses (-ESTALE) any other of
+ * its group's handles; the caller counts that as no vote (replicate.c).
+ *
  * Tagged values still compare as the program's: equal where the objects
  * are, NULL stays NULL, and handles of one owner keep their order.  Code
  * that is not the owner may store, compare and pass them on; it must not
  * compute with their bits.  Where nothing in the program can be reborn,
  * no handle is tagged: its bits cross untouched and nothing is checked.
  *
- * Limits: the incarnation counted modulo 2^(15-b) (8192 with 3 FMPs, 256
- * with 100; more than 16383 FMPs: no tags) comes round again after that
- * many restarts, and a handle held across a multiple of that many, its
- * address reused, would pass; a value whose top 16 bits are in use (not a
- * user pointer) and a handle field of a union (the annotator copies a
- * union's bytes as they are) cross untagged and unchecked; FR_INIT calls
- * replayed into a new incarnation make new objects, and the caller still
- * holds the old handles (stale, as every handle of a dead incarnation; a
- * logged FR_INIT call that passes one fails its replay); a replica that
- * restarted holds none of its group's objects and is not told apart.
+ * The incarnation comes round after 2^(15-b) - 1 restarts (8191 with 3
+ * FMPs, 255 with 100; more than 8191 FMPs: no tags): a handle held across
+ * that many could pass as live.  So the root starts no incarnation whose
+ * tag an earlier one had (fr__handle_wraps): the FMP is lost, said so.
+ * Limits: a value whose top 16 bits are in use (not a user pointer) and a
+ * handle field of a union (the annotator copies a union's bytes as they
+ * are) cross untagged and unchecked; a handle an FR_INIT call passes out
+ * in its requests (the owner's pointer given to another FMP) dies with
+ * the incarnation; an object freed, whose address a later object takes,
+ * is taken for the lasting one it replaced; a restarted replica takes a
+ * group's handle of an address it handed out itself since as its own.
  */
 #ifndef FR_HANDLE_H
 #define FR_HANDLE_H
@@ -58,6 +80,7 @@
 #include <stdint.h>
 
 struct fr_call;
+struct fr__field;
 
 /* This FMP's tag, once it knows every FMP of the plan and its own
  * incarnation @gen (a child: after GO).  No tag (handles cross as they
@@ -74,7 +97,36 @@ uint64_t fr__handle_out(uint64_t v);
 int fr__handle_in(uint64_t *v);
 
 /* 0, or -ESTALE when a handle @c passes was minted by an incarnation of
- * FMP @peer other than @gen (its current one). */
+ * FMP @peer other than @gen (its current one).  A lasting handle passes:
+ * its owner decides. */
 int fr__handle_check(const struct fr_call *c, int peer, uint32_t gen);
+
+/* (callee.c) The reply fields @rf[0..n) of an FR_INIT call this FMP
+ * served: its own handles among them become lasting ones (the values
+ * fr__handle_expect gave, in order, if any: then taken).  Out of memory,
+ * or where a lasting value of an earlier incarnation's object names the
+ * new object's address, a handle stays its incarnation's (said). */
+void fr__handle_init_reply(struct fr__field *rf, unsigned n);
+
+/* Child: the lasting values the reply of the FR_INIT call the root
+ * replays next had the first time (@v[0..n), copied): its own handles
+ * take them.  0 or -ENOMEM. */
+int fr__handle_expect(const uint64_t *v, unsigned n);
+
+/* Root: the lasting handles of FMP @k in the reply @rep (@len bytes), in
+ * order: how many, the first @max of them in @out. */
+unsigned fr__handle_lasting(const unsigned char *rep, uint64_t len, int k, uint64_t *out,
+                            unsigned max);
+
+/* Root: whether handles @a, recorded, and @b, of a replay of the same
+ * call, may name the same object: equal, or of different owners (the
+ * first answer came from a sibling instance). */
+int fr__handle_alike(uint64_t a, uint64_t b);
+
+/* Root: whether incarnation @gen of FMP @k would carry the tag of an
+ * earlier incarnation, whose handles could then pass as live. */
+int fr__handle_wraps(int k, uint32_t gen);
+/* Root: how many incarnations the tags of FMP @k tell apart (0: any). */
+uint32_t fr__handle_period(int k);
 
 #endif /* FR_HANDLE_H */

@@ -52,6 +52,7 @@
 #include "exchange.h"
 #include "fault.h"
 #include "group.h"
+#include "handle.h"
 #include "lthread.h"
 #include "nlog.h"
 #include "policy.h"
@@ -240,7 +241,7 @@ static void flights_resolve(int from, uint64_t place, int peer, unsigned fn)
  * program is ending, and nothing is replayed any more). */
 static void tell(uint32_t type, uint32_t id)
 {
-    struct fr_ctl_msg m = { type, (uint32_t)fr__rt.self, id, 0 };
+    struct fr_ctl_msg m = { type, (uint32_t)fr__rt.self, id };
 
     if (!id)
         return;
@@ -430,6 +431,8 @@ int fr__init_call(struct fr_call *c, struct fr_lt *lt)
 {
     uint64_t place = place_of(lt), len = 0;
     unsigned char *req = fr__wire_encode(c->fields, c->nfields, &len);
+    struct fr__field *fields = c->fields;
+    unsigned nfields = c->nfields, nfds = 0;
     uint32_t id;
     int rc;
 
@@ -437,8 +440,24 @@ int fr__init_call(struct fr_call *c, struct fr_lt *lt)
         free(req);
         return rc;
     }
+    for (unsigned i = 0; i < nfields; i++)
+        nfds += fields[i].kind == FR_W_FD;
+    /* The request goes as the bytes the log keeps, encoded once, its
+     * descriptors beside them (the owner of a handle in it still checks
+     * it: the caller's own look finds none in the bytes). */
+    struct fr__field raw[1 + nfds];
+    if (req) {
+        raw[0] = (struct fr__field){ .ptr = req, .len = len, .kind = FR_W_RAW, .fd = -1 };
+        for (unsigned i = 0, k = 1; i < nfields; i++)
+            if (fields[i].kind == FR_W_FD)
+                raw[k++] = (struct fr__field){ .kind = FR_W_FDONLY, .fd = fields[i].fd };
+        c->fields = raw;
+        c->nfields = 1 + nfds;
+    }
     id = set_out(c, place);
     rc = fr__policy_of(c->peer)->call(c, lt, c->peer);
+    c->fields = fields;
+    c->nfields = nfields;
     ninflight--;
     if (rc == 0) {
         keep(c, place, id, req, len);
@@ -450,6 +469,21 @@ int fr__init_call(struct fr_call *c, struct fr_lt *lt)
 }
 
 /* ---- the root: the log of every FMP, replayed ----------------------------- */
+
+int fr__init_exists(void)
+{
+    static _Atomic int known;   /* 0: not looked yet; 1: none; 2: some */
+    int k = atomic_load(&known);
+
+    if (!k) {
+        k = 1;
+        for (unsigned i = 0; i < fr__rt.app->nfunctions && k == 1; i++)
+            if (fr__rt.app->functions[i].flags & FR_FN_INIT)
+                k = 2;
+        atomic_store(&known, k);
+    }
+    return k == 2;
+}
 
 /* Whether an entry was made to FMP @k's group (@by 0) or by it (1). */
 static int any(int k, int by)
@@ -490,14 +524,77 @@ static int snapshot(struct init_entry **copy, size_t *n)
     return rc;
 }
 
+/* How long a new incarnation may take to keep the handles of a reply. */
+#define HANDLES_MS 10000
+
+/*
+ * Before logged call @e is replayed into FMP @peer: tell it the lasting
+ * handles of its own that the first reply gave the program (handle.h),
+ * and wait until it keeps them, so that the objects the replay makes take
+ * them.  0, or a negative errno (it has gone, or did not answer).
+ */
+static int give_handles(const struct init_entry *e, int peer)
+{
+    uint64_t v[FR_CTL_CHUNK / sizeof(uint64_t)];
+    unsigned n = fr__handle_lasting(e->rep, e->rep_len, peer, v, FR_CTL_CHUNK / sizeof *v);
+    int rc;
+
+    if (!n)
+        return 0;
+    if (n > FR_CTL_CHUNK / sizeof *v) {
+        fr__log("FR_INIT call %s() returned %u handles; past the first %zu they fail with "
+                "ESTALE after FMP '%s' restarted", fr__rt.app->functions[e->fn].name, n,
+                FR_CTL_CHUNK / sizeof *v, fr__rt.fmps[peer].name);
+        n = FR_CTL_CHUNK / sizeof *v;
+    }
+    rc = fr__ctl_send(fr__rt.fmps[peer].ctl, FR_CTL_INIT_HANDLES, (uint32_t)peer, v,
+                      n * sizeof *v, NULL, 0);
+    return rc < 0 ? rc : fr__ctl_await(peer, FR_CTL_HANDLES_KEPT, HANDLES_MS);
+}
+
+/* The replay of @e answered @rep (@len bytes): a setup that is not
+ * deterministic is said, once per function.  The program keeps what the
+ * first reply gave it; the FMP holds what the replay made. */
+static void compare_reply(const struct init_entry *e, int peer, const unsigned char *rep,
+                          uint64_t len)
+{
+    static _Atomic(unsigned char) *said;
+    const struct fr_function *f = &fr__rt.app->functions[e->fn];
+
+    struct fr_wire_reader a = { e->rep, e->rep + e->rep_len }, b = { rep, rep + len };
+    int same = 1;
+
+    while (same && a.p < a.end && b.p < b.end) {
+        struct fr_wire_field fa, fb;
+        same = fr__wire_next(&a, &fa) == 0 && fr__wire_next(&b, &fb) == 0 &&
+               fa.kind == fb.kind && fa.aux == fb.aux &&
+               (fa.kind == FR_W_HANDLE ? fr__handle_alike(fa.len, fb.len)
+                                       : fa.len == fb.len && (!fa.data || !fa.len ||
+                                                              !memcmp(fa.data, fb.data, fa.len)));
+    }
+    if (same && a.p == a.end && b.p == b.end)
+        return;
+    if (!said)
+        said = calloc(fr__rt.app->nfunctions, 1);   /* supervisor thread only */
+    if (said && atomic_exchange(&said[e->fn], 1))
+        return;
+    fr__log("FR_INIT call %s() of module '%s', replayed into FMP '%s', answered otherwise than "
+            "the first time (its setup is not deterministic): the program keeps what the first "
+            "reply gave it, and FMP '%s' holds what the replay made",
+            f->name, fr__rt.app->modules[f->module].name, fr__rt.fmps[peer].name,
+            fr__rt.fmps[peer].name);
+}
+
 /* One logged call @e into FMP @peer, on @lt: one attempt, no log of its
  * nested calls, outside of any call tree (parent 0). */
 static int replay_one(const struct init_entry *e, struct fr_lt *lt, int peer)
 {
     struct fr_call c;
     struct fr_xchg x;
-    int rc;
+    int rc = give_handles(e, peer);
 
+    if (rc < 0)
+        return rc;
     fr_call_begin(&c, e->fn);
     c.lt = lt;
     /* the logged request, as it was sent; its reply is not needed */
@@ -507,6 +604,8 @@ static int replay_one(const struct init_entry *e, struct fr_lt *lt, int peer)
     rc = fr__xchg_open(&x, &c, lt, peer, 0, NULL, NULL);
     if (rc == 0) {
         rc = fr__xchg_attempt(&x);
+        if (rc == 0)
+            compare_reply(e, peer, c.rp, c.rp ? (uint64_t)(c.rend - c.rp) : 0);
         fr__xchg_close(&x);
     }
     fr__request_free(&c);
@@ -565,7 +664,7 @@ static int gather(struct partial *p, struct fr_ctl_in *in)
     /* the head and two payloads, each within what a call may carry */
     uint64_t max = sizeof(struct init_wire) + 2 * fr__rt.max_payload;
 
-    if (p->bad || in->m.n != in->len || p->len + in->len > max ||
+    if (p->bad || p->len + in->len > max ||
         room(&p->buf, &p->cap, p->len + in->len, 1, FR_CTL_CHUNK) < 0 ||
         room(&p->fds, &p->capfds, p->nfds + in->nfds, sizeof *p->fds, FR_CTL_MAXFDS) < 0)
         p->bad = 1;

@@ -20,6 +20,10 @@ struct fr_lt;
  * its copy before it returns).  0 or the call's negative errno. */
 int fr__init_call(struct fr_call *c, struct fr_lt *lt);
 
+/* Whether the program has an FR_INIT function at all: without one, a
+ * restart has no copy to wait for, no record to give, nothing to replay. */
+int fr__init_exists(void);
+
 /* Root: replay, into FMP @peer's new incarnation, the FR_INIT calls made
  * to it: the root's, then each child FMP's in the order of the FMPs, each
  * in the order it made them.  How many went, or the first failure's

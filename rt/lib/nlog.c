@@ -137,11 +137,10 @@ int fr__lt_orphaned(const struct fr_lt *lt)
         rg = &fr__rt.regions[a->r];
         h = rg->base;
         /* Dead: `gone` marks the end of this very incarnation (not that of
-         * a predecessor, not yet cleared in every region: region.h, died),
-         * or a later one is there.  Read in the order the root writes. */
+         * a predecessor, not yet cleared in every region: region.h), or a
+         * later one is there. */
         uint32_t gone = atomic_load(&h->gone[!rg->side]);
-        uint32_t died = atomic_load(&h->died[!rg->side]);
-        if ((!gone || died != a->gen) && atomic_load(rg->peer_gen) == a->gen)
+        if ((!gone || gone - 1 != a->gen) && atomic_load(rg->peer_gen) == a->gen)
             continue;
         /* A call of ours to the asker, in flight below this frame, will be
          * replayed and fed this frame's work from its log: not orphaned. */

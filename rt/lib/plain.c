@@ -11,7 +11,21 @@
 #include "restart.h"
 #include "state.h"
 
-/* A call to a plain FMP: one exchange; a failure is the call's. */
+/* The open, placed exchange @x: its one attempt; a failure is the call's. */
+static int plain_run(struct fr_xchg *x)
+{
+    struct fr_call *c = x->c;
+    int rc = fr__xchg_attempt(x);
+
+    FR_ASSERTF(rc != 0 || c->rp != NULL, "call to %s() succeeded without a reply",
+               fr__rt.app->functions[c->fn].name);
+    fr__xchg_close(x);
+    if (rc < 0)
+        fr__program_park_if_exiting();   /* the callee went with the program */
+    return rc;
+}
+
+/* A call to a plain FMP: one exchange. */
 static int plain_member_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
                              const struct fr__field *pre)
 {
@@ -21,13 +35,7 @@ static int plain_member_call(struct fr_call *c, struct fr_lt *lt, int peer, int 
     if (rc < 0)
         return rc;
     fr__xchg_place(&x);
-    rc = fr__xchg_attempt(&x);
-    FR_ASSERTF(rc != 0 || c->rp != NULL, "call to %s() succeeded without a reply",
-               fr__rt.app->functions[c->fn].name);
-    fr__xchg_close(&x);
-    if (rc < 0)
-        fr__program_park_if_exiting();   /* the callee went with the program */
-    return rc;
+    return plain_run(&x);
 }
 
 int fr__member_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
@@ -49,5 +57,5 @@ static void plain_died(int k, int status)
     fr__lose(k, "it has no restart: policy");
 }
 
-const struct fr_policy fr__plain_policy = { "plain", plain_call, plain_died };
+const struct fr_policy fr__plain_policy = { "plain", plain_call, plain_died, plain_run };
 

@@ -25,6 +25,8 @@
 
 #include "state.h"
 
+struct fr_xchg;
+
 struct fr_policy {
     const char *name;
     /* A call of this process to FMP @peer (for a group: its member 0). */
@@ -32,6 +34,11 @@ struct fr_policy {
     /* Root, supervisor thread: FMP @k ended with wait status @status while
      * the program runs. */
     void (*died)(int k, int status);
+    /* The call of an exchange whose first attempt fr_call_invoke's fast
+     * path began (exchange.h, fr__xchg_fast), taken on from there as the
+     * kind's call would have gone on; NULL for the kinds the fast path
+     * leaves alone (a group's). */
+    int (*resume)(struct fr_xchg *x);
 };
 
 extern const struct fr_policy fr__plain_policy, fr__restart_policy, fr__replicate_policy,

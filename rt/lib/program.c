@@ -38,7 +38,7 @@ static _Atomic int exit_fmp = -1;
 
 static void child_exit(int status, void *arg)
 {
-    struct fr_ctl_msg m = { FR_CTL_EXIT, (uint32_t)fr__rt.self, (uint32_t)status & 0xff, 0 };
+    struct fr_ctl_msg m = { FR_CTL_EXIT, (uint32_t)fr__rt.self, (uint32_t)status & 0xff };
     char byte;
 
     (void)arg;

@@ -92,19 +92,19 @@ struct fr_region_hdr {
     struct fr_bell accept[2];
     /* exit status of a side that is gone (root writes it; informational). */
     _Atomic int32_t gone_status[2];
-    /* gone[s]: side s has ended (root writes it, then marks the bells). */
+    /* gone[s]: side s has ended, as the incarnation that ended + 1 (0:
+     * it serves; the root writes it, then marks the bells).  The root
+     * clears it after a restart one region after the other, so a new
+     * incarnation may ask us through one region while `gone` still shows
+     * its predecessor's end in another: the value says which one is dead.
+     * (An incarnation count never reaches 2^32 - 1: restarts are
+     * budgeted, and handle tags stop them far earlier, handle.h.) */
     _Atomic uint32_t gone[2];
     /* gen[s]: incarnation of side s, bumped by the root when it restarts
      * it (a futex word: callers of a dead FMP sleep on it until it is back);
      * lost[s]: side s will not come back. */
     _Atomic uint32_t gen[2];
     _Atomic uint32_t lost[2];
-    /* died[s]: the incarnation of side s whose end `gone` marks (the root
-     * writes it before `gone`).  The root clears `gone` after a restart
-     * one region after the other, so a new incarnation may ask us through
-     * one region while `gone` still shows its predecessor's end in
-     * another: `gone` alone does not say which incarnation is dead. */
-    _Atomic uint32_t died[2];
     /* then: uint64_t open[2][nslots/64] bitmaps, at FR_REGION_OPEN_OFF */
 };
 

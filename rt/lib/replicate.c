@@ -20,7 +20,12 @@
  *      thread stops there; it is dropped).
  *   3. The caller compares: equal reply bytes (or equal errors) are one
  *      vote.  A replica that died, broke the protocol or diverged in its
- *      outward calls has no vote and counts as diverged.
+ *      outward calls has no vote and counts as diverged.  One that
+ *      restarted and was passed a handle of an object its group made
+ *      before (which it does not hold: handle.h) refuses the call with
+ *      -ESTALE before it runs: it abstains, said once per incarnation, and
+ *      the call is the others' (if every replica abstains, it fails with
+ *      ESTALE).
  * Invariants: a follower never sends a message but its reply; only the
  * leader's outward calls have effects; the caller's arguments are not
  * touched until the chosen reply is decoded (copy-by-value-result).
@@ -234,7 +239,7 @@ int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc)
 
 /* ---- caller side ------------------------------------------------------- */
 
-enum { ASKED_NOT = 0, ASKED_OK, ASKED_ERR, ASKED_DEAD };
+enum { ASKED_NOT = 0, ASKED_OK, ASKED_ERR, ASKED_DEAD, ASKED_ABSTAINED };
 
 struct outcome {
     int state;
@@ -261,7 +266,8 @@ static int no_vote(int err)
 
 static void take(struct outcome *o, const struct fr_call *c, int rc)
 {
-    o->state = rc == 0 ? ASKED_OK : no_vote(rc) ? ASKED_DEAD : ASKED_ERR;
+    o->state = rc == 0 ? ASKED_OK : no_vote(rc) ? ASKED_DEAD : rc == -ESTALE ? ASKED_ABSTAINED
+                                                                              : ASKED_ERR;
     o->err = rc;
     if (rc == 0) {
         o->len = (uint64_t)(c->rend - c->rp);
@@ -348,6 +354,20 @@ static int deliver(struct fr_call *c, struct fr_lt *lt, const struct outcome *o)
     return c->err = 0;
 }
 
+/* Replica @j abstained from @c: it does not hold an object the call
+ * passes.  Said once per incarnation of it. */
+static void abstained(const struct fr_call *c, struct fr_lt *lt, struct fr_group *g, int j)
+{
+    int m = g->member[j];
+    uint32_t gen = lt->gen[fr__rt.region_of_fmp[m]] + 1;
+
+    if (atomic_exchange(&g->said_stale[j], gen) != gen)
+        fr__log("FMP '%s' (replica %d of FMP '%s') does not hold an object that a call to %s() "
+                "passes (it restarted after its group made it): such calls vote without it",
+                fr__rt.fmps[m].name, j, fr__rt.fmps[g->member[0]].name,
+                fr__rt.app->functions[c->fn].name);
+}
+
 /* Judge the outcomes of the replicas asked; returns the one to deliver. */
 static int judge(struct fr_call *c, struct fr_lt *lt, const struct fr_group *g,
                  struct outcome *out, int leader)
@@ -359,7 +379,9 @@ static int judge(struct fr_call *c, struct fr_lt *lt, const struct fr_group *g,
 
     for (int j = 0; j < g->n; j++) {
         int votes = 0;
-        if (out[j].state == ASKED_NOT)
+        if (out[j].state == ASKED_ABSTAINED)
+            abstained(c, lt, (struct fr_group *)g, j);
+        if (out[j].state == ASKED_NOT || out[j].state == ASKED_ABSTAINED)
             continue;
         asked++;
         for (int k = 0; k < g->n; k++)
@@ -372,7 +394,8 @@ static int judge(struct fr_call *c, struct fr_lt *lt, const struct fr_group *g,
     int ref = g->on_divergence == FR_DIVERGE_VOTE ? -1 : leader;
     int chosen = g->on_divergence == FR_DIVERGE_VOTE ? best : leader;
     for (int j = 0; j < g->n; j++) {
-        if (out[j].state == ASKED_NOT || (chosen >= 0 && same(&out[j], &out[chosen])))
+        if (out[j].state == ASKED_NOT || out[j].state == ASKED_ABSTAINED ||
+            (chosen >= 0 && same(&out[j], &out[chosen])))
             continue;
         const char *how = why(&out[j], buf, sizeof buf, ref);
         snprintf(what, sizeof what, "diverged in %s() of module '%s': %s", f->name, mod, how);
@@ -431,7 +454,7 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     struct outcome out[FR_GROUP_MAX];
     struct fr__field pre = { .kind = FR_W_BUF, .fd = -1 };
     unsigned char *rec = NULL;
-    int leader = -1, pinned, set, rc = -EPIPE;
+    int leader = -1, pinned, set, rc = -EPIPE, abstain = 0;
 
     if (fr__pin_get(g, &pinned)) {
         /* nested in a call to this group: the leader alone */
@@ -466,16 +489,21 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
             }
         }
         take(&out[j], c, rc);
-        if (out[j].state != ASKED_DEAD)
+        if (out[j].state == ASKED_ABSTAINED) {
+            abstained(c, lt, g, j);
+            abstain = 1;
+        } else if (out[j].state != ASKED_DEAD) {
             leader = j;
+        }
     }
     if (leader < 0) {
-        /* every replica is gone: the call fails as for any lost FMP */
+        /* every replica is gone, or holds not the object: the call fails
+         * as for any lost FMP, or with ESTALE */
         for (int j = 0; j < g->n; j++)
             free(out[j].bytes);
         fr__pin_clear(g, set);
         c->peer = g->member[0];
-        return c->err = rc;
+        return c->err = abstain ? -ESTALE : rc;
     }
     if (!pre.ptr)
         pre.ptr = "";         /* the leader answered with an error: nothing recorded */
@@ -512,4 +540,5 @@ static void replicate_died(int k, int status)
                     "catch up with the others' state); the other replicas carry on");
 }
 
-const struct fr_policy fr__replicate_policy = { "replicate", replicate_call, replicate_died };
+const struct fr_policy fr__replicate_policy = { "replicate", replicate_call, replicate_died,
+                                                  NULL };

@@ -119,42 +119,40 @@ static int replay_allowed(struct fr_call *c, int r, uint32_t failed_gen, int *re
     return 1;
 }
 
-int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
-                     const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer))
+/* An empty log of nested calls.  Field by field: `what` (200 bytes) is
+ * written only on a divergence, and zeroing it would cost every call. */
+static inline void log_init(struct fr_nlog *log)
 {
-    struct fr_nlog log;
-    struct fr_xchg x;
+    log->e = NULL;
+    log->n = log->cap = log->pos = 0;
+    log->diverged = 0;
+}
+
+/* The attempts of the open, placed exchange @x, whose log (if any) is
+ * @log, until one succeeds or may not be replayed. */
+static int restart_run(struct fr_xchg *x, struct fr_nlog *log,
+                       int (*elsewhere)(struct fr_call *c, int *peer))
+{
+    struct fr_call *c = x->c;
     int rc, replays = 0;
 
-    /* Field by field: `what` (200 bytes) is written only on a divergence,
-     * and zeroing it would cost every call. */
-    log.e = NULL;
-    log.n = log.cap = log.pos = 0;
-    log.diverged = 0;
-
-    /* A call that may be replayed logs the nested calls it serves, so that
-     * the replay is fed them instead of making them again (nlog.h). */
-    rc = fr__xchg_open(&x, c, lt, peer, mode, pre, mode == 0 && !fr__replaying ? &log : NULL);
-    if (rc < 0)
-        return rc;
-    fr__xchg_place(&x);
     /* Copy-by-value-result makes a call replayable as it is: the caller's
      * arguments are untouched until a reply is accepted. */
     for (;;) {
-        log.pos = 0;          /* a replay repeats the log from its start */
+        log->pos = 0;          /* a replay repeats the log from its start */
         /* a handle of an incarnation that died never reaches its successor */
         if (FR__UNLIKELY(c->nhandles != 0) &&
-            (rc = fr__handle_check(c, c->peer, fr__xchg_peer_gen(x.r))) < 0) {
+            (rc = fr__handle_check(c, c->peer, fr__xchg_peer_gen(x->r))) < 0) {
             c->err = rc;
             break;
         }
-        rc = fr__xchg_attempt(&x);
+        rc = fr__xchg_attempt(x);
         if (rc == 0)
             break;
-        if (!replay_allowed(c, x.r, x.gen, &replays)) {
+        if (!replay_allowed(c, x->r, x->gen, &replays)) {
             int to;
             if (elsewhere && elsewhere(c, &to)) {
-                fr__xchg_retarget(&x, to);
+                fr__xchg_retarget(x, to);
                 replays = 0;
                 continue;
             }
@@ -162,13 +160,41 @@ int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
         }
     }
     /* a replay is fed at most what the log holds */
-    FR_ASSERTF(log.pos <= log.n, "replay fed %u of %u logged nested calls", log.pos, log.n);
-    fr__xchg_close(&x);
-    if (log.e)
-        fr__nlog_free(&log);
+    FR_ASSERTF(log->pos <= log->n, "replay fed %u of %u logged nested calls", log->pos, log->n);
+    fr__xchg_close(x);
+    if (log->e)
+        fr__nlog_free(log);
     if (rc < 0)
         fr__program_park_if_exiting();   /* the callee went with the program */
     return rc;
+}
+
+int fr__restart_call(struct fr_call *c, struct fr_lt *lt, int peer, int mode,
+                     const struct fr__field *pre, int (*elsewhere)(struct fr_call *c, int *peer))
+{
+    struct fr_nlog log;
+    struct fr_xchg x;
+    int rc;
+
+    log_init(&log);
+    /* A call that may be replayed logs the nested calls it serves, so that
+     * the replay is fed them instead of making them again (nlog.h). */
+    rc = fr__xchg_open(&x, c, lt, peer, mode, pre, mode == 0 && !fr__replaying ? &log : NULL);
+    if (rc < 0)
+        return rc;
+    fr__xchg_place(&x);
+    return restart_run(&x, &log, elsewhere);
+}
+
+/* The fast path's exchange (policy.h): a plain call (mode 0), never a
+ * replay's, so it logs. */
+static int restart_resume(struct fr_xchg *x)
+{
+    struct fr_nlog log;
+
+    log_init(&log);
+    x->log = &log;
+    return restart_run(x, &log, NULL);
 }
 
 static int restart_call(struct fr_call *c, struct fr_lt *lt, int peer)
@@ -258,6 +284,20 @@ static void clear_for_new(int k)
 
 static int bring_up(int k, int warm, char *err, size_t errsz);
 
+/* Whether FMP k's next incarnation would carry an earlier one's handle
+ * tag (handle.h): then it does not start (@why says so). */
+static int tag_wraps(int k, char *why, size_t whysz)
+{
+    uint32_t next = atomic_load(&fr__rt.fmps[k].incarnation) + 1, p = fr__handle_period(k);
+
+    if (!fr__handle_wraps(k, next))
+        return 0;
+    snprintf(why, whysz, "its handles' tags tell %u incarnations apart, and incarnation %u "
+             "would carry the tag of incarnation %u, whose handles could then pass as live",
+             p, next, next - p);
+    return 1;
+}
+
 /*
  * FMP k again, outside of any restart budget (a recycled sampled
  * instance, sample.c): steps 2 to 5 of the protocol in @env.  0, or -1
@@ -265,6 +305,8 @@ static int bring_up(int k, int warm, char *err, size_t errsz);
  */
 int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz)
 {
+    if (tag_wraps(k, err, errsz))
+        return -1;
     clear_for_new(k);
     if (fr__spawn(k, env, err, errsz) < 0 || bring_up(k, 0, err, errsz) < 0)
         return -1;
@@ -326,8 +368,6 @@ static void take_notes(int k)
  */
 static int give_records(int k, char *err, size_t errsz)
 {
-    struct fr_fmp *f = &fr__rt.fmps[k];
-    int64_t end = fr__now_ns() + (int64_t)RECORDS_MS * 1000000;
     int rc = fr__init_give(k);
 
     if (rc < 0) {
@@ -335,41 +375,31 @@ static int give_records(int k, char *err, size_t errsz)
                  strerror(-rc));
         return rc;
     }
-    for (;;) {
-        struct fr_ctl_in in;
-        struct pollfd pfd = { f->ctl, POLLIN, 0 };
-        int64_t left = (end - fr__now_ns()) / 1000000;
-        if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
-            snprintf(err, errsz, "it did not keep the records of its FR_INIT calls within %d s",
-                     RECORDS_MS / 1000);
-            return -ETIMEDOUT;
-        }
-        ssize_t got = fr__ctl_recv(f->ctl, MSG_DONTWAIT, &in);
-        if (got == 0 || (got < 0 && got != -EAGAIN)) {
-            snprintf(err, errsz, "it ended while it took the records of its FR_INIT calls");
-            return -EPIPE;
-        }
-        if (got > 0 && in.m.type == FR_CTL_RECORDS_KEPT) {
-            fr__ctl_drop_fds(&in);
-            return 0;
-        }
-        if (got > 0)
-            fr__ctl_handle(k, &in);   /* a fault report, a copy: as usual */
-    }
+    rc = fr__ctl_await(k, FR_CTL_RECORDS_KEPT, RECORDS_MS);
+    if (rc == -ETIMEDOUT)
+        snprintf(err, errsz, "it did not keep the records of its FR_INIT calls within %d s",
+                 RECORDS_MS / 1000);
+    else if (rc < 0)
+        snprintf(err, errsz, "it ended while it took the records of its FR_INIT calls");
+    return rc;
 }
 
 /* Steps 3 (the wait) and 4 for a process just started for FMP k. */
 static int bring_up(int k, int warm, char *err, size_t errsz)
 {
-    take_notes(k);
-    fr__init_settle(k);
-    int records = fr__init_made(k);
+    int init = fr__init_exists();
+
+    if (init) {
+        take_notes(k);
+        fr__init_settle(k);
+    }
+    int records = init && fr__init_made(k), replays = init && fr__init_logged(k);
     /* A warm spare that has nothing replayed into it first is not waited
      * for: it has execed and mapped its regions long ago, GO releases its
      * workers, and the calls replayed now wait in their slots for them.
      * Its READY is read later by the supervisor's loop, which ignores it;
      * should it die instead, the supervisor sees that as any crash. */
-    if (warm && !records && !fr__init_logged(k)) {
+    if (warm && !records && !replays) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
         return 0;
     }
@@ -381,10 +411,13 @@ static int bring_up(int k, int warm, char *err, size_t errsz)
         rc = give_records(k, err, errsz);
     if (rc == 0) {
         atomic_store(&fr__rt.fmps[k].gone, 0);
-        rc = fr__init_replay(k);
+        rc = init ? fr__init_replay(k) : 0;
         if (rc >= 0)
             return 0;
-        snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
+        if (rc == -EPIPE)
+            snprintf(err, errsz, "it ended while its FR_INIT calls were replayed");
+        else
+            snprintf(err, errsz, "replaying its FR_INIT calls failed (%s)", strerror(-rc));
     }
     /* Alive but of no use: end it here, the supervisor never saw it.  Its
      * end is marked as any other (`died`: calls it made while its FR_INIT
@@ -441,7 +474,7 @@ void fr__restart_or_lose(int k, int status)
     }
     hist = &histories[k];
     for (int early = 0;; early++) {
-        if (!budget_allows(fc, hist, why, sizeof why)) {
+        if (!budget_allows(fc, hist, why, sizeof why) || tag_wraps(k, why, sizeof why)) {
             fr__lose(k, why);
             return;
         }
@@ -463,4 +496,5 @@ void fr__restart_or_lose(int k, int status)
     fr__standby_later(k, hist->total);   /* for the next one, once the replays are done */
 }
 
-const struct fr_policy fr__restart_policy = { "restart", restart_call, fr__restart_or_lose };
+const struct fr_policy fr__restart_policy = { "restart", restart_call, fr__restart_or_lose,
+                                                restart_resume };

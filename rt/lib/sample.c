@@ -29,6 +29,7 @@
  *      nothing.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -127,7 +128,7 @@ static _Atomic int retiring;
 
 void fr__sample_served(void)
 {
-    struct fr_ctl_msg m = { FR_CTL_RECYCLE, (uint32_t)fr__rt.self, 0, 0 };
+    struct fr_ctl_msg m = { FR_CTL_RECYCLE, (uint32_t)fr__rt.self, 0 };
 
     if (atomic_fetch_add(&served, 1) + 1 != fr__rt.recycle_after)
         return;
@@ -178,15 +179,18 @@ int fr__sample_recycling(int k)
 void fr__sample_recycle(int k)
 {
     void *tmp = talloc_new(NULL);
-    char err[512];
+    char err[512] = "out of memory";
     int rc = -ENOMEM;
 
     recycling[k] = 0;
     if (tmp)
         rc = fr__reincarnate(k, fr__member_env(tmp, fr__boot_fmp(k), k), err, sizeof err);
     talloc_free(tmp);
-    if (rc < 0)
-        fr__lose(k, "its recycled instance did not start");
+    if (rc < 0) {
+        char why[600];
+        snprintf(why, sizeof why, "its recycled instance did not start (%s)", err);
+        fr__lose(k, why);
+    }
 }
 
 /* A death of an instance: a recycled one starts afresh; a crashed one
@@ -202,4 +206,4 @@ static void sample_died(int k, int status)
         fr__lose(k, "it has no restart: policy");
 }
 
-const struct fr_policy fr__sample_policy = { "sample", sample_call, sample_died };
+const struct fr_policy fr__sample_policy = { "sample", sample_call, sample_died, NULL };

@@ -55,6 +55,7 @@
 #include "config.h"
 #include "diag.h"
 #include "sandbox.h"
+#include "slurp.h"
 
 #define PROFILE_MAX_BYTES (64 * 1024)
 
@@ -251,22 +252,19 @@ int fr__sandbox_profile_load(void *ctx, const char *path, struct fr_sandbox_prof
     struct fr_sandbox_prof *p = talloc_zero(ctx, struct fr_sandbox_prof);
     yaml_parser_t parser;
     yaml_document_t doc;
-    char *buf = talloc_size(ctx, PROFILE_MAX_BYTES + 1);
-    ssize_t len = 0, r;
-    int fd, rc = 0;
+    size_t len;
+    char *buf;
+    int rc = 0;
 
     *out = NULL;
-    if (!p || !buf)
+    if (!p)
         return -ENOMEM;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fr__diag_add(d, path, 0, 0, "`sandbox:` is 'strict', 'none', or a profile file",
-                            "cannot read the sandbox profile: %s", strerror(errno));
-    while (len <= PROFILE_MAX_BYTES &&
-           ((r = read(fd, buf + len, (size_t)(PROFILE_MAX_BYTES + 1 - len))) > 0 ||
-            (r < 0 && errno == EINTR)))
-        len += r > 0 ? r : 0;
-    close(fd);
+    if (!(buf = fr__slurp_file(p, path, PROFILE_MAX_BYTES, &len)))
+        return errno == ENOMEM ? -ENOMEM
+                               : fr__diag_add(d, path, 0, 0,
+                                              "`sandbox:` is 'strict', 'none', or a profile file",
+                                              "cannot read the sandbox profile: %s",
+                                              strerror(errno));
     if (len > PROFILE_MAX_BYTES)
         return fr__diag_add(d, path, 0, 0, NULL, "a sandbox profile is at most %d KiB",
                             PROFILE_MAX_BYTES / 1024);

@@ -98,7 +98,7 @@ int fr__send_go(int k, int ctl)
 {
     /* the incarnation from the root's own count, never from a region
      * header, which a peer of the child can write */
-    struct fr_ctl_msg go = { FR_CTL_GO, (uint32_t)k, atomic_load(&fr__rt.fmps[k].incarnation), 0 };
+    struct fr_ctl_msg go = { FR_CTL_GO, (uint32_t)k, atomic_load(&fr__rt.fmps[k].incarnation) };
 
     return send(ctl, &go, sizeof go, MSG_NOSIGNAL) == (ssize_t)sizeof go ? 0 : -EPIPE;
 }

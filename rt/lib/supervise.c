@@ -139,6 +139,38 @@ ssize_t fr__ctl_take(int k)
     return got;
 }
 
+int fr__child_ended(int k)
+{
+    struct pollfd pfd = { fr__rt.fmps[k].pidfd, POLLIN, 0 };
+
+    return pfd.fd >= 0 && poll(&pfd, 1, 0) > 0;
+}
+
+int fr__ctl_await(int k, uint32_t type, int ms)
+{
+    int64_t end = fr__now_ns() + (int64_t)ms * 1000000;
+    int ctl = fr__rt.fmps[k].ctl;
+
+    for (;;) {
+        struct fr_ctl_in in;
+        struct pollfd pfd = { ctl, POLLIN, 0 };
+        int64_t left = (end - fr__now_ns()) / 1000000;
+        if (ctl < 0)
+            return -EPIPE;
+        if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
+            return -ETIMEDOUT;
+        ssize_t got = fr__ctl_recv(ctl, MSG_DONTWAIT, &in);
+        if (got == 0 || (got < 0 && got != -EAGAIN))
+            return -EPIPE;
+        if (got > 0 && in.m.type == type) {
+            fr__ctl_drop_fds(&in);
+            return 0;
+        }
+        if (got > 0)
+            fr__ctl_handle(k, &in);
+    }
+}
+
 void fr__ctl_drain(int k)
 {
     while (fr__ctl_take(k) > 0)
@@ -162,10 +194,10 @@ void fr__mark_gone(int fmp, int status)
         int dead = pm->a == fmp ? 0 : 1;
         struct fr_region_hdr *h = pm->base;
         atomic_store(&h->gone_status[dead], status);
-        atomic_store(&h->died[dead], atomic_load(&h->gen[dead]));   /* before `gone` */
         /* Flag first, then scan: a caller that opens a slot after the scan
-         * sees the flag before it sleeps (fr__chan_wait). */
-        atomic_store(&h->gone[dead], 1);
+         * sees the flag before it sleeps (fr__chan_wait).  The flag names
+         * the incarnation that ended (region.h). */
+        atomic_store(&h->gone[dead], atomic_load(&h->gen[dead]) + 1);
         for (uint32_t i = 0; i < g->nslots; i++) {
             struct fr_slot *s = fr__slot(pm->base, g, i);
             /* Only slots ever opened have a waiter; the others stay untouched
@@ -205,7 +237,7 @@ void fr__fault(int fmp, uint32_t gen, const char *why)
     if (fr__rt.self == 0) {
         stop_incarnation(fmp, gen);
     } else if (fmp != 0) {
-        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp, gen, 0 };
+        struct fr_ctl_msg m = { FR_CTL_FAULT, (uint32_t)fmp, gen };
         if (send(fr__rt.ctl, &m, sizeof m, MSG_NOSIGNAL) < 0)
             fr__log("cannot reach the root to stop FMP '%s'", fr__rt.fmps[fmp].name);
     }

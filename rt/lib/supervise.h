@@ -57,6 +57,13 @@ ssize_t fr__ctl_take(int k);
 /* Handle every datagram waiting on child @k's control socket (what it
  * sent before it died among them: its copies of FR_INIT calls). */
 void fr__ctl_drain(int k);
+/* Wait up to @ms for child @k to send a datagram of @type, handling any
+ * other that comes meanwhile (a fault report, a copy: as usual).  0,
+ * -ETIMEDOUT, or -EPIPE (it ended, or closed its socket). */
+int fr__ctl_await(int k, uint32_t type, int ms);
+/* Root: whether child @k's process has ended (its pidfd says so), though
+ * it may not be reaped yet: the supervisor thread asks, busy elsewhere. */
+int fr__child_ended(int k);
 /* Whether FMPs @a and @b share a region: only then may one call the other. */
 int fr__paired(int a, int b);
 

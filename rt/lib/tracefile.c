@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "diag.h"
 #include "state.h"
 #include "trace.h"
@@ -75,16 +76,12 @@ static const struct fr_function *fn_of(const struct fr_app *app, unsigned i)
 
 static void caps_json(FILE *f, unsigned caps)
 {
-    static const struct { unsigned cap; const char *name; } names[] = {
-        { FR_RESTARTABLE, "restartable" }, { FR_REPLICABLE, "replicable" },
-        { FR_SAMPLABLE, "samplable" },
-    };
     int n = 0;
 
     fputc('[', f);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (caps & names[i].cap)
-            fprintf(f, "%s\"%s\"", n++ ? ", " : "", names[i].name);
+    for (size_t i = 0; i < FR__NCAPS; i++)
+        if (caps & fr__caps[i].bit)
+            fprintf(f, "%s\"%s\"", n++ ? ", " : "", fr__caps[i].adj);
     fputc(']', f);
 }
 

@@ -12,8 +12,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <talloc.h>
@@ -333,6 +335,64 @@ static void parts_are_k_and_respect_the_root(void **state)
     }
 }
 
+/* --parts balances CPU, not modules: nine modules in a ring of equal
+ * calls, one of them four times the others' CPU, three parts: each about a
+ * third of the CPU (1.2 s in all; a part of three modules with the heavy
+ * one would hold 0.6 s); stdout, which METIS would write its
+ * complaints on and which is the CLI's (its JSON), gets nothing from the
+ * runs and is the caller's again afterwards. */
+static void parts_balance_cpu_and_keep_stdout(void **state)
+{
+    (void)state;
+    static const char *names[] = { "main", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8" };
+    struct gmod mods[9];
+    struct gedge edges[9];
+    void *ctx = talloc_new(NULL);
+    bool root_only[9] = { true };
+    int part[9], out[2];
+    unsigned filled;
+    int64_t cpu[3] = { 0 };
+    struct fr_perr e;
+    char buf[64];
+
+    for (size_t m = 0; m < 9; m++) {
+        mods[m] = (struct gmod){ names[m], m ? ALL_CAPS : 0, m == 1 ? 400000000 : 100000000 };
+        edges[m] = (struct gedge){ names[m], names[(m + 1) % 9], "f", 1000, 0, 0 };
+    }
+    struct fr_trace *t = graph(ctx, mods, 9, edges, 9, 1000000000);
+    fr__perr_init(&e, ctx);
+    assert_int_equal(pipe(out), 0);
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(out[1], STDOUT_FILENO), STDOUT_FILENO);
+    int rc = fr__metis_parts(ctx, t, &plain, root_only, 3, part, &filled, &e);
+    /* as many parts as vertices */
+    struct fr_trace *small = graph(ctx, mods, 3, edges, 2, 1000000000);
+    int small_part[3];
+    int small_rc = fr__metis_parts(ctx, small, &plain, root_only, 3, small_part, &filled, &e);
+    fputs("after", stdout);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    close(out[1]);
+    assert_int_equal(rc, 0);
+    assert_int_equal(small_rc, 0);
+    assert_int_equal(read(out[0], buf, sizeof buf), 5);    /* only what came after */
+    assert_memory_equal(buf, "after", 5);
+    close(out[0]);
+    assert_int_equal(part[0], 0);
+    for (size_t m = 0; m < 9; m++) {
+        assert_true(part[m] >= 0 && part[m] < 3);
+        cpu[part[m]] += t->modules[m].cpu_ns;
+    }
+    for (int p = 0; p < 3; p++) {
+        assert_true(cpu[p] >= 300000000);
+        assert_true(cpu[p] <= 500000000);
+    }
+    talloc_free(ctx);
+}
+
 /* The constraints and their messages. */
 static void constraints(void **state)
 {
@@ -397,6 +457,7 @@ int main(void)
         cmocka_unit_test(enumeration_bound),
         cmocka_unit_test(large_goes_to_the_heuristic),
         cmocka_unit_test(parts_are_k_and_respect_the_root),
+        cmocka_unit_test(parts_balance_cpu_and_keep_stdout),
         cmocka_unit_test(constraints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

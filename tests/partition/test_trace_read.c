@@ -25,7 +25,7 @@
 #include <cmocka.h>
 #include <talloc.h>
 
-#include "slurp.h"
+#include "lib/slurp.h"
 #include "trace_read.h"
 
 /* A new sum holding traces/web.json, under @ctx; @e ready for more. */
@@ -66,7 +66,8 @@ static void one(void **state)
 }
 
 /* Two runs add up; an edge only the second saw joins; a trace of another
- * build is refused and leaves the sum as it was. */
+ * build, or one that moves a function to another module, is refused and
+ * leaves the sum as it was. */
 static void add_up(void **state)
 {
     (void)state;
@@ -93,6 +94,17 @@ static void add_up(void **state)
                         "same app");
     assert_int_equal(t->nfiles, 2);
     assert_int_equal(t->runs, 2);
+    assert_int_equal(t->edges[1].calls, 150000);
+
+    /* consistent alone, but its mime_type is in another module than the
+     * sum's: refused naming the edge, and nothing added */
+    fr__perr_init(&e, ctx);
+    assert_int_equal(fr__trace_add_file(t, "traces/web-moved.json", &e), -EINVAL);
+    assert_string_equal(e.msg, "traces/web-moved.json: edges[1].to: function 'mime_type' is "
+                        "in module 'respond' here but in 'mime' in the traces read before");
+    assert_int_equal(t->nfiles, 2);
+    assert_int_equal(t->runs, 2);
+    assert_int_equal(t->nedges, 6);
     assert_int_equal(t->edges[1].calls, 150000);
     talloc_free(ctx);
 }
@@ -160,7 +172,7 @@ static void bad_corpus(void **state)
             fputs(printed(ctx, &e), f);
             fclose(f);
         } else {
-            char *want = fr__slurp_file(ctx, expect, &elen), *got = printed(ctx, &e);
+            char *want = fr__slurp_file(ctx, expect, FR_SLURP_ALL, &elen), *got = printed(ctx, &e);
             if (!want || strcmp(want, got) != 0) {
                 fprintf(stderr, "%s: printed\n%s--- expected (%s)\n%s", json, got, expect,
                         want ? want : "(missing)\n");

@@ -3,8 +3,10 @@
  * one memfd region: small and chunked messages, the futex sleep path, and
  * everything that must NOT be taken as a message (a stale or forged bell,
  * a header written but never posted, a peer that is gone), a restarted
- * peer heard while `gone` still shows its predecessor's end, and a sleeper
- * woken by a restart that left its bell as it was.
+ * peer heard while `gone` still shows its predecessor's end, a sleeper
+ * woken by a restart that left its bell as it was, and the fast path's
+ * take of a reply (fr__chan_quick_reply), which leaves all but the common
+ * reply untaken.
  *
  * The parent is FMP 0, a forked child FMP 1; each sets up its own view of
  * the runtime (fr__rt) the way start.c and child.c do.
@@ -227,8 +229,7 @@ static void test_chunked_from_new_incarnation(void **state)
      * `gone` in this region, which still shows incarnation 0's end: FMP 1
      * takes its long request and answers it all the same. */
     atomic_store(&h->gen[0], 1);
-    atomic_store(&h->died[0], 0);
-    atomic_store(&h->gone[0], 1);
+    atomic_store(&h->gone[0], 0 + 1);   /* incarnation 0 ended */
     fr__rt.call_timeout_ns = 2000000000;   /* a peer that gave up must not hang us */
     round_trip((1u << 18) + 17, 0);
     fr__rt.call_timeout_ns = 0;
@@ -327,6 +328,153 @@ static void test_overlong_chunk(void **state)
     assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), -EPROTO);
 }
 
+/* ---- the fast path's reply (fr__chan_quick_reply) ----------------------- */
+
+enum quick_case { Q_COMMON, Q_ERR, Q_OTHER_FN, Q_STALE, Q_SILENT };
+
+/* Peer: take the request of fn 7 and answer it as @arg says (its low
+ * byte; above it, the last seq on the slot: each round is a new process). */
+static int quick_peer(void *arg)
+{
+    enum quick_case how = (enum quick_case)((uintptr_t)arg & 0xff);
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    unsigned char payload[16];
+    struct fr__field f = { payload, sizeof payload, FR_W_BUF, -1 };
+    void *buf = NULL;
+    size_t cap = 0;
+    struct fr_msg m;
+    int r, rc;
+
+    for (size_t i = 0; i < sizeof payload; i++)
+        payload[i] = pattern(i);
+    /* the last message was our predecessor's reply, the one before it
+     * the request our bell still shows */
+    lt->last[0] = (uint32_t)((uintptr_t)arg >> 8);
+    lt->seen[0] = lt->last[0] ? lt->last[0] - 1 : 0;
+    if (fr__chan_wait(lt, -1, fr__now_ns() + 5000000000ll, &r) < 0 ||
+        fr__chan_recv(lt, r, &buf, &cap, &m) < 0 || m.kind != FR_MSG_REQ || m.fn != 7)
+        return 10;
+    free(buf);
+    switch (how) {
+    case Q_COMMON:
+    case Q_STALE:
+        rc = fr__chan_send_rep(lt, r, 7, &f, 1);
+        break;
+    case Q_ERR:
+        rc = fr__chan_send(lt, r, FR_MSG_ERR, 7, -ENOSYS, NULL, 0);
+        break;
+    case Q_OTHER_FN:
+        rc = fr__chan_send_rep(lt, r, 8, &f, 1);
+        break;
+    default:
+        return 0;
+    }
+    /* a message stamped for an earlier incarnation of FMP 0 */
+    if (how == Q_STALE)
+        s->to[0].hdr.gen = 5;
+    return rc < 0 ? 11 : 0;
+}
+
+/* Send fn 7's request, let the peer answer @how, then look with
+ * fr__chan_quick_reply: whether it took the reply (*m then set). */
+static int quick_round(enum quick_case how, struct fr_msg *m)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    pid_t pid = peer(quick_peer, (void *)((uintptr_t)how | (uintptr_t)lt->last[0] << 8));
+    uint32_t last, seen;
+    int taken;
+
+    assert_int_equal(fr__chan_send_req(lt, 0, 7, NULL, 0, 0), 0);
+    assert_int_equal(join(pid), 0);   /* its answer, if any, is posted */
+    last = lt->last[0];
+    seen = lt->seen[0];
+    taken = fr__chan_quick_reply(lt, 0, 7, m);
+    if (!taken) {
+        /* nothing of it was taken */
+        assert_int_equal(lt->last[0], last);
+        assert_int_equal(lt->seen[0], seen);
+    }
+    return taken;
+}
+
+/* The common reply is taken as fr__chan_wait and fr__chan_recv would take it. */
+static void test_quick_reply_common(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_wire_field wf;
+    struct fr_msg m;
+    (void)state;
+    lt->rbuf = malloc(256);
+    lt->rcap = 256;
+    assert_int_equal(quick_round(Q_COMMON, &m), 1);
+    assert_int_equal(m.kind, FR_MSG_REP);
+    assert_int_equal(m.fn, 7);
+    assert_ptr_equal(m.data, lt->rbuf);
+    assert_int_equal(lt->seen[0], lt->last[0]);
+    struct fr_wire_reader rd = { m.data, m.data + m.len };
+    assert_int_equal(fr__wire_next(&rd, &wf), 0);
+    assert_int_equal(wf.kind, FR_W_BUF);
+    assert_int_equal(wf.len, 16);
+    for (size_t i = 0; i < 16; i++)
+        assert_int_equal(wf.data[i], pattern(i));
+    assert_ptr_equal(rd.p, rd.end);
+}
+
+/* What is not the common reply stays on the slot for the full wait and
+ * fr__chan_recv, which take it as before: a refusal, a reply to another
+ * function, a reply with no room for it yet (the buffer grows there). */
+static void test_quick_reply_leaves_the_rest(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg m;
+    int got;
+    (void)state;
+
+    assert_int_equal(quick_round(Q_ERR, &m), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 1000000000, &got), 0);
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), 0);
+    assert_int_equal(m.kind, FR_MSG_ERR);
+    assert_int_equal(m.status, -ENOSYS);
+
+    assert_int_equal(quick_round(Q_OTHER_FN, &m), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 1000000000, &got), 0);
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), 0);
+    assert_int_equal(m.fn, 8);
+
+    free(lt->rbuf);
+    lt->rbuf = NULL;
+    lt->rcap = 0;
+    assert_int_equal(quick_round(Q_COMMON, &m), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 1000000000, &got), 0);
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), 0);
+    assert_int_equal(m.len, sizeof(struct fr_wire_hdr) + 16);
+    /* and with the room made, the next one is taken */
+    assert_int_equal(quick_round(Q_COMMON, &m), 1);
+}
+
+/* A message stamped for an earlier incarnation is not taken either: the
+ * full wait clears it (as a stale one) and goes on waiting. */
+static void test_quick_reply_stale(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg m;
+    int got;
+    (void)state;
+    lt->rbuf = malloc(256);
+    lt->rcap = 256;
+    assert_int_equal(quick_round(Q_STALE, &m), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 100000000, &got), -ETIMEDOUT);
+}
+
+/* No answer: it gives up after its short spin instead of waiting. */
+static void test_quick_reply_silent(void **state)
+{
+    struct fr_msg m;
+    (void)state;
+    assert_int_equal(quick_round(Q_SILENT, &m), 0);
+}
+
 static void *mark_gone_later(void *arg)
 {
     struct fr_region_hdr *h = region.base;
@@ -418,6 +566,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_torn_message, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_header_mismatch, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_overlong_chunk, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_quick_reply_common, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_quick_reply_leaves_the_rest, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_quick_reply_stale, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_quick_reply_silent, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_gone_wakes_sleeper, setup_sleepy, teardown),
         cmocka_unit_test_setup_teardown(test_restart_wakes_sleeper, setup_sleepy, teardown),
     };

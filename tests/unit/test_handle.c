@@ -4,14 +4,17 @@
  * handles passed on as they are, and a handle of a dead incarnation (or,
  * in a sampled instance, of a sibling) refused with -ESTALE by the
  * minting side -- a dispatcher's fr_arg_handle, a stub's fr_get_handle --
- * and by a caller's look before it sends (fr__handle_check).  The FMPs
- * are those of one plan, set up as fr__rt would hold them.
+ * and by a caller's look before it sends (fr__handle_check); the lasting
+ * handles of FR_INIT objects, made again by a replay; a restarted
+ * replica's refusal of what it never made; the incarnation count's wrap.
+ * The FMPs are those of one plan, set up as fr__rt would hold them.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -28,6 +31,7 @@
 static int retries[NFMPS] = { -1, 2, -1, -1, -1 };
 static int group_of[NFMPS] = { -1, -1, -1, 0, 0 };
 static struct fr_group group;
+static struct fr_fmp fmps[NFMPS];
 
 static const uint64_t obj = 0x55d0c0ffee10ull;  /* a user-space address */
 
@@ -35,6 +39,9 @@ static void plan(int self, int restartable, int kind)
 {
     fr__rt.self = self;
     fr__rt.nfmps = NFMPS;
+    fr__rt.fmps = fmps;
+    for (int k = 0; k < NFMPS; k++)
+        snprintf(fmps[k].name, sizeof fmps[k].name, "fmp%d", k);
     retries[1] = restartable ? 2 : -1;
     fr__rt.retries = retries;
     fr__rt.group_of = group_of;
@@ -127,9 +134,150 @@ static void replicas_answer_alike(void **state)
     uint64_t t = sent_by(4, 0, obj, FR_GROUP_REPLICATE), v = t;
 
     (void)state;
-    assert_int_equal(sent_by(3, 5, obj, FR_GROUP_REPLICATE), t);
-    assert_int_equal(taken_by(3, 7, &v, FR_GROUP_REPLICATE), 0);
+    assert_int_equal(sent_by(3, 0, obj, FR_GROUP_REPLICATE), t);
+    assert_int_equal(taken_by(3, 0, &v, FR_GROUP_REPLICATE), 0);
     assert_int_equal(v, obj);
+}
+
+/* A replica that restarted holds none of what its group made before: its
+ * group's handle is refused, unless it handed that pointer out itself. */
+static void restarted_replica_holds_what_it_made(void **state)
+{
+    uint64_t t = sent_by(3, 0, obj, FR_GROUP_REPLICATE), v = t;
+
+    (void)state;
+    assert_int_equal(taken_by(4, 2, &v, FR_GROUP_REPLICATE), -ESTALE);
+    assert_int_equal(v, t);
+    /* the same incarnation makes its own object there, and hands it out */
+    assert_int_equal(fr__handle_out(obj), t);
+    assert_int_equal(fr__handle_in(&v), 0);
+    assert_int_equal(v, obj);
+    /* a replica's tags count no incarnation: nothing comes round */
+    assert_int_equal(fr__handle_period(4), 0);
+    assert_int_equal(fr__handle_wraps(4, 100000), 0);
+}
+
+/* A reply field list of one handle @v, as a dispatcher leaves it. */
+static struct fr__field handle_field(uint64_t v)
+{
+    return (struct fr__field){ NULL, v, FR_W_HANDLE, -1 };
+}
+
+static void init_objects_live_on(void **state)
+{
+    const uint64_t moved = 0x55d0c0ffee80ull;   /* where the replay makes it */
+    const uint64_t other = 0x55d0c0ffef00ull;   /* an object of no FR_INIT call */
+    uint64_t v, plain, lasting;
+    struct fr__field f;
+
+    (void)state;
+    /* incarnation 3 of FMP 1 serves an FR_INIT call that returns obj */
+    plan(1, 1, 0);
+    fr__handle_adopt(3);
+    f = handle_field(fr__handle_out(obj));
+    plain = fr__handle_out(other);
+    fr__handle_init_reply(&f, 1);
+    lasting = f.len;
+    assert_int_equal(lasting & 0xffffffffffffull, obj);
+    assert_int_not_equal(lasting, sent_by(1, 3, obj, 0));
+    /* the object leaves as that value wherever it leaves, and comes back */
+    plan(1, 1, 0);
+    fr__handle_adopt(3);
+    f = handle_field(fr__handle_out(obj));
+    fr__handle_init_reply(&f, 1);
+    assert_int_equal(fr__handle_out(obj), lasting);
+    v = lasting;
+    assert_int_equal(fr__handle_in(&v), 0);
+    assert_int_equal(v, obj);
+
+    /* incarnation 4: the root tells it the value, then replays the call,
+     * which makes the object elsewhere */
+    plan(1, 1, 0);
+    fr__handle_adopt(4);
+    v = lasting;
+    assert_int_equal(fr__handle_in(&v), -ESTALE);   /* not made again yet */
+    assert_int_equal(fr__handle_expect(&lasting, 1), 0);
+    f = handle_field(fr__handle_out(moved));
+    fr__handle_init_reply(&f, 1);
+    assert_int_equal(f.len, lasting);   /* the replay answers as the first call did */
+    v = lasting;
+    assert_int_equal(fr__handle_in(&v), 0);
+    assert_int_equal(v, moved);
+    assert_int_equal(fr__handle_out(moved), lasting);
+    /* the dead incarnation's other objects stay dead */
+    v = plain;
+    assert_int_equal(fr__handle_in(&v), -ESTALE);
+    /* an object a later FR_INIT call makes at the first one's old address
+     * cannot take the value that names the moved one: it is this
+     * incarnation's */
+    f = handle_field(fr__handle_out(obj));
+    fr__handle_init_reply(&f, 1);
+    assert_int_equal(f.len, fr__handle_out(obj));
+    assert_int_not_equal(f.len, lasting);
+    v = f.len;
+    assert_int_equal(fr__handle_in(&v), 0);
+    assert_int_equal(v, obj);
+
+    /* callers let it through to any incarnation: its owner decides */
+    struct fr_call c;
+    plan(0, 1, 0);
+    fr__handle_adopt(0);
+    fr_call_begin(&c, 0);
+    fr_put_handle(&c, &lasting, sizeof lasting);
+    assert_int_equal(fr__handle_check(&c, 1, 9), 0);
+    fr__request_free(&c);
+    /* the root finds it in the recorded reply */
+    unsigned char rep[64];
+    struct fr_wire_enc enc = { 0, 0 };
+    f = handle_field(lasting);
+    size_t len = fr__wire_fill(&f, 1, &enc, rep, sizeof rep);
+    uint64_t found = 0;
+    assert_int_equal(fr__handle_lasting(rep, len, 1, &found, 1), 1);
+    assert_int_equal(found, lasting);
+    assert_int_equal(fr__handle_lasting(rep, len, 2, &found, 1), 0);
+}
+
+static void an_fmp_never_reborn_makes_no_lasting_handle(void **state)
+{
+    struct fr__field f;
+
+    (void)state;
+    plan(2, 1, 0);            /* FMP 2 is plain: its objects never die */
+    fr__handle_adopt(0);
+    f = handle_field(fr__handle_out(obj));
+    uint64_t t = f.len;
+    fr__handle_init_reply(&f, 1);
+    assert_int_equal(f.len, t);
+}
+
+/* 2^k restarts: the tag comes round, and the root is told before it
+ * starts the incarnation that would carry a dead one's tag. */
+static void incarnation_wrap_is_refused(void **state)
+{
+    uint32_t p;
+
+    (void)state;
+    plan(0, 1, 0);
+    fr__handle_adopt(0);
+    p = fr__handle_period(1);
+    assert_int_equal(p, (1u << 12) - 1);   /* 5 FMPs: 3 bits name them */
+    assert_int_equal(fr__handle_wraps(1, p - 1), 0);
+    assert_int_equal(fr__handle_wraps(1, p), 1);
+    assert_int_equal(fr__handle_wraps(1, 5 * p + 3), 1);
+    /* what the refusal prevents: incarnation p has incarnation 0's tag */
+    assert_int_equal(sent_by(1, p, obj, 0), sent_by(1, 0, obj, 0));
+    /* and no incarnation has the tag of FR_INIT objects */
+    plan(1, 1, 0);
+    fr__handle_adopt(1);
+    struct fr__field f = handle_field(fr__handle_out(obj));
+    fr__handle_init_reply(&f, 1);
+    uint64_t lasting = f.len;
+    for (uint32_t g = 0; g < p; g++)
+        assert_int_not_equal(sent_by(1, g, obj, 0), lasting);
+    /* nothing reborn anywhere: no tags, nothing wraps */
+    plan(0, 0, 0);
+    fr__handle_adopt(0);
+    assert_int_equal(fr__handle_wraps(1, 1u << 31), 0);
 }
 
 static void sampled_sibling_refused(void **state)
@@ -218,7 +366,9 @@ static void reply_of_a_dead_handle_fails_the_call(void **state)
     c.rend = rep + len;
     fr_get_handle(&c, &dst, sizeof dst);
     assert_int_equal(c.err, -ESTALE);
-    assert_int_equal(dst, 42);   /* the caller's code never holds it */
+    /* the caller's code never holds it: NULL, not what was there, which in
+     * a struct that came back is the callee's raw pointer */
+    assert_int_equal(dst, 0);
     fr__handle_adopt(3);
     fr_call_begin(&c, 0);
     c.rp = rep;
@@ -236,6 +386,10 @@ int main(void)
         cmocka_unit_test(dead_incarnation_refused),
         cmocka_unit_test(others_passed_on),
         cmocka_unit_test(replicas_answer_alike),
+        cmocka_unit_test(restarted_replica_holds_what_it_made),
+        cmocka_unit_test(init_objects_live_on),
+        cmocka_unit_test(an_fmp_never_reborn_makes_no_lasting_handle),
+        cmocka_unit_test(incarnation_wrap_is_refused),
         cmocka_unit_test(sampled_sibling_refused),
         cmocka_unit_test(caller_looks_before_sending),
         cmocka_unit_test(dispatcher_refuses_before_the_function),

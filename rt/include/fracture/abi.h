@@ -272,8 +272,8 @@ FR_API int fr_call_invoke(struct fr_call *c);
 FR_API void fr_get_scalar(struct fr_call *c, void *dst, size_t n);
 FR_API void fr_get_buf(struct fr_call *c, void *dst, size_t n);      /* OUT / INOUT */
 /* FR_RET_OPAQUE, or a handle field of a struct that came back: one of this
- * FMP's own that a dead incarnation of it minted fails the call (-ESTALE)
- * and is not written. */
+ * FMP's own that a dead incarnation of it minted fails the call (-ESTALE);
+ * where the call fails (that way, or before), *dst is NULL. */
 FR_API void fr_get_handle(struct fr_call *c, void *dst, size_t n);
 /* A returned string, at most @max bytes with its NUL; *dst is malloc()ed,
  * owned by the caller (free() it), or NULL for a NULL string. */

@@ -5,9 +5,15 @@
 #   MODE=run: PLAIN and APP (the fractured build) print the same, APP once
 #     in one process and once under SPLIT (expected: the plain output, or
 #     DIR/split.out where a failure is the point; DIR/split.err, if there,
-#     holds lines its stderr must contain).  Then both again traced
+#     holds lines its stderr must contain).  DIR/stale.yaml, if there, is one
+#     more split run in which an FMP dies and comes back: its output must be
+#     DIR/stale.out (what the dead incarnation minted fails, as the point
+#     is), its status the plain build's.  Then both again traced
 #     (trace:, configs written in WORK and removed): the same outputs, a
 #     trace each, and, where no failure is the point, the same edges.
+#     DIR/no-aslr: APP runs under `setarch -R`, inherited by every FMP (the
+#     replicas of a group answer handles alike only where their addresses
+#     are: handle.h).
 #     With TRACED_AS_SPLIT, traced all in one must print the split output:
 #     a traced local call is marshalled, and the caller refuses what no
 #     copy could carry exactly, as it does for a split call.
@@ -44,6 +50,11 @@ if(MODE STREQUAL "golden")
   return()
 endif()
 
+set(APP_CMD ${APP})
+if(EXISTS ${DIR}/no-aslr)
+  execute_process(COMMAND uname -m OUTPUT_VARIABLE arch OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(APP_CMD setarch ${arch} -R ${APP})
+endif()
 execute_process(COMMAND ${PLAIN} RESULT_VARIABLE prc OUTPUT_VARIABLE pout ERROR_VARIABLE perr
   TIMEOUT 60)
 set(want "${pout}")
@@ -52,14 +63,14 @@ if(EXISTS ${DIR}/split.out)
 else()
   set(want_split "${pout}")
 endif()
-execute_process(COMMAND ${APP} RESULT_VARIABLE arc OUTPUT_VARIABLE aout ERROR_VARIABLE aerr
+execute_process(COMMAND ${APP_CMD} RESULT_VARIABLE arc OUTPUT_VARIABLE aout ERROR_VARIABLE aerr
   TIMEOUT 60)
 if(NOT aout STREQUAL want OR NOT arc STREQUAL prc)
   message(FATAL_ERROR "all in one differs from the plain build (exit ${arc}, plain ${prc}):\n"
     "--- plain\n${pout}\n+++ fractured\n${aout}\n${aerr}")
 endif()
 set(ENV{FRACTURE_CONFIG} ${SPLIT})
-execute_process(COMMAND ${APP} RESULT_VARIABLE src OUTPUT_VARIABLE sout ERROR_VARIABLE serr
+execute_process(COMMAND ${APP_CMD} RESULT_VARIABLE src OUTPUT_VARIABLE sout ERROR_VARIABLE serr
   TIMEOUT 60)
 unset(ENV{FRACTURE_CONFIG})
 if(NOT sout STREQUAL want_split OR NOT src STREQUAL prc)
@@ -77,6 +88,19 @@ if(EXISTS ${DIR}/split.err)
   endforeach()
 endif()
 
+# DIR/stale.yaml: the same program, an FMP killed and restarted mid-run.
+if(EXISTS ${DIR}/stale.yaml)
+  set(ENV{FRACTURE_CONFIG} ${DIR}/stale.yaml)
+  execute_process(COMMAND ${APP} RESULT_VARIABLE xrc OUTPUT_VARIABLE xout ERROR_VARIABLE xerr
+    TIMEOUT 60)
+  unset(ENV{FRACTURE_CONFIG})
+  file(READ ${DIR}/stale.out want_stale)
+  if(NOT xout STREQUAL want_stale OR NOT xrc STREQUAL prc)
+    message(FATAL_ERROR "the run under stale.yaml differs (exit ${xrc}, plain ${prc}):\n"
+      "--- expected\n${want_stale}\n+++ stale.yaml\n${xout}\n--- stderr\n${xerr}")
+  endif()
+endif()
+
 # Traced, all in one and split: what a training run does to the program.
 if(NOT WORK)
   message(FATAL_ERROR "gen.cmake: MODE=run needs WORK, a directory for the traced runs")
@@ -88,7 +112,7 @@ file(WRITE ${WORK}/aio.yaml "version: 1\ntrace: {file: ${WORK}/aio.json}\n")
 file(WRITE ${WORK}/split.yaml "${split_text}\ntrace: {file: ${WORK}/split.json}\n")
 foreach(v aio split)
   set(ENV{FRACTURE_CONFIG} ${WORK}/${v}.yaml)
-  execute_process(COMMAND ${APP} RESULT_VARIABLE trc_${v} OUTPUT_VARIABLE tout_${v}
+  execute_process(COMMAND ${APP_CMD} RESULT_VARIABLE trc_${v} OUTPUT_VARIABLE tout_${v}
     ERROR_VARIABLE terr_${v} TIMEOUT 60)
   unset(ENV{FRACTURE_CONFIG})
   set(trace_${v} "")

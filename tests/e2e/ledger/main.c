@@ -27,6 +27,12 @@
  *                     stopped between tally_add's reply and its copy to the
  *                     root (FRACTURE_FAULT init-copy:1:stop in texts' env):
  *                     tallies' restart must still get texts' call
+ *   ledger init-both  text_init; then texts and tallies are killed at once,
+ *                     and each new incarnation dies in the replay of its
+ *                     FR_INIT calls once (FRACTURE_FAULT init-replay:1 in
+ *                     the first restart environment): the caller's and the
+ *                     callee's FMP of tally_add both gone during a replay;
+ *                     the report must show each setup once
  *   ledger init-lost  text_init, texts dies in it before its copy went and
  *                     is not replayed (retries: 0): tallies' restart comes
  *                     back without tally_add, and the root says so
@@ -363,6 +369,22 @@ int ledger_main(int argc, char **argv)
         printf("text_init gave %d\n", text_init(5, 1));
         pthread_join(t, NULL);
         init_report("tallies killed while texts had not copied its call");
+        return 0;
+    }
+    if (strcmp(mode, "init-both") == 0) {
+        printf("text_init gave %d\n", text_init(5, 1));
+        init_report("set up");
+        long texts = text_report(1), tallies = text_report(4), now = texts;
+        kill((pid_t)tallies, SIGKILL);
+        kill((pid_t)texts, SIGKILL);
+        /* each comes back, after a second death in its replay */
+        for (int i = 0; i < 1000 && (now == texts || now == tallies); i++) {
+            usleep(10 * 1000);
+            now = text_report(1);
+            if (now != texts && text_report(4) == tallies)
+                now = tallies;
+        }
+        init_report("both killed");
         return 0;
     }
     if (strcmp(mode, "init-lost") == 0) {

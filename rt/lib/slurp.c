@@ -1,5 +1,5 @@
 /*
- * slurp.c - read a descriptor or a file whole (slurp.h).
+ * slurp.c - read a descriptor or a file whole, up to a limit (slurp.h).
  */
 #include "slurp.h"
 
@@ -8,13 +8,13 @@
 #include <talloc.h>
 #include <unistd.h>
 
-char *fr__slurp_fd(void *ctx, int fd, size_t *len)
+char *fr__slurp_fd(void *ctx, int fd, size_t max, size_t *len)
 {
     char *buf = NULL;
     size_t cap = 0;
 
     *len = 0;
-    for (;;) {
+    while (*len <= max) {
         if (*len + 4096 > cap) {
             char *nb = talloc_realloc(ctx, buf, char, (cap + 4096) * 2);
             if (!nb) {
@@ -25,7 +25,9 @@ char *fr__slurp_fd(void *ctx, int fd, size_t *len)
             buf = nb;
             cap = (cap + 4096) * 2;
         }
-        ssize_t n = read(fd, buf + *len, cap - *len - 1);
+        /* never past one byte beyond @max, nor the NUL's place */
+        size_t room = cap - *len - 1, want = max + 1 - *len;
+        ssize_t n = read(fd, buf + *len, room < want ? room : want);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -42,7 +44,7 @@ char *fr__slurp_fd(void *ctx, int fd, size_t *len)
     return buf;
 }
 
-char *fr__slurp_file(void *ctx, const char *path, size_t *len)
+char *fr__slurp_file(void *ctx, const char *path, size_t max, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC), err;
     char *buf;
@@ -50,7 +52,7 @@ char *fr__slurp_file(void *ctx, const char *path, size_t *len)
     *len = 0;
     if (fd < 0)
         return NULL;
-    buf = fr__slurp_fd(ctx, fd, len);
+    buf = fr__slurp_fd(ctx, fd, max, len);
     err = errno;
     close(fd);
     errno = err;
