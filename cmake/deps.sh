@@ -14,7 +14,7 @@ pkgs=(
   libxml2-dev libarchive-dev libsqlite3-dev libpq-dev     # fracture report
   postgresql                                             # fracture report: its --db test server
   libmetis-dev graphviz                                  # the partitioner (graphviz: its --dot pictures)
-  curl wrk gnuplot-nox                                   # apps/httpd: tests, bench, chart
+  curl wrk gnuplot-nox jq                                # apps/httpd: tests, bench, chart, prediction
   ngircd tmux libncurses-dev                             # apps/chat: its test server, its UI driver, its UI
   dpkg-dev                                               # tests/realc: apt-get source
 )

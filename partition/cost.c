@@ -43,7 +43,8 @@ unsigned fr__policy_caps(enum fr_policy p)
 double fr__edge_cost(const struct fr_cost *c, const struct fr_tedge *e)
 {
     return (double)e->calls * c->call_ns +
-           ((double)e->bytes_in + (double)e->bytes_out) * c->byte_ns;
+           ((double)e->bytes_in + (double)e->bytes_out) * c->byte_ns +
+           (double)e->fds * c->fd_ns;
 }
 
 double fr__into_factor(const struct fr_cost *c)

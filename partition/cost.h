@@ -3,7 +3,7 @@
  * of the modules into FMPs adds to the training workload's run time.
  *
  * A call crossing FMPs costs calls x call_ns + (bytes_in + bytes_out) x
- * byte_ns; a call into a replicated FMP is made once per replica.  A
+ * byte_ns + fds x fd_ns; a call into a replicated FMP is made once per replica.  A
  * module placed in a child FMP runs under that FMP's environment: its
  * traced CPU costs cpu_ns x (slowdown - 1) more (x replicas for a
  * replicated FMP, x the share of calls its instance gets when sampled).
@@ -26,6 +26,7 @@ enum fr_policy {
 struct fr_cost {
     double call_ns;           /* one crossing call more than a local stub call */
     double byte_ns;           /* one byte carried across, either way */
+    double fd_ns;             /* one descriptor passed across, either way */
     double slowdown;          /* the child FMPs' environment, >= 1 (1: none) */
     enum fr_policy policy;
     unsigned replicas;        /* replicate: how many (2..16) */

@@ -1,5 +1,5 @@
 /*
- * figures.c - the per-call and per-byte costs from `fracture bench`
+ * figures.c - the per-call, per-byte and per-descriptor costs from `fracture bench`
  * (figures.h): read from a file or the cache, or measured and cached.
  */
 #include "figures.h"
@@ -44,6 +44,19 @@ static int median_of(const char *name, const json_t *results, const char *figure
                         "'%s' (the bench of this release prints it)", name, figure);
 }
 
+static int has_figure(const json_t *results, const char *figure)
+{
+    size_t i;
+    json_t *r;
+
+    json_array_foreach(results, i, r) {
+        json_t *n = json_object_get(r, "name");
+        if (json_is_string(n) && strcmp(json_string_value(n), figure) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int fr__bench_parse(const char *name, const char *text, size_t len,
                     struct fr_bench_medians *out, struct fr_perr *e)
 {
@@ -60,8 +73,14 @@ int fr__bench_parse(const char *name, const char *text, size_t len,
         rc = fr__perr_set(e, -EINVAL, FR_PERR_FAILURE, HINT_BENCH, "%s: results: expected "
                           "the array `fracture bench --json` prints", name);
     else if (!(rc = median_of(name, results, "cross_null", &out->cross_null, e)) &&
-             !(rc = median_of(name, results, "stub_local", &out->stub_local, e)))
-        rc = median_of(name, results, "cross_inout_1m", &out->cross_inout_1m, e);
+             !(rc = median_of(name, results, "stub_local", &out->stub_local, e)) &&
+             !(rc = median_of(name, results, "cross_inout_1m", &out->cross_inout_1m, e))) {
+        /* a bench of an earlier release has no cross_fd: descriptors are
+         * then not priced, as before; a malformed one is refused */
+        out->cross_fd = -1;
+        if (has_figure(results, "cross_fd"))
+            rc = median_of(name, results, "cross_fd", &out->cross_fd, e);
+    }
     json_decref(root);
     return rc;
 }
@@ -217,7 +236,8 @@ int fr__figures_get(void *ctx, const struct fr_figures_opts *o, struct fr_figure
     char *from = NULL;
     int rc;
 
-    *out = (struct fr_figures){ .call_ns = o->call_ns, .byte_ns = o->byte_ns };
+    *out = (struct fr_figures){ .call_ns = o->call_ns, .byte_ns = o->byte_ns,
+                                .fd_ns = o->fd_ns };
     if (!o->call_set || !o->byte_set) {
         if ((rc = bench_medians(ctx, o, &med, &from, e)))
             return rc;
@@ -240,7 +260,22 @@ int fr__figures_get(void *ctx, const struct fr_figures_opts *o, struct fr_figure
         out->byte_from = talloc_asprintf(ctx, "(cross_inout_1m %.1f ns - cross_null %.1f ns) "
                                          "/ 2 MiB", med.cross_inout_1m, med.cross_null);
     }
-    if (!out->call_from || !out->byte_from || ((!o->call_set || !o->byte_set) && !out->bench))
+    if (o->fd_set) {
+        out->fd_from = talloc_strdup(ctx, "--fd-ns");
+    } else if (o->call_set && o->byte_set) {
+        out->fd_ns = 0;
+        out->fd_from = talloc_strdup(ctx, "not priced (--fd-ns N to price)");
+    } else if (med.cross_fd < 0) {
+        out->fd_ns = 0;
+        out->fd_from = talloc_strdup(ctx, "not priced: the bench has no cross_fd");
+    } else {
+        double d = med.cross_fd - med.cross_null;
+        out->fd_ns = d > 0 ? d : 0;
+        out->fd_from = talloc_asprintf(ctx, "cross_fd %.1f ns - cross_null %.1f ns",
+                                       med.cross_fd, med.cross_null);
+    }
+    if (!out->call_from || !out->byte_from || !out->fd_from ||
+        ((!o->call_set || !o->byte_set) && !out->bench))
         return fr__perr_oom(e);
     return 0;
 }

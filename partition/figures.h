@@ -6,12 +6,14 @@
  *              (what a call costs more across FMPs than through a local stub)
  *   per byte = (median(cross_inout_1m) - median(cross_null)) / (2 x 1 MiB)
  *              (a 1 MiB FR_INOUT call carries 1 MiB each way)
+ *   per descriptor = median(cross_fd) - median(cross_null)
+ *              (a null call lending one FR_FD; 0 from a bench without it)
  *
  * The bench's output comes from --bench FILE, else from the cache
  * ($XDG_CACHE_HOME/fracture/bench.json, or ~/.cache/...), else from a run
  * of `fracture bench --quick --json` now, which is then cached.
- * --call-ns and --byte-ns override either figure; with both, no bench is
- * read or run.
+ * --call-ns, --byte-ns and --fd-ns override each figure; with the first
+ * two, no bench is read or run (and a descriptor costs --fd-ns, else 0).
  */
 #ifndef FR_FIGURES_H
 #define FR_FIGURES_H
@@ -23,21 +25,22 @@
 
 struct fr_figures_opts {
     const char *bench_file;   /* --bench, or NULL */
-    bool call_set, byte_set;  /* --call-ns / --byte-ns given */
-    double call_ns, byte_ns;
+    bool call_set, byte_set, fd_set;  /* --call-ns / --byte-ns / --fd-ns given */
+    double call_ns, byte_ns, fd_ns;
     const char *self;         /* the fracture binary that measures */
     bool progress;            /* say on stderr that it measures (a terminal) */
 };
 
 struct fr_figures {
-    double call_ns, byte_ns;
-    char *call_from, *byte_from;  /* how each was found, for the outputs */
+    double call_ns, byte_ns, fd_ns;
+    char *call_from, *byte_from, *fd_from;  /* how each was found, for the outputs */
     char *bench;              /* where the bench's figures came from, NULL if unused */
 };
 
 /* The medians the model uses, from one `fracture bench --json` output. */
 struct fr_bench_medians {
     double cross_null, stub_local, cross_inout_1m;
+    double cross_fd;          /* negative: the bench has no such figure */
 };
 
 /*

@@ -65,6 +65,8 @@ void fr__report_text(FILE *f, const struct fr_problem *p, const struct fr_soluti
     factor(f, "per call", v, p->fig->call_from);
     snprintf(v, sizeof v, "%.4f ns", p->cost.byte_ns);
     factor(f, "per byte", v, p->fig->byte_from);
+    snprintf(v, sizeof v, "%.1f ns", p->cost.fd_ns);
+    factor(f, "per fd", v, p->fig->fd_from);
     if (p->fig->bench)
         factor(f, "bench", "", p->fig->bench);
     factor(f, "environment", p->env->from_file ? "file" : p->env->name,
@@ -135,11 +137,11 @@ static json_t *edge_json(const struct fr_trace *t, size_t i, double ns)
 {
     const struct fr_tedge *ed = &t->edges[i];
 
-    return json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:f}", "from",
+    return json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:f}", "from",
                      t->modules[ed->from].name, "to", t->modules[ed->to].name, "function",
                      ed->function, "callback", ed->callback, "calls", (json_int_t)ed->calls,
                      "bytes_in", (json_int_t)ed->bytes_in, "bytes_out",
-                     (json_int_t)ed->bytes_out, "ns", ns);
+                     (json_int_t)ed->bytes_out, "fds", (json_int_t)ed->fds, "ns", ns);
 }
 
 static json_t *fmps_json(const struct fr_problem *p, const struct fr_solution *s,
@@ -196,7 +198,7 @@ int fr__report_json(FILE *f, const struct fr_problem *p, const struct fr_solutio
     root = json_pack(
         "{s:{s:s, s:s}, s:o, s:I, s:I,"
         " s:{s:o, s:o, s:s, s:s, s:o, s:o},"
-        " s:{s:f, s:s, s:f, s:s, s:o, s:f, s:s},"
+        " s:{s:f, s:s, s:f, s:s, s:f, s:s, s:o, s:f, s:s},"
         " s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}}",
         "app", "name", t->app_name, "id", t->app_id,
         "traces", traces, "runs", (json_int_t)t->runs, "wall_ns", (json_int_t)t->wall_ns,
@@ -208,6 +210,7 @@ int fr__report_json(FILE *f, const struct fr_problem *p, const struct fr_solutio
                                                             : json_null(),
         "factors", "call_ns", p->cost.call_ns, "call_ns_from", p->fig->call_from,
         "byte_ns", p->cost.byte_ns, "byte_ns_from", p->fig->byte_from,
+        "fd_ns", p->cost.fd_ns, "fd_ns_from", p->fig->fd_from,
         "bench", opt_string(p->fig->bench), "slowdown", p->env->slowdown,
         "slowdown_from", p->env->slowdown_from,
         "method", method_key(s->method), "method_text", fr__method_name(s->method),

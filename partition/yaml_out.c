@@ -83,8 +83,9 @@ static void header(struct out *o, const struct fr_problem *p, const struct fr_so
     put(o, "; policy %s; environment %s (slowdown %gx: %s).\n",
         fr__policy_name(p->cost.policy), flat(o->ctx, p->env->name), p->env->slowdown,
         flat(o->ctx, p->env->slowdown_from));
-    put(o, "# A crossing call costs %.1f ns (%s), a byte %.4f ns (%s)", p->cost.call_ns,
-        flat(o->ctx, p->fig->call_from), p->cost.byte_ns, flat(o->ctx, p->fig->byte_from));
+    put(o, "# A crossing call costs %.1f ns (%s), a byte %.4f ns (%s), a descriptor %.1f ns (%s)",
+        p->cost.call_ns, flat(o->ctx, p->fig->call_from), p->cost.byte_ns,
+        flat(o->ctx, p->fig->byte_from), p->cost.fd_ns, flat(o->ctx, p->fig->fd_from));
     if (p->fig->bench)
         put(o, ";\n# bench figures from %s", flat(o->ctx, p->fig->bench));
     put(o, ".\n# Found by %s:\n# %s.\n", fr__method_name(s->method),

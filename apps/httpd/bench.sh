@@ -38,13 +38,22 @@
 # (site workload), each run's req/s and the server's CPU per request, and
 # the medians; writes apps/httpd/trace-cost.txt.  HTTPD_RT=1 runs the
 # server and wrk at SCHED_FIFO priority 10 (chrt), so that other work on a
-# shared machine stays out of the figures (root only).
+# shared machine stays out of the figures (root only); HTTPD_NICE=N (e.g.
+# -10, root only) runs them at that nice level instead, which keeps most of
+# the other work out without starving it.
+#
+# HTTPD_PREDICT=1 checks `fracture partition` against reality instead: a
+# traced training run per workload, the boundary the partitioner chooses
+# for isolating each module, its predicted and measured req/s, and the
+# module alone (predict.sh says how; RUNS rounds, 5 if not given);
+# writes apps/httpd/predict.txt, predict.dat, predict.png, the training
+# traces train-site.json and train-cgi.json, and the picture cut-files.svg.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build-httpd}
 secs=${2:-3}
-runs=${3:-3}
+runs=${3:-$([ -n "${HTTPD_PREDICT:-}" ] && echo 5 || echo 3)}
 plain=$build/apps/httpd/httpd-plain
 fractured=$build/apps/httpd/httpd
 for p in "$plain" "$fractured"; do
@@ -54,11 +63,25 @@ command -v wrk >/dev/null || { echo "bench.sh: error: wrk is missing (cmake/deps
 
 work=$(mktemp -d /tmp/httpd-bench-XXXXXX)
 server_pid=
+cg=
 cleanup() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$cg" ]; then echo $$ > "$(dirname "$cg")/cgroup.procs" 2>/dev/null || true; rmdir "$cg" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+# HTTPD_CGROUP=SHARES: this script and all it starts in a CPU cgroup of
+# their own (v1 cpu.shares, root only; removed at exit).  On a shared
+# machine the scheduler then gives the server and wrk one share as a
+# group, whatever their number of threads: with none, a deployment with a
+# child FMP (four more workers) gets a larger share of a busy machine than
+# all in one does, and looks faster than it is.
+if [ -n "${HTTPD_CGROUP:-}" ]; then
+  [ -d /sys/fs/cgroup/cpu ] || { echo "bench.sh: error: no cgroup v1 cpu controller at /sys/fs/cgroup/cpu" >&2; exit 1; }
+  cg=/sys/fs/cgroup/cpu/httpd-bench-$$
+  mkdir "$cg" && echo "$HTTPD_CGROUP" > "$cg/cpu.shares" && echo $$ > "$cg/cgroup.procs" ||
+    { echo "bench.sh: error: cannot make the cgroup $cg" >&2; exit 1; }
+fi
 
 # The document root.
 www=$work/www
@@ -102,6 +125,7 @@ echo "version: 1" > "$work/configs/all-in-one.yaml"
 printf 'version: 1\ntrace: {file: %s/trace.json}\n' "$work" > "$work/configs/traced.yaml"
 rt=
 if [ -n "${HTTPD_RT:-}" ]; then rt="chrt -f 10"; fi
+if [ -n "${HTTPD_NICE:-}" ]; then rt="nice -n $HTTPD_NICE"; fi
 for m in "${modules[@]}"; do
   printf 'version: 1\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" > "$work/configs/$m.yaml"
   printf 'version: 1\ndefaults: {spin_us: 0}\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" \
@@ -125,9 +149,15 @@ rps() {
   for _ in $(seq 1 500); do grep -q '^listening on' "$out" && break; sleep 0.01; done
   port=$(sed -n 's/^listening on //p' "$out")
   [ -n "$port" ] || { echo "bench.sh: error: $v did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
-  $rt wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"
+  # wrk's own CPU (user and system seconds) too, for predict.sh
+  { TIMEFORMAT='%U %S'; time $rt wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"; } 2> "$work/wrk.time"
   # the server's CPU so far (utime + stime, in clock ticks), for rps_cpu
   awk '{print $14 + $15}' "/proc/$server_pid/stat" > "$work/ticks"
+  # and its child FMPs' (with what they and it reaped; the name in
+  # parentheses may hold spaces), for predict.sh
+  for p in "$server_pid" $(cat "/proc/$server_pid/task/"*/children 2>/dev/null); do
+    cat "/proc/$p/stat" 2>/dev/null || true
+  done | sed 's/.*) //' | awk '{s += $12 + $13 + $14 + $15} END {print s + 0}' > "$work/ticks_all"
   kill -TERM "$server_pid"; wait "$server_pid" || { echo "bench.sh: error: $v did not stop cleanly" >&2; exit 1; }
   server_pid=
   rm -f "$work/access.log"
@@ -187,6 +217,12 @@ if [ -n "${HTTPD_TRACE_PAIRS:-}" ]; then
       "$(echo "${cpuratio[*]}" | median)"
   } | tee "$here/trace-cost.txt"
   exit 0
+fi
+
+# HTTPD_PREDICT=1: the partitioner's prediction against wrk (predict.sh)
+if [ -n "${HTTPD_PREDICT:-}" ]; then
+  # shellcheck source=apps/httpd/predict.sh
+  . "$here/predict.sh"
 fi
 
 rps baseline site > /dev/null

@@ -12,6 +12,7 @@
  * memory one channel holds before and after large payloads.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -56,6 +57,8 @@ static void call_direct(void) { fr_bench_direct_null(); }
 static void call_stub(void) { fr_bench_near_null(); }
 static void call_cross(void) { fr_bench_far_null(); }
 static void call_inout(void) { fr_bench_far_inout(inout_buf, inout_n); }
+static int lent_fd = -1;
+static void call_fd(void) { fr_bench_far_fd(lent_fd); }
 static void call_rep(void) { fr_bench_rep_null(); }
 static void call_samp1(void) { fr_bench_samp1_null(); }
 static void call_boxed(void) { fr_bench_boxed_null(); }
@@ -403,6 +406,13 @@ static int inner(int json, int quick)
     if (fr__rt.ngroups > 1) {
         time_calls(&res[n++], "cross_null_sample_1pct_memcheck", call_samp1, rounds, 4000 / q);
         time_calls(&res[n++], "cross_null_sample_5pct_memcheck", call_samp5, rounds, 4000 / q);
+    }
+    /* a null call lending one descriptor: SCM_RIGHTS both ways of the
+     * region's socket, the callee's duplicate closed after the call */
+    lent_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (lent_fd >= 0) {
+        time_calls(&res[n++], "cross_fd", call_fd, rounds, 20000 / q);
+        close(lent_fd);
     }
     inout_buf = calloc(1, (size_t)1 << 20);
     inout_n = 4096;

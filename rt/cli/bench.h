@@ -10,6 +10,7 @@ void fr_bench_direct_null(void);
 void fr_bench_near_null(void);
 void fr_bench_far_null(void);
 void fr_bench_far_inout(void *buf, size_t n);
+void fr_bench_far_fd(int fd);
 void fr_bench_far_hang(int victim);
 void fr_bench_rep_null(void);
 void fr_bench_samp1_null(void);

@@ -17,7 +17,7 @@
 
 enum { MOD_main, MOD_near, MOD_far, MOD_rep, MOD_samp1, MOD_samp5, MOD_boxed, NMODULES };
 enum { FN_near_null, FN_far_null, FN_far_inout, FN_far_hang, FN_rep_null, FN_samp1_null,
-       FN_samp5_null, FN_boxed_null, NFUNCS };
+       FN_samp5_null, FN_boxed_null, FN_far_fd, NFUNCS };
 
 __attribute__((noinline)) void fr_bench_direct_null(void)
 {
@@ -60,6 +60,29 @@ __attribute__((noinline)) void fr_bench_near_null(void)
         fr_call_abort(&c);
 }
 
+
+__attribute__((noinline)) static void impl_far_fd(int fd)
+{
+    (void)fd;
+    __asm__ volatile("" ::: "memory");
+}
+
+/* A null call that lends a descriptor (FR_FD): what passing one costs
+ * (fracture partition prices a traced edge's descriptors by it). */
+__attribute__((noinline)) void fr_bench_far_fd(int fd)
+{
+    struct fr_call c;
+
+    if (FR_LOCAL(MOD_far)) {
+        impl_far_fd(fd);
+        return;
+    }
+    fr_call_begin(&c, FN_far_fd);
+    fr_put_fd(&c, fd);
+    fr_call_invoke(&c);
+    if (fr_call_end(&c) < 0)
+        fr_call_abort(&c);
+}
 
 __attribute__((noinline)) void fr_bench_far_inout(void *buf, size_t n)
 {
@@ -168,6 +191,16 @@ static int d_near_null(struct fr_callee *cc)
     return 0;
 }
 
+static int d_far_fd(struct fr_callee *cc)
+{
+    int fd;
+
+    if (fr_arg_fd(cc, &fd))
+        return -EPROTO;
+    impl_far_fd(fd);
+    return 0;
+}
+
 static int d_far_inout(struct fr_callee *cc)
 {
     void *buf;
@@ -194,6 +227,7 @@ static const struct fr_function functions[NFUNCS] = {
     { "samp1_null", MOD_samp1, 0, d_null, (fr_fnptr)fr_bench_samp1_null, (fr_fnptr)impl_far_null },
     { "samp5_null", MOD_samp5, 0, d_null, (fr_fnptr)fr_bench_samp5_null, (fr_fnptr)impl_far_null },
     { "boxed_null", MOD_boxed, 0, d_null, (fr_fnptr)fr_bench_boxed_null, (fr_fnptr)impl_far_null },
+    { "far_fd", MOD_far, 0, d_far_fd, (fr_fnptr)fr_bench_far_fd, (fr_fnptr)impl_far_fd },
 };
 
 static const struct fr_edge edges[] = {

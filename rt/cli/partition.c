@@ -38,7 +38,7 @@ static const char help[] =
     "                          [--env none|memcheck|helgrind|drd|callgrind|FILE.yaml]\n"
     "                          [--slowdown F] [--policy restart|sample|replicate]\n"
     "                          [--replicas N] [--sample-pct P]\n"
-    "                          [--bench FILE.json] [--call-ns N] [--byte-ns X]\n"
+    "                          [--bench FILE.json] [--call-ns N] [--byte-ns X] [--fd-ns D]\n"
     "                          [-o deploy.yaml] [--dot graph.dot] [--json] TRACE...\n"
     "\n"
     "Reads training traces (`trace: {file: ...}` in a deployment; several add up)\n"
@@ -66,6 +66,8 @@ static const char help[] =
     "                    $XDG_CACHE_HOME/fracture/bench.json, else measured now)\n"
     "  --call-ns N       a crossing call's cost in ns instead of the bench's\n"
     "  --byte-ns X       a crossed byte's cost in ns instead of the bench's\n"
+    "  --fd-ns D         a passed descriptor's cost in ns instead of the bench's\n"
+    "                    (with --call-ns and --byte-ns and no --fd-ns: 0)\n"
     "  -o FILE           write the deployment (checked as `fracture check` would)\n"
     "  --dot FILE        write a Graphviz picture of the module graph and the cut\n"
     "  --json            print the answer as one JSON object\n"
@@ -78,8 +80,8 @@ struct opts {
     size_t nisolate;
     unsigned parts;
     const char *env, *policy, *bench, *out, *dot;
-    double slowdown, call_ns, byte_ns, sample_pct;
-    bool call_set, byte_set, json, replicas_set, pct_set;
+    double slowdown, call_ns, byte_ns, fd_ns, sample_pct;
+    bool call_set, byte_set, fd_set, json, replicas_set, pct_set;
     unsigned replicas;
     const char **traces;
     size_t ntraces;
@@ -135,7 +137,7 @@ static int parse(void *ctx, int argc, char **argv, struct opts *o)
 {
     static const char *const valued[] = { "--isolate", "--parts", "--env", "--slowdown",
                                           "--policy", "--replicas", "--sample-pct", "--bench",
-                                          "--call-ns", "--byte-ns", "--output", "-o", "--dot" };
+                                          "--call-ns", "--byte-ns", "--fd-ns", "--output", "-o", "--dot" };
     bool opts_done = false;
     double v;
 
@@ -202,6 +204,10 @@ static int parse(void *ctx, int argc, char **argv, struct opts *o)
             if (number(name, val, 0, 1e9, false, &o->byte_ns))
                 return 2;
             o->byte_set = true;
+        } else if (strcmp(name, "--fd-ns") == 0) {
+            if (number(name, val, 0, 1e12, false, &o->fd_ns))
+                return 2;
+            o->fd_set = true;
         } else if (strcmp(name, "--dot") == 0) {
             o->dot = val;
         } else {
@@ -306,7 +312,8 @@ static int run(void *ctx, const struct opts *o, struct fr_perr *e)
         return rc;
     struct fr_figures_opts fo = {
         .bench_file = o->bench, .call_set = o->call_set, .byte_set = o->byte_set,
-        .call_ns = o->call_ns, .byte_ns = o->byte_ns, .self = "/proc/self/exe",
+        .fd_set = o->fd_set, .call_ns = o->call_ns, .byte_ns = o->byte_ns, .fd_ns = o->fd_ns,
+        .self = "/proc/self/exe",
         .progress = isatty(STDERR_FILENO),
     };
     if ((rc = fr__figures_get(ctx, &fo, &fig, e)))
@@ -314,6 +321,7 @@ static int run(void *ctx, const struct opts *o, struct fr_perr *e)
     p.fig = &fig;
     p.cost.call_ns = fig.call_ns;
     p.cost.byte_ns = fig.byte_ns;
+    p.cost.fd_ns = fig.fd_ns;
     if ((rc = fr__partition_solve(ctx, &p, &s, e)) || (rc = fr__explain(ctx, &p, &s, &x, e)))
         return rc;
     if (o->out) {

@@ -41,9 +41,9 @@ void fr__callee_local_free(struct fr_callee *cc);
 /*
  * Run function @fn here through its dispatcher, in @cc, on the request
  * fields @req[0..n) as the caller's stub put them (fr__call_local): the
- * callee works on the caller's own buffers (an OUT one zeroed first), as
- * the plain program's function does, and gets a duplicate of each
- * descriptor.  On success the reply is *rf[0..*nrf) (each FD field's fd a
+ * callee works on the caller's own buffers (an OUT one as it is), as
+ * the plain program's function does, borrows the caller's own descriptor
+ * for each FR_FD and gets a duplicate for each FR_FD_KEEP.  On success the reply is *rf[0..*nrf) (each FD field's fd a
  * returned descriptor, *nfds of them; a buffer may be the caller's own),
  * valid until fr__serve_local_end(@cc), which must follow.  The
  * dispatcher's status: 0, or negative (the call fails with it; nothing is

@@ -11,9 +11,10 @@
  *
  * What the callee sees is what the plain program's function sees, which
  * the annotator has made what a split callee sees: the caller's own
- * buffers (no copy in, none back; an FR_OUT buffer zeroed first, as a
- * split callee's is), a duplicate of each descriptor (FR_FD), a stub for
- * each callback pointer.  A call the caller refuses to send split (a size
+ * buffers (no copy in, none back; an FR_OUT buffer as it is, not zeroed as
+ * a split callee's copy is), the caller's own descriptor for an FR_FD (a
+ * duplicate for an FR_FD_KEEP, which the callee may hold), a stub for
+ * each callback pointer (tests/annotate/tracelocal).  A call the caller refuses to send split (a size
  * that overflows, a string buffer that overlaps another) is refused here
  * too, by the stub, before it comes here.
  *

@@ -131,6 +131,78 @@ trained-sample)
     "$fr" check -c deploy.yaml "$app" >out 2>err || fail "fracture check refused it"
     "$check" "$plain" "$app" deploy.yaml >out 2>err || fail "the split run is not the plain one"
     ;;
+trained-httpd)
+    # trace -> partition -> deploy on apps/httpd (the pipeline bench.sh's
+    # HTTPD_PREDICT mode measures): a traced run all in one under a short
+    # scripted site workload, mostly static files; the trace it writes is
+    # accepted, and isolating files moves mime and respond with it (both
+    # are called by files on every static request); the deployment passes
+    # `fracture check` and serves the same bytes.  No timing is asserted.
+    mkdir -p www/dir
+    head -c 3000 /dev/urandom | base64 >www/index.html
+    echo 'body { }' >www/style.css
+    head -c 2048 /dev/urandom >www/image.png
+    for i in 1 2 3; do echo "$i" >"www/dir/file-$i.txt"; done
+    pid=
+    trap 'if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
+    # serve CONFIG: start the server under CONFIG, set pid and port
+    serve() {
+        : >server.out
+        FRACTURE_CONFIG=$1 "$app" --port 0 --root www --threads 2 --log access.log \
+            >server.out 2>server.err &
+        pid=$!
+        for _ in $(seq 1 500); do grep -q '^listening on' server.out && break; sleep 0.01; done
+        port=$(sed -n 's/^listening on //p' server.out)
+        [ -n "$port" ] || fail "the server did not start under $1: $(cat server.err)"
+    }
+    # stop: SIGTERM, and the server must exit 0 (the trace is written then)
+    stop() {
+        kill -TERM "$pid"
+        wait "$pid" || fail "the server exited $? on SIGTERM: $(cat server.err)"
+        pid=
+    }
+    get() {   # PATH STATUS
+        local code
+        code=$(curl -s -o got --max-time 10 -w '%{http_code}' "http://127.0.0.1:$port$1") ||
+            fail "curl $1 failed"
+        [ "$code" = "$2" ] || fail "GET $1: status $code, expected $2"
+    }
+    printf 'version: 1\ntrace: {file: %s/train.json}\n' "$tmp" >train.yaml
+    serve train.yaml
+    for _ in 1 2 3; do
+        get /index.html 200; get /style.css 200; get /image.png 200; get /dir/file-1.txt 200
+    done
+    get /dir/ 200; get /missing.html 404; get /index.html 200
+    stop
+    [ -s train.json ] || fail "the traced run wrote no trace"
+    id=$("$fr" modules --json "$app" | sed -n 's/.*"id": "\([0-9a-f]\{16\}\)".*/\1/p')
+    run 0 --isolate files "${costs[@]}" train.json -o deploy.yaml
+    has out "app httpd (id $id): 1 trace, 1 run"
+    has out "main -> files (static_serve): 13 calls"
+    has out "files -> mime (mime_type): 13 calls"
+    has out "files -> respond (http_head): 13 calls"
+    has deploy.yaml "modules: [files, mime, respond]"
+    # isolating respond: with files it saves the bytes of http_head and
+    # pays main's socket to static_serve; a descriptor priced as the bench
+    # finds it (tens of us) makes respond alone the answer
+    run 0 --isolate respond "${costs[@]}" train.json
+    has out "per fd             0.0 ns   not priced (--fd-ns N to price)"
+    has out "FMP 'respond': respond, files, mime"
+    run 0 --isolate respond "${costs[@]}" --fd-ns 5000 train.json --json
+    has out '"fd_ns": 5000.0'
+    [ "$(jq -c '.fmps' out)" = '[{"name":"respond","modules":["respond"]}]' ] ||
+        fail "a priced descriptor does not keep respond alone"
+    [ "$(jq -c '[.crossing[] | select(.function == "static_serve")]' out)" = '[]' ] ||
+        fail "static_serve (and its descriptor) still crosses"
+    "$fr" partition --isolate files "${costs[@]}" train.json -o deploy.yaml >out 2>err ||
+        fail "partition failed"
+    "$fr" check -c deploy.yaml "$app" >out 2>err || fail "fracture check refused it"
+    serve deploy.yaml
+    get /index.html 200
+    cmp -s got www/index.html || fail "the split server sent other bytes for /index.html"
+    get /dir/file-2.txt 200
+    stop
+    ;;
 dot)
     run 0 --isolate parser --env memcheck "${costs[@]}" "$tr/coupled.json" --dot graph.dot
     has graph.dot 'subgraph "cluster_parser"'
@@ -179,6 +251,7 @@ json)
     has out '"slowdown": 20.0'
     has out '"label": "parser + lexer"'
     has out '"yaml": "d.yaml"'
+    has out '"fd_ns": 0.0'
     ;;
 bad-module)
     refused 2 "partition: --isolate parsr: no module 'parsr' in the trace" \

@@ -24,8 +24,10 @@ static void crossing(void **state)
     struct fr_cost c = { .call_ns = 900, .byte_ns = 0.25, .slowdown = 1 };
     struct fr_tedge e = { .calls = 1000, .bytes_in = 4000, .bytes_out = 6000, .fds = 7 };
 
-    /* fds are not priced */
+    /* no price for a descriptor (fd_ns 0): calls and bytes alone */
     NEAR(fr__edge_cost(&c, &e), 1000 * 900 + 10000 * 0.25);
+    c.fd_ns = 3000;
+    NEAR(fr__edge_cost(&c, &e), 1000 * 900 + 10000 * 0.25 + 7 * 3000);
     NEAR(fr__crossing_cost(&c, &e, 1), fr__edge_cost(&c, &e));
     c.policy = FR_POLICY_REPLICATE;
     c.replicas = 3;

@@ -48,6 +48,9 @@ static void from_file(void **state)
     NEAR(f.byte_ns, (420322.4 - 902.4) / (2.0 * 1024 * 1024));
     assert_non_null(strstr(f.bench, "(--bench)"));
     assert_string_equal(f.call_from, "cross_null 902.4 ns - stub_local 2.4 ns");
+    /* a bench without cross_fd (an earlier release's): descriptors free */
+    NEAR(f.fd_ns, 0);
+    assert_string_equal(f.fd_from, "not priced: the bench has no cross_fd");
     /* an override replaces its figure only */
     o.call_set = true;
     o.call_ns = 500;
@@ -55,6 +58,28 @@ static void from_file(void **state)
     NEAR(f.call_ns, 500);
     assert_string_equal(f.call_from, "--call-ns");
     NEAR(f.byte_ns, (420322.4 - 902.4) / (2.0 * 1024 * 1024));
+    talloc_free(ctx);
+}
+
+/* cross_fd: a descriptor costs what a null call lending one costs more. */
+static void descriptor(void **state)
+{
+    (void)state;
+    void *ctx = talloc_new(NULL);
+    struct fr_figures_opts o = { .bench_file = fixture(ctx, "bench-fd.json") };
+    struct fr_figures f;
+    struct fr_perr e;
+
+    fr__perr_init(&e, ctx);
+    assert_int_equal(fr__figures_get(ctx, &o, &f, &e), 0);
+    NEAR(f.fd_ns, 5902.4 - 902.4);
+    assert_string_equal(f.fd_from, "cross_fd 5902.4 ns - cross_null 902.4 ns");
+    o.fd_set = true;
+    o.fd_ns = 42;
+    assert_int_equal(fr__figures_get(ctx, &o, &f, &e), 0);
+    NEAR(f.fd_ns, 42);
+    assert_string_equal(f.fd_from, "--fd-ns");
+    NEAR(f.call_ns, 902.4 - 2.4);
     talloc_free(ctx);
 }
 
@@ -72,6 +97,8 @@ static void overrides_alone(void **state)
     assert_int_equal(fr__figures_get(ctx, &o, &f, &e), 0);
     NEAR(f.call_ns, 1000);
     NEAR(f.byte_ns, 0.5);
+    NEAR(f.fd_ns, 0);
+    assert_string_equal(f.fd_from, "not priced (--fd-ns N to price)");
     assert_null(f.bench);
     talloc_free(ctx);
 }
@@ -194,6 +221,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(from_file),
+        cmocka_unit_test(descriptor),
         cmocka_unit_test(overrides_alone),
         cmocka_unit_test(unusable_bench),
         cmocka_unit_test(measured_then_cached),
