@@ -113,25 +113,6 @@ static int number(const char *name, const char *s, double lo, double hi, bool wh
     return 0;
 }
 
-/* The value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"), or NULL. */
-static const char *value_of(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-
-    if (strncmp(a, name, n) == 0 && a[n] == '=')
-        return a + n + 1;
-    if (strcmp(a, name) == 0 && *i + 1 < argc)
-        return argv[++*i];
-    return NULL;
-}
-
-static bool is_opt(const char *a, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
 /* Parse the command line into @o; 0, 1 for --help (printed), or 2. */
 static int parse(void *ctx, int argc, char **argv, struct opts *o)
 {
@@ -166,11 +147,11 @@ static int parse(void *ctx, int argc, char **argv, struct opts *o)
             continue;
         }
         for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !name; k++)
-            if (is_opt(a, valued[k]))
+            if (fr_cli_is_opt(a, valued[k]))
                 name = valued[k];
         if (!name)
             return usage("unknown option '%.200s'", a);
-        if (!(val = value_of(argc, argv, &i, name)))
+        if (!(val = fr_cli_value_of(argc, argv, &i, name)))
             return usage("%s needs a value", name);
         if (strcmp(name, "--isolate") == 0) {
             o->isolate[o->nisolate++] = val;
@@ -240,16 +221,6 @@ static int clobbers_input(const struct opts *o, const char *path)
             return usage("'%.200s' is a trace given as input; write the output elsewhere",
                          path);
     return 0;
-}
-
-static int fail(const struct fr_perr *e)
-{
-    /* an argument's error is the command's, as fr_usage_error says it */
-    fprintf(stderr, "fracture: error: %s%s\n", e->kind == FR_PERR_USAGE ? CMD ": " : "",
-            e->msg ? e->msg : "failed");
-    if (e->hint)
-        fprintf(stderr, "  hint: %s\n", e->hint);
-    return e->kind == FR_PERR_USAGE ? 2 : 1;
 }
 
 /* The deployment must parse as `fracture check` parses it: a failure here
@@ -368,7 +339,7 @@ int fr_cmd_partition(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     }
     fr__perr_init(&e, ctx);
-    rc = run(ctx, &o, &e) ? fail(&e) : 0;
+    rc = run(ctx, &o, &e) ? fr_cli_fail(CMD, &e) : 0;
     talloc_free(ctx);
     return rc;
 }

@@ -84,33 +84,6 @@ struct items {
     struct fr_perr *e;
 };
 
-static int fail(const struct fr_perr *e)
-{
-    fprintf(stderr, "fracture: error: %s%s\n", e->kind == FR_PERR_USAGE ? CMD ": " : "",
-            e->msg ? e->msg : "failed");
-    if (e->hint)
-        fprintf(stderr, "  hint: %s\n", e->hint);
-    return e->kind == FR_PERR_USAGE ? 2 : 1;
-}
-
-static const char *value_of(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-
-    if (strncmp(a, name, n) == 0 && a[n] == '=')
-        return a + n + 1;
-    if (strcmp(a, name) == 0 && *i + 1 < argc)
-        return argv[++*i];
-    return NULL;
-}
-
-static bool is_opt(const char *a, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
 /* 0, 1 for --help (printed), or 2 (said). */
 static int parse(void *ctx, int argc, char **argv, struct opts *o)
 {
@@ -132,9 +105,9 @@ static int parse(void *ctx, int argc, char **argv, struct opts *o)
             return 1;
         } else if (strcmp(a, "--json") == 0) {
             o->json = true;
-        } else if (is_opt(a, "--html") || is_opt(a, "--db")) {
-            bool html = is_opt(a, "--html");
-            if (!(v = value_of(argc, argv, &i, html ? "--html" : "--db")) || !*v) {
+        } else if (fr_cli_is_opt(a, "--html") || fr_cli_is_opt(a, "--db")) {
+            bool html = fr_cli_is_opt(a, "--html");
+            if (!(v = fr_cli_value_of(argc, argv, &i, html ? "--html" : "--db")) || !*v) {
                 snprintf(msg, sizeof msg, "%s needs a value", html ? "--html" : "--db");
                 return fr_usage_error(CMD, msg);
             }
@@ -299,7 +272,7 @@ out:
     fr__outfile_discard(&page);
     fr__db_close(db);
     if (status != 0)
-        status = fail(&e);
+        status = fr_cli_fail(CMD, &e);
     talloc_free(ctx);
     return status;
 }
