@@ -176,6 +176,7 @@ struct fr_lt {
                                     * cancelled (ECANCELED): its result is not one */
     uint64_t req_parent;      /* of the request being sent (fr__chan_send) */
     uint32_t req_nth;
+    int32_t eno;              /* errno the next request or reply sent carries (region.h) */
     uint32_t top;             /* the top-level call this thread is in (region.h), or
                                * FR_TOP_INIT: a replay of FR_INIT calls (initlog.c) */
     uint64_t ncalls;          /* calls this thread made from outside any frame */
