@@ -759,6 +759,10 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         }
         goto out_free;
     }
+    /* a replica numbers the objects it hands out from the call's place */
+    struct fr_handle_frame hf;
+    if (FR__UNLIKELY(fr__handle_numbering))
+        fr__handle_serving(&hf, fr__frame_id(m.parent, m.nth));
     /* fr__remote says where each module runs, as the plan put it (in a
      * group, where its primary runs): 1 is another FMP */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
@@ -795,6 +799,8 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
             }
         }
     }
+    if (FR__UNLIKELY(fr__handle_numbering))
+        fr__handle_served(&hf);
     fr__stdio_boundary();     /* what the function printed goes before the reply */
     /* A frame cut short (its asker died) has no result to feed a replay:
      * the replay runs it again. */

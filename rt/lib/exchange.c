@@ -97,6 +97,11 @@ void fr__xchg_place(struct fr_xchg *x)
 {
     struct fr_lt *lt = x->lt;
 
+    if (FR__UNLIKELY(lt->place_at == lt->depth + 1) && lt->place_kept) {
+        x->parent = lt->kept_parent;   /* another member of the same call */
+        x->nth = lt->kept_nth;
+        return;
+    }
     if (lt->depth > 0 && lt->depth <= FR_FRAMES) {
         const struct fr_frame_place *pl = &lt->place[lt->depth - 1];
         x->parent = fr__frame_id(pl->parent, pl->nth);
@@ -107,6 +112,11 @@ void fr__xchg_place(struct fr_xchg *x)
         x->parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
         if (lt->depth == 0)   /* a new call tree: the old one is done */
             lt->top = (uint32_t)n & (FR_TOP_INIT >> 1);   /* never FR_TOP_INIT */
+    }
+    if (FR__UNLIKELY(lt->place_at == lt->depth + 1)) {
+        lt->kept_parent = x->parent;
+        lt->kept_nth = x->nth;
+        lt->place_kept = 1;
     }
 }
 

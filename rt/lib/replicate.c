@@ -472,6 +472,10 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     memset(out, 0, sizeof out);
     say_voters(g);
     set = fr__pin_set(g, 0);
+    /* every member is asked at one place in the call tree (state.h) */
+    int was_at = lt->place_at, was_kept = lt->place_kept;
+    lt->place_at = lt->depth + 1;
+    lt->place_kept = 0;
     /* 1. the leader: the first replica that answers at all */
     for (int j = 0; j < g->n && leader < 0; j++) {
         struct fr_wire_reader rd;
@@ -508,6 +512,8 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
         for (int j = 0; j < g->n; j++)
             free(out[j].bytes);
         fr__pin_clear(g, set);
+        lt->place_at = was_at;
+        lt->place_kept = was_kept;
         c->peer = g->member[0];
         return c->err = abstain ? -ESTALE : rc;
     }
@@ -520,6 +526,8 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
         rc = fr__member_call(c, lt, g->member[j], FR_REQ_FOLLOW, &pre);
         take(&out[j], c, rc);
     }
+    lt->place_at = was_at;
+    lt->place_kept = was_kept;
     /* 3. the verdict */
     int chosen = judge(c, lt, g, out, leader);
     FR_ASSERTF(chosen >= 0 && chosen < g->n && out[chosen].state != ASKED_NOT,
