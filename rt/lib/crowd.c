@@ -170,16 +170,21 @@ static uint64_t hash_text(const char *a, const char *b)
     return h ^ (h >> 31);
 }
 
+/* A decimal number that fits in 64 bits. */
 static bool decimal(const char *s, uint64_t *out)
 {
-    size_t n = strlen(s);
+    uint64_t v = 0;
 
-    if (!n || n > 19)
+    if (!*s)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i]))
+    for (; *s; s++) {
+        unsigned d = (unsigned)(*s - '0');
+
+        if (!isdigit((unsigned char)*s) || v > (UINT64_MAX - d) / 10)
             return false;
-    *out = strtoull(s, NULL, 10);
+        v = v * 10 + d;
+    }
+    *out = v;
     return true;
 }
 

@@ -80,7 +80,7 @@ void fr__crowd_resolve(struct fr_errs *e, struct fr_config *cfg, const struct fr
 
 /*
  * fr__crowd_slot - the slot of @n that id @id picks: *numeric and *value as
- * in struct fr_crowd.  A decimal number (at most 19 digits) picks id mod n;
+ * in struct fr_crowd.  A decimal number that fits in 64 bits picks id mod n;
  * anything else its hash mod n.  @id NULL: the hash of @host and @user.
  */
 size_t fr__crowd_slot(const char *id, const char *host, const char *user, size_t n,
