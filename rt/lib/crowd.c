@@ -256,15 +256,21 @@ static const struct fr_fmp_conf *placed_in(const struct fr_config *cfg, size_t n
     return NULL;
 }
 
-/* Whether module @name may be isolated by the crowd, else an error at @pos
- * (@what: "crowd module", "module isolated with 'x'"). */
-static bool usable(struct rs *r, const char *name, struct fr_pos pos, const char *what)
+/* Whether module @name may be isolated by the crowd, else an error at @pos;
+ * @with: the crowd module it would be isolated with, or NULL. */
+static bool usable(struct rs *r, const char *name, struct fr_pos pos, const char *with)
 {
     struct fr_errs *e = r->e;
     const struct fr_fmp_conf *f;
     struct fr_pos where;
     int m = module_of(r->app, name);
+    char *what = with ? talloc_asprintf(e->ctx, "module '%s' (with '%s' in crowd)", name, with)
+                      : talloc_asprintf(e->ctx, "crowd module '%s'", name);
 
+    if (!what) {
+        e->oom = true;
+        return false;
+    }
     if (m < 0) {
         const char **names = talloc_array(e->ctx, const char *,
                                           r->app->nmodules ? r->app->nmodules : 1);
@@ -285,7 +291,7 @@ static bool usable(struct rs *r, const char *name, struct fr_pos pos, const char
     }
     if (!strcmp(name, "main")) {
         fr__err(e, pos, "main always runs in the root process; rotate the modules it "
-                "calls", "%s 'main' cannot be isolated", what);
+                "calls", "%s cannot be isolated", what);
         return false;
     }
     if (!(r->app->modules[m].caps & FR_SAMPLABLE)) {
@@ -296,14 +302,14 @@ static bool usable(struct rs *r, const char *name, struct fr_pos pos, const char
                                             name, caps) : NULL;
         if (!hint)
             e->oom = true;
-        fr__err(e, pos, hint, "%s '%s' is not samplable", what, name);
+        fr__err(e, pos, hint, "%s is not samplable", what);
         return false;
     }
     f = placed_in(r->cfg, r->cfg->nfmps, name, &where);
     if (f) {
         fr__err(e, pos, "the crowd gives the module an FMP of its own in the deployments "
                 "that pick it; take it out of `fmps:` or out of the crowd",
-                "%s '%s' is already placed in FMP '%s' (at %s:%u:%u)", what, name,
+                "%s is already placed in FMP '%s' (at %s:%u:%u)", what,
                 f->name ? f->name : "?", e->file, where.line, where.col);
         return false;
     }
@@ -313,7 +319,7 @@ static bool usable(struct rs *r, const char *name, struct fr_pos pos, const char
 static bool check_item(struct rs *r, const struct fr_crowd_item *it, size_t idx)
 {
     const struct fr_crowd *c = r->cfg->crowd;
-    bool ok = usable(r, it->module, it->pos, "crowd module");
+    bool ok = usable(r, it->module, it->pos, NULL);
 
     for (size_t j = 0; j < idx; j++)
         if (!strcmp(c->items[j].module, it->module)) {
@@ -323,19 +329,13 @@ static bool check_item(struct rs *r, const struct fr_crowd_item *it, size_t idx)
             ok = false;
         }
     for (size_t w = 0; w < it->nwith; w++) {
-        char *what = talloc_asprintf(r->e->ctx, "module isolated with '%s'", it->module);
-
-        if (!what) {
-            r->e->oom = true;
-            return false;
-        }
         if (!strcmp(it->with[w], it->module)) {
             fr__err(r->e, it->with_pos[w], "`with:` names the other modules of its FMP",
                     "module '%s' is isolated with itself", it->module);
             ok = false;
             continue;
         }
-        ok = usable(r, it->with[w], it->with_pos[w], what) && ok;
+        ok = usable(r, it->with[w], it->with_pos[w], it->module) && ok;
         for (size_t j = 0; j < w; j++)
             if (!strcmp(it->with[j], it->with[w])) {
                 fr__err(r->e, it->with_pos[w], NULL, "module '%s' is named twice in "
