@@ -70,6 +70,7 @@ static void fn_item_with(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *
     struct fr_crowd_item *it = obj;
 
     (void)k;
+    it->has_with = true;
     fr__walk_str_list(st, v, "a list of module names", "a module name",
                       "write `with: []` for none, or leave it out", valid_name,
                       &it->with, &it->with_pos, &it->nwith);
@@ -538,7 +539,7 @@ static void print_json(FILE *f, const struct fr_crowd *c, const struct fr_config
         fr__json_string(f, fmp->modules[i]);
     }
     fprintf(f, "], \"boundary\": \"%s\", \"valgrind\": ",
-            c->list[c->slot]->nwith ? "with" : "alone");
+            c->list[c->slot]->has_with ? "with" : "no trace");
     fr__json_string(f, env->has_valgrind ? (env->valgrind_tool ? env->valgrind_tool
                                                                : "memcheck") : NULL);
     fprintf(f, ", \"percent\": %u, \"reports\": ", c->percent);
@@ -587,9 +588,10 @@ void fr__crowd_print(FILE *f, const struct fr_config *cfg, bool json)
     for (size_t i = 0; i < fmp->nmodules; i++)
         fprintf(f, " %s", fmp->modules[i]);
     fputc('\n', f);
-    if (it->nwith)
-        fprintf(f, "  crowd: the boundary is the one the crowd's `with:` gives (`fracture "
-                "partition --crowd` writes the cheapest from a training trace)\n");
+    if (it->has_with)
+        fprintf(f, "  crowd: the boundary is the one `with:` gives (%s; `fracture partition "
+                "--crowd` writes the cheapest from a training trace)\n",
+                it->nwith ? "the module and the modules it names" : "the module alone");
     else
         fprintf(f, "  crowd: the module alone: no boundary given (`fracture partition "
                 "--crowd TRACE` computes the cheapest)\n");

@@ -33,6 +33,7 @@ struct yaml_node_s;
 struct fr_crowd_item {
     char *module;
     struct fr_pos pos;
+    bool has_with;            /* `with:` written (`with: []`: alone, by choice) */
     char **with;              /* the modules isolated along with it */
     struct fr_pos *with_pos;
     size_t nwith;

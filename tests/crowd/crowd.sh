@@ -51,12 +51,20 @@ check)
     line out "  crowd: 100 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full"
     line out "  crowd: reports go to fracture-reports/crowd-reader.instance0.PID.xml (\`fracture report\` merges them)"
     check 4 crowd.yaml --json || fail "check --json refused crowd.yaml"
-    has out '"crowd": {"id": "4", "id_from": "FRACTURE_DEPLOYMENT", "id_numeric": true, "slot": 1, "of": 3, "module": "reader", "rotation": ["leaky", "reader", "clean"], "fmp": "crowd-reader", "modules": ["reader"], "boundary": "alone", "valgrind": "memcheck", "percent": 100, "reports": "fracture-reports"}'
+    has out '"crowd": {"id": "4", "id_from": "FRACTURE_DEPLOYMENT", "id_numeric": true, "slot": 1, "of": 3, "module": "reader", "rotation": ["leaky", "reader", "clean"], "fmp": "crowd-reader", "modules": ["reader"], "boundary": "no trace", "valgrind": "memcheck", "percent": 100, "reports": "fracture-reports"}'
     # the defaults: 1 %, the rest to a plain instance
     cp "$dir/crowd-all.yaml" .
     check 0 crowd-all.yaml || fail "check refused crowd-all.yaml"
     line out "  crowd: 1 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full, the rest to a plain instance"
     line out "  crowd: reports go to fracture-reports/crowd-leaky.instance1.PID.xml (\`fracture report\` merges them)"
+    # a boundary from `fracture partition --crowd`: the module and its with:
+    printf 'version: 1\ncrowd:\n  modules: [{module: leaky, with: [clean]}, {module: reader, with: []}]\n' >with.yaml
+    check 0 with.yaml || fail "check refused with.yaml"
+    line out "  crowd: this deployment isolates module 'leaky' in FMP 'crowd-leaky': leaky clean"
+    line out "  crowd: the boundary is the one \`with:\` gives (the module and the modules it names; \`fracture partition --crowd\` writes the cheapest from a training trace)"
+    check 1 with.yaml || fail "check refused with.yaml"
+    line out "  crowd: this deployment isolates module 'reader' in FMP 'crowd-reader': reader"
+    line out "  crowd: the boundary is the one \`with:\` gives (the module alone; \`fracture partition --crowd\` writes the cheapest from a training trace)"
     # without a config that names crowd: nothing said
     printf 'version: 1\n' >none.yaml
     check 0 none.yaml || fail "check refused none.yaml"
