@@ -24,7 +24,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../../build}
+build=$(cd "${1:-$here/../../build}" && pwd)
 secs=${2:-5}
 runs=${3:-5}
 app=$build/apps/httpd/httpd
