@@ -14,9 +14,11 @@
 # under the workload that calls it (cgiout: a CGI script on every request;
 # the others: bench.sh's site mix).  Runs are interleaved: in each of RUNS
 # rounds, for each module, all in one, then the module at 5 %, then at
-# 1 %; each figure is the median over the rounds of the ratio to the all in
-# one run right before it, so the machine's drift stays out of it.  Every
-# crowd run must leave a memcheck report (proof the instance ran).
+# 1 %, then the module alone in a child FMP without memcheck or sampling
+# (what the crossing alone costs, bench.sh's figure); each figure is the
+# median over the rounds of the ratio to the all in one run right before
+# it, so the machine's drift stays out of it.  Every crowd run must leave a
+# memcheck report (proof the instance ran).
 #
 # Writes apps/httpd/crowd-overhead.txt (the table: per module, then the
 # worst and the median over modules) and crowd-overhead.dat.
@@ -78,6 +80,9 @@ LUA
 workload() { case $1 in cgiout) echo cgi ;; *) echo site ;; esac; }
 
 echo "version: 1" > "$work/configs/plain.yaml"
+for m in $("$fr" modules "$app" | awk 'NR > 1 {print $1}'); do
+  printf 'version: 1\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" > "$work/configs/alone-$m.yaml"
+done
 for pct in 5 1; do
   printf 'version: 1\ncrowd: {percent: %d}\nreports: {dir: %s/reports}\n' "$pct" "$work" \
     > "$work/configs/crowd$pct.yaml"
@@ -113,7 +118,7 @@ rps() {
   kill -TERM "$server_pid"; wait "$server_pid" || { echo "crowd-overhead.sh: error: $1 ($id) did not stop cleanly" >&2; cat "$work/server.err" >&2; exit 1; }
   server_pid=
   rm -f "$work/access.log"
-  if [ "$1" != plain ] && ! ls "$work/reports/"*.xml >/dev/null 2>&1; then
+  if [ "${1#crowd}" != "$1" ] && ! ls "$work/reports/"*.xml >/dev/null 2>&1; then
     echo "crowd-overhead.sh: error: $1 ($id): no memcheck report: the instance never ran" >&2; exit 1
   fi
   if grep -q 'Socket errors' "$work/wrk.out"; then
@@ -126,7 +131,7 @@ median() {
     awk '{a[NR]=$1} END {print NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
 }
 
-declare -A r5 r1 base
+declare -A r5 r1 ra base
 rps plain 0 site > /dev/null   # the first run after a pause is faster: thrown away
 for r in $(seq 1 "$runs"); do
   for m in "${modules[@]}"; do
@@ -134,36 +139,42 @@ for r in $(seq 1 "$runs"); do
     b=$(rps plain 0 "$wl")
     x5=$(rps crowd5 "${id_of[$m]}" "$wl")
     x1=$(rps crowd1 "${id_of[$m]}" "$wl")
+    xa=$(rps "alone-$m" 0 "$wl")
     base[$m]="${base[$m]:-} $b"
     r5[$m]="${r5[$m]:-} $(echo "$x5 $b" | awk '{printf "%.4f", 100*$1/$2}')"
     r1[$m]="${r1[$m]:-} $(echo "$x1 $b" | awk '{printf "%.4f", 100*$1/$2}')"
-    printf 'round %d/%d: %-8s all in one %9s req/s, 5 %% %9s, 1 %% %9s\n' "$r" "$runs" "$m" "$b" "$x5" "$x1" >&2
+    ra[$m]="${ra[$m]:-} $(echo "$xa $b" | awk '{printf "%.4f", 100*$1/$2}')"
+    printf 'round %d/%d: %-8s all in one %9s req/s, 5 %% %9s, 1 %% %9s, alone %9s\n' "$r" "$runs" "$m" "$b" "$x5" "$x1" "$xa" >&2
   done
 done
 
 {
   printf '# apps/httpd, crowd rotation under memcheck: %d interleaved rounds of %ds runs, wrk -t2 -c4, 4 server threads, %s cores\n' \
     "$runs" "$secs" "$(nproc)"
-  printf '# module workload all_in_one_rps(median) pct_of_all_in_one_at_5(median) pct_at_1(median)\n'
+  printf '# module workload all_in_one_rps(median) pct_of_all_in_one_at_5(median) pct_at_1(median) pct_alone_no_memcheck(median)\n'
   for m in "${modules[@]}"; do
-    printf '%s %s %.0f %.1f %.1f\n' "$m" "$(workload "$m")" "$(echo "${base[$m]}" | median)" \
-      "$(echo "${r5[$m]}" | median)" "$(echo "${r1[$m]}" | median)"
+    printf '%s %s %.0f %.1f %.1f %.1f\n' "$m" "$(workload "$m")" "$(echo "${base[$m]}" | median)" \
+      "$(echo "${r5[$m]}" | median)" "$(echo "${r1[$m]}" | median)" "$(echo "${ra[$m]}" | median)"
   done
 } > "$here/crowd-overhead.dat"
 {
   sed -n 1p "$here/crowd-overhead.dat"
-  printf '%-10s %-8s %14s %22s %22s\n' module workload "all in one" "5 % under memcheck" "1 % under memcheck"
-  grep -v '^#' "$here/crowd-overhead.dat" | while read -r m w b p5 p1; do
-    printf '%-10s %-8s %8s req/s %13s %% (%+.1f) %13s %% (%+.1f)\n' "$m" "$w" "$b" "$p5" \
-      "$(echo "$p5" | awk '{print $1 - 100}')" "$p1" "$(echo "$p1" | awk '{print $1 - 100}')"
+  printf '%-10s %-8s %14s %22s %22s %22s\n' module workload "all in one" "5 % under memcheck" \
+    "1 % under memcheck" "alone, no memcheck"
+  grep -v '^#' "$here/crowd-overhead.dat" | while read -r m w b p5 p1 pa; do
+    printf '%-10s %-8s %8s req/s %13s %% (%+.1f) %13s %% (%+.1f) %13s %% (%+.1f)\n' "$m" "$w" "$b" \
+      "$p5" "$(echo "$p5" | awk '{print $1 - 100}')" "$p1" "$(echo "$p1" | awk '{print $1 - 100}')" \
+      "$pa" "$(echo "$pa" | awk '{print $1 - 100}')"
   done
   p5=$(grep -v '^#' "$here/crowd-overhead.dat" | awk '{print $4}')
   p1=$(grep -v '^#' "$here/crowd-overhead.dat" | awk '{print $5}')
-  w5=$(echo "$p5" | sort -g | head -1) w1=$(echo "$p1" | sort -g | head -1)
-  m5=$(echo $p5 | median) m1=$(echo $p1 | median)
-  for row in "worst $w5 $w1" "median $m5 $m1"; do
-    read -r name a b <<< "$row"
-    printf '%-10s %-8s %14s %13.1f %% (%+.1f) %13.1f %% (%+.1f)\n' "$name" "" "" "$a" \
-      "$(echo "$a" | awk '{print $1 - 100}')" "$b" "$(echo "$b" | awk '{print $1 - 100}')"
+  pa=$(grep -v '^#' "$here/crowd-overhead.dat" | awk '{print $6}')
+  w5=$(echo "$p5" | sort -g | head -1) w1=$(echo "$p1" | sort -g | head -1) wa=$(echo "$pa" | sort -g | head -1)
+  m5=$(echo $p5 | median) m1=$(echo $p1 | median) ma=$(echo $pa | median)
+  for row in "worst $w5 $w1 $wa" "median $m5 $m1 $ma"; do
+    read -r name a b c <<< "$row"
+    printf '%-10s %-8s %14s %13.1f %% (%+.1f) %13.1f %% (%+.1f) %13.1f %% (%+.1f)\n' "$name" "" "" \
+      "$a" "$(echo "$a" | awk '{print $1 - 100}')" "$b" "$(echo "$b" | awk '{print $1 - 100}')" \
+      "$c" "$(echo "$c" | awk '{print $1 - 100}')"
   done
 } | tee "$here/crowd-overhead.txt"

@@ -486,29 +486,29 @@ void fr__crowd_resolve(struct fr_errs *e, struct fr_config *cfg, const struct fr
     if (!c || c->resolved)
         return;
     if (!c->env.present && default_env(cfg, c) < 0)
-        goto oom;
+        goto out_oom;
     if (c->has_modules) {
         c->list = talloc_zero_array(cfg, const struct fr_crowd_item *,
                                     c->nitems ? c->nitems : 1);
         if (!c->list)
-            goto oom;
+            goto out_oom;
         for (size_t i = 0; i < c->nitems; i++) {
             ok = check_item(&r, &c->items[i], i) && ok;
             c->list[c->nlist++] = &c->items[i];
         }
     } else if (list_all(&r, c) < 0) {
-        goto oom;
+        goto out_oom;
     }
     if (!ok || !c->nlist)
         return;
     read_id(cfg, c, c->nlist);
     if (!c->id || !c->id_from)
-        goto oom;
+        goto out_oom;
     if (add_fmp(&r, c, c->list[c->slot]) < 0)
-        goto oom;
+        goto out_oom;
     c->resolved = true;
     return;
-oom:
+out_oom:
     e->oom = true;
 }
 
