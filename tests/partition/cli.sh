@@ -317,7 +317,7 @@ bad-trace)
 bad-usage)
     refused 2 "partition: unknown option '--frobnicate'" --frobnicate "$tr/coupled.json"
     refused 2 "partition: no trace given" --isolate parser
-    refused 2 "partition: say what to do: --isolate MODULE or --parts K" "$tr/coupled.json"
+    refused 2 "partition: say what to do: --isolate MODULE, --parts K or --crowd" "$tr/coupled.json"
     refused 2 "partition: --isolate and --parts do not go together" --isolate parser \
         --parts 2 "$tr/coupled.json"
     refused 2 "partition: --slowdown '0.5': expected a number from 1 to 1e+06" \
