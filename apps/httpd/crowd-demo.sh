@@ -99,7 +99,9 @@ done
 cd "$work/crowd"
 dirs=()
 for id in $(seq 0 $((n - 1))); do dirs+=("d$id"); done
-"$fr" report --html "$here/crowd-report.html" "${dirs[@]}" | tee "$here/crowd-report.txt"
+"$fr" report --html "$here/crowd-report.html" "${dirs[@]}" > "$work/report.out"
+grep -v '^wrote ' "$work/report.out" | tee "$here/crowd-report.txt"
+echo "page: $here/crowd-report.html"
 if command -v chromium >/dev/null; then
   chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,780 \
     --screenshot="$here/crowd-report.png" "file://$here/crowd-report.html" >/dev/null 2>&1 &&
