@@ -72,7 +72,11 @@ struct fr_bell {
     _Atomic uint32_t bell;    /* seq of the last message posted to this side */
     _Atomic uint32_t sleeping;/* this side is, or is about to be, in futex_wait */
     struct fr_msg_hdr hdr;    /* the message posted to this side */
-    char pad[FR_CACHELINE - 8 - sizeof(struct fr_msg_hdr)];
+    /* Requests the other side served on this slot, every incarnation of it
+     * (`fracture ps`): on the line its replies go to, which it writes
+     * anyway, so counting touches no other line.  A restart clears the
+     * header, not this. */
+    _Atomic uint64_t served;
 };
 _Static_assert(sizeof(struct fr_bell) == FR_CACHELINE, "a bell is one cache line");
 
