@@ -84,7 +84,7 @@ static void print_program(json_t *prog)
     size_t i;
 
     printf("%s  pid %lld  config %s\n", str(prog, "app"), num(prog, "pid"), str(prog, "config"));
-    printf("  %-14s %-16s %-12s %-44s %10s %9s %9s  %s\n", "FMP", "PIDS", "STATE", "POLICY",
+    printf("  %-14s %-20s %-12s %-40s %10s %9s %9s  %s\n", "FMP", "PIDS", "STATE", "POLICY",
            "CALLS", "CPU_MS", "RSS_KB", "MODULES");
     json_array_foreach(fmps, i, f) {
         char pids[128] = "", pol[256], mods[256] = "";
@@ -104,7 +104,7 @@ static void print_program(json_t *prog)
                 len += (size_t)snprintf(mods + len, sizeof mods - len, "%s%s", j ? "," : "",
                                         json_string_value(m));
         policy_cell(f, pol, sizeof pol);
-        printf("  %-14s %-16s %-12s %-44s %10lld %9lld %9lld  %s\n", str(f, "name"), pids,
+        printf("  %-14s %-20s %-12s %-40s %10lld %9lld %9lld  %s\n", str(f, "name"), pids,
                str(f, "state"), pol, num(f, "calls"), num(f, "cpu_ms"), num(f, "rss_kb"), mods);
     }
 }
