@@ -114,7 +114,7 @@ int fr_cmd_ps(int argc, char **argv)
     int json = 0, failed = 0;
     pid_t *pids;
     size_t n;
-    json_t *progs = json_array(), *errs = json_array();
+    json_t *progs, *errs;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
@@ -133,6 +133,8 @@ int fr_cmd_ps(int argc, char **argv)
         fprintf(stderr, "fracture: error: ps: cannot read /proc/net/unix: %s\n", strerror(-rc));
         return 1;
     }
+    progs = json_array();
+    errs = json_array();
     for (size_t i = 0; i < n; i++) {
         char err[300];
         json_t *a = fr_root_ask(pids[i], "v1 stats *\n", ASK_MS, err, sizeof err);
