@@ -687,6 +687,16 @@ static void *serve_main(void *arg)
     }
 }
 
+/* A process the program forks without exec (a server's worker) must not
+ * hold the socket: the name would outlive the root, and nobody would
+ * answer on it. */
+static void close_in_child(void)
+{
+    if (listen_fd >= 0)
+        close(listen_fd);
+    listen_fd = -1;
+}
+
 int fr__control_start(const char *config)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -710,6 +720,7 @@ int fr__control_start(const char *config)
         listen_fd = -1;
         return rc;
     }
+    pthread_atfork(NULL, NULL, close_in_child);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     rc = pthread_create(&t, &attr, serve_main, NULL);

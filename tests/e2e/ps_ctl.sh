@@ -238,6 +238,27 @@ wait_socket "$pa" 0
 kill -9 "$pc"
 wait "$pc" || true
 wait_socket "$pc" 0
+# a sampled FMP: its instances' weights; a fork of the root (without exec)
+# does not keep its socket after the root is killed
+FR_PS_TAG=$dir FRACTURE_CONFIG=$configs/sample-seed.yaml "$ledger" fork-idle <in.c >out.d 2>err.d 4>&- 5>&- &
+pd=$!
+pids+=("$pd")
+wait_socket "$pd" 1
+for _ in $(seq 50); do grep -q '^forked' out.d && break; sleep 0.1; done
+"$fracture" ps --json >ps.json
+jq -e --argjson d "$pd" '.programs[] | select(.pid == $d) | .fmps[] | select(.name == "maths") |
+    .policy == "sample" and .instances == 3 and ([.members[].weight] == [70, 20, 10])' ps.json \
+    >/dev/null || fail "ps of a sampled FMP: $(cat ps.json)"
+expect 0 "sample 3/3 up, weights 70:20:10" "$fracture" ps
+inode=$(awk -v n="@fracture/$uid/$pd" '$8 == n {print $7}' /proc/net/unix | head -1)
+forked=$(awk '/^forked/ {print $2}' out.d)
+[ -n "$inode" ] && [ -n "$forked" ] || fail "no socket inode ($inode) or forked pid ($forked)"
+if ls -l /proc/"$forked"/fd | grep -q "socket:\[$inode\]"; then
+    fail "the root's fork $forked holds its control socket"
+fi
+kill -9 "$pd"
+wait "$pd" || true
+wait_socket "$pd" 0
 exec 4>&- 5>&-
 expect_none() {
     if [ -n "${FR_PS_NETNS:-}" ]; then
