@@ -22,7 +22,7 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "control.h"
+#include "control_req.h"
 #include "roots.h"
 
 #define STATS_MS 5000

@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "control.h"
+#include "control_req.h"
 
 /* __SO_ACCEPTCON in /proc/net/unix's Flags: a listening socket */
 #define LISTENING 0x10000

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "control.h"
+#include "control_req.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
