@@ -25,6 +25,8 @@ int fr_cmd_modules(int argc, char **argv);
 int fr_cmd_bench(int argc, char **argv);
 int fr_cmd_partition(int argc, char **argv);
 int fr_cmd_report(int argc, char **argv);
+int fr_cmd_ps(int argc, char **argv);
+int fr_cmd_ctl(int argc, char **argv);
 
 /* The bench's own fractured entry point (bench_app.c). */
 int fr_bench_main(int argc, char **argv);

@@ -73,6 +73,8 @@ static const struct {
     { "modules", fr_cmd_modules, "list the modules, caps and functions an app holds" },
     { "partition", fr_cmd_partition, "find the cheapest FMP boundary from training traces" },
     { "report", fr_cmd_report, "merge Valgrind reports from many deployments into ranked bug classes" },
+    { "ps", fr_cmd_ps, "list this user's running fractured programs and their FMPs" },
+    { "ctl", fr_cmd_ctl, "act on FMPs of running programs (stats, restart, stop, signal, env-next)" },
     { "bench", fr_cmd_bench, "measure call costs against the alternatives" },
 };
 

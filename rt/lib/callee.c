@@ -802,6 +802,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
     if (FR__UNLIKELY(fr__handle_numbering))
         fr__handle_served(&hf);
     fr__stdio_boundary();     /* what the function printed goes before the reply */
+    fr__chan_served(lt, r);
     /* A frame cut short (its asker died) has no result to feed a replay:
      * the replay runs it again. */
     if (FR__UNLIKELY(log != NULL) && !(depth < FR_FRAMES && lt->cancelled[depth]))

@@ -63,6 +63,29 @@ uint32_t fr__chan_next_seq(const struct fr_lt *lt, int r)
 
 static inline int sync_gen(struct fr_lt *lt, int r);
 
+uint64_t fr__chan_served_by(int k)
+{
+    const struct fr_geom *g = &fr__rt.geom;
+    uint64_t sum = 0;
+
+    for (int p = 0; p < fr__rt.npairs; p++) {
+        const struct fr_pairmap *pm = &fr__rt.pairs[p];
+        if (pm->a != k && pm->b != k)
+            continue;
+        int side = pm->a == k ? 0 : 1;
+        /* a slot never opened was never served on (and stays unallocated) */
+        for (uint32_t i = 0; i < g->nslots; i++) {
+            uint64_t bit = (uint64_t)1 << (i % 64);
+            if (!(atomic_load(&fr__region_open(pm->base, g, 0)[i / 64]) & bit) &&
+                !(atomic_load(&fr__region_open(pm->base, g, 1)[i / 64]) & bit))
+                continue;
+            sum += atomic_load_explicit(&fr__slot(pm->base, g, i)->served[!side].n,
+                                        memory_order_relaxed);
+        }
+    }
+    return sum;
+}
+
 /* The seq the next request on this slot will carry, for the descriptors
  * sent ahead of it: toward a restarted peer counting starts afresh, as the
  * request itself will (fr__chan_send), so that the new incarnation finds

@@ -28,6 +28,19 @@ extern __thread int fr__replaying;
 /* How long a replaying thread (the supervisor's FR_INIT replay) waits for
  * one step when no call_timeout_ms is set: it must never hang. */
 #define FR_REPLAY_TIMEOUT_NS ((int64_t)10 * 1000000000)
+/* One request served on logical thread @lt's slot of region @r: counted
+ * on a line of its own (region.h, `served`).  This side is
+ * the count's one writer, so a relaxed load and store do. */
+static inline void fr__chan_served(struct fr_lt *lt, int r)
+{
+    _Atomic uint64_t *n = &lt->slot[r]->served[!fr__rt.regions[r].side].n;
+
+    atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+}
+/* Root: the requests FMP @k served through every region it is a party to,
+ * each of its incarnations (the root maps every region). */
+uint64_t fr__chan_served_by(int k);
 int fr__chan_send(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn,
                   int32_t status, const struct fr__field *f, unsigned n);
 /* fr__chan_send of a request (status 0) of @total bytes (fr__wire_size of

@@ -106,7 +106,10 @@ int fr__program_signals_root(void)
     if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
         return -1;
     for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
-        struct sigaction old, sa = {.sa_handler = on_stop_signal};
+        /* SA_RESTART: the program would have died of the signal, never
+         * seen a read(2) fail with EINTR for it (a loop on fgets would
+         * end, and the program exit 0 before the supervisor stops it) */
+        struct sigaction old, sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART};
         sigemptyset(&sa.sa_mask);
         if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
             sigaction(stop_signals[i], &sa, NULL);

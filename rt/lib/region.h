@@ -81,9 +81,18 @@ struct fr_bell {
 };
 _Static_assert(sizeof(struct fr_bell) == FR_CACHELINE, "a bell is one cache line");
 
+/* Requests served on a slot (`fracture ps`), each count on a line of its
+ * own: only the side that serves writes it (nested calls make both sides
+ * serve on one slot, and one shared line would bounce between them), and
+ * only the root reads it.  A restart clears headers, not these. */
+struct fr_served {
+    _Alignas(FR_CACHELINE) _Atomic uint64_t n;
+};
+
 struct fr_slot {
     struct fr_bell to[2];     /* to[s]: messages for side s */
     struct fr_meta_ent meta[FR_META_MAX];  /* of the message in flight */
+    struct fr_served served[2];  /* served[s]: requests side !s served, replies to side s */
 };
 
 #define FR_SLOT_WINDOW 512    /* payload window offset inside a slot */

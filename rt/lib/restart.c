@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +60,27 @@
 struct history {
     int64_t when[MAX_HISTORY];    /* restart times, oldest first */
     unsigned n;
-    unsigned total;               /* restarts so far: picks the environment */
+    unsigned total;               /* restarts so far, plus environments skipped: picks
+                                   * the environment */
+    unsigned restarts;            /* restarts so far */
+    unsigned skip;                /* `fracture ctl env-next`: environments to skip */
+    int env;                      /* the environment of the incarnation now, -1: its own */
 };
 
-static struct history *histories; /* per FMP, made on first use */
+/* Per FMP, made on first use.  The supervisor thread changes them; the
+ * lock is for the control thread's looks (control.c), never on a call's
+ * path. */
+static struct history *histories;
+static pthread_mutex_t history_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The history of FMP k, made if need be (history_lock held). */
+static struct history *history_of(int k)
+{
+    if (!histories && (histories = calloc((size_t)fr__rt.nfmps, sizeof *histories)))
+        for (int i = 0; i < fr__rt.nfmps; i++)
+            histories[i].env = -1;
+    return histories ? &histories[k] : NULL;
+}
 
 /* ---- the caller's half --------------------------------------------------- */
 
@@ -322,8 +340,16 @@ int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz)
 static int restart_once(int k, const struct fr_fmp_conf *fc, struct history *hist,
                         char *err, size_t errsz)
 {
-    unsigned n = hist->total++;
     int rc;
+
+    pthread_mutex_lock(&history_lock);
+    hist->total += hist->skip;    /* a skipped environment is never started */
+    hist->skip = 0;
+    unsigned n = hist->total++;
+    hist->restarts++;
+    size_t nenv = fc->restart.nenvironments;
+    hist->env = nenv ? (int)(n < nenv ? n : nenv - 1) : -1;
+    pthread_mutex_unlock(&history_lock);
 
     clear_for_new(k);
     /* The warm spare, started in this very environment, if it is there;
@@ -468,13 +494,18 @@ void fr__restart_or_lose(int k, int status)
         fr__lose(k, "it has no restart: policy");
         return;
     }
-    if (!histories && !(histories = calloc((size_t)fr__rt.nfmps, sizeof *histories))) {
+    pthread_mutex_lock(&history_lock);
+    hist = history_of(k);
+    pthread_mutex_unlock(&history_lock);
+    if (!hist) {
         fr__lose(k, "out of memory");
         return;
     }
-    hist = &histories[k];
     for (int early = 0;; early++) {
-        if (!budget_allows(fc, hist, why, sizeof why) || tag_wraps(k, why, sizeof why)) {
+        pthread_mutex_lock(&history_lock);
+        int allowed = budget_allows(fc, hist, why, sizeof why);
+        pthread_mutex_unlock(&history_lock);
+        if (!allowed || tag_wraps(k, why, sizeof why)) {
             fr__lose(k, why);
             return;
         }
@@ -494,6 +525,63 @@ void fr__restart_or_lose(int k, int status)
             (int)fr__rt.fmps[k].pid, hist->n, fc->restart.max, fc->restart.window_s,
             fc->restart.nenvironments ? ", next micro-Rx environment" : "");
     fr__standby_later(k, hist->total);   /* for the next one, once the replays are done */
+}
+
+/* The restarts within the window now of @hist (history_lock held). */
+static unsigned in_window(const struct fr_fmp_conf *fc, const struct history *hist)
+{
+    int64_t now = fr__now_ns(), window = (int64_t)fc->restart.window_s * 1000000000;
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < hist->n; i++)
+        n += now - hist->when[i] < window;
+    return n;
+}
+
+int fr__restart_view(int k, struct fr_restart_view *v)
+{
+    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
+
+    memset(v, 0, sizeof *v);
+    v->env = -1;
+    if (!fc || !fc->restart.present)
+        return -ENOENT;
+    v->max = fc->restart.max;
+    v->window_s = fc->restart.window_s;
+    v->nenvs = (unsigned)fc->restart.nenvironments;
+    pthread_mutex_lock(&history_lock);
+    struct history *hist = history_of(k);
+    if (hist) {
+        v->restarts = hist->restarts;
+        v->in_window = in_window(fc, hist);
+        v->env = hist->env;
+        v->env_next = hist->total + hist->skip;
+    }
+    pthread_mutex_unlock(&history_lock);
+    if (v->nenvs && v->env_next >= v->nenvs)
+        v->env_next = v->nenvs - 1;   /* the last one sticks */
+    return hist ? 0 : -ENOMEM;
+}
+
+int fr__restart_env_next(int k)
+{
+    const struct fr_fmp_conf *fc = fr__boot_fmp(k);
+    int rc = 0;
+
+    if (!fc || !fc->restart.present)
+        return -ENOENT;
+    if (!fc->restart.nenvironments)
+        return -ENODATA;
+    pthread_mutex_lock(&history_lock);
+    struct history *hist = history_of(k);
+    if (!hist)
+        rc = -ENOMEM;
+    else if (hist->total + hist->skip >= fc->restart.nenvironments - 1)
+        rc = -ERANGE;         /* at the last one already */
+    else
+        hist->skip++;
+    pthread_mutex_unlock(&history_lock);
+    return rc;
 }
 
 const struct fr_policy fr__restart_policy = { "restart", restart_call, fr__restart_or_lose,

@@ -36,4 +36,25 @@ int fr__reincarnate(int k, const struct fr_env *env, char *err, size_t errsz);
 /* Root: FMP @k will not come back; callers of it fail from now on. */
 void fr__lose(int k, const char *why);
 
+/* What `fracture ps` shows of a restartable FMP (control.c). */
+struct fr_restart_view {
+    unsigned restarts;        /* so far */
+    unsigned in_window;       /* of them, within the window now */
+    unsigned max, window_s;   /* the budget: max restarts per window_s */
+    unsigned nenvs;           /* restart.environments */
+    int env;                  /* index of the environment of the incarnation now, -1:
+                               * its own (none applied yet) */
+    unsigned env_next;        /* the one its next restart will use */
+};
+
+/* Root, any thread: the restart state of FMP @k.  0, -ENOENT (no
+ * restart: policy) or -ENOMEM. */
+int fr__restart_view(int k, struct fr_restart_view *v);
+
+/* Root, any thread: FMP @k's next restart skips one environment of its
+ * micro-Rx list (`fracture ctl env-next`).  0; -ENOENT: no restart: policy;
+ * -ENODATA: no environments; -ERANGE: the next restart uses the last one
+ * already (the last one sticks); -ENOMEM. */
+int fr__restart_env_next(int k);
+
 #endif /* FR_RESTART_H */

@@ -28,6 +28,7 @@
 #include "child.h"
 #include "config.h"
 #include "crowd.h"
+#include "control.h"
 #include "diag.h"
 #include "group.h"
 #include "handle.h"
@@ -161,7 +162,7 @@ static void abandon(int upto)
 static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
 {
     struct fr_plan p;
-    int n, rc;
+    int n, rc, crc;
     int *memfd, *sock0, *sock1;   /* per pair index i*n+j (i<j) */
     char err[512];
 
@@ -330,6 +331,9 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         if (p.conf[k] && p.conf[k]->restart.present)
             fr__standby_start(k, 0);   /* for its first restart */
     rc = fr__supervisor_start();
+    if (rc == 0 && (crc = fr__control_start(cfg->file)) < 0)
+        fr__log("no control socket (%s): `fracture ps` and `fracture ctl` will not see this "
+                "program", strerror(-crc));
     if (rc == 0)
         rc = fr__acceptor_start();
     fr__acceptor_open();

@@ -73,7 +73,15 @@ static FR_NORETURN void die_of(int sig)
     atomic_store(&fr__rt.exiting, 1);
     fr__stop_children();
     (void)fr__trace_file_finish();   /* a training run stopped with ^C keeps its trace */
-    fflush(NULL);
+    /* Not fflush(NULL): it takes every stream's lock, and a thread of the
+     * program blocked in fgets(stdin) holds stdin's for ever (the stop
+     * signal restarts its read): the root would hang here, not die. */
+    FILE *out[] = { stdout, stderr };
+    for (int i = 0; i < 2; i++)
+        if (ftrylockfile(out[i]) == 0) {
+            fflush_unlocked(out[i]);
+            funlockfile(out[i]);
+        }
     signal(sig, SIG_DFL);
     sigemptyset(&one);
     sigaddset(&one, sig);

@@ -37,6 +37,7 @@
  *                     is not replayed (retries: 0): tallies' restart comes
  *                     back without tally_add, and the root says so
  *   ledger matrix     calls of every shape into math, for the crash matrix
+ *   ledger fork-idle  forks a child that only waits, then reads stdin to its end
  *   ledger pids       prints nothing but waits for stdin to close (for leak tests)
  *   ledger soak       a batch of math calls per line of stdin (restart soak)
  *   ledger sample     which math instance serves each of 400 calls (sampling)
@@ -57,6 +58,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "ledger.h"
@@ -481,6 +483,21 @@ int ledger_main(int argc, char **argv)
         for (int i = 0; i < 60; i++)
             total += math_sum(v, 16);
         printf("leak total %ld\n", total);
+        return 0;
+    }
+    if (strcmp(mode, "fork-idle") == 0) {
+        /* a fork without exec, as a server's worker: it must not keep the
+         * root's control socket (e2e.ps-ctl); it dies with the root */
+        pid_t child = fork();
+        if (child == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            for (;;)
+                pause();
+        }
+        printf("forked %d\n", (int)child);
+        fflush(stdout);
+        while (getchar() != EOF)
+            ;
         return 0;
     }
     if (strcmp(mode, "pids") == 0) {
