@@ -219,15 +219,15 @@ static const struct fr_module modules[NMODULES] = {
 };
 
 static const struct fr_function functions[NFUNCS] = {
-    { "near_null", MOD_near, 0, d_near_null, (fr_fnptr)fr_bench_near_null, (fr_fnptr)impl_near_null },
-    { "far_null", MOD_far, 0, d_null, (fr_fnptr)fr_bench_far_null, (fr_fnptr)impl_far_null },
-    { "far_inout", MOD_far, 0, d_far_inout, (fr_fnptr)fr_bench_far_inout, (fr_fnptr)impl_far_inout },
-    { "far_hang", MOD_far, 0, d_far_hang, (fr_fnptr)fr_bench_far_hang, (fr_fnptr)impl_far_hang },
-    { "rep_null", MOD_rep, 0, d_null, (fr_fnptr)fr_bench_rep_null, (fr_fnptr)impl_far_null },
-    { "samp1_null", MOD_samp1, 0, d_null, (fr_fnptr)fr_bench_samp1_null, (fr_fnptr)impl_far_null },
-    { "samp5_null", MOD_samp5, 0, d_null, (fr_fnptr)fr_bench_samp5_null, (fr_fnptr)impl_far_null },
-    { "boxed_null", MOD_boxed, 0, d_null, (fr_fnptr)fr_bench_boxed_null, (fr_fnptr)impl_far_null },
-    { "far_fd", MOD_far, 0, d_far_fd, (fr_fnptr)fr_bench_far_fd, (fr_fnptr)impl_far_fd },
+    { "near_null", MOD_near, 0, d_near_null, (fr_fnptr)fr_bench_near_null, (fr_fnptr)impl_near_null, NULL, 0 },
+    { "far_null", MOD_far, 0, d_null, (fr_fnptr)fr_bench_far_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "far_inout", MOD_far, 0, d_far_inout, (fr_fnptr)fr_bench_far_inout, (fr_fnptr)impl_far_inout, NULL, 0 },
+    { "far_hang", MOD_far, 0, d_far_hang, (fr_fnptr)fr_bench_far_hang, (fr_fnptr)impl_far_hang, NULL, 0 },
+    { "rep_null", MOD_rep, 0, d_null, (fr_fnptr)fr_bench_rep_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "samp1_null", MOD_samp1, 0, d_null, (fr_fnptr)fr_bench_samp1_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "samp5_null", MOD_samp5, 0, d_null, (fr_fnptr)fr_bench_samp5_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "boxed_null", MOD_boxed, 0, d_null, (fr_fnptr)fr_bench_boxed_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "far_fd", MOD_far, 0, d_far_fd, (fr_fnptr)fr_bench_far_fd, (fr_fnptr)impl_far_fd, NULL, 0 },
 };
 
 static const struct fr_edge edges[] = {
