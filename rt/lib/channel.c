@@ -154,9 +154,11 @@ static inline void fill_hdr(struct fr_msg_hdr *h, struct fr_lt *lt, int r, struc
         h->parent = lt->req_parent;
         h->nth = lt->req_nth;
         h->top = lt->top;
+        h->caller = (uint32_t)fr__cur_module;
     } else {
         h->parent = 0;
         h->nth = h->top = 0;
+        h->caller = 0;
     }
 }
 
@@ -707,6 +709,7 @@ __attribute__((always_inline)) inline int fr__chan_recv(struct fr_lt *lt, int r,
     m->parent = h.parent;
     m->nth = h.nth;
     m->top = h.top;
+    m->caller = h.caller;
     m->len = h.total;
     /* The common message: one chunk, no metadata either way, room for it. */
     if (FR__UNLIKELY(h.chunk != h.total || h.nmeta || fr__meta_count() || *cap < h.total ||

@@ -62,6 +62,9 @@ struct fr_msg_hdr {
     uint32_t nth;
     uint32_t top;
     uint64_t parent;
+    /* A request: the module whose code made it (state.h's fr__cur_module),
+     * what a shadow hook sees as the caller; untrusted, read as a number. */
+    uint32_t caller;
 };
 
 /* One direction of a slot, alone on its cache line: the bell and the header
