@@ -4,8 +4,10 @@
  * actions of one call with its identity and arguments.
  *
  * A hook names modules and functions by globs; they are resolved against
- * the module table into one byte per function (`watched`) once the table
- * is known, so that a call asks one load whether it is hooked.  A hooked
+ * the module table into one mask per function (`watched`, a bit per hook)
+ * once the table is known, so that a call asks one load whether it is
+ * hooked and no glob is matched on a call's path.  The table of hooks is a
+ * snapshot read without a lock, replaced whole by each registration.  A hooked
  * module of this FMP is FR_REMOTE_HOOKED in fr__remote[]: its stubs take
  * the marshalling path and fr_call_invoke runs it here (local.c), where
  * the arguments are the fields the stub put.  Nothing here runs for a
@@ -20,6 +22,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +31,54 @@
 #include "wire.h"
 
 struct hook {
-    int used;
     int id;
     char *modules, *functions;
     fr_hook_fn act[4];        /* by enum fr_hook_action - 1 */
     void *ud;
 };
 
-static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct hook hooks[FR_HOOK_MAX];
+/*
+ * The hooks in force: an immutable snapshot that a call reads without a
+ * lock, replaced whole by every registration (under `lock`).  A call may
+ * still read an older one, so none is freed: each stays reachable from
+ * its successor (a registration is rare; a snapshot is a few hundred
+ * bytes).
+ */
+struct snap {
+    unsigned n;
+    struct hook h[FR_HOOK_MAX];
+    uint32_t *watched;        /* per function: bit k, hook k watches it (resolved
+                               * once, no glob on a call's path); NULL until the
+                               * table is known */
+    unsigned nwatched;
+    struct snap *older;
+};
+
+_Static_assert(FR_HOOK_MAX <= 32, "a hook is one bit of a function's mask");
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct snap *_Atomic cur;
 static int next_id = 1;
-/* Per function: whether some hook watches it; NULL until the table is
- * known.  Replaced whole (never freed: a call may be reading the old one). */
-static unsigned char *_Atomic watched;
-static unsigned nwatched;
 /* This thread runs an action: its own calls are not hooked. */
 static __thread int inside;
+/* getpid() is a system call: the pid is looked up once per process. */
+static _Atomic int my_pid;
+
+static void forked(void)
+{
+    atomic_store(&my_pid, 0);
+}
+
+static int pid_now(void)
+{
+    int p = atomic_load_explicit(&my_pid, memory_order_relaxed);
+
+    if (!p) {
+        p = (int)getpid();
+        atomic_store_explicit(&my_pid, p, memory_order_relaxed);
+    }
+    return p;
+}
 
 static const struct fr_function *fn_at(unsigned i)
 {
@@ -59,42 +94,93 @@ static int watches(const struct hook *h, unsigned fn)
 {
     const struct fr_function *f = fn_at(fn);
 
-    return h->used && glob_ok(h->modules, fr__rt.app->modules[f->module].name) &&
+    return glob_ok(h->modules, fr__rt.app->modules[f->module].name) &&
            glob_ok(h->functions, f->name);
 }
 
-/* Recompute `watched`, fr__hooked[] and the hooked modules' fr__remote[]
- * from the table (the write lock held).  0 or -ENOMEM. */
-static int resolve(void)
+/* Resolve @s against the table into s->watched, and mark fr__hooked[] and
+ * the hooked modules' fr__remote[] for it (the lock held).  0 or -ENOMEM. */
+static int resolve(struct snap *s)
 {
     const struct fr_app *app = fr__rt.app;
-    unsigned char *w;
-    int any = 0;
+    uint32_t *w;
 
     if (!app)
         return 0;             /* fr__hooks_start resolves them */
-    w = calloc(app->nfunctions ? app->nfunctions : 1, 1);
+    w = calloc(app->nfunctions ? app->nfunctions : 1, sizeof *w);
     if (!w)
         return -ENOMEM;
-    memset(fr__hooked, 0, sizeof fr__hooked);
-    for (unsigned i = 0; i < app->nfunctions; i++)
-        for (int k = 0; k < FR_HOOK_MAX && !w[i]; k++)
-            if (watches(&hooks[k], i)) {
-                w[i] = 1;
-                fr__hooked[fn_at(i)->module] = 1;
-                any = 1;
-            }
-    /* modules of this FMP: direct, traced (2: hooks run there too) or hooked */
-    for (unsigned m = 0; m < app->nmodules; m++) {
-        if (fr__remote[m] == 0 && fr__hooked[m])
-            fr__remote[m] = FR_REMOTE_HOOKED;
-        else if (fr__remote[m] == FR_REMOTE_HOOKED && !fr__hooked[m])
-            fr__remote[m] = 0;
-    }
-    nwatched = app->nfunctions;
-    atomic_store(&watched, w);   /* the old array stays: a reader may hold it */
-    atomic_store(&fr__hooks_on, any);
+    s->watched = w;
+    s->nwatched = app->nfunctions;
     return 0;
+}
+
+/* Make @s the hooks in force (the lock held, @s resolved when the table is
+ * known). */
+static void publish(struct snap *s)
+{
+    const struct fr_app *app = fr__rt.app;
+    int any = 0;
+
+    if (app) {
+        memset(fr__hooked, 0, sizeof fr__hooked);
+        for (unsigned i = 0; i < app->nfunctions; i++)
+            for (unsigned k = 0; k < s->n; k++)
+                if (watches(&s->h[k], i)) {
+                    s->watched[i] |= (uint32_t)1 << k;
+                    fr__hooked[fn_at(i)->module] = 1;
+                    any = 1;
+                }
+        /* modules of this FMP: direct, traced (2: hooks run there too) or hooked */
+        for (unsigned m = 0; m < app->nmodules; m++) {
+            if (fr__remote[m] == 0 && fr__hooked[m])
+                fr__remote[m] = FR_REMOTE_HOOKED;
+            else if (fr__remote[m] == FR_REMOTE_HOOKED && !fr__hooked[m])
+                fr__remote[m] = 0;
+        }
+    }
+    s->older = atomic_load(&cur);
+    atomic_store_explicit(&cur, s, memory_order_release);
+    atomic_store(&fr__hooks_on, any);
+}
+
+/* A new snapshot: @from's hooks (NULL: none), their globs copied. */
+static struct snap *snap_copy(const struct snap *from)
+{
+    struct snap *s = calloc(1, sizeof *s);
+
+    if (!s)
+        return NULL;
+    for (unsigned k = 0; from && k < from->n; k++) {
+        struct hook *h = &s->h[s->n];
+        *h = from->h[k];
+        h->modules = h->functions = NULL;
+        if ((from->h[k].modules && !(h->modules = strdup(from->h[k].modules))) ||
+            (from->h[k].functions && !(h->functions = strdup(from->h[k].functions)))) {
+            free(h->modules);
+            goto oom;
+        }
+        s->n++;
+    }
+    return s;
+oom:
+    for (unsigned k = 0; k < s->n; k++) {
+        free(s->h[k].modules);
+        free(s->h[k].functions);
+    }
+    free(s);
+    return NULL;
+}
+
+static void snap_free(struct snap *s)
+{
+    for (unsigned k = 0; s && k < s->n; k++) {
+        free(s->h[k].modules);
+        free(s->h[k].functions);
+    }
+    if (s)
+        free(s->watched);
+    free(s);
 }
 
 /* The module table in one array, as the runtime reads it: without a
@@ -112,111 +198,131 @@ static int table_ready(void)
     return 0;
 }
 
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void atfork_init(void)
+{
+    (void)pthread_atfork(NULL, NULL, forked);
+}
+
 int fr_hook_register(const struct fr_hook *h, int *id)
 {
-    int rc = 0, slot = -1;
+    struct snap *s = NULL;
+    int rc = 0;
 
     if (!h || (!h->agent_before && !h->agent_after && !h->shadow_before && !h->shadow_after))
         return -EINVAL;
     if (inside)
-        return -EDEADLK;      /* from an action: the table is being read */
-    pthread_rwlock_wrlock(&lock);
+        return -EDEADLK;      /* from an action: keep actions short and simple */
+    pthread_once(&atfork_once, atfork_init);
+    pthread_mutex_lock(&lock);
     if ((rc = table_ready()) < 0)
         goto out;
-    for (int k = 0; k < FR_HOOK_MAX && slot < 0; k++)
-        if (!hooks[k].used)
-            slot = k;
-    if (slot < 0) {
-        rc = -ENOSPC;
+    s = snap_copy(atomic_load(&cur));
+    rc = -ENOMEM;
+    if (!s)
         goto out;
-    }
-    struct hook *n = &hooks[slot];
+    rc = -ENOSPC;
+    if (s->n == FR_HOOK_MAX)
+        goto out;
+    struct hook *n = &s->h[s->n];
     *n = (struct hook){ .id = next_id, .ud = h->ud,
                         .act = { h->agent_before, h->shadow_before, h->shadow_after,
                                  h->agent_after } };
+    rc = -ENOMEM;
     if ((h->modules && !(n->modules = strdup(h->modules))) ||
-        (h->functions && !(n->functions = strdup(h->functions)))) {
-        free(n->modules);
-        free(n->functions);
-        *n = (struct hook){ 0 };
-        rc = -ENOMEM;
-        goto out;
-    }
-    n->used = 1;
+        (h->functions && !(n->functions = strdup(h->functions))))
+        goto out_n;
     /* A glob that names nothing would hook nothing, silently. */
     if (fr__rt.app) {
         int named = 0;
         for (unsigned i = 0; i < fr__rt.app->nfunctions && !named; i++)
             named = watches(n, i);
-        if (!named) {
-            free(n->modules);
-            free(n->functions);
-            *n = (struct hook){ 0 };
-            rc = -EINVAL;
-            goto out;
-        }
+        rc = -EINVAL;
+        if (!named)
+            goto out_n;
     }
-    if ((rc = resolve()) < 0) {
-        free(n->modules);
-        free(n->functions);
-        *n = (struct hook){ 0 };
+    s->n++;
+    if ((rc = resolve(s)) < 0)
         goto out;
-    }
+    publish(s);
+    s = NULL;
     if (id)
         *id = next_id;
     next_id++;
+    goto out;
+out_n:
+    free(n->modules);
+    free(n->functions);
+    n->modules = n->functions = NULL;
 out:
-    pthread_rwlock_unlock(&lock);
+    snap_free(s);
+    pthread_mutex_unlock(&lock);
     return rc;
 }
 
 int fr_hook_unregister(int id)
 {
+    struct snap *s, *old;
     int rc = -ENOENT;
 
     if (inside)
         return -EDEADLK;
-    pthread_rwlock_wrlock(&lock);
-    for (int k = 0; k < FR_HOOK_MAX; k++)
-        if (hooks[k].used && hooks[k].id == id) {
-            free(hooks[k].modules);
-            free(hooks[k].functions);
-            hooks[k] = (struct hook){ 0 };
-            rc = resolve();
+    pthread_mutex_lock(&lock);
+    old = atomic_load(&cur);
+    for (unsigned k = 0; old && k < old->n; k++) {
+        if (old->h[k].id != id)
+            continue;
+        rc = -ENOMEM;
+        s = snap_copy(old);
+        if (!s)
+            break;
+        free(s->h[k].modules);
+        free(s->h[k].functions);
+        memmove(&s->h[k], &s->h[k + 1], (s->n - k - 1) * sizeof s->h[0]);
+        s->n--;
+        if ((rc = resolve(s)) < 0) {
+            snap_free(s);
             break;
         }
-    pthread_rwlock_unlock(&lock);
+        publish(s);
+        break;
+    }
+    pthread_mutex_unlock(&lock);
     return rc;
 }
 
 int fr__hooks_pending(void)
 {
-    int any = 0;
+    struct snap *s = atomic_load(&cur);
 
-    pthread_rwlock_rdlock(&lock);
-    for (int k = 0; k < FR_HOOK_MAX && !any; k++)
-        any = hooks[k].used;
-    pthread_rwlock_unlock(&lock);
-    return any;
+    return s && s->n > 0;
 }
 
 int fr__hooks_start(void)
 {
+    struct snap *s;
     int rc;
 
-    pthread_rwlock_wrlock(&lock);
+    pthread_mutex_lock(&lock);
     rc = table_ready();
-    if (rc == 0)
-        rc = resolve();
-    pthread_rwlock_unlock(&lock);
+    if (rc == 0 && atomic_load(&cur)) {
+        rc = -ENOMEM;
+        s = snap_copy(atomic_load(&cur));
+        if (s && (rc = resolve(s)) == 0)
+            publish(s);
+        else
+            snap_free(s);
+    }
+    pthread_mutex_unlock(&lock);
     return rc;
 }
 
 int fr__hook_wants(unsigned fn)
 {
-    unsigned char *w = atomic_load_explicit(&watched, memory_order_acquire);
+    struct snap *s = atomic_load_explicit(&cur, memory_order_acquire);
 
-    return !inside && w && fn < nwatched && w[fn];
+    return !inside && s && s->watched && fn < s->nwatched && s->watched[fn];
 }
 
 /* ---- running the actions ----------------------------------------------- */
@@ -224,24 +330,19 @@ int fr__hook_wants(unsigned fn)
 int fr__hook_run(int action, unsigned fn, int caller, const struct fr__field *fields,
                  unsigned n, int result)
 {
+    const struct snap *s = atomic_load_explicit(&cur, memory_order_acquire);
     const struct fr_function *f = fn_at(fn);
     const struct fr_app *app = fr__rt.app;
-    fr_hook_fn run[FR_HOOK_MAX];
-    void *ud[FR_HOOK_MAX];
-    int nrun = 0, rc = 0;
+    int rc = 0, any = 0;
 
+    if (!s)
+        return 0;
     if (caller < 0 || (unsigned)caller >= app->nmodules)
         caller = 0;
-    /* the actions as the table holds them now; run without the lock, so
-     * that one that blocks holds nobody else up */
-    pthread_rwlock_rdlock(&lock);
-    for (int k = 0; k < FR_HOOK_MAX; k++)
-        if (hooks[k].act[action - 1] && watches(&hooks[k], fn)) {
-            run[nrun] = hooks[k].act[action - 1];
-            ud[nrun++] = hooks[k].ud;
-        }
-    pthread_rwlock_unlock(&lock);
-    if (!nrun)
+    uint32_t mask = s->watched && fn < s->nwatched ? s->watched[fn] : 0;
+    for (unsigned k = 0; k < s->n && !any; k++)
+        any = s->h[k].act[action - 1] && (mask >> k & 1);
+    if (!any)
         return 0;
 
     struct fr_hook_call hc = {
@@ -253,16 +354,19 @@ int fr__hook_run(int action, unsigned fn, int caller, const struct fr__field *fi
         .caller = (unsigned)caller,
         .caller_name = app->modules[caller].name,
         .fmp = fr__rt.fmps ? fr__rt.fmps[fr__rt.self].name : "root",
-        .pid = (int)getpid(),
+        .pid = pid_now(),
         .result = result,
         .params = f->params,
         .nparams = f->params ? f->nparams : 0,
         .priv = fields,
         .npriv = n,
     };
+    /* the snapshot of the call's start: one a registration replaces stays */
     inside++;
-    for (int i = 0; i < nrun && rc == 0; i++) {
-        rc = run[i](&hc, ud[i]);
+    for (unsigned k = 0; k < s->n && rc == 0; k++) {
+        if (!s->h[k].act[action - 1] || !(mask >> k & 1))
+            continue;
+        rc = s->h[k].act[action - 1](&hc, s->h[k].ud);
         if (rc > 0 || rc <= -FR__HOOK_ERR_BASE)
             rc = -EIO;        /* not a negative errno: a failure all the same */
     }
