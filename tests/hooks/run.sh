@@ -4,7 +4,7 @@
 # code before main), all in one and split, and the bad inputs.
 #   run.sh APP HOOKLOG NOHOOK CRASHHOOK CONFIGDIR FRACTURE TEST
 set -u
-APP=$1 HOOKLOG=$2 NOHOOK=$3 CRASHHOOK=$4 CONFIGS=$5 FRACTURE=$6 TEST=$7
+APP=$1 HOOKLOG=$2 NOHOOK=$3 CRASHHOOK=$4 CONFIGS=$5 FRACTURE=$6 TEST=$7 FAULTS=${8:-}
 T=$(mktemp -d /tmp/fr-hooks.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -176,6 +176,30 @@ crash-root)
     [ $rc -eq 139 ] || fail "the root's hook crash ended it with $rc, not SIGSEGV"
     sleep 0.5
     pgrep -f "$T" > /dev/null && fail "an FMP outlived the crashed root"
+    ;;
+faults)
+    # the injector's schedule (libfracture-faults.so), on calc_add: the 2
+    # calls of the fixed sequence, then 100 more; split, from the root
+    inj() { sed -e "s|@HOOKLOG@|$FAULTS|" -e "s|log=@LOG@|function=calc_add $1|" \
+            "$CONFIGS/split.yaml" > "$T/f.yaml"; HOOKAPP_LOOP=100 run_cfg "$T/f.yaml" | grep '^failed'; }
+    out=$(inj "every=4 errno=EIO")
+    # calls 4, 8, ... of calc_add: the loop's calls 2, 6, 10, ...
+    echo "$out" | grep -qx "failed 25 of 100" || fail "every=4: $out"
+    echo "$out" | grep -q "^failed: 2 6 10 14 " || fail "every=4 schedule: $out"
+    out=$(inj "every=1 after=10 max=3 errno=EIO")
+    echo "$out" | grep -qx "failed: 9 10 11" || fail "after=10 max=3: $out"
+    a=$(inj "probability=0.3 seed=7 errno=EIO") b=$(inj "probability=0.3 seed=7 errno=EIO")
+    c=$(inj "probability=0.3 seed=8 errno=EIO")
+    [ "$a" = "$b" ] || fail "the same seed gave two schedules"
+    [ "$a" != "$c" ] || fail "two seeds gave one schedule"
+    k=$(echo "$a" | sed -n 's/^failed \([0-9]*\) of 100$/\1/p')
+    [ "$k" -ge 15 ] && [ "$k" -le 45 ] || fail "probability 0.3 failed $k of 100"
+    # bad args: the program does not start, the line is named
+    out=$(sed -e "s|@HOOKLOG@|$FAULTS|" -e "s|log=@LOG@|function=calc_add every=0|" \
+          "$CONFIGS/split.yaml" > "$T/b.yaml"; run_cfg "$T/b.yaml" 2>&1); rc=$?
+    [ $rc -eq 1 ] || fail "bad args started ($rc)"
+    echo "$out" | grep -q "every= takes a whole number from 1" || fail "message: $out"
+    echo "$out" | grep -q "b.yaml:8:10: fr_meta_init() of meta-application" || fail "place: $out"
     ;;
 *) fail "no test $TEST" ;;
 esac

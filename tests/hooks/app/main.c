@@ -1,7 +1,8 @@
 /*
  * main.c - the hook tests' program: a fixed sequence of module calls whose
  * results it prints.  HOOKAPP_CODE=1 registers a hook by code (on module
- * calc only) and prints what it saw; HOOKAPP_SLOW=MS makes one slow call.
+ * calc only) and prints what it saw; HOOKAPP_SLOW=MS makes one slow call;
+ * HOOKAPP_LOOP=N makes N more calls of calc_add and says which failed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +54,17 @@ int main(void)
     printf("add again %d errno %s\n", rc, rc < 0 ? strerror(errno) : "-");
     if (slow)
         printf("slow %d\n", calc_slow(atoi(slow)));
+    /* HOOKAPP_LOOP=N: N more calls of calc_add, and which of them failed */
+    if (getenv("HOOKAPP_LOOP")) {
+        int n = atoi(getenv("HOOKAPP_LOOP")), failed = 0;
+        printf("failed:");
+        for (int i = 1; i <= n; i++)
+            if (calc_add(i, 1) < 0) {
+                printf(" %d", i);
+                failed++;
+            }
+        printf("\nfailed %d of %d\n", failed, n);
+    }
     if (getenv("HOOKAPP_CODE")) {
         int hooked = 0, other = 0;
         for (int m = 0; m < 3; m++)
