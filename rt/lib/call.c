@@ -11,6 +11,9 @@
  * A reply that fails a check ends the callee (fr__fault): a broken callee
  * is treated like a crashed one.
  *
+ * A call a hook watches (hook.h) runs the agent's actions around it here,
+ * in the caller's FMP; a hooked module of this FMP is run here by local.c.
+ *
  * While tracing (trace.h), a call to a module of this FMP is run here by
  * local.c, its reply taken from the callee's fields rather than from the
  * buffer (a buffer there may be the caller's own, written in place), and a

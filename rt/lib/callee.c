@@ -12,6 +12,9 @@
  * in the frame, and the talloc arena is made only when a dispatcher needs
  * memory (an OUT buffer, many fields, fr_callee_arena()).
  *
+ * A shadow hook (hook.h) runs around the dispatch, on the request as it
+ * came; its failure is the reply (a status of its own, hook.h).
+ *
  * While tracing, a call to a module of this FMP runs here too
  * (fr__serve_local, local.h): the same dispatcher on the caller's request
  * fields themselves, nothing encoded either way, in a context that takes

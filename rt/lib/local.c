@@ -18,6 +18,11 @@
  * that overflows, a string buffer that overlaps another) is refused here
  * too, by the stub, before it comes here.
  *
+ * A module a hook watches (hook.h) is run here the same way
+ * (FR_REMOTE_HOOKED), traced or not: the shadow's actions run around the
+ * dispatcher, the agent's around fr_call_invoke (call.c), and the thread's
+ * module (fr__cur_module) is the callee's meanwhile.
+ *
  * Not done for a local call, as for a direct one: FR_INIT logging (the
  * callee cannot restart apart from its caller), metadata, stdio flushes,
  * the size limit of a message.

@@ -147,7 +147,8 @@ struct fr_edge {
  * caller refused the call; ESTALE: a handle of a crashed incarnation;
  * EXDEV: a replay strayed; EMSGSIZE, ENOSYS, ENOTCONN); a transient one
  * (the callee's FMP gone, stopped or busy now) as @err.  fr_err_transient
- * (fracture.h) tells the two apart.
+ * (fracture.h) tells the two apart.  A hook's failure (hook.h) goes the
+ * same way: its code is @rc.
  */
 static inline int fr_failure_errno(int rc, int err)
 {
