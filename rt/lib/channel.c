@@ -150,6 +150,7 @@ static inline void fill_hdr(struct fr_msg_hdr *h, struct fr_lt *lt, int r, struc
     h->status = status;
     h->total = total;
     h->gen = lt->gen[r];
+    h->eno = lt->eno;
     if (kind == FR_MSG_REQ) {
         h->parent = lt->req_parent;
         h->nth = lt->req_nth;
@@ -324,6 +325,7 @@ int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m)
     m->kind = FR_MSG_REP;
     m->fn = fn;
     m->status = h.status;
+    m->eno = h.eno;
     m->data = lt->rbuf;
     m->len = h.total;
     return 1;
@@ -709,6 +711,7 @@ __attribute__((always_inline)) inline int fr__chan_recv(struct fr_lt *lt, int r,
     m->parent = h.parent;
     m->nth = h.nth;
     m->top = h.top;
+    m->eno = h.eno;
     m->caller = h.caller;
     m->len = h.total;
     /* The common message: one chunk, no metadata either way, room for it. */

@@ -149,7 +149,8 @@ int fr__call_local(struct fr_call *c)
     }
     if (fr__trace_on && from != to)
         was = fr__trace_switch(to);
-    rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &rf, &nrf, &nfds);
+    c->eno_back = c->eno;
+    rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &c->eno_back, &rf, &nrf, &nfds);
     if (fr__trace_on && from != to)
         fr__trace_switch(was);
     /* calls within a module are no edge: they never cross */
