@@ -489,6 +489,12 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
             if (cfg->has_trace)
                 printf("  the deployment traces to %s (written at exit; a file there is "
                        "replaced)\n", cfg->trace_file);
+            for (size_t i = 0; i < cfg->nmetas; i++) {
+                printf("  meta-application %s loads into", cfg->metas[i].path);
+                for (size_t j = 0; j < cfg->metas[i].nfmps; j++)
+                    printf("%s %s", j ? "," : "", cfg->metas[i].fmps[j]);
+                printf(" (fr_meta_init runs there at start)\n");
+            }
         }
         exit(0);
     }

@@ -61,7 +61,9 @@ placement)
     [ "$(sed -E 's/.* pid=([0-9]+) .*/\1/' "$L" | sort -u | wc -l)" -eq 3 ] || fail "FMPs share a pid"
     ;;
 partial)
-    run_cfg "$(cfg partial)" > /dev/null || fail "run"
+    out=$("$FRACTURE" check -c "$(cfg partial)" "$APP") || fail "check: $out"
+    echo "$out" | grep -q "meta-application .*libhooklog.so loads into calcs" || fail "check says: $out"
+    run_cfg "$T/partial.yaml" > /dev/null || fail "run"
     [ -s "$T/partial.log" ] || fail "nothing logged in calcs"
     grep -vq ' fmp=calcs ' "$T/partial.log" && fail "a hook ran outside calcs"
     grep -q '^shadow_before .* main->calc.calc_add(a=2 b=3)' "$T/partial.log" || fail "no shadow in calcs"
