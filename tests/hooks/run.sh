@@ -104,6 +104,12 @@ delay)
     [ $ms -ge 1200 ] || fail "two delayed calls took $ms ms"
     base=$("$APP")
     [ "$out" = "$base" ] || fail "delayed output differs"
+    # in one process too
+    start=$(date +%s%N)
+    out=$(run_plain "delay=calc_add:300") || fail "delayed run without a config"
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    [ "$out" = "$base" ] || fail "delayed output differs without a config"
+    [ $ms -ge 600 ] || fail "two delayed local calls took $ms ms"
     out=$(HOOKAPP_SLOW=600 run_cfg "$(cfg split)" 2>&1)
     echo "$out" | grep -q "calc_slow() of module 'calc' failed\|slow -1" && fail "no timeout set, yet failed"
     sed -e 's|^version: 1|version: 1\ndefaults: {call_timeout_ms: 200}|' "$T/split.yaml" > "$T/t.yaml"
