@@ -1077,6 +1077,63 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
     put(o, "    return 0;\n}\n");
 }
 
+/* How parameter @p crosses, as struct fr_param's kind names it. */
+static const char *param_kind(const struct fra_param *p)
+{
+    switch (p->rule.copy) {
+    case FRA_COPY_SCALAR: case FRA_COPY_STRUCT: return "FR_P_SCALAR";
+    case FRA_COPY_IN: return "FR_P_IN";
+    case FRA_COPY_OUT: return "FR_P_OUT";
+    case FRA_COPY_INOUT: return "FR_P_INOUT";
+    case FRA_COPY_STRING: return "FR_P_STRING";
+    case FRA_COPY_STRV: return "FR_P_STRINGS";
+    case FRA_COPY_FD: return "FR_P_FD";
+    case FRA_COPY_OPAQUE: return "FR_P_HANDLE";
+    case FRA_COPY_CALLBACK: return "FR_P_CALLBACK";
+    default: return "0";
+    }
+}
+
+/* The size struct fr_param gives @p: of the value, or of one element of a
+ * buffer; written over the parameter's type alone (no name is in scope). */
+static const char *param_size(void *ctx, const struct fra_param *p)
+{
+    const char *t = local_type(ctx, &p->type);
+
+    switch (p->rule.copy) {
+    case FRA_COPY_SCALAR: case FRA_COPY_STRUCT: case FRA_COPY_OPAQUE: case FRA_COPY_FD:
+        return talloc_asprintf(ctx, "sizeof(%s)", t);
+    case FRA_COPY_IN: case FRA_COPY_OUT: case FRA_COPY_INOUT:
+        if (p->type.kind != FRA_T_PTR || p->type.pointee == FRA_P_FN)
+            return "0";
+        if (p->type.pointee == FRA_P_VOID)
+            return "1";
+        return talloc_asprintf(ctx, "sizeof *(%s)0", t);
+    default:
+        return "0";
+    }
+}
+
+/* The parameters' descriptions (struct fr_param) of @f, when it has any:
+ * what hooks read its arguments through. */
+static void emit_params(struct fra_gen *g, struct out *o, const struct fra_func *f,
+                        const char *mn, void *tmp)
+{
+    if (!f->nparams)
+        return;
+    put(o, "\nstatic const struct fr_param __fr_params_%s[] = {\n", mn);
+    for (unsigned i = 0; i < f->nparams; i++) {
+        const struct fra_param *p = &f->params[i];
+        int buf = p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_OUT ||
+                  p->rule.copy == FRA_COPY_INOUT;
+        const char *count = p->rule.n ? c_str(tmp, p->rule.n) : buf ? "\"1\"" : "NULL";
+
+        put(o, "    { %s, %s, %s, %s, %s },\n", c_str(tmp, p->name), param_kind(p),
+            param_deep(g->m, p) ? "FR_PARAM_DEEP" : "0", param_size(tmp, p), count);
+    }
+    put(o, "};\n");
+}
+
 static void emit_entry(struct fra_gen *g, struct out *o, const struct fra_func *f, void *tmp)
 {
     const char *mn = fra_gen_mangle(tmp, f);
@@ -1086,15 +1143,19 @@ static void emit_entry(struct fra_gen *g, struct out *o, const struct fra_func *
         flags |= 1;
     if (f->callback)
         flags |= 2;
+    emit_params(g, o, f, mn, tmp);
     put(o, "\nextern const struct fr_function __fr_fn_%s;\n"
            "const struct fr_function __fr_fn_%s = {\n"
            "    .name = \"%s\",\n    .module = %u, /* %s */\n    .flags = %s,\n"
            "    .dispatch = __fr_disp_%s,\n"
-           "    .stub = (fr_fnptr)%s,\n    .impl = (fr_fnptr)%s,\n};\n",
+           "    .stub = (fr_fnptr)%s,\n    .impl = (fr_fnptr)%s,\n",
         mn, mn, f->name, fra_gen_module(g, f->module), f->module,
         flags == 0 ? "0" : flags == 1 ? "FR_FN_INIT" : flags == 2 ? "FR_FN_CALLBACK"
                                                                   : "FR_FN_INIT | FR_FN_CALLBACK",
         mn, fra_gen_stub_name(tmp, f), f->name);
+    if (f->nparams)
+        put(o, "    .params = __fr_params_%s,\n    .nparams = %u,\n", mn, f->nparams);
+    put(o, "};\n");
 }
 
 /* FR_OUT on a record with pointers, or such records returned (FR_RET(n),

@@ -13,7 +13,9 @@
 
 /* Decodes urlpath (%xx) and maps it under c->root into fs (cap bytes).
  * 0, or 400 (bad encoding, NUL), 403 (a ".." segment, or a path that
- * leaves the root through a link), 404. */
+ * leaves the root through a link), 404; or, fractured, 503 when the call
+ * fails (FR_ON_FAILURE: the resolve FMP is gone, or a meta-application such
+ * as the fault injector failed it): the client is told to come back. */
 int path_resolve(const struct conf *c, const char *urlpath, char *fs, size_t cap);
 
 /* The MIME type for a file name, by extension; static storage. */

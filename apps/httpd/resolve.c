@@ -28,7 +28,7 @@ static int hexval(int c)
 }
 
 FR_MODULE(resolve, FR_RESTARTABLE | FR_REPLICABLE | FR_SAMPLABLE)
-int path_resolve(const struct conf *c, const char *urlpath, FR_OUT(cap) char *fs, size_t cap)
+FR_ON_FAILURE(503, EAGAIN) int path_resolve(const struct conf *c, const char *urlpath, FR_OUT(cap) char *fs, size_t cap)
 {
     char dec[URI_MAX + 1], real[PATH_MAX];
     size_t n = 0, rootlen = strlen(c->root);

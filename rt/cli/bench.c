@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fracture/hook.h>
+
 #include "bench.h"
 #include "cli.h"
 #include "launch.h"
@@ -54,6 +56,13 @@ static void *inout_buf;
 static size_t inout_n;
 
 static void call_direct(void) { fr_bench_direct_null(); }
+
+static int noop_hook(const struct fr_hook_call *hc, void *ud)
+{
+    (void)hc;
+    (void)ud;
+    return 0;
+}
 static void call_stub(void) { fr_bench_near_null(); }
 static void call_cross(void) { fr_bench_far_null(); }
 static void call_inout(void) { fr_bench_far_inout(inout_buf, inout_n); }
@@ -395,8 +404,26 @@ static int inner(int json, int quick)
         time_calls(&res[n++], "stub_local_traced", call_stub, rounds, 200000 / q);
         fr__trace_enable(0);
     }
+    /* The same stub with one no-op hook on its module (hook.h): the call
+     * takes the local marshalling path and runs the agent and shadow
+     * actions here.  Registered for this figure only. */
+    struct fr_hook near_hook = { .functions = "near_null", .agent_before = noop_hook,
+                                 .agent_after = noop_hook };
+    int hook_id;
+    if (fr_hook_register(&near_hook, &hook_id) == 0) {
+        time_calls(&res[n++], "stub_local_hook", call_stub, rounds, 200000 / q);
+        fr_hook_unregister(hook_id);
+    }
     double ratio = time_cross_vs_raw(&res[n], &res[n + 1], rounds, 40000 / q);
     n += 2;
+    /* cross_null with a no-op agent here and a no-op shadow in far's FMP */
+    struct fr_hook far_hook = { .functions = "far_null", .agent_before = noop_hook,
+                                .agent_after = noop_hook };
+    if (fr_bench_far_hook(1) == 0 && fr_hook_register(&far_hook, &hook_id) == 0) {
+        time_calls(&res[n++], "cross_null_hook", call_cross, rounds, 40000 / q);
+        fr_hook_unregister(hook_id);
+    }
+    fr_bench_far_hook(0);
     chan_small = channel_bytes();
     /* the same call into an FMP under a seccomp filter */
     time_calls(&res[n++], "cross_null_sandboxed", call_boxed, rounds, 40000 / q);

@@ -12,6 +12,8 @@ void fr_bench_far_null(void);
 void fr_bench_far_inout(void *buf, size_t n);
 void fr_bench_far_fd(int fd);
 void fr_bench_far_hang(int victim);
+/* A no-op shadow hook on far_null in far's FMP (@on), or none: 0 or -errno. */
+int fr_bench_far_hook(int on);
 void fr_bench_rep_null(void);
 void fr_bench_samp1_null(void);
 void fr_bench_samp5_null(void);

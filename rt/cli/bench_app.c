@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fracture/abi.h>
+#include <fracture/hook.h>
 #include <stddef.h>
 #include <unistd.h>
 
@@ -17,7 +18,7 @@
 
 enum { MOD_main, MOD_near, MOD_far, MOD_rep, MOD_samp1, MOD_samp5, MOD_boxed, NMODULES };
 enum { FN_near_null, FN_far_null, FN_far_inout, FN_far_hang, FN_rep_null, FN_samp1_null,
-       FN_samp5_null, FN_boxed_null, FN_far_fd, NFUNCS };
+       FN_samp5_null, FN_boxed_null, FN_far_fd, FN_far_hook, NFUNCS };
 
 __attribute__((noinline)) void fr_bench_direct_null(void)
 {
@@ -179,6 +180,56 @@ static int d_far_hang(struct fr_callee *cc)
     return 0;
 }
 
+/* cross_null_hook: a no-op shadow on far_null, registered (@on) or taken
+ * away again in the FMP that runs module far, where shadows run. */
+static int noop_shadow(const struct fr_hook_call *hc, void *ud)
+{
+    (void)hc;
+    (void)ud;
+    return 0;
+}
+
+__attribute__((noinline)) static int impl_far_hook(int on)
+{
+    static int id = -1;
+    struct fr_hook h = { .functions = "far_null", .shadow_before = noop_shadow,
+                         .shadow_after = noop_shadow };
+
+    if (on)
+        return id >= 0 ? 0 : fr_hook_register(&h, &id);
+    if (id < 0)
+        return 0;
+    int rc = fr_hook_unregister(id);
+    id = -1;
+    return rc;
+}
+
+__attribute__((noinline)) int fr_bench_far_hook(int on)
+{
+    struct fr_call c;
+    int ret = -EIO;
+
+    if (FR_LOCAL(MOD_far))
+        return impl_far_hook(on);
+    fr_call_begin(&c, FN_far_hook);
+    fr_put_scalar(&c, &on, sizeof on);
+    if (fr_call_invoke(&c) == 0)
+        fr_get_scalar(&c, &ret, sizeof ret);
+    if (fr_call_end(&c) < 0)
+        return -EIO;
+    return ret;
+}
+
+static int d_far_hook(struct fr_callee *cc)
+{
+    int on, ret;
+
+    if (fr_arg_scalar(cc, &on, sizeof on))
+        return -EPROTO;
+    ret = impl_far_hook(on);
+    return fr_ret_scalar(cc, &ret, sizeof ret);
+}
+
 static int d_null(struct fr_callee *cc)
 {
     fr_errno_enter(cc);
@@ -227,15 +278,16 @@ static const struct fr_module modules[NMODULES] = {
 };
 
 static const struct fr_function functions[NFUNCS] = {
-    { "near_null", MOD_near, 0, d_near_null, (fr_fnptr)fr_bench_near_null, (fr_fnptr)impl_near_null },
-    { "far_null", MOD_far, 0, d_null, (fr_fnptr)fr_bench_far_null, (fr_fnptr)impl_far_null },
-    { "far_inout", MOD_far, 0, d_far_inout, (fr_fnptr)fr_bench_far_inout, (fr_fnptr)impl_far_inout },
-    { "far_hang", MOD_far, 0, d_far_hang, (fr_fnptr)fr_bench_far_hang, (fr_fnptr)impl_far_hang },
-    { "rep_null", MOD_rep, 0, d_null, (fr_fnptr)fr_bench_rep_null, (fr_fnptr)impl_far_null },
-    { "samp1_null", MOD_samp1, 0, d_null, (fr_fnptr)fr_bench_samp1_null, (fr_fnptr)impl_far_null },
-    { "samp5_null", MOD_samp5, 0, d_null, (fr_fnptr)fr_bench_samp5_null, (fr_fnptr)impl_far_null },
-    { "boxed_null", MOD_boxed, 0, d_null, (fr_fnptr)fr_bench_boxed_null, (fr_fnptr)impl_far_null },
-    { "far_fd", MOD_far, 0, d_far_fd, (fr_fnptr)fr_bench_far_fd, (fr_fnptr)impl_far_fd },
+    { "near_null", MOD_near, 0, d_near_null, (fr_fnptr)fr_bench_near_null, (fr_fnptr)impl_near_null, NULL, 0 },
+    { "far_null", MOD_far, 0, d_null, (fr_fnptr)fr_bench_far_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "far_inout", MOD_far, 0, d_far_inout, (fr_fnptr)fr_bench_far_inout, (fr_fnptr)impl_far_inout, NULL, 0 },
+    { "far_hang", MOD_far, 0, d_far_hang, (fr_fnptr)fr_bench_far_hang, (fr_fnptr)impl_far_hang, NULL, 0 },
+    { "rep_null", MOD_rep, 0, d_null, (fr_fnptr)fr_bench_rep_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "samp1_null", MOD_samp1, 0, d_null, (fr_fnptr)fr_bench_samp1_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "samp5_null", MOD_samp5, 0, d_null, (fr_fnptr)fr_bench_samp5_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "boxed_null", MOD_boxed, 0, d_null, (fr_fnptr)fr_bench_boxed_null, (fr_fnptr)impl_far_null, NULL, 0 },
+    { "far_fd", MOD_far, 0, d_far_fd, (fr_fnptr)fr_bench_far_fd, (fr_fnptr)impl_far_fd, NULL, 0 },
+    { "far_hook", MOD_far, 0, d_far_hook, (fr_fnptr)fr_bench_far_hook, (fr_fnptr)impl_far_hook, NULL, 0 },
 };
 
 static const struct fr_edge edges[] = {

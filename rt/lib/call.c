@@ -11,6 +11,9 @@
  * A reply that fails a check ends the callee (fr__fault): a broken callee
  * is treated like a crashed one.
  *
+ * A call a hook watches (hook.h) runs the agent's actions around it here,
+ * in the caller's FMP; a hooked module of this FMP is run here by local.c.
+ *
  * While tracing (trace.h), a call to a module of this FMP is run here by
  * local.c, its reply taken from the callee's fields rather than from the
  * buffer (a buffer there may be the caller's own, written in place), and a
@@ -31,6 +34,7 @@
 #include "group.h"
 #include "replicate.h"
 #include "handle.h"
+#include "hook.h"
 #include "initlog.h"
 #include "local.h"
 #include "lthread.h"
@@ -266,18 +270,49 @@ static inline __attribute__((always_inline)) int call_out(struct fr_call *c, str
     return rc;
 }
 
+static inline __attribute__((always_inline)) int invoke(struct fr_call *c);
+
+/* A hooked call (hook.h): the agent's actions around the call, in the
+ * caller's FMP; the shadow's run where the callee is (local.c, callee.c).
+ * The caller is the module this thread runs. */
+static __attribute__((noinline)) int invoke_hooked(struct fr_call *c)
+{
+    int caller = fr__cur_module, rc;
+
+    rc = fr__hook_run(FR_HOOK_AGENT_BEFORE, c->fn, caller, c->fields, c->nfields, 0);
+    if (rc < 0) {
+        c->hook_failed = 1;
+        return c->err = rc;
+    }
+    rc = invoke(c);
+    int after = fr__hook_run(FR_HOOK_AGENT_AFTER, c->fn, caller, c->fields, c->nfields, rc);
+    if (after < 0 && rc == 0) {
+        c->hook_failed = 1;
+        rc = c->err = after;
+    }
+    return rc;
+}
+
 int fr_call_invoke(struct fr_call *c)
+{
+    if (c->err)
+        return c->err;
+    if (FR__UNLIKELY(atomic_load_explicit(&fr__hooks_on, memory_order_relaxed)) &&
+        fr__hook_wants(c->fn))
+        return invoke_hooked(c);
+    return invoke(c);
+}
+
+static inline __attribute__((always_inline)) int invoke(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
     struct fr_lt *lt;
     int rc = 0;
 
-    if (c->err)
-        return c->err;
     /* buffers can overlap only where there are two */
     if (c->nfields >= 2 && !c->alias && alias_plan(c) < 0)
         return c->err = -ENOMEM;
-    if (FR__UNLIKELY(fr__remote[f->module] == FR_REMOTE_TRACED))
+    if (FR__UNLIKELY(fr__remote[f->module] >= FR_REMOTE_TRACED))
         return fr__call_local(c);
     c->peer = fr__rt.fmp_of_module[f->module];
     if (fr__rt.region_of_fmp[c->peer] < 0)
@@ -548,6 +583,14 @@ void fr_call_abort(struct fr_call *c)
     char how[128];
 
     fr__program_park_if_exiting();
+    if (c->hook_failed) {
+        /* A meta-application's hook failed it (hook.h): nothing broke. */
+        fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: a hook failed it "
+                "(%s)\n  hint: give %s() an FR_ON_FAILURE value to handle the failure, or "
+                "take the meta-application that failed it out of the deployment (meta:)\n",
+                f->name, mod, strerror(-c->err), f->name);
+        exit(70);
+    }
     if (c->err == -EINVAL && c->why) {
         /* The caller's own error: the callee never saw the call. */
         fprintf(stderr, "fracture: error: call to %s() of module '%s' refused by the caller: %s\n",

@@ -12,6 +12,9 @@
  * in the frame, and the talloc arena is made only when a dispatcher needs
  * memory (an OUT buffer, many fields, fr_callee_arena()).
  *
+ * A shadow hook (hook.h) runs around the dispatch, on the request as it
+ * came; its failure is the reply (a status of its own, hook.h).
+ *
  * While tracing, a call to a module of this FMP runs here too
  * (fr__serve_local, local.h): the same dispatcher on the caller's request
  * fields themselves, nothing encoded either way, in a context that takes
@@ -35,6 +38,7 @@
 #include "channel.h"
 #include "fdpass.h"
 #include "handle.h"
+#include "hook.h"
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
@@ -777,7 +781,17 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         FR_FAULT_POINT_IF(INIT_REPLAY, m.top == FR_TOP_INIT && depth == 0 &&
                                            (app->functions[m.fn].flags & FR_FN_INIT));
         FR_FAULT_POINT(SERVE_BEGIN);
-        if (status == 0 && FR__UNLIKELY(fr__trace_on)) {
+        /* this thread runs the function's module now: the caller of the
+         * calls it makes (what hooks see) */
+        int was_mod = fr__cur_module;
+        fr__cur_module = (int)app->functions[m.fn].module;
+        int hooked = FR__UNLIKELY(atomic_load_explicit(&fr__hooks_on, memory_order_relaxed)) &&
+                     status == 0 && fr__hook_wants(m.fn);
+        if (FR__UNLIKELY(hooked) &&
+            (status = fr__hook_run_wire(FR_HOOK_SHADOW_BEFORE, m.fn, (int)m.caller, cc.rd.p,
+                                        (uint64_t)(cc.rd.end - cc.rd.p), 0)) < 0)
+            status = fr__hook_status_encode(status);
+        else if (status == 0 && FR__UNLIKELY(fr__trace_on)) {
             /* its CPU is the function's module's (trace.h) */
             fr__trace_serving();
             int was = fr__trace_switch((int)app->functions[m.fn].module);
@@ -786,6 +800,13 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         } else if (status == 0) {
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         }
+        if (FR__UNLIKELY(hooked) && status >= 0) {
+            int hrc = fr__hook_run_wire(FR_HOOK_SHADOW_AFTER, m.fn, (int)m.caller, m.data,
+                                        m.len, status);
+            if (hrc < 0)
+                status = fr__hook_status_encode(hrc);
+        }
+        fr__cur_module = was_mod;
         FR_FAULT_POINT(SERVE_END);
         /* the objects an FR_INIT call returns outlive this incarnation */
         if (FR__UNLIKELY(app->functions[m.fn].flags & FR_FN_INIT))

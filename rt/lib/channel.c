@@ -174,14 +174,15 @@ static inline void fill_hdr(struct fr_msg_hdr *h, struct fr_lt *lt, int r, struc
     h->total = total;
     h->gen = lt->gen[r];
     h->eno = lt->eno;
-    h->unused = 0;
     if (kind == FR_MSG_REQ) {
         h->parent = lt->req_parent;
         h->nth = lt->req_nth;
         h->top = lt->top;
+        h->caller = (uint32_t)fr__cur_module;
     } else {
         h->parent = 0;
         h->nth = h->top = 0;
+        h->caller = 0;
     }
 }
 
@@ -734,6 +735,7 @@ __attribute__((always_inline)) inline int fr__chan_recv(struct fr_lt *lt, int r,
     m->nth = h.nth;
     m->top = h.top;
     m->eno = h.eno;
+    m->caller = h.caller;
     m->len = h.total;
     /* The common message: one chunk, no metadata either way, room for it. */
     if (FR__UNLIKELY(h.chunk != h.total || h.nmeta || fr__meta_count() || *cap < h.total ||

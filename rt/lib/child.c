@@ -31,9 +31,11 @@
 #include "fault.h"
 #include "group.h"
 #include "handle.h"
+#include "hook.h"
 #include "plan.h"
 #include "initlog.h"
 #include "lthread.h"
+#include "metaload.h"
 #include "policy.h"
 #include "program.h"
 #include "state.h"
@@ -125,6 +127,19 @@ void fr__child_main(const char *plan_text)
     fr__deathwatch_child_init(p.watch_fd);
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != fr__group_primary(self);
+    /* The meta-applications of this FMP (metaload.h), before any call can
+     * come in and before the sandbox: their hooks see every call.  A
+     * shared object that fails here said why; the root sees this FMP
+     * fail to start. */
+    {
+        char *meta = getenv("FRACTURE_META") ? talloc_strdup(ctx, getenv("FRACTURE_META"))
+                                             : NULL;
+        unsetenv("FRACTURE_META");
+        if (meta && fr__meta_load(meta, fr__rt.fmps[self].name) < 0)
+            _exit(1);
+    }
+    if (fr__hooks_start() < 0)
+        die("out of memory for its hooks");
     if (p.trace_fd >= 0) {
         if (fr__trace_attach(p.trace_fd) < 0)
             die("cannot map its trace area");

@@ -456,6 +456,64 @@ static void fn_trace(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *v,
                  "e.g. `trace: {file: trace.json}`");
 }
 
+static void fn_meta_fmps(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *v, void *obj)
+{
+    struct fr_meta_conf *mc = obj;
+
+    (void)k;
+    if (v->type == YAML_SEQUENCE_NODE && !seq_len(v)) {
+        fr__err(&st->e, pos_of(v), "name the FMPs to load it into, e.g. `fmps: [root]`",
+                "'fmps' is empty: the meta-application would run nowhere");
+        return;
+    }
+    fr__walk_str_list(st, v, "a list of FMP names", "an FMP name", NULL, NULL, &mc->fmps,
+                      &mc->fmp_pos, &mc->nfmps);
+}
+
+static const struct fr_field meta_fields[] = {
+    { STR("so", struct fr_meta_conf, so, "the path of a shared object"),
+      AT(struct fr_meta_conf, so_pos), .required = true,
+      .hint_missing = "e.g. `- {so: ./libcount.so, fmps: [root]}`" },
+    { FN("fmps", fn_meta_fmps, 0), .required = true,
+      .hint_missing = "name the FMPs to load it into, e.g. `fmps: [root]`" },
+    { STR("args", struct fr_meta_conf, args, "a string for its entry point"),
+      AT(struct fr_meta_conf, args_pos) },
+};
+static const struct fr_schema meta_schema = {
+    "in this meta-application", meta_fields, ARRAY_SIZE(meta_fields)
+};
+
+static void fn_meta(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *v, void *obj)
+{
+    struct fr_config *cfg = obj;
+    size_t n;
+
+    (void)k;
+    if (!fr__walk_expect(st, v, YAML_SEQUENCE_NODE, "a list of meta-applications",
+                         "e.g. `meta: [{so: ./libcount.so, fmps: [root]}]`, or leave it out"))
+        return;
+    n = seq_len(v);
+    if (!n)
+        return;
+    cfg->metas = talloc_zero_array(cfg, struct fr_meta_conf, n);
+    if (!cfg->metas) {
+        fr__walk_oom(st);
+        return;
+    }
+    for (yaml_node_item_t *item = v->data.sequence.items.start;
+         item < v->data.sequence.items.top && !fr__walk_stopped(st); item++) {
+        yaml_node_t *it = fr__walk_node(st, *item);
+        struct fr_meta_conf *mc = &cfg->metas[cfg->nmetas];
+
+        if (!it)
+            continue;
+        mc->pos = pos_of(it);
+        if (fr__walk_map(st, it, &meta_schema, mc, "a meta-application (a mapping with so "
+                         "and fmps)", NULL))
+            cfg->nmetas++;
+    }
+}
+
 static const struct fr_field reports_fields[] = {
     { STR("dir", struct fr_config, reports_dir, "a directory name"),
       AT(struct fr_config, reports_pos) },
@@ -483,6 +541,7 @@ static const struct fr_field top_fields[] = {
     { FN("trace", fn_trace, 0) },
     { FN("reports", fn_reports, 0) },
     { FN("crowd", fr__crowd_walk, 0) },
+    { FN("meta", fn_meta, 0) },
 };
 static const struct fr_schema top_schema = {
     "at the top level", top_fields, ARRAY_SIZE(top_fields)

@@ -115,6 +115,19 @@ struct fr_fmp_conf {
     struct fr_sample sample;
 };
 
+/* One meta-application the deployment loads (`meta:`, hook.h). */
+struct fr_meta_conf {
+    struct fr_pos pos;        /* of the list item */
+    char *so;                 /* as written */
+    struct fr_pos so_pos;
+    char *path;               /* resolved by the check: absolute, or beside the config */
+    char **fmps;              /* the FMPs to load it into */
+    struct fr_pos *fmp_pos;
+    size_t nfmps;
+    char *args;               /* NULL: none ("" for the entry point) */
+    struct fr_pos args_pos;
+};
+
 struct fr_config {
     char *file;               /* as given, for messages */
     unsigned version;         /* 1 */
@@ -130,6 +143,8 @@ struct fr_config {
     bool has_trace;
     struct fr_pos trace_pos;
     char *trace_file;
+    struct fr_meta_conf *metas;
+    size_t nmetas;
     bool has_reports;
     char *reports_dir;        /* default "fracture-reports" */
     struct fr_pos reports_pos;  /* of the dir's value (line 0: the default) */

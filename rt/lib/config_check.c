@@ -450,6 +450,72 @@ static void check_trace(struct ck *ck)
                 why);
 }
 
+/*
+ * meta: each shared object must be there (a relative path is taken from
+ * the config's directory, as a sandbox profile is) and each FMP it names
+ * must exist; "root" names the root FMP whatever its name.  Its path and
+ * args travel to children in FRACTURE_META (metaload.c), one entry a line
+ * and its fields apart by tabs: neither may hold one.  Whether it loads
+ * and its entry point agrees is known only when it is loaded.
+ */
+static void check_meta(struct ck *ck)
+{
+    const struct fr_config *cfg = ck->cfg;
+    const char *slash = cfg->file ? strrchr(cfg->file, '/') : NULL;
+
+    for (size_t i = 0; i < cfg->nmetas; i++) {
+        struct fr_meta_conf *mc = (struct fr_meta_conf *)&cfg->metas[i];
+        char *path;
+
+        if (!mc->so)
+            continue;
+        path = mc->so[0] == '/' || !slash
+                   ? talloc_strdup((void *)cfg, mc->so)
+                   : talloc_asprintf((void *)cfg, "%.*s/%s", (int)(slash - cfg->file),
+                                     cfg->file, mc->so);
+        if (!path) {
+            ck->e->oom = true;
+            return;
+        }
+        if (strpbrk(mc->so, "\t\n"))
+            fr__err(ck->e, mc->so_pos, "rename the file, or give a path without them",
+                    "the path of a meta-application may not hold a tab or a newline");
+        else if (access(path, R_OK) < 0)
+            fr__err(ck->e, mc->so_pos, "build the meta-application as a shared object "
+                    "(cc -shared -fPIC ...) and give its path (a relative one is taken from "
+                    "the config's directory)", "meta-application '%s' cannot be read: %s",
+                    fr__show(ck->e, path, strlen(path)), strerror(errno));
+        mc->path = path;
+        if (mc->args && strpbrk(mc->args, "\t\n"))
+            fr__err(ck->e, mc->args_pos, "write the argument string on one line, without tabs",
+                    "'args' may not hold a tab or a newline");
+        for (size_t j = 0; j < mc->nfmps; j++) {
+            const char **names;
+            size_t n = 0;
+            int found = strcmp(mc->fmps[j], "root") == 0;
+
+            for (size_t k = 0; k < cfg->nfmps && !found; k++)
+                found = cfg->fmps[k].name && strcmp(cfg->fmps[k].name, mc->fmps[j]) == 0;
+            if (found)
+                continue;
+            names = talloc_array(ck->e->ctx, const char *, cfg->nfmps + 1);
+            if (!names) {
+                ck->e->oom = true;
+                return;
+            }
+            names[n++] = "root";
+            for (size_t k = 0; k < cfg->nfmps; k++)
+                if (cfg->fmps[k].name)
+                    names[n++] = cfg->fmps[k].name;
+            fr__err(ck->e, mc->fmp_pos[j],
+                    fr__errs_hint(ck->e, mc->fmps[j], names, n, 10, "the FMPs: "),
+                    "meta-application '%s' names FMP '%s', which the config does not have",
+                    fr__show(ck->e, mc->so, strlen(mc->so)),
+                    fr__show(ck->e, mc->fmps[j], strlen(mc->fmps[j])));
+        }
+    }
+}
+
 static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
 {
     char *hint = NULL;
@@ -634,6 +700,7 @@ void fr__config_check_all(struct fr_errs *e, const struct fr_config *cfg,
     if (vg_pos.line)
         check_reports(&ck, vg_pos);
     check_trace(&ck);
+    check_meta(&ck);
     check_supported(&ck);
 }
 

@@ -27,6 +27,7 @@
 #include "channel.h"
 #include "fault.h"
 #include "fdpass.h"
+#include "hook.h"
 #include "meta.h"
 #include "program.h"
 #include "supervise.h"
@@ -304,6 +305,12 @@ static int take_reply(struct fr_xchg *x)
          * tries again to start this logical thread's worker. */
         if (m.status == -FR_ENOWORKER)
             lt->opened[x->r] = 0;
+        /* A shadow hook of the callee failed it (hook.h): its errno. */
+        int hrc;
+        if (FR__UNLIKELY(fr__hook_status_decode(m.status, &hrc))) {
+            c->hook_failed = 1;
+            return c->err = hrc;
+        }
         /* The callee refused the call (no such function here, out of
          * memory, a reply too large): its status, never positive. */
         return c->err = m.status < 0 && m.status > -4096 ? m.status : -EIO;

@@ -120,7 +120,8 @@ static int skip_var(const char *e)
 {
     return strncmp(e, "FRACTURE_CONFIG=", 16) == 0 || strncmp(e, "FRACTURE_PLAN=", 14) == 0 ||
            strncmp(e, "FRACTURE_CHECK=", 15) == 0 || strncmp(e, "FRACTURE_JSON=", 14) == 0 ||
-           strncmp(e, "FRACTURE_SANDBOX=", 17) == 0 || strncmp(e, "FRACTURE_CORE=", 14) == 0;
+           strncmp(e, "FRACTURE_SANDBOX=", 17) == 0 || strncmp(e, "FRACTURE_CORE=", 14) == 0 ||
+           strncmp(e, "FRACTURE_META=", 14) == 0;
 }
 
 /* The environment of the child: ours, less Fracture's own variables, plus
@@ -132,7 +133,7 @@ static char **make_envp(void *ctx, const struct fr_launch *l)
 
     while (environ[n])
         n++;
-    envp = talloc_zero_array(ctx, char *, n + (l->env ? l->env->nvars : 0) + 5);
+    envp = talloc_zero_array(ctx, char *, n + (l->env ? l->env->nvars : 0) + 6);
     if (!envp)
         return NULL;
     for (size_t i = 0; i < n; i++) {
@@ -152,6 +153,8 @@ static char **make_envp(void *ctx, const struct fr_launch *l)
     envp[k++] = talloc_asprintf(ctx, "FRACTURE_PLAN=%s", l->plan);
     if (l->sandbox)
         envp[k++] = talloc_asprintf(ctx, "FRACTURE_SANDBOX=%s", l->sandbox);
+    if (l->meta)
+        envp[k++] = talloc_asprintf(ctx, "FRACTURE_META=%s", l->meta);
     /* A core file needs a dumpable process: the child stays so. */
     if (l->env && l->env->limits.core == 1)
         envp[k++] = "FRACTURE_CORE=1";

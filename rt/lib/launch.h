@@ -19,6 +19,7 @@ struct fr_launch {
     int nkeep;
     char **argv;              /* the app's argv */
     const char *sandbox;      /* FRACTURE_SANDBOX value (sandbox.h), or NULL */
+    const char *meta;         /* FRACTURE_META value (metaload.h), or NULL */
 };
 
 /*

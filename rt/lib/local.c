@@ -18,6 +18,11 @@
  * that overflows, a string buffer that overlaps another) is refused here
  * too, by the stub, before it comes here.
  *
+ * A module a hook watches (hook.h) is run here the same way
+ * (FR_REMOTE_HOOKED), traced or not: the shadow's actions run around the
+ * dispatcher, the agent's around fr_call_invoke (call.c), and the thread's
+ * module (fr__cur_module) is the callee's meanwhile.
+ *
  * Not done for a local call, as for a direct one: FR_INIT logging (the
  * callee cannot restart apart from its caller), metadata, stdio flushes,
  * the size limit of a message.
@@ -30,6 +35,7 @@
 #include <stdlib.h>
 
 #include "callee.h"
+#include "hook.h"
 #include "trace.h"
 #include "wire.h"
 
@@ -109,7 +115,8 @@ static unsigned reply_fds(const unsigned char *p, const unsigned char *end)
 int fr__call_local(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
-    int from = fr__trace_current(), to = (int)f->module, was = from, rc;
+    int from = fr__trace_on ? fr__trace_current() : fr__cur_module, to = (int)f->module, was = from,
+        rc;
     unsigned d = depth, nrf = 0, nfds = 0;
     const struct fr__field *rf = NULL;
     struct frame *fr;
@@ -128,16 +135,37 @@ int fr__call_local(struct fr_call *c)
     /* deeper while the reply is held: a call made before fr_call_end (a
      * signal handler's) takes a frame of its own */
     depth = d + 1;
-    if (from != to)
+    /* the shadow's actions, here: the callee's FMP is this one (hook.h) */
+    int caller = fr__cur_module;
+    int hooked = FR__UNLIKELY(atomic_load_explicit(&fr__hooks_on, memory_order_relaxed)) &&
+                 fr__hook_wants(c->fn);
+    fr__cur_module = to;
+    if (hooked &&
+        (rc = fr__hook_run(FR_HOOK_SHADOW_BEFORE, c->fn, caller, c->fields, c->nfields, 0)) < 0) {
+        fr__cur_module = caller;
+        depth = d;
+        c->hook_failed = 1;
+        return c->err = rc;
+    }
+    if (fr__trace_on && from != to)
         was = fr__trace_switch(to);
     c->eno_back = c->eno;
     rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &c->eno_back, &rf, &nrf, &nfds);
-    if (from != to)
+    if (fr__trace_on && from != to)
         fr__trace_switch(was);
     /* calls within a module are no edge: they never cross */
-    if (from != to)
+    if (fr__trace_on && from != to)
         fr__trace_count(from, c->fn, fr__wire_size(c->fields, c->nfields),
                         rc == 0 ? fr__wire_size(rf, nrf) : 0, (unsigned)c->nfds_in + nfds);
+    if (hooked && rc == 0) {
+        int hrc = fr__hook_run(FR_HOOK_SHADOW_AFTER, c->fn, caller, c->fields, c->nfields, 0);
+        if (hrc < 0) {
+            fr__serve_local_end(fr->cc, 0);
+            c->hook_failed = 1;
+            rc = hrc;
+        }
+    }
+    fr__cur_module = caller;
     if (rc < 0) {
         depth = d;
         return c->err = rc;

@@ -67,7 +67,10 @@ struct fr_msg_hdr {
      * right after the function returned, so that a split call leaves
      * errno as the plain call does (call.c, callee.c). */
     int32_t eno;
-    uint32_t unused;          /* zero; the bell's line is full */
+    /* A request: the module whose code made it (state.h's fr__cur_module),
+     * what a shadow hook sees as the caller; untrusted, read as a number.
+     * The bell's line is full with it. */
+    uint32_t caller;
 };
 
 /* One direction of a slot, alone on its cache line: the bell and the header

@@ -32,6 +32,7 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->nhandles = 0;
     c->why = NULL;
     c->alias = NULL;
+    c->hook_failed = 0;
 }
 
 void fr__request_free(struct fr_call *c)

@@ -24,6 +24,7 @@
 #include "deathwatch.h"
 #include "group.h"
 #include "launch.h"
+#include "metaload.h"
 #include "plan.h"
 #include "sandbox.h"
 #include "state.h"
@@ -190,6 +191,15 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
         goto out_close;
     }
     l.preload = preload;
+    /* the meta-applications the config loads into this FMP (metaload.h) */
+    int oom = 0;
+    if (boot.p.conf[k] && boot.p.conf[k]->name)
+        l.meta = fr__meta_env(tmp, boot.cfg, boot.p.conf[k]->name, k == 0, &oom);
+    if (oom) {
+        rc = -ENOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto out_close;
+    }
     if (fr__sandbox_wanted(env) && !(l.sandbox = fr__sandbox_encode(tmp, env))) {
         rc = -ENOMEM;
         snprintf(err, errlen, "out of memory");

@@ -32,8 +32,10 @@
 #include "diag.h"
 #include "group.h"
 #include "handle.h"
+#include "hook.h"
 #include "launch.h"
 #include "lthread.h"
+#include "metaload.h"
 #include "plan.h"
 #include "policy.h"
 #include "restart.h"
@@ -235,6 +237,16 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         fr__rt.fmps[k].ctl = fr__rt.fmps[k].pidfd = -1;
         fr__rt.region_of_fmp[k] = -1;
     }
+    /* Its meta-applications (metaload.h) before any child starts: one that
+     * fails stops the program here, with nothing to undo. */
+    {
+        int oom = 0;
+        char *meta = fr__meta_env(ctx, cfg, p.conf[0] ? p.conf[0]->name : "root", 1, &oom);
+        if (oom)
+            return -ENOMEM;
+        if (meta && fr__meta_load(meta, p.names[0]) < 0)
+            exit(1);
+    }
 
     /* Regions: the root maps every one (to mark a dead side), and keeps a
      * channel view of those it is a party to. */
@@ -323,6 +335,10 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     }
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
         fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
+    if ((rc = fr__hooks_start()) < 0) {
+        abandon(n);
+        return rc;
+    }
     if (cfg->has_trace)
         fr__trace_enable(1);
     fr__rt.active = 1;
@@ -408,29 +424,6 @@ static int check_sandboxes(struct fr_config *cfg, struct fr_diag *d)
     return rc;
 }
 
-/*
- * A table given as a list of pointers (generated code) becomes one array,
- * so that the rest of the runtime indexes a single layout.  The copy lives
- * as long as the process.  Returns NULL with errno set on failure.
- */
-static const struct fr_app *flatten(const struct fr_app *app)
-{
-    static struct fr_app flat;
-    struct fr_function *fns;
-
-    if (app->functions || !app->function_list)
-        return app;
-    fns = calloc(app->nfunctions ? app->nfunctions : 1, sizeof *fns);
-    if (!fns)
-        return NULL;
-    for (unsigned i = 0; i < app->nfunctions; i++)
-        fns[i] = *app->function_list[i];
-    flat = *app;
-    flat.functions = fns;
-    flat.function_list = NULL;
-    return &flat;
-}
-
 int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(int, char **))
 {
     const char *file, *plan;
@@ -452,7 +445,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     file = getenv("FRACTURE_CONFIG");
     /* Without a config nothing reads the table: no allocation at all. */
     if ((plan && *plan) || (file && *file) || getenv("FRACTURE_MODULES")) {
-        app = flatten(app);
+        app = fr__app_flatten(app);
         if (!app) {
             fprintf(stderr, "fracture: error: out of memory for the module table\n");
             return 70;
@@ -465,8 +458,14 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
         print_modules(app);
         exit(0);
     }
-    if (!file || !*file)
+    if (!file || !*file) {
+        /* hooks registered before main() (a constructor): one process */
+        if (fr__hooks_pending() && fr__hooks_start() < 0) {
+            fprintf(stderr, "fracture: error: out of memory for the hooks\n");
+            return 70;
+        }
         return real_main(argc, argv);
+    }
     main_start_ns = fr__now_ns();
     /* `fracture check --json` / `run --json`: the config's verdict as JSON
      * (on stdout for check; run leaves stdout to the app). */
@@ -498,6 +497,12 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
                 printf("  the deployment traces to %s (written at exit; a file there is "
                        "replaced)\n", cfg->trace_file);
             fr__crowd_print(stdout, cfg, false);
+            for (size_t i = 0; i < cfg->nmetas; i++) {
+                printf("  meta-application %s loads into", cfg->metas[i].path);
+                for (size_t j = 0; j < cfg->metas[i].nfmps; j++)
+                    printf("%s %s", j ? "," : "", cfg->metas[i].fmps[j]);
+                printf(" (fr_meta_init runs there at start)\n");
+            }
         }
         exit(0);
     }

@@ -110,6 +110,31 @@ struct fr_rt {
 
 extern struct fr_rt fr__rt;
 
+/* Hooks (hook.h): per module, whether a hook of this process watches a
+ * function of it; whether any hook is in force.  Kept here, at the bottom,
+ * because every layer that sets fr__remote[] must keep a hooked module of
+ * this FMP on the marshalling path (FR_REMOTE_HOOKED). */
+#define FR_REMOTE_HOOKED 3
+extern unsigned char fr__hooked[FR_MAX_MODULES];
+extern _Atomic int fr__hooks_on;
+/* The module whose code this thread runs, as far as the runtime follows it
+ * (hooked calls, calls served from other FMPs): the caller a hook sees. */
+extern __thread int fr__cur_module;
+
+/* fr__remote[] of module @m when it runs in this FMP and no trace counts. */
+static inline unsigned char fr__remote_here(unsigned m)
+{
+    return fr__hooked[m] ? FR_REMOTE_HOOKED : 0;
+}
+
+/*
+ * The module table with its functions in one array (@app->functions): @app
+ * itself when it is so already; otherwise a copy that lives as long as the
+ * process (the generated table lists pointers).  NULL with errno set when
+ * memory runs out.
+ */
+const struct fr_app *fr__app_flatten(const struct fr_app *app);
+
 /*
  * The `gone` and `lost` words of the peer of region r, as this process may
  * believe them.  A header is writable by both parties: the root, the

@@ -44,10 +44,10 @@ static const struct fr_module mods[] = {
     { "all", FR_RESTARTABLE | FR_REPLICABLE | FR_SAMPLABLE },
 };
 static const struct fr_function fns[] = {
-    { "f\"q", 1, 0, dispatch_none, NULL, NULL },
-    { "cb\\x", 0, FR_FN_CALLBACK, dispatch_none, NULL, NULL },
-    { "init", 2, FR_FN_INIT, dispatch_none, NULL, NULL },
-    { "same", 2, 0, dispatch_none, NULL, NULL },
+    { "f\"q", 1, 0, dispatch_none, NULL, NULL, NULL, 0 },
+    { "cb\\x", 0, FR_FN_CALLBACK, dispatch_none, NULL, NULL, NULL, 0 },
+    { "init", 2, FR_FN_INIT, dispatch_none, NULL, NULL, NULL, 0 },
+    { "same", 2, 0, dispatch_none, NULL, NULL, NULL, 0 },
 };
 static const struct fr_app app = {
     FR_ABI_VERSION, "app \"x\"", mods, 3, fns, 4, NULL, 0, NULL,

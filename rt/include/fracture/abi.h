@@ -53,7 +53,13 @@
 extern "C" {
 #endif
 
-#define FR_ABI_VERSION 1
+/* Bumped whenever a struct below changes layout or a stub's calling
+ * sequence changes: generated code #errors against another version, and
+ * fr_main refuses a module table of another one (it names both).
+ * 2: struct fr_function describes its parameters (params, nparams) for
+ *    hooks (hook.h); struct fr_call carries a hook's failure and the
+ *    errno that crosses a call (eno, eno_back). */
+#define FR_ABI_VERSION 2
 
 #if defined(__GNUC__)
 #define FR_API __attribute__((visibility("default")))
@@ -91,6 +97,34 @@ struct fr_module {
     unsigned caps;            /* FR_RESTARTABLE | FR_REPLICABLE | FR_SAMPLABLE */
 };
 
+/* How a parameter crosses (its annotation, written or inferred). */
+enum fr_param_kind {
+    FR_P_SCALAR = 1,          /* by value: integers, floats, enums, structs */
+    FR_P_IN,                  /* FR_IN(n): copied to the callee */
+    FR_P_OUT,                 /* FR_OUT(n): copied back */
+    FR_P_INOUT,               /* FR_INOUT(n): both */
+    FR_P_STRING,              /* FR_STRING */
+    FR_P_STRINGS,             /* an array of strings (FR_IN(n) / FR_STRING on a char **) */
+    FR_P_FD,                  /* FR_FD / FR_FD_KEEP */
+    FR_P_HANDLE,              /* FR_OPAQUE */
+    FR_P_CALLBACK,            /* FR_CALLBACK */
+};
+
+/* Parameter flags. */
+#define FR_PARAM_DEEP 0x1u    /* structs whose pointer fields are copied too */
+
+/* One parameter of a function, as the annotator saw it: what a hook reads
+ * an argument through (hook.h). */
+struct fr_param {
+    const char *name;         /* "" for an unnamed one */
+    unsigned kind;            /* enum fr_param_kind */
+    unsigned flags;           /* FR_PARAM_* */
+    size_t size;              /* bytes of the value (SCALAR, HANDLE), of one
+                               * element (IN, OUT, INOUT; 1 for bytes and
+                               * void *), 0 where it has none */
+    const char *count;        /* the element count as annotated ("n", "1"), or NULL */
+};
+
 struct fr_function {
     const char *name;
     unsigned module;          /* index into fr_app.modules */
@@ -98,6 +132,8 @@ struct fr_function {
     fr_dispatch_fn dispatch;  /* callee-side dispatcher */
     fr_fnptr stub;            /* the caller stub: what a callback pointer becomes */
     fr_fnptr impl;            /* the implementation (same signature as stub) */
+    const struct fr_param *params;  /* nparams of them, in order; NULL when none */
+    unsigned nparams;
 };
 
 /* One module-to-module edge: `from` may call a function of `to`. */
@@ -112,7 +148,8 @@ struct fr_edge {
  * caller refused the call; ESTALE: a handle of a crashed incarnation;
  * EXDEV: a replay strayed; EMSGSIZE, ENOSYS, ENOTCONN); a transient one
  * (the callee's FMP gone, stopped or busy now) as @err.  fr_err_transient
- * (fracture.h) tells the two apart.
+ * (fracture.h) tells the two apart.  A hook's failure (hook.h) goes the
+ * same way: its code is @rc.
  */
 static inline int fr_failure_errno(int rc, int err)
 {
@@ -158,7 +195,8 @@ FR_API int fr_main(const struct fr_app *app, int argc, char **argv,
 
 /* Per module: nonzero when a call to it takes the marshalling path: 1, the
  * module runs in another FMP; 2, it runs here, but the deployment traces
- * (`trace:`) and counts the call as a split one would carry it.
+ * (`trace:`) and counts the call as a split one would carry it; 3, it runs
+ * here and a hook (hook.h) watches its calls.
  * Zero-filled, so an unconfigured program calls every implementation
  * directly. */
 FR_API extern unsigned char fr__remote[FR_MAX_MODULES];
@@ -194,6 +232,7 @@ struct fr_call {
                                * starts with it */
     int eno_back;             /* the callee's errno right after its function: the caller's
                                * after fr_call_end */
+    int hook_failed;          /* c->err is a hook's (hook.h) */
 };
 
 /*

@@ -131,7 +131,10 @@ FR_API const char *fr_strerror(int err);
  * which belongs to the call itself and fails the same way again: ESTALE,
  * EXDEV, EINVAL, EMSGSIZE, ENOSYS, ENOTCONN.  Any other code is transient,
  * as the E an FR_ON_FAILURE declares stands for the FMP gone or busy now:
- * declare one that is not in that list (EIO, EAGAIN). */
+ * declare one that is not in that list (EIO, EAGAIN).  A call a hook failed
+ * (fracture/hook.h) is classed by the code the hook gave, by these same
+ * rules: a meta-application picks a permanent code to test the program's
+ * permanent path, any other for its transient one. */
 FR_API int fr_err_transient(int err);
 
 #ifdef __cplusplus

@@ -12,7 +12,8 @@ set(prefix ${WORK}/prefix)
 step(${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
 foreach(f bin/fracture bin/fracture-annotate include/fracture/abi.h include/fracture/fracture.h
           lib/cmake/Fracture/FractureAnnotate.cmake include/fracture/meta.h lib/pkgconfig/fracture.pc
-          lib/cmake/Fracture/FractureConfig.cmake)
+          lib/cmake/Fracture/FractureConfig.cmake include/fracture/hook.h
+          fracture/meta/libfracture-faults.so)
   if(NOT EXISTS ${prefix}/${f} AND NOT EXISTS ${prefix}/lib/x86_64-linux-gnu/${f})
     file(GLOB_RECURSE found ${prefix}/*/${f})
     if(NOT found)
