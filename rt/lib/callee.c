@@ -38,6 +38,7 @@
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
+#include "profile.h"
 #include "trace.h"
 #include "wire.h"
 
@@ -763,8 +764,12 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
             /* its CPU is the function's module's (trace.h) */
             fr__trace_serving();
             int was = fr__trace_switch((int)app->functions[m.fn].module);
+            int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0;
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
             fr__trace_switch(was);
+            if (FR__UNLIKELY(fr__prof_on))   /* profile.h: the callee's span */
+                fr__prof_span(FR_PROF_SERVE, 0, (unsigned)depth, m.fn, fr__rt.regions[r].peer,
+                              lt->id, status, p0, fr__prof_serve_key(m.parent, m.nth));
         } else if (status == 0) {
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         }

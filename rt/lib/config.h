@@ -129,6 +129,10 @@ struct fr_config {
     bool has_trace;
     struct fr_pos trace_pos;
     char *trace_file;
+    bool has_profile;         /* `profile:` (profile.h) */
+    struct fr_pos profile_pos;
+    char *profile_file;
+    unsigned profile_events;  /* per FMP; 0: the default (profile.h) */
     bool has_reports;
     char *reports_dir;        /* default "fracture-reports" */
     struct fr_pos reports_pos;  /* of the dir's value (line 0: the default) */

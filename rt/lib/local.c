@@ -30,6 +30,7 @@
 #include <stdlib.h>
 
 #include "callee.h"
+#include "profile.h"
 #include "trace.h"
 #include "wire.h"
 
@@ -113,6 +114,7 @@ int fr__call_local(struct fr_call *c)
     unsigned d = depth, nrf = 0, nfds = 0;
     const struct fr__field *rf = NULL;
     struct frame *fr;
+    int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0, s0 = 0;
 
     c->peer = fr__rt.self;    /* no region: nothing to stop, no handle to note */
     c->lt = NULL;
@@ -130,9 +132,17 @@ int fr__call_local(struct fr_call *c)
     depth = d + 1;
     if (from != to)
         was = fr__trace_switch(to);
+    if (FR__UNLIKELY(fr__prof_on))
+        s0 = fr__prof_now();
     rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &rf, &nrf, &nfds);
     if (from != to)
         fr__trace_switch(was);
+    /* profile.h: the caller's span and the callee's, one inside the other */
+    if (FR__UNLIKELY(fr__prof_on)) {
+        uint64_t key = fr__prof_local_key();
+        fr__prof_span(FR_PROF_SERVE, 1, d, c->fn, fr__rt.self, 0, rc, s0, key);
+        fr__prof_span(FR_PROF_CALL, 1, d, c->fn, fr__rt.self, 0, rc, p0, key);
+    }
     /* calls within a module are no edge: they never cross */
     if (from != to)
         fr__trace_count(from, c->fn, fr__wire_size(c->fields, c->nfields),
@@ -179,10 +189,14 @@ int fr__call_counted(struct fr_call *c, struct fr_lt *lt,
 {
     int from = fr__trace_current(), was, rc;
     uint64_t in = fr__wire_size(c->fields, c->nfields);
+    int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0;
 
     was = fr__trace_switch(FR_TRACE_NONE);
     rc = out(c, lt);
     fr__trace_switch(was);
+    if (FR__UNLIKELY(fr__prof_on))
+        fr__prof_span(FR_PROF_CALL, 0, (unsigned)lt->depth, c->fn, c->peer, lt->id, rc, p0,
+                      fr__prof_call_key(lt));
     if (from != (int)fr__rt.app->functions[c->fn].module)
         fr__trace_count(from, c->fn, in, rc == 0 ? (uint64_t)(c->rend - c->rp) : 0,
                         (unsigned)c->nfds_in + (rc == 0 ? reply_fds(c->rp, c->rend) : 0));

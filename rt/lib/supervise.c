@@ -32,6 +32,7 @@
 #include "futex.h"
 #include "program.h"
 #include "state.h"
+#include "profilefile.h"
 #include "tracefile.h"
 
 static pthread_t sup_thread;
@@ -73,6 +74,7 @@ static FR_NORETURN void die_of(int sig)
     atomic_store(&fr__rt.exiting, 1);
     fr__stop_children();
     (void)fr__trace_file_finish();   /* a training run stopped with ^C keeps its trace */
+    (void)fr__prof_file_finish();    /* and a profiled one its profile */
     fflush(NULL);
     signal(sig, SIG_DFL);
     sigemptyset(&one);
