@@ -458,7 +458,7 @@ static void fn_trace(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *v,
 static const struct fr_field profile_fields[] = {
     { STR("file", struct fr_config, profile_file, "a file name"),
       .required = true, .hint_missing = "e.g. `profile: {file: profile.json}`" },
-    { UINT("events", struct fr_config, profile_events, 1024, 1u << 26) },
+    { UINT("events", struct fr_config, profile_events, 64, 1u << 26) },
 };
 static const struct fr_schema profile_schema = {
     "in profile", profile_fields, ARRAY_SIZE(profile_fields)

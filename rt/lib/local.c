@@ -140,8 +140,8 @@ int fr__call_local(struct fr_call *c)
     /* profile.h: the caller's span and the callee's, one inside the other */
     if (FR__UNLIKELY(fr__prof_on)) {
         uint64_t key = fr__prof_local_key();
-        fr__prof_span(FR_PROF_SERVE, 1, d, c->fn, fr__rt.self, 0, rc, s0, key);
-        fr__prof_span(FR_PROF_CALL, 1, d, c->fn, fr__rt.self, 0, rc, p0, key);
+        fr__prof_span(FR_PROF_SERVE, 1, d, c->fn, fr__rt.self, 0, rc, -1, s0, key);
+        fr__prof_span(FR_PROF_CALL, 1, d, c->fn, fr__rt.self, 0, rc, from, p0, key);
     }
     /* calls within a module are no edge: they never cross */
     if (from != to)
@@ -195,8 +195,8 @@ int fr__call_counted(struct fr_call *c, struct fr_lt *lt,
     rc = out(c, lt);
     fr__trace_switch(was);
     if (FR__UNLIKELY(fr__prof_on))
-        fr__prof_span(FR_PROF_CALL, 0, (unsigned)lt->depth, c->fn, c->peer, lt->id, rc, p0,
-                      fr__prof_call_key(lt));
+        fr__prof_span(FR_PROF_CALL, 0, (unsigned)lt->depth, c->fn, c->peer, lt->id, rc, from,
+                      p0, fr__prof_call_key(lt));
     if (from != (int)fr__rt.app->functions[c->fn].module)
         fr__trace_count(from, c->fn, in, rc == 0 ? (uint64_t)(c->rend - c->rp) : 0,
                         (unsigned)c->nfds_in + (rc == 0 ? reply_fds(c->rp, c->rend) : 0));

@@ -178,7 +178,7 @@ uint64_t fr__prof_local_key(void)
 }
 
 void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, uint32_t lt,
-                   int status, int64_t t0, uint64_t key)
+                   int status, int from, int64_t t0, uint64_t key)
 {
     struct fr_prof_rec *r;
     uint64_t i;
@@ -200,6 +200,7 @@ void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, u
     r->peer = peer;
     r->lt = lt;
     r->status = status;
+    r->from = from;
     r->t0 = t0;
     r->t1 = fr__prof_now();
     r->key = key;

@@ -52,6 +52,7 @@ struct fr_prof_rec {
     int32_t peer;             /* the other side's FMP: callee of a call, caller of a serve */
     uint32_t lt;              /* the logical thread */
     int32_t status;           /* 0, or the call's negative errno */
+    int32_t from;             /* a call's caller module (trace.h), -1 for a serve */
     int64_t t0, t1;           /* CLOCK_MONOTONIC ns */
     uint64_t key;             /* links a call to its serve */
 };
@@ -86,7 +87,7 @@ uint64_t fr__prof_local_key(void);
 /* Record a span of @kind (function @fn, peer FMP @peer, key @key, from
  * @t0 to now).  A full buffer counts it as dropped. */
 void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, uint32_t lt,
-                   int status, int64_t t0, uint64_t key);
+                   int status, int from, int64_t t0, uint64_t key);
 
 /* Root: how many buffers there are; the records of FMP @k's buffer that
  * were finished (@n of them at *@recs, a view into the mapping), and how

@@ -85,12 +85,14 @@ static int by_thread(const void *a, const void *b)
     return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-/* Whether record @r of FMP @k's buffer is one the file can hold. */
+/* Whether record @r is one the file can hold. */
 static int valid(const struct fr_prof_rec *r)
 {
+    const struct fr_app *app = fr__rt.app;
+
     return r->ready == FR_PROF_READY && (r->kind == FR_PROF_CALL || r->kind == FR_PROF_SERVE) &&
-           r->fn < fr__rt.app->nfunctions && r->pid > 0 && r->tid > 0 && r->t0 >= 0 &&
-           r->t1 >= r->t0;
+           r->fn < app->nfunctions && r->pid > 0 && r->tid > 0 && r->t0 >= 0 && r->t1 >= r->t0 &&
+           (r->kind == FR_PROF_SERVE || (r->from >= 0 && (unsigned)r->from < app->nmodules));
 }
 
 static const char *fmp_name(int k)
@@ -116,6 +118,10 @@ static void put_span(FILE *f, const struct ev *e)
     put_us(f, "dur", e->r.t1 - e->r.t0);
     fputs(",\"args\":{\"module\":", f);
     fr__json_string(f, fr__rt.app->modules[fn->module].name);
+    if (e->r.kind == FR_PROF_CALL) {
+        fputs(",\"caller_module\":", f);
+        fr__json_string(f, fr__rt.app->modules[e->r.from].name);
+    }
     fprintf(f, ",\"%s\":", e->r.kind == FR_PROF_CALL ? "callee_fmp" : "caller_fmp");
     fr__json_string(f, fmp_name(e->r.peer));
     fprintf(f, ",\"fmp\":");
@@ -342,8 +348,8 @@ static int write_file(void)
     if (!f)
         return -errno;
     rc = fr__prof_json(f);
-    if (fflush(f) != 0 && rc == 0)
-        rc = -errno;
+    if (fflush(f) != 0)
+        rc = -errno;          /* the cause (ENOSPC), rather than -EIO */
     if (fclose(f) != 0 && rc == 0)
         rc = -errno;
     return rc;

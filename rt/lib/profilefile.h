@@ -14,8 +14,9 @@
  *   "thread TID");
  *   per span an "X" event: name the function, cat "call" (the caller's
  *   stub) or "serve" (the callee's dispatch), ts and dur in us on
- *   CLOCK_MONOTONIC, args {module, fmp (the other side's), lt, status,
- *   local};
+ *   CLOCK_MONOTONIC, args {module, caller_module (of a call), fmp (the
+ *   FMP it ran in), callee_fmp or caller_fmp (the other side's), lt,
+ *   depth, status, local};
  *   per (call, serve) pair a flow: "s" at the call's start and "f" (bp
  *   "e") at the serve's, one id each (a replayed or replicated call has a
  *   serve, and a flow, per incarnation or replica that finished it);
