@@ -767,9 +767,11 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
             int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0;
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
             fr__trace_switch(was);
-            if (FR__UNLIKELY(fr__prof_on))   /* profile.h: the callee's span */
+            if (FR__UNLIKELY(fr__prof_on)) {   /* profile.h: the callee's span */
+                struct fr_prof_key k = fr__prof_serve_key(m.parent, m.nth);
                 fr__prof_span(FR_PROF_SERVE, 0, (unsigned)depth, m.fn, fr__rt.regions[r].peer,
-                              lt->id, status, -1, p0, fr__prof_serve_key(m.parent, m.nth));
+                              lt->id, status, -1, p0, &k);
+            }
         } else if (status == 0) {
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         }

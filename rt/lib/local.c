@@ -139,9 +139,9 @@ int fr__call_local(struct fr_call *c)
         fr__trace_switch(was);
     /* profile.h: the caller's span and the callee's, one inside the other */
     if (FR__UNLIKELY(fr__prof_on)) {
-        uint64_t key = fr__prof_local_key();
-        fr__prof_span(FR_PROF_SERVE, 1, d, c->fn, fr__rt.self, 0, rc, -1, s0, key);
-        fr__prof_span(FR_PROF_CALL, 1, d, c->fn, fr__rt.self, 0, rc, from, p0, key);
+        struct fr_prof_key k = fr__prof_local_key();
+        fr__prof_span(FR_PROF_SERVE, 1, d, c->fn, fr__rt.self, 0, rc, -1, s0, &k);
+        fr__prof_span(FR_PROF_CALL, 1, d, c->fn, fr__rt.self, 0, rc, from, p0, &k);
     }
     /* calls within a module are no edge: they never cross */
     if (from != to)
@@ -189,14 +189,21 @@ int fr__call_counted(struct fr_call *c, struct fr_lt *lt,
 {
     int from = fr__trace_current(), was, rc;
     uint64_t in = fr__wire_size(c->fields, c->nfields);
-    int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0;
+    int64_t p0 = 0;
+    uint64_t n0 = 0;
 
+    if (FR__UNLIKELY(fr__prof_on)) {
+        n0 = fr__prof_counter(lt);
+        p0 = fr__prof_now();
+    }
     was = fr__trace_switch(FR_TRACE_NONE);
     rc = out(c, lt);
     fr__trace_switch(was);
-    if (FR__UNLIKELY(fr__prof_on))
+    if (FR__UNLIKELY(fr__prof_on)) {   /* profile.h: the caller's span */
+        struct fr_prof_key k = fr__prof_call_keys(lt, n0);
         fr__prof_span(FR_PROF_CALL, 0, (unsigned)lt->depth, c->fn, c->peer, lt->id, rc, from,
-                      p0, fr__prof_call_key(lt));
+                      p0, &k);
+    }
     if (from != (int)fr__rt.app->functions[c->fn].module)
         fr__trace_count(from, c->fn, in, rc == 0 ? (uint64_t)(c->rend - c->rp) : 0,
                         (unsigned)c->nfds_in + (rc == 0 ? reply_fds(c->rp, c->rend) : 0));

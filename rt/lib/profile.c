@@ -150,35 +150,64 @@ int64_t fr__prof_now(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-uint64_t fr__prof_call_key(const struct fr_lt *lt)
+uint64_t fr__prof_counter(const struct fr_lt *lt)
 {
-    /* as fr__xchg_place placed it: nested calls made meanwhile (callbacks
-     * served on this thread) are a frame deeper, and leave these be */
+    /* the count fr__xchg_place takes the next of: nested calls made
+     * meanwhile (callbacks served on this thread) are a frame deeper, and
+     * count on another */
+    if (lt->depth > 0 && lt->depth <= FR_FRAMES)
+        return lt->nout[lt->depth - 1];
+    return lt->ncalls;
+}
+
+struct fr_prof_key fr__prof_call_keys(const struct fr_lt *lt, uint64_t before)
+{
+    uint64_t after = fr__prof_counter(lt), n = after > before ? after - before : 0;
+    struct fr_prof_key k = { 0, before + 1, (uint16_t)(n > FR_PROF_KEYS_MAX ? FR_PROF_KEYS_MAX : n),
+                             FR_PROF_KEY_TOP };
+
     if (lt->depth > 0 && lt->depth <= FR_FRAMES) {
         const struct fr_frame_place *pl = &lt->place[lt->depth - 1];
-        return fr__frame_id(fr__frame_id(pl->parent, pl->nth), lt->nout[lt->depth - 1]);
+        k.key = fr__frame_id(pl->parent, pl->nth);
+        k.mode = FR_PROF_KEY_NESTED;
+    } else {
+        k.key = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32;
     }
-    return fr__frame_id((uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ lt->ncalls,
-                        0);
+    return k;
 }
 
-uint64_t fr__prof_serve_key(uint64_t parent, uint32_t nth)
+struct fr_prof_key fr__prof_serve_key(uint64_t parent, uint32_t nth)
 {
-    return fr__frame_id(parent, nth);
+    return (struct fr_prof_key){ fr__frame_id(parent, nth), 0, 1, FR_PROF_KEY_ONE };
 }
 
-uint64_t fr__prof_local_key(void)
+struct fr_prof_key fr__prof_local_key(void)
 {
     uint64_t n = atomic_fetch_add_explicit(&local_keys, 1, memory_order_relaxed) + 1;
 
     /* of a parent no request has (the call tree's have the FMP in bits
      * 48.. or are hashes): unique but for a 64-bit collision */
-    return fr__frame_id((uint64_t)0xfff << 52 ^ (uint64_t)(uint32_t)self_pid << 20 ^ (n >> 32),
-                        (uint32_t)n);
+    return (struct fr_prof_key){
+        fr__frame_id((uint64_t)0xfff << 52 ^ (uint64_t)(uint32_t)self_pid << 20 ^ (n >> 32),
+                     (uint32_t)n),
+        0, 1, FR_PROF_KEY_ONE
+    };
+}
+
+uint64_t fr__prof_key_at(const struct fr_prof_key *k, unsigned i)
+{
+    switch (k->mode) {
+    case FR_PROF_KEY_TOP:     /* fr__xchg_place: parent (self, id, n), nth 0 */
+        return fr__frame_id(k->key ^ (k->lo + i), 0);
+    case FR_PROF_KEY_NESTED:
+        return fr__frame_id(k->key, (uint32_t)(k->lo + i));
+    default:
+        return k->key;
+    }
 }
 
 void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, uint32_t lt,
-                   int status, int from, int64_t t0, uint64_t key)
+                   int status, int from, int64_t t0, const struct fr_prof_key *k)
 {
     struct fr_prof_rec *r;
     uint64_t i;
@@ -203,7 +232,7 @@ void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, u
     r->from = from;
     r->t0 = t0;
     r->t1 = fr__prof_now();
-    r->key = key;
+    r->k = *k;
     atomic_store_explicit(&r->ready, FR_PROF_READY, memory_order_release);
 }
 

@@ -19,9 +19,12 @@
  *
  * A span's two halves are linked by a key both sides compute from the
  * request's place in the call tree (region.h, fr__frame_id): the callee
- * from the request's header, the caller from its logical thread once the
- * call is over (fr__prof_call_key).  A local call's halves share a key of
- * this FMP's own.
+ * from the request's header, the caller from its logical thread's
+ * counters, read before and after the call.  A call to a replicated or
+ * sampled FMP is one request per member (fr__member_call), each placed
+ * with the next count: the caller's span holds the range, and links to
+ * the serve of every member.  A local call's halves share a key of this
+ * FMP's own.
  *
  * When a buffer is full, later spans of its FMP are dropped and counted;
  * the file says how many per FMP.
@@ -40,8 +43,24 @@ struct fr_lt;
 /* The kinds of a record. */
 enum { FR_PROF_CALL = 1, FR_PROF_SERVE = 2 };
 
-/* A record as both sides see it (64 bytes).  `ready` is stored last
- * (release): a record the root finds without it was never finished. */
+/* How a record's key is made (fr__prof_key_at). */
+enum {
+    FR_PROF_KEY_ONE = 0,      /* key itself */
+    FR_PROF_KEY_TOP = 1,      /* a top-level call's: key ^ n, n in [lo, lo + nkeys) */
+    FR_PROF_KEY_NESTED = 2,   /* a frame's outward call: (key, n), n in that range */
+};
+/* At most this many requests of one call are linked (a group's members,
+ * the replays on successors of a sampled instance). */
+#define FR_PROF_KEYS_MAX 64
+
+struct fr_prof_key {
+    uint64_t key, lo;
+    uint16_t nkeys;
+    uint8_t mode;
+};
+
+/* A record as both sides see it.  `ready` is stored last (release): a
+ * record the root finds without it was never finished. */
 struct fr_prof_rec {
     _Atomic uint32_t ready;   /* FR_PROF_READY once the rest is written */
     uint8_t kind;             /* FR_PROF_CALL or FR_PROF_SERVE */
@@ -54,7 +73,7 @@ struct fr_prof_rec {
     int32_t status;           /* 0, or the call's negative errno */
     int32_t from;             /* a call's caller module (trace.h), -1 for a serve */
     int64_t t0, t1;           /* CLOCK_MONOTONIC ns */
-    uint64_t key;             /* links a call to its serve */
+    struct fr_prof_key k;     /* links a call to its serves */
 };
 #define FR_PROF_READY 0x666f7270u
 
@@ -76,18 +95,23 @@ void fr__prof_enable(void);
 /* CLOCK_MONOTONIC in ns: the one clock of every FMP's spans. */
 int64_t fr__prof_now(void);
 
-/* The key of the cross-FMP call that @lt has just made (fr__xchg_place's
- * place of it, which the callee receives). */
-uint64_t fr__prof_call_key(const struct fr_lt *lt);
+/* What fr__prof_call_keys needs of @lt before a cross-FMP call. */
+uint64_t fr__prof_counter(const struct fr_lt *lt);
+/* The keys of the requests of the cross-FMP call @lt has just made
+ * (fr__xchg_place's places of them, which the callees receive), from
+ * @before, fr__prof_counter's count before the call. */
+struct fr_prof_key fr__prof_call_keys(const struct fr_lt *lt, uint64_t before);
 /* The key of the request served at place (@parent, @nth). */
-uint64_t fr__prof_serve_key(uint64_t parent, uint32_t nth);
+struct fr_prof_key fr__prof_serve_key(uint64_t parent, uint32_t nth);
 /* A fresh key for a local call (unique within the run). */
-uint64_t fr__prof_local_key(void);
+struct fr_prof_key fr__prof_local_key(void);
+/* The @i-th key of @k (i < k->nkeys, or 0 for FR_PROF_KEY_ONE). */
+uint64_t fr__prof_key_at(const struct fr_prof_key *k, unsigned i);
 
-/* Record a span of @kind (function @fn, peer FMP @peer, key @key, from
+/* Record a span of @kind (function @fn, peer FMP @peer, keys @k, from
  * @t0 to now).  A full buffer counts it as dropped. */
 void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, uint32_t lt,
-                   int status, int from, int64_t t0, uint64_t key);
+                   int status, int from, int64_t t0, const struct fr_prof_key *k);
 
 /* Root: how many buffers there are; the records of FMP @k's buffer that
  * were finished (@n of them at *@recs, a view into the mapping), and how

@@ -217,7 +217,7 @@ static struct thr *threads_of(const struct ev *ev, size_t n, size_t *nt)
 
 int fr__prof_json(FILE *f)
 {
-    size_t n = 0, ncalls = 0, np = 0, nt = 0;
+    size_t n = 0, ncalls = 0, np = 0, nt = 0, nkeys = 0;
     uint64_t *dropped = calloc((size_t)fr__prof_nbufs() + 1, sizeof *dropped), flows = 0;
     struct ev *ev = NULL;
     struct callref *calls = NULL;
@@ -249,17 +249,21 @@ int fr__prof_json(FILE *f)
                 continue;     /* never finished (a crash in the middle), or not ours */
             if (e.r.peer < 0 || e.r.peer >= fr__rt.nfmps)
                 e.r.peer = -1;
+            if (e.r.k.nkeys > FR_PROF_KEYS_MAX)
+                e.r.k.nkeys = FR_PROF_KEYS_MAX;
             ev[n++] = e;
         }
     }
-    calls = calloc(n ? n : 1, sizeof *calls);
+    for (size_t i = 0; i < n; i++)
+        nkeys += ev[i].r.kind == FR_PROF_CALL ? ev[i].r.k.nkeys : 0;
+    calls = calloc(nkeys ? nkeys : 1, sizeof *calls);
     procs = procs_of(ev, n, &np);
     thr = threads_of(ev, n, &nt);
     if (!calls || !procs || !thr)
         goto out_free;
     for (size_t i = 0; i < n; i++)
-        if (ev[i].r.kind == FR_PROF_CALL)
-            calls[ncalls++] = (struct callref){ ev[i].r.key, i };
+        for (unsigned j = 0; ev[i].r.kind == FR_PROF_CALL && j < ev[i].r.k.nkeys; j++)
+            calls[ncalls++] = (struct callref){ fr__prof_key_at(&ev[i].r.k, j), i };
     qsort(calls, ncalls, sizeof *calls, by_key);
 
     fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"format\":\"fracture-profile\","
@@ -299,7 +303,7 @@ int fr__prof_json(FILE *f)
      * on who called whom (a key is a hash) */
     for (size_t i = 0; i < n; i++) {
         const struct ev *s = &ev[i];
-        struct callref want = { s->r.key, 0 }, *c;
+        struct callref want = { fr__prof_key_at(&s->r.k, 0), 0 }, *c;
         if (s->r.kind != FR_PROF_SERVE)
             continue;
         c = bsearch(&want, calls, ncalls, sizeof *calls, by_key);
