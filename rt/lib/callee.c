@@ -679,6 +679,28 @@ void fr__serve_local_end(struct fr_callee *cc, unsigned taken)
     cc->nrf = cc->nfds = cc->nowned = 0;
 }
 
+/* callee_dispatch of request @m in a traced or profiled FMP: its CPU is
+ * the function's module's (trace.h), its span the callee's (profile.h).
+ * Out of line: the untraced serve keeps its registers. */
+static __attribute__((noinline)) int dispatch_traced(struct fr_callee *cc, const struct fr_msg *m,
+                                                     int depth)
+{
+    const struct fr_function *f = &fr__rt.app->functions[m->fn];
+    int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0;
+    int status, was;
+
+    fr__trace_serving();
+    was = fr__trace_switch((int)f->module);
+    status = callee_dispatch(cc, f->dispatch);
+    fr__trace_switch(was);
+    if (FR__UNLIKELY(fr__prof_on)) {
+        struct fr_prof_key k = fr__prof_serve_key(m->parent, m->nth);
+        fr__prof_span(FR_PROF_SERVE, 0, (unsigned)depth, m->fn, fr__rt.regions[cc->r].peer,
+                      cc->lt->id, status, -1, p0, &k);
+    }
+    return status;
+}
+
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 {
     const struct fr_app *app = fr__rt.app;
@@ -761,17 +783,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
                                            (app->functions[m.fn].flags & FR_FN_INIT));
         FR_FAULT_POINT(SERVE_BEGIN);
         if (status == 0 && FR__UNLIKELY(fr__trace_on)) {
-            /* its CPU is the function's module's (trace.h) */
-            fr__trace_serving();
-            int was = fr__trace_switch((int)app->functions[m.fn].module);
-            int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0;
-            status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
-            fr__trace_switch(was);
-            if (FR__UNLIKELY(fr__prof_on)) {   /* profile.h: the callee's span */
-                struct fr_prof_key k = fr__prof_serve_key(m.parent, m.nth);
-                fr__prof_span(FR_PROF_SERVE, 0, (unsigned)depth, m.fn, fr__rt.regions[r].peer,
-                              lt->id, status, -1, p0, &k);
-            }
+            status = dispatch_traced(&cc, &m, depth);
         } else if (status == 0) {
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         }

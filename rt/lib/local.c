@@ -138,11 +138,8 @@ int fr__call_local(struct fr_call *c)
     if (from != to)
         fr__trace_switch(was);
     /* profile.h: the caller's span and the callee's, one inside the other */
-    if (FR__UNLIKELY(fr__prof_on)) {
-        struct fr_prof_key k = fr__prof_local_key();
-        fr__prof_span(FR_PROF_SERVE, 1, d, c->fn, fr__rt.self, 0, rc, -1, s0, &k);
-        fr__prof_span(FR_PROF_CALL, 1, d, c->fn, fr__rt.self, 0, rc, from, p0, &k);
-    }
+    if (FR__UNLIKELY(fr__prof_on))
+        fr__prof_local(d, c->fn, rc, from, p0, s0);
     /* calls within a module are no edge: they never cross */
     if (from != to)
         fr__trace_count(from, c->fn, fr__wire_size(c->fields, c->nfields),

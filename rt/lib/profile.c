@@ -49,7 +49,7 @@ static struct {
 
 static int self_pid;
 static __thread int self_tid;
-static _Atomic uint64_t local_keys;
+static __thread uint64_t local_keys;   /* local calls this thread recorded */
 
 static size_t size_of(uint64_t cap)
 {
@@ -181,19 +181,6 @@ struct fr_prof_key fr__prof_serve_key(uint64_t parent, uint32_t nth)
     return (struct fr_prof_key){ fr__frame_id(parent, nth), 0, 1, FR_PROF_KEY_ONE };
 }
 
-struct fr_prof_key fr__prof_local_key(void)
-{
-    uint64_t n = atomic_fetch_add_explicit(&local_keys, 1, memory_order_relaxed) + 1;
-
-    /* of a parent no request has (the call tree's have the FMP in bits
-     * 48.. or are hashes): unique but for a 64-bit collision */
-    return (struct fr_prof_key){
-        fr__frame_id((uint64_t)0xfff << 52 ^ (uint64_t)(uint32_t)self_pid << 20 ^ (n >> 32),
-                     (uint32_t)n),
-        0, 1, FR_PROF_KEY_ONE
-    };
-}
-
 uint64_t fr__prof_key_at(const struct fr_prof_key *k, unsigned i)
 {
     switch (k->mode) {
@@ -206,19 +193,15 @@ uint64_t fr__prof_key_at(const struct fr_prof_key *k, unsigned i)
     }
 }
 
-void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, uint32_t lt,
-                   int status, int from, int64_t t0, const struct fr_prof_key *k)
+static void put(int kind, int local, unsigned depth, unsigned fn, int peer, uint32_t lt,
+                int status, int from, int64_t t0, int64_t t1, const struct fr_prof_key *k)
 {
     struct fr_prof_rec *r;
     uint64_t i;
 
-    if (!pb.own)
-        return;
     i = atomic_fetch_add_explicit(&pb.own->head, 1, memory_order_relaxed);
     if (i >= pb.cap)
         return;
-    if (!self_tid)
-        self_tid = (int)syscall(SYS_gettid);
     r = &pb.recs[i];
     r->kind = (uint8_t)kind;
     r->local = (uint8_t)local;
@@ -231,9 +214,42 @@ void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, u
     r->status = status;
     r->from = from;
     r->t0 = t0;
-    r->t1 = fr__prof_now();
+    r->t1 = t1;
     r->k = *k;
     atomic_store_explicit(&r->ready, FR_PROF_READY, memory_order_release);
+}
+
+static void own_tid(void)
+{
+    if (FR__UNLIKELY(!self_tid))
+        self_tid = (int)syscall(SYS_gettid);
+}
+
+void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, uint32_t lt,
+                   int status, int from, int64_t t0, const struct fr_prof_key *k)
+{
+    if (!pb.own)
+        return;
+    own_tid();
+    put(kind, local, depth, fn, peer, lt, status, from, t0, fr__prof_now(), k);
+}
+
+void fr__prof_local(unsigned depth, unsigned fn, int status, int from, int64_t t0, int64_t s0)
+{
+    int64_t t1 = fr__prof_now();
+    struct fr_prof_key k;
+
+    if (!pb.own)
+        return;
+    own_tid();
+    /* of a parent no request has (the call tree's have the FMP in bits
+     * 48.., or are hashes): unique but for a 64-bit collision */
+    uint64_t n = ++local_keys,
+             who = (uint64_t)0xfff << 52 ^ (uint64_t)(uint32_t)self_pid << 22 ^ (uint32_t)self_tid;
+    k = (struct fr_prof_key){ fr__frame_id(who ^ (n >> 32) << 40, (uint32_t)n), 0, 1,
+                              FR_PROF_KEY_ONE };
+    put(FR_PROF_SERVE, 1, depth, fn, fr__rt.self, 0, status, -1, s0, t1, &k);
+    put(FR_PROF_CALL, 1, depth, fn, fr__rt.self, 0, status, from, t0, t1, &k);
 }
 
 int fr__prof_nbufs(void)
@@ -254,4 +270,16 @@ int fr__prof_records(int k, const struct fr_prof_rec **recs, uint64_t *n, uint64
     *n = head < pb.cap ? head : pb.cap;
     *dropped = head > pb.cap ? head - pb.cap : 0;
     return 0;
+}
+
+void fr__prof_rewind(void)
+{
+    for (int k = 0; k < pb.n; k++) {
+        struct buf_hdr *h = pb.base[k];
+        struct fr_prof_rec *r = (struct fr_prof_rec *)((unsigned char *)h + PAGE);
+        uint64_t head = atomic_load(&h->head);
+        for (uint64_t i = 0; i < head && i < pb.cap; i++)
+            atomic_store_explicit(&r[i].ready, 0, memory_order_relaxed);
+        atomic_store(&h->head, 0);
+    }
 }

@@ -103,8 +103,6 @@ uint64_t fr__prof_counter(const struct fr_lt *lt);
 struct fr_prof_key fr__prof_call_keys(const struct fr_lt *lt, uint64_t before);
 /* The key of the request served at place (@parent, @nth). */
 struct fr_prof_key fr__prof_serve_key(uint64_t parent, uint32_t nth);
-/* A fresh key for a local call (unique within the run). */
-struct fr_prof_key fr__prof_local_key(void);
 /* The @i-th key of @k (i < k->nkeys, or 0 for FR_PROF_KEY_ONE). */
 uint64_t fr__prof_key_at(const struct fr_prof_key *k, unsigned i);
 
@@ -118,5 +116,14 @@ void fr__prof_span(int kind, int local, unsigned depth, unsigned fn, int peer, u
  * many were dropped.  0, or -ENOENT without a buffer for @k. */
 int fr__prof_nbufs(void);
 int fr__prof_records(int k, const struct fr_prof_rec **recs, uint64_t *n, uint64_t *dropped);
+
+/* Root (the bench, between rounds): every buffer empty again, as the
+ * FMPs stand still between two calls. */
+void fr__prof_rewind(void);
+
+/* Record a local call of @fn at local depth @depth by module @from: its
+ * caller's span from @t0 and its callee's from @s0, both to now, under a
+ * key of their own. */
+void fr__prof_local(unsigned depth, unsigned fn, int status, int from, int64_t t0, int64_t s0);
 
 #endif /* FR_PROFILE_H */
