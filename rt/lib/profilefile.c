@@ -44,7 +44,8 @@ struct proc {
 struct thr {
     int pid, tid;
     int served;               /* it served a request of another FMP */
-    uint32_t lt;
+    int has_lt;               /* it made a call to another FMP */
+    uint32_t lt;              /* the logical thread of the first of either */
 };
 
 /* A call's place, to find it by key. */
@@ -199,12 +200,16 @@ static struct thr *threads_of(const struct ev *ev, size_t n, size_t *nt)
         return NULL;
     for (size_t i = 0; i < n; i++)
         t[i] = (struct thr){ ev[i].r.pid, ev[i].r.tid,
-                             ev[i].r.kind == FR_PROF_SERVE && !ev[i].r.local, ev[i].r.lt };
+                             ev[i].r.kind == FR_PROF_SERVE && !ev[i].r.local, !ev[i].r.local,
+                             ev[i].r.lt };
     qsort(t, n, sizeof *t, by_thread);
     for (size_t i = 0; i < n; i++) {
         if (u && t[u - 1].pid == t[i].pid && t[u - 1].tid == t[i].tid) {
             if (t[i].served && !t[u - 1].served) {
                 t[u - 1].served = 1;
+                t[u - 1].lt = t[i].lt;
+            } else if (t[i].has_lt && !t[u - 1].has_lt) {
+                t[u - 1].has_lt = 1;
                 t[u - 1].lt = t[i].lt;
             }
             continue;
@@ -293,6 +298,9 @@ int fr__prof_json(FILE *f)
             snprintf(name, sizeof name, "main");
         else if (thr[i].served)
             snprintf(name, sizeof name, "worker of logical thread %" PRIu32, thr[i].lt);
+        else if (thr[i].has_lt)
+            snprintf(name, sizeof name, "thread %d, logical thread %" PRIu32, thr[i].tid,
+                     thr[i].lt);
         else
             snprintf(name, sizeof name, "thread %d", thr[i].tid);
         put_meta(f, "thread_name", thr[i].pid, thr[i].tid, "name", name, 0);

@@ -10,8 +10,9 @@
  *   event (the FMP's name; "NAME #2" and on for the later incarnations of
  *   a restarted FMP, in the order they recorded) and a
  *   process_sort_index (the FMP's index);
- *   per thread, a thread_name ("main", "worker of logical thread N", or
- *   "thread TID");
+ *   per thread, a thread_name ("main", "worker of logical thread N" for a
+ *   thread that served another FMP, "thread TID, logical thread N" for
+ *   one that called another FMP, else "thread TID");
  *   per span an "X" event: name the function, cat "call" (the caller's
  *   stub) or "serve" (the callee's dispatch), ts and dur in us on
  *   CLOCK_MONOTONIC, args {module, caller_module (of a call), fmp (the
