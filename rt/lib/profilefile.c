@@ -101,6 +101,14 @@ static const char *fmp_name(int k)
     return k >= 0 && k < fr__rt.nfmps ? fr__rt.fmps[k].name : "?";
 }
 
+/* Events written so far: the first has no comma before it. */
+static size_t nwritten;
+
+static void next_event(FILE *f)
+{
+    fputs(nwritten++ ? ",\n" : "\n", f);
+}
+
 /* ns on CLOCK_MONOTONIC as trace-event us. */
 static void put_us(FILE *f, const char *key, int64_t ns)
 {
@@ -111,7 +119,8 @@ static void put_span(FILE *f, const struct ev *e)
 {
     const struct fr_function *fn = &fr__rt.app->functions[e->r.fn];
 
-    fputs(",\n{\"ph\":\"X\",\"name\":", f);
+    next_event(f);
+    fputs("{\"ph\":\"X\",\"name\":", f);
     fr__json_string(f, fn->name);
     fprintf(f, ",\"cat\":\"%s\",\"pid\":%d,\"tid\":%d", e->r.kind == FR_PROF_CALL ? "call" : "serve",
             e->r.pid, e->r.tid);
@@ -133,12 +142,19 @@ static void put_span(FILE *f, const struct ev *e)
 
 static void put_flow(FILE *f, uint64_t id, const struct ev *call, const struct ev *serve)
 {
-    fprintf(f, ",\n{\"ph\":\"s\",\"name\":\"call\",\"cat\":\"flow\",\"id\":%" PRIu64
-            ",\"pid\":%d,\"tid\":%d", id, call->r.pid, call->r.tid);
+    /* A replay's outward call fed from the log of the incarnation that
+     * crashed has the place, and so the key, of the call that incarnation
+     * made: it links to the serve that answered that one, before it. */
+    const char *name = serve->r.t0 >= call->r.t0 && serve->r.t1 <= call->r.t1 ? "call" : "replay fed";
+
+    next_event(f);
+    fprintf(f, "{\"ph\":\"s\",\"name\":\"%s\",\"cat\":\"flow\",\"id\":%" PRIu64
+            ",\"pid\":%d,\"tid\":%d", name, id, call->r.pid, call->r.tid);
     put_us(f, "ts", call->r.t0);
     fputs("}", f);
-    fprintf(f, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"name\":\"call\",\"cat\":\"flow\",\"id\":%" PRIu64
-            ",\"pid\":%d,\"tid\":%d", id, serve->r.pid, serve->r.tid);
+    next_event(f);
+    fprintf(f, "{\"ph\":\"f\",\"bp\":\"e\",\"name\":\"%s\",\"cat\":\"flow\",\"id\":%" PRIu64
+            ",\"pid\":%d,\"tid\":%d", name, id, serve->r.pid, serve->r.tid);
     put_us(f, "ts", serve->r.t0);
     fputs("}", f);
 }
@@ -146,7 +162,8 @@ static void put_flow(FILE *f, uint64_t id, const struct ev *call, const struct e
 static void put_meta(FILE *f, const char *what, int pid, int tid, const char *key, const char *s,
                      long n)
 {
-    fprintf(f, ",\n{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":0,\"args\":{\"%s\":",
+    next_event(f);
+    fprintf(f, "{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":0,\"args\":{\"%s\":",
             what, pid, tid, key);
     if (s)
         fr__json_string(f, s);
@@ -280,8 +297,8 @@ int fr__prof_json(FILE *f)
             fprintf(f, ":%" PRIu64, dropped[k]);
             first = 0;
         }
-    fputs("}},\n\"traceEvents\":[\n{\"ph\":\"M\",\"name\":\"clock\",\"pid\":0,\"tid\":0,\"ts\":0,"
-          "\"args\":{\"name\":\"CLOCK_MONOTONIC, us\"}}", f);
+    fputs("}},\n\"traceEvents\":[", f);
+    nwritten = 0;
     for (size_t i = 0; i < np; i++) {
         char name[FR_FMP_NAME_MAX + 24];
         if (procs[i].nth > 1)
@@ -336,7 +353,8 @@ int fr__prof_json(FILE *f)
         for (size_t i = 0; i < n; i++)
             if (ev[i].fmp == k && ev[i].r.t1 > last)
                 last = ev[i].r.t1;
-        fprintf(f, ",\n{\"ph\":\"i\",\"s\":\"p\",\"name\":\"dropped %" PRIu64 " spans\","
+        next_event(f);
+        fprintf(f, "{\"ph\":\"i\",\"s\":\"p\",\"name\":\"dropped %" PRIu64 " spans\","
                 "\"cat\":\"profiler\",\"pid\":%d,\"tid\":%d", dropped[k], pid, pid);
         put_us(f, "ts", last);
         fprintf(f, ",\"args\":{\"dropped\":%" PRIu64 "}}", dropped[k]);

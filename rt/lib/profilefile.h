@@ -19,8 +19,10 @@
  *   FMP it ran in), callee_fmp or caller_fmp (the other side's), lt,
  *   depth, status, local};
  *   per (call, serve) pair a flow: "s" at the call's start and "f" (bp
- *   "e") at the serve's, one id each (a replayed or replicated call has a
- *   serve, and a flow, per incarnation or replica that finished it);
+ *   "e") at the serve's, one id each, named "call" (a replicated call has
+ *   a serve, and a flow, per replica), or "replay fed" for a replay's
+ *   outward call fed from its crashed incarnation's log, linked to the
+ *   earlier serve that answered the crashed one;
  *   per FMP whose buffer was full an instant event "dropped N spans" and
  *   otherData.dropped_spans.NAME = N.
  */

@@ -17,7 +17,9 @@
  *   - every call that succeeded has a flow ("s" on the call's track at its
  *     start, "f" on a serve of the same function at the serve's start) to
  *     a serve span that lies inside it in time (one clock in every FMP),
- *     in another process when the call crossed FMPs;
+ *     in another process when the call crossed FMPs (after a crash, a
+ *     replay's call fed from the log links, as "replay fed", to the
+ *     earlier serve that answered the crashed incarnation's);
  *   - spans on one thread nest (none overlaps another but by containing
  *     it), and every serve of a callback (on_event, on_squares) lies inside
  *     the call of events_fire or events_each_square on its own thread.
@@ -266,6 +268,15 @@ static struct prof read_profile(const char *file, const char *what)
             }
         if (!sv || strcmp(sv->name, c->name) != 0)
             FAIL("%s: flow %lld from %s() ends on %s", what, id, c->name, sv ? sv->name : "nothing");
+        /* a replay's call fed from the log links to the serve before it */
+        if (strcmp(str_of(e, "name", what), "replay fed") == 0) {
+            if (sv->ts >= c->ts)
+                FAIL("%s: flow %lld from %s(), fed to a replay, to a later serve", what, id,
+                     c->name);
+            continue;
+        }
+        if (strcmp(str_of(e, "name", what), "call") != 0)
+            FAIL("%s: flow %lld is named %s", what, id, str_of(e, "name", what));
         if (!inside(sv, c))
             FAIL("%s: %s(): the serve [%f +%f] is not inside its call [%f +%f] (one clock)",
                  what, c->name, sv->ts, sv->dur, c->ts, c->dur);
