@@ -1009,10 +1009,13 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                    "        return __fr_rc;\n    %s = __fr_s_%s;\n",
                 len_bytes(tmp, p, n), n, n, n, n);
     }
+    /* errno crosses the call as in the plain program: the function starts
+     * with the caller's and hands back its own (fracture/abi.h) */
+    put(o, "    fr_errno_enter(__fr_cc);\n");
     put(o, "    %s%s(", has_ret ? "__fr_ret = " : "", f->name);
     for (unsigned i = 0; i < f->nparams; i++)
         put(o, "%s%s", i ? ", " : "", pname(tmp, &f->params[i], i));
-    put(o, ");\n");
+    put(o, ");\n    fr_errno_leave(__fr_cc, errno);\n");
     switch (rc) {
     case FRA_COPY_NONE:
         break;

@@ -19,6 +19,10 @@ pkgs=(
   dpkg-dev                                               # tests/realc: apt-get source
 )
 
+# Not for CI: chromium renders the README's picture of a `fracture report
+# --html` page (apps/httpd/crowd-demo.sh); FRACTURE_DOC_DEPS=1 adds it.
+[ -z "${FRACTURE_DOC_DEPS:-}" ] || pkgs+=(chromium)
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

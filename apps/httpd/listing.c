@@ -115,6 +115,20 @@ FR_RET_STRING FR_RET_OWNED char *dir_listing(const char *fspath, const char *url
         int dir;
         snprintf(full, sizeof full, "%s/%s", fspath, names[i]);
         dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+        /*
+         * DELIBERATE BUG (issue 16): a subdirectory's name is copied for
+         * the listing and the copy replaces the original, which is never
+         * freed: a listing of a directory that holds directories leaks one
+         * block per subdirectory.  Only deployments whose users list such
+         * directories reach it, and only the one that isolates listing
+         * under memcheck sees it: the crowd story of the README.
+         */
+        if (dir) {
+            char *copy = strdup(names[i]);
+
+            if (copy)
+                names[i] = copy;
+        }
         bad = puts_raw(&pg, "<li><a href=\"") || puts_href(&pg, names[i]) ||
               puts_raw(&pg, dir ? "/\">" : "\">") || puts_html(&pg, names[i]) ||
               puts_raw(&pg, dir ? "/</a></li>\n" : "</a></li>\n");

@@ -173,21 +173,25 @@ static int d_far_hang(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &victim, sizeof victim))
         return -EPROTO;
+    fr_errno_enter(cc);
     impl_far_hang(victim);
+    fr_errno_leave(cc, errno);
     return 0;
 }
 
 static int d_null(struct fr_callee *cc)
 {
-    (void)cc;
+    fr_errno_enter(cc);
     impl_far_null();
+    fr_errno_leave(cc, errno);
     return 0;
 }
 
 static int d_near_null(struct fr_callee *cc)
 {
-    (void)cc;
+    fr_errno_enter(cc);
     impl_near_null();
+    fr_errno_leave(cc, errno);
     return 0;
 }
 
@@ -197,7 +201,9 @@ static int d_far_fd(struct fr_callee *cc)
 
     if (fr_arg_fd(cc, &fd))
         return -EPROTO;
+    fr_errno_enter(cc);
     impl_far_fd(fd);
+    fr_errno_leave(cc, errno);
     return 0;
 }
 
@@ -208,7 +214,9 @@ static int d_far_inout(struct fr_callee *cc)
 
     if (fr_arg_in(cc, &buf, &len) || fr_arg_scalar(cc, &n, sizeof n) || len != n)
         return -EPROTO;
+    fr_errno_enter(cc);
     impl_far_inout(buf, n);
+    fr_errno_leave(cc, errno);
     return fr_ret_buf(cc, buf, n);
 }
 

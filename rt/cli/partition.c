@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "crowdcut.h"
 #include "diag.h"
 #include "dot.h"
 #include "environment.h"
@@ -34,7 +35,8 @@
 #define CMD "partition"
 
 static const char help[] =
-    "usage: fracture partition (--isolate MODULE [--isolate M2]... | --parts K)\n"
+    "usage: fracture partition (--isolate MODULE [--isolate M2]... | --parts K |\n"
+    "                           --crowd [--isolate MODULE]...)\n"
     "                          [--env none|memcheck|helgrind|drd|callgrind|FILE.yaml]\n"
     "                          [--slowdown F] [--policy restart|sample|replicate]\n"
     "                          [--replicas N] [--sample-pct P]\n"
@@ -53,6 +55,11 @@ static const char help[] =
     "                    (exact enumeration up to 2^20 placements, else the\n"
     "                    isolation heuristic, within 2-2/(k+1) of the optimum)\n"
     "  --parts K         split the whole program into K FMPs (METIS), by CPU\n"
+    "  --crowd           a crowd's rotation (configs/README.md, Crowd): for each\n"
+    "                    module (those --isolate names, else every samplable one)\n"
+    "                    its own cheapest FMP under --policy sample and --env\n"
+    "                    (default memcheck, 1 %% of its calls: --sample-pct), and\n"
+    "                    -o writes the `crowd:` block with those boundaries\n"
     "  --env ENV         the child FMPs' environment: none (default), a Valgrind\n"
     "                    tool (memcheck 20x, helgrind 100x, drd 50x, callgrind 50x,\n"
     "                    cachegrind 50x, massif 20x, dhat 20x), or FILE.yaml holding\n"
@@ -81,7 +88,7 @@ struct opts {
     unsigned parts;
     const char *env, *policy, *bench, *out, *dot;
     double slowdown, call_ns, byte_ns, fd_ns, sample_pct;
-    bool call_set, byte_set, fd_set, json, replicas_set, pct_set;
+    bool call_set, byte_set, fd_set, json, replicas_set, pct_set, crowd;
     unsigned replicas;
     const char **traces;
     size_t ntraces;
@@ -146,6 +153,10 @@ static int parse(void *ctx, int argc, char **argv, struct opts *o)
             o->json = true;
             continue;
         }
+        if (strcmp(a, "--crowd") == 0) {
+            o->crowd = true;
+            continue;
+        }
         for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !name; k++)
             if (fr_cli_is_opt(a, valued[k]))
                 name = valued[k];
@@ -195,8 +206,12 @@ static int parse(void *ctx, int argc, char **argv, struct opts *o)
             o->out = val;
         }
     }
-    if (!o->nisolate && !o->parts)
-        return usage("%s", "say what to do: --isolate MODULE or --parts K");
+    if (o->crowd && o->parts)
+        return usage("%s", "--crowd and --parts do not go together: one question a run");
+    if (o->crowd && o->dot)
+        return usage("%s", "--dot draws one cut; --crowd makes one per module");
+    if (!o->nisolate && !o->parts && !o->crowd)
+        return usage("%s", "say what to do: --isolate MODULE, --parts K or --crowd");
     if (o->nisolate && o->parts)
         return usage("%s", "--isolate and --parts do not go together: one question a run");
     if (!o->ntraces)
@@ -239,6 +254,57 @@ static int self_check(void *ctx, const char *yaml, struct fr_perr *e)
                         "not parse: %s", d.n ? d.items[0].text : "out of memory");
 }
 
+/* This machine's price of a crossing, into @p. */
+static int figures(void *ctx, const struct opts *o, struct fr_problem *p,
+                   struct fr_figures *fig, struct fr_perr *e)
+{
+    struct fr_figures_opts fo = {
+        .bench_file = o->bench, .call_set = o->call_set, .byte_set = o->byte_set,
+        .fd_set = o->fd_set, .call_ns = o->call_ns, .byte_ns = o->byte_ns, .fd_ns = o->fd_ns,
+        .self = "/proc/self/exe",
+        .progress = isatty(STDERR_FILENO),
+    };
+    int rc = fr__figures_get(ctx, &fo, fig, e);
+
+    if (rc)
+        return rc;
+    p->fig = fig;
+    p->cost.call_ns = fig->call_ns;
+    p->cost.byte_ns = fig->byte_ns;
+    p->cost.fd_ns = fig->fd_ns;
+    return 0;
+}
+
+/* --crowd: one cut per module of the rotation (partition/crowdcut.h). */
+static int run_crowd(void *ctx, const struct opts *o, struct fr_problem *p,
+                     struct fr_perr *e)
+{
+    struct fr_outfile yf = { 0 };
+    struct fr_crowd_plan c;
+    struct fr_figures fig;
+    char *yaml;
+    int rc;
+
+    if ((rc = fr__partition_prepare(ctx, p, e)) || (rc = figures(ctx, o, p, &fig, e)))
+        return rc;
+    if ((rc = fr__crowd_plan(ctx, p, (unsigned)(p->cost.share * 100 + 0.5), &c, e)))
+        return rc;
+    if (o->out) {
+        if (!(yaml = fr__crowd_yaml(ctx, p, &c)))
+            return fr__perr_oom(e);
+        if ((rc = self_check(ctx, yaml, e)) ||
+            (rc = fr__outfile_stage(ctx, o->out, yaml, strlen(yaml), &yf, e)))
+            return rc;
+        if ((rc = fr__outfile_commit(&yf, e)))
+            return rc;
+    }
+    if (o->json)
+        fr__crowd_json(stdout, p, &c, o->out);
+    else
+        fr__crowd_text(stdout, p, &c, o->out);
+    return 0;
+}
+
 static int run(void *ctx, const struct opts *o, struct fr_perr *e)
 {
     struct fr_trace *t = fr__trace_new(ctx);
@@ -260,11 +326,18 @@ static int run(void *ctx, const struct opts *o, struct fr_perr *e)
     if (o->replicas_set && p.cost.policy != FR_POLICY_REPLICATE)
         return fr__perr_set(e, -EINVAL, FR_PERR_USAGE, "add --policy replicate, or leave "
                             "--replicas out", "--replicas is for --policy replicate");
-    if (o->pct_set && p.cost.policy != FR_POLICY_SAMPLE)
+    if (o->pct_set && p.cost.policy != FR_POLICY_SAMPLE && !o->crowd)
         return fr__perr_set(e, -EINVAL, FR_PERR_USAGE, "add --policy sample, or leave "
                             "--sample-pct out", "--sample-pct is for --policy sample");
+    if (o->crowd) {
+        if (o->policy && p.cost.policy != FR_POLICY_SAMPLE)
+            return fr__perr_set(e, -EINVAL, FR_PERR_USAGE, "leave --policy out: a crowd "
+                                "samples", "--crowd --policy %s: a crowd's FMP is sampled",
+                                o->policy);
+        p.cost.policy = FR_POLICY_SAMPLE;
+    }
     p.cost.replicas = o->replicas;
-    p.cost.share = o->sample_pct / 100.0;
+    p.cost.share = (o->crowd && !o->pct_set ? 1 : o->sample_pct) / 100.0;
     for (size_t i = 0; i < o->ntraces; i++)
         if ((rc = fr__trace_add_file(t, o->traces[i], e)))
             return rc;
@@ -275,24 +348,17 @@ static int run(void *ctx, const struct opts *o, struct fr_perr *e)
         if ((rc = fr__partition_module(t, o->isolate[i], &p.terms[p.nterms++], e)))
             return rc;
     p.parts = o->parts;
-    if ((rc = fr__envspec_get(ctx, o->env, o->slowdown, &env, e)))
+    if ((rc = fr__envspec_get(ctx, o->env ? o->env : o->crowd ? "memcheck" : NULL,
+                              o->slowdown, &env, e)))
         return rc;
     p.env = &env;
     p.cost.slowdown = env.slowdown;
+    if (o->crowd)
+        return run_crowd(ctx, o, &p, e);
     if ((rc = fr__partition_prepare(ctx, &p, e)))
         return rc;
-    struct fr_figures_opts fo = {
-        .bench_file = o->bench, .call_set = o->call_set, .byte_set = o->byte_set,
-        .fd_set = o->fd_set, .call_ns = o->call_ns, .byte_ns = o->byte_ns, .fd_ns = o->fd_ns,
-        .self = "/proc/self/exe",
-        .progress = isatty(STDERR_FILENO),
-    };
-    if ((rc = fr__figures_get(ctx, &fo, &fig, e)))
+    if ((rc = figures(ctx, o, &p, &fig, e)))
         return rc;
-    p.fig = &fig;
-    p.cost.call_ns = fig.call_ns;
-    p.cost.byte_ns = fig.byte_ns;
-    p.cost.fd_ns = fig.fd_ns;
     if ((rc = fr__partition_solve(ctx, &p, &s, e)) || (rc = fr__explain(ctx, &p, &s, &x, e)))
         return rc;
     if (o->out) {

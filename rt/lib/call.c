@@ -483,6 +483,8 @@ int fr_call_end(struct fr_call *c)
         free(c->alias);
         c->alias = NULL;
     }
+    /* last: nothing of ours may touch it after */
+    errno = c->eno_back;
     return c->err;
 }
 

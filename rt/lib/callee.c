@@ -62,6 +62,7 @@ struct fr_callee {
     void **owned;             /* malloc()ed memory freed after the reply */
     unsigned nowned;
     int err;
+    int eno;                  /* errno: the caller's, then the function's (fr_errno_*) */
     struct span *spans;       /* buffers the caller's memory shares (wire.h) */
     unsigned nspans;
     struct member *members;   /* what each of them was handed out as */
@@ -148,6 +149,16 @@ static int take_ptr(struct fr_callee *cc, struct fr_wire_field *f, uint32_t kind
 void *fr_callee_arena(struct fr_callee *cc)
 {
     return arena(cc);
+}
+
+void fr_errno_enter(struct fr_callee *cc)
+{
+    errno = cc->eno;
+}
+
+void fr_errno_leave(struct fr_callee *cc, int err)
+{
+    cc->eno = err;
 }
 
 int fr_arg_scalar(struct fr_callee *cc, void *dst, size_t n)
@@ -646,15 +657,17 @@ void fr__callee_local_free(struct fr_callee *cc)
 }
 
 int fr__serve_local(struct fr_callee *cc, unsigned fn, const struct fr__field *req, unsigned n,
-                    const struct fr__field **rf, unsigned *nrf, unsigned *nfds)
+                    int *eno, const struct fr__field **rf, unsigned *nrf, unsigned *nfds)
 {
     int status;
 
     callee_init(cc, NULL, -1, 0);
+    cc->eno = *eno;
     cc->local = 1;
     cc->lf = req;
     cc->lend = req + n;
     status = callee_dispatch(cc, fr__rt.app->functions[fn].dispatch);
+    *eno = cc->eno;
     *nfds = 0;
     for (unsigned i = 0; i < cc->nrf; i++)
         *nfds += cc->rf[i].kind == FR_W_FD;
@@ -740,6 +753,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         rc = -EPROTO;
         goto out_free;
     }
+    cc.eno = m.eno;           /* the caller's errno, the function's to start with */
     struct fr__field pre = { .kind = 0 };  /* a leader replica's record, sent first */
     uint32_t asker = lt->gen[r];   /* the incarnation that asked */
     lt->top = m.top;          /* the call tree it is part of, for our own calls */
@@ -768,6 +782,10 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
         }
         goto out_free;
     }
+    /* a replica numbers the objects it hands out from the call's place */
+    struct fr_handle_frame hf;
+    if (FR__UNLIKELY(fr__handle_numbering))
+        fr__handle_serving(&hf, fr__frame_id(m.parent, m.nth));
     /* fr__remote says where each module runs, as the plan put it (in a
      * group, where its primary runs): 1 is another FMP */
     if (m.fn >= app->nfunctions || !app->functions[m.fn].dispatch ||
@@ -800,11 +818,14 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
             }
         }
     }
+    if (FR__UNLIKELY(fr__handle_numbering))
+        fr__handle_served(&hf);
     fr__stdio_boundary();     /* what the function printed goes before the reply */
     /* A frame cut short (its asker died) has no result to feed a replay:
      * the replay runs it again. */
     if (FR__UNLIKELY(log != NULL) && !(depth < FR_FRAMES && lt->cancelled[depth]))
-        fr__nlog_note(log, r, &m, status, cc.rf, cc.nrf);
+        fr__nlog_note(log, r, &m, status, cc.eno, cc.rf, cc.nrf);
+    lt->eno = cc.eno;         /* the reply carries the function's errno */
     if (lt->gen[r] != asker) {
         /* The asker died and was restarted while the function ran (a
          * nested call to it saw the new incarnation): the reply is for

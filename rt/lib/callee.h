@@ -47,10 +47,10 @@ void fr__callee_local_free(struct fr_callee *cc);
  * returned descriptor, *nfds of them; a buffer may be the caller's own),
  * valid until fr__serve_local_end(@cc), which must follow.  The
  * dispatcher's status: 0, or negative (the call fails with it; nothing is
- * held).
+ * held).  *@eno: the caller's errno in, the function's out.
  */
 int fr__serve_local(struct fr_callee *cc, unsigned fn, const struct fr__field *req, unsigned n,
-                    const struct fr__field **rf, unsigned *nrf, unsigned *nfds);
+                    int *eno, const struct fr__field **rf, unsigned *nrf, unsigned *nfds);
 /* The caller took the first @taken fields of the reply of @cc's call:
  * release the call (memory, lent descriptors, returned ones not taken). */
 void fr__serve_local_end(struct fr_callee *cc, unsigned taken);

@@ -150,6 +150,8 @@ static inline void fill_hdr(struct fr_msg_hdr *h, struct fr_lt *lt, int r, struc
     h->status = status;
     h->total = total;
     h->gen = lt->gen[r];
+    h->eno = lt->eno;
+    h->unused = 0;
     if (kind == FR_MSG_REQ) {
         h->parent = lt->req_parent;
         h->nth = lt->req_nth;
@@ -322,6 +324,7 @@ int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m)
     m->kind = FR_MSG_REP;
     m->fn = fn;
     m->status = h.status;
+    m->eno = h.eno;
     m->data = lt->rbuf;
     m->len = h.total;
     return 1;
@@ -707,6 +710,7 @@ __attribute__((always_inline)) inline int fr__chan_recv(struct fr_lt *lt, int r,
     m->parent = h.parent;
     m->nth = h.nth;
     m->top = h.top;
+    m->eno = h.eno;
     m->len = h.total;
     /* The common message: one chunk, no metadata either way, room for it. */
     if (FR__UNLIKELY(h.chunk != h.total || h.nmeta || fr__meta_count() || *cap < h.total ||

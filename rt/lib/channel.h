@@ -20,6 +20,7 @@ struct fr_msg {
     uint32_t nth;             /* REQ: its place in the call tree (region.h) */
     uint32_t top;
     uint64_t parent;
+    int32_t eno;              /* the sender thread's errno (region.h) */
     unsigned char *data;      /* private copy of the payload */
     uint64_t len;
 };

@@ -28,6 +28,7 @@
 #include <yaml.h>
 
 #include "config_check.h"
+#include "crowd.h"
 #include "slurp.h"
 #include "env.h"
 #include "yaml_walk.h"
@@ -502,6 +503,7 @@ static const struct fr_field top_fields[] = {
     { FN("trace", fn_trace, 0) },
     { FN("profile", fn_profile, 0) },
     { FN("reports", fn_reports, 0) },
+    { FN("crowd", fr__crowd_walk, 0) },
 };
 static const struct fr_schema top_schema = {
     "at the top level", top_fields, ARRAY_SIZE(top_fields)
@@ -686,8 +688,11 @@ static int parse_text(void *ctx, const char *file, const char *text, size_t len,
     yaml_parser_delete(&parser);
     /* What the parse could make of the file is checked too, so that one
      * run shows every error of the file. */
-    if (app && walked)
+    if (app && walked) {
+        /* this deployment's crowd FMP first: it is checked as any other */
+        fr__crowd_resolve(&st.e, cfg, app);
         fr__config_check_all(&st.e, cfg, app);
+    }
     ret = fr__errs_flush(&st.e, d);
     if (ret)
         goto out_cfg;

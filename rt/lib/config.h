@@ -18,6 +18,7 @@
 #include "diag.h"
 
 struct fr_sandbox_prof;       /* sandbox.h */
+struct fr_crowd;              /* crowd.h */
 
 
 struct fr_limits {
@@ -136,6 +137,7 @@ struct fr_config {
     bool has_reports;
     char *reports_dir;        /* default "fracture-reports" */
     struct fr_pos reports_pos;  /* of the dir's value (line 0: the default) */
+    struct fr_crowd *crowd;   /* `crowd:`, or NULL; its FMP is appended to fmps */
 };
 
 /*

@@ -97,6 +97,11 @@ void fr__xchg_place(struct fr_xchg *x)
 {
     struct fr_lt *lt = x->lt;
 
+    if (FR__UNLIKELY(lt->place_at == lt->depth + 1) && lt->place_kept) {
+        x->parent = lt->kept_parent;   /* another member of the same call */
+        x->nth = lt->kept_nth;
+        return;
+    }
     if (lt->depth > 0 && lt->depth <= FR_FRAMES) {
         const struct fr_frame_place *pl = &lt->place[lt->depth - 1];
         x->parent = fr__frame_id(pl->parent, pl->nth);
@@ -107,6 +112,11 @@ void fr__xchg_place(struct fr_xchg *x)
         x->parent = (uint64_t)(fr__rt.self + 1) << 48 ^ (uint64_t)lt->id << 32 ^ n;
         if (lt->depth == 0)   /* a new call tree: the old one is done */
             lt->top = (uint32_t)n & (FR_TOP_INIT >> 1);   /* never FR_TOP_INIT */
+    }
+    if (FR__UNLIKELY(lt->place_at == lt->depth + 1)) {
+        lt->kept_parent = x->parent;
+        lt->kept_nth = x->nth;
+        lt->place_kept = 1;
     }
 }
 
@@ -151,6 +161,7 @@ static int send_request(struct fr_xchg *x)
     FR_FAULT_POINT(CALL_SEND);
     lt->req_parent = x->parent;   /* nested calls served meanwhile set their own */
     lt->req_nth = x->nth;
+    lt->eno = x->c->eno;
     rc = send_fds(x);
     if (rc == 0)
         rc = fr__chan_send_after(lt, x->r, FR_MSG_REQ, x->c->fn, x->mode, x->pre, x->c->fields,
@@ -301,6 +312,7 @@ static int take_reply(struct fr_xchg *x)
         return wreck_or_broken(x, "a field runs past the end of the reply");
     c->rp = m.data;
     c->rend = m.data + m.len;
+    c->eno_back = m.eno;
     /* the reply sits in the thread's reply buffer, where the stub reads it */
     FR_DEBUG_ASSERT(m.len == 0 || (m.data >= (unsigned char *)lt->rbuf &&
                                    m.data + m.len <= (unsigned char *)lt->rbuf + lt->rcap));
@@ -391,6 +403,7 @@ int fr__xchg_fast(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int r)
     FR_FAULT_POINT(CALL_SEND);
     lt->req_parent = parent;
     lt->req_nth = 0;
+    lt->eno = c->eno;
     rc = fr__chan_send_req(lt, r, c->fn, c->fields, c->nfields, total);
     if (FR_LIKELY(rc == 0)) {
         FR_FAULT_POINT(CALL_WAIT);
@@ -399,6 +412,7 @@ int fr__xchg_fast(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int r)
         if (FR_LIKELY(fr__chan_quick_reply(lt, r, c->fn, &m))) {
             c->rp = m.data;
             c->rend = m.data + m.len;
+            c->eno_back = m.eno;
             FR_FAULT_POINT(CALL_DONE);
             return 0;
         }

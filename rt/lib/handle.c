@@ -5,8 +5,8 @@
  * against the incarnation it names.  The value says it all, so a handle
  * is checked wherever it comes from, with no table -- but for two: the
  * lasting values of the objects FR_INIT calls returned (aliases), and,
- * in a replica that restarted, the pointers it has handed out since
- * (minted).  Both are empty, and cost one load, where they do not apply.
+ * in a replica, the numbers its objects go out as (numbers).  Both are
+ * empty, and cost one load, where they do not apply.
  */
 #include "handle.h"
 
@@ -31,7 +31,7 @@ static struct {
     uint16_t mine;            /* this FMP's tag; 0: handles cross as they are */
     uint16_t lasting;         /* this FMP's tag for FR_INIT objects (0: not reborn) */
     unsigned gen_bits;        /* the low bits of a tag: an incarnation, or LASTING */
-    int counts;               /* a restarted replica: keeps what it minted */
+    int numbers;              /* a replica: its handles are numbers (handle.h) */
 } tags;
 
 /* The FR_INIT objects of this FMP: the lasting value each goes out as,
@@ -50,14 +50,28 @@ static struct {
     int said;                 /* a clash was said */
 } aliases = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* A restarted replica's own pointers handed out since it started: an
- * open-addressing set (0 is never a pointer handed out). */
+/* A replica's objects, numbered (handle.h): each pointer it hands out
+ * goes out as a number its group's members all give it, made from the
+ * call being served, and comes back as the pointer.  Two open-addressing
+ * indexes (0 is never a key: no NULL handle, no number 0) into one array
+ * of pairs, under one lock: a replica's workers mint at once.  Added to,
+ * never shrunk: an object's end is not seen. */
+struct numbered {
+    uint64_t ptr, num;
+};
 static struct {
     pthread_mutex_t lock;
-    uint64_t *slot;           /* malloc, cap a power of two */
+    struct numbered *e;       /* malloc */
+    uint32_t *by_ptr, *by_num;/* malloc, cap slots each: index + 1, 0 empty */
     size_t n, cap;
     int said;                 /* out of memory was said */
-} minted = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} numbers = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* The frame of a call this thread serves, and how many objects it has
+ * numbered so far (fr__handle_serving). */
+static __thread uint64_t serving_frame;
+static __thread uint32_t serving_n;
+int fr__handle_numbering;
 
 static unsigned tag_owner(uint16_t t)
 {
@@ -108,13 +122,24 @@ static int reborn_anywhere(void)
     return 0;
 }
 
-static void minted_reset(void)
+static int replicates_anywhere(void)
 {
-    pthread_mutex_lock(&minted.lock);
-    free(minted.slot);
-    minted.slot = NULL;
-    minted.n = minted.cap = 0;
-    pthread_mutex_unlock(&minted.lock);
+    for (int k = 0; k < fr__rt.nfmps; k++)
+        if (fr__group_replicates(k))
+            return 1;
+    return 0;
+}
+
+static void numbers_reset(void)
+{
+    pthread_mutex_lock(&numbers.lock);
+    free(numbers.e);
+    free(numbers.by_ptr);
+    free(numbers.by_num);
+    numbers.e = NULL;
+    numbers.by_ptr = numbers.by_num = NULL;
+    numbers.n = numbers.cap = 0;
+    pthread_mutex_unlock(&numbers.lock);
 }
 
 void fr__handle_adopt(uint32_t gen)
@@ -122,15 +147,16 @@ void fr__handle_adopt(uint32_t gen)
     unsigned bits = 1;
 
     tags.mine = tags.lasting = 0;
-    tags.counts = 0;
-    minted_reset();
+    tags.numbers = 0;
+    fr__handle_numbering = 0;
+    numbers_reset();
     pthread_mutex_lock(&aliases.lock);
     atomic_store(&aliases.n, 0);
     free(aliases.expect);
     aliases.expect = NULL;
     aliases.nexpect = 0;
     pthread_mutex_unlock(&aliases.lock);
-    if (!reborn_anywhere())
+    if (!reborn_anywhere() && !replicates_anywhere())
         return;
     /* every FMP index, and one value more that names none: a sentinel
      * such as (void *)-1 is then nobody's handle */
@@ -143,61 +169,116 @@ void fr__handle_adopt(uint32_t gen)
     tags.mine = (uint16_t)(who | (fr__group_replicates(fr__rt.self) ? 0 : tag_gen(gen)));
     if (reborn(fr__rt.self))
         tags.lasting = (uint16_t)(who | gen_mask());
-    tags.counts = fr__group_replicates(fr__rt.self) && gen > 0;
+    tags.numbers = fr__handle_numbering = fr__group_replicates(fr__rt.self);
 }
 
-/* ---- the minted set ------------------------------------------------------- */
+/* ---- a replica's numbers ---------------------------------------------------- */
 
 static size_t slot_of(uint64_t v, size_t cap)
 {
     return (size_t)((v >> 4) * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
 }
 
-static void minted_add(uint64_t v)
+/* The slot of @key in @idx (what it holds, or the empty one it would take). */
+static size_t index_find(const uint32_t *idx, size_t cap, uint64_t key, int by_num)
 {
-    pthread_mutex_lock(&minted.lock);
-    if ((minted.n + 1) * 2 > minted.cap) {
-        size_t cap = minted.cap ? minted.cap * 2 : 64;
-        uint64_t *s = calloc(cap, sizeof *s);
-        if (!s) {
-            if (!minted.said++)
-                fr__log("out of memory: a replica that restarted cannot keep the handles it "
-                        "hands out; its group's calls that pass them vote without it");
-            pthread_mutex_unlock(&minted.lock);
-            return;
-        }
-        for (size_t i = 0; i < minted.cap; i++)
-            if (minted.slot[i]) {
-                size_t j = slot_of(minted.slot[i], cap);
-                while (s[j])
-                    j = (j + 1) & (cap - 1);
-                s[j] = minted.slot[i];
-            }
-        free(minted.slot);
-        minted.slot = s;
-        minted.cap = cap;
-    }
-    size_t j = slot_of(v, minted.cap);
-    while (minted.slot[j] && minted.slot[j] != v)
-        j = (j + 1) & (minted.cap - 1);
-    if (!minted.slot[j]) {
-        minted.slot[j] = v;
-        minted.n++;
-    }
-    pthread_mutex_unlock(&minted.lock);
+    size_t j = slot_of(key, cap);
+
+    while (idx[j] && (by_num ? numbers.e[idx[j] - 1].num : numbers.e[idx[j] - 1].ptr) != key)
+        j = (j + 1) & (cap - 1);
+    return j;
 }
 
-static int minted_has(uint64_t v)
+/* Room for one more pair: 0, or -ENOMEM.  Under the lock. */
+static int numbers_grow(void)
+{
+    if ((numbers.n + 1) * 2 <= numbers.cap)
+        return 0;
+    size_t cap = numbers.cap ? numbers.cap * 2 : 64;
+    struct numbered *e = realloc(numbers.e, cap / 2 * sizeof *e);
+    if (e)
+        numbers.e = e;
+    uint32_t *bp = calloc(cap, sizeof *bp), *bn = calloc(cap, sizeof *bn);
+    if (!e || !bp || !bn || cap / 2 > UINT32_MAX) {
+        free(bp);
+        free(bn);
+        return -ENOMEM;
+    }
+    free(numbers.by_ptr);
+    free(numbers.by_num);
+    numbers.by_ptr = bp;
+    numbers.by_num = bn;
+    numbers.cap = cap;
+    for (size_t i = 0; i < numbers.n; i++) {
+        bp[index_find(bp, cap, numbers.e[i].ptr, 0)] = (uint32_t)i + 1;
+        bn[index_find(bn, cap, numbers.e[i].num, 1)] = (uint32_t)i + 1;
+    }
+    return 0;
+}
+
+/* The number of this replica's pointer @ptr: the one it went out as
+ * before, else a new one made from the call being served and how many
+ * objects it numbered already, the same in every member of the group (and
+ * in a restarted member's replay).  0 when out of memory. */
+static uint64_t number_out(uint64_t ptr)
+{
+    uint64_t num = 0;
+
+    pthread_mutex_lock(&numbers.lock);
+    if (numbers.cap) {
+        uint32_t i = numbers.by_ptr[index_find(numbers.by_ptr, numbers.cap, ptr, 0)];
+        if (i) {
+            num = numbers.e[i - 1].num;
+            goto out;
+        }
+    }
+    if (numbers_grow() < 0) {
+        if (!numbers.said++)
+            fr__log("out of memory: replica FMP '%s' cannot number the handles it hands out; "
+                    "calls that pass them vote without it", fr__rt.fmps[fr__rt.self].name);
+        goto out;
+    }
+    num = fr__frame_id(serving_frame, serving_n++) & LOW_BITS;
+    /* a number taken (2^-48 a pair): the next free one, alike in every
+     * member that numbered the same objects */
+    while (!num || numbers.by_num[index_find(numbers.by_num, numbers.cap, num, 1)])
+        num = (num + 1) & LOW_BITS;
+    numbers.e[numbers.n] = (struct numbered){ ptr, num };
+    numbers.n++;
+    numbers.by_ptr[index_find(numbers.by_ptr, numbers.cap, ptr, 0)] = (uint32_t)numbers.n;
+    numbers.by_num[index_find(numbers.by_num, numbers.cap, num, 1)] = (uint32_t)numbers.n;
+out:
+    pthread_mutex_unlock(&numbers.lock);
+    return num;
+}
+
+/* The pointer numbered @num here: 1 and *@ptr, or 0 (not one of ours). */
+static int number_in(uint64_t num, uint64_t *ptr)
 {
     int found = 0;
 
-    pthread_mutex_lock(&minted.lock);
-    if (minted.cap)
-        for (size_t j = slot_of(v, minted.cap); minted.slot[j] && !found;
-             j = (j + 1) & (minted.cap - 1))
-            found = minted.slot[j] == v;
-    pthread_mutex_unlock(&minted.lock);
+    pthread_mutex_lock(&numbers.lock);
+    if (numbers.cap) {
+        uint32_t i = numbers.by_num[index_find(numbers.by_num, numbers.cap, num, 1)];
+        if ((found = i != 0))
+            *ptr = numbers.e[i - 1].ptr;
+    }
+    pthread_mutex_unlock(&numbers.lock);
     return found;
+}
+
+void fr__handle_serving(struct fr_handle_frame *save, uint64_t frame)
+{
+    save->frame = serving_frame;
+    save->n = serving_n;
+    serving_frame = frame;
+    serving_n = 0;
+}
+
+void fr__handle_served(const struct fr_handle_frame *save)
+{
+    serving_frame = save->frame;
+    serving_n = save->n;
 }
 
 /* ---- aliases ---------------------------------------------------------------- */
@@ -284,9 +365,11 @@ void fr__handle_init_reply(struct fr__field *rf, unsigned n)
         i++;
         if (t != tags.mine)
             continue;         /* lasting already: an earlier FR_INIT call's object */
-        uint64_t ptr = rf[k].len & LOW_BITS;
+        uint64_t ptr = rf[k].len & LOW_BITS, num = ptr;
+        if (tags.numbers && !number_in(num, &ptr))
+            continue;         /* not numbered: out of memory, said */
         if ((uint16_t)(want >> TAG_SHIFT) != tags.lasting)
-            want = ptr | (uint64_t)tags.lasting << TAG_SHIFT;
+            want = num | (uint64_t)tags.lasting << TAG_SHIFT;
         int rc = alias_add(want, ptr);
         if (rc == 0)
             rf[k].len = want;
@@ -312,8 +395,12 @@ uint64_t fr__handle_out(uint64_t v)
     /* an FR_INIT object leaves as its lasting value, wherever it leaves */
     if (atomic_load_explicit(&aliases.n, memory_order_acquire) && alias_find(v, 0, &value))
         return value;
-    if (tags.counts)
-        minted_add(v);
+    if (tags.numbers) {
+        /* a replica: its group's number for the object (NULL on failure:
+         * nothing else would be alike in every member) */
+        value = number_out(v);
+        return value ? value | (uint64_t)tags.mine << TAG_SHIFT : 0;
+    }
     return v | (uint64_t)tags.mine << TAG_SHIFT;
 }
 
@@ -327,10 +414,10 @@ int fr__handle_in(uint64_t *v)
     if (!tags.mine || !(t & TAG_MARK))
         return 0;
     if (t == tags.mine) {
-        /* a restarted replica holds what it handed out, not all its
-         * group's (handle.h) */
-        if (tags.counts && !minted_has(*v & LOW_BITS))
-            return -ESTALE;
+        /* a replica knows the numbers it handed out: a restarted one, not
+         * those its group made before (handle.h) */
+        if (tags.numbers)
+            return number_in(*v & LOW_BITS, v) ? 0 : -ESTALE;
         *v &= LOW_BITS;
         return 0;
     }

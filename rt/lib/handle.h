@@ -50,14 +50,27 @@
  * a deterministic setup answers its replay byte for byte as the first
  * time.  Every other object dies with its incarnation, as above.
  *
- * A replica that restarted holds its group's FR_INIT objects again (their
- * replay) and nothing else of what its group made before: its tags cannot
- * tell (a replica's carry no incarnation), so it keeps the set of the
- * pointers it has handed out since, and refuses (-ESTALE) any other of
- * its group's handles; the caller counts that as no vote (replicate.c).
+ * A replica's handles are numbers, not pointers: the members of a group
+ * each hand out their own addresses (ASLR puts every process's heap
+ * elsewhere), and their replies must be alike to be voted on.  So a
+ * replica numbers each object as it first leaves, from the place of the
+ * call it serves in the call tree (the request's parent and nth, which
+ * every member gets alike, and a restarted member in its replay) and how
+ * many objects that call numbered before; the table number <-> pointer
+ * gives the same number for the object each time it leaves, and the
+ * pointer back when the number comes in.  Whatever is tagged is so on as
+ * soon as a group replicates, reborn or not.  A replica that restarted
+ * holds its group's FR_INIT objects again (their replay, lasting values
+ * as above) and no number of what its group made before: it refuses
+ * (-ESTALE) those handles, and the caller counts that as no vote
+ * (replicate.c).  The table is never shrunk (an object's end is not
+ * seen); an object freed whose address a later one takes keeps the
+ * number, in every member whose allocator reuses it alike (one that does
+ * not is outvoted, said).
  *
  * Tagged values still compare as the program's: equal where the objects
- * are, NULL stays NULL, and handles of one owner keep their order.  Code
+ * are, NULL stays NULL, and handles of one owner keep their order (but a
+ * replica's: numbers).  Code
  * that is not the owner may store, compare and pass them on; it must not
  * compute with their bits.  Where nothing in the program can be reborn,
  * no handle is tagged: its bits cross untouched and nothing is checked.
@@ -71,8 +84,7 @@
  * are) cross untagged and unchecked; a handle an FR_INIT call passes out
  * in its requests (the owner's pointer given to another FMP) dies with
  * the incarnation; an object freed, whose address a later object takes,
- * is taken for the lasting one it replaced; a restarted replica takes a
- * group's handle of an address it handed out itself since as its own.
+ * is taken for the lasting one it replaced.
  */
 #ifndef FR_HANDLE_H
 #define FR_HANDLE_H
@@ -81,6 +93,19 @@
 
 struct fr_call;
 struct fr__field;
+
+/* Nonzero in a replica: callee.c tells the call it serves (fr__handle_serving). */
+extern int fr__handle_numbering;
+
+/* The frame of the call a thread serves, while it serves it: a replica's
+ * objects are numbered from it.  @save keeps the outer one, for
+ * fr__handle_served to put back. */
+struct fr_handle_frame {
+    uint64_t frame;
+    uint32_t n;
+};
+void fr__handle_serving(struct fr_handle_frame *save, uint64_t frame);
+void fr__handle_served(const struct fr_handle_frame *save);
 
 /* This FMP's tag, once it knows every FMP of the plan and its own
  * incarnation @gen (a child: after GO).  No tag (handles cross as they

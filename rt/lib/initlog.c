@@ -336,7 +336,7 @@ static int fed(struct fr_call *c, struct fr_lt *lt, uint64_t place, const unsign
                 "reply (it returned a descriptor); it fails", fs[c->fn].name);
         return *rc = c->err = -EXDEV, 1;
     }
-    *rc = fr__nlog_reply(c, lt, hit.rep, hit.rep_len);
+    *rc = fr__nlog_reply(c, lt, hit.rep, hit.rep_len, c->eno);   /* errno as it was */
     return 1;
 }
 

@@ -134,7 +134,8 @@ int fr__call_local(struct fr_call *c)
         was = fr__trace_switch(to);
     if (FR__UNLIKELY(fr__prof_on))
         s0 = fr__prof_now();
-    rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &rf, &nrf, &nfds);
+    c->eno_back = c->eno;
+    rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &c->eno_back, &rf, &nrf, &nfds);
     if (from != to)
         fr__trace_switch(was);
     /* profile.h: the caller's span and the callee's, one inside the other */

@@ -29,7 +29,7 @@ static int room_for_one(void **a, unsigned *cap, size_t size)
     return 0;
 }
 
-int fr__nlog_reply(struct fr_call *c, struct fr_lt *lt, const void *rep, uint64_t len)
+int fr__nlog_reply(struct fr_call *c, struct fr_lt *lt, const void *rep, uint64_t len, int eno)
 {
     /* the recorded reply, decoded as if it had come from the callee */
     if (len > lt->rcap) {
@@ -43,6 +43,7 @@ int fr__nlog_reply(struct fr_call *c, struct fr_lt *lt, const void *rep, uint64_
         memcpy(lt->rbuf, rep, len);
     c->rp = lt->rbuf;
     c->rend = (unsigned char *)lt->rbuf + len;
+    c->eno_back = eno;
     return c->err = 0;
 }
 
@@ -80,15 +81,16 @@ int fr__nlog_feed(struct fr_lt *lt, int r, struct fr_nlog *log, const struct fr_
     if (e->status < 0)
         return fr__chan_send(lt, r, FR_MSG_ERR, m->fn, e->status, NULL, 0);
     struct fr__field raw = { .ptr = e->rep, .len = e->rep_len, .kind = FR_W_RAW, .fd = -1 };
+    lt->eno = e->eno;
     return fr__chan_send(lt, r, FR_MSG_REP, m->fn, 0, &raw, 1);
 }
 
 /* Log a nested call just served (its effects happened), before its reply
  * goes: a reply lost with a dying asker is still the call's result. */
-void fr__nlog_note(struct fr_nlog *log, int r, const struct fr_msg *m, int status,
-                      const struct fr__field *rf, unsigned nrf)
+void fr__nlog_note(struct fr_nlog *log, int r, const struct fr_msg *m, int status, int eno,
+                   const struct fr__field *rf, unsigned nrf)
 {
-    struct fr_nlog_entry e = { fr__rt.regions[r].peer, m->fn, status < 0 ? status : 0, 1,
+    struct fr_nlog_entry e = { fr__rt.regions[r].peer, m->fn, status < 0 ? status : 0, eno, 1,
                                NULL, m->len, NULL, 0 };
     struct fr_wire_enc enc = { 0, 0 };
 

@@ -26,6 +26,7 @@ struct fr_nlog_entry {
     int peer;                 /* FMP that made the nested call */
     uint32_t fn;
     int32_t status;           /* < 0: it was answered with this error */
+    int32_t eno;              /* the errno its reply carried */
     int feedable;             /* 0: its reply carried a descriptor: cannot be fed */
     unsigned char *req;       /* request bytes as received (malloc) */
     uint64_t req_len;
@@ -58,8 +59,9 @@ struct fr_qrec {
 
 /* @c, on @lt, is answered from a record instead of its callee (a leader
  * replica's, replicate.c; an FR_INIT call's, initlog.c): @len bytes of
- * @rep, copied where a reply is decoded from.  0 or -ENOMEM (c->err). */
-int fr__nlog_reply(struct fr_call *c, struct fr_lt *lt, const void *rep, uint64_t len);
+ * @rep, copied where a reply is decoded from, and @eno, the errno it
+ * carried.  0 or -ENOMEM (c->err). */
+int fr__nlog_reply(struct fr_call *c, struct fr_lt *lt, const void *rep, uint64_t len, int eno);
 
 /* Free what @log holds; it is empty after. */
 void fr__nlog_free(struct fr_nlog *log);
@@ -70,7 +72,7 @@ int fr__nlog_feed(struct fr_lt *lt, int r, struct fr_nlog *log, const struct fr_
 
 /* Log a nested call just served (its effects happened), before its reply
  * goes: a reply lost with a dying asker is still the call's result. */
-void fr__nlog_note(struct fr_nlog *log, int r, const struct fr_msg *m, int status,
+void fr__nlog_note(struct fr_nlog *log, int r, const struct fr_msg *m, int status, int eno,
                    const struct fr__field *rf, unsigned nrf);
 
 /* The callee's record of frame m->parent of the restartable caller on

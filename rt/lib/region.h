@@ -62,6 +62,12 @@ struct fr_msg_hdr {
     uint32_t nth;
     uint32_t top;
     uint64_t parent;
+    /* The errno of the sender's thread (the program's, not the runtime's):
+     * a request carries the caller's at the call, a reply the callee's
+     * right after the function returned, so that a split call leaves
+     * errno as the plain call does (call.c, callee.c). */
+    int32_t eno;
+    uint32_t unused;          /* zero; the bell's line is full */
 };
 
 /* One direction of a slot, alone on its cache line: the bell and the header
@@ -69,10 +75,9 @@ struct fr_msg_hdr {
  * about to sleep.  A logical thread runs in one FMP at a time, so the two
  * directions strictly alternate. */
 struct fr_bell {
-    _Atomic uint32_t bell;    /* seq of the last message posted to this side */
+    _Alignas(FR_CACHELINE) _Atomic uint32_t bell;  /* seq of the last message posted to this side */
     _Atomic uint32_t sleeping;/* this side is, or is about to be, in futex_wait */
     struct fr_msg_hdr hdr;    /* the message posted to this side */
-    char pad[FR_CACHELINE - 8 - sizeof(struct fr_msg_hdr)];
 };
 _Static_assert(sizeof(struct fr_bell) == FR_CACHELINE, "a bell is one cache line");
 

@@ -70,6 +70,8 @@ struct rec_entry {
     uint32_t err;             /* the call failed with -err: no reply bytes */
     uint64_t req_len;
     uint64_t rep_len;
+    int32_t eno;              /* the errno the reply carried */
+    uint32_t unused;
 };
 
 struct fr_rep {
@@ -173,7 +175,7 @@ void fr__replica_note(struct fr_call *c, struct fr_lt *lt, int rc)
     req = fr__wire_encode(c->fields, c->nfields, &req_len);
     /* a failed call is recorded too: the followers' copy fails the same way */
     e = (struct rec_entry){ c->fn, rc < 0 ? (uint32_t)-rc : 0, req_len,
-                            rc < 0 ? 0 : (uint64_t)(c->rend - c->rp) };
+                            rc < 0 ? 0 : (uint64_t)(c->rend - c->rp), c->eno_back, 0 };
     /* a record cut short makes every follower diverge: loud, not wrong */
     if (!req || append(rep, &e, sizeof e) < 0 || append(rep, req, req_len) < 0 ||
         append(rep, c->rp, e.rep_len) < 0)
@@ -225,7 +227,7 @@ int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc)
         *rc = c->err = e.err < 4096 ? -(int)e.err : -EIO;
         return 1;
     }
-    if ((*rc = fr__nlog_reply(c, lt, reply, e.rep_len)) < 0)
+    if ((*rc = fr__nlog_reply(c, lt, reply, e.rep_len, e.eno)) < 0)
         return 1;
     for (struct fr_wire_reader rd = { c->rp, c->rend }; rd.p < rd.end;) {
         struct fr_wire_field f;
@@ -246,6 +248,8 @@ struct outcome {
     int err;                  /* ASKED_ERR: the call's error; ASKED_DEAD: why */
     unsigned char *bytes;     /* ASKED_OK: the reply (malloc) */
     uint64_t len;
+    int eno;                  /* ASKED_OK: the errno it carried (not voted on: a
+                               * successful function's errno is often noise) */
 };
 
 static int same(const struct outcome *a, const struct outcome *b)
@@ -269,6 +273,7 @@ static void take(struct outcome *o, const struct fr_call *c, int rc)
     o->state = rc == 0 ? ASKED_OK : no_vote(rc) ? ASKED_DEAD : rc == -ESTALE ? ASKED_ABSTAINED
                                                                               : ASKED_ERR;
     o->err = rc;
+    o->eno = c->eno_back;
     if (rc == 0) {
         o->len = (uint64_t)(c->rend - c->rp);
         o->bytes = malloc(o->len ? o->len : 1);
@@ -351,6 +356,7 @@ static int deliver(struct fr_call *c, struct fr_lt *lt, const struct outcome *o)
         memcpy(lt->rbuf, o->bytes, o->len);
     c->rp = lt->rbuf;
     c->rend = (unsigned char *)lt->rbuf + o->len;
+    c->eno_back = o->eno;
     return c->err = 0;
 }
 
@@ -466,6 +472,10 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     memset(out, 0, sizeof out);
     say_voters(g);
     set = fr__pin_set(g, 0);
+    /* every member is asked at one place in the call tree (state.h) */
+    int was_at = lt->place_at, was_kept = lt->place_kept;
+    lt->place_at = lt->depth + 1;
+    lt->place_kept = 0;
     /* 1. the leader: the first replica that answers at all */
     for (int j = 0; j < g->n && leader < 0; j++) {
         struct fr_wire_reader rd;
@@ -502,6 +512,8 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
         for (int j = 0; j < g->n; j++)
             free(out[j].bytes);
         fr__pin_clear(g, set);
+        lt->place_at = was_at;
+        lt->place_kept = was_kept;
         c->peer = g->member[0];
         return c->err = abstain ? -ESTALE : rc;
     }
@@ -514,6 +526,8 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
         rc = fr__member_call(c, lt, g->member[j], FR_REQ_FOLLOW, &pre);
         take(&out[j], c, rc);
     }
+    lt->place_at = was_at;
+    lt->place_kept = was_kept;
     /* 3. the verdict */
     int chosen = judge(c, lt, g, out, leader);
     FR_ASSERTF(chosen >= 0 && chosen < g->n && out[chosen].state != ASKED_NOT,

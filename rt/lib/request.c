@@ -18,6 +18,8 @@
 
 void fr_call_begin(struct fr_call *c, unsigned fn)
 {
+    /* first, before anything of ours can touch it */
+    c->eno = c->eno_back = errno;
     c->fn = fn;
     c->err = 0;
     c->nfields = 0;

@@ -27,6 +27,7 @@
 #include "channel.h"
 #include "child.h"
 #include "config.h"
+#include "crowd.h"
 #include "diag.h"
 #include "group.h"
 #include "handle.h"
@@ -120,6 +121,8 @@ static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
         print_sandboxes(f, cfg, 1);
         fputs("], \"trace\": ", f);
         fr__json_string(f, cfg->has_trace ? cfg->trace_file : NULL);
+        fputs(", \"crowd\": ", f);
+        fr__crowd_print(f, cfg, true);
     } else {
         fputs(", \"ok\": false", f);
     }
@@ -502,6 +505,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
             if (cfg->has_profile)
                 printf("  the deployment profiles to %s (written at exit; a file there is "
                        "replaced)\n", cfg->profile_file);
+            fr__crowd_print(stdout, cfg, false);
         }
         exit(0);
     }

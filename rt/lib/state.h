@@ -174,8 +174,17 @@ struct fr_lt {
     uint32_t nout[FR_FRAMES]; /* per depth: outward calls the frame made so far */
     uint8_t cancelled[FR_FRAMES];  /* per depth: an outward call of the frame was
                                     * cancelled (ECANCELED): its result is not one */
+    /* A replicated call asks each member in turn, at one place in the call
+     * tree (replicate.c): every member numbers its objects from it
+     * (handle.h).  place_at: 1 + the depth whose next place is kept
+     * (place_kept 0) or given again (1); 0, none. */
+    int place_at;
+    int place_kept;
+    uint64_t kept_parent;
+    uint32_t kept_nth;
     uint64_t req_parent;      /* of the request being sent (fr__chan_send) */
     uint32_t req_nth;
+    int32_t eno;              /* errno the next request or reply sent carries (region.h) */
     uint32_t top;             /* the top-level call this thread is in (region.h), or
                                * FR_TOP_INIT: a replay of FR_INIT calls (initlog.c) */
     uint64_t ncalls;          /* calls this thread made from outside any frame */

@@ -49,6 +49,42 @@ refused() {
 }
 
 case $case in
+crowd)
+    # --crowd: one cut per module of the rotation, written as crowd: with
+    # each boundary in `with:`: at 1 % of the calls lexer goes along with
+    # parser (and parser with lexer), at 5 % under memcheck parser is alone
+    run 0 --crowd --env none "${costs[@]}" "$tr/coupled.json" -o deploy.yaml
+    has out "crowd rotation of 2 modules, 1 % of each module's calls under none (slowdown 1x), the rest in a plain instance:"
+    has out "  slot 0: parser + lexer"
+    has out "  slot 1: lexer + parser"
+    has deploy.yaml "    - {module: parser, with: [lexer]}   # 1.16 ms (0.04 % of the wall time)"
+    has deploy.yaml "    - {module: lexer, with: [parser]}"
+    has deploy.yaml "  percent: 1"
+    has deploy.yaml "  env: {}"
+    run 0 --crowd --isolate parser --sample-pct 5 "${costs[@]}" "$tr/coupled.json" -o deploy.yaml
+    has deploy.yaml "    - {module: parser, with: []}"
+    has deploy.yaml "  percent: 5"
+    lacks deploy.yaml "env:"
+    run 0 --crowd --json "${costs[@]}" "$tr/coupled.json"
+    has out '"rotation": [{"module": "parser", "with": ["lexer"], "cost_ns": '
+    has out '"env": "memcheck", "slowdown": 20'
+    # refusals (refused adds --dot, which --crowd refuses first)
+    run 2 --crowd --dot graph.dot "${costs[@]}" "$tr/coupled.json"
+    has err "fracture: error: partition: --dot draws one cut; --crowd makes one per module"
+    for a in "--policy restart" "--parts 2" "--isolate logger"; do
+        echo old >deploy.yaml
+        rc=0
+        # shellcheck disable=SC2086
+        "$fr" partition --crowd $a "${costs[@]}" "$tr/coupled.json" -o deploy.yaml >out 2>err || rc=$?
+        [ "$(cat deploy.yaml)" = old ] || fail "deploy.yaml changed on error ($a)"
+        [ ! -s out ] || fail "stdout not empty on error ($a)"
+        case $a in
+        --policy*) [ $rc = 2 ] && has err "fracture: error: partition: --crowd --policy restart: a crowd's FMP is sampled" ;;
+        --parts*) [ $rc = 2 ] && has err "fracture: error: partition: --crowd and --parts do not go together: one question a run" ;;
+        *) [ $rc = 2 ] && has err "fracture: error: partition: --isolate logger --policy sample: module 'logger' is not samplable" ;;
+        esac || fail "--crowd $a: exit $rc"
+    done
+    ;;
 env-none-moves-the-heavy-callee)
     # parser calls the CPU-heavy lexer 200,000 times: with no environment
     # lexer costs nothing in parser's FMP, so it goes along
@@ -281,7 +317,7 @@ bad-trace)
 bad-usage)
     refused 2 "partition: unknown option '--frobnicate'" --frobnicate "$tr/coupled.json"
     refused 2 "partition: no trace given" --isolate parser
-    refused 2 "partition: say what to do: --isolate MODULE or --parts K" "$tr/coupled.json"
+    refused 2 "partition: say what to do: --isolate MODULE, --parts K or --crowd" "$tr/coupled.json"
     refused 2 "partition: --isolate and --parts do not go together" --isolate parser \
         --parts 2 "$tr/coupled.json"
     refused 2 "partition: --slowdown '0.5': expected a number from 1 to 1e+06" \

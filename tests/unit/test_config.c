@@ -38,6 +38,7 @@
 #include <talloc.h>
 
 #include "config.h"
+#include "crowd.h"
 #include "fake_app.h"
 
 struct fixture {
@@ -872,6 +873,86 @@ static int teardown(void **state)
     return 0;
 }
 
+/* `crowd:`: the id picks the slot (a number mod n, a text by its hash, the
+ * same every time), and the pick becomes one more FMP, sampled. */
+static void test_crowd(void **state)
+{
+    static const char *const want_mod[] = { "parser", "codec" };
+    void *ctx = talloc_new(NULL);
+    struct fr_config *cfg;
+    char *got;
+    size_t hits[3] = { 0, 0, 0 };
+    bool num;
+    uint64_t v;
+
+    (void)state;
+    for (int id = 0; id < 6; id++) {
+        char buf[16];
+        const struct fr_fmp_conf *f;
+
+        snprintf(buf, sizeof(buf), "%d", id);
+        setenv(FR_CROWD_ID_VAR, buf, 1);
+        assert_int_equal(run(ctx, "crowd/two.yaml", &cfg, &got), 0);
+        assert_true(cfg->crowd->resolved && cfg->crowd->id_numeric);
+        assert_int_equal(cfg->crowd->nlist, 2);
+        assert_int_equal(cfg->crowd->slot, (size_t)id % 2);
+        assert_int_equal(cfg->nfmps, 2);
+        assert_int_equal(cfg->crowd->fmp, 1);
+        f = &cfg->fmps[1];
+        assert_string_equal(f->modules[0], want_mod[id % 2]);
+        if (id % 2 == 0) {
+            assert_string_equal(f->name, "crowd-parser");
+            assert_int_equal(f->nmodules, 2);
+            assert_string_equal(f->modules[1], "codec");
+        } else {
+            assert_string_equal(f->name, "crowd-codec");
+            assert_int_equal(f->nmodules, 1);
+        }
+        assert_true(f->sample.present);
+        assert_int_equal(f->sample.seed, (uint64_t)id);
+        assert_int_equal(f->sample.ninstances, 2);
+        assert_int_equal(f->sample.instances[0].weight, 95);
+        assert_false(f->sample.instances[0].env.present);
+        assert_int_equal(f->sample.instances[1].weight, 5);
+        assert_int_equal(f->sample.instances[1].recycle_after_calls, 7);
+        assert_true(f->sample.instances[1].env.has_valgrind);
+        assert_string_equal(f->sample.instances[1].env.valgrind_tool, "memcheck");
+        assert_int_equal(f->sample.instances[1].env.nvalgrind_args, 1);
+        assert_string_equal(f->sample.instances[1].env.valgrind_args[0], "--leak-check=full");
+    }
+    unsetenv(FR_CROWD_ID_VAR);
+
+    /* numbers: exactly mod n, up to 2^64-1; past it, a text */
+    assert_int_equal(fr__crowd_slot("7", NULL, NULL, 3, &num, &v), 1);
+    assert_true(num);
+    assert_int_equal(fr__crowd_slot("18446744073709551615", NULL, NULL, 3, &num, &v), 0);
+    assert_true(num);
+    fr__crowd_slot("18446744073709551616", NULL, NULL, 3, &num, &v);
+    assert_false(num);
+    fr__crowd_slot("-1", NULL, NULL, 3, &num, &v);
+    assert_false(num);
+    /* a text: the same slot every time, host and user apart from their
+     * concatenation, and 3000 texts spread within 10 % of even */
+    assert_int_equal(fr__crowd_slot("alpha", NULL, NULL, 7, &num, &v),
+                     fr__crowd_slot("alpha", NULL, NULL, 7, &num, &v));
+    fr__crowd_slot(NULL, "ab", "c", 1, &num, &v);
+    {
+        uint64_t v2;
+
+        fr__crowd_slot(NULL, "a", "bc", 1, &num, &v2);
+        assert_true(v != v2);
+    }
+    for (int i = 0; i < 3000; i++) {
+        char host[32];
+
+        snprintf(host, sizeof(host), "host%d", i);
+        hits[fr__crowd_slot(NULL, host, "user", 3, &num, &v)]++;
+    }
+    for (int k = 0; k < 3; k++)
+        assert_true(hits[k] >= 900 && hits[k] <= 1100);
+    talloc_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : getenv("FRACTURE_TEST_CONFIGS");
@@ -885,6 +966,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_check_many_modules),
         cmocka_unit_test(test_check_too_many_fmps),
         cmocka_unit_test(test_deep_is_refused_at_once),
+        cmocka_unit_test(test_crowd),
     };
 
     if (!dir) {

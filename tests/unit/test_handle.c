@@ -129,29 +129,67 @@ static void others_passed_on(void **state)
     }
 }
 
+/* Handle @v as replica @self of incarnation @gen sends it out, in the
+ * reply of the call at place @frame. */
+static uint64_t replica_sent(int self, uint32_t gen, uint64_t frame, uint64_t v)
+{
+    struct fr_handle_frame hf;
+    uint64_t t;
+
+    plan(self, 1, FR_GROUP_REPLICATE);
+    fr__handle_adopt(gen);
+    fr__handle_serving(&hf, frame);
+    t = fr__handle_out(v);
+    fr__handle_served(&hf);
+    return t;
+}
+
+/* Each replica has the object at an address of its own (ASLR): the group's
+ * handle is the same number, made from the call, and each member takes it
+ * back as its own pointer. */
 static void replicas_answer_alike(void **state)
 {
-    uint64_t t = sent_by(4, 0, obj, FR_GROUP_REPLICATE), v = t;
+    const uint64_t there = 0x7f12deadbe00ull;   /* the object in replica 3 */
+    const uint64_t frame = 0x1234567890abcdefull;
+    struct fr_handle_frame hf;
+    uint64_t t = replica_sent(4, 0, frame, obj), v = t, t2;
 
     (void)state;
-    assert_int_equal(sent_by(3, 0, obj, FR_GROUP_REPLICATE), t);
-    assert_int_equal(taken_by(3, 0, &v, FR_GROUP_REPLICATE), 0);
-    assert_int_equal(v, obj);
+    assert_int_not_equal(t & 0xffffffffffffull, obj);   /* not the address */
+    plan(3, 1, FR_GROUP_REPLICATE);
+    fr__handle_adopt(0);
+    fr__handle_serving(&hf, frame);
+    assert_int_equal(fr__handle_out(there), t);
+    assert_int_equal(fr__handle_out(there), t);        /* the same object again */
+    t2 = fr__handle_out(there + 64);                   /* the call's second object */
+    fr__handle_served(&hf);
+    assert_int_not_equal(t2, t);
+    assert_int_equal(fr__handle_in(&v), 0);
+    assert_int_equal(v, there);
+    /* later calls hand the first object out as it went the first time */
+    fr__handle_serving(&hf, frame + 1);
+    assert_int_equal(fr__handle_out(there), t);
+    fr__handle_served(&hf);
+    /* a number it never gave is none of its objects */
+    v = t ^ 1;
+    assert_int_equal(fr__handle_in(&v), -ESTALE);
 }
 
 /* A replica that restarted holds none of what its group made before: its
- * group's handle is refused, unless it handed that pointer out itself. */
+ * group's handle is refused; what it makes after it is back goes out as
+ * its group's members number it. */
 static void restarted_replica_holds_what_it_made(void **state)
 {
-    uint64_t t = sent_by(3, 0, obj, FR_GROUP_REPLICATE), v = t;
+    uint64_t t = replica_sent(3, 0, 7, obj), v = t;
+    uint64_t later = replica_sent(3, 0, 8, obj + 128);
 
     (void)state;
     assert_int_equal(taken_by(4, 2, &v, FR_GROUP_REPLICATE), -ESTALE);
     assert_int_equal(v, t);
-    /* the same incarnation makes its own object there, and hands it out */
-    assert_int_equal(fr__handle_out(obj), t);
+    assert_int_equal(replica_sent(4, 2, 8, 0x7f0000001000ull), later);
+    v = later;
     assert_int_equal(fr__handle_in(&v), 0);
-    assert_int_equal(v, obj);
+    assert_int_equal(v, 0x7f0000001000ull);
     /* a replica's tags count no incarnation: nothing comes round */
     assert_int_equal(fr__handle_period(4), 0);
     assert_int_equal(fr__handle_wraps(4, 100000), 0);

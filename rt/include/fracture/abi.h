@@ -190,6 +190,10 @@ struct fr_call {
     uint32_t rseq;            /* seq of the reply, tags its descriptors */
     const char *why;          /* what the caller refused (fr_call_refuse) */
     void *alias;              /* buffers that overlap and travel as one (call.c) */
+    int eno;                  /* the caller's errno at fr_call_begin: the callee's function
+                               * starts with it */
+    int eno_back;             /* the callee's errno right after its function: the caller's
+                               * after fr_call_end */
 };
 
 /*
@@ -290,7 +294,10 @@ FR_API void fr_get_fd(struct fr_call *c, int *fd);
  * kept copy: @p, or an equal earlier one (and @p is freed). */
 FR_API void *fr_keep(unsigned fn, void *p, size_t n);
 
-/* Finish the call: releases what it holds; returns 0 or the call's error. */
+/* Finish the call: releases what it holds; returns 0 or the call's error.
+ * Its last act sets errno to the callee's after its function (the
+ * caller's at fr_call_begin when the function did not run), as the plain
+ * call would have left it; a failure's FR_ON_FAILURE sets its own after. */
 FR_API int fr_call_end(struct fr_call *c);
 
 /* After fr_call_end failed and the function has no FR_ON_FAILURE: end the
@@ -321,6 +328,14 @@ FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointe
  * sibling sampled instance) minted: the dispatcher returns it before the
  * function runs. */
 FR_API int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n);
+
+/* errno across the call, as in the plain program: the dispatcher calls
+ * fr_errno_enter right before the function (errno becomes the caller's at
+ * the call) and fr_errno_leave(cc, errno) right after it (the value the
+ * reply carries back).  A dispatcher that calls neither hands the caller
+ * back its own errno. */
+FR_API void fr_errno_enter(struct fr_callee *cc);
+FR_API void fr_errno_leave(struct fr_callee *cc, int err);
 
 /* Reply fields, in wire order. */
 FR_API int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n);

@@ -11,9 +11,6 @@
 #     is), its status the plain build's.  Then both again traced
 #     (trace:, configs written in WORK and removed): the same outputs, a
 #     trace each, and, where no failure is the point, the same edges.
-#     DIR/no-aslr: APP runs under `setarch -R`, inherited by every FMP (the
-#     replicas of a group answer handles alike only where their addresses
-#     are: handle.h).
 #     With TRACED_AS_SPLIT, traced all in one must print the split output:
 #     a traced local call is marshalled, and the caller refuses what no
 #     copy could carry exactly, as it does for a split call.
@@ -51,10 +48,6 @@ if(MODE STREQUAL "golden")
 endif()
 
 set(APP_CMD ${APP})
-if(EXISTS ${DIR}/no-aslr)
-  execute_process(COMMAND uname -m OUTPUT_VARIABLE arch OUTPUT_STRIP_TRAILING_WHITESPACE)
-  set(APP_CMD setarch ${arch} -R ${APP})
-endif()
 execute_process(COMMAND ${PLAIN} RESULT_VARIABLE prc OUTPUT_VARIABLE pout ERROR_VARIABLE perr
   TIMEOUT 60)
 set(want "${pout}")

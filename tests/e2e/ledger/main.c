@@ -86,12 +86,14 @@ long __fr_impl_main_probe(long acc, int x)
     probes++;
     if (nprobed < 8)
         probed[nprobed++] = math_whoami();
+    errno = 200 + x;          /* the callee's errno after it: the digest has it */
     return acc + x;
 }
 
 int __fr_impl_main_visit(const char *key, size_t len)
 {
     visits++;
+    errno = 300 + (int)(strlen(key) + len) % 13;   /* as main_probe's */
     return (int)(strlen(key) + len) % 7;
 }
 
@@ -314,8 +316,12 @@ int ledger_main(int argc, char **argv)
             math_scale(big, n, 3);
             h = mix(h, (uint64_t)big[n - 1] + (uint64_t)big[n / 3]);
             h = mix(h, (uint64_t)store_each(main_visit));
+            /* errno crosses each call: the last callback's comes back,
+             * also through a replay fed from its log */
+            h = mix(h, (uint64_t)errno);
             nprobed = 0;
             h = mix(h, (uint64_t)math_fold(main_probe, small, 6));
+            h = mix(h, (uint64_t)errno);
         }
         free(big);
         long gets = 0;

@@ -414,7 +414,9 @@ static int d_store_put(struct fr_callee *cc)
         return -EPROTO;
     if (vlen != len)
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_store_put(key, val, len);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -430,7 +432,9 @@ static int d_store_get(struct fr_callee *cc)
         return -EPROTO;
     if (outn != cap || lenn != sizeof(size_t))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_store_get(key, out, cap, lenp);
+    fr_errno_leave(cc, errno);
     if (fr_ret_scalar(cc, &ret, sizeof ret) || fr_ret_buf(cc, out, outn) ||
         fr_ret_buf(cc, lenp, lenn))
         return -ENOMEM;
@@ -444,13 +448,17 @@ static int d_store_each(struct fr_callee *cc)
 
     if (fr_arg_callback(cc, &visit))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_store_each((int (*)(const char *, size_t))visit);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
 static int d_store_total(struct fr_callee *cc)
 {
+    fr_errno_enter(cc);
     long ret = __fr_impl_store_total();
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -460,7 +468,9 @@ static int d_math_init(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &base, sizeof base))
         return -EPROTO;
+    fr_errno_enter(cc);
     __fr_impl_math_init(base);
+    fr_errno_leave(cc, errno);
     return 0;
 }
 
@@ -474,13 +484,17 @@ static int d_math_sum(struct fr_callee *cc)
         return -EPROTO;
     if (v && vlen != n * sizeof(int))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_math_sum(v, n);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
 static int d_math_whoami(struct fr_callee *cc)
 {
+    fr_errno_enter(cc);
     int ret = __fr_impl_math_whoami();
+    fr_errno_leave(cc, errno);
 
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
@@ -496,7 +510,9 @@ static int d_math_scale(struct fr_callee *cc)
         return -EPROTO;
     if (vlen != n * sizeof(int))
         return -EPROTO;
+    fr_errno_enter(cc);
     __fr_impl_math_scale(v, n, k);
+    fr_errno_leave(cc, errno);
     return fr_ret_buf(cc, v, vlen);
 }
 
@@ -512,7 +528,9 @@ static int d_math_fold(struct fr_callee *cc)
         return -EPROTO;
     if (vlen != n * sizeof(int))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_math_fold((long (*)(long, int))f, v, n);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -523,7 +541,9 @@ static int d_text_render(struct fr_callee *cc)
 
     if (fr_arg_string(cc, &key))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_text_render(key);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -533,7 +553,9 @@ static int d_text_upper(struct fr_callee *cc)
 
     if (fr_arg_string(cc, &s))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_text_upper(s);
+    fr_errno_leave(cc, errno);
     /* FR_RET_OWNED: the caller gets its own copy; ours goes once it is sent. */
     if (fr_ret_owned(cc, ret) || fr_ret_string(cc, ret))
         return -ENOMEM;
@@ -548,13 +570,17 @@ static int d_text_write(struct fr_callee *cc)
 
     if (fr_arg_fd(cc, &fd) || fr_arg_string(cc, &s))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_text_write(fd, s);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
 static int d_text_meta(struct fr_callee *cc)
 {
+    fr_errno_enter(cc);
     int ret = __fr_impl_text_meta();
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -568,7 +594,9 @@ static int d_evil_fill(struct fr_callee *cc)
 
     if (fr_arg_out(cc, &out, &outn) || fr_arg_scalar(cc, &n, sizeof n))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_evil_fill(out, outn);
+    fr_errno_leave(cc, errno);
     big = calloc(1, outn + 16);
     if (fr_ret_owned(cc, big) || !big)
         return -ENOMEM;
@@ -586,7 +614,9 @@ static int d_main_visit(struct fr_callee *cc)
 
     if (fr_arg_string(cc, &key) || fr_arg_scalar(cc, &len, sizeof len))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_main_visit(key, len);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -597,7 +627,9 @@ static int d_text_weight(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &acc, sizeof acc) || fr_arg_scalar(cc, &x, sizeof x))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_text_weight(acc, x);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -608,7 +640,9 @@ static int d_main_probe(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &acc, sizeof acc) || fr_arg_scalar(cc, &x, sizeof x))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_main_probe(acc, x);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -618,7 +652,9 @@ static int d_text_setup(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &base, sizeof base))
         return -EPROTO;
+    fr_errno_enter(cc);
     __fr_impl_text_setup(base);
+    fr_errno_leave(cc, errno);
     return 0;
 }
 
@@ -632,7 +668,9 @@ static int d_tally_add(struct fr_callee *cc)
         return -EPROTO;
     if (n > vlen / sizeof(int) || vlen != n * sizeof(int))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_tally_add(v, n);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -643,7 +681,9 @@ static int d_tally_report(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &what, sizeof what))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_tally_report(what);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -654,7 +694,9 @@ static int d_text_init(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &k, sizeof k) || fr_arg_scalar(cc, &n, sizeof n))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_text_init(k, n);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
@@ -665,7 +707,9 @@ static int d_text_report(struct fr_callee *cc)
 
     if (fr_arg_scalar(cc, &what, sizeof what))
         return -EPROTO;
+    fr_errno_enter(cc);
     ret = __fr_impl_text_report(what);
+    fr_errno_leave(cc, errno);
     return fr_ret_scalar(cc, &ret, sizeof ret);
 }
 
