@@ -7,13 +7,13 @@
  * A buffer, as both sides map it:
  *   a header page: u64 magic, u64 capacity, _Atomic u64 head (records
  *   claimed so far, past the capacity too: what is past it was dropped);
- *   capacity records of 64 bytes.
+ *   capacity records (struct fr_prof_rec, 80 bytes).
  * A thread claims a record with one atomic add on the head and fills it;
- * past the capacity the claim alone counts the drop.  A buffer keeps the first
- * spans of a run rather than the last: a ring would need the root to tell
- * a record being overwritten from a finished one, and a crash mid-write
- * would leave a torn one.  Sparse: only pages that were written take
- * memory.
+ * past the capacity the claim alone counts the drop.  A buffer keeps the
+ * first spans of a run rather than the last: a ring would need the root
+ * to tell a record being overwritten from a finished one, and a crash
+ * mid-write would leave a torn one.  Sparse: only pages that were written
+ * take memory.
  */
 #include "profile.h"
 
