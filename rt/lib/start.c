@@ -121,6 +121,8 @@ static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
         print_sandboxes(f, cfg, 1);
         fputs("], \"trace\": ", f);
         fr__json_string(f, cfg->has_trace ? cfg->trace_file : NULL);
+        fputs(", \"profile\": ", f);
+        fr__json_string(f, cfg->has_profile ? cfg->profile_file : NULL);
         fputs(", \"crowd\": ", f);
         fr__crowd_print(f, cfg, true);
     } else {
