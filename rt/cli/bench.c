@@ -5,7 +5,8 @@
  * The command re-executes itself with a config (in a memfd) that puts the
  * bench's `far` module in an FMP of its own; the inner run then times a
  * direct call, a same-FMP stub (untraced, and traced as a training run
- * counts it), cross-FMP calls, and the transports a user
+ * counts it), cross-FMP calls (and a stub and a cross-FMP call with the
+ * profiler on, in a run of their own: bench_profiled.c), and the transports a user
  * would pick instead (peers.c), each as the median (and p99) over rounds
  * of many calls.  It then lets everything go idle and measures the CPU the
  * idle app uses, the private memory of the idle child and the shared
@@ -379,9 +380,9 @@ static void target(const char *what, double value, const char *unit, const char 
         printf("  %-34s (%s)\n", "", why);
 }
 
-static int inner(int json, int quick)
+static int inner(char **argv, int json, int quick)
 {
-    struct result res[24];
+    struct result res[26];
     int n = 0;
     unsigned rounds = quick ? 7 : 31;
     unsigned long q = quick ? 10 : 1;
@@ -424,6 +425,15 @@ static int inner(int json, int quick)
         fr_hook_unregister(hook_id);
     }
     fr_bench_far_hook(0);
+    /* The same two with the profiler on (profile:): a run of their own,
+     * as a profiled deployment is profiled from its start. */
+    struct fr_bench_fig figs[2];
+    int nfig = fr__bench_profiled(argv, quick, figs, 2);
+    if (nfig < 0)
+        fprintf(stderr, "fracture: warning: bench: the profiled figures: %s\n", strerror(-nfig));
+    for (int i = 0; i < nfig; i++)
+        res[n++] = (struct result){ figs[i].name, figs[i].median, figs[i].p99, figs[i].runs,
+                                    figs[i].iters };
     chan_small = channel_bytes();
     /* the same call into an FMP under a seccomp filter */
     time_calls(&res[n++], "cross_null_sandboxed", call_boxed, rounds, 40000 / q);
@@ -534,6 +544,7 @@ int fr_cmd_bench(int argc, char **argv)
             printf("usage: fracture bench [--json] [--quick]\n\n"
                    "Measures, in one run: a direct call, a same-FMP stub call (and the\n"
                    "same in a traced deployment, stub_local_traced), cross-FMP calls (null,\n"
+                   "and both with the profiler on: stub_local_profiled, cross_null_profiled;\n"
                    "4 KiB and 1 MiB in/out), and null RPCs over a raw\n"
                    "shared-memory ping-pong, socketpair, pipe, ZeroMQ and nng REQ/REP\n"
                    "(ipc://) and iceoryx request/response (a RouDi of its own, in private\n"
@@ -557,6 +568,10 @@ int fr_cmd_bench(int argc, char **argv)
     }
     if (!getenv("FRACTURE_BENCH_INNER"))
         return outer(argv);
+    if (strcmp(getenv("FRACTURE_BENCH_INNER"), "profiled") == 0) {
+        const char *qs = getenv("FRACTURE_BENCH_QUICK");
+        return fr__bench_profiled_inner(qs && strcmp(qs, "1") == 0);
+    }
     unsetenv("FRACTURE_BENCH_INNER");
-    return inner(json, quick);
+    return inner(argv, json, quick);
 }

@@ -1,5 +1,5 @@
 /*
- * bench.h - what bench.c calls in bench_app.c.
+ * bench.h - what bench.c calls in bench_app.c and bench_profiled.c.
  */
 #ifndef FR_BENCH_H
 #define FR_BENCH_H
@@ -18,5 +18,21 @@ void fr_bench_rep_null(void);
 void fr_bench_samp1_null(void);
 void fr_bench_samp5_null(void);
 void fr_bench_boxed_null(void);
+
+/* bench_profiled.c: the figures with the profiler on. */
+struct fr_bench_fig {
+    char name[48];
+    double median, p99;
+    unsigned runs;
+    unsigned long iters;
+};
+/* The inner run: time stub_local_profiled and cross_null_profiled in a
+ * profiled run of the bench of their own (@argv, the bench's arguments
+ * after the command), into @figs[0..@max).  Their number (2), or a
+ * negative errno. */
+int fr__bench_profiled(char **argv, int quick, struct fr_bench_fig *figs, int max);
+/* That run itself (FRACTURE_BENCH_INNER=profiled): prints the figures, one
+ * a line.  Its exit status. */
+int fr__bench_profiled_inner(int quick);
 
 #endif

@@ -42,6 +42,7 @@
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
+#include "profile.h"
 #include "trace.h"
 #include "wire.h"
 
@@ -695,6 +696,28 @@ void fr__serve_local_end(struct fr_callee *cc, unsigned taken)
     cc->nrf = cc->nfds = cc->nowned = 0;
 }
 
+/* callee_dispatch of request @m in a traced or profiled FMP: its CPU is
+ * the function's module's (trace.h), its span the callee's (profile.h).
+ * Out of line: the untraced serve keeps its registers. */
+static __attribute__((noinline)) int dispatch_traced(struct fr_callee *cc, const struct fr_msg *m,
+                                                     int depth)
+{
+    const struct fr_function *f = &fr__rt.app->functions[m->fn];
+    int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0;
+    int status, was;
+
+    fr__trace_serving();
+    was = fr__trace_switch((int)f->module);
+    status = callee_dispatch(cc, f->dispatch);
+    fr__trace_switch(was);
+    if (FR__UNLIKELY(fr__prof_on)) {
+        struct fr_prof_key k = fr__prof_serve_key(m->parent, m->nth);
+        fr__prof_span(FR_PROF_SERVE, 0, (unsigned)depth, m->fn, fr__rt.regions[cc->r].peer,
+                      cc->lt->id, status, -1, p0, &k);
+    }
+    return status;
+}
+
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 {
     const struct fr_app *app = fr__rt.app;
@@ -792,11 +815,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
                                         (uint64_t)(cc.rd.end - cc.rd.p), 0)) < 0)
             status = fr__hook_status_encode(status);
         else if (status == 0 && FR__UNLIKELY(fr__trace_on)) {
-            /* its CPU is the function's module's (trace.h) */
-            fr__trace_serving();
-            int was = fr__trace_switch((int)app->functions[m.fn].module);
-            status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
-            fr__trace_switch(was);
+            status = dispatch_traced(&cc, &m, depth);
         } else if (status == 0) {
             status = callee_dispatch(&cc, app->functions[m.fn].dispatch);
         }

@@ -10,8 +10,8 @@
  * may open neither its /proc/PID/mem nor its /proc/PID/fd; exec made it
  * dumpable again) unless `limits: {core: true}` asks for a core file,
  * which needs it, and installs its sandbox, if it has one (sandbox.c).
- * A traced deployment hands it its trace area, mapped before the sandbox
- * (trace.h).
+ * A traced or profiled deployment hands it its trace area and span buffer,
+ * mapped before the sandbox (trace.h, profile.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +40,7 @@
 #include "program.h"
 #include "state.h"
 #include "sandbox.h"
+#include "profile.h"
 #include "trace.h"
 
 static FR_NORETURN void die(const char *what)
@@ -143,6 +144,8 @@ void fr__child_main(const char *plan_text)
     if (p.trace_fd >= 0) {
         if (fr__trace_attach(p.trace_fd) < 0)
             die("cannot map its trace area");
+        if (p.prof_fd >= 0 && fr__prof_attach(p.prof_fd) < 0)
+            die("cannot map its profile's span buffer");
         fr__trace_enable(1);
     }
     fr__rt.active = 1;

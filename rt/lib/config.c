@@ -514,6 +514,26 @@ static void fn_meta(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *v, vo
     }
 }
 
+static const struct fr_field profile_fields[] = {
+    { STR("file", struct fr_config, profile_file, "a file name"),
+      .required = true, .hint_missing = "e.g. `profile: {file: profile.json}`" },
+    { UINT("events", struct fr_config, profile_events, 64, 1u << 26) },
+};
+static const struct fr_schema profile_schema = {
+    "in profile", profile_fields, ARRAY_SIZE(profile_fields)
+};
+
+static void fn_profile(struct fr_walk *st, const yaml_node_t *k, yaml_node_t *v,
+                       void *obj)
+{
+    struct fr_config *cfg = obj;
+
+    cfg->has_profile = true;
+    cfg->profile_pos = pos_of(k);
+    fr__walk_map(st, v, &profile_schema, cfg, "a mapping for 'profile'",
+                 "e.g. `profile: {file: profile.json}`");
+}
+
 static const struct fr_field reports_fields[] = {
     { STR("dir", struct fr_config, reports_dir, "a directory name"),
       AT(struct fr_config, reports_pos) },
@@ -539,6 +559,7 @@ static const struct fr_field top_fields[] = {
     { FN("defaults", fn_defaults, 0) },
     { FN("fmps", fn_fmps, 0) },
     { FN("trace", fn_trace, 0) },
+    { FN("profile", fn_profile, 0) },
     { FN("reports", fn_reports, 0) },
     { FN("crowd", fr__crowd_walk, 0) },
     { FN("meta", fn_meta, 0) },

@@ -145,6 +145,10 @@ struct fr_config {
     char *trace_file;
     struct fr_meta_conf *metas;
     size_t nmetas;
+    bool has_profile;         /* `profile:` (profile.h) */
+    struct fr_pos profile_pos;
+    char *profile_file;
+    unsigned profile_events;  /* per FMP; 0: the default (profile.h) */
     bool has_reports;
     char *reports_dir;        /* default "fracture-reports" */
     struct fr_pos reports_pos;  /* of the dir's value (line 0: the default) */

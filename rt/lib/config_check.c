@@ -516,6 +516,23 @@ static void check_meta(struct ck *ck)
     }
 }
 
+/* The profile file, as the trace file: refused now rather than lost at
+ * exit. */
+static void check_profile(struct ck *ck)
+{
+    const char *file = ck->cfg->profile_file;
+    const char *why;
+
+    if (!ck->cfg->has_profile || !file)
+        return;
+    why = path_refuses(ck, file, false, "the directory it would be made in does not exist");
+    if (why)
+        fr__err(ck->e, ck->cfg->profile_pos, "give profile: {file: PATH} a file this user can "
+                "write (a relative one is taken from the directory the program starts in)",
+                "profile file '%s' cannot be written: %s", fr__show(ck->e, file, strlen(file)),
+                why);
+}
+
 static void unknown_module(struct ck *ck, const char *name, struct fr_pos pos)
 {
     char *hint = NULL;
@@ -701,6 +718,7 @@ void fr__config_check_all(struct fr_errs *e, const struct fr_config *cfg,
         check_reports(&ck, vg_pos);
     check_trace(&ck);
     check_meta(&ck);
+    check_profile(&ck);
     check_supported(&ck);
 }
 

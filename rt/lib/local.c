@@ -36,6 +36,7 @@
 
 #include "callee.h"
 #include "hook.h"
+#include "profile.h"
 #include "trace.h"
 #include "wire.h"
 
@@ -120,6 +121,7 @@ int fr__call_local(struct fr_call *c)
     unsigned d = depth, nrf = 0, nfds = 0;
     const struct fr__field *rf = NULL;
     struct frame *fr;
+    int64_t p0 = FR__UNLIKELY(fr__prof_on) ? fr__prof_now() : 0, s0 = 0;
 
     c->peer = fr__rt.self;    /* no region: nothing to stop, no handle to note */
     c->lt = NULL;
@@ -149,10 +151,15 @@ int fr__call_local(struct fr_call *c)
     }
     if (fr__trace_on && from != to)
         was = fr__trace_switch(to);
+    if (FR__UNLIKELY(fr__prof_on))
+        s0 = fr__prof_now();
     c->eno_back = c->eno;
     rc = fr__serve_local(fr->cc, c->fn, c->fields, c->nfields, &c->eno_back, &rf, &nrf, &nfds);
     if (fr__trace_on && from != to)
         fr__trace_switch(was);
+    /* profile.h: the caller's span and the callee's, one inside the other */
+    if (FR__UNLIKELY(fr__prof_on))
+        fr__prof_local(d, c->fn, rc, from, p0, s0);
     /* calls within a module are no edge: they never cross */
     if (fr__trace_on && from != to)
         fr__trace_count(from, c->fn, fr__wire_size(c->fields, c->nfields),
@@ -208,10 +215,21 @@ int fr__call_counted(struct fr_call *c, struct fr_lt *lt,
 {
     int from = fr__trace_current(), was, rc;
     uint64_t in = fr__wire_size(c->fields, c->nfields);
+    int64_t p0 = 0;
+    uint64_t n0 = 0;
 
+    if (FR__UNLIKELY(fr__prof_on)) {
+        n0 = fr__prof_counter(lt);
+        p0 = fr__prof_now();
+    }
     was = fr__trace_switch(FR_TRACE_NONE);
     rc = out(c, lt);
     fr__trace_switch(was);
+    if (FR__UNLIKELY(fr__prof_on)) {   /* profile.h: the caller's span */
+        struct fr_prof_key k = fr__prof_call_keys(lt, n0);
+        fr__prof_span(FR_PROF_CALL, 0, (unsigned)lt->depth, c->fn, c->peer, lt->id, rc, from,
+                      p0, &k);
+    }
     if (from != (int)fr__rt.app->functions[c->fn].module)
         fr__trace_count(from, c->fn, in, rc == 0 ? (uint64_t)(c->rend - c->rp) : 0,
                         (unsigned)c->nfds_in + (rc == 0 ? reply_fds(c->rp, c->rend) : 0));

@@ -8,7 +8,8 @@
  *   restartable, and on_exhausted abort);fmp,fmp,... (per module);i-j,... (pairs);
  *   kind:div:restarts:seed:n:m.w.K:m.w.K,... (groups, group.h);
  *   peer:memfd:sock,... (this child's regions);ctl[:watch] (its deathwatch
- *   table, deathwatch.h)[;trace] (its trace area, trace.h)
+ *   table, deathwatch.h)[;trace[:profile]] (its trace area, trace.h, and
+ *   its span buffer, profile.h)
  * FMP names are identifiers (the config parser guarantees it), so they
  * need no quoting.
  */
@@ -176,6 +177,7 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
     p->max_payload = (uint64_t)cfg->max_payload_mb << 20;
     p->watch_fd = -1;
     p->trace_fd = -1;
+    p->prof_fd = -1;
     return 0;
 }
 
@@ -216,7 +218,9 @@ char *fr__plan_encode(void *ctx, const struct fr_plan *p, int self, pid_t root,
                                    regions[i].memfd, regions[i].sock);
     s = s ? talloc_asprintf_append(s, ";%d", ctl) : NULL;
     s = s && p->watch_fd >= 0 ? talloc_asprintf_append(s, ":%d", p->watch_fd) : s;
-    return s && p->trace_fd >= 0 ? talloc_asprintf_append(s, ";%d", p->trace_fd) : s;
+    s = s && p->trace_fd >= 0 ? talloc_asprintf_append(s, ";%d", p->trace_fd) : s;
+    return s && p->trace_fd >= 0 && p->prof_fd >= 0 ? talloc_asprintf_append(s, ":%d", p->prof_fd)
+                                                    : s;
 }
 
 /* A strict unsigned decimal ending at one of @ends. */
@@ -388,15 +392,21 @@ int fr__plan_decode(void *ctx, const char *s, const struct fr_app *app, struct f
     *ctl = (int)c;
     p->watch_fd = -1;
     p->trace_fd = -1;
+    p->prof_fd = -1;
     if (s[-1] == ':') {
         if (num(&s, ";", INT32_MAX, &w) < 0)
             return -EINVAL;
         p->watch_fd = (int)w;
     }
     if (s[-1] == ';') {
-        if (num(&s, "", INT32_MAX, &t) < 0)
+        if (num(&s, ":", INT32_MAX, &t) < 0)
             return -EINVAL;
         p->trace_fd = (int)t;
+        if (s[-1] == ':') {
+            if (num(&s, "", INT32_MAX, &t) < 0)
+                return -EINVAL;
+            p->prof_fd = (int)t;
+        }
     }
     return 0;
 }

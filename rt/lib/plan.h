@@ -31,6 +31,8 @@ struct fr_plan {
     uint64_t channel_bytes, max_payload;
     int watch_fd;             /* of one child's plan: its deathwatch table (deathwatch.h), -1: none */
     int trace_fd;             /* of one child's plan: its trace area (trace.h), -1: not traced */
+    int prof_fd;              /* of one child's plan: its span buffer (profile.h), -1: none;
+                               * only with a trace area */
 };
 
 /* Build the plan of a checked @cfg for @app; memory under @ctx. */

@@ -28,6 +28,7 @@
 #include "plan.h"
 #include "sandbox.h"
 #include "state.h"
+#include "profile.h"
 #include "trace.h"
 
 #define READY_TIMEOUT_MS 60000
@@ -127,7 +128,7 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
 {
     int n = boot.p.nfmps, rc, cv[2];
     struct fr_plan_region regs[n];
-    int keep[2 * n + 2], nkeep = 0, nregs = 0, wfd = -1;
+    int keep[2 * n + 3], nkeep = 0, nregs = 0, wfd = -1;
     struct fr_plan plan = boot.p;
     struct fr_launch l = { .env = env, .argv = boot.argv };
     const char *missing = NULL;
@@ -165,6 +166,10 @@ int fr__spawn_proc(int k, const struct fr_env *env, struct fr_proc *out, char *e
     plan.trace_fd = fr__trace_fd(k);
     if (plan.trace_fd >= 0)
         keep[nkeep++] = plan.trace_fd;
+    /* and records its spans into its one span buffer (profile.h) */
+    plan.prof_fd = plan.trace_fd >= 0 ? fr__prof_fd(k) : -1;
+    if (plan.prof_fd >= 0)
+        keep[nkeep++] = plan.prof_fd;
     l.plan = fr__plan_encode(tmp, &plan, k, getpid(), regs, nregs, cv[1]);
     l.keep = keep;
     l.nkeep = nkeep;

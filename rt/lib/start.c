@@ -47,6 +47,8 @@
 #include "standby.h"
 #include "supervise.h"
 #include "trace.h"
+#include "profile.h"
+#include "profilefile.h"
 #include "tracefile.h"
 
 
@@ -122,6 +124,8 @@ static void print_check_json(FILE *f, const char *file, const struct fr_diag *d,
         print_sandboxes(f, cfg, 1);
         fputs("], \"trace\": ", f);
         fr__json_string(f, cfg->has_trace ? cfg->trace_file : NULL);
+        fputs(", \"profile\": ", f);
+        fr__json_string(f, cfg->has_profile ? cfg->profile_file : NULL);
         fputs(", \"crowd\": ", f);
         fr__crowd_print(f, cfg, true);
     } else {
@@ -224,13 +228,16 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         return rc;
     fr__handle_adopt(0);      /* the root is never reborn */
     /* Before any child: each is handed its own area (spawn.c). */
-    if (cfg->has_trace && (rc = fr__trace_setup(n)) < 0) {
+    /* A profiled deployment runs the traced call path (profile.h). */
+    if ((cfg->has_trace || cfg->has_profile) && (rc = fr__trace_setup(n)) < 0) {
         if (rc == -E2BIG)
             fprintf(stderr, "fracture: error: %s: cannot trace a module table of %u modules "
                     "and %u functions (its counters would take more than 1 GiB per FMP)\n",
                     cfg->file, fr__rt.app->nmodules, fr__rt.app->nfunctions);
         return rc;
     }
+    if (cfg->has_profile && (rc = fr__prof_setup(n, cfg->profile_events)) < 0)
+        return rc;
     pthread_mutex_init(&fr__rt.lock, NULL);
     for (int k = 0; k < n; k++) {
         snprintf(fr__rt.fmps[k].name, FR_FMP_NAME_MAX, "%s", p.names[k]);
@@ -339,8 +346,10 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         abandon(n);
         return rc;
     }
-    if (cfg->has_trace)
+    if (cfg->has_trace || cfg->has_profile)
         fr__trace_enable(1);
+    if (cfg->has_profile)
+        fr__prof_enable();
     fr__rt.active = 1;
     fr__fault_init(0);
     for (int k = 1; k < n; k++)
@@ -357,6 +366,8 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
      * children, every count is in. */
     if (rc == 0 && cfg->has_trace)
         rc = fr__trace_file_start(cfg->trace_file, main_start_ns);
+    if (rc == 0 && cfg->has_profile)
+        rc = fr__prof_file_start(cfg->profile_file);
     if (rc < 0) {
         abandon(n);
         return rc;
@@ -496,6 +507,9 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
             if (cfg->has_trace)
                 printf("  the deployment traces to %s (written at exit; a file there is "
                        "replaced)\n", cfg->trace_file);
+            if (cfg->has_profile)
+                printf("  the deployment profiles to %s (written at exit; a file there is "
+                       "replaced)\n", cfg->profile_file);
             fr__crowd_print(stdout, cfg, false);
             for (size_t i = 0; i < cfg->nmetas; i++) {
                 printf("  meta-application %s loads into", cfg->metas[i].path);
@@ -516,7 +530,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     /* A program this one runs is not fractured by our config.  (The config
      * itself stays in memory: a restart needs its environments.) */
     unsetenv("FRACTURE_CONFIG");
-    if (cfg->has_trace)
+    if (cfg->has_trace || cfg->has_profile)
         fr__trace_thread_begin(0);   /* main() from here; the start-up was the runtime's */
     return real_main(argc, argv);
 }

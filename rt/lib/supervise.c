@@ -32,6 +32,7 @@
 #include "futex.h"
 #include "program.h"
 #include "state.h"
+#include "profilefile.h"
 #include "tracefile.h"
 
 static pthread_t sup_thread;
@@ -73,6 +74,7 @@ static FR_NORETURN void die_of(int sig)
     atomic_store(&fr__rt.exiting, 1);
     fr__stop_children();
     (void)fr__trace_file_finish();   /* a training run stopped with ^C keeps its trace */
+    (void)fr__prof_file_finish();    /* and a profiled one its profile */
     /* Not fflush(NULL): it takes every stream's lock, and a thread of the
      * program blocked in fgets(stdin) holds stdin's for ever (the stop
      * signal restarts its read): the root would hang here, not die. */

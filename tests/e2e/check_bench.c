@@ -220,10 +220,11 @@ int main(int argc, char **argv)
         "direct", "stub_local", "cross_null", "cross_inout_4k", "cross_inout_1m",
         "raw_pingpong", "socketpair", "pipe", "zmq", "iceoryx", "nng", "cross_null_replicate3",
         "restart", "restart_exit", "restart_notice", "stub_local_traced", "cross_fd",
+        "stub_local_profiled", "cross_null_profiled",
         /* only where Valgrind runs (not in sanitized builds): optional */
         "cross_null_sample_1pct_memcheck", "cross_null_sample_5pct_memcheck",
     };
-    const size_t required = 17;
+    const size_t required = 19;
     char cmd[4096];
     json_error_t err;
     FILE *p;

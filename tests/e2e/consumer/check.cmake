@@ -69,7 +69,7 @@ if(sample_dir)
   # Other build systems: `fracture annotate -o`, then the copies compiled
   # with -iquote to the originals' directory and pkg-config's flags.
   file(GLOB sample_srcs RELATIVE ${sample_dir} ${sample_dir}/*.c)
-  list(REMOVE_ITEM sample_srcs check_sample.c check_trace.c)
+  list(REMOVE_ITEM sample_srcs check_sample.c check_trace.c check_profile.c)
   execute_process(COMMAND ${prefix}/bin/fracture annotate -o ${WORK}/pcgen
       --fracture-include ${prefix}/include ${sample_srcs} -- -std=c11 -D_GNU_SOURCE
     WORKING_DIRECTORY ${sample_dir} RESULT_VARIABLE rc ERROR_VARIABLE err)
