@@ -18,6 +18,11 @@
  *   check_chat leaks CHAT CONFIG     the two rare-traffic leaks, with parse
  *                                    and format under memcheck: the XML
  *                                    report names both
+ *   check_chat crowd CHAT CONFIG FRACTURE [RARE [DIR]]
+ *                                    eight deployments of the crowd config,
+ *                                    each with its own workload; `fracture
+ *                                    report` over their reports ranks the
+ *                                    two leaks first (in DIR if given: kept)
  *
  * Nothing outlives a test: a guardian process (which sees the driver's end
  * through a pipe, however it ends) stops tmux and ngircd and removes the
@@ -27,6 +32,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <ftw.h>
 #include <signal.h>
@@ -48,6 +54,10 @@ static char sock[256];
 static pid_t ngircd_pid = -1, guardian_pid = -1;
 static int guardian_fd = -1;
 static int irc_port;
+/* Where the client runs and leaves chat.err and status (the temp dir, or
+ * one deployment's dir of a crowd), and what more its environment holds. */
+static char run_dir[512];
+static char client_env[512];
 
 /* ---- cleanup ---- */
 
@@ -141,6 +151,7 @@ static void setup(void)
     if (!mkdtemp(tmp))
         FAIL("mkdtemp: %s", strerror(errno));
     snprintf(sock, sizeof sock, "%s/tmux.sock", tmp);
+    snprintf(run_dir, sizeof run_dir, "%s", tmp);
     /* Processes that leave their parent (tmux's server) come to us. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     start_guardian();
@@ -386,10 +397,10 @@ static void start_client(const char *chat, const char *config, int port, const c
                             "set -g status off\n"
                             "set -g history-limit 0\n");
     snprintf(cmd, sizeof cmd,
-             "cd %s && env %s%s %s --server 127.0.0.1 --port %d %s 2>%s/chat.err; "
-             "echo $? >%s/status.new && mv %s/status.new %s/status", tmp,
-             config ? "FRACTURE_CONFIG=" : "", config ? config : "", chat, port, opts, tmp, tmp,
-             tmp, tmp);
+             "cd %s && env %s %s%s %s --server 127.0.0.1 --port %d %s 2>%s/chat.err; "
+             "echo $? >%s/status.new && mv %s/status.new %s/status", run_dir, client_env,
+             config ? "FRACTURE_CONFIG=" : "", config ? config : "", chat, port, opts, run_dir,
+             run_dir, run_dir, run_dir);
     if (tmux(NULL, "-f" SEP "%s" SEP "new-session" SEP "-d" SEP "-s" SEP "chat" SEP "-x" SEP
              "100" SEP "-y" SEP "30" SEP "%s", conf, cmd) != 0)
         FAIL("tmux new-session failed");
@@ -417,7 +428,7 @@ static char *client_status(void)
 {
     char path[600], *s = NULL;
 
-    snprintf(path, sizeof path, "%s/status", tmp);
+    snprintf(path, sizeof path, "%s/status", run_dir);
     for (int t = 0; t < 100 && !(s = read_file(path)); t++)
         usleep(50000);
     if (s)
@@ -427,9 +438,9 @@ static char *client_status(void)
 
 static void show_err(void)
 {
-    char path[512], *e;
+    char path[600], *e;
 
-    snprintf(path, sizeof path, "%s/chat.err", tmp);
+    snprintf(path, sizeof path, "%s/chat.err", run_dir);
     e = read_file(path);
     if (e && *e)
         fprintf(stderr, "--- the client's stderr:\n%s---\n", e);
@@ -782,12 +793,275 @@ static int test_leaks(const char *chat, const char *config)
     return 0;
 }
 
+/* ---- a crowd under memcheck ---- */
+
+/*
+ * Eight deployments, ids 0..7, of one build and configs/crowd.yaml: the
+ * rotation is format, parse, so even ids watch format and odd ids parse,
+ * 5 % of their calls under memcheck.  Every deployment has the ordinary
+ * session (a join, a peer's lines and /me, lines typed); some also get
+ * the rare traffic, `rare` lines in a row of each kind they get:
+ *
+ *   id        0     1     2     3     4     5     6     7
+ *   module    fmt   parse fmt   parse fmt   parse fmt   parse
+ *   CTCP      -     yes   yes   yes   yes   yes   -     -      (BUG 3, parse)
+ *   RPL_AWAY  yes   -     yes   yes   -     -     -     yes    (BUG 4, format)
+ *
+ * so the CTCP-reply leak is found by d1, d3, d5 (watching parse, reached)
+ * and not by d2, d4 (reached, watching format); the away leak by d0, d2
+ * and not by d3, d7.  No luck is involved: sample.c's i-th choice for a
+ * deployment is a function of its id and i alone, and for ids 0..7 the
+ * longest run of choices without memcheck in the first 3,000 calls is
+ * 120 calls, so any `rare` >= 121 calls in a row, wherever they start,
+ * have one under memcheck.  The rare lines are in a row: the peer sends
+ * the CTCP replies back to back, and the away messages are sent with
+ * /quote, which the client does not show, so the 301s are the only calls
+ * of format meanwhile.
+ *
+ * Each deployment's reports go to CROWD/dN; then `fracture report` over
+ * d0..d7 (text, --json, --html) must rank the CTCP leak first (3 of 8),
+ * the away leak second (2 of 8), and nothing else.
+ */
+#define CROWD_N 8
+static const char crowd_ctcp[CROWD_N + 1] = "01111100";
+static const char crowd_away[CROWD_N + 1] = "10110001";
+
+static void crowd_deployment(const char *chat, const char *config, struct peer *alice, int id,
+                             int rare, const char *crowd)
+{
+    char cmd[8192], path[600], dst[PATH_MAX + 16];
+    int ctcp = crowd_ctcp[id] == '1', away = crowd_away[id] == '1';
+    double t0 = now_s();
+
+    snprintf(run_dir, sizeof run_dir, "%s/run%d", tmp, id);
+    if (mkdir(run_dir, 0700) != 0)
+        FAIL("mkdir %s: %s", run_dir, strerror(errno));
+    snprintf(client_env, sizeof client_env, "FRACTURE_DEPLOYMENT=%d", id);
+    if (away) {
+        peer_send(alice, "AWAY :gone fishing");
+        peer_wait(alice, " 306 ", 5);
+    }
+    start_client(chat, config, irc_port, "--nick tester --channel '#fracture'");
+    expect_screen("You have joined #fracture", 60);
+    peer_wait(alice, "JOIN", 10);
+
+    /* The ordinary session. */
+    for (int i = 1; i <= 10; i++)
+        peer_send(alice, "PRIVMSG #fracture :ordinary line %d", i);
+    peer_send(alice, "PRIVMSG #fracture :\001ACTION waves\001");
+    expect_screen("* alice waves", 20);
+    line("hello alice");
+    peer_wait(alice, "PRIVMSG #fracture :hello alice", 10);
+    line("/me waves back");
+    peer_wait(alice, "\001ACTION waves back\001", 10);
+
+    if (ctcp) {   /* FRACTURE-DEMO BUG 3: CTCP replies, back to back */
+        for (int i = 1; i <= rare; i++)
+            peer_send(alice, "NOTICE tester :\001VERSION scripted-peer %d\001", i);
+        peer_send(alice, "PRIVMSG #fracture :ctcp replies done");
+        expect_screen("<alice> ctcp replies done", 60);
+    }
+    if (away) {   /* FRACTURE-DEMO BUG 4: messages to a user who is away */
+        for (int i = 1; i <= rare;) {
+            int n = snprintf(cmd, sizeof cmd, "send-keys" SEP "-t" SEP "chat");
+            for (int k = 0; k < 25 && i <= rare; k++, i++)
+                n += snprintf(cmd + n, sizeof cmd - (size_t)n,
+                              SEP "/quote PRIVMSG alice :away message %d" SEP "Enter", i);
+            tmux(NULL, "%s", cmd);
+        }
+        snprintf(cmd, sizeof cmd, "PRIVMSG alice :away message %d", rare);
+        peer_wait(alice, cmd, 60);
+        /* After the last 301 (the server sent it before this line). */
+        peer_send(alice, "PRIVMSG #fracture :away messages done");
+        expect_screen("<alice> away messages done", 60);
+        peer_send(alice, "AWAY");
+        peer_wait(alice, " 305 ", 5);
+    }
+    line("/quit bye");
+    peer_wait(alice, "QUIT", 20);
+    expect_dead(120);   /* memcheck writes its report as the FMP ends */
+    {
+        char *s = client_status();
+        if (!s || strcmp(s, "0") != 0)
+            FAIL("deployment %d: the client ended with status %s", id, s ? s : "?");
+        free(s);
+    }
+    /* Renamed, not killed: killing the last session ends the tmux server,
+     * and the next new-session could meet it on its way out. */
+    tmux(NULL, "rename-session" SEP "-t" SEP "chat" SEP "done%d", id);
+    snprintf(path, sizeof path, "%s/fracture-reports", run_dir);
+    snprintf(dst, sizeof dst, "%s/d%d", crowd, id);
+    {
+        char *mv[] = {"mv", path, dst, NULL};
+        run_quiet(mv);
+    }
+    {
+        DIR *d = opendir(dst);
+        struct dirent *e;
+        int xml = 0;
+        while (d && (e = readdir(d)) != NULL)
+            xml += strstr(e->d_name, ".xml") != NULL;
+        if (d)
+            closedir(d);
+        if (!xml)
+            FAIL("deployment %d wrote no report in %s", id, dst);
+    }
+    printf("deployment %d: module %s, workload ordinary%s%s, %.1f s\n", id,
+           id % 2 ? "parse " : "format", ctcp ? " + CTCP replies" : "",
+           away ? " + away messages" : "", now_s() - t0);
+    fflush(stdout);
+}
+
+/* Runs FRACTURE report ARGS in dir, its stdout into out (NULL: dropped);
+ * its exit status. */
+static int run_report(const char *dir, const char *out, char *const argv[])
+{
+    pid_t pid = fork();
+    int st;
+
+    if (pid == 0) {
+        int fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open("/dev/null", O_WRONLY);
+        if (fd < 0 || chdir(dir) != 0)
+            _exit(126);
+        dup2(fd, 1);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        FAIL("fork: %s", strerror(errno));
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Fails unless text holds each of want[0..n-1], in that order, and not
+ * after. */
+static void expect_in_order(const char *text, const char *const *want, size_t n,
+                            const char *after, const char *what)
+{
+    const char *at = text;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *f = strstr(at, want[i]);
+        if (!f)
+            FAIL("%s lacks, in order, \"%s\"; it is:\n%s", what, want[i], text);
+        at = f + strlen(want[i]);
+    }
+    if (strstr(text, after))
+        FAIL("%s holds \"%s\": a third class:\n%s", what, after, text);
+}
+
+/* The ranking must be exactly: the CTCP leak, the away leak. */
+static void expect_ranking(const char *text)
+{
+    static const char *const want[] = {
+        "2 bug classes from 8 deployments (8 reports, 0 truncated)\n",
+        "\n#1 Leak_DefinitelyLost: 3 of 8 deployments, ",
+        "    module parse, FMP crowd-parse\n",
+        "| parse_ctcp",
+        "    deployments: d1, d3, d5\n",
+        "\n#2 Leak_DefinitelyLost: 2 of 8 deployments, ",
+        "    module format, FMP crowd-format\n",
+        "| fmt_numeric",
+        "    deployments: d0, d2\n",
+    };
+
+    expect_in_order(text, want, sizeof want / sizeof want[0], "\n#3 ", "fracture report");
+}
+
+static void expect_json_ranking(const char *text)
+{
+    static const char *const want[] = {
+        "\"ndeployments\": 8,", "\"reports\": 8,",
+        "\"rank\": 1,", "\"kind\": \"Leak_DefinitelyLost\"", "\"d1\",", "\"d3\",", "\"d5\"",
+        "\"ndeployments\": 3,", "\"parse\"", "\"crowd-parse\"", "\"fn\": \"parse_ctcp\"",
+        "\"rank\": 2,", "\"kind\": \"Leak_DefinitelyLost\"", "\"d0\",", "\"d2\"",
+        "\"ndeployments\": 2,", "\"format\"", "\"crowd-format\"", "\"fn\": \"fmt_numeric\"",
+    };
+
+    expect_in_order(text, want, sizeof want / sizeof want[0], "\"rank\": 3",
+                    "fracture report --json");
+}
+
+static int test_crowd(const char *chat, const char *config, const char *fr, int rare,
+                      const char *keep)
+{
+    struct peer *alice;
+    char crowd[PATH_MAX], out[PATH_MAX + 32], html[PATH_MAX + 32], *text, frpath[PATH_MAX];
+    char *dirs[CROWD_N];
+
+    if (!realpath(fr, frpath))
+        FAIL("%s: %s", fr, strerror(errno));
+    fr = frpath;
+
+    if (keep) {   /* paths that hold after run_report's chdir */
+        mkdir(keep, 0755);
+        if (!realpath(keep, crowd))
+            FAIL("%s: %s", keep, strerror(errno));
+    } else {
+        snprintf(crowd, sizeof crowd, "%s/crowd", tmp);
+        if (mkdir(crowd, 0700) != 0)
+            FAIL("mkdir %s: %s", crowd, strerror(errno));
+    }
+    start_ngircd();
+    alice = peer_open(irc_port, "alice");
+    peer_send(alice, "JOIN #fracture");
+    peer_wait(alice, "366", 5);
+    for (int id = 0; id < CROWD_N; id++)
+        crowd_deployment(chat, config, alice, id, rare, crowd);
+    peer_close(alice);
+    snprintf(run_dir, sizeof run_dir, "%s", tmp);
+
+    for (int id = 0; id < CROWD_N; id++) {
+        dirs[id] = malloc(8);
+        snprintf(dirs[id], 8, "d%d", id);
+    }
+    {
+        char *argv[] = {(char *)fr, "report", dirs[0], dirs[1], dirs[2], dirs[3], dirs[4],
+                        dirs[5], dirs[6], dirs[7], NULL};
+        snprintf(out, sizeof out, "%s/report.txt", crowd);
+        if (run_report(crowd, out, argv) != 0)
+            FAIL("fracture report failed");
+        text = read_file(out);
+        expect_ranking(text);
+        printf("%s", text);
+        free(text);
+    }
+    {
+        char *argv[] = {(char *)fr, "report", "--json", dirs[0], dirs[1], dirs[2], dirs[3],
+                        dirs[4], dirs[5], dirs[6], dirs[7], NULL};
+        snprintf(out, sizeof out, "%s/report.json", crowd);
+        if (run_report(crowd, out, argv) != 0)
+            FAIL("fracture report --json failed");
+        text = read_file(out);
+        expect_json_ranking(text);
+        free(text);
+    }
+    {
+        char *argv[] = {(char *)fr, "report", "--html", html, dirs[0], dirs[1], dirs[2], dirs[3],
+                        dirs[4], dirs[5], dirs[6], dirs[7], NULL};
+        char *a, *b;
+        snprintf(html, sizeof html, "%s/report.html", crowd);
+        if (run_report(crowd, NULL, argv) != 0)
+            FAIL("fracture report --html failed");
+        text = read_file(html);
+        a = text ? strstr(text, "parse_ctcp") : NULL;
+        b = text ? strstr(text, "fmt_numeric") : NULL;
+        if (!a || !b || a > b)
+            FAIL("the page %s does not rank parse_ctcp above fmt_numeric", html);
+        free(text);
+    }
+    for (int id = 0; id < CROWD_N; id++)
+        free(dirs[id]);
+    printf("fracture report (text, --json, --html) ranks the CTCP-reply leak first (3 of 8 "
+           "deployments), the away leak second (2 of 8)\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static char config[4096];
 
     if (argc < 3) {
-        fprintf(stderr, "usage: check_chat ui|crash|rx|leaks CHAT [CONFIG|BUG]\n");
+        fprintf(stderr, "usage: check_chat ui|crash|rx|leaks|crowd CHAT [CONFIG|BUG] [FRACTURE [RARE [DIR]]]\n");
         return 2;
     }
     /* The client runs in the temp dir: paths must not depend on ours. */
@@ -805,5 +1079,8 @@ int main(int argc, char **argv)
         return test_rx(argv[2], argv[3]);
     if (strcmp(argv[1], "leaks") == 0 && argc > 3)
         return test_leaks(argv[2], argv[3]);
+    if (strcmp(argv[1], "crowd") == 0 && argc > 4)
+        return test_crowd(argv[2], argv[3], argv[4], argc > 5 ? atoi(argv[5]) : 200,
+                          argc > 6 ? argv[6] : NULL);
     FAIL("unknown test %s", argv[1]);
 }
