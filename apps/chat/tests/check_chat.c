@@ -23,6 +23,10 @@
  *                                    each with its own workload; `fracture
  *                                    report` over their reports ranks the
  *                                    two leaks first (in DIR if given: kept)
+ *   check_chat hostile CHAT CONFIG FRACTURE ID names|mode
+ *                                    a crowd deployment watching parse meets
+ *                                    a hostile server: the invalid write is
+ *                                    reported
  *
  * Nothing outlives a test: a guardian process (which sees the driver's end
  * through a pipe, however it ends) stops tmux and ngircd and removes the
@@ -1056,6 +1060,63 @@ static int test_crowd(const char *chat, const char *config, const char *fr, int 
     return 0;
 }
 
+/*
+ * What the crowd makes of the overflows: a deployment of the crowd config
+ * that watches parse meets a hostile server.  The hostile line's call
+ * goes to the plain instance (95 %), whose glibc aborts; the sample group
+ * sends the call on, as a replay, to the instance under memcheck, which
+ * reports the invalid write (its stack through parse_names or
+ * parse_modes) and then dies itself of the heap the overflow corrupted
+ * (Valgrind's allocator asserts); with no instance left the call fails
+ * and the client ends, with an error, not a signal.  `fracture report`
+ * over that deployment's reports ranks the invalid write, module parse.
+ */
+static int test_hostile(const char *chat, const char *config, const char *fr, const char *id,
+                        const char *bug)
+{
+    int port = free_port(), lfd = fake_listen(port);
+    char buf[8192], path[600], want[128], *s, *err, frpath[PATH_MAX];
+    struct peer *srv;
+
+    if (!realpath(fr, frpath))
+        FAIL("%s: %s", fr, strerror(errno));
+    snprintf(client_env, sizeof client_env, "FRACTURE_DEPLOYMENT=%s", id);
+    start_client(chat, config, port, "--nick tester --channel '#fracture'");
+    srv = fake_session(lfd);
+    peer_send(srv, ":op!op@irc.test PRIVMSG #fracture :before the hostile line");
+    expect_screen("<op> before the hostile line", 30);
+    peer_send(srv, "%s", hostile_line(bug, buf, sizeof buf));
+    expect_dead(60);
+    s = client_status();
+    if (!s || strcmp(s, "0") == 0 || atoi(s) > 128)
+        FAIL("the client should end with an error, not 0 nor a signal: %s", s ? s : "?");
+    printf("the client ended with status %s\n", s);
+    free(s);
+    snprintf(path, sizeof path, "%s/chat.err", run_dir);
+    err = read_file(path);
+    if (!err || !strstr(err, "FMP 'crowd-parse' (pid ") || !strstr(err, "killed by signal 6") ||
+        !strstr(err, "the call goes to 'crowd-parse.i1'"))
+        FAIL("the plain instance did not die and pass the call on; stderr:\n%s", err ? err : "");
+    free(err);
+    {
+        char *argv[] = {frpath, "report", "fracture-reports", NULL};
+        const char *const order[3] = {"\n#1 InvalidWrite: 1 of 1 deployment, ",
+                                             "    module parse, FMP crowd-parse\n", want};
+        snprintf(path, sizeof path, "%s/report.txt", run_dir);
+        if (run_report(run_dir, path, argv) != 0)
+            FAIL("fracture report failed");
+        snprintf(want, sizeof want, "| %s | irc_parse",
+                 strcmp(bug, "names") == 0 ? "parse_names" : "parse_modes");
+        s = read_file(path);
+        expect_in_order(s, order, 3, "(1 report, 0 truncated)", "fracture report");
+        printf("%s", s);
+        free(s);
+    }
+    peer_close(srv);
+    close(lfd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static char config[4096];
@@ -1079,6 +1140,8 @@ int main(int argc, char **argv)
         return test_rx(argv[2], argv[3]);
     if (strcmp(argv[1], "leaks") == 0 && argc > 3)
         return test_leaks(argv[2], argv[3]);
+    if (strcmp(argv[1], "hostile") == 0 && argc > 6)
+        return test_hostile(argv[2], argv[3], argv[4], argv[5], argv[6]);
     if (strcmp(argv[1], "crowd") == 0 && argc > 4)
         return test_crowd(argv[2], argv[3], argv[4], argc > 5 ? atoi(argv[5]) : 200,
                           argc > 6 ? argv[6] : NULL);
