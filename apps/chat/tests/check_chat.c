@@ -23,6 +23,11 @@
  *                                    each with its own workload; `fracture
  *                                    report` over their reports ranks the
  *                                    two leaks first (in DIR if given: kept)
+ *   check_chat latency SAMPLES RATE PREFIX CHAT|cat
+ *                                    keystroke to screen through tmux, with
+ *                                    RATE channel lines a second; PREFIX
+ *                                    (- for none) runs before CHAT, as
+ *                                    "env FRACTURE_CONFIG=..." or valgrind
  *   check_chat hostile CHAT CONFIG FRACTURE ID names|mode
  *                                    a crowd deployment watching parse meets
  *                                    a hostile server: the invalid write is
@@ -1117,6 +1122,209 @@ static int test_hostile(const char *chat, const char *config, const char *fr, co
     return 0;
 }
 
+/* ---- keystroke to screen ---- */
+
+/*
+ * How long a typed character takes to show, through tmux as a person
+ * sees it: a control-mode client of the test's tmux server (one process
+ * for the whole run, so no fork per probe) sends the character into the
+ * pane with send-keys, then asks capture-pane for the cursor's line until
+ * the line ends with what has been typed.  A sample is the time from
+ * writing send-keys to the capture that shows it.  The same harness on
+ * `cat` (its echo is the terminal's, no program in between) is the
+ * method's own floor.  Meanwhile a peer says `rate` lines a second in the
+ * channel, so the client parses and formats (and a crowd samples) as it
+ * would in use; `cat` gets no traffic.
+ */
+struct ctl {
+    pid_t pid;
+    FILE *in, *out;
+};
+
+static struct ctl ctl_open(void)
+{
+    int to[2], from[2];
+    struct ctl c;
+
+    if (pipe2(to, O_CLOEXEC) != 0 || pipe2(from, O_CLOEXEC) != 0)
+        FAIL("pipe: %s", strerror(errno));
+    c.pid = fork();
+    if (c.pid < 0)
+        FAIL("fork: %s", strerror(errno));
+    if (c.pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        execlp("tmux", "tmux", "-S", sock, "-C", "attach-session", "-f", "no-output", "-t", "chat",
+               (char *)NULL);
+        _exit(127);
+    }
+    close(to[0]);
+    close(from[1]);
+    c.in = fdopen(to[1], "w");
+    c.out = fdopen(from[0], "r");
+    if (!c.in || !c.out)
+        FAIL("fdopen: %s", strerror(errno));
+    return c;
+}
+
+/* Sends one command; its output's last line (without the newline) into
+ * buf, "" if none.  Each command is followed by a numbered marker on the
+ * same line, so that a block tmux sends of its own (the attach's, which
+ * is empty) is never taken for this command's reply. */
+static void ctl_cmd(struct ctl *c, char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void ctl_cmd(struct ctl *c, char *buf, size_t cap, const char *fmt, ...)
+{
+    static unsigned seq;
+    char l[8192], mark[32], last[8192] = "";
+    va_list ap;
+
+    snprintf(mark, sizeof mark, "fr-mark-%u\n", ++seq);
+    va_start(ap, fmt);
+    vfprintf(c->in, fmt, ap);
+    va_end(ap);
+    fprintf(c->in, " ; display-message -p fr-mark-%u\n", seq);
+    fflush(c->in);
+    while (fgets(l, sizeof l, c->out)) {
+        if (strcmp(l, mark) == 0) {
+            snprintf(buf, cap, "%s", last);
+            while (fgets(l, sizeof l, c->out) && strncmp(l, "%end ", 5) != 0 &&
+                   strncmp(l, "%error ", 7) != 0)
+                ;
+            return;
+        }
+        if (strncmp(l, "%error ", 7) == 0)
+            FAIL("tmux refused a command: %s", last);
+        if (l[0] == '%')
+            continue;
+        l[strcspn(l, "\n")] = '\0';
+        snprintf(last, sizeof last, "%s", l);
+    }
+    FAIL("tmux's control client ended");
+}
+
+static void ctl_close(struct ctl *c)
+{
+    fclose(c->in);
+    fclose(c->out);
+    waitpid(c->pid, NULL, 0);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static void rstrip(char *s)
+{
+    size_t n = strlen(s);
+
+    while (n && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
+static int ends_with(const char *s, const char *t)
+{
+    size_t n = strlen(s), m = strlen(t);
+
+    return n >= m && strcmp(s + n - m, t) == 0;
+}
+
+static int test_latency(int samples, int rate, const char *prefix, const char *prog)
+{
+    struct peer *alice = NULL;
+    struct ctl c;
+    char cmd[4096], conf[512], base[8192], got[8192], typed[64] = "";
+    double *lat = calloc((size_t)samples, sizeof *lat), next_line = 0, t_end;
+    int y, said = 0, is_cat = strcmp(prog, "cat") == 0;
+    struct timespec gap = {0, 10 * 1000 * 1000};
+
+    if (!lat)
+        FAIL("out of memory");
+    snprintf(conf, sizeof conf, "%s/tmux.conf", tmp);
+    write_file("tmux.conf", "set -g default-terminal screen\nset -g remain-on-exit on\n"
+                            "set -g status off\nset -g history-limit 0\n");
+    if (is_cat) {
+        snprintf(cmd, sizeof cmd, "cd %s && exec cat", tmp);
+    } else {
+        start_ngircd();
+        alice = peer_open(irc_port, "alice");
+        peer_send(alice, "JOIN #fracture");
+        peer_wait(alice, "366", 5);
+        snprintf(cmd, sizeof cmd,
+                 "cd %s && %s %s --server 127.0.0.1 --port %d --nick tester "
+                 "--channel '#fracture' 2>%s/chat.err", tmp, strcmp(prefix, "-") ? prefix : "",
+                 prog, irc_port, tmp);
+    }
+    if (tmux(NULL, "-f" SEP "%s" SEP "new-session" SEP "-d" SEP "-s" SEP "chat" SEP "-x" SEP
+             "100" SEP "-y" SEP "30" SEP "%s", conf, cmd) != 0)
+        FAIL("tmux new-session failed");
+    if (!is_cat) {
+        expect_screen("You have joined #fracture", 120);
+        peer_wait(alice, "JOIN", 30);
+    }
+    c = ctl_open();
+    /* cat's line is the cursor's; the client's input line is its last. */
+    ctl_cmd(&c, got, sizeof got, "display-message -p -t chat '#{cursor_y} #{pane_height}'");
+    y = is_cat ? atoi(got) : atoi(strchr(got, ' ') ? strchr(got, ' ') + 1 : "30") - 1;
+    ctl_cmd(&c, base, sizeof base, "capture-pane -p -t chat -S %d -E %d", y, y);
+    rstrip(base);
+    /* Untimed warm-up: the first keys page in the UI's code. */
+    for (int i = -20; i < samples; i++) {
+        double t0, now;
+        size_t n = strlen(typed);
+
+        if (alice && rate > 0) {   /* the channel's traffic, due so far */
+            now = now_s();
+            if (next_line == 0)
+                next_line = now;
+            while (next_line <= now) {
+                peer_send(alice, "PRIVMSG #fracture :traffic line %d for the parser", ++said);
+                next_line += 1.0 / rate;
+            }
+        }
+        if (n == 40) {   /* a full line: cleared, untimed */
+            ctl_cmd(&c, got, sizeof got, "send-keys -t chat C-u");
+            t_end = now_s() + 60;
+            do {
+                ctl_cmd(&c, got, sizeof got, "capture-pane -p -t chat -S %d -E %d", y, y);
+                rstrip(got);
+                if (now_s() > t_end)
+                    FAIL("C-u did not clear the line: \"%s\", not \"%s\"", got, base);
+            } while (strcmp(got, base) != 0);
+            typed[n = 0] = '\0';
+        }
+        typed[n] = (char)('a' + (i + 20) % 26);
+        typed[n + 1] = '\0';
+        t0 = now_s();
+        ctl_cmd(&c, got, sizeof got, "send-keys -t chat -l %c", typed[n]);
+        t_end = t0 + 60;
+        for (;;) {
+            ctl_cmd(&c, got, sizeof got, "capture-pane -p -t chat -S %d -E %d", y, y);
+            rstrip(got);
+            if (ends_with(got, typed))
+                break;
+            if (now_s() > t_end)
+                FAIL("\"%s\" did not show in 60 s: \"%s\"", typed, got);
+        }
+        if (i >= 0)
+            lat[i] = (now_s() - t0) * 1000;
+        nanosleep(&gap, NULL);
+    }
+    ctl_close(&c);
+    qsort(lat, (size_t)samples, sizeof *lat, by_value);
+    printf("samples %d median_ms %.3f p90_ms %.3f p99_ms %.3f max_ms %.3f traffic_lines %d\n",
+           samples, lat[samples / 2], lat[samples * 90 / 100], lat[samples * 99 / 100],
+           lat[samples - 1], said);
+    free(lat);
+    if (alice)
+        peer_close(alice);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static char config[4096];
@@ -1126,7 +1334,7 @@ int main(int argc, char **argv)
         return 2;
     }
     /* The client runs in the temp dir: paths must not depend on ours. */
-    if (argc > 3 && strcmp(argv[1], "crash") != 0) {
+    if (argc > 3 && strcmp(argv[1], "crash") != 0 && strcmp(argv[1], "latency") != 0) {
         if (!realpath(argv[3], config))
             FAIL("%s: %s", argv[3], strerror(errno));
         argv[3] = config;
@@ -1140,6 +1348,8 @@ int main(int argc, char **argv)
         return test_rx(argv[2], argv[3]);
     if (strcmp(argv[1], "leaks") == 0 && argc > 3)
         return test_leaks(argv[2], argv[3]);
+    if (strcmp(argv[1], "latency") == 0 && argc > 5)
+        return test_latency(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5]);
     if (strcmp(argv[1], "hostile") == 0 && argc > 6)
         return test_hostile(argv[2], argv[3], argv[4], argv[5], argv[6]);
     if (strcmp(argv[1], "crowd") == 0 && argc > 4)
