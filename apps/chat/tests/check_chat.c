@@ -821,8 +821,8 @@ static int test_leaks(const char *chat, const char *config)
  * and not by d3, d7.  No luck is involved: sample.c's i-th choice for a
  * deployment is a function of its id and i alone, and for ids 0..7 the
  * longest run of choices without memcheck in the first 3,000 calls is
- * 120 calls, so any `rare` >= 121 calls in a row, wherever they start,
- * have one under memcheck.  The rare lines are in a row: the peer sends
+ * 119 calls (id 4), so any `rare` >= 120 calls in a row, wherever they
+ * start, have one under memcheck.  The rare lines are in a row: the peer sends
  * the CTCP replies back to back, and the away messages are sent with
  * /quote, which the client does not show, so the 301s are the only calls
  * of format meanwhile.
