@@ -1330,7 +1330,8 @@ int main(int argc, char **argv)
     static char config[4096];
 
     if (argc < 3) {
-        fprintf(stderr, "usage: check_chat ui|crash|rx|leaks|crowd CHAT [CONFIG|BUG] [FRACTURE [RARE [DIR]]]\n");
+        fprintf(stderr, "usage: check_chat ui|crash|rx|leaks|crowd|hostile|latency ARGS... "
+                        "(the top of check_chat.c says which)\n");
         return 2;
     }
     /* The client runs in the temp dir: paths must not depend on ours. */
