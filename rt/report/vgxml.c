@@ -454,10 +454,31 @@ int fr__vgxml_read(void *ctx, const char *name, const char *data, size_t len,
                       "give the reports dir Valgrind wrote with --xml=yes (an FMP under env: "
                       "{valgrind: ...}), or leave this file out");
     }
+    talloc_free(r);
+    /* Valgrind that panics (its allocator asserts on a heap the program
+     * overran) closes the document and then writes its threads' stacks
+     * after it: up to the close the report is whole, but for the end of
+     * the run (no leak check), so it counts as cut short. */
+    if ((m = memmem(data, len, "</valgrindoutput>", strlen("</valgrindoutput>"))) != NULL) {
+        size_t upto = (size_t)(m - data) + strlen("</valgrindoutput>");
+        if (!(again = new_report(ctx, name)))
+            return fr__perr_oom(e);
+        rc = parse(again, data, upto, &x2, e);
+        if (rc < 0) {
+            talloc_free(again);
+            return rc;
+        }
+        if (rc > 0) {
+            again->truncated = true;
+            *out = again;
+            return 0;
+        }
+        talloc_free(again);
+        x2 = (struct xerr){ 0 };
+    }
     /* A process that died mid-report, or a file broken somewhere: mended
      * at its last complete top-level element, the first reads whole and
      * the second still fails where it failed (before that element). */
-    talloc_free(r);
     if (!(again = new_report(ctx, name)))
         return fr__perr_oom(e);
     if (!(m = mended(again, data, len, &mlen))) {

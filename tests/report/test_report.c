@@ -2,7 +2,8 @@
  * test_report.c - units of `fracture report` (rt/report/): SHA-256 on the
  * standard's vectors; frame names and Fracture's frames; the normalised
  * text; the FMP from a report's name; reading real reports (the crowd
- * make_crowd.sh wrote at test time: argv[1]) whole and cut short; the
+ * make_crowd.sh wrote at test time: argv[1]) whole, cut short and after
+ * Valgrind's own panic; the
  * classes and their ranking over the crowd; the ranking's order on made
  * up classes; helgrind's reports.
  */
@@ -383,6 +384,33 @@ static void cut_anywhere(void **state)
     talloc_free(ctx);
 }
 
+/* Valgrind that panics (its allocator asserting on a heap the program
+ * overran, as apps/chat's overflows do under the crowd) closes the
+ * document and then writes its threads' stacks after the close: read as
+ * whole up to the close, and counted as cut short. */
+static void panicked_report(void **state)
+{
+    void *ctx = talloc_new(NULL);
+    struct whole w = { .ctx = ctx };
+    char *path = talloc_asprintf(ctx, "%s/d5", crowd), *doc;
+    struct fr_vg_report *full = read_one(ctx, "d5"), *r;
+    struct fr_perr e;
+
+    (void)state;
+    fr__perr_init(&e, ctx);
+    assert_int_equal(fr__input_walk(ctx, path, keep, &w, &e), 0);
+    doc = talloc_asprintf(ctx, "%s  <stack>\n    <frame>\n      <ip>0x4A09AE7</ip>\n"
+                          "      <fn>recvmsg</fn>\n    </frame>\n  </stack>\n  <stack>\n", w.data);
+    fr__perr_init(&e, ctx);
+    if (fr__vgxml_read(ctx, "d5/prog.1.xml", doc, strlen(doc), &r, &e) < 0)
+        fail_msg("refused: %s", e.msg);
+    assert_true(r->truncated);
+    assert_int_equal(r->nerrors, full->nerrors);
+    for (size_t i = 0; i < r->nerrors; i++)
+        assert_string_equal(r->errors[i].kind, full->errors[i].kind);
+    talloc_free(ctx);
+}
+
 static void crowd_ranked(void **state)
 {
     static const char *const deps[] = { "d1", "d2", "d3", "d4", "d5", "d6", "d7" };
@@ -481,6 +509,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(real_reports),
         cmocka_unit_test(killed_report),
         cmocka_unit_test(cut_anywhere),
+        cmocka_unit_test(panicked_report),
         cmocka_unit_test(crowd_ranked),
         cmocka_unit_test(rank_order),
         cmocka_unit_test(helgrind_report),

@@ -18,6 +18,20 @@
  *   check_chat leaks CHAT CONFIG     the two rare-traffic leaks, with parse
  *                                    and format under memcheck: the XML
  *                                    report names both
+ *   check_chat crowd CHAT CONFIG FRACTURE [RARE [DIR]]
+ *                                    eight deployments of the crowd config,
+ *                                    each with its own workload; `fracture
+ *                                    report` over their reports ranks the
+ *                                    two leaks first (in DIR if given: kept)
+ *   check_chat latency SAMPLES RATE PREFIX CHAT|cat
+ *                                    keystroke to screen through tmux, with
+ *                                    RATE channel lines a second; PREFIX
+ *                                    (- for none) runs before CHAT, as
+ *                                    "env FRACTURE_CONFIG=..." or valgrind
+ *   check_chat hostile CHAT CONFIG FRACTURE ID names|mode
+ *                                    a crowd deployment watching parse meets
+ *                                    a hostile server: the invalid write is
+ *                                    reported
  *
  * Nothing outlives a test: a guardian process (which sees the driver's end
  * through a pipe, however it ends) stops tmux and ngircd and removes the
@@ -27,6 +41,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <ftw.h>
 #include <signal.h>
@@ -48,6 +63,10 @@ static char sock[256];
 static pid_t ngircd_pid = -1, guardian_pid = -1;
 static int guardian_fd = -1;
 static int irc_port;
+/* Where the client runs and leaves chat.err and status (the temp dir, or
+ * one deployment's dir of a crowd), and what more its environment holds. */
+static char run_dir[512];
+static char client_env[512];
 
 /* ---- cleanup ---- */
 
@@ -141,6 +160,7 @@ static void setup(void)
     if (!mkdtemp(tmp))
         FAIL("mkdtemp: %s", strerror(errno));
     snprintf(sock, sizeof sock, "%s/tmux.sock", tmp);
+    snprintf(run_dir, sizeof run_dir, "%s", tmp);
     /* Processes that leave their parent (tmux's server) come to us. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     start_guardian();
@@ -386,10 +406,10 @@ static void start_client(const char *chat, const char *config, int port, const c
                             "set -g status off\n"
                             "set -g history-limit 0\n");
     snprintf(cmd, sizeof cmd,
-             "cd %s && env %s%s %s --server 127.0.0.1 --port %d %s 2>%s/chat.err; "
-             "echo $? >%s/status.new && mv %s/status.new %s/status", tmp,
-             config ? "FRACTURE_CONFIG=" : "", config ? config : "", chat, port, opts, tmp, tmp,
-             tmp, tmp);
+             "cd %s && env %s %s%s %s --server 127.0.0.1 --port %d %s 2>%s/chat.err; "
+             "echo $? >%s/status.new && mv %s/status.new %s/status", run_dir, client_env,
+             config ? "FRACTURE_CONFIG=" : "", config ? config : "", chat, port, opts, run_dir,
+             run_dir, run_dir, run_dir);
     if (tmux(NULL, "-f" SEP "%s" SEP "new-session" SEP "-d" SEP "-s" SEP "chat" SEP "-x" SEP
              "100" SEP "-y" SEP "30" SEP "%s", conf, cmd) != 0)
         FAIL("tmux new-session failed");
@@ -417,7 +437,7 @@ static char *client_status(void)
 {
     char path[600], *s = NULL;
 
-    snprintf(path, sizeof path, "%s/status", tmp);
+    snprintf(path, sizeof path, "%s/status", run_dir);
     for (int t = 0; t < 100 && !(s = read_file(path)); t++)
         usleep(50000);
     if (s)
@@ -427,9 +447,9 @@ static char *client_status(void)
 
 static void show_err(void)
 {
-    char path[512], *e;
+    char path[600], *e;
 
-    snprintf(path, sizeof path, "%s/chat.err", tmp);
+    snprintf(path, sizeof path, "%s/chat.err", run_dir);
     e = read_file(path);
     if (e && *e)
         fprintf(stderr, "--- the client's stderr:\n%s---\n", e);
@@ -782,16 +802,540 @@ static int test_leaks(const char *chat, const char *config)
     return 0;
 }
 
+/* ---- a crowd under memcheck ---- */
+
+/*
+ * Eight deployments, ids 0..7, of one build and configs/crowd.yaml: the
+ * rotation is format, parse, so even ids watch format and odd ids parse,
+ * 5 % of their calls under memcheck.  Every deployment has the ordinary
+ * session (a join, a peer's lines and /me, lines typed); some also get
+ * the rare traffic, `rare` lines in a row of each kind they get:
+ *
+ *   id        0     1     2     3     4     5     6     7
+ *   module    fmt   parse fmt   parse fmt   parse fmt   parse
+ *   CTCP      -     yes   yes   yes   yes   yes   -     -      (BUG 3, parse)
+ *   RPL_AWAY  yes   -     yes   yes   -     -     -     yes    (BUG 4, format)
+ *
+ * so the CTCP-reply leak is found by d1, d3, d5 (watching parse, reached)
+ * and not by d2, d4 (reached, watching format); the away leak by d0, d2
+ * and not by d3, d7.  No luck is involved: sample.c's i-th choice for a
+ * deployment is a function of its id and i alone, and for ids 0..7 the
+ * longest run of choices without memcheck in the first 3,000 calls is
+ * 119 calls (id 4), so any `rare` >= 120 calls in a row, wherever they
+ * start, have one under memcheck.  The rare lines are in a row: the peer sends
+ * the CTCP replies back to back, and the away messages are sent with
+ * /quote, which the client does not show, so the 301s are the only calls
+ * of format meanwhile.
+ *
+ * Each deployment's reports go to CROWD/dN; then `fracture report` over
+ * d0..d7 (text, --json, --html) must rank the CTCP leak first (3 of 8),
+ * the away leak second (2 of 8), and nothing else.
+ */
+#define CROWD_N 8
+static const char crowd_ctcp[CROWD_N + 1] = "01111100";
+static const char crowd_away[CROWD_N + 1] = "10110001";
+
+static void crowd_deployment(const char *chat, const char *config, struct peer *alice, int id,
+                             int rare, const char *crowd)
+{
+    char cmd[8192], path[600], dst[PATH_MAX + 16];
+    int ctcp = crowd_ctcp[id] == '1', away = crowd_away[id] == '1';
+    double t0 = now_s();
+
+    snprintf(run_dir, sizeof run_dir, "%s/run%d", tmp, id);
+    if (mkdir(run_dir, 0700) != 0)
+        FAIL("mkdir %s: %s", run_dir, strerror(errno));
+    snprintf(client_env, sizeof client_env, "FRACTURE_DEPLOYMENT=%d", id);
+    if (away) {
+        peer_send(alice, "AWAY :gone fishing");
+        peer_wait(alice, " 306 ", 5);
+    }
+    start_client(chat, config, irc_port, "--nick tester --channel '#fracture'");
+    expect_screen("You have joined #fracture", 60);
+    peer_wait(alice, "JOIN", 10);
+
+    /* The ordinary session. */
+    for (int i = 1; i <= 10; i++)
+        peer_send(alice, "PRIVMSG #fracture :ordinary line %d", i);
+    peer_send(alice, "PRIVMSG #fracture :\001ACTION waves\001");
+    expect_screen("* alice waves", 20);
+    line("hello alice");
+    peer_wait(alice, "PRIVMSG #fracture :hello alice", 10);
+    line("/me waves back");
+    peer_wait(alice, "\001ACTION waves back\001", 10);
+
+    if (ctcp) {   /* FRACTURE-DEMO BUG 3: CTCP replies, back to back */
+        for (int i = 1; i <= rare; i++)
+            peer_send(alice, "NOTICE tester :\001VERSION scripted-peer %d\001", i);
+        peer_send(alice, "PRIVMSG #fracture :ctcp replies done");
+        expect_screen("<alice> ctcp replies done", 60);
+    }
+    if (away) {   /* FRACTURE-DEMO BUG 4: messages to a user who is away */
+        for (int i = 1; i <= rare;) {
+            int n = snprintf(cmd, sizeof cmd, "send-keys" SEP "-t" SEP "chat");
+            for (int k = 0; k < 25 && i <= rare; k++, i++)
+                n += snprintf(cmd + n, sizeof cmd - (size_t)n,
+                              SEP "/quote PRIVMSG alice :away message %d" SEP "Enter", i);
+            tmux(NULL, "%s", cmd);
+        }
+        snprintf(cmd, sizeof cmd, "PRIVMSG alice :away message %d", rare);
+        peer_wait(alice, cmd, 60);
+        /* After the last 301 (the server sent it before this line). */
+        peer_send(alice, "PRIVMSG #fracture :away messages done");
+        expect_screen("<alice> away messages done", 60);
+        peer_send(alice, "AWAY");
+        peer_wait(alice, " 305 ", 5);
+    }
+    line("/quit bye");
+    peer_wait(alice, "QUIT", 20);
+    expect_dead(120);   /* memcheck writes its report as the FMP ends */
+    {
+        char *s = client_status();
+        if (!s || strcmp(s, "0") != 0)
+            FAIL("deployment %d: the client ended with status %s", id, s ? s : "?");
+        free(s);
+    }
+    /* Renamed, not killed: killing the last session ends the tmux server,
+     * and the next new-session could meet it on its way out. */
+    tmux(NULL, "rename-session" SEP "-t" SEP "chat" SEP "done%d", id);
+    snprintf(path, sizeof path, "%s/fracture-reports", run_dir);
+    snprintf(dst, sizeof dst, "%s/d%d", crowd, id);
+    {
+        char *mv[] = {"mv", path, dst, NULL};
+        run_quiet(mv);
+    }
+    {
+        DIR *d = opendir(dst);
+        struct dirent *e;
+        int xml = 0;
+        while (d && (e = readdir(d)) != NULL)
+            xml += strstr(e->d_name, ".xml") != NULL;
+        if (d)
+            closedir(d);
+        if (!xml)
+            FAIL("deployment %d wrote no report in %s", id, dst);
+    }
+    printf("deployment %d: module %s, workload ordinary%s%s, %.1f s\n", id,
+           id % 2 ? "parse " : "format", ctcp ? " + CTCP replies" : "",
+           away ? " + away messages" : "", now_s() - t0);
+    fflush(stdout);
+}
+
+/* Runs FRACTURE report ARGS in dir, its stdout into out (NULL: dropped);
+ * its exit status. */
+static int run_report(const char *dir, const char *out, char *const argv[])
+{
+    pid_t pid = fork();
+    int st;
+
+    if (pid == 0) {
+        int fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open("/dev/null", O_WRONLY);
+        if (fd < 0 || chdir(dir) != 0)
+            _exit(126);
+        dup2(fd, 1);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        FAIL("fork: %s", strerror(errno));
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Fails unless text holds each of want[0..n-1], in that order, and not
+ * after. */
+static void expect_in_order(const char *text, const char *const *want, size_t n,
+                            const char *after, const char *what)
+{
+    const char *at = text;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *f = strstr(at, want[i]);
+        if (!f)
+            FAIL("%s lacks, in order, \"%s\"; it is:\n%s", what, want[i], text);
+        at = f + strlen(want[i]);
+    }
+    if (strstr(text, after))
+        FAIL("%s holds \"%s\": a third class:\n%s", what, after, text);
+}
+
+/* The ranking must be exactly: the CTCP leak, the away leak. */
+static void expect_ranking(const char *text)
+{
+    static const char *const want[] = {
+        "2 bug classes from 8 deployments (8 reports, 0 truncated)\n",
+        "\n#1 Leak_DefinitelyLost: 3 of 8 deployments, ",
+        "    module parse, FMP crowd-parse\n",
+        "| parse_ctcp",
+        "    deployments: d1, d3, d5\n",
+        "\n#2 Leak_DefinitelyLost: 2 of 8 deployments, ",
+        "    module format, FMP crowd-format\n",
+        "| fmt_numeric",
+        "    deployments: d0, d2\n",
+    };
+
+    expect_in_order(text, want, sizeof want / sizeof want[0], "\n#3 ", "fracture report");
+}
+
+static void expect_json_ranking(const char *text)
+{
+    static const char *const want[] = {
+        "\"ndeployments\": 8,", "\"reports\": 8,",
+        "\"rank\": 1,", "\"kind\": \"Leak_DefinitelyLost\"", "\"d1\",", "\"d3\",", "\"d5\"",
+        "\"ndeployments\": 3,", "\"parse\"", "\"crowd-parse\"", "\"fn\": \"parse_ctcp\"",
+        "\"rank\": 2,", "\"kind\": \"Leak_DefinitelyLost\"", "\"d0\",", "\"d2\"",
+        "\"ndeployments\": 2,", "\"format\"", "\"crowd-format\"", "\"fn\": \"fmt_numeric\"",
+    };
+
+    expect_in_order(text, want, sizeof want / sizeof want[0], "\"rank\": 3",
+                    "fracture report --json");
+}
+
+static int test_crowd(const char *chat, const char *config, const char *fr, int rare,
+                      const char *keep)
+{
+    struct peer *alice;
+    char crowd[PATH_MAX], out[PATH_MAX + 32], html[PATH_MAX + 32], *text, frpath[PATH_MAX];
+    char *dirs[CROWD_N];
+
+    if (!realpath(fr, frpath))
+        FAIL("%s: %s", fr, strerror(errno));
+    fr = frpath;
+
+    if (keep) {   /* paths that hold after run_report's chdir */
+        mkdir(keep, 0755);
+        if (!realpath(keep, crowd))
+            FAIL("%s: %s", keep, strerror(errno));
+    } else {
+        snprintf(crowd, sizeof crowd, "%s/crowd", tmp);
+        if (mkdir(crowd, 0700) != 0)
+            FAIL("mkdir %s: %s", crowd, strerror(errno));
+    }
+    start_ngircd();
+    alice = peer_open(irc_port, "alice");
+    peer_send(alice, "JOIN #fracture");
+    peer_wait(alice, "366", 5);
+    for (int id = 0; id < CROWD_N; id++)
+        crowd_deployment(chat, config, alice, id, rare, crowd);
+    peer_close(alice);
+    snprintf(run_dir, sizeof run_dir, "%s", tmp);
+
+    for (int id = 0; id < CROWD_N; id++) {
+        dirs[id] = malloc(8);
+        snprintf(dirs[id], 8, "d%d", id);
+    }
+    {
+        char *argv[] = {(char *)fr, "report", dirs[0], dirs[1], dirs[2], dirs[3], dirs[4],
+                        dirs[5], dirs[6], dirs[7], NULL};
+        snprintf(out, sizeof out, "%s/report.txt", crowd);
+        if (run_report(crowd, out, argv) != 0)
+            FAIL("fracture report failed");
+        text = read_file(out);
+        expect_ranking(text);
+        printf("%s", text);
+        free(text);
+    }
+    {
+        char *argv[] = {(char *)fr, "report", "--json", dirs[0], dirs[1], dirs[2], dirs[3],
+                        dirs[4], dirs[5], dirs[6], dirs[7], NULL};
+        snprintf(out, sizeof out, "%s/report.json", crowd);
+        if (run_report(crowd, out, argv) != 0)
+            FAIL("fracture report --json failed");
+        text = read_file(out);
+        expect_json_ranking(text);
+        free(text);
+    }
+    {
+        char *argv[] = {(char *)fr, "report", "--html", html, dirs[0], dirs[1], dirs[2], dirs[3],
+                        dirs[4], dirs[5], dirs[6], dirs[7], NULL};
+        char *a, *b;
+        snprintf(html, sizeof html, "%s/report.html", crowd);
+        if (run_report(crowd, NULL, argv) != 0)
+            FAIL("fracture report --html failed");
+        text = read_file(html);
+        a = text ? strstr(text, "parse_ctcp") : NULL;
+        b = text ? strstr(text, "fmt_numeric") : NULL;
+        if (!a || !b || a > b)
+            FAIL("the page %s does not rank parse_ctcp above fmt_numeric", html);
+        free(text);
+    }
+    for (int id = 0; id < CROWD_N; id++)
+        free(dirs[id]);
+    printf("fracture report (text, --json, --html) ranks the CTCP-reply leak first (3 of 8 "
+           "deployments), the away leak second (2 of 8)\n");
+    return 0;
+}
+
+/*
+ * What the crowd makes of the overflows: a deployment of the crowd config
+ * that watches parse meets a hostile server.  The hostile line's call
+ * goes to the plain instance (95 %), whose glibc aborts; the sample group
+ * sends the call on, as a replay, to the instance under memcheck, which
+ * reports the invalid write (its stack through parse_names or
+ * parse_modes) and then dies itself of the heap the overflow corrupted
+ * (Valgrind's allocator asserts); with no instance left the call fails
+ * and the client ends, with an error, not a signal.  `fracture report`
+ * over that deployment's reports ranks the invalid write, module parse.
+ */
+static int test_hostile(const char *chat, const char *config, const char *fr, const char *id,
+                        const char *bug)
+{
+    int port = free_port(), lfd = fake_listen(port);
+    char buf[8192], path[600], want[128], *s, *err, frpath[PATH_MAX];
+    struct peer *srv;
+
+    if (!realpath(fr, frpath))
+        FAIL("%s: %s", fr, strerror(errno));
+    snprintf(client_env, sizeof client_env, "FRACTURE_DEPLOYMENT=%s", id);
+    start_client(chat, config, port, "--nick tester --channel '#fracture'");
+    srv = fake_session(lfd);
+    peer_send(srv, ":op!op@irc.test PRIVMSG #fracture :before the hostile line");
+    expect_screen("<op> before the hostile line", 30);
+    peer_send(srv, "%s", hostile_line(bug, buf, sizeof buf));
+    expect_dead(60);
+    s = client_status();
+    if (!s || strcmp(s, "0") == 0 || atoi(s) > 128)
+        FAIL("the client should end with an error, not 0 nor a signal: %s", s ? s : "?");
+    printf("the client ended with status %s\n", s);
+    free(s);
+    snprintf(path, sizeof path, "%s/chat.err", run_dir);
+    err = read_file(path);
+    if (!err || !strstr(err, "FMP 'crowd-parse' (pid ") || !strstr(err, "killed by signal 6") ||
+        !strstr(err, "the call goes to 'crowd-parse.i1'"))
+        FAIL("the plain instance did not die and pass the call on; stderr:\n%s", err ? err : "");
+    free(err);
+    {
+        char *argv[] = {frpath, "report", "fracture-reports", NULL};
+        const char *const order[3] = {"\n#1 InvalidWrite: 1 of 1 deployment, ",
+                                             "    module parse, FMP crowd-parse\n", want};
+        snprintf(path, sizeof path, "%s/report.txt", run_dir);
+        if (run_report(run_dir, path, argv) != 0)
+            FAIL("fracture report failed");
+        snprintf(want, sizeof want, "| %s | irc_parse",
+                 strcmp(bug, "names") == 0 ? "parse_names" : "parse_modes");
+        s = read_file(path);
+        expect_in_order(s, order, 3, "(1 report, 0 truncated)", "fracture report");
+        printf("%s", s);
+        free(s);
+    }
+    peer_close(srv);
+    close(lfd);
+    return 0;
+}
+
+/* ---- keystroke to screen ---- */
+
+/*
+ * How long a typed character takes to show, through tmux as a person
+ * sees it: a control-mode client of the test's tmux server (one process
+ * for the whole run, so no fork per probe) sends the character into the
+ * pane with send-keys, then asks capture-pane for the cursor's line until
+ * the line ends with what has been typed.  A sample is the time from
+ * writing send-keys to the capture that shows it.  The same harness on
+ * `cat` (its echo is the terminal's, no program in between) is the
+ * method's own floor.  Meanwhile a peer says `rate` lines a second in the
+ * channel, so the client parses and formats (and a crowd samples) as it
+ * would in use; `cat` gets no traffic.
+ */
+struct ctl {
+    pid_t pid;
+    FILE *in, *out;
+};
+
+static struct ctl ctl_open(void)
+{
+    int to[2], from[2];
+    struct ctl c;
+
+    if (pipe2(to, O_CLOEXEC) != 0 || pipe2(from, O_CLOEXEC) != 0)
+        FAIL("pipe: %s", strerror(errno));
+    c.pid = fork();
+    if (c.pid < 0)
+        FAIL("fork: %s", strerror(errno));
+    if (c.pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        execlp("tmux", "tmux", "-S", sock, "-C", "attach-session", "-f", "no-output", "-t", "chat",
+               (char *)NULL);
+        _exit(127);
+    }
+    close(to[0]);
+    close(from[1]);
+    c.in = fdopen(to[1], "w");
+    c.out = fdopen(from[0], "r");
+    if (!c.in || !c.out)
+        FAIL("fdopen: %s", strerror(errno));
+    return c;
+}
+
+/* Sends one command; its output's last line (without the newline) into
+ * buf, "" if none.  Each command is followed by a numbered marker on the
+ * same line, so that a block tmux sends of its own (the attach's, which
+ * is empty) is never taken for this command's reply. */
+static void ctl_cmd(struct ctl *c, char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void ctl_cmd(struct ctl *c, char *buf, size_t cap, const char *fmt, ...)
+{
+    static unsigned seq;
+    char l[8192], mark[32], last[8192] = "";
+    va_list ap;
+
+    snprintf(mark, sizeof mark, "fr-mark-%u\n", ++seq);
+    va_start(ap, fmt);
+    vfprintf(c->in, fmt, ap);
+    va_end(ap);
+    fprintf(c->in, " ; display-message -p fr-mark-%u\n", seq);
+    fflush(c->in);
+    while (fgets(l, sizeof l, c->out)) {
+        if (strcmp(l, mark) == 0) {
+            snprintf(buf, cap, "%s", last);
+            while (fgets(l, sizeof l, c->out) && strncmp(l, "%end ", 5) != 0 &&
+                   strncmp(l, "%error ", 7) != 0)
+                ;
+            return;
+        }
+        if (strncmp(l, "%error ", 7) == 0)
+            FAIL("tmux refused a command: %s", last);
+        if (l[0] == '%')
+            continue;
+        l[strcspn(l, "\n")] = '\0';
+        snprintf(last, sizeof last, "%s", l);
+    }
+    FAIL("tmux's control client ended");
+}
+
+static void ctl_close(struct ctl *c)
+{
+    fclose(c->in);
+    fclose(c->out);
+    waitpid(c->pid, NULL, 0);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static void rstrip(char *s)
+{
+    size_t n = strlen(s);
+
+    while (n && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
+static int ends_with(const char *s, const char *t)
+{
+    size_t n = strlen(s), m = strlen(t);
+
+    return n >= m && strcmp(s + n - m, t) == 0;
+}
+
+static int test_latency(int samples, int rate, const char *prefix, const char *prog)
+{
+    struct peer *alice = NULL;
+    struct ctl c;
+    char cmd[4096], conf[512], base[8192], got[8192], typed[64] = "";
+    double *lat = calloc((size_t)samples, sizeof *lat), next_line = 0, t_end;
+    int y, said = 0, is_cat = strcmp(prog, "cat") == 0;
+    struct timespec gap = {0, 10 * 1000 * 1000};
+
+    if (!lat)
+        FAIL("out of memory");
+    snprintf(conf, sizeof conf, "%s/tmux.conf", tmp);
+    write_file("tmux.conf", "set -g default-terminal screen\nset -g remain-on-exit on\n"
+                            "set -g status off\nset -g history-limit 0\n");
+    if (is_cat) {
+        snprintf(cmd, sizeof cmd, "cd %s && exec cat", tmp);
+    } else {
+        start_ngircd();
+        alice = peer_open(irc_port, "alice");
+        peer_send(alice, "JOIN #fracture");
+        peer_wait(alice, "366", 5);
+        snprintf(cmd, sizeof cmd,
+                 "cd %s && %s %s --server 127.0.0.1 --port %d --nick tester "
+                 "--channel '#fracture' 2>%s/chat.err", tmp, strcmp(prefix, "-") ? prefix : "",
+                 prog, irc_port, tmp);
+    }
+    if (tmux(NULL, "-f" SEP "%s" SEP "new-session" SEP "-d" SEP "-s" SEP "chat" SEP "-x" SEP
+             "100" SEP "-y" SEP "30" SEP "%s", conf, cmd) != 0)
+        FAIL("tmux new-session failed");
+    if (!is_cat) {
+        expect_screen("You have joined #fracture", 120);
+        peer_wait(alice, "JOIN", 30);
+    }
+    c = ctl_open();
+    /* cat's line is the cursor's; the client's input line is its last. */
+    ctl_cmd(&c, got, sizeof got, "display-message -p -t chat '#{cursor_y} #{pane_height}'");
+    y = is_cat ? atoi(got) : atoi(strchr(got, ' ') ? strchr(got, ' ') + 1 : "30") - 1;
+    ctl_cmd(&c, base, sizeof base, "capture-pane -p -t chat -S %d -E %d", y, y);
+    rstrip(base);
+    /* Untimed warm-up: the first keys page in the UI's code. */
+    for (int i = -20; i < samples; i++) {
+        double t0, now;
+        size_t n = strlen(typed);
+
+        if (alice && rate > 0) {   /* the channel's traffic, due so far */
+            now = now_s();
+            if (next_line == 0)
+                next_line = now;
+            while (next_line <= now) {
+                peer_send(alice, "PRIVMSG #fracture :traffic line %d for the parser", ++said);
+                next_line += 1.0 / rate;
+            }
+        }
+        if (n == 40) {   /* a full line: cleared, untimed */
+            ctl_cmd(&c, got, sizeof got, "send-keys -t chat C-u");
+            t_end = now_s() + 60;
+            do {
+                ctl_cmd(&c, got, sizeof got, "capture-pane -p -t chat -S %d -E %d", y, y);
+                rstrip(got);
+                if (now_s() > t_end)
+                    FAIL("C-u did not clear the line: \"%s\", not \"%s\"", got, base);
+            } while (strcmp(got, base) != 0);
+            typed[n = 0] = '\0';
+        }
+        typed[n] = (char)('a' + (i + 20) % 26);
+        typed[n + 1] = '\0';
+        t0 = now_s();
+        ctl_cmd(&c, got, sizeof got, "send-keys -t chat -l %c", typed[n]);
+        t_end = t0 + 60;
+        for (;;) {
+            ctl_cmd(&c, got, sizeof got, "capture-pane -p -t chat -S %d -E %d", y, y);
+            rstrip(got);
+            if (ends_with(got, typed))
+                break;
+            if (now_s() > t_end)
+                FAIL("\"%s\" did not show in 60 s: \"%s\"", typed, got);
+        }
+        if (i >= 0)
+            lat[i] = (now_s() - t0) * 1000;
+        nanosleep(&gap, NULL);
+    }
+    ctl_close(&c);
+    qsort(lat, (size_t)samples, sizeof *lat, by_value);
+    printf("samples %d median_ms %.3f p90_ms %.3f p99_ms %.3f max_ms %.3f traffic_lines %d\n",
+           samples, lat[samples / 2], lat[samples * 90 / 100], lat[samples * 99 / 100],
+           lat[samples - 1], said);
+    free(lat);
+    if (alice)
+        peer_close(alice);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static char config[4096];
 
     if (argc < 3) {
-        fprintf(stderr, "usage: check_chat ui|crash|rx|leaks CHAT [CONFIG|BUG]\n");
+        fprintf(stderr, "usage: check_chat ui|crash|rx|leaks|crowd|hostile|latency ARGS... "
+                        "(the top of check_chat.c says which)\n");
         return 2;
     }
     /* The client runs in the temp dir: paths must not depend on ours. */
-    if (argc > 3 && strcmp(argv[1], "crash") != 0) {
+    if (argc > 3 && strcmp(argv[1], "crash") != 0 && strcmp(argv[1], "latency") != 0) {
         if (!realpath(argv[3], config))
             FAIL("%s: %s", argv[3], strerror(errno));
         argv[3] = config;
@@ -805,5 +1349,12 @@ int main(int argc, char **argv)
         return test_rx(argv[2], argv[3]);
     if (strcmp(argv[1], "leaks") == 0 && argc > 3)
         return test_leaks(argv[2], argv[3]);
+    if (strcmp(argv[1], "latency") == 0 && argc > 5)
+        return test_latency(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5]);
+    if (strcmp(argv[1], "hostile") == 0 && argc > 6)
+        return test_hostile(argv[2], argv[3], argv[4], argv[5], argv[6]);
+    if (strcmp(argv[1], "crowd") == 0 && argc > 4)
+        return test_crowd(argv[2], argv[3], argv[4], argc > 5 ? atoi(argv[5]) : 200,
+                          argc > 6 ? argv[6] : NULL);
     FAIL("unknown test %s", argv[1]);
 }
