@@ -32,8 +32,8 @@ static void cb_impl(void)
 /* Function 1 may cross as a callback; function 0 may not. */
 static const struct fr_module fuzz_modules[] = { { "main", 0 }, { "lib", 0 } };
 static const struct fr_function fuzz_functions[] = {
-    { "plain", 1, 0, NULL, (fr_fnptr)cb_impl, (fr_fnptr)cb_impl },
-    { "visit", 0, FR_FN_CALLBACK, NULL, (fr_fnptr)cb_impl, (fr_fnptr)cb_impl },
+    { "plain", 1, 0, NULL, (fr_fnptr)cb_impl, (fr_fnptr)cb_impl, NULL, 0 },
+    { "visit", 0, FR_FN_CALLBACK, NULL, (fr_fnptr)cb_impl, (fr_fnptr)cb_impl, NULL, 0 },
 };
 static const struct fr_app fuzz_app = {
     .abi_version = FR_ABI_VERSION,

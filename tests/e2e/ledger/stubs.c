@@ -725,7 +725,8 @@ static const struct fr_module modules[NMODULES] = {
 };
 
 #define FN(m, name, flags) \
-    [FN_##name] = { #name, MOD_##m, flags, d_##name, (fr_fnptr)name, (fr_fnptr)__fr_impl_##name }
+    [FN_##name] = { #name, MOD_##m, flags, d_##name, (fr_fnptr)name, (fr_fnptr)__fr_impl_##name, \
+                    NULL, 0 }
 
 static const struct fr_function functions[NFUNCS] = {
     FN(store, store_put, 0),
