@@ -1,133 +1,285 @@
 /*
- * meta.c - the thread's metadata set (fracture/meta.h), exported into each
- * message header and adopted from each one received, by Causeway's rule.
+ * meta.c - the thread's metadata set (fracture/meta.h): its items, their
+ * encoding into a message header's entries, and the set adopted from each
+ * message received, by Causeway's rules.
+ *
+ * On the wire an item is a head entry {key: its identifier, value: type
+ * << 32 | kind << 16 | length} followed by its value, 16 bytes an entry
+ * (a u64: one entry, its low 8 bytes).  What a peer sends is untrusted:
+ * an entry that does not parse ends the set there.
  */
 #include <errno.h>
-#include <fracture/meta.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "meta.h"
-#include "state.h"
+#include "metatype.h"
 
-#define MERGE_MAX 32
+/* Room for every item that may stay (FR_META_WIRE of a type that does not
+ * travel) beside every one a header can bring. */
+#define ITEMS_MAX (2 * FR_META_WIRE)
+
+_Static_assert(FR_META_WIRE == FR_META_MAX, "the public room is the slot's");
+_Static_assert(sizeof(struct fr_meta_ent) == 16, "an entry carries 16 bytes of a value");
+
+struct item {
+    uint32_t type;
+    uint8_t kind;
+    uint8_t travels;          /* the type has FR_META_CALLS (or came with a message) */
+    uint64_t id;
+    struct fr_meta_value v;
+};
 
 struct meta_set {
     unsigned n;
-    struct fr_meta_ent e[FR_META_MAX];
+    unsigned nlocal;          /* items that do not travel */
+    unsigned wire;            /* header entries the travelling ones take */
+    struct item e[ITEMS_MAX];
 };
 
 static __thread struct meta_set tl_meta;
 
-static struct {
-    pthread_mutex_t lock;
-    unsigned n;
-    uint64_t key[MERGE_MAX];
-    _Atomic(fr_meta_merge_fn) fn[MERGE_MAX];
-} merges = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-static int find(uint64_t key)
+static unsigned entries_of(uint8_t kind, size_t len)
 {
-    for (unsigned i = 0; i < tl_meta.n; i++)
-        if (tl_meta.e[i].key == key)
+    return 1 + (kind == FR_META_U64 ? 1 : (unsigned)((len + 15) / 16));
+}
+
+static int find(const struct meta_set *s, uint32_t type, uint64_t id)
+{
+    for (unsigned i = 0; i < s->n; i++)
+        if (s->e[i].type == type && s->e[i].id == id)
             return (int)i;
     return -1;
 }
 
+static void drop(struct meta_set *s, unsigned i)
+{
+    if (s->e[i].travels)
+        s->wire -= entries_of(s->e[i].kind, s->e[i].v.len);
+    else
+        s->nlocal--;
+    s->e[i] = s->e[--s->n];
+}
+
+int fr_meta_insert(uint32_t type, uint64_t id, const void *value, size_t len)
+{
+    struct meta_set *s = &tl_meta;
+    struct fr_meta_type t;
+    int i;
+
+    if (fr__metatype_get(type, &t) < 0)
+        return -ENOENT;
+    if (t.kind == FR_META_U64 && len != sizeof(uint64_t))
+        return -EINVAL;
+    if (t.kind == FR_META_BYTES && len > FR_META_BYTES_MAX)
+        return -EMSGSIZE;
+    if (len && !value)
+        return -EINVAL;
+    uint8_t travels = (t.mask & FR_META_CALLS) != 0;
+    size_t vlen = t.kind == FR_META_U64 ? 0 : len;
+    i = find(s, type, id);
+    if (travels) {
+        unsigned old = i >= 0 ? entries_of(s->e[i].kind, s->e[i].v.len) : 0;
+        if (s->wire - old + entries_of((uint8_t)t.kind, vlen) > FR_META_WIRE)
+            return -ENOSPC;
+    } else if (i < 0 && s->nlocal == FR_META_WIRE) {
+        return -ENOSPC;
+    }
+    if (i >= 0)
+        drop(s, (unsigned)i);
+    struct item *it = &s->e[s->n++];
+    memset(it, 0, sizeof *it);
+    it->type = type;
+    it->kind = (uint8_t)t.kind;
+    it->travels = travels;
+    it->id = id;
+    it->v.len = vlen;
+    if (t.kind == FR_META_U64)
+        memcpy(&it->v.u64, value, sizeof it->v.u64);
+    else if (len)
+        memcpy(it->v.bytes, value, len);
+    if (travels)
+        s->wire += entries_of(it->kind, vlen);
+    else
+        s->nlocal++;
+    return 0;
+}
+
+int fr_meta_insert_u64(uint32_t type, uint64_t id, uint64_t value)
+{
+    return fr_meta_insert(type, id, &value, sizeof value);
+}
+
+int fr_meta_lookup(uint32_t type, uint64_t id, struct fr_meta_value *out)
+{
+    int i = find(&tl_meta, type, id);
+
+    if (i < 0)
+        return -ENOENT;
+    *out = tl_meta.e[i].v;
+    return 0;
+}
+
+int fr_meta_lookup_u64(uint32_t type, uint64_t id, uint64_t *value)
+{
+    int i = find(&tl_meta, type, id);
+
+    if (i < 0 || tl_meta.e[i].kind != FR_META_U64)
+        return -ENOENT;
+    *value = tl_meta.e[i].v.u64;
+    return 0;
+}
+
+int fr_meta_remove(uint32_t type, uint64_t id)
+{
+    int i = find(&tl_meta, type, id);
+
+    if (i < 0)
+        return -ENOENT;
+    drop(&tl_meta, (unsigned)i);
+    return 0;
+}
+
+unsigned fr_meta_types(uint32_t *out, unsigned max)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < tl_meta.n; i++) {
+        unsigned j = 0;
+        while (j < i && tl_meta.e[j].type != tl_meta.e[i].type)
+            j++;
+        if (j < i)
+            continue;         /* counted at its first item */
+        if (n < max)
+            out[n] = tl_meta.e[i].type;
+        n++;
+    }
+    return n;
+}
+
 int fr_meta_set(uint64_t key, uint64_t value)
 {
-    int i = find(key);
-
-    if (i < 0) {
-        if (tl_meta.n == FR_META_MAX)
-            return -ENOSPC;
-        i = (int)tl_meta.n++;
-        tl_meta.e[i].key = key;
-    }
-    tl_meta.e[i].value = value;
-    return 0;
+    return fr_meta_insert_u64(FR__META_KEY_TYPE, key, value);
 }
 
 int fr_meta_get(uint64_t key, uint64_t *value)
 {
-    int i = find(key);
-
-    if (i < 0)
-        return -ENOENT;
-    *value = tl_meta.e[i].value;
-    return 0;
+    return fr_meta_lookup_u64(FR__META_KEY_TYPE, key, value);
 }
 
 int fr_meta_del(uint64_t key)
 {
-    int i = find(key);
-
-    if (i < 0)
-        return -ENOENT;
-    tl_meta.e[i] = tl_meta.e[--tl_meta.n];
-    return 0;
+    return fr_meta_remove(FR__META_KEY_TYPE, key);
 }
 
 int fr_meta_register_merge(uint64_t key, fr_meta_merge_fn fn)
 {
-    int rc = -ENOSPC;
-
-    pthread_mutex_lock(&merges.lock);
-    for (unsigned i = 0; i < merges.n; i++) {
-        if (merges.key[i] == key) {
-            atomic_store(&merges.fn[i], fn);
-            rc = 0;
-            goto out_unlock;
-        }
-    }
-    if (merges.n < MERGE_MAX) {
-        merges.key[merges.n] = key;
-        atomic_store(&merges.fn[merges.n], fn);
-        merges.n++;
-        rc = 0;
-    }
-out_unlock:
-    pthread_mutex_unlock(&merges.lock);
-    return rc;
-}
-
-static fr_meta_merge_fn merge_of(uint64_t key)
-{
-    fr_meta_merge_fn fn = NULL;
-
-    pthread_mutex_lock(&merges.lock);
-    for (unsigned i = 0; i < merges.n; i++)
-        if (merges.key[i] == key)
-            fn = atomic_load(&merges.fn[i]);
-    pthread_mutex_unlock(&merges.lock);
-    return fn;
+    return fr__metatype_key_merge(key, fn);
 }
 
 unsigned fr__meta_count(void)
 {
-    return tl_meta.n;
+    return tl_meta.n - tl_meta.nlocal;
 }
 
 unsigned fr__meta_export(struct fr_meta_ent *out)
 {
-    if (tl_meta.n)
-        memcpy(out, tl_meta.e, tl_meta.n * sizeof *out);
-    return tl_meta.n;
+    unsigned k = 0;
+
+    for (unsigned i = 0; i < tl_meta.n; i++) {
+        const struct item *it = &tl_meta.e[i];
+        if (!it->travels)
+            continue;
+        out[k].key = it->id;
+        out[k].value = (uint64_t)it->type << 32 | (uint64_t)it->kind << 16 | it->v.len;
+        k++;
+        if (it->kind == FR_META_U64) {
+            out[k].key = it->v.u64;
+            out[k].value = 0;
+            k++;
+            continue;
+        }
+        for (size_t off = 0; off < it->v.len; off += 16, k++) {
+            size_t c = it->v.len - off < 16 ? it->v.len - off : 16;
+            memset(&out[k], 0, sizeof out[k]);
+            memcpy(&out[k], it->v.bytes + off, c);
+        }
+    }
+    return k;
+}
+
+static int equal(const struct item *a, const struct item *b)
+{
+    if (a->kind == FR_META_U64)
+        return a->v.u64 == b->v.u64;
+    return a->v.len == b->v.len && !memcmp(a->v.bytes, b->v.bytes, a->v.len);
+}
+
+/* The next item of @in at *@k into @it: 1, or 0 at the end or at an entry
+ * that does not parse. */
+static int parse(const struct fr_meta_ent *in, unsigned n, unsigned *k, struct item *it)
+{
+    if (*k >= n)
+        return 0;
+    uint64_t h = in[*k].value;
+    uint8_t kind = (uint8_t)(h >> 16);
+    size_t len = h & 0xffff;
+    struct fr_meta_type t;
+
+    if ((h >> 24 & 0xff) || (kind != FR_META_U64 && kind != FR_META_BYTES) ||
+        len > FR_META_BYTES_MAX || (kind == FR_META_U64 && len))
+        return 0;
+    if (*k + entries_of(kind, len) > n)
+        return 0;
+    memset(it, 0, sizeof *it);
+    it->type = (uint32_t)(h >> 32);
+    it->kind = kind;
+    it->travels = 1;
+    it->id = in[*k].key;
+    it->v.len = len;
+    /* A type this FMP knows of another kind: the peer is not one of ours. */
+    if (fr__metatype_get(it->type, &t) == 0 && (unsigned)t.kind != kind)
+        return 0;
+    if (kind == FR_META_U64)
+        it->v.u64 = in[*k + 1].key;
+    else
+        for (size_t off = 0; off < len; off += 16)
+            memcpy(it->v.bytes + off, &in[*k + 1 + off / 16], len - off < 16 ? len - off : 16);
+    *k += entries_of(kind, len);
+    return 1;
 }
 
 void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n)
 {
     struct meta_set next;
+    struct item it;
+    unsigned k = 0;
 
-    next.n = n;
-    for (unsigned i = 0; i < n; i++) {
-        int mine = find(in[i].key);
-        next.e[i] = in[i];
-        if (mine >= 0 && tl_meta.e[mine].value != in[i].value) {
-            fr_meta_merge_fn fn = merge_of(in[i].key);
-            if (fn)
-                next.e[i].value = fn(in[i].key, tl_meta.e[mine].value, in[i].value);
+    next.n = next.nlocal = next.wire = 0;
+    for (unsigned i = 0; i < tl_meta.n; i++) {
+        if (!tl_meta.e[i].travels) {
+            next.e[next.n++] = tl_meta.e[i];
+            next.nlocal++;
         }
+    }
+    while (parse(in, n, &k, &it)) {
+        if (find(&next, it.type, it.id) >= 0)
+            continue;         /* twice in one message: the first holds */
+        int mine = find(&tl_meta, it.type, it.id);
+        struct item *o = &next.e[next.n++];
+        *o = it;
+        if (mine >= 0 && tl_meta.e[mine].travels && !equal(&tl_meta.e[mine], &it))
+            fr__metatype_merge(it.type, it.id, &tl_meta.e[mine].v, &it.v, &o->v);
+        if (o->kind == FR_META_U64)
+            o->v.len = 0;
+        next.wire += entries_of(o->kind, o->v.len);
+    }
+    /* A merge (concat) may have grown the set past a header: the items
+     * that do not fit are dropped from the end, each of its own accord. */
+    while (next.wire > FR_META_WIRE) {
+        unsigned last = next.n - 1;
+        while (!next.e[last].travels)
+            last--;
+        drop(&next, last);
     }
     tl_meta = next;
 }

@@ -36,7 +36,9 @@ enum fr_msg_kind {
     FR_MSG_MORE = 5,          /* next chunk of a long message */
 };
 
-#define FR_META_MAX 8
+/* Metadata entries in a slot (fracture/meta.h's FR_META_WIRE): 16 of 16
+ * bytes make the slot header exactly its 512 bytes. */
+#define FR_META_MAX 16
 
 struct fr_meta_ent {
     uint64_t key, value;

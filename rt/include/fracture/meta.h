@@ -1,21 +1,50 @@
 /*
- * fracture/meta.h - per-thread metadata that travels with every call
- * (Causeway).
+ * fracture/meta.h - metadata that travels with every call (Causeway).
  *
- * An actor (a module, an agent) puts (key, value) pairs on its thread; the
- * set rides in the header of every cross-FMP request and reply, and the
- * thread that receives it adopts it: for a key it already holds with a
- * different value, the merge routine registered for that key decides the
- * value (without one the incoming value wins); every other key takes the
- * incoming set's value, and keys the incoming set lacks are dropped.  In
- * one FMP a call stays on its thread, so the set is simply there.
+ * An item of metadata is the five-tuple of Causeway: an identifier (a
+ * u64 the actor picks), a type (registered process-wide: a name, the kind
+ * of its values, a propagation mask and a merge routine), and a value (a
+ * u64, or up to FR_META_BYTES_MAX bytes).  An actor (a module, an agent)
+ * keeps items on its thread with fr_meta_insert / lookup / remove; the
+ * thread's items whose type has FR_META_CALLS ride in the header of every
+ * cross-FMP request and reply, and the thread that receives them adopts
+ * them: an item it already holds with a different value takes the value
+ * the type's merge routine makes of (its own, the incoming one); every
+ * other item takes the incoming value, and the items with FR_META_CALLS
+ * the incoming set lacks are dropped.  Items of a type without
+ * FR_META_CALLS stay on their thread.
  *
- * At most FR_META_MAX (8) keys per thread.  Register merge routines in
- * every FMP (a constructor, or code every FMP runs) before the first call.
+ * Types are identified by their name (a hash of it), so every FMP must
+ * register the same types: do it from code every FMP runs before its
+ * first call (a constructor in the program, or the fr_meta_init of a
+ * `meta:` shared object the config loads into every FMP).  Registering a
+ * name again with the same description is a no-op that gives the same id.
+ *
+ *   static uint32_t prio;
+ *   __attribute__((constructor)) static void types(void)
+ *   {
+ *       static const struct fr_meta_type t = {
+ *           .name = "app.priority", .kind = FR_META_U64,
+ *           .merge = FR_MERGE_MAX, .mask = FR_META_CALLS };
+ *       fr_meta_type_register(&t, &prio);
+ *   }
+ *   ...
+ *   fr_meta_insert_u64(prio, 0, 3);   // every call this thread makes carries it
+ *
+ * Room: a message header holds FR_META_WIRE (16) entries of 16 bytes; an
+ * item takes one for itself and one per 16 bytes of value (a u64: 2, 64
+ * bytes: 5).  fr_meta_insert refuses (-ENOSPC) an item that would make the
+ * thread's travelling set overflow it.
+ *
+ * The older key/value calls (fr_meta_set / get / del / register_merge)
+ * still work: their keys are items of the built-in u64 type "fr.key",
+ * whose merge routine is the one registered for the key (the incoming
+ * value when none is).
  */
 #ifndef FRACTURE_META_H
 #define FRACTURE_META_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <fracture/abi.h>
@@ -24,9 +53,77 @@
 extern "C" {
 #endif
 
+#define FR_META_BYTES_MAX 64  /* the longest bytes value; longer: -EMSGSIZE */
+#define FR_META_WIRE 16       /* header entries a call's metadata fits in */
+#define FR_META_TYPES_MAX 32  /* types a process can register */
+
+/* Propagation mask. */
+#define FR_META_CALLS 0x1u    /* carried by module calls (requests and replies) */
+#define FR_META_EXEC 0x2u     /* inherited by a child at fork/exec: not yet, -ENOTSUP */
+
+enum fr_meta_kind {
+    FR_META_U64 = 1,
+    FR_META_BYTES = 2,
+};
+
+/* The built-in merge routines; each is applied as merge(mine, incoming). */
+enum fr_meta_merge {
+    FR_MERGE_REPLACE = 0,     /* the incoming value */
+    FR_MERGE_MIN = 1,         /* u64 only */
+    FR_MERGE_MAX = 2,         /* u64 only */
+    FR_MERGE_SUM = 3,         /* u64 only, wrapping */
+    FR_MERGE_CONCAT = 4,      /* bytes only: mine then incoming, cut at FR_META_BYTES_MAX */
+    FR_MERGE_USER = 5,        /* struct fr_meta_type's user routine */
+};
+
+/* A value: u64 for FR_META_U64; len and bytes for FR_META_BYTES. */
+struct fr_meta_value {
+    uint64_t u64;
+    size_t len;
+    unsigned char bytes[FR_META_BYTES_MAX];
+};
+
+/* A user merge routine: write into @out what @id of @type becomes when the
+ * thread holds @mine and a message brings @in (same kind; out->len at most
+ * FR_META_BYTES_MAX, larger is cut).  Runs on the receiving thread. */
+typedef void (*fr_meta_user_merge_fn)(uint32_t type, uint64_t id, const struct fr_meta_value *mine,
+                                      const struct fr_meta_value *in, struct fr_meta_value *out);
+
+struct fr_meta_type {
+    const char *name;         /* its identity in every FMP; copied */
+    enum fr_meta_kind kind;
+    enum fr_meta_merge merge;
+    fr_meta_user_merge_fn user;  /* FR_MERGE_USER's routine, else NULL */
+    unsigned mask;            /* FR_META_CALLS, or 0: the items stay on their thread */
+};
+
+/* Register @t; its id in *@type.  0; -EINVAL for a bad description (no
+ * name, unknown kind, a merge that does not fit the kind, a user routine
+ * missing or not asked for, unknown mask bits); -ENOTSUP for FR_META_EXEC;
+ * -EEXIST when the name (or another with the same hash) is registered
+ * with another description; -ENOSPC past FR_META_TYPES_MAX types. */
+FR_API int fr_meta_type_register(const struct fr_meta_type *t, uint32_t *type);
+
+/* Set item (@type, @id) of this thread to @len bytes at @value (a u64
+ * type: len 8, a uint64_t).  0; -ENOENT for an unknown type; -EINVAL for
+ * a u64 with len != 8; -EMSGSIZE for bytes past FR_META_BYTES_MAX;
+ * -ENOSPC when the travelling set would not fit a header (or the thread
+ * holds FR_META_WIRE items). */
+FR_API int fr_meta_insert(uint32_t type, uint64_t id, const void *value, size_t len);
+FR_API int fr_meta_insert_u64(uint32_t type, uint64_t id, uint64_t value);
+/* 0 and *@out, or -ENOENT. */
+FR_API int fr_meta_lookup(uint32_t type, uint64_t id, struct fr_meta_value *out);
+FR_API int fr_meta_lookup_u64(uint32_t type, uint64_t id, uint64_t *value);
+/* 0, or -ENOENT. */
+FR_API int fr_meta_remove(uint32_t type, uint64_t id);
+/* The distinct types of this thread's items: writes up to @max of them
+ * into @out and returns how many there are. */
+FR_API unsigned fr_meta_types(uint32_t *out, unsigned max);
+
+/* The key/value calls, items of the type "fr.key". */
 typedef uint64_t (*fr_meta_merge_fn)(uint64_t key, uint64_t mine, uint64_t incoming);
 
-/* Set @key to @value on this thread.  0, or -ENOSPC when 8 keys are set. */
+/* Set @key to @value on this thread.  0, or -ENOSPC (8 keys fill a header). */
 FR_API int fr_meta_set(uint64_t key, uint64_t value);
 /* 0 and *value, or -ENOENT. */
 FR_API int fr_meta_get(uint64_t key, uint64_t *value);

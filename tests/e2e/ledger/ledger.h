@@ -7,6 +7,7 @@
 #define LEDGER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum { MOD_main, MOD_store, MOD_math, MOD_text, MOD_evil, MOD_tally, NMODULES };
@@ -29,6 +30,10 @@ long text_render(const char *key);        /* text -> math -> text (callback) -> 
 char *text_upper(const char *s);          /* FR_RET_STRING FR_RET_OWNED */
 ssize_t text_write(int fd, const char *s);/* FR_FD */
 int text_meta(void);                      /* reads and bumps metadata */
+
+/* Metadata types (metatypes.c): a bytes trail (replace), a high mark
+ * (max), an item that stays on its thread. */
+extern uint32_t ledger_trail, ledger_high, ledger_here;
 
 /* tally: built by FR_INIT calls only, made from text's FR_INIT function */
 int tally_add(const int *v, size_t n);    /* FR_INIT, FR_IN(n): how many adds so far */

@@ -179,6 +179,20 @@ static int run_workload(void)
     int v = text_meta();
     fr_meta_get(2, &w2);
     printf("meta seen %d, bumped to %llu\n", v, (unsigned long long)w2);
+
+    /* Typed metadata: a bytes value out and back, a max merge, and an
+     * item that never leaves this thread (no FR_META_CALLS). */
+    struct fr_meta_value trail;
+    uint64_t high = 0, here = 0;
+    fr_meta_insert(ledger_trail, 0, "main", 4);
+    fr_meta_insert_u64(ledger_high, 0, 3);
+    fr_meta_insert_u64(ledger_here, 0, 5);
+    text_meta();
+    fr_meta_lookup(ledger_trail, 0, &trail);
+    fr_meta_lookup_u64(ledger_high, 0, &high);
+    fr_meta_lookup_u64(ledger_here, 0, &here);
+    printf("meta trail %.*s, high %llu, here %llu\n", (int)trail.len, (const char *)trail.bytes,
+           (unsigned long long)high, (unsigned long long)here);
     return 0;
 }
 

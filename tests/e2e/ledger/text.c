@@ -64,6 +64,15 @@ int __fr_impl_text_meta(void)
     fr_meta_get(1, &v);
     fr_meta_get(2, &w);
     fr_meta_set(2, w + 1);
+
+    /* Typed items (ledger_meta_types): the trail grows by this hop, the
+     * high mark may only rise, whatever the callee's FMP. */
+    struct fr_meta_value trail;
+    if (fr_meta_lookup(ledger_trail, 0, &trail) == 0 && trail.len + 5 <= FR_META_BYTES_MAX) {
+        memcpy(trail.bytes + trail.len, ">text", 5);
+        fr_meta_insert(ledger_trail, 0, trail.bytes, trail.len + 5);
+    }
+    fr_meta_insert_u64(ledger_high, 0, 9);
     return (int)v;
 }
 

@@ -1,0 +1,25 @@
+/*
+ * metatype.h - the process-wide table of metadata types (fracture/meta.h's
+ * fr_meta_type_register): what the thread's set (meta.c) asks of a type.
+ */
+#ifndef FR_METATYPE_H
+#define FR_METATYPE_H
+
+#include <fracture/meta.h>
+
+/* The type of the key/value calls (fr_meta_set...), always registered. */
+#define FR__META_KEY_TYPE 1u
+
+/* A registered type's description, copied into @out (its name left NULL:
+ * the table owns it).  0, or -ENOENT. */
+int fr__metatype_get(uint32_t type, struct fr_meta_type *out);
+
+/* Merge @mine and @in of item (@type, @id) by the type's routine into
+ * @out.  A type unknown here: the incoming value. */
+void fr__metatype_merge(uint32_t type, uint64_t id, const struct fr_meta_value *mine,
+                        const struct fr_meta_value *in, struct fr_meta_value *out);
+
+/* The key/value calls' merge routines, per key. */
+int fr__metatype_key_merge(uint64_t key, fr_meta_merge_fn fn);
+
+#endif /* FR_METATYPE_H */

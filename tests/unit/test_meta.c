@@ -1,0 +1,352 @@
+/*
+ * test_meta.c - Causeway's five-tuple (meta.c, metatype.c): what type
+ * registration refuses, insert / lookup / remove / types, the size limit
+ * of a bytes value and of a header, the encoding read back, each built-in
+ * merge and a user one applied on adoption, items that do not travel left
+ * alone, a peer's malformed entries cut off, and the key/value calls.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <fracture/meta.h>
+
+#include "meta.h"
+
+static uint32_t t_min, t_max, t_sum, t_cat, t_rep, t_user, t_local;
+
+static void user_merge(uint32_t type, uint64_t id, const struct fr_meta_value *mine,
+                       const struct fr_meta_value *in, struct fr_meta_value *out)
+{
+    (void)type;
+    out->u64 = mine->u64 * 100 + in->u64 + id;
+}
+
+static uint32_t reg(const char *name, enum fr_meta_kind k, enum fr_meta_merge m, unsigned mask)
+{
+    struct fr_meta_type t = { name, k, m, m == FR_MERGE_USER ? user_merge : NULL, mask };
+    uint32_t id = 0;
+
+    assert_int_equal(fr_meta_type_register(&t, &id), 0);
+    return id;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    t_min = reg("t.min", FR_META_U64, FR_MERGE_MIN, FR_META_CALLS);
+    t_max = reg("t.max", FR_META_U64, FR_MERGE_MAX, FR_META_CALLS);
+    t_sum = reg("t.sum", FR_META_U64, FR_MERGE_SUM, FR_META_CALLS);
+    t_cat = reg("t.cat", FR_META_BYTES, FR_MERGE_CONCAT, FR_META_CALLS);
+    t_rep = reg("t.rep", FR_META_BYTES, FR_MERGE_REPLACE, FR_META_CALLS);
+    t_user = reg("t.user", FR_META_U64, FR_MERGE_USER, FR_META_CALLS);
+    t_local = reg("t.local", FR_META_U64, FR_MERGE_SUM, 0);
+    return 0;
+}
+
+/* Empty the thread's set (adopting nothing drops what travels). */
+static void clear(void)
+{
+    uint32_t ty[64];
+    fr__meta_adopt(NULL, 0);
+    (void)fr_meta_remove(t_local, 1);
+    (void)fr_meta_remove(t_local, 2);
+    assert_int_equal(fr_meta_types(ty, 64), 0);
+}
+
+static void test_register_refuses(void **state)
+{
+    (void)state;
+    struct fr_meta_type t = { "t.bad", FR_META_U64, FR_MERGE_CONCAT, NULL, FR_META_CALLS };
+    uint32_t id;
+
+    assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);      /* concat of u64 */
+    t.kind = FR_META_BYTES;
+    t.merge = FR_MERGE_SUM;
+    assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);      /* sum of bytes */
+    t.merge = FR_MERGE_USER;
+    assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);      /* no routine */
+    t.merge = FR_MERGE_REPLACE;
+    t.user = user_merge;
+    assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);      /* a routine not asked for */
+    t.user = NULL;
+    t.mask = 0x10;
+    assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);
+    t.mask = FR_META_CALLS | FR_META_EXEC;
+    assert_int_equal(fr_meta_type_register(&t, &id), -ENOTSUP);
+    t.name = "";
+    t.mask = FR_META_CALLS;
+    assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);
+    assert_int_equal(fr_meta_type_register(NULL, &id), -EINVAL);
+    t.kind = 7;
+    t.name = "t.kind";
+    assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);
+
+    /* Again with the same description: the same id; another: -EEXIST. */
+    struct fr_meta_type max = { "t.max", FR_META_U64, FR_MERGE_MAX, NULL, FR_META_CALLS };
+    assert_int_equal(fr_meta_type_register(&max, &id), 0);
+    assert_int_equal(id, t_max);
+    max.merge = FR_MERGE_MIN;
+    assert_int_equal(fr_meta_type_register(&max, &id), -EEXIST);
+    /* Ids are the names' own, not the order of registration. */
+    assert_int_not_equal(t_min, t_max);
+}
+
+static void test_register_full(void **state)
+{
+    (void)state;
+    char name[32];
+    int rc = 0;
+    unsigned n = 0;
+
+    for (; n < 64 && rc == 0; n++) {
+        struct fr_meta_type t = { name, FR_META_U64, FR_MERGE_REPLACE, NULL, FR_META_CALLS };
+        snprintf(name, sizeof name, "t.fill.%u", n);
+        rc = fr_meta_type_register(&t, NULL);
+    }
+    assert_int_equal(rc, -ENOSPC);
+    assert_true(n <= FR_META_TYPES_MAX + 1);
+}
+
+static void test_insert_lookup_remove(void **state)
+{
+    (void)state;
+    struct fr_meta_value v;
+    uint64_t u;
+    uint32_t ty[8];
+
+    clear();
+    assert_int_equal(fr_meta_insert_u64(t_max, 1, 5), 0);
+    assert_int_equal(fr_meta_insert_u64(t_max, 2, 6), 0);
+    assert_int_equal(fr_meta_insert(t_cat, 1, "abc", 3), 0);
+    assert_int_equal(fr_meta_lookup_u64(t_max, 1, &u), 0);
+    assert_int_equal(u, 5);
+    assert_int_equal(fr_meta_lookup_u64(t_max, 3, &u), -ENOENT);
+    assert_int_equal(fr_meta_lookup_u64(t_cat, 1, &u), -ENOENT);   /* not a u64 */
+    assert_int_equal(fr_meta_lookup(t_cat, 1, &v), 0);
+    assert_int_equal(v.len, 3);
+    assert_memory_equal(v.bytes, "abc", 3);
+    assert_int_equal(fr_meta_insert_u64(t_max, 1, 9), 0);          /* replaces */
+    assert_int_equal(fr_meta_lookup_u64(t_max, 1, &u), 0);
+    assert_int_equal(u, 9);
+    assert_int_equal(fr_meta_types(ty, 8), 2);
+    assert_true((ty[0] == t_max && ty[1] == t_cat) || (ty[0] == t_cat && ty[1] == t_max));
+    assert_int_equal(fr_meta_types(ty, 1), 2);                       /* how many, whatever fits */
+    assert_int_equal(fr_meta_remove(t_max, 1), 0);
+    assert_int_equal(fr_meta_remove(t_max, 1), -ENOENT);
+    assert_int_equal(fr_meta_lookup_u64(t_max, 2, &u), 0);
+    assert_int_equal(u, 6);
+
+    assert_int_equal(fr_meta_insert_u64(0x12345, 1, 1), -ENOENT);   /* no such type */
+    assert_int_equal(fr_meta_insert(t_max, 1, &u, 4), -EINVAL);
+    clear();
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    unsigned char big[FR_META_BYTES_MAX + 1];
+    struct fr_meta_ent e[FR_META_MAX];
+
+    memset(big, 'x', sizeof big);
+    clear();
+    assert_int_equal(fr_meta_insert(t_rep, 1, big, sizeof big), -EMSGSIZE);
+    /* 64 bytes take 5 entries; three of them (15) and a u64 (2) do not fit 16. */
+    assert_int_equal(fr_meta_insert(t_rep, 1, big, FR_META_BYTES_MAX), 0);
+    assert_int_equal(fr_meta_insert(t_rep, 2, big, FR_META_BYTES_MAX), 0);
+    assert_int_equal(fr_meta_insert(t_rep, 3, big, FR_META_BYTES_MAX), 0);
+    assert_int_equal(fr_meta_insert_u64(t_max, 1, 1), -ENOSPC);
+    assert_int_equal(fr_meta_insert(t_rep, 4, NULL, 0), 0);           /* the 16th */
+    assert_int_equal(fr__meta_export(e), FR_META_MAX);
+    /* Replacing an item by a shorter one makes room. */
+    assert_int_equal(fr_meta_insert(t_rep, 3, "y", 1), 0);
+    assert_int_equal(fr_meta_insert_u64(t_max, 1, 1), 0);
+    clear();
+    /* The key/value calls: 8 keys fill a header. */
+    for (uint64_t k = 0; k < 8; k++)
+        assert_int_equal(fr_meta_set(k, k), 0);
+    assert_int_equal(fr_meta_set(8, 8), -ENOSPC);
+    assert_int_equal(fr_meta_set(3, 33), 0);
+    clear();
+}
+
+/* Export the set, set @mine up, adopt what was exported. */
+static void roundtrip_case(uint32_t type, uint64_t mine, uint64_t in, uint64_t want)
+{
+    struct fr_meta_ent e[FR_META_MAX];
+    unsigned n;
+    uint64_t u;
+
+    clear();
+    assert_int_equal(fr_meta_insert_u64(type, 7, in), 0);
+    n = fr__meta_export(e);
+    assert_int_equal(n, 2);
+    assert_int_equal(fr_meta_insert_u64(type, 7, mine), 0);
+    fr__meta_adopt(e, n);
+    assert_int_equal(fr_meta_lookup_u64(type, 7, &u), 0);
+    assert_int_equal(u, want);
+}
+
+static void test_merges(void **state)
+{
+    (void)state;
+    roundtrip_case(t_min, 10, 3, 3);
+    roundtrip_case(t_min, 3, 10, 3);
+    roundtrip_case(t_max, 10, 3, 10);
+    roundtrip_case(t_sum, 10, 3, 13);
+    roundtrip_case(t_sum, 5, 5, 5);           /* same value: no merge */
+    roundtrip_case(t_user, 2, 3, 2 * 100 + 3 + 7);
+
+    struct fr_meta_ent e[FR_META_MAX];
+    struct fr_meta_value v;
+    unsigned char big[40];
+    unsigned n;
+
+    memset(big, 'b', sizeof big);
+    clear();
+    assert_int_equal(fr_meta_insert(t_cat, 1, "world-and-more-than-16", 22), 0);
+    assert_int_equal(fr_meta_insert(t_rep, 1, "new", 3), 0);
+    n = fr__meta_export(e);
+    assert_int_equal(n, 1 + 2 + 1 + 1);
+    assert_int_equal(fr_meta_insert(t_cat, 1, "hello ", 6), 0);
+    assert_int_equal(fr_meta_insert(t_rep, 1, "old", 3), 0);
+    fr__meta_adopt(e, n);
+    assert_int_equal(fr_meta_lookup(t_cat, 1, &v), 0);
+    assert_int_equal(v.len, 28);
+    assert_memory_equal(v.bytes, "hello world-and-more-than-16", 28);
+    assert_int_equal(fr_meta_lookup(t_rep, 1, &v), 0);
+    assert_int_equal(v.len, 3);
+    assert_memory_equal(v.bytes, "new", 3);
+
+    /* Concat past the limit: cut at FR_META_BYTES_MAX. */
+    clear();
+    assert_int_equal(fr_meta_insert(t_cat, 1, big, sizeof big), 0);
+    n = fr__meta_export(e);
+    big[0] = 'a';
+    assert_int_equal(fr_meta_insert(t_cat, 1, big, sizeof big), 0);
+    fr__meta_adopt(e, n);
+    assert_int_equal(fr_meta_lookup(t_cat, 1, &v), 0);
+    assert_int_equal(v.len, FR_META_BYTES_MAX);
+    assert_int_equal(v.bytes[0], 'a');
+    assert_int_equal(v.bytes[40], 'b');
+    clear();
+}
+
+static void test_adopt_drops_and_keeps(void **state)
+{
+    (void)state;
+    struct fr_meta_ent e[FR_META_MAX];
+    uint64_t u;
+    unsigned n;
+
+    clear();
+    assert_int_equal(fr_meta_insert_u64(t_max, 1, 1), 0);
+    n = fr__meta_export(e);
+    assert_int_equal(fr_meta_insert_u64(t_max, 2, 2), 0);     /* travels, not in the message */
+    assert_int_equal(fr_meta_insert_u64(t_local, 1, 42), 0);  /* stays */
+    assert_int_equal(fr__meta_count(), 2);
+    fr__meta_adopt(e, n);
+    assert_int_equal(fr_meta_lookup_u64(t_max, 2, &u), -ENOENT);
+    assert_int_equal(fr_meta_lookup_u64(t_max, 1, &u), 0);
+    assert_int_equal(fr_meta_lookup_u64(t_local, 1, &u), 0);
+    assert_int_equal(u, 42);
+    /* Only local items: nothing for a message to carry. */
+    fr__meta_adopt(NULL, 0);
+    assert_int_equal(fr__meta_count(), 0);
+    assert_int_equal(fr__meta_export(e), 0);
+    clear();
+}
+
+static void test_malformed(void **state)
+{
+    (void)state;
+    struct fr_meta_ent e[FR_META_MAX];
+    struct fr_meta_value v;
+    uint64_t u;
+    unsigned n;
+
+    clear();
+    assert_int_equal(fr_meta_insert_u64(t_max, 1, 1), 0);
+    assert_int_equal(fr_meta_insert(t_rep, 1, "abc", 3), 0);
+    n = fr__meta_export(e);
+    assert_int_equal(n, 4);
+    /* Cut short: the bytes item lacks its value entry and is not taken. */
+    clear();
+    fr__meta_adopt(e, 3);
+    assert_int_equal(fr_meta_lookup_u64(t_max, 1, &u), 0);
+    assert_int_equal(fr_meta_lookup(t_rep, 1, &v), -ENOENT);
+    /* A length past the limit, a kind unknown, a known type of another
+     * kind: the set stops there. */
+    uint64_t heads[] = { (uint64_t)t_rep << 32 | 2u << 16 | 65, (uint64_t)t_rep << 32 | 9u << 16,
+                         (uint64_t)t_rep << 32 | 1u << 16 };
+    for (unsigned i = 0; i < 3; i++) {
+        struct fr_meta_ent bad[FR_META_MAX];
+        memcpy(bad, e, sizeof bad);
+        bad[2].value = heads[i];
+        clear();
+        fr__meta_adopt(bad, n);
+        assert_int_equal(fr_meta_lookup_u64(t_max, 1, &u), 0);
+        assert_int_equal(fr_meta_lookup(t_rep, 1, &v), -ENOENT);
+    }
+    /* A type this process never registered travels on as it came. */
+    struct fr_meta_ent odd[2] = { { 9, (uint64_t)0xabcdu << 32 | 1u << 16 }, { 77, 0 } };
+    clear();
+    fr__meta_adopt(odd, 2);
+    assert_int_equal(fr_meta_lookup_u64(0xabcd, 9, &u), 0);
+    assert_int_equal(u, 77);
+    assert_int_equal(fr__meta_export(e), 2);
+    clear();
+}
+
+static uint64_t keep_mine(uint64_t key, uint64_t mine, uint64_t incoming)
+{
+    (void)key;
+    (void)incoming;
+    return mine;
+}
+
+static void test_key_calls(void **state)
+{
+    (void)state;
+    struct fr_meta_ent e[FR_META_MAX];
+    uint64_t u;
+    unsigned n;
+
+    clear();
+    assert_int_equal(fr_meta_register_merge(5, keep_mine), 0);
+    assert_int_equal(fr_meta_set(5, 1), 0);
+    assert_int_equal(fr_meta_set(6, 1), 0);
+    n = fr__meta_export(e);
+    assert_int_equal(fr_meta_set(5, 2), 0);
+    assert_int_equal(fr_meta_set(6, 2), 0);
+    fr__meta_adopt(e, n);
+    assert_int_equal(fr_meta_get(5, &u), 0);
+    assert_int_equal(u, 2);                   /* its merge keeps mine */
+    assert_int_equal(fr_meta_get(6, &u), 0);
+    assert_int_equal(u, 1);                   /* none: the incoming value */
+    assert_int_equal(fr_meta_del(6), 0);
+    assert_int_equal(fr_meta_del(6), -ENOENT);
+    assert_int_equal(fr_meta_get(6, &u), -ENOENT);
+    clear();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_register_refuses),
+        cmocka_unit_test(test_insert_lookup_remove),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_merges),
+        cmocka_unit_test(test_adopt_drops_and_keeps),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_key_calls),
+        cmocka_unit_test(test_register_full),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
