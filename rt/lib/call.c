@@ -579,7 +579,7 @@ void fr_call_abort(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
     const char *mod = fr__rt.app->modules[f->module].name;
-    int peer = c->peer >= 0 ? c->peer : fr__rt.fmp_of_module[f->module];
+    int peer = c->peer >= 0 ? c->peer : fr__rt.fmp_of_module ? fr__rt.fmp_of_module[f->module] : 0;
     char how[128];
 
     fr__program_park_if_exiting();
@@ -595,6 +595,13 @@ void fr_call_abort(struct fr_call *c)
         /* The caller's own error: the callee never saw the call. */
         fprintf(stderr, "fracture: error: call to %s() of module '%s' refused by the caller: %s\n",
                 f->name, mod, c->why);
+        exit(70);
+    }
+    if (!fr__rt.fmps || !fr__rt.retries) {
+        /* no config: one process, no FMP to name (a hooked local call) */
+        fprintf(stderr, "fracture: error: call to %s() of module '%s' failed in this process: "
+                "%s\n  hint: give %s() an FR_ON_FAILURE value to handle the failure\n",
+                f->name, mod, strerror(-c->err), f->name);
         exit(70);
     }
     fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: FMP '%s' %s%s\n",

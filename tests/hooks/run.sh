@@ -91,6 +91,11 @@ fail)
     [ $? -eq 70 ] || fail "calc_keep's failure did not end the program"
     echo "$out" | grep -q "call to calc_keep() of module 'calc' failed: a hook failed it" ||
         fail "no message naming the hook: $out"
+    # and so with no config at all: one process, no FMP to name
+    out=$(run_plain "fail=calc_keep:agent_before:5" 2>&1)
+    [ $? -eq 70 ] || fail "with no config, calc_keep's failure did not end the program with 70"
+    echo "$out" | grep -q "call to calc_keep() of module 'calc' failed: a hook failed it" ||
+        fail "with no config, no message naming the hook: $out"
     ;;
 delay)
     # an agent that takes 600 ms is the caller's time: call_timeout_ms 200
