@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "slurp.h"
 #include "profile.h"
 #include "state.h"
 
@@ -545,20 +546,10 @@ static void at_exit(int status, void *arg)
 
 int fr__prof_file_start(const char *path)
 {
-    char cwd[PATH_MAX];
+    int rc = fr__path_abs(path, &out.path);
 
-    if (path[0] == '/') {
-        out.path = strdup(path);
-    } else if (getcwd(cwd, sizeof cwd)) {
-        size_t n = strlen(cwd) + strlen(path) + 2;
-        out.path = malloc(n);
-        if (out.path)
-            snprintf(out.path, n, "%s/%s", cwd, path);
-    } else {
-        return -errno;
-    }
-    if (!out.path)
-        return -ENOMEM;
+    if (rc < 0)
+        return rc;
     out.root = getpid();
     if (on_exit(at_exit, NULL) != 0)
         return -ENOMEM;

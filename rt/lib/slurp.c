@@ -5,6 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <talloc.h>
 #include <unistd.h>
 
@@ -57,4 +61,22 @@ char *fr__slurp_file(void *ctx, const char *path, size_t max, size_t *len)
     close(fd);
     errno = err;
     return buf;
+}
+
+int fr__path_abs(const char *path, char **out)
+{
+    char cwd[PATH_MAX];
+
+    if (path[0] == '/') {
+        *out = strdup(path);
+    } else if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd) + strlen(path) + 2;
+        *out = malloc(n);
+        if (*out)
+            snprintf(*out, n, "%s/%s", cwd, path);
+    } else {
+        *out = NULL;
+        return -errno;
+    }
+    return *out ? 0 : -ENOMEM;
 }

@@ -22,4 +22,9 @@ char *fr__slurp_fd(void *ctx, int fd, size_t max, size_t *len);
 /* fr__slurp_file - the same for the file at @path. */
 char *fr__slurp_file(void *ctx, const char *path, size_t max, size_t *len);
 
+/* fr__path_abs - @path made absolute against the working directory now
+ * (a file written at exit, when the program may have changed directory):
+ * 0 and *@out (malloc, the caller's), or a negative errno. */
+int fr__path_abs(const char *path, char **out);
+
 #endif /* FR_SLURP_H */

@@ -24,6 +24,7 @@
 
 #include "caps.h"
 #include "diag.h"
+#include "slurp.h"
 #include "state.h"
 #include "trace.h"
 
@@ -247,20 +248,10 @@ static void at_exit(int status, void *arg)
 
 int fr__trace_file_start(const char *path, int64_t start_ns)
 {
-    char cwd[PATH_MAX];
+    int rc = fr__path_abs(path, &out.path);
 
-    if (path[0] == '/') {
-        out.path = strdup(path);
-    } else if (getcwd(cwd, sizeof cwd)) {
-        size_t n = strlen(cwd) + strlen(path) + 2;
-        out.path = malloc(n);
-        if (out.path)
-            snprintf(out.path, n, "%s/%s", cwd, path);
-    } else {
-        return -errno;
-    }
-    if (!out.path)
-        return -ENOMEM;
+    if (rc < 0)
+        return rc;
     out.start_ns = start_ns;
     out.root = getpid();
     if (on_exit(at_exit, NULL) != 0)
