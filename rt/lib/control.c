@@ -50,6 +50,7 @@
 /* How long a client may take to send its line, and a restart to finish. */
 #define REQUEST_MS 2000
 #define RESTART_WAIT_MS 15000
+#define REJOIN_WAIT_MS 1000
 
 /* ---- what an FMP looks like ------------------------------------------------ */
 
@@ -259,45 +260,108 @@ static void say(struct answer *a, int ok, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Whether member @k (an FMP, or one member of a group) may be restarted
+ * now: 1, or 0 with the reason said in @a. */
+static int may_restart(struct answer *a, int k, const char *who)
+{
+    struct fr_restart_view v;
+
+    if (strcmp(member_state(k), "up") != 0) {
+        say(a, 0, "%s is %s", who, member_state(k));
+        return 0;
+    }
+    /* the budget would lose the FMP instead of bringing it back */
+    if (fr__restart_view(k, &v) == 0 && v.in_window >= v.max) {
+        say(a, 0, "%s has spent its restart budget (%u restarts within %u s, restart.max)",
+            who, v.in_window, v.window_s);
+        return 0;
+    }
+    return 1;
+}
+
+/* Kill member @k so that the supervisor restarts it as after any crash;
+ * a->gen and a->waiting say what await_restarts waits for. */
+static int kill_to_restart(struct answer *a, int k, const char *who)
+{
+    fr__log("fracture ctl: restarting %s (pid %d) as asked", who, (int)pid_of(k));
+    int rc = signal_member(k, SIGKILL, &a->gen);
+    if (rc < 0) {
+        say(a, 0, "cannot kill %s to restart it: %s", who, strerror(-rc));
+        return rc;
+    }
+    a->waiting = 1;
+    say(a, 0, "still restarting after %d s", RESTART_WAIT_MS / 1000);
+    return 0;
+}
+
+static void await_restarts(struct answer *as, int n);
+
+/*
+ * A group's members one after the other, each back before the next is
+ * killed: a replicated group votes with the replicas left meanwhile (and
+ * the one restarted rejoins at its next call), a sampled one sends the
+ * killed instance's calls to its restart as after any crash, so that the
+ * program never sees the group all down at once.  Only a group whose
+ * members restart (restart: beside replicate: or sample:).
+ */
+static void restart_group(struct answer *a, const struct fr_group *g)
+{
+    const char *name = fr__rt.fmps[a->k].name;
+    const char *what = g->kind == FR_GROUP_REPLICATE ? "replica" : "instance";
+    char who[96];
+
+    if (!g->restarts) {
+        say(a, 0, "FMP '%s' is a %s group without restart: beside it; a %s killed would be "
+                  "lost (add restart: to the FMP, or signal its members instead)",
+            name, policy_name(a->k), what);
+        return;
+    }
+    for (int j = 0; j < g->n; j++) {
+        snprintf(who, sizeof who, "%s %d of FMP '%s'", what, j, name);
+        if (!may_restart(a, g->member[j], who))
+            return;
+    }
+    for (int j = 0; j < g->n; j++) {
+        struct answer m = { .k = g->member[j] };
+        snprintf(who, sizeof who, "%s %d of FMP '%s'", what, j, name);
+        if (kill_to_restart(&m, m.k, who) < 0 || (await_restarts(&m, 1), !m.ok)) {
+            say(a, 0, "%s: %s (%d of %d %ss restarted before it)", who, m.text, j, g->n, what);
+            return;
+        }
+        /* Back is not yet rejoined: a call that was in flight at the kill
+         * waited for this member's return before it asks the others, and
+         * the next kill must not meet it there (a vote of one of three).
+         * Once the member has served a call of its own, the calls of that
+         * moment are done; an idle program goes on after REJOIN_WAIT_MS. */
+        unsigned long long served = fr__chan_served_by(m.k);
+        struct timespec nap = { 0, 1000000 };
+        for (int w = 0; w < REJOIN_WAIT_MS && fr__chan_served_by(m.k) == served; w++)
+            nanosleep(&nap, NULL);
+    }
+    say(a, 1, "restarted %d of %d %ss, one after the other", g->n, g->n, what);
+}
+
 static void act_restart(struct answer *a)
 {
     int k = a->k;
-    const char *name = fr__rt.fmps[k].name;
-    struct fr_restart_view v;
-    char state[64];
+    const struct fr_group *g = group_of(k);
+    char who[96];
 
     if (k == 0) {
         say(a, 0, "the root FMP holds main and is never restarted (stop the program instead)");
         return;
     }
-    if (group_of(k)) {
-        say(a, 0, "FMP '%s' is a %s group: ctl restarts FMPs of the restart policy alone "
-                  "(signal its members instead)", name, policy_name(k));
+    if (g) {
+        restart_group(a, g);
         return;
     }
-    if (fr__restart_view(k, &v) == -ENOENT) {
-        say(a, 0, "FMP '%s' has no restart: policy; killed, it would be lost", name);
+    snprintf(who, sizeof who, "FMP '%s'", fr__rt.fmps[k].name);
+    if (fr__restart_view(k, &(struct fr_restart_view){ 0 }) == -ENOENT) {
+        say(a, 0, "%s has no restart: policy; killed, it would be lost", who);
         return;
     }
-    fmp_state(k, state, sizeof state);
-    if (strcmp(state, "up") != 0) {
-        say(a, 0, "FMP '%s' is %s", name, state);
-        return;
-    }
-    /* the budget would lose the FMP instead of bringing it back */
-    if (v.in_window >= v.max) {
-        say(a, 0, "FMP '%s' has spent its restart budget (%u restarts within %u s, "
-                  "restart.max)", name, v.in_window, v.window_s);
-        return;
-    }
-    fr__log("fracture ctl: restarting FMP '%s' (pid %d) as asked", name, (int)pid_of(k));
-    int rc = signal_member(k, SIGKILL, &a->gen);
-    if (rc < 0) {
-        say(a, 0, "cannot kill FMP '%s' to restart it: %s", name, strerror(-rc));
-        return;
-    }
-    a->waiting = 1;
-    say(a, 0, "still restarting after %d s", RESTART_WAIT_MS / 1000);
+    if (may_restart(a, k, who))
+        kill_to_restart(a, k, who);
 }
 
 /* Wait for every FMP a restart killed to be back (or lost). */

@@ -415,7 +415,7 @@ static int judge(struct fr_call *c, struct fr_lt *lt, const struct fr_group *g,
                     for (;;)
                         pause();
                 fprintf(stderr, "fracture: error: call to %s() of module '%s': no majority among "
-                                "the %d replicas of FMP '%s' (replica %d %s)\n",
+                                "the %d replicas of FMP '%s' (replica %d: %s)\n",
                         f->name, mod, asked, fmp, j, how);
                 exit(70);
             }

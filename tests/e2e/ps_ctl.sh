@@ -6,7 +6,8 @@
 #   and --json; ctl globs matching both programs and one; stats classes;
 #   restart under load with every answer exact; env-next seen in ps after
 #   the next restart; refusals (no restart: policy, the root, stop of a
-#   child alone); signal (STOP/CONT seen in /proc); bad TARGET and ACTION;
+#   child alone); restart of a replicated and of a sampled group, member by
+#   member under load; signal (STOP/CONT seen in /proc); bad TARGET and ACTION;
 #   malformed requests answered with an error while the program runs on;
 #   another uid refused with its message; stop in order (SIGTERM's
 #   status); the socket gone after a normal exit and after kill -9 of the
@@ -260,6 +261,59 @@ kill -9 "$pd"
 wait "$pd" || true
 wait_socket "$pd" 0
 exec 4>&- 5>&-
+
+# ---- restart of groups: members one after the other, under load ------------
+# maths replicated with restart: (E) and sampled with restart: (F); calls go
+# on while ctl restarts every member, and every answer must be exact.
+mkfifo in.e in.f
+FR_PS_TAG=$dir FRACTURE_CONFIG=$configs/ps-groups.yaml "$ledger" soak <in.e >out.e 2>err.e &
+pe=$!
+pids+=("$pe")
+exec 6>in.e
+FR_PS_TAG=$dir FRACTURE_CONFIG=$configs/ps-sample-restart.yaml "$ledger" soak <in.f >out.f 2>err.f 6>&- &
+pf=$!
+pids+=("$pf")
+exec 7>in.f
+wait_socket "$pe" 1
+wait_socket "$pf" 1
+member_pids() { jq -c --argjson p "$1" '[.programs[] | select(.pid == $p) | .fmps[] |
+    select(.name == "maths") | .members[].pid]' ps.json; }
+"$fracture" ps --json >ps.json
+before_e=$(member_pids "$pe") before_f=$(member_pids "$pf")
+(
+    for i in $(seq 100); do echo "$i" >&6; echo "$i" >&7; sleep 0.01; done
+) &
+feeder=$!
+sleep 0.3
+expect 0 "^1 FMP: restarted 3 of 3 replicas, one after the other \(ledger\[$pe\]/maths\)" \
+    "$fracture" ctl "$pe/maths" restart
+expect 0 "^1 FMP: restarted 2 of 2 instances, one after the other \(ledger\[$pf\]/maths\)" \
+    "$fracture" ctl "$pf/maths" restart
+wait "$feeder"
+for _ in $(seq 100); do
+    [ "$(wc -l <out.e)" -ge 101 ] && [ "$(wc -l <out.f)" -ge 101 ] && break
+    sleep 0.1
+done
+for x in e f; do
+    [ "$(grep -c '^ok 122304$' out.$x)" = 100 ] && [ "$(wc -l <out.$x)" = 101 ] ||
+        fail "answers of $x under a group restart: $(sort out.$x | uniq -c)"
+done
+grep -q "fracture ctl: restarting replica 2 of FMP 'maths'" err.e || fail "no replica restart said"
+grep -q "fracture ctl: restarting instance 1 of FMP 'maths'" err.f || fail "no instance restart said"
+"$fracture" ps --json >ps.json
+jq -e -n --argjson a "$before_e" --argjson b "$(member_pids "$pe")" \
+    --argjson c "$before_f" --argjson d "$(member_pids "$pf")" \
+    '($a | length) == 3 and ($c | length) == 2 and
+     ([$a[] as $x | $b | any(.[]; . == $x)] | any | not) and
+     ([$c[] as $x | $d | any(.[]; . == $x)] | any | not)' >/dev/null ||
+    fail "members not all new: E $before_e -> $(member_pids "$pe"), F $before_f -> $(member_pids "$pf")"
+exec 6>&- 7>&-
+for p in "$pe" "$pf"; do
+    st=0
+    wait "$p" || st=$?
+    [ "$st" = 0 ] || fail "program $p ended with $st at EOF"
+    wait_socket "$p" 0
+done
 expect_none() {
     if [ -n "${FR_PS_NETNS:-}" ]; then
         expect 0 "^no fractured program of uid $uid is running" "$fracture" ps
