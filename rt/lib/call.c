@@ -629,6 +629,14 @@ void fr_call_abort(struct fr_call *c)
                 f->name, mod, c->why);
         exit(70);
     }
+    if (c->err == -EXDEV && c->why) {
+        /* Refused before it was sent (sample.c): no FMP broke. */
+        fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: %s\n"
+                "  hint: pass objects of one instance per call (make them in calls that "
+                "pass a handle of that instance), or give %s() an FR_ON_FAILURE value "
+                "(errno EXDEV)\n", f->name, mod, c->why, f->name);
+        exit(70);
+    }
     if (!fr__rt.fmps || !fr__rt.retries) {
         /* no config: one process, no FMP to name (a hooked local call) */
         fprintf(stderr, "fracture: error: call to %s() of module '%s' failed in this process: "
