@@ -250,7 +250,15 @@ static void pointee_facts(struct coll *c, CXType pt, struct fra_type *out)
         out->pointee = FRA_P_SCALAR;
         out->pointee_bytes = true;
         break;
-    case CXType_Pointer:
+    case CXType_Pointer: {
+        CXType in = clang_getCanonicalType(clang_getPointeeType(pc));
+        out->pointee = FRA_P_PTR;
+        if (in.kind == CXType_Record) {
+            out->inner_record = record_of(c, in);
+            out->inner_incomplete = clang_Type_getSizeOf(in) == CXTypeLayoutError_Incomplete;
+        }
+        break;
+    }
     case CXType_BlockPointer:
         out->pointee = FRA_P_PTR;
         break;
@@ -590,6 +598,8 @@ static void do_function(struct coll *c, CXCursor cur)
             param_facts(c, clang_getCursorType(p), &fp->type);
             if (old && (unsigned)i < nold && old[i].type.pointee_incomplete)
                 fp->type.pointee_incomplete = true;
+            if (old && (unsigned)i < nold && old[i].type.inner_incomplete)
+                fp->type.inner_incomplete = true;
         }
         {
             bool was_handle = old && f->ret.pointee_incomplete;
@@ -608,6 +618,8 @@ merge_only:
         param_facts(c, clang_getCursorType(clang_Cursor_getArgument(cur, (unsigned)i)), &t);
         if (t.pointee_incomplete)
             f->params[i].type.pointee_incomplete = true;
+        if (t.inner_incomplete)
+            f->params[i].type.inner_incomplete = true;
     }
     {
         struct fra_type t;

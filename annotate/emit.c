@@ -654,7 +654,14 @@ static bool param_buf(const struct fra_param *p)
 static bool param_written(const struct fra_param *p)
 {
     return p->rule.copy == FRA_COPY_OUT || p->rule.copy == FRA_COPY_INOUT ||
-           (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
+           (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout) ||
+           (p->rule.copy == FRA_COPY_HANDLES && p->rule.dir != FRA_COPY_IN);
+}
+
+/* An array of handles (FRA_COPY_HANDLES): its elements cross one by one. */
+static bool param_handles(const struct fra_param *p)
+{
+    return p->rule.copy == FRA_COPY_HANDLES;
 }
 
 /* Structs copied deep whose pointers are rewritten in the copy: all but
@@ -671,9 +678,12 @@ static bool param_rewritten(struct fra_model *m, const struct fra_param *p)
  * written, is refused when it overlaps. */
 static bool alias_apart(struct fra_model *m, const struct fra_param *p, const struct fra_param *q)
 {
-    bool sp = param_rewritten(m, p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout);
-    bool sq = param_rewritten(m, q) || (q->rule.copy == FRA_COPY_STRING && q->rule.string_inout);
-    bool bp = param_buf(p) || param_written(p), bq = param_buf(q) || param_written(q);
+    bool sp = param_rewritten(m, p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout) ||
+              param_handles(p);
+    bool sq = param_rewritten(m, q) || (q->rule.copy == FRA_COPY_STRING && q->rule.string_inout) ||
+              param_handles(q);
+    bool bp = param_buf(p) || param_written(p) || param_handles(p),
+         bq = param_buf(q) || param_written(q) || param_handles(q);
 
     return bp && bq && (sp || sq) && (param_written(p) || param_written(q));
 }
@@ -682,7 +692,7 @@ static bool alias_apart(struct fra_model *m, const struct fra_param *p, const st
 static bool param_len(const struct fra_param *p)
 {
     return param_buf(p) || (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout) ||
-           (p->rule.copy == FRA_COPY_STRV && p->rule.n);
+           (p->rule.copy == FRA_COPY_STRV && p->rule.n) || param_handles(p);
 }
 
 /* "FR_BYTES(n, sizeof *(v), &__fr_len_v)" of parameter @p named @n. */
@@ -786,6 +796,8 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
                                                n, qn,
                                                param_rewritten(m, p) || param_rewritten(m, q)
                                                    ? "holds structs copied deep"
+                                               : param_handles(p) || param_handles(q)
+                                                   ? "is an array of handles"
                                                    : "is a string buffer (FR_STRING with FR_INOUT)")));
         }
     }
@@ -822,6 +834,10 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             break;
         case FRA_COPY_OPAQUE:
             put(o, "    fr_put_handle(&__fr_c, &%s, sizeof %s);\n", n, n);
+            break;
+        case FRA_COPY_HANDLES:
+            put(o, "    fr_put_handles(&__fr_c, %s, __fr_len_%s / sizeof *%s, sizeof *%s, %d);\n",
+                n, n, n, n, p->rule.dir != FRA_COPY_OUT);
             break;
         default:
             put(o, "    fr_put_scalar(&__fr_c, &%s, sizeof %s);\n", n, n);
@@ -880,6 +896,9 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
                 n, n, n);
         else if (p->rule.copy == FRA_COPY_INOUT || p->rule.copy == FRA_COPY_OUT)
             put(o, "        fr_get_buf(&__fr_c, %s%s, __fr_len_%s);\n", volatile_cast(p), n, n);
+        else if (param_handles(p) && p->rule.dir != FRA_COPY_IN)
+            put(o, "        fr_get_handles(&__fr_c, %s, __fr_len_%s / sizeof *%s, sizeof *%s);\n",
+                n, n, n, n);
     }
     put(o, "    }\n    if (%s < 0) {\n",
         rc_told ? "(__fr_rc = fr_call_end(&__fr_c))" : "fr_call_end(&__fr_c)");
@@ -925,6 +944,8 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
             put(o, "    char *__fr_s_%s;\n", n);
         else if (p->rule.copy == FRA_COPY_STRV)
             put(o, "    char **__fr_sv_%s;\n    size_t __fr_n_%s;\n", n, n);
+        else if (param_handles(p))
+            put(o, "    void *__fr_h_%s;\n    size_t __fr_n_%s;\n", n, n);
         else if (p->rule.copy == FRA_COPY_CALLBACK)
             put(o, "    fr_fnptr __fr_f_%s;\n", n);
         if (param_len(p))
@@ -980,6 +1001,11 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                    "        return __fr_rc;\n",
                 n, n);
             break;
+        case FRA_COPY_HANDLES:
+            put(o, "    if ((__fr_rc = fr_arg_handles(__fr_cc, &__fr_h_%s, &__fr_n_%s, sizeof *%s, "
+                   "%d)) != 0)\n        return __fr_rc;\n    %s = __fr_h_%s;\n",
+                n, n, n, p->rule.dir != FRA_COPY_OUT, n, n);
+            break;
         default:
             put(o, "    if ((__fr_rc = fr_arg_scalar(__fr_cc, (void *)&%s, sizeof %s)) != 0)\n"
                    "        return __fr_rc;\n",
@@ -1003,6 +1029,10 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
         else if (p->rule.copy == FRA_COPY_STRV && p->rule.n)
             put(o, "    if (%s || (__fr_sv_%s && __fr_n_%s != __fr_len_%s))\n        return -EPROTO;\n",
                 len_bytes(tmp, p, n), n, n, n);
+        else if (param_handles(p))
+            put(o, "    if (%s || (__fr_h_%s && __fr_n_%s != __fr_len_%s / sizeof *%s))\n"
+                   "        return -EPROTO;\n",
+                len_bytes(tmp, p, n), n, n, n, n);
         else if (p->rule.copy == FRA_COPY_STRING && p->rule.string_inout)
             put(o, "    if (%s)\n        return -EPROTO;\n"
                    "    if ((__fr_rc = fr_arg_strbuf(__fr_cc, &__fr_s_%s, __fr_len_%s)) != 0)\n"
@@ -1072,6 +1102,9 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                 put(o, "    if (%s && (__fr_rc = __fr_retd_%s(__fr_cc, %s, __fr_n_%s / sizeof *%s)) != 0)\n"
                        "        return __fr_rc;\n",
                     n, rk, n, n, n);
+        } else if (param_handles(p) && p->rule.dir != FRA_COPY_IN) {
+            put(o, "    if ((__fr_rc = fr_ret_handles(__fr_cc, %s, __fr_n_%s, sizeof *%s)) != 0)\n"
+                   "        return __fr_rc;\n", n, n, n);
         }
     }
     put(o, "    return 0;\n}\n");
@@ -1087,6 +1120,7 @@ static const char *param_kind(const struct fra_param *p)
     case FRA_COPY_INOUT: return "FR_P_INOUT";
     case FRA_COPY_STRING: return "FR_P_STRING";
     case FRA_COPY_STRV: return "FR_P_STRINGS";
+    case FRA_COPY_HANDLES: return "FR_P_HANDLES";
     case FRA_COPY_FD: return "FR_P_FD";
     case FRA_COPY_OPAQUE: return "FR_P_HANDLE";
     case FRA_COPY_CALLBACK: return "FR_P_CALLBACK";
@@ -1103,7 +1137,7 @@ static const char *param_size(void *ctx, const struct fra_param *p)
     switch (p->rule.copy) {
     case FRA_COPY_SCALAR: case FRA_COPY_STRUCT: case FRA_COPY_OPAQUE: case FRA_COPY_FD:
         return talloc_asprintf(ctx, "sizeof(%s)", t);
-    case FRA_COPY_IN: case FRA_COPY_OUT: case FRA_COPY_INOUT:
+    case FRA_COPY_IN: case FRA_COPY_OUT: case FRA_COPY_INOUT: case FRA_COPY_HANDLES:
         if (p->type.kind != FRA_T_PTR || p->type.pointee == FRA_P_FN)
             return "0";
         if (p->type.pointee == FRA_P_VOID)
@@ -1125,7 +1159,7 @@ static void emit_params(struct fra_gen *g, struct out *o, const struct fra_func 
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
         int buf = p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_OUT ||
-                  p->rule.copy == FRA_COPY_INOUT;
+                  p->rule.copy == FRA_COPY_INOUT || param_handles(p);
         const char *count = p->rule.n ? c_str(tmp, p->rule.n) : buf ? "\"1\"" : "NULL";
 
         put(o, "    { %s, %s, %s, %s, %s },\n", c_str(tmp, p->name), param_kind(p),

@@ -81,6 +81,14 @@ static const struct fra_opaque *opaque_of(const struct fra_model *m, const struc
     return fra_model_opaque(m, record_pointee(t));
 }
 
+/* Whether @t is T ** (or T *const *) with T * a handle: an incomplete
+ * record, or a FRACTURE_OPAQUE one. */
+static bool handles_type(const struct fra_model *m, const struct fra_type *t)
+{
+    return t->kind == FRA_T_PTR && t->pointee == FRA_P_PTR && t->inner_record &&
+           (t->inner_incomplete || fra_model_opaque(m, t->inner_record));
+}
+
 static bool field_has_rule(const struct fra_model *m, const struct fra_field *f)
 {
     return fra_anns_find(&f->ann, "count") || fra_anns_find(&f->ann, "string") ||
@@ -181,6 +189,21 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
                             f->name, r->name);
             continue;
         }
+        /* FR_COUNT copies the elements' bytes: pointers among them would
+         * reach the other FMP as addresses of this one */
+        if (count && f->type.pointee == FRA_P_PTR) {
+            fra_model_error(m, &f->loc,
+                            handles_type(m, &f->type)
+                                ? "pass the array of handles as a parameter of its own "
+                                  "(FR_IN(n) on a T *const *), or hold them in an array field "
+                                  "of fixed size (T *items[4]), whose elements cross as handles"
+                                : "count the elements themselves (FR_COUNT(n) on an array of "
+                                  "structs), or pass the array as a parameter of its own",
+                            "field '%s' of '%s' is FR_COUNT(%s) on pointers to pointers: the "
+                            "pointers would be copied, not what they point to",
+                            f->name, r->name, count);
+            continue;
+        }
         if (count && f->type.pointee == FRA_P_RECORD)
             check_record(m, f->type.record, &f->loc, f->name, depth + 1);
     }
@@ -217,7 +240,7 @@ static bool strv_type(const struct fra_type *t)
     return strcmp(bare, "char**") == 0;
 }
 
-static const char *param_hint(const struct fra_param *p)
+static const char *param_hint(const struct fra_model *m, const struct fra_param *p)
 {
     switch (p->type.pointee) {
     case FRA_P_VOID:
@@ -231,9 +254,18 @@ static const char *param_hint(const struct fra_param *p)
             return "for an array of strings add FR_IN(n) (n strings) or FR_STRING (up to a NULL "
                    "element, as argv); a char * the callee sets through it cannot be copied "
                    "back: return it (FR_RET_STRING) or an offset instead";
+        if (handles_type(m, &p->type))
+            return "an array of handles: add FR_IN(n), FR_OUT(n) or FR_INOUT(n) with n the "
+                   "number of handles (or FR_OPAQUE where the pointer itself is one handle)";
+        if (p->type.inner_record)
+            return "what the pointers point to cannot be copied through them: pass the elements "
+                   "themselves (an array of structs with FR_IN(n)), make their type a handle "
+                   "(FRACTURE_OPAQUE) to pass an array of handles, or pass one handle to them "
+                   "(FR_OPAQUE) that only their module dereferences";
         return "what the pointers point to cannot be copied through them: pass the elements "
-               "themselves (an array of structs with FR_IN(n)), or one handle to them "
-               "(FR_OPAQUE) that only their module dereferences";
+               "themselves (an array with FR_IN(n)), or one handle to them (FR_OPAQUE) that "
+               "only their module dereferences; an array of handles needs pointers to a "
+               "record type that is a handle (FRACTURE_OPAQUE), not void * or scalars";
     case FRA_P_FN:
         return "add FR_CALLBACK so that calls through it run in the FMP of its module";
     case FRA_P_SCALAR:
@@ -316,6 +348,31 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
                             pname, f->name, out ? "FR_OUT" : "FR_INOUT");
         return;
     }
+    if (n && handles_type(m, &p->type)) {
+        /* an array of handles: each element crosses as one handle does */
+        set(r, FRA_COPY_HANDLES, n, false);
+        r->dir = in ? FRA_COPY_IN : out ? FRA_COPY_OUT : FRA_COPY_INOUT;
+        if (!report)
+            return;
+        fra_check_expr(m, &p->loc,
+                       talloc_asprintf(m->ctx, "%s(%s)", in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n),
+                       n, sib, f->nparams, "a parameter of the function");
+        if (names_itself(m->ctx, n, p->name))
+            fra_model_error(m, &p->loc,
+                            "pass the count in a parameter of its own (a length, a capacity)",
+                            "the count %s(%s) of parameter '%s' of '%s' names '%s' itself: the "
+                            "callee needs the count before '%s' exists there",
+                            in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n, pname, f->name,
+                            pname, pname);
+        if (fra_anns_find(a, "string") || fra_anns_find(a, "opaque"))
+            fra_model_error(m, &p->loc,
+                            "drop FR_STRING/FR_OPAQUE: the count annotation alone makes it an "
+                            "array of handles",
+                            "parameter '%s' of '%s' is an array of handles with %s as well",
+                            pname, f->name,
+                            fra_anns_find(a, "string") ? "FR_STRING" : "FR_OPAQUE");
+        return;
+    }
     if (n) {
         set(r, in ? FRA_COPY_IN : out ? FRA_COPY_OUT : FRA_COPY_INOUT, n, false);
         if (fra_anns_find(a, "string")) {
@@ -341,7 +398,7 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
         else if (p->type.pointee == FRA_P_RECORD)
             check_record(m, p->type.record, &p->loc, pname, 0);
         else if (p->type.pointee == FRA_P_PTR)
-            fra_model_error(m, &p->loc, param_hint(p),
+            fra_model_error(m, &p->loc, param_hint(m, p),
                             "parameter '%s' of '%s' is %s on pointers to pointers: the pointers "
                             "would be copied, not what they point to",
                             pname, f->name, in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT");
@@ -444,12 +501,12 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
     if (!report)
         return;
     if (p->type.pointee == FRA_P_FN)
-        fra_model_error(m, &p->loc, param_hint(p),
+        fra_model_error(m, &p->loc, param_hint(m, p),
                         "parameter '%s' of '%s' is a function pointer without FR_CALLBACK: "
                         "calls through it would cross modules unannotated",
                         pname, f->name);
     else
-        fra_model_error(m, &p->loc, param_hint(p),
+        fra_model_error(m, &p->loc, param_hint(m, p),
                         "cannot infer how to copy parameter '%s' of '%s' (%s) across modules%s",
                         pname, f->name, p->type.spelling, reached(m, f));
 }
@@ -478,6 +535,20 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
         if (report)
             fra_check_expr(m, &f->loc, talloc_asprintf(m->ctx, "FR_RET(%s)", n), n, sib,
                            f->nparams, "a parameter of the function");
+        if (report && f->ret.kind == FRA_T_PTR && f->ret.pointee == FRA_P_PTR)
+            fra_model_error(m, &f->loc,
+                            handles_type(m, &f->ret)
+                                ? "fill a caller's array instead: an FR_OUT(n) parameter of "
+                                  "handles (T **out), each element carried as a handle"
+                                : "return the elements themselves (FR_RET(n) on an array of "
+                                  "structs), or one handle (FR_RET_OPAQUE)",
+                            "'%s' returns pointers to pointers with FR_RET(%s): the pointers "
+                            "would be copied, not what they point to%s",
+                            f->name, n,
+                            handles_type(m, &f->ret)
+                                ? ", and a returned array of handles is not carried (whose "
+                                  "memory would the caller free?)"
+                                : "");
         if (report && f->ret.pointee == FRA_P_RECORD)
             check_record(m, f->ret.record, &f->loc, "the return value", 0);
         return;
@@ -740,7 +811,7 @@ static const char *count_param(const struct fra_func *f, unsigned p)
 static bool copied(enum fra_copy c)
 {
     return c == FRA_COPY_IN || c == FRA_COPY_OUT || c == FRA_COPY_INOUT ||
-           c == FRA_COPY_STRING;
+           c == FRA_COPY_STRING || c == FRA_COPY_HANDLES;
 }
 
 static void check_body(struct fra_model *m, const struct fra_func *f)

@@ -33,7 +33,7 @@ static const char *copy_name(enum fra_copy c)
         [FRA_COPY_STRING] = "string",   [FRA_COPY_OPAQUE] = "opaque",
         [FRA_COPY_FD] = "fd",           [FRA_COPY_CALLBACK] = "callback",
         [FRA_COPY_RET] = "ret",         [FRA_COPY_UNKNOWN] = "unknown",
-        [FRA_COPY_STRV] = "strings",
+        [FRA_COPY_STRV] = "strings",    [FRA_COPY_HANDLES] = "handles",
     };
     return names[c];
 }

@@ -55,6 +55,10 @@ struct fra_type {
     bool pointee_bytes;       /* unsigned char, signed char (uint8_t, ...) */
     bool va_list;             /* a va_list, whatever the ABI makes of it */
     const char *record;       /* key of the record (by value or pointee) */
+    /* T ** with T a record: its key, and whether it is incomplete in any
+     * declaration seen (then T * is a handle, and T ** an array of them) */
+    const char *inner_record;
+    bool inner_incomplete;
     bool top_const;           /* const itself ("const int", "char *const") */
     bool array_param;         /* a parameter declared as an array (a pointer to its element) */
     unsigned long long array_len; /* its length, 0 if it has none ("int m[][3]") */
@@ -74,6 +78,8 @@ enum fra_copy {
     FRA_COPY_CALLBACK,
     FRA_COPY_RET,             /* FR_RET(n) */
     FRA_COPY_STRV,            /* strings: n of them (FR_IN(n)), or up to NULL (FR_STRING) */
+    FRA_COPY_HANDLES,         /* n handles (FR_IN/FR_OUT/FR_INOUT(n) on T ** or T *const *,
+                               * T * a handle): rule.dir says which way */
     FRA_COPY_UNKNOWN,         /* no rule: an error if the value crosses */
 };
 
@@ -84,6 +90,7 @@ struct fra_rule {
     bool inferred;
     bool string_inout;        /* FR_STRING with FR_INOUT on a char * */
     bool keep;                /* FRA_COPY_FD: FR_FD_KEEP, the callee keeps its duplicate */
+    enum fra_copy dir;        /* FRA_COPY_HANDLES: FRA_COPY_IN, _OUT or _INOUT */
 };
 
 /* One declaration (prototype or definition) of a function, as written. */

@@ -412,6 +412,38 @@ void fr_get_handle(struct fr_call *c, void *dst, size_t n)
     memcpy(dst, &v, sizeof v);
 }
 
+void fr_get_handles(struct fr_call *c, void *dst, size_t n, size_t size)
+{
+    struct fr_wire_field f;
+    unsigned char inl[16 * sizeof(uint64_t)], *tmp = inl;
+
+    if (take(c, &f) < 0)
+        return;
+    if (f.kind == FR_W_NULLPTR && !dst)
+        return;
+    if (f.kind != FR_W_HANDLES || f.aux != 1 || f.len != n || !dst) {
+        broken(c, "an array of handles of another length");
+        return;
+    }
+    if (size && n > SIZE_MAX / size) {
+        broken(c, "an array of handles too large");
+        return;
+    }
+    /* every element first, then all at once: a call that fails midway
+     * (a dead incarnation's handle of this FMP) leaves the caller's array
+     * as it was */
+    if (n * size > sizeof inl && !(tmp = malloc(n * size))) {
+        c->err = -ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < n && !c->err; i++)
+        fr_get_handle(c, tmp + i * size, size);
+    if (!c->err)
+        memcpy(dst, tmp, n * size);
+    if (tmp != inl)
+        free(tmp);
+}
+
 void fr_get_buf(struct fr_call *c, void *dst, size_t n)
 {
     struct fr_wire_field f;
@@ -595,6 +627,14 @@ void fr_call_abort(struct fr_call *c)
         /* The caller's own error: the callee never saw the call. */
         fprintf(stderr, "fracture: error: call to %s() of module '%s' refused by the caller: %s\n",
                 f->name, mod, c->why);
+        exit(70);
+    }
+    if (c->err == -EXDEV && c->why) {
+        /* Refused before it was sent (sample.c): no FMP broke. */
+        fprintf(stderr, "fracture: error: call to %s() of module '%s' failed: %s\n"
+                "  hint: pass objects of one instance per call (make them in calls that "
+                "pass a handle of that instance), or give %s() an FR_ON_FAILURE value "
+                "(errno EXDEV)\n", f->name, mod, c->why, f->name);
         exit(70);
     }
     if (!fr__rt.fmps || !fr__rt.retries) {

@@ -490,6 +490,47 @@ int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n)
     return add_reply(cc, FR_W_HANDLE, NULL, fr__handle_out(v), -1);
 }
 
+int fr_arg_handles(struct fr_callee *cc, void **v, size_t *n, size_t size, int in)
+{
+    struct fr_wire_field f;
+    unsigned char *a;
+    int rc = take_ptr(cc, &f, FR_W_HANDLES, FR_W_HANDLES, v, n);
+
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    /* Each element of one sent is a field of at least a header: a count
+     * the bytes left cannot hold is a lie, refused before it sizes an
+     * allocation (one that comes back is the callee's, sized by it). */
+    if (f.aux != (in != 0) ||
+        (in && f.len > (cc->local ? (uint64_t)(cc->lend - cc->lf)
+                                  : (uint64_t)(cc->rd.end - cc->rd.p) / sizeof(struct fr_wire_hdr))) ||
+        (size && f.len > SIZE_MAX / size))
+        return cc->err = -EPROTO;
+    a = arena(cc) ? talloc_zero_size(cc->arena, f.len && size ? (size_t)f.len * size : 1) : NULL;
+    if (!a)
+        return cc->err = -ENOMEM;
+    for (uint64_t i = 0; in && i < f.len; i++)
+        if (fr_arg_handle(cc, a + i * size, size) < 0)
+            return cc->err;
+    *v = a;
+    *n = (size_t)f.len;
+    return 0;
+}
+
+int fr_ret_handles(struct fr_callee *cc, const void *v, size_t n, size_t size)
+{
+    int rc;
+
+    if (!v)
+        return add_reply(cc, FR_W_NULLPTR, NULL, 0, -1);
+    if ((rc = add_reply(cc, FR_W_HANDLES, NULL, n, 1)) != 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = fr_ret_handle(cc, (const char *)v + i * size, size)) != 0)
+            return rc;
+    return 0;
+}
+
 int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
 {
     if (!p)

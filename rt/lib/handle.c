@@ -130,6 +130,17 @@ static int replicates_anywhere(void)
     return 0;
 }
 
+/* Whether a call may go to one of several sampled instances: a handle
+ * must then name the instance that made its object (sample.c routes by
+ * it, a sibling refuses it). */
+static int samples_anywhere(void)
+{
+    for (int gi = 0; fr__rt.groups && gi < fr__rt.ngroups; gi++)
+        if (fr__rt.groups[gi].kind == FR_GROUP_SAMPLE && fr__rt.groups[gi].n > 1)
+            return 1;
+    return 0;
+}
+
 static void numbers_reset(void)
 {
     pthread_mutex_lock(&numbers.lock);
@@ -156,7 +167,7 @@ void fr__handle_adopt(uint32_t gen)
     aliases.expect = NULL;
     aliases.nexpect = 0;
     pthread_mutex_unlock(&aliases.lock);
-    if (!reborn_anywhere() && !replicates_anywhere())
+    if (!reborn_anywhere() && !replicates_anywhere() && !samples_anywhere())
         return;
     /* every FMP index, and one value more that names none: a sentinel
      * such as (void *)-1 is then nobody's handle */
@@ -452,6 +463,37 @@ int fr__handle_check(const struct fr_call *c, int peer, uint32_t gen)
             return -ESTALE;
     }
     return 0;
+}
+
+int fr__handle_maker(const struct fr_call *c, int gi, int *j, int *other)
+{
+    const struct fr_group *g = &fr__rt.groups[gi];
+    int found = -1;
+
+    if (!tags.mine)
+        return 0;
+    for (unsigned i = 0; i < c->nfields; i++) {
+        uint16_t t = (uint16_t)(c->fields[i].len >> TAG_SHIFT);
+        unsigned o = tag_owner(t);
+
+        if (c->fields[i].kind != FR_W_HANDLE || !(t & TAG_MARK) || o >= (unsigned)fr__rt.nfmps ||
+            fr__rt.group_of[o] != gi)
+            continue;
+        for (int m = 0; m < g->n; m++) {
+            if (g->member[m] != (int)o)
+                continue;
+            if (found >= 0 && found != m) {
+                *j = found;
+                *other = m;
+                return -EXDEV;
+            }
+            found = m;
+        }
+    }
+    if (found < 0)
+        return 0;
+    *j = found;
+    return 1;
 }
 
 /* ---- the root's view ------------------------------------------------------------ */

@@ -5,10 +5,14 @@
  * A handle is a pointer only its owning module dereferences; stubs and
  * dispatchers pass it as FR_W_HANDLE (fr_put_handle, fr_get_handle,
  * fr_arg_handle, fr_ret_handle), a parameter, a return value or a field of
- * a struct copied deep alike.  Where some FMP of the program can come back
- * as a new incarnation (restart:, or a sampled instance recycled), a
- * handle outside the FMP that owns its object carries the owner's tag in
- * its top 16 bits, which no user-space pointer uses:
+ * a struct copied deep alike, or an element of an array of them
+ * (fr_put_handles: FR_W_HANDLES, then one FR_W_HANDLE each).  Where some
+ * FMP of the program can come back as a new incarnation (restart:, or a
+ * sampled instance recycled), or a sample group has more than one
+ * instance (a call must reach the instance that made the objects it
+ * passes: sample.c routes it by the tag, fr__handle_maker), a handle
+ * outside the FMP that owns its object carries the owner's tag in its top
+ * 16 bits, which no user-space pointer uses:
  *
  *     bit 63      1: a tag
  *     bits 48-62  the owner's FMP index in the high b bits (b the fewest
@@ -125,6 +129,12 @@ int fr__handle_in(uint64_t *v);
  * FMP @peer other than @gen (its current one).  A lasting handle passes:
  * its owner decides. */
 int fr__handle_check(const struct fr_call *c, int peer, uint32_t gen);
+
+/* (sample.c) The instance of sample group @gi that made the objects the
+ * handles of call @c name: 1 with *@j its index in the group, 0 when no
+ * handle names one, -EXDEV when two instances' handles are passed (*@j
+ * and *@other: no one instance holds both objects). */
+int fr__handle_maker(const struct fr_call *c, int gi, int *j, int *other);
 
 /* (callee.c) The reply fields @rf[0..n) of an FR_INIT call this FMP
  * served: its own handles among them become lasting ones (the values

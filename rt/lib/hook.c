@@ -417,13 +417,15 @@ int fr_hook_arg(const struct fr_hook_call *hc, unsigned i, struct fr_hook_arg *o
     if (!hc || !out || i >= hc->nparams)
         return -ERANGE;
     /* fields come in parameter order; a string array takes one more per
-     * string, a struct copied deep an unknown number after it */
+     * string, an array of handles sent one more per handle, a struct
+     * copied deep an unknown number after it */
     for (unsigned k = 0; k < i; k++) {
         if (hc->params[k].flags & FR_PARAM_DEEP)
             return -ENOTSUP;
         if (j >= hc->npriv)
             return -ENOTSUP;
-        j += fs[j].kind == FR_W_STRV ? 1 + (unsigned)fs[j].len : 1;
+        j += fs[j].kind == FR_W_STRV || (fs[j].kind == FR_W_HANDLES && fs[j].fd == 1)
+                 ? 1 + (unsigned)fs[j].len : 1;
     }
     if (j >= hc->npriv)
         return -ENOTSUP;
@@ -441,6 +443,7 @@ int fr_hook_arg(const struct fr_hook_call *hc, unsigned i, struct fr_hook_arg *o
         out->len = (size_t)f->len;
         return 0;
     case FR_W_STRV:
+    case FR_W_HANDLES:        /* the count; the elements follow, one field each */
         out->len = (size_t)f->len;
         return 0;
     case FR_W_FD:

@@ -135,6 +135,19 @@ void fr_put_handle(struct fr_call *c, const void *p, size_t n)
     c->nhandles++;
 }
 
+void fr_put_handles(struct fr_call *c, const void *v, size_t n, size_t size, int in)
+{
+    if (!v) {
+        fr__call_add(c, FR_W_NULLPTR, NULL, 0, -1);
+        return;
+    }
+    /* the count first, so that the callee can size the array before it
+     * knows the parameter that counts it (as fr_put_strings) */
+    fr__call_add(c, FR_W_HANDLES, NULL, n, in != 0);
+    for (size_t i = 0; in && i < n; i++)
+        fr_put_handle(c, (const char *)v + i * size, size);
+}
+
 void fr_put_fd(struct fr_call *c, int fd)
 {
     fr__call_add(c, FR_W_FD, NULL, 0, fd);

@@ -12,8 +12,11 @@
  * the instance it was sent to until that call returns: the choice is
  * pinned in the thread's metadata, which follows it into every FMP, so a
  * nested call back into the group, from anywhere, reaches the instance
- * serving the call (group.c).  FR_INIT calls go to every instance, so that
- * each starts from the same state.
+ * serving the call (group.c).  A call that passes handles an instance
+ * made goes to that instance, whatever the draw or the pin says (a
+ * sibling does not hold the objects: it would refuse them, ESTALE); one
+ * that passes handles of two instances fails with EXDEV, said.  FR_INIT
+ * calls go to every instance, so that each starts from the same state.
  *
  * Recycling, the protocol:
  *   1. an instance with recycle_after_calls K counts the calls its workers
@@ -39,6 +42,8 @@
 #include "config.h"
 #include "ctl.h"
 #include "group.h"
+#include "handle.h"
+#include "log.h"
 #include "sample.h"
 #include "policy.h"
 #include "restart.h"
@@ -111,10 +116,37 @@ static int sample_call(struct fr_call *c, struct fr_lt *lt, int peer)
                 rc = call_member(c, lt, g, j);
         return rc;
     }
-    if (!fr__pin_get(g, &j)) {
-        j = draw(g);
-        set = fr__pin_set(g, j);
+    /* A call that passes an instance's handles goes to that instance,
+     * wherever the draw or a pin would send it: no sibling holds the
+     * objects.  Handles of two instances: no one process holds both. */
+    int other, made = c->nhandles ? fr__handle_maker(c, fr__rt.group_of[peer], &j, &other) : 0;
+    if (made < 0) {
+        static __thread char why[512];
+        snprintf(why, sizeof why,
+                 "it passes handles of two instances of a sampled FMP ('%s' and '%s'), and no "
+                 "one process holds both objects",
+                 fr__rt.fmps[g->member[j]].name, fr__rt.fmps[g->member[other]].name);
+        fr__log("call to %s(): %s; the call fails with EXDEV",
+                fr__rt.app->functions[c->fn].name, why);
+        c->why = why;
+        return c->err = made;
     }
+    int pinned = -1, had = fr__pin_get(g, &pinned);
+    if (made && had && pinned != j) {
+        /* nested in a call another instance serves: this one goes to the
+         * maker (and calls nested in it stay there), then the pin is put
+         * back */
+        fr__pin_set(g, j);
+        rc = call_member(c, lt, g, j);
+        fr__pin_set(g, pinned);
+        return rc;
+    }
+    if (!made && had)
+        j = pinned;
+    else if (!made)
+        j = draw(g);
+    if (!had)
+        set = fr__pin_set(g, j);
     FR_ASSERTF(j >= 0 && j < g->n, "instance %d of %d", j, g->n);
     rc = call_member(c, lt, g, j);
     fr__pin_clear(g, set);

@@ -117,7 +117,7 @@ int fr__wire_next(struct fr_wire_reader *r, struct fr_wire_field *f)
     if (left < sizeof h)
         return -EPROTO;
     memcpy(&h, r->p, sizeof h);
-    if (h.kind < FR_W_SCALAR || h.kind > FR_W_HANDLE)
+    if (h.kind < FR_W_SCALAR || h.kind > FR_W_HANDLES)
         return -EPROTO;
     left -= sizeof h;
     if (fr__wire_has_data(h.kind)) {

@@ -45,6 +45,8 @@ enum fr_wire_kind {
     FR_W_SPAN = 11,           /* the bytes of caller buffers that overlap, as one region */
     FR_W_ALIAS = 12,          /* one of them: u64 offset, u64 length in span number aux */
     FR_W_HANDLE = 13,         /* FR_OPAQUE / FR_RET_OPAQUE: a u64 handle in len (handle.h) */
+    FR_W_HANDLES = 14,        /* an array of len handles: aux 1, each follows as a HANDLE;
+                               * aux 0 (a request's FR_OUT), only the count */
     FR_W_RAW = 100,           /* local only: bytes already encoded, copied as they are */
     FR_W_FDONLY = 101,        /* local only: a descriptor sent beside a RAW request, no bytes */
 };
@@ -67,10 +69,10 @@ static inline int fr__wire_has_data(uint32_t kind)
 }
 
 /* The aux word of @f's header: a callback's function index, a span's
- * number (see above), else 0. */
+ * number (see above), whether handles follow, else 0. */
 static inline uint32_t fr__wire_aux(const struct fr__field *f)
 {
-    return f->kind == FR_W_CALLBACK ||
+    return f->kind == FR_W_CALLBACK || f->kind == FR_W_HANDLES ||
                    ((f->kind == FR_W_ALIAS || f->kind == FR_W_BUF) && f->fd >= 0)
                ? (uint32_t)f->fd
                : 0;

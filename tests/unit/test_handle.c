@@ -201,6 +201,48 @@ static struct fr__field handle_field(uint64_t v)
     return (struct fr__field){ NULL, v, FR_W_HANDLE, -1 };
 }
 
+/* Two sampled instances, nothing reborn: handles are tagged all the same
+ * (a call must find the instance that made its objects), and a call is
+ * routed by the maker of the handles it passes: none, one instance's (a
+ * NULL and another FMP's beside it), or two instances' (EXDEV). */
+static void sampled_calls_go_to_the_maker(void **state)
+{
+    struct fr_call c = { 0 };
+    uint64_t of4, of3, root_own;
+    int j = -1, other = -1;
+
+    (void)state;
+    plan(4, 0, FR_GROUP_SAMPLE);
+    fr__handle_adopt(0);
+    of4 = fr__handle_out(obj);
+    assert_int_not_equal(of4, obj);
+    plan(3, 0, FR_GROUP_SAMPLE);
+    fr__handle_adopt(0);
+    of3 = fr__handle_out(obj);
+    assert_int_not_equal(of3, of4);
+    plan(0, 0, FR_GROUP_SAMPLE);
+    fr__handle_adopt(0);
+    root_own = fr__handle_out(obj);
+    c.fields = c.inline_fields;
+    c.cap = FR_CALL_INLINE_FIELDS;
+    c.fields[c.nfields++] = handle_field(root_own);
+    c.fields[c.nfields++] = handle_field(0);
+    assert_int_equal(fr__handle_maker(&c, 0, &j, &other), 0);
+    c.fields[c.nfields++] = handle_field(of4);
+    c.fields[c.nfields++] = handle_field(of4);
+    assert_int_equal(fr__handle_maker(&c, 0, &j, &other), 1);
+    assert_int_equal(j, 1);
+    c.fields[c.nfields++] = handle_field(of3);
+    assert_int_equal(fr__handle_maker(&c, 0, &j, &other), -EXDEV);
+    assert_int_equal(j, 1);
+    assert_int_equal(other, 0);
+    /* one instance alone tags nothing: no call has a choice */
+    plan(4, 0, FR_GROUP_SAMPLE);
+    group.n = 1;
+    fr__handle_adopt(0);
+    assert_int_equal(fr__handle_out(obj), obj);
+}
+
 static void init_objects_live_on(void **state)
 {
     const uint64_t moved = 0x55d0c0ffee80ull;   /* where the replay makes it */
@@ -429,6 +471,7 @@ int main(void)
         cmocka_unit_test(an_fmp_never_reborn_makes_no_lasting_handle),
         cmocka_unit_test(incarnation_wrap_is_refused),
         cmocka_unit_test(sampled_sibling_refused),
+        cmocka_unit_test(sampled_calls_go_to_the_maker),
         cmocka_unit_test(caller_looks_before_sending),
         cmocka_unit_test(dispatcher_refuses_before_the_function),
         cmocka_unit_test(reply_of_a_dead_handle_fails_the_call),

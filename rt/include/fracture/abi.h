@@ -108,6 +108,7 @@ enum fr_param_kind {
     FR_P_FD,                  /* FR_FD / FR_FD_KEEP */
     FR_P_HANDLE,              /* FR_OPAQUE */
     FR_P_CALLBACK,            /* FR_CALLBACK */
+    FR_P_HANDLES,             /* FR_IN(n) / FR_OUT(n) / FR_INOUT(n) on an array of handles */
 };
 
 /* Parameter flags. */
@@ -290,6 +291,11 @@ FR_API void fr_put_callback(struct fr_call *c, fr_fnptr fn);          /* fn may 
  * fails with -ESTALE (permanent), never reaching the new incarnation,
  * whichever FMP it came from. */
 FR_API void fr_put_handle(struct fr_call *c, const void *p, size_t n);
+/* An array of @n handles of @size bytes each at @v (FR_IN(n), FR_OUT(n) or
+ * FR_INOUT(n) on a pointer to handles): the count, then, with @in (not
+ * FR_OUT), each element as fr_put_handle sends it; a NULL array stays
+ * NULL, a NULL element NULL. */
+FR_API void fr_put_handles(struct fr_call *c, const void *v, size_t n, size_t size, int in);
 
 /* The caller refuses its own call (a size that overflows, arguments that
  * alias): nothing is sent, fr_call_end returns -EINVAL, and without
@@ -318,6 +324,10 @@ FR_API void fr_get_buf(struct fr_call *c, void *dst, size_t n);      /* OUT / IN
  * FMP's own that a dead incarnation of it minted fails the call (-ESTALE);
  * where the call fails (that way, or before), *dst is NULL. */
 FR_API void fr_get_handle(struct fr_call *c, void *dst, size_t n);
+/* The @n handles (@size bytes each) an FR_OUT(n) / FR_INOUT(n) array of
+ * handles came back with, into @dst: every element, as fr_get_handle takes
+ * one; where the call fails, @dst is left as it was. */
+FR_API void fr_get_handles(struct fr_call *c, void *dst, size_t n, size_t size);
 /* A returned string, at most @max bytes with its NUL; *dst is malloc()ed,
  * owned by the caller (free() it), or NULL for a NULL string. */
 FR_API void fr_get_string(struct fr_call *c, char **dst, size_t max);
@@ -367,6 +377,10 @@ FR_API int fr_arg_callback(struct fr_callee *cc, fr_fnptr *fn);      /* a pointe
  * sibling sampled instance) minted: the dispatcher returns it before the
  * function runs. */
 FR_API int fr_arg_handle(struct fr_callee *cc, void *dst, size_t n);
+/* fr_put_handles: *v (arena) holds *n elements of @size bytes, the
+ * caller's handles (@in) or NULLs (FR_OUT), each checked as fr_arg_handle
+ * does; NULL for a NULL array. */
+FR_API int fr_arg_handles(struct fr_callee *cc, void **v, size_t *n, size_t size, int in);
 
 /* errno across the call, as in the plain program: the dispatcher calls
  * fr_errno_enter right before the function (errno becomes the caller's at
@@ -380,6 +394,8 @@ FR_API void fr_errno_leave(struct fr_callee *cc, int err);
 FR_API int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n);
 FR_API int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n);
 FR_API int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n);   /* FR_RET_OPAQUE */
+/* The @n handles (@size bytes each) of an FR_OUT / FR_INOUT array at @v. */
+FR_API int fr_ret_handles(struct fr_callee *cc, const void *v, size_t n, size_t size);
 FR_API int fr_ret_string(struct fr_callee *cc, const char *s);
 /* The string in a buffer of @cap bytes (FR_STRING with FR_INOUT(cap)). */
 FR_API int fr_ret_strbuf(struct fr_callee *cc, const char *s, size_t cap);
