@@ -6,13 +6,17 @@
  * of its values, a propagation mask and a merge routine), and a value (a
  * u64, or up to FR_META_BYTES_MAX bytes).  An actor (a module, an agent)
  * keeps items on its thread with fr_meta_insert / lookup / remove; the
- * thread's items whose type has FR_META_CALLS ride in the header of every
- * cross-FMP request and reply, and the thread that receives them adopts
- * them: an item it already holds with a different value takes the value
- * the type's merge routine makes of (its own, the incoming one); every
- * other item takes the incoming value, and the items with FR_META_CALLS
- * the incoming set lacks are dropped.  Items of a type without
- * FR_META_CALLS stay on their thread.
+ * thread's items whose type has FR_META_CALLS ride with every module call
+ * and its reply.  The callee starts with the caller's set (its own
+ * travelling items give way); the reply's set is merged into the
+ * caller's: an item the caller holds with a different value takes the
+ * value the type's merge routine makes of (its own, the reply's); every
+ * other item takes the reply's value, and the items with FR_META_CALLS
+ * the reply lacks are dropped.  Items of a type without FR_META_CALLS
+ * stay on their thread.  Once such a type is registered in an FMP, calls
+ * between its modules propagate by the same rules (they take the local
+ * marshalling path), so every deployment gives the same values; a
+ * replicated call merges the set of the reply it returns (the voted one).
  *
  * Types are identified by their name (a hash of it), so every FMP must
  * register the same types: do it from code every FMP runs before its
