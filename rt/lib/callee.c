@@ -39,6 +39,7 @@
 #include "fdpass.h"
 #include "handle.h"
 #include "hook.h"
+#include "meta.h"
 #include "nlog.h"
 #include "state.h"
 #include "supervise.h"
@@ -229,7 +230,9 @@ static int take_buf(struct fr_callee *cc, int out, void **p, size_t *n)
     if (f.kind == FR_W_SPAN || f.kind == FR_W_ALIAS)
         return take_alias(cc, &f, p, n);
     if (out && f.kind == FR_W_OUT) {
-        if (f.len > fr__rt.max_payload)
+        /* a local call's buffer is the caller's own: no message, no limit
+         * (and no config may have set one) */
+        if (!cc->local && f.len > fr__rt.max_payload)
             return cc->err = -EPROTO;
         if (FR__UNLIKELY(cc->local)) {
             /* the caller's buffer as it is, as the plain function gets it
@@ -300,7 +303,7 @@ int fr_arg_strbuf(struct fr_callee *cc, char **s, size_t cap)
     if (!*s)
         return 0;
     len = strlen(*s) + 1;
-    if (len > cap || cap > fr__rt.max_payload)
+    if (len > cap || (!cc->local && cap > fr__rt.max_payload))
         return cc->err = -EPROTO;
     buf = arena(cc) ? talloc_zero_size(cc->arena, cap) : NULL;
     if (!buf)
@@ -777,6 +780,14 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 
     FR_ASSERTF(r >= 0 && r < fr__rt.nregions, "a request on region %d of %d", r,
                fr__rt.nregions);
+    /* A request's metadata is the callee's set (meta.h): what the thread
+     * held (a caller waiting here for its reply, serving a callback) is
+     * back once the reply is sent, for its own reply's merge. */
+    struct fr__meta_set *msv = NULL;
+    int mhad = fr__meta_any(), mquiet = fr__meta_quiet;
+    if (FR__UNLIKELY(mhad) && (msv = malloc(sizeof *msv)) != NULL)
+        fr__meta_save(msv);
+    fr__meta_quiet = 0;
     callee_init(&cc, lt, r, fr__chan_next_seq(lt, r));
     /* The request stays in this depth's buffer while the function runs,
      * however deep the calls it makes go. */
@@ -920,5 +931,10 @@ out_free:
     callee_release(&cc);
     if (FR__UNLIKELY(heap_buf != NULL))
         free(heap_buf);
+    if (FR__UNLIKELY(mhad || fr__meta_any())) {
+        fr__meta_restore(msv);    /* NULL: the thread held none (or no memory to keep it) */
+        free(msv);
+    }
+    fr__meta_quiet = mquiet;
     return rc;
 }

@@ -179,7 +179,10 @@ static inline void fill_hdr(struct fr_msg_hdr *h, struct fr_lt *lt, int r, struc
 {
     h->seq = seq;
     h->kind = kind;
-    h->nmeta = (uint16_t)fr__meta_export(s->meta);
+    /* the callbacks of the point it leaves at run first (meta.h) */
+    h->nmeta = (uint16_t)fr__meta_send(s->meta,
+                                       kind == FR_MSG_REQ ? FR_META_CALL_OUT : FR_META_REPLY_OUT,
+                                       fn);
     h->fn = fn;
     h->status = status;
     h->total = total;
@@ -692,7 +695,8 @@ static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **b
     if (h.nmeta || fr__meta_count()) {
         struct fr_meta_ent meta[FR_META_MAX];
         memcpy(meta, s->meta, h.nmeta * sizeof meta[0]);
-        fr__meta_adopt(meta, h.nmeta);
+        fr__meta_recv(meta, h.nmeta, h.kind == FR_MSG_REQ ? FR_META_CALL_IN : FR_META_REPLY_IN,
+                      h.fn);
     }
 
     while (got < h.total) {

@@ -132,12 +132,7 @@ static void publish(struct snap *s)
                     any = 1;
                 }
         /* modules of this FMP: direct, traced (2: hooks run there too) or hooked */
-        for (unsigned m = 0; m < app->nmodules; m++) {
-            if (fr__remote[m] == 0 && fr__hooked[m])
-                fr__remote[m] = FR_REMOTE_HOOKED;
-            else if (fr__remote[m] == FR_REMOTE_HOOKED && !fr__hooked[m])
-                fr__remote[m] = 0;
-        }
+        (void)fr__remote_local_refresh();   /* flattened already: cannot fail */
     }
     s->older = atomic_load(&cur);
     atomic_store_explicit(&cur, s, memory_order_release);
@@ -306,6 +301,8 @@ int fr__hooks_start(void)
 
     pthread_mutex_lock(&lock);
     rc = table_ready();
+    if (rc == 0)
+        rc = fr__remote_local_refresh();   /* metadata may want the local path */
     if (rc == 0 && atomic_load(&cur)) {
         rc = -ENOMEM;
         s = snap_copy(atomic_load(&cur));

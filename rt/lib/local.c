@@ -23,9 +23,17 @@
  * dispatcher, the agent's around fr_call_invoke (call.c), and the thread's
  * module (fr__cur_module) is the callee's meanwhile.
  *
+ * Once a metadata type that travels with calls is registered here
+ * (fr__meta_local, state.h), every module of this FMP is run here too, and
+ * the metadata goes as it would between two FMPs (meta.h): encoded with
+ * the callbacks of the call's way out, decoded as the callee's set with
+ * those of its way in; the callee's set at its return encoded the same
+ * way and merged into the caller's, kept meanwhile in the frame.  So a
+ * program gives the same values all in one and split.
+ *
  * Not done for a local call, as for a direct one: FR_INIT logging (the
- * callee cannot restart apart from its caller), metadata, stdio flushes,
- * the size limit of a message.
+ * callee cannot restart apart from its caller), stdio flushes, the size
+ * limit of a message.
  */
 #include "local.h"
 
@@ -36,6 +44,7 @@
 
 #include "callee.h"
 #include "hook.h"
+#include "meta.h"
 #include "profile.h"
 #include "trace.h"
 #include "wire.h"
@@ -48,6 +57,7 @@ struct frame {
     struct fr_callee *cc;
     const struct fr__field *rf;   /* the reply cc holds */
     int live;                 /* cc holds a reply not yet ended */
+    struct fr__meta_set meta; /* the caller's metadata while the callee runs */
 };
 
 static __thread struct frame **stack;
@@ -113,6 +123,27 @@ static unsigned reply_fds(const unsigned char *p, const unsigned char *end)
     return n;
 }
 
+/* The request's metadata, as a channel carries it: the caller's set out
+ * (kept in @fr), the callee's in. */
+static void meta_out(struct frame *fr, unsigned fn)
+{
+    struct fr_meta_ent e[FR_META_MAX];
+    unsigned n = fr__meta_send(e, FR_META_CALL_OUT, fn);
+
+    fr__meta_save(&fr->meta);
+    fr__meta_recv(e, n, FR_META_CALL_IN, fn);
+}
+
+/* The reply's: the callee's set out, merged into the caller's. */
+static void meta_back(struct frame *fr, unsigned fn)
+{
+    struct fr_meta_ent e[FR_META_MAX];
+    unsigned n = fr__meta_send(e, FR_META_REPLY_OUT, fn);
+
+    fr__meta_restore(&fr->meta);
+    fr__meta_recv(e, n, FR_META_REPLY_IN, fn);
+}
+
 int fr__call_local(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
@@ -139,11 +170,16 @@ int fr__call_local(struct fr_call *c)
     depth = d + 1;
     /* the shadow's actions, here: the callee's FMP is this one (hook.h) */
     int caller = fr__cur_module;
+    int meta = FR__UNLIKELY(atomic_load_explicit(&fr__meta_local, memory_order_relaxed));
+    if (meta)
+        meta_out(fr, c->fn);
     int hooked = FR__UNLIKELY(atomic_load_explicit(&fr__hooks_on, memory_order_relaxed)) &&
                  fr__hook_wants(c->fn);
     fr__cur_module = to;
     if (hooked &&
         (rc = fr__hook_run(FR_HOOK_SHADOW_BEFORE, c->fn, caller, c->fields, c->nfields, 0)) < 0) {
+        if (meta)
+            meta_back(fr, c->fn);
         fr__cur_module = caller;
         depth = d;
         c->hook_failed = 1;
@@ -172,6 +208,8 @@ int fr__call_local(struct fr_call *c)
             rc = hrc;
         }
     }
+    if (meta)
+        meta_back(fr, c->fn);
     fr__cur_module = caller;
     if (rc < 0) {
         depth = d;

@@ -7,43 +7,33 @@
  * << 32 | kind << 16 | length} followed by its value, 16 bytes an entry
  * (a u64: one entry, its low 8 bytes).  What a peer sends is untrusted:
  * an entry that does not parse ends the set there.
+ *
+ * Propagation (Causeway's, the same in every deployment): a request's set
+ * is the callee's set, as it is (its own items that travel are dropped,
+ * its items that do not travel stay); a reply's set is merged into the
+ * caller's (fr__meta_adopt).  The transfer-point callbacks run before the
+ * set is encoded and after it is decoded (fr__meta_send, fr__meta_recv),
+ * both where a channel carries it and in a call inside one FMP (local.c).
  */
 #include <errno.h>
 #include <string.h>
 
 #include "meta.h"
 #include "metatype.h"
-
-/* Room for every item that may stay (FR_META_WIRE of a type that does not
- * travel) beside every one a header can bring. */
-#define ITEMS_MAX (2 * FR_META_WIRE)
+#include "state.h"
 
 _Static_assert(FR_META_WIRE == FR_META_MAX, "the public room is the slot's");
 _Static_assert(sizeof(struct fr_meta_ent) == 16, "an entry carries 16 bytes of a value");
 
-struct item {
-    uint32_t type;
-    uint8_t kind;
-    uint8_t travels;          /* the type has FR_META_CALLS (or came with a message) */
-    uint64_t id;
-    struct fr_meta_value v;
-};
-
-struct meta_set {
-    unsigned n;
-    unsigned nlocal;          /* items that do not travel */
-    unsigned wire;            /* header entries the travelling ones take */
-    struct item e[ITEMS_MAX];
-};
-
-static __thread struct meta_set tl_meta;
+static __thread struct fr__meta_set tl_meta;
+__thread int fr__meta_quiet;
 
 static unsigned entries_of(uint8_t kind, size_t len)
 {
     return 1 + (kind == FR_META_U64 ? 1 : (unsigned)((len + 15) / 16));
 }
 
-static int find(const struct meta_set *s, uint32_t type, uint64_t id)
+static int find(const struct fr__meta_set *s, uint32_t type, uint64_t id)
 {
     for (unsigned i = 0; i < s->n; i++)
         if (s->e[i].type == type && s->e[i].id == id)
@@ -51,7 +41,7 @@ static int find(const struct meta_set *s, uint32_t type, uint64_t id)
     return -1;
 }
 
-static void drop(struct meta_set *s, unsigned i)
+static void drop(struct fr__meta_set *s, unsigned i)
 {
     if (s->e[i].travels)
         s->wire -= entries_of(s->e[i].kind, s->e[i].v.len);
@@ -62,7 +52,7 @@ static void drop(struct meta_set *s, unsigned i)
 
 int fr_meta_insert(uint32_t type, uint64_t id, const void *value, size_t len)
 {
-    struct meta_set *s = &tl_meta;
+    struct fr__meta_set *s = &tl_meta;
     struct fr_meta_type t;
     int i;
 
@@ -86,7 +76,7 @@ int fr_meta_insert(uint32_t type, uint64_t id, const void *value, size_t len)
     }
     if (i >= 0)
         drop(s, (unsigned)i);
-    struct item *it = &s->e[s->n++];
+    struct fr__meta_item *it = &s->e[s->n++];
     memset(it, 0, sizeof *it);
     it->type = type;
     it->kind = (uint8_t)t.kind;
@@ -186,7 +176,7 @@ unsigned fr__meta_export(struct fr_meta_ent *out)
     unsigned k = 0;
 
     for (unsigned i = 0; i < tl_meta.n; i++) {
-        const struct item *it = &tl_meta.e[i];
+        const struct fr__meta_item *it = &tl_meta.e[i];
         if (!it->travels)
             continue;
         out[k].key = it->id;
@@ -207,7 +197,7 @@ unsigned fr__meta_export(struct fr_meta_ent *out)
     return k;
 }
 
-static int equal(const struct item *a, const struct item *b)
+static int equal(const struct fr__meta_item *a, const struct fr__meta_item *b)
 {
     if (a->kind == FR_META_U64)
         return a->v.u64 == b->v.u64;
@@ -216,7 +206,7 @@ static int equal(const struct item *a, const struct item *b)
 
 /* The next item of @in at *@k into @it: 1, or 0 at the end or at an entry
  * that does not parse. */
-static int parse(const struct fr_meta_ent *in, unsigned n, unsigned *k, struct item *it)
+static int parse(const struct fr_meta_ent *in, unsigned n, unsigned *k, struct fr__meta_item *it)
 {
     if (*k >= n)
         return 0;
@@ -248,10 +238,12 @@ static int parse(const struct fr_meta_ent *in, unsigned n, unsigned *k, struct i
     return 1;
 }
 
-void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n)
+/* The thread's set from @in: merged into it (a reply), or in place of
+ * its travelling items (a request). */
+static void take(const struct fr_meta_ent *in, unsigned n, int merge)
 {
-    struct meta_set next;
-    struct item it;
+    struct fr__meta_set next;
+    struct fr__meta_item it;
     unsigned k = 0;
 
     next.n = next.nlocal = next.wire = 0;
@@ -264,8 +256,8 @@ void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n)
     while (parse(in, n, &k, &it)) {
         if (find(&next, it.type, it.id) >= 0)
             continue;         /* twice in one message: the first holds */
-        int mine = find(&tl_meta, it.type, it.id);
-        struct item *o = &next.e[next.n++];
+        int mine = merge ? find(&tl_meta, it.type, it.id) : -1;
+        struct fr__meta_item *o = &next.e[next.n++];
         *o = it;
         if (mine >= 0 && tl_meta.e[mine].travels && !equal(&tl_meta.e[mine], &it))
             fr__metatype_merge(it.type, it.id, &tl_meta.e[mine].v, &it.v, &o->v);
@@ -282,4 +274,88 @@ void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n)
         drop(&next, last);
     }
     tl_meta = next;
+}
+
+void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n)
+{
+    take(in, n, 1);
+}
+
+int fr__meta_any(void)
+{
+    return tl_meta.n != 0;
+}
+
+void fr__meta_save(struct fr__meta_set *out)
+{
+    *out = tl_meta;
+}
+
+void fr__meta_restore(const struct fr__meta_set *in)
+{
+    if (in)
+        tl_meta = *in;
+    else
+        tl_meta.n = tl_meta.nlocal = tl_meta.wire = 0;
+}
+
+/* This thread runs a callback: what it does makes no more. */
+static __thread int firing;
+
+void fr__meta_fire(unsigned point, unsigned fn)
+{
+    struct { uint32_t type; uint64_t id; } keys[FR__META_ITEMS_MAX];
+    struct fr__meta_cb cb[FR_META_CALLBACKS_MAX];
+    const struct fr_app *app = fr__rt.app;
+    const char *mod = NULL, *fname = NULL;
+    unsigned nk = 0;
+
+    if (firing || (fr__meta_quiet && (point & (FR_META_CALL_OUT | FR_META_REPLY_IN))))
+        return;
+    if (app && app->functions && fn < app->nfunctions) {
+        fname = app->functions[fn].name;
+        mod = app->modules[app->functions[fn].module].name;
+    }
+    for (unsigned i = 0; i < tl_meta.n; i++)
+        if (tl_meta.e[i].travels) {
+            keys[nk].type = tl_meta.e[i].type;
+            keys[nk++].id = tl_meta.e[i].id;
+        }
+    firing = 1;
+    for (unsigned k = 0; k < nk; k++) {
+        unsigned ncb = fr__metatype_callbacks(keys[k].type, point, cb);
+        for (unsigned c = 0; c < ncb; c++) {
+            int i = find(&tl_meta, keys[k].type, keys[k].id);
+            if (i < 0)
+                break;        /* a callback removed it */
+            struct fr__meta_item was = tl_meta.e[i];
+            struct fr_meta_value v = was.v;
+            struct fr_meta_transfer t = { point, keys[k].type, keys[k].id, &v, mod, fname };
+            cb[c].fn(&t, cb[c].ctx);
+            if (was.kind == FR_META_U64 ? v.u64 == was.v.u64
+                                        : v.len == was.v.len && !memcmp(v.bytes, was.v.bytes, v.len))
+                continue;
+            /* a rewrite that does not fit is dropped: the item stays */
+            if (was.kind == FR_META_U64)
+                (void)fr_meta_insert(keys[k].type, keys[k].id, &v.u64, sizeof v.u64);
+            else if (v.len <= FR_META_BYTES_MAX)
+                (void)fr_meta_insert(keys[k].type, keys[k].id, v.bytes, v.len);
+        }
+    }
+    firing = 0;
+}
+
+unsigned fr__meta_send(struct fr_meta_ent *out, unsigned point, unsigned fn)
+{
+    if (FR__UNLIKELY(atomic_load_explicit(&fr__meta_ncb, memory_order_relaxed) != 0) &&
+        tl_meta.n)
+        fr__meta_fire(point, fn);
+    return fr__meta_export(out);
+}
+
+void fr__meta_recv(const struct fr_meta_ent *in, unsigned n, unsigned point, unsigned fn)
+{
+    take(in, n, point != FR_META_CALL_IN);
+    if (atomic_load_explicit(&fr__meta_ncb, memory_order_relaxed) != 0 && tl_meta.n)
+        fr__meta_fire(point, fn);
 }

@@ -7,12 +7,57 @@
 
 #include "region.h"   /* struct fr_meta_ent: how it sits in a message header */
 
+#include <fracture/meta.h>
+
+/* Room for every item that may stay (FR_META_WIRE of a type that does not
+ * travel) beside every one a header can bring. */
+#define FR__META_ITEMS_MAX (2 * FR_META_WIRE)
+
+struct fr__meta_item {
+    uint32_t type;
+    uint8_t kind;
+    uint8_t travels;          /* the type has FR_META_CALLS (or came with a message) */
+    uint64_t id;
+    struct fr_meta_value v;
+};
+
+/* A thread's whole set (some 3 KB): what a call inside one FMP, a nested
+ * request and a replicated call keep of the caller's while it is away. */
+struct fr__meta_set {
+    unsigned n;
+    unsigned nlocal;          /* items that do not travel */
+    unsigned wire;            /* header entries the travelling ones take */
+    struct fr__meta_item e[FR__META_ITEMS_MAX];
+};
+
 /* Encode the thread's travelling items into @out (room for FR_META_MAX
  * entries); how many entries. */
 unsigned fr__meta_export(struct fr_meta_ent *out);
 /* The thread's travelling items: 0 when a message needs no metadata. */
 unsigned fr__meta_count(void);
-/* Adopt the @n entries that came with a message, by Causeway's rules. */
+/* Merge the @n entries that came with a reply into the thread's set, by
+ * Causeway's rules (each type's merge routine). */
 void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n);
+
+/* What a message of function @fn carries out at @point (FR_META_CALL_OUT,
+ * FR_META_REPLY_OUT): the callbacks of that point run, then the set is
+ * encoded into @out; how many entries. */
+unsigned fr__meta_send(struct fr_meta_ent *out, unsigned point, unsigned fn);
+/* What a message brings in at @point: a request's set (FR_META_CALL_IN)
+ * replaces the thread's travelling items, a reply's (FR_META_REPLY_IN) is
+ * merged into them; then the callbacks of that point run. */
+void fr__meta_recv(const struct fr_meta_ent *in, unsigned n, unsigned point, unsigned fn);
+/* Run the callbacks of @point on the thread's items (none while one runs;
+ * none of the caller's points while fr__meta_quiet). */
+void fr__meta_fire(unsigned point, unsigned fn);
+/* Caller-side callbacks held back: a replicated call runs them once for
+ * all its replicas (replicate.c). */
+extern __thread int fr__meta_quiet;
+
+/* Whether the thread holds any item. */
+int fr__meta_any(void);
+/* The thread's whole set into @out / back from @in (NULL: empty). */
+void fr__meta_save(struct fr__meta_set *out);
+void fr__meta_restore(const struct fr__meta_set *in);
 
 #endif /* FR_META_H */

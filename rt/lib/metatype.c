@@ -2,7 +2,8 @@
  * metatype.c - the process-wide table of metadata types and their merge
  * routines (fracture/meta.h).  A type's id is a hash of its name, so that
  * every FMP that registers the same names agrees on the ids whatever the
- * order it registers them in.
+ * order it registers them in.  Beside each type, its transfer-point
+ * callbacks (fr_meta_on_transfer).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "metatype.h"
+#include "state.h"
 
 #define KEY_MERGE_MAX 32
 
@@ -18,6 +20,8 @@ struct type_ent {
     uint32_t id;
     char *name;               /* owned by the table, for the process's life */
     struct fr_meta_type t;
+    unsigned ncb;
+    struct fr__meta_cb cb[FR_META_CALLBACKS_MAX];
 };
 
 static struct {
@@ -28,6 +32,8 @@ static struct {
     uint64_t key[KEY_MERGE_MAX];
     fr_meta_merge_fn kfn[KEY_MERGE_MAX];
 } tab = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+_Atomic unsigned fr__meta_ncb;
 
 /* FNV-1a; 0 and the key/value calls' id are never a user type's. */
 static uint32_t hash_name(const char *s)
@@ -113,7 +119,63 @@ out_unlock:
     pthread_mutex_unlock(&tab.lock);
     if (rc == 0 && type)
         *type = id;
+    /* A type that travels: calls inside this FMP take the local
+     * marshalling path, which propagates as a split call does. */
+    if (rc == 0 && (t->mask & FR_META_CALLS))
+        rc = fr__meta_local_on();
     return rc;
+}
+
+int fr__meta_local_on(void)
+{
+    if (atomic_exchange(&fr__meta_local, 1))
+        return 0;
+    return fr__remote_local_refresh();
+}
+
+int fr_meta_on_transfer(uint32_t type, unsigned points, fr_meta_transfer_fn fn, void *ctx)
+{
+    const unsigned all = FR_META_CALL_OUT | FR_META_CALL_IN | FR_META_REPLY_OUT |
+                         FR_META_REPLY_IN;
+    int rc = -ENOENT;
+
+    if (!fn || !points || (points & ~all))
+        return -EINVAL;
+    pthread_mutex_lock(&tab.lock);
+    for (unsigned i = 0; i < tab.n; i++) {
+        struct type_ent *e = &tab.e[i];
+        if (e->id != type)
+            continue;
+        rc = -EINVAL;         /* its items never leave their thread */
+        if (!(e->t.mask & FR_META_CALLS))
+            break;
+        rc = -ENOSPC;
+        if (e->ncb == FR_META_CALLBACKS_MAX)
+            break;
+        e->cb[e->ncb++] = (struct fr__meta_cb){ points, fn, ctx };
+        atomic_fetch_add(&fr__meta_ncb, 1);
+        rc = 0;
+        break;
+    }
+    pthread_mutex_unlock(&tab.lock);
+    return rc;
+}
+
+unsigned fr__metatype_callbacks(uint32_t type, unsigned point, struct fr__meta_cb *out)
+{
+    unsigned n = 0;
+
+    pthread_mutex_lock(&tab.lock);
+    for (unsigned i = 0; i < tab.n; i++) {
+        if (tab.e[i].id != type)
+            continue;
+        for (unsigned k = 0; k < tab.e[i].ncb; k++)
+            if (tab.e[i].cb[k].points & point)
+                out[n++] = tab.e[i].cb[k];
+        break;
+    }
+    pthread_mutex_unlock(&tab.lock);
+    return n;
 }
 
 int fr__metatype_get(uint32_t type, struct fr_meta_type *out)
@@ -138,7 +200,11 @@ int fr__metatype_get(uint32_t type, struct fr_meta_type *out)
 
 int fr__metatype_key_merge(uint64_t key, fr_meta_merge_fn fn)
 {
-    int rc = -ENOSPC;
+    int rc = fr__meta_local_on();   /* a merge of its own: the same values everywhere */
+
+    if (rc < 0)
+        return rc;
+    rc = -ENOSPC;
 
     pthread_mutex_lock(&tab.lock);
     for (unsigned i = 0; i < tab.nkeys; i++) {

@@ -22,4 +22,23 @@ void fr__metatype_merge(uint32_t type, uint64_t id, const struct fr_meta_value *
 /* The key/value calls' merge routines, per key. */
 int fr__metatype_key_merge(uint64_t key, fr_meta_merge_fn fn);
 
+/* A transfer-point callback (fr_meta_on_transfer). */
+struct fr__meta_cb {
+    unsigned points;
+    fr_meta_transfer_fn fn;
+    void *ctx;
+};
+
+/* Callbacks registered, process-wide: 0 and no item pays for them. */
+extern _Atomic unsigned fr__meta_ncb;
+
+/* Copy into @out (room for FR_META_CALLBACKS_MAX) the callbacks of @type
+ * that run at @point; how many. */
+unsigned fr__metatype_callbacks(uint32_t type, unsigned point, struct fr__meta_cb *out);
+
+/* A travelling type (or a key's merge) is registered in this process: the
+ * calls between its modules go the local marshalling path from now on
+ * (state.h, fr__meta_local).  0 or -ENOMEM. */
+int fr__meta_local_on(void);
+
 #endif /* FR_METATYPE_H */

@@ -54,6 +54,7 @@
 #include "channel.h"
 #include "config.h"
 #include "group.h"
+#include "meta.h"
 #include "nlog.h"
 #include "replicate.h"
 #include "plain.h"
@@ -454,6 +455,59 @@ static void say_voters(const struct fr_group *g)
                                : " again");
 }
 
+/*
+ * Metadata (meta.h): every replica gets the caller's set, and the caller's
+ * set after the call is the one the chosen reply's merge makes (the voted
+ * one, or the leader's under abort and log); the caller's transfer-point
+ * callbacks run once, as for one callee.  NULL when the thread holds none
+ * and no type travels here (nothing to keep), or without memory.
+ */
+struct rep_meta {
+    struct fr__meta_set asked;      /* the caller's, as each replica gets it */
+    struct fr__meta_set got[FR_GROUP_MAX];   /* after each reply's merge */
+    unsigned char have[FR_GROUP_MAX];
+};
+
+static struct rep_meta *meta_begin(unsigned fn)
+{
+    struct rep_meta *rm;
+
+    if (!fr__meta_any() && !atomic_load_explicit(&fr__meta_local, memory_order_relaxed))
+        return NULL;
+    rm = calloc(1, sizeof *rm);
+    if (!rm)
+        return NULL;
+    fr__meta_fire(FR_META_CALL_OUT, fn);
+    fr__meta_save(&rm->asked);
+    fr__meta_quiet++;
+    return rm;
+}
+
+static void meta_ask(struct rep_meta *rm)
+{
+    if (rm)
+        fr__meta_restore(&rm->asked);
+}
+
+static void meta_took(struct rep_meta *rm, int j)
+{
+    if (rm) {
+        fr__meta_save(&rm->got[j]);
+        rm->have[j] = 1;
+    }
+}
+
+static void meta_end(struct rep_meta *rm, int chosen, unsigned fn)
+{
+    if (!rm)
+        return;
+    fr__meta_quiet--;
+    fr__meta_restore(chosen >= 0 && rm->have[chosen] ? &rm->got[chosen] : &rm->asked);
+    if (chosen >= 0)
+        fr__meta_fire(FR_META_REPLY_IN, fn);
+    free(rm);
+}
+
 static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
 {
     struct fr_group *g = &fr__rt.groups[fr__rt.group_of[peer]];
@@ -472,6 +526,7 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     memset(out, 0, sizeof out);
     say_voters(g);
     set = fr__pin_set(g, 0);
+    struct rep_meta *rm = meta_begin(c->fn);
     /* every member is asked at one place in the call tree (state.h) */
     int was_at = lt->place_at, was_kept = lt->place_kept;
     lt->place_at = lt->depth + 1;
@@ -482,7 +537,9 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
         struct fr_wire_field f;
         if (!serves(g->member[j]))
             continue;
+        meta_ask(rm);
         rc = fr__member_call(c, lt, g->member[j], FR_REQ_RECORD, NULL);
+        meta_took(rm, j);
         if (rc == 0) {
             rd = (struct fr_wire_reader){ c->rp, c->rend };
             if (fr__wire_next(&rd, &f) < 0 || f.kind != FR_W_BUF) {
@@ -511,6 +568,7 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
          * as for any lost FMP, or with ESTALE */
         for (int j = 0; j < g->n; j++)
             free(out[j].bytes);
+        meta_end(rm, -1, c->fn);
         fr__pin_clear(g, set);
         lt->place_at = was_at;
         lt->place_kept = was_kept;
@@ -523,7 +581,9 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     for (int j = leader + 1; j < g->n; j++) {
         if (!serves(g->member[j]))
             continue;
+        meta_ask(rm);
         rc = fr__member_call(c, lt, g->member[j], FR_REQ_FOLLOW, &pre);
+        meta_took(rm, j);
         take(&out[j], c, rc);
     }
     lt->place_at = was_at;
@@ -533,6 +593,7 @@ static int replicate_call(struct fr_call *c, struct fr_lt *lt, int peer)
     FR_ASSERTF(chosen >= 0 && chosen < g->n && out[chosen].state != ASKED_NOT,
                "the vote chose replica %d of %d", chosen, g->n);
     rc = deliver(c, lt, &out[chosen]);
+    meta_end(rm, chosen, c->fn);
     c->peer = g->member[leader];
     for (int j = 0; j < g->n; j++)
         free(out[j].bytes);

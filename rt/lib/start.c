@@ -471,7 +471,7 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     }
     if (!file || !*file) {
         /* hooks registered before main() (a constructor): one process */
-        if (fr__hooks_pending() && fr__hooks_start() < 0) {
+        if ((fr__hooks_pending() || atomic_load(&fr__meta_local)) && fr__hooks_start() < 0) {
             fprintf(stderr, "fracture: error: out of memory for the hooks\n");
             return 70;
         }

@@ -4,6 +4,8 @@
  */
 #include "state.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include <fracture/abi.h>
@@ -17,6 +19,27 @@ FR_API unsigned char fr__remote[FR_MAX_MODULES];
 unsigned char fr__hooked[FR_MAX_MODULES];
 _Atomic int fr__hooks_on;
 __thread int fr__cur_module;
+_Atomic int fr__meta_local;
+
+int fr__remote_local_refresh(void)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    int rc = 0;
+
+    pthread_mutex_lock(&lock);
+    if (fr__rt.app && !fr__rt.app->functions && fr__rt.app->function_list) {
+        const struct fr_app *flat = fr__app_flatten(fr__rt.app);
+        if (!flat)
+            rc = -ENOMEM;
+        else
+            fr__rt.app = flat;
+    }
+    for (unsigned m = 0; rc == 0 && fr__rt.app && m < fr__rt.app->nmodules; m++)
+        if (fr__remote[m] == 0 || fr__remote[m] == FR_REMOTE_HOOKED)
+            fr__remote[m] = fr__remote_here(m);
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
 
 const struct fr_app *fr__app_flatten(const struct fr_app *app)
 {

@@ -121,11 +121,26 @@ extern _Atomic int fr__hooks_on;
  * (hooked calls, calls served from other FMPs): the caller a hook sees. */
 extern __thread int fr__cur_module;
 
+/* A metadata type that travels with module calls is registered in this
+ * process (metatype.c): every module of this FMP is called on the local
+ * marshalling path (local.c), which propagates the metadata by the rules
+ * of a call between FMPs, so that every deployment gives the same values. */
+extern _Atomic int fr__meta_local;
+
 /* fr__remote[] of module @m when it runs in this FMP and no trace counts. */
 static inline unsigned char fr__remote_here(unsigned m)
 {
-    return fr__hooked[m] ? FR_REMOTE_HOOKED : 0;
+    return fr__hooked[m] || atomic_load_explicit(&fr__meta_local, memory_order_relaxed)
+               ? FR_REMOTE_HOOKED
+               : 0;
 }
+
+/* Set fr__remote[] of every module of this FMP that no trace counts (0 or
+ * FR_REMOTE_HOOKED) by fr__remote_here: the one place hooks and metadata
+ * put a module on the local marshalling path or take it off.  Flattens
+ * the module table first if need be (the local path reads it).  Nothing
+ * before the table is known (fr_main calls it then).  0 or -ENOMEM. */
+int fr__remote_local_refresh(void);
 
 /*
  * The module table with its functions in one array (@app->functions): @app

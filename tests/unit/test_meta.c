@@ -3,7 +3,10 @@
  * registration refuses, insert / lookup / remove / types, the size limit
  * of a bytes value and of a header, the encoding read back, each built-in
  * merge and a user one applied on adoption, items that do not travel left
- * alone, a peer's malformed entries cut off, and the key/value calls.
+ * alone, a peer's malformed entries cut off, and the key/value calls;
+ * transfer-point callbacks (what registration refuses, which points fire,
+ * a rewrite carried, one that does not fit dropped) and a request's set
+ * taking the place of the callee's where a reply's merges.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -336,6 +339,84 @@ static void test_key_calls(void **state)
     clear();
 }
 
+static unsigned fired[16];
+static unsigned last_point;
+static const char *last_fn;
+
+static void count_cb(const struct fr_meta_transfer *t, void *ctx)
+{
+    fired[t->point]++;
+    last_point = t->point;
+    last_fn = t->function;
+    if (ctx)                  /* the rewriting one */
+        t->value->u64 += (uint64_t)(uintptr_t)ctx;
+}
+
+static void grow_cb(const struct fr_meta_transfer *t, void *ctx)
+{
+    (void)ctx;
+    t->value->len = FR_META_BYTES_MAX + 1;   /* does not fit: dropped */
+}
+
+static void test_transfer_callbacks(void **state)
+{
+    (void)state;
+    struct fr_meta_ent e[FR_META_MAX];
+    uint64_t u;
+    unsigned n;
+
+    clear();
+    memset(fired, 0, sizeof fired);
+    assert_int_equal(fr_meta_on_transfer(t_max, 0, count_cb, NULL), -EINVAL);
+    assert_int_equal(fr_meta_on_transfer(t_max, 0x10, count_cb, NULL), -EINVAL);
+    assert_int_equal(fr_meta_on_transfer(t_max, FR_META_CALL_IN, NULL, NULL), -EINVAL);
+    assert_int_equal(fr_meta_on_transfer(0x12345, FR_META_CALL_IN, count_cb, NULL), -ENOENT);
+    assert_int_equal(fr_meta_on_transfer(t_local, FR_META_CALL_IN, count_cb, NULL), -EINVAL);
+    /* t_min: one counting at every point but CALL_IN, one adding 10 at CALL_IN */
+    assert_int_equal(fr_meta_on_transfer(t_min, FR_META_CALL_OUT | FR_META_REPLY_OUT |
+                                                    FR_META_REPLY_IN, count_cb, NULL), 0);
+    assert_int_equal(fr_meta_on_transfer(t_min, FR_META_CALL_IN, count_cb, (void *)10), 0);
+    assert_int_equal(fr_meta_on_transfer(t_min, FR_META_CALL_IN, count_cb, NULL), 0);
+    assert_int_equal(fr_meta_on_transfer(t_min, FR_META_CALL_IN, count_cb, NULL), 0);
+    assert_int_equal(fr_meta_on_transfer(t_min, FR_META_CALL_IN, count_cb, NULL), -ENOSPC);
+    assert_int_equal(fr_meta_on_transfer(t_cat, FR_META_CALL_OUT, grow_cb, NULL), 0);
+
+    /* nothing held: nothing fires */
+    assert_int_equal(fr__meta_send(e, FR_META_CALL_OUT, 0), 0);
+    assert_int_equal(fired[FR_META_CALL_OUT], 0);
+
+    assert_int_equal(fr_meta_insert_u64(t_min, 1, 5), 0);
+    assert_int_equal(fr_meta_insert(t_cat, 1, "ab", 2), 0);
+    n = fr__meta_send(e, FR_META_CALL_OUT, 0);
+    assert_int_equal(fired[FR_META_CALL_OUT], 1);
+    assert_int_equal(last_point, FR_META_CALL_OUT);
+    assert_null(last_fn);     /* no module table: no names */
+    struct fr_meta_value v;
+    assert_int_equal(fr_meta_lookup(t_cat, 1, &v), 0);
+    assert_int_equal(v.len, 2);   /* the rewrite that does not fit left it */
+
+    /* a request: the callee's own travelling items give way, CALL_IN runs */
+    assert_int_equal(fr_meta_insert_u64(t_min, 1, 1), 0);
+    assert_int_equal(fr_meta_insert_u64(t_sum, 3, 9), 0);
+    assert_int_equal(fr_meta_insert_u64(t_local, 1, 4), 0);
+    fr__meta_recv(e, n, FR_META_CALL_IN, 0);
+    assert_int_equal(fired[FR_META_CALL_IN], 3);
+    assert_int_equal(fr_meta_lookup_u64(t_min, 1, &u), 0);
+    assert_int_equal(u, 15);  /* the request's 5, not min(1, 5); +10 by its callback */
+    assert_int_equal(fr_meta_lookup_u64(t_sum, 3, &u), -ENOENT);
+    assert_int_equal(fr_meta_lookup_u64(t_local, 1, &u), 0);
+
+    /* a reply merges: min(15, 2) */
+    n = fr__meta_send(e, FR_META_REPLY_OUT, 0);
+    assert_int_equal(fired[FR_META_REPLY_OUT], 1);
+    assert_int_equal(fr_meta_insert_u64(t_min, 1, 2), 0);
+    fr__meta_recv(e, n, FR_META_REPLY_IN, 0);
+    assert_int_equal(fired[FR_META_REPLY_IN], 1);
+    assert_int_equal(fr_meta_lookup_u64(t_min, 1, &u), 0);
+    assert_int_equal(u, 2);
+    clear();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_adopt_drops_and_keeps),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_key_calls),
+        cmocka_unit_test(test_transfer_callbacks),
         cmocka_unit_test(test_register_full),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

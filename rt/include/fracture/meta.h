@@ -6,13 +6,17 @@
  * of its values, a propagation mask and a merge routine), and a value (a
  * u64, or up to FR_META_BYTES_MAX bytes).  An actor (a module, an agent)
  * keeps items on its thread with fr_meta_insert / lookup / remove; the
- * thread's items whose type has FR_META_CALLS ride in the header of every
- * cross-FMP request and reply, and the thread that receives them adopts
- * them: an item it already holds with a different value takes the value
- * the type's merge routine makes of (its own, the incoming one); every
- * other item takes the incoming value, and the items with FR_META_CALLS
- * the incoming set lacks are dropped.  Items of a type without
- * FR_META_CALLS stay on their thread.
+ * thread's items whose type has FR_META_CALLS ride with every module call
+ * and its reply.  The callee starts with the caller's set (its own
+ * travelling items give way); the reply's set is merged into the
+ * caller's: an item the caller holds with a different value takes the
+ * value the type's merge routine makes of (its own, the reply's); every
+ * other item takes the reply's value, and the items with FR_META_CALLS
+ * the reply lacks are dropped.  Items of a type without FR_META_CALLS
+ * stay on their thread.  Once such a type is registered in an FMP, calls
+ * between its modules propagate by the same rules (they take the local
+ * marshalling path), so every deployment gives the same values; a
+ * replicated call merges the set of the reply it returns (the voted one).
  *
  * Types are identified by their name (a hash of it), so every FMP must
  * register the same types: do it from code every FMP runs before its
@@ -119,6 +123,56 @@ FR_API int fr_meta_remove(uint32_t type, uint64_t id);
 /* The distinct types of this thread's items: writes up to @max of them
  * into @out and returns how many there are. */
 FR_API unsigned fr_meta_types(uint32_t *out, unsigned max);
+
+/*
+ * Transfer-point callbacks.  A callback registered for a type runs for
+ * each item of that type the thread holds at the points of @points a
+ * module call passes (a mask of the FR_META_CALL_* / REPLY_* below):
+ *   FR_META_CALL_OUT   the request leaves the caller (on the caller's set)
+ *   FR_META_CALL_IN    it arrives in the callee (on the callee's set)
+ *   FR_META_REPLY_OUT  the reply leaves the callee
+ *   FR_META_REPLY_IN   it arrives in the caller (after the merge)
+ * They run where the set is written into a message's header and read out
+ * of one, and, for a call between two modules of one FMP, at the same
+ * four points in the same order: the same program runs the same
+ * callbacks on the same values in every deployment.  A callback may
+ * rewrite the item through t->value (same kind; a bytes value at most
+ * FR_META_BYTES_MAX, and within the header's room, else the rewrite is
+ * dropped).  It must not make module calls (those it makes carry no
+ * callbacks of their own).
+ *
+ *   static void stamp(const struct fr_meta_transfer *t, void *ctx)
+ *   {
+ *       t->value->u64 += 1;   // counts the hops of every call
+ *   }
+ *   fr_meta_on_transfer(hops, FR_META_CALL_IN, stamp, NULL);
+ *
+ * Register them like the types, in every FMP (a constructor, or a
+ * meta-application's fr_meta_init).
+ */
+#define FR_META_CALL_OUT 0x1u
+#define FR_META_CALL_IN 0x2u
+#define FR_META_REPLY_OUT 0x4u
+#define FR_META_REPLY_IN 0x8u
+#define FR_META_CALLBACKS_MAX 4   /* per type */
+
+struct fr_meta_transfer {
+    unsigned point;           /* one of FR_META_CALL_OUT .. FR_META_REPLY_IN */
+    uint32_t type;
+    uint64_t id;
+    struct fr_meta_value *value;  /* the item's value: the callback may rewrite it */
+    const char *module;       /* the callee's module, or NULL when not at hand */
+    const char *function;     /* the function called, or NULL */
+};
+
+typedef void (*fr_meta_transfer_fn)(const struct fr_meta_transfer *t, void *ctx);
+
+/* Run @fn(t, @ctx) at @points for the items of @type.  0; -ENOENT for an
+ * unknown type; -EINVAL for no fn, no point or unknown bits, or a type
+ * whose items do not travel (no FR_META_CALLS); -ENOSPC past
+ * FR_META_CALLBACKS_MAX callbacks for the type. */
+FR_API int fr_meta_on_transfer(uint32_t type, unsigned points, fr_meta_transfer_fn fn,
+                               void *ctx);
 
 /* The key/value calls, items of the type "fr.key". */
 typedef uint64_t (*fr_meta_merge_fn)(uint64_t key, uint64_t mine, uint64_t incoming);

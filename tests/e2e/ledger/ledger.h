@@ -34,6 +34,9 @@ int text_meta(void);                      /* reads and bumps metadata */
 /* Metadata types (metatypes.c): a bytes trail (replace), a high mark
  * (max), an item that stays on its thread. */
 extern uint32_t ledger_trail, ledger_high, ledger_here;
+/* The causeway mode's types: one per merge, and a count of the points. */
+enum { CW_REPLACE, CW_MIN, CW_MAX, CW_SUM, CW_USER, CW_CAT, CW_HOPS, CW_NTYPES };
+extern uint32_t cw_type[CW_NTYPES];
 
 /* tally: built by FR_INIT calls only, made from text's FR_INIT function */
 int tally_add(const int *v, size_t n);    /* FR_INIT, FR_IN(n): how many adds so far */

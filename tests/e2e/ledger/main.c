@@ -460,6 +460,54 @@ int ledger_main(int argc, char **argv)
         }
         return 0;
     }
+    if (strcmp(mode, "causeway") == 0) {
+        /* metadata of every merge through nested calls and callbacks
+         * (metatypes.c): the values after each call, the same in every
+         * deployment */
+        static const uint64_t start[CW_NTYPES] = { 11, 500, 3, 20, 4, 0, 0 };
+        int v[4] = { 1, 2, 3, 4 };
+        store_put("cw", v, sizeof v);
+        /* each step twice: the u64 types, then the bytes one (with the
+         * count), so that neither set overflows a header (a replicated or
+         * sampled group's pin takes room too) */
+        for (int step = 0; step < 10; step++) {
+            long r = 0;
+            /* what text_meta leaves goes too: a replicated group's pin
+             * needs room in the header */
+            fr_meta_del(2);
+            fr_meta_remove(ledger_high, 0);
+            for (int t = 0; t < CW_NTYPES; t++)
+                fr_meta_remove(cw_type[t], 0);
+            for (int t = 0; t < CW_NTYPES; t++) {
+                int rc = 0;
+                if (t == CW_CAT && step % 2)
+                    rc = fr_meta_insert(cw_type[t], 0, "m", 1);
+                else if (t == CW_HOPS || (t != CW_CAT && !(step % 2)))
+                    rc = fr_meta_insert_u64(cw_type[t], 0, start[t] + (uint64_t)step);
+                if (rc < 0)
+                    printf("insert %d: %d\n", t, rc);
+            }
+            switch (step / 2) {
+            case 0: r = text_meta(); break;                  /* one hop */
+            case 1: r = math_sum(v, 4); break;               /* to math (replicated, sampled) */
+            case 2: r = math_fold(main_probe, v, 4); break;  /* a callback into main, nested */
+            case 3: r = text_render("cw"); break;            /* text -> store, math -> text */
+            case 4: r = store_each(main_visit); break;       /* a callback from store */
+            }
+            printf("step %d.%d (%ld):", step / 2, step % 2, r);
+            for (int t = 0; t < CW_NTYPES; t++) {
+                struct fr_meta_value mv;
+                if (fr_meta_lookup(cw_type[t], 0, &mv) < 0)
+                    printf(" -");
+                else if (t == CW_CAT)
+                    printf(" %.*s", (int)mv.len, (const char *)mv.bytes);
+                else
+                    printf(" %llu", (unsigned long long)mv.u64);
+            }
+            printf("\n");
+        }
+        return 0;
+    }
     if (strcmp(mode, "sample") == 0) {
         /* the sequence of instances, then how many calls each served */
         int count[10] = { 0 };
