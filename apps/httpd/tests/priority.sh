@@ -55,6 +55,8 @@ for layout in all-in-one every-module; do
         [ "$got" = "$2 $3" ] || fail "$layout: X-Priority $1: the CGI ran with policy/nice '$got', not '$2 $3'"
         # every FMP the request crossed served it so (the log's lines come
         # from each FMP's hooks; SCHED_IDLE is 5, SCHED_OTHER 0)
+        # (the access log call comes after the response: wait for its line)
+        for _ in $(seq 100); do grep -q ' log_request ' "$T/log" && break; sleep 0.02; done
         level=$( [ "$1" = low ] && echo 20 || { [ "$1" = high ] && echo 0 || echo "$1"; } )
         bad=$(awk -v l="$level" -v p="$2" -v n="$3" '$3 != l || $4 != p || $5 != n' "$T/log")
         [ -z "$bad" ] || fail "$layout: X-Priority $1: served otherwise: $bad"
