@@ -70,15 +70,15 @@ static int set_level(int level)
     return 0;
 }
 
-static void note(const struct fr_hook_call *hc, int rc)
+/* After set_level(@level) gave @rc: say a failure, log the thread's state. */
+static void note(const struct fr_hook_call *hc, int level, int rc)
 {
     char line[256];
     int n;
 
-    if (rc < 0) {
-        fprintf(stderr, "httpd-priority: FMP %s: cannot set priority %d: %s\n", hc->fmp, cur,
-                strerror(-rc));
-    }
+    if (rc < 0)
+        fprintf(stderr, "httpd-priority: FMP %s, %s: cannot set priority %d: %s\n", hc->fmp,
+                hc->function_name, level, strerror(-rc));
     if (logfd < 0)
         return;
     n = snprintf(line, sizeof line, "%s %s %d %d %d\n", hc->fmp, hc->function_name, cur,
@@ -127,7 +127,7 @@ static int on_parse(const struct fr_hook_call *hc, void *ud)
                : (fr_meta_remove(prio_type, 0), 0);
     if (rc == 0)
         rc = set_level(level);
-    note(hc, rc);
+    note(hc, level, rc);
     return 0;
 }
 
@@ -138,7 +138,7 @@ static int on_logged(const struct fr_hook_call *hc, void *ud)
     fr_meta_remove(prio_type, 0);
     int rc = set_level(0);
     if (rc < 0)
-        note(hc, rc);
+        note(hc, 0, rc);
     return 0;
 }
 
@@ -153,7 +153,7 @@ static int on_arrival(const struct fr_hook_call *hc, void *ud)
     depth++;
     if (fr_meta_lookup_u64(prio_type, 0, &v) < 0 || v > LEVEL_IDLE)
         v = 0;
-    note(hc, set_level((int)v));
+    note(hc, (int)v, set_level((int)v));
     return 0;
 }
 
@@ -164,7 +164,7 @@ static int on_done(const struct fr_hook_call *hc, void *ud)
     if (depth > 0 && --depth < DEPTH_MAX) {
         int rc = set_level(saved[depth]);
         if (rc < 0)
-            note(hc, rc);
+            note(hc, saved[depth], rc);
     }
     return 0;
 }

@@ -75,3 +75,16 @@ for layout in all-in-one every-module; do
     stop
     echo "ok: $layout without the meta-app: low runs as any request"
 done
+
+# An FMP that could not come back from SCHED_IDLE refuses to start, with
+# the fix (a child of a root run as root drops CAP_SYS_NICE without
+# privileges: keep; only where RLIMIT_NICE does not give it back instead).
+if [ "$(id -u)" = 0 ] && [ "$(ulimit -e)" != unlimited ] && [ "$(ulimit -e)" -lt 20 ]; then
+    printf 'version: 1\nfmps: [{name: parser, modules: [parser]}]\nmeta: [{so: %s, fmps: [root, parser]}]\n' \
+        "$META/libhttpd-priority.so" > "$T/no-route.yaml"
+    FRACTURE_CONFIG=$T/no-route.yaml timeout 10 "$HTTPD" --port 0 --root "$T/www" > "$T/out" 2> "$T/err" &&
+        fail "no route: the server started"
+    grep -q "privileges: keep" "$T/err" && grep -q "no-route.yaml:3:" "$T/err" ||
+        fail "no route: no message naming the config's line and the fix"
+    echo "ok: without a route back from SCHED_IDLE the server refuses to start, and says why"
+fi
