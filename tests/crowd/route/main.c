@@ -61,6 +61,9 @@ int main(void)
         rc = box_same(mine, theirs);
         printf("mixed: %d %s\n", rc, errno == EXDEV ? "EXDEV" : strerror(errno));
     }
+    /* an FR_INIT call from the child FMP: both copies again, and the root
+     * keeps it in its log as any child's (initlog.c) */
+    relay_init(100);
     here = 0;
     for (int i = 0; i < N; i++)
         here += relay_pid() == me;

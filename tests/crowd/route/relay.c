@@ -7,3 +7,8 @@ int relay_pid(void)
 {
     return box_pid();
 }
+
+int relay_init(int base)
+{
+    return box_init(base);
+}

@@ -18,6 +18,7 @@ FR_ON_FAILURE(-1, EIO) int box_same(struct box *a, struct box *b);  /* a->v == b
 int box_pid(void);                    /* the pid of the copy that serves */
 int box_visit(FR_CALLBACK int (*cb)(void));  /* 1 when cb()'s box_pid() is this copy */
 
+int relay_init(int base);            /* box_init(base), from relay's FMP */
 int relay_pid(void);                  /* box_pid(), from module relay's FMP */
 int main_cb(void);                    /* module main: box_pid() */
 
