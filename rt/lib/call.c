@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "callee.h"
+#include "crowdcall.h"
 #include "exchange.h"
 #include "fdpass.h"
 #include "group.h"
@@ -303,18 +304,14 @@ int fr_call_invoke(struct fr_call *c)
     return invoke(c);
 }
 
-static inline __attribute__((always_inline)) int invoke(struct fr_call *c)
+/* Send @c to FMP c->peer (another FMP): the caller's half of a split
+ * call. */
+static inline __attribute__((always_inline)) int invoke_out(struct fr_call *c)
 {
     const struct fr_function *f = &fr__rt.app->functions[c->fn];
     struct fr_lt *lt;
     int rc = 0;
 
-    /* buffers can overlap only where there are two */
-    if (c->nfields >= 2 && !c->alias && alias_plan(c) < 0)
-        return c->err = -ENOMEM;
-    if (FR__UNLIKELY(fr__remote[f->module] >= FR_REMOTE_TRACED))
-        return fr__call_local(c);
-    c->peer = fr__rt.fmp_of_module[f->module];
     if (fr__rt.region_of_fmp[c->peer] < 0)
         return c->err = -ENOTCONN;
     lt = fr__lt_current(&rc);
@@ -348,6 +345,51 @@ static inline __attribute__((always_inline)) int invoke(struct fr_call *c)
             return p->resume(&x);
     }
     return call_out(c, lt);
+}
+
+/* A call to a crowd module (crowdcall.h): it runs in the copy its route
+ * says, here (the plain copy, in the root) or across; an FR_INIT call
+ * runs in both, the instrumented copy first, its reply dropped, so that
+ * each has the module's state. */
+static __attribute__((noinline)) int invoke_crowd(struct fr_call *c, unsigned m)
+{
+    int gi = fr__crowd_group(m), to, rc, set;
+
+    if (fr__rt.app->functions[c->fn].flags & FR_FN_INIT) {
+        c->peer = fr__rt.groups[gi].member[0];
+        if (fr__member_alive(c->peer) && (rc = invoke_out(c)) < 0)
+            return rc;
+        c->rp = c->rend = NULL;
+        c->nfds_out = 0;
+        to = 0;
+    } else if ((to = fr__crowd_route(c, gi)) < 0) {
+        return c->err = to;
+    }
+    set = fr__crowd_pin(gi, to);
+    if (to == fr__rt.self) {
+        rc = fr__call_local(c);
+    } else {
+        c->peer = to;
+        rc = invoke_out(c);
+    }
+    fr__crowd_unpin(gi, set);
+    return rc;
+}
+
+static inline __attribute__((always_inline)) int invoke(struct fr_call *c)
+{
+    const struct fr_function *f = &fr__rt.app->functions[c->fn];
+
+    /* buffers can overlap only where there are two */
+    if (c->nfields >= 2 && !c->alias && alias_plan(c) < 0)
+        return c->err = -ENOMEM;
+    if (FR__UNLIKELY(fr__remote[f->module] >= FR_REMOTE_TRACED)) {
+        if (fr__remote[f->module] == FR_REMOTE_CROWD)
+            return invoke_crowd(c, f->module);
+        return fr__call_local(c);
+    }
+    c->peer = fr__rt.fmp_of_module[f->module];
+    return invoke_out(c);
 }
 
 static int take(struct fr_call *c, struct fr_wire_field *f)

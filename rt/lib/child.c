@@ -127,7 +127,7 @@ void fr__child_main(const char *plan_text)
     /* This thread first, then every thread the runtime makes (lthread.c). */
     fr__deathwatch_child_init(p.watch_fd);
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
-        fr__remote[m] = fr__rt.fmp_of_module[m] != fr__group_primary(self);
+        fr__remote[m] = fr__remote_placed(m);
     /* The meta-applications of this FMP (metaload.h), before any call can
      * come in and before the sandbox: their hooks see every call.  A
      * shared object that fails here said why; the root sees this FMP

@@ -101,6 +101,10 @@ struct fr_sample {
     uint64_t seed;
     struct fr_sample_instance *instances;
     size_t ninstances;
+    /* crowd.c: the one instance is the instrumented copy of modules that
+     * also run in the root (the plain copy); its weight is the percent of
+     * their calls it takes (group.h, crowdcall.c) */
+    bool crowd;
 };
 
 struct fr_fmp_conf {

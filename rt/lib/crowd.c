@@ -12,10 +12,12 @@
  *
  * The pick becomes one more FMP of the config: the module (with the
  * modules its `with:` names, the boundary `fracture partition --crowd`
- * computes from a training trace) sampled over two instances of one FMP,
- * `percent` of its calls to the instrumented one, the rest to a plain one.
- * Everything after this file (the check, the plan, the sample policy, the
- * reports' names) sees an ordinary `sample:` FMP.
+ * computes from a training trace) run by an instrumented instance, a
+ * one-instance `sample:` FMP marked as the crowd's (sample.crowd).  The
+ * module stays in the root as well: `percent` of its calls go to the
+ * instrumented copy, the rest run in the root's plain copy, the choice
+ * made by each caller (crowdcall.c).  The check, the plan and the sample
+ * policy see an ordinary `sample:` FMP; the plan marks its group.
  */
 #include "crowd.h"
 
@@ -420,7 +422,7 @@ static int add_fmp(struct rs *r, struct fr_crowd *c, const struct fr_crowd_item 
 {
     struct fr_config *cfg = r->cfg;
     struct fr_fmp_conf *fmps, *f;
-    size_t n = 1 + it->nwith, ninst = c->percent < 100 ? 2 : 1;
+    size_t n = 1 + it->nwith;
     char *name;
 
     name = talloc_asprintf(cfg, "crowd-%.*s", FMP_NAME_MAX - 6, it->module);
@@ -447,7 +449,7 @@ static int add_fmp(struct rs *r, struct fr_crowd *c, const struct fr_crowd_item 
     f->restart.retries = 2;
     f->modules = talloc_array(cfg, char *, n);
     f->module_pos = talloc_array(cfg, struct fr_pos, n);
-    f->sample.instances = talloc_zero_array(cfg, struct fr_sample_instance, ninst);
+    f->sample.instances = talloc_zero_array(cfg, struct fr_sample_instance, 1);
     if (!f->modules || !f->module_pos || !f->sample.instances)
         return -ENOMEM;
     f->modules[0] = it->module;
@@ -461,18 +463,14 @@ static int add_fmp(struct rs *r, struct fr_crowd *c, const struct fr_crowd_item 
     f->sample.pos = c->pos;
     /* Each deployment samples other calls of the module. */
     f->sample.seed = c->id_value;
-    f->sample.ninstances = ninst;
-    for (size_t k = 0; k < ninst; k++) {
-        struct fr_sample_instance *in = &f->sample.instances[k];
-
-        in->pos = c->pos;
-        fr__env_init(&in->env);
-        in->weight = 100 - c->percent;
-    }
-    /* the instrumented instance is the last: instance1, or instance0 alone */
-    f->sample.instances[ninst - 1].weight = c->percent;
-    f->sample.instances[ninst - 1].env = c->env;
-    f->sample.instances[ninst - 1].recycle_after_calls = c->recycle_after_calls;
+    /* One instance, the instrumented copy: the plain share of the calls
+     * runs in the caller's FMP (crowdcall.c). */
+    f->sample.crowd = true;
+    f->sample.ninstances = 1;
+    f->sample.instances[0].pos = c->pos;
+    f->sample.instances[0].weight = c->percent;
+    f->sample.instances[0].env = c->env;
+    f->sample.instances[0].recycle_after_calls = c->recycle_after_calls;
     c->fmp = cfg->nfmps++;
     return 0;
 }
@@ -605,9 +603,10 @@ void fr__crowd_print(FILE *f, const struct fr_config *cfg, bool json)
                 c->percent);
     }
     if (c->percent < 100)
-        fprintf(f, ", the rest to a plain instance");
+        fprintf(f, ", the rest run uninstrumented in the root, where the module stays "
+                "(a call from another FMP crosses to it)");
     fputc('\n', f);
     if (env->has_valgrind)
-        fprintf(f, "  crowd: reports go to %s/%s.instance%d.PID.xml (`fracture report` "
-                "merges them)\n", cfg->reports_dir, fmp->name, c->percent < 100 ? 1 : 0);
+        fprintf(f, "  crowd: reports go to %s/%s.instance0.PID.xml (`fracture report` "
+                "merges them)\n", cfg->reports_dir, fmp->name);
 }

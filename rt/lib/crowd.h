@@ -8,7 +8,8 @@
  * The key is read with the rest of the file (fr__crowd_walk, a field of the
  * top-level schema); once the app is known, fr__crowd_resolve picks this
  * deployment's module and adds one FMP for it to the config, a `sample:`
- * FMP like any other, so that the check, the plan and the sample policy
+ * FMP marked as the crowd's twin (the module stays in the root too:
+ * crowdcall.c), so that the check, the plan and the sample policy
  * need nothing new.
  */
 #ifndef FR_CROWD_H

@@ -42,6 +42,7 @@ int fr__groups_adopt(const struct fr_plan *p, int self)
         g->on_divergence = src->on_divergence;
         g->restarts = src->restarts;
         g->seed = src->seed;
+        g->crowd = src->crowd;
         g->total = src->total;
         memcpy(g->member, src->member, sizeof g->member);
         memcpy(g->weight, src->weight, sizeof g->weight);
@@ -180,6 +181,20 @@ void fr__pin_clear(const struct fr_group *g, int was_set)
 {
     if (was_set)
         fr_meta_del(FR_META_PIN | (uint64_t)(g - fr__rt.groups));
+}
+
+int fr__crowd_group(unsigned m)
+{
+    int k = fr__rt.fmp_of_module[m], gi = fr__rt.group_of ? fr__rt.group_of[k] : -1;
+
+    return gi >= 0 && fr__rt.groups[gi].crowd ? gi : -1;
+}
+
+unsigned char fr__remote_placed(unsigned m)
+{
+    if (fr__rt.fmp_of_module[m] == fr__group_primary(fr__rt.self))
+        return 0;
+    return fr__crowd_group(m) >= 0 ? FR_REMOTE_CROWD : 1;
 }
 
 int fr__group_replicates(int fmp)

@@ -108,6 +108,10 @@ static int reborn(int k)
     if (gi < 0)
         return 0;
     const struct fr_group *g = &fr__rt.groups[gi];
+    /* the crowd routes a call by the copy that made its objects (crowdcall.c):
+     * their tags must say it */
+    if (g->crowd)
+        return 1;
     for (int j = 0; j < g->n; j++)
         if (g->member[j] == k && (g->restarts || (g->kind == FR_GROUP_SAMPLE && g->recycle[j])))
             return 1;
@@ -448,6 +452,17 @@ int fr__handle_in(uint64_t *v)
         fr__rt.group_of[o] == gi)
         return -ESTALE;
     return 0;
+}
+
+int fr__handle_owner(uint64_t v)
+{
+    uint16_t t = (uint16_t)(v >> TAG_SHIFT);
+
+    if (!tags.mine || !v)
+        return -1;
+    if (!(t & TAG_MARK))
+        return fr__rt.self;
+    return (int)tag_owner(t);
 }
 
 int fr__handle_check(const struct fr_call *c, int peer, uint32_t gen)

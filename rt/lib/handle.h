@@ -125,6 +125,10 @@ uint64_t fr__handle_out(uint64_t v);
  * one another incarnation of this FMP (or a sibling instance) minted. */
 int fr__handle_in(uint64_t *v);
 
+/* The FMP whose object handle @v is, as this FMP holds it (its own
+ * pointers: this FMP), or -1 for NULL or when handles carry no tags. */
+int fr__handle_owner(uint64_t v);
+
 /* 0, or -ESTALE when a handle @c passes was minted by an incarnation of
  * FMP @peer other than @gen (its current one).  A lasting handle passes:
  * its owner decides. */

@@ -733,7 +733,10 @@ static void copy_in(int from, struct fr_ctl_in *in)
     /* A child speaks for itself only: an FR_INIT call of a module of the
      * FMP it names, one it has a region with, so that it could make it. */
     if (rc == 0 && (!(fs[e.fn].flags & FR_FN_INIT) || fr__group_primary(e.peer) != e.peer ||
-                    fr__rt.fmp_of_module[fs[e.fn].module] != e.peer || !fr__paired(from, e.peer))) {
+                    (fr__rt.fmp_of_module[fs[e.fn].module] != e.peer &&
+                     /* a crowd module runs in the root too (crowdcall.c) */
+                     !(e.peer == 0 && fr__crowd_group(fs[e.fn].module) >= 0)) ||
+                    !fr__paired(from, e.peer))) {
         free_entry(&e);
         rc = -EPROTO;
     }

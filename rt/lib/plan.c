@@ -6,7 +6,8 @@
  *   v1;self;rootpid;nfmps;spin_us;max_threads;timeout_ms;channel_bytes;
  *   max_payload;name,name,...;R:A,R:A,... (per FMP: retries+1, 0 when not
  *   restartable, and on_exhausted abort);fmp,fmp,... (per module);i-j,... (pairs);
- *   kind:div:restarts:seed:n:m.w.K:m.w.K,... (groups, group.h);
+ *   kind:div:restarts:seed:n:m.w.K:m.w.K,... (groups, group.h; div of a
+ *   sample group: 1 for the crowd's twin);
  *   peer:memfd:sock,... (this child's regions);ctl[:watch] (its deathwatch
  *   table, deathwatch.h)[;trace[:profile]] (its trace area, trace.h, and
  *   its span buffer, profile.h)
@@ -61,6 +62,7 @@ static void add_groups(const struct fr_config *cfg, int root_conf, struct fr_pla
         g->on_divergence = (int)f->replicate.on_divergence;
         g->restarts = f->restart.present;
         g->seed = f->sample.seed;
+        g->crowd = f->sample.crowd;
         for (int j = 0; j < g->n; j++) {
             int e = j ? next++ : (int)k;
             g->member[j] = e;
@@ -160,6 +162,12 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
                 p->pair[b] = p->pair[b * n] = 1;
         }
     }
+    /* The crowd's modules run in the root too (crowdcall.c): it talks to
+     * whom their instrumented copy talks to. */
+    for (int gi = 0; gi < p->ngroups; gi++)
+        for (int q = 1; p->groups[gi].crowd && q < n; q++)
+            if (p->pair[p->groups[gi].member[0] * n + q])
+                p->pair[q] = p->pair[q * n] = 1;
     /* Every member talks to whom its group's first member talks to. */
     for (int gi = 0; gi < p->ngroups; gi++) {
         const struct fr_group *g = &p->groups[gi];
@@ -207,7 +215,8 @@ char *fr__plan_encode(void *ctx, const struct fr_plan *p, int self, pid_t root,
     for (int gi = 0; s && gi < p->ngroups; gi++) {
         const struct fr_group *g = &p->groups[gi];
         s = talloc_asprintf_append(s, "%s%d:%d:%d:%" PRIu64 ":%d", gi ? "," : "", g->kind,
-                                   g->on_divergence, g->restarts, g->seed, g->n);
+                                   g->kind == FR_GROUP_SAMPLE ? g->crowd : g->on_divergence,
+                                   g->restarts, g->seed, g->n);
         for (int j = 0; s && j < g->n; j++)
             s = talloc_asprintf_append(s, ":%d.%u.%" PRIu64, g->member[j], g->weight[j],
                                        g->recycle[j]);
@@ -274,7 +283,11 @@ static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
             count == 0)
             return -EINVAL;
         g->kind = (int)kind;
-        g->on_divergence = (int)div;
+        /* a sample group's slot says whether it is the crowd's twin */
+        if (g->kind == FR_GROUP_SAMPLE)
+            g->crowd = div != 0;
+        else
+            g->on_divergence = (int)div;
         g->restarts = (int)restarts;
         g->seed = seed;
         g->n = (int)count;
@@ -290,7 +303,8 @@ static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
             g->recycle[j] = k;
             g->total += (unsigned)w;
         }
-        if (g->kind == FR_GROUP_SAMPLE && g->total == 0)
+        if (g->kind == FR_GROUP_SAMPLE && (g->total == 0 || (g->crowd && (g->n != 1 ||
+                                                                         g->total > 100))))
             return -EINVAL;
         if (s[-1] == ';') {
             s--;

@@ -58,10 +58,16 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-static int draw(struct fr_group *g)
+uint64_t fr__sample_next(struct fr_group *g)
 {
     uint64_t i = atomic_fetch_add(&g->draws, 1);
-    uint64_t x = splitmix64(g->seed + (i + 1) * 0x9e3779b97f4a7c15ull) % g->total;
+
+    return splitmix64(g->seed + (i + 1) * 0x9e3779b97f4a7c15ull);
+}
+
+static int draw(struct fr_group *g)
+{
+    uint64_t x = fr__sample_next(g) % g->total;
     int j = 0;
 
     while (j < g->n - 1 && x >= g->weight[j])
@@ -144,7 +150,7 @@ static int sample_call(struct fr_call *c, struct fr_lt *lt, int peer)
     if (!made && had)
         j = pinned;
     else if (!made)
-        j = draw(g);
+        j = g->n > 1 ? draw(g) : 0;   /* one: the crowd's twin (its caller drew, crowdcall.c) */
     if (!had)
         set = fr__pin_set(g, j);
     FR_ASSERTF(j >= 0 && j < g->n, "instance %d of %d", j, g->n);

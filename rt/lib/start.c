@@ -341,7 +341,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
         }
     }
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
-        fr__remote[m] = fr__rt.fmp_of_module[m] != 0;
+        fr__remote[m] = fr__remote_placed(m);
     if ((rc = fr__hooks_start()) < 0) {
         abandon(n);
         return rc;

@@ -115,6 +115,9 @@ extern struct fr_rt fr__rt;
  * because every layer that sets fr__remote[] must keep a hooked module of
  * this FMP on the marshalling path (FR_REMOTE_HOOKED). */
 #define FR_REMOTE_HOOKED 3
+/* A module of the crowd's twin (group.h) that this FMP does not run as
+ * the twin: each call chooses the copy it runs in (crowdcall.c). */
+#define FR_REMOTE_CROWD 4
 extern unsigned char fr__hooked[FR_MAX_MODULES];
 extern _Atomic int fr__hooks_on;
 /* The module whose code this thread runs, as far as the runtime follows it

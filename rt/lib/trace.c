@@ -339,7 +339,7 @@ void fr__trace_enable(int on)
     if (on && !tr.own)
         return;               /* no area to count into */
     for (unsigned m = 0; m < fr__rt.app->nmodules; m++)
-        if (fr__remote[m] != 1)
+        if (fr__remote[m] != 1 && fr__remote[m] != FR_REMOTE_CROWD)
             fr__remote[m] = on ? FR_REMOTE_TRACED : fr__remote_here(m);
     fr__trace_on = on;
 }

@@ -55,8 +55,8 @@ check)
     # the defaults: 1 %, the rest to a plain instance
     cp "$dir/crowd-all.yaml" .
     check 0 crowd-all.yaml || fail "check refused crowd-all.yaml"
-    line out "  crowd: 1 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full, the rest to a plain instance"
-    line out "  crowd: reports go to fracture-reports/crowd-leaky.instance1.PID.xml (\`fracture report\` merges them)"
+    line out "  crowd: 1 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full, the rest run uninstrumented in the root, where the module stays (a call from another FMP crosses to it)"
+    line out "  crowd: reports go to fracture-reports/crowd-leaky.instance0.PID.xml (\`fracture report\` merges them)"
     # a boundary from `fracture partition --crowd`: the module and its with:
     printf 'version: 1\ncrowd:\n  modules: [{module: leaky, with: [clean]}, {module: reader, with: []}]\n' >with.yaml
     check 0 with.yaml || fail "check refused with.yaml"

@@ -1,0 +1,106 @@
+/*
+ * crowdcall.c - a crowd deployment (crowd.c) runs its chosen module
+ * twice: the plain copy where `fmps:` leaves it (the root), and an
+ * instrumented copy in FMP crowd-M, a one-instance `sample:` group (the
+ * twin, group.h).  Each call to the module chooses its copy here, in the
+ * caller's FMP, so that the plain share of the calls pays no crossing when
+ * the caller is the root: only `percent` % go across, to memcheck.
+ *
+ * What keeps the two copies exact, each as exact as an instance of a
+ * sampled FMP is (the module is FR_SAMPLABLE: its calls may land on any
+ * copy, and state shared between calls diverges between copies as it does
+ * between sampled instances):
+ *   - FR_INIT calls run in both (call.c), so each copy has the module's
+ *     state from them;
+ *   - a call that passes an object one copy made runs in that copy: the
+ *     twin's objects carry its tag (handle.c), the root's are the root's
+ *     own pointers (in the root) or carry the root's tag (elsewhere); a
+ *     call passing objects of both copies fails with EXDEV, said once;
+ *   - while a call runs in one copy, the thread is pinned to it (its
+ *     metadata, which follows it into every FMP): a nested call back into
+ *     the module, from anywhere, runs in the same copy;
+ *   - otherwise the call draws, with the group's seed (sample.c), the
+ *     same sequence a two-instance sample of weights 100-p and p drew.
+ * A twin that is gone for good takes no more drawn calls: they run in the
+ * plain copy.
+ */
+#include "crowdcall.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <fracture/meta.h>
+
+#include "group.h"
+#include "handle.h"
+#include "log.h"
+#include "sample.h"
+#include "state.h"
+#include "wire.h"
+
+/* The pin's values (FR_META_PIN | group): the twin as sample.c pins its
+ * one member, and the plain copy. */
+#define PIN_TWIN 1
+#define PIN_PLAIN 2
+
+static _Atomic int said_mixed;
+
+static int mixed(const struct fr_call *c, const struct fr_group *g, int pinned)
+{
+    const struct fr_function *f = &fr__rt.app->functions[c->fn];
+
+    if (!atomic_exchange(&said_mixed, 1))
+        fr__log("error: call to %s() of crowd module '%s': it passes %s (the plain copy "
+                "runs in FMP '%s', the instrumented one in FMP '%s'); each copy holds its "
+                "own objects and the call can run in one only, so it fails with EXDEV; "
+                "fix: pass objects of one copy in one call", f->name,
+                fr__rt.app->modules[f->module].name,
+                pinned ? "an object of one copy of the module while a call to the other "
+                         "copy is in progress"
+                       : "objects of both copies of the module",
+                fr__rt.fmps[0].name, fr__rt.fmps[g->member[0]].name);
+    return -EXDEV;
+}
+
+int fr__crowd_route(struct fr_call *c, int gi)
+{
+    struct fr_group *g = &fr__rt.groups[gi];
+    int twin = g->member[0], want = 0, pinned = 0;
+    uint64_t v;
+
+    if (fr_meta_get(FR_META_PIN | (uint64_t)gi, &v) == 0 && (v == PIN_TWIN || v == PIN_PLAIN))
+        want = pinned = (int)v;
+    for (unsigned i = 0; c->nhandles && i < c->nfields; i++) {
+        int o, w;
+
+        if (c->fields[i].kind != FR_W_HANDLE)
+            continue;
+        o = fr__handle_owner(c->fields[i].len);
+        w = o == twin ? PIN_TWIN : o == 0 ? PIN_PLAIN : 0;
+        if (w && want && w != want)
+            return mixed(c, g, pinned);
+        want = w ? w : want;
+    }
+    if (!want) {
+        want = fr__sample_next(g) % 100 >= 100u - g->weight[0] ? PIN_TWIN : PIN_PLAIN;
+        if (want == PIN_TWIN && !fr__member_alive(twin))
+            want = PIN_PLAIN;
+    }
+    return want == PIN_TWIN ? twin : 0;
+}
+
+int fr__crowd_pin(int gi, int to)
+{
+    uint64_t v;
+
+    if (to != 0 || fr_meta_get(FR_META_PIN | (uint64_t)gi, &v) == 0)
+        return 0;
+    return fr_meta_set(FR_META_PIN | (uint64_t)gi, PIN_PLAIN) == 0;
+}
+
+void fr__crowd_unpin(int gi, int was_set)
+{
+    if (was_set)
+        fr_meta_del(FR_META_PIN | (uint64_t)gi);
+}

@@ -1,0 +1,55 @@
+/* box.c - module box: the crowd's module in the routing test. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "route.h"
+
+FRACTURE_MODULE(box, FR_RESTARTABLE | FR_SAMPLABLE);
+
+struct box {
+    int v;
+};
+
+static int base = -1000;
+
+int box_init(int b)
+{
+    base = b;
+    return (int)getpid();
+}
+
+struct box *box_new(int v, int *pid)
+{
+    struct box *x = malloc(sizeof *x);
+
+    if (x)
+        x->v = v;
+    *pid = (int)getpid();
+    return x;
+}
+
+int box_get(struct box *b)
+{
+    return b->v + base;
+}
+
+int box_where(struct box *b)
+{
+    (void)b;
+    return (int)getpid();
+}
+
+int box_same(struct box *a, struct box *b)
+{
+    return a->v == b->v;
+}
+
+int box_pid(void)
+{
+    return (int)getpid();
+}
+
+int box_visit(int (*cb)(void))
+{
+    return cb() == (int)getpid();
+}
