@@ -277,6 +277,22 @@ static const char *param_hint(const struct fra_model *m, const struct fra_param 
     }
 }
 
+/* The count @n of copy annotation @ann (FR_IN/FR_OUT/FR_INOUT) on
+ * parameter @p of @f: names only parameters of @f, and not @p itself. */
+static void check_count(struct fra_model *m, struct fra_func *f, struct fra_param *p,
+                        const char *pname, const char *n, const char *const *sib,
+                        const char *ann)
+{
+    fra_check_expr(m, &p->loc, talloc_asprintf(m->ctx, "%s(%s)", ann, n), n, sib, f->nparams,
+                   "a parameter of the function");
+    if (names_itself(m->ctx, n, p->name))
+        fra_model_error(m, &p->loc,
+                        "pass the count in a parameter of its own (a length, a capacity)",
+                        "the count %s(%s) of parameter '%s' of '%s' names '%s' itself: the "
+                        "callee needs the count before '%s' exists there",
+                        ann, n, pname, f->name, pname, pname);
+}
+
 /*
  * How @f comes to cross modules when no other module calls it by name: its
  * address is taken (stored in a struct field, passed along) where code of
@@ -354,16 +370,7 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
         r->dir = in ? FRA_COPY_IN : out ? FRA_COPY_OUT : FRA_COPY_INOUT;
         if (!report)
             return;
-        fra_check_expr(m, &p->loc,
-                       talloc_asprintf(m->ctx, "%s(%s)", in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n),
-                       n, sib, f->nparams, "a parameter of the function");
-        if (names_itself(m->ctx, n, p->name))
-            fra_model_error(m, &p->loc,
-                            "pass the count in a parameter of its own (a length, a capacity)",
-                            "the count %s(%s) of parameter '%s' of '%s' names '%s' itself: the "
-                            "callee needs the count before '%s' exists there",
-                            in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n, pname, f->name,
-                            pname, pname);
+        check_count(m, f, p, pname, n, sib, in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT");
         if (fra_anns_find(a, "string") || fra_anns_find(a, "opaque"))
             fra_model_error(m, &p->loc,
                             "drop FR_STRING/FR_OPAQUE: the count annotation alone makes it an "
@@ -381,16 +388,7 @@ static void param_rule(struct fra_model *m, struct fra_func *f, struct fra_param
         }
         if (!report)
             return;
-        fra_check_expr(m, &p->loc,
-                       talloc_asprintf(m->ctx, "%s(%s)", in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n),
-                       n, sib, f->nparams, "a parameter of the function");
-        if (names_itself(m->ctx, n, p->name))
-            fra_model_error(m, &p->loc,
-                            "pass the count in a parameter of its own (a length, a capacity)",
-                            "the count %s(%s) of parameter '%s' of '%s' names '%s' itself: the "
-                            "callee needs the count before '%s' exists there",
-                            in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT", n, pname, f->name,
-                            pname, pname);
+        check_count(m, f, p, pname, n, sib, in ? "FR_IN" : out ? "FR_OUT" : "FR_INOUT");
         if (p->type.kind != FRA_T_PTR)
             fra_model_error(m, &p->loc, "copy annotations go on pointer parameters",
                             "parameter '%s' of '%s' is annotated %s but is not a pointer", pname,
