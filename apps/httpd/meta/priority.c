@@ -11,20 +11,25 @@
  * agent hook on parser.http_parse's first argument (the head's bytes):
  * `high` (or 0, or no header) is the FMP's normal scheduling, a number
  * 1..19 is that nice value, `low` is SCHED_IDLE.  It becomes an item of the
- * type "httpd.priority" (merge REPLACE, FR_META_CALLS), so every call the
- * connection's thread makes carries it, and so does every nested call.
- * A shadow hook on every module sets the serving thread's scheduling on
- * arrival and puts it back when the call is done; the access log call
- * (the last of each request) clears it on the connection's thread.  Once
- * Causeway's transfer-point callbacks (fr_meta_on_transfer) are on main,
- * they are the place for set_level: the shadow hooks stand in for them.
+ * type "httpd.priority" (merge REPLACE, FR_META_CALLS) on the connection's
+ * thread, 0 included, so every call the thread makes carries it, and so
+ * does every nested call.  Transfer-point callbacks do the rest in every
+ * FMP (fr_meta_on_transfer; calls within one FMP pass the same points):
+ * at FR_META_CALL_IN the thread about to serve the call takes its level,
+ * at FR_META_REPLY_OUT, the call done, it goes back to what it had (a
+ * stack per thread: a thread serves calls inside calls, its own module's
+ * in one FMP, nested ones back from another).  Only the agents, in the
+ * caller and around a call, set the item (the access log call, the last of
+ * each request, clears it), so every call that arrives with it leaves
+ * with it and the two points pair up.
  *
  * Going back from SCHED_IDLE or a raised nice needs CAP_SYS_NICE or
  * RLIMIT_NICE >= 20 in every FMP (a child of a root running as root drops
  * its capabilities unless env: {privileges: keep}; rlimits are inherited):
  * fr_meta_init tries it on a thread of its own and refuses to start, with
  * the fix, where it cannot.  args: "log=PATH" appends a line per action:
- * "FMP FUNCTION LEVEL POLICY NICE" as the kernel reports them (the test's).
+ * "FMP FUNCTION LEVEL POLICY NICE" as the kernel reports them (the test's;
+ * FMP as `ps` shows it, fr:NAME, at most 12 characters).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -70,19 +75,38 @@ static int set_level(int level)
     return 0;
 }
 
-/* After set_level(@level) gave @rc: say a failure, log the thread's state. */
-static void note(const struct fr_hook_call *hc, int level, int rc)
+/* This FMP's name: a child's process is fr:NAME (README), named once it
+ * starts, after fr_meta_init: read at the first note, through commfd. */
+static int commfd = -1;
+static char fmp[16] = "root";
+static pthread_once_t fmp_once = PTHREAD_ONCE_INIT;
+
+static void name_fmp(void)
+{
+    char c[17];
+    ssize_t n = commfd >= 0 ? pread(commfd, c, sizeof c - 1, 0) : -1;
+
+    c[n > 0 ? n : 0] = '\0';
+    c[strcspn(c, "\n")] = '\0';
+    if (strncmp(c, "fr:", 3) == 0)
+        snprintf(fmp, sizeof fmp, "%s", c + 3);
+}
+
+/* After set_level(@level) gave @rc serving @fn: say a failure, log the
+ * thread's state. */
+static void note(const char *fn, int level, int rc)
 {
     char line[256];
     int n;
 
+    pthread_once(&fmp_once, name_fmp);
     if (rc < 0)
-        fprintf(stderr, "httpd-priority: FMP %s, %s: cannot set priority %d: %s\n", hc->fmp,
-                hc->function_name, level, strerror(-rc));
+        fprintf(stderr, "httpd-priority: FMP %s, %s: cannot set priority %d: %s\n", fmp, fn,
+                level, strerror(-rc));
     if (logfd < 0)
         return;
-    n = snprintf(line, sizeof line, "%s %s %d %d %d\n", hc->fmp, hc->function_name, cur,
-                 sched_getscheduler(0), getpriority(PRIO_PROCESS, (id_t)gettid()));
+    n = snprintf(line, sizeof line, "%s %s %d %d %d\n", fmp, fn, cur, sched_getscheduler(0),
+                 getpriority(PRIO_PROCESS, (id_t)gettid()));
     if (write(logfd, line, (size_t)n) < 0)
         return;   /* the log is the test's: a lost line fails it there */
 }
@@ -123,11 +147,10 @@ static int on_parse(const struct fr_hook_call *hc, void *ud)
     (void)ud;
     if (hc->nparams > 0 && fr_hook_arg(hc, 0, &a) == 0 && a.ptr)
         level = header_level(a.ptr, a.len);
-    rc = level ? fr_meta_insert_u64(prio_type, 0, (uint64_t)level)
-               : (fr_meta_remove(prio_type, 0), 0);
+    rc = fr_meta_insert_u64(prio_type, 0, (uint64_t)level);
     if (rc == 0)
         rc = set_level(level);
-    note(hc, level, rc);
+    note(hc->function_name, level, rc);
     return 0;
 }
 
@@ -138,35 +161,28 @@ static int on_logged(const struct fr_hook_call *hc, void *ud)
     fr_meta_remove(prio_type, 0);
     int rc = set_level(0);
     if (rc < 0)
-        note(hc, 0, rc);
+        note(hc->function_name, 0, rc);
     return 0;
 }
 
-/* shadow before, every call: the serving thread takes the call's priority. */
-static int on_arrival(const struct fr_hook_call *hc, void *ud)
+/* CALL_IN: the serving thread takes the call's level, keeping its own;
+ * REPLY_OUT: the call is done, back to the one kept. */
+static void on_transfer(const struct fr_meta_transfer *t, void *ctx)
 {
-    uint64_t v = 0;
+    const char *fn = t->function ? t->function : "-";
+    int level = t->value->u64 <= LEVEL_IDLE ? (int)t->value->u64 : 0;
 
-    (void)ud;
-    if (depth < DEPTH_MAX)
-        saved[depth] = cur;
-    depth++;
-    if (fr_meta_lookup_u64(prio_type, 0, &v) < 0 || v > LEVEL_IDLE)
-        v = 0;
-    note(hc, (int)v, set_level((int)v));
-    return 0;
-}
-
-/* shadow after: back to what the thread had before the call. */
-static int on_done(const struct fr_hook_call *hc, void *ud)
-{
-    (void)ud;
-    if (depth > 0 && --depth < DEPTH_MAX) {
+    (void)ctx;
+    if (t->point == FR_META_CALL_IN) {
+        if (depth < DEPTH_MAX)
+            saved[depth] = cur;
+        depth++;
+        note(fn, level, set_level(level));
+    } else if (depth > 0 && --depth < DEPTH_MAX) {
         int rc = set_level(saved[depth]);
         if (rc < 0)
-            note(hc, saved[depth], rc);
+            note(fn, saved[depth], rc);
     }
-    return 0;
 }
 
 /* Can a thread of this FMP go idle and come back? (on a thread of its own,
@@ -185,7 +201,6 @@ int fr_meta_init(const char *args)
     const struct fr_hook hooks[] = {
         { .modules = "parser", .functions = "http_parse", .agent_before = on_parse },
         { .modules = "accesslog", .functions = "log_request", .agent_after = on_logged },
-        { .shadow_before = on_arrival, .shadow_after = on_done },
     };
     pthread_t th;
     int ok = 0, rc;
@@ -210,7 +225,10 @@ int fr_meta_init(const char *args)
                 "give the FMP env: {privileges: keep} when the root runs as root\n");
         return -EPERM;
     }
-    if ((rc = fr_meta_type_register(&t, &prio_type)) < 0)
+    commfd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);   /* no name: "root" */
+    if ((rc = fr_meta_type_register(&t, &prio_type)) < 0 ||
+        (rc = fr_meta_on_transfer(prio_type, FR_META_CALL_IN | FR_META_REPLY_OUT, on_transfer,
+                                  NULL)) < 0)
         return rc;
     for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++)
         if ((rc = fr_hook_register(&hooks[i], NULL)) < 0)

@@ -2,8 +2,9 @@
 # priority.sh - the mechanism of the priority meta-app (meta/priority.c),
 # not its timing: under meta/priority-{all-in-one,every-module}.yaml a
 # request sent with X-Priority: low runs its CGI script (forked by the
-# thread serving cgi_run, in whichever FMP that is) as SCHED_IDLE, and the
-# meta-app's log shows every FMP the request crossed serving it idle; high
+# thread serving cgi_run, in whichever FMP that is) as SCHED_IDLE, the
+# meta-app's log shows every FMP the request crossed serving it idle, and
+# once it is done no thread of any FMP is left idle or niced; high
 # stays SCHED_OTHER at nice 0, a number is that nice value; without the
 # meta-app (all-in-one.yaml, every-module.yaml) low changes nothing.  The
 # policy is the kernel's (/proc/self/stat of the script, sched_getscheduler
@@ -38,6 +39,17 @@ start() {   # start CONFIG: the server under it, $port
     fi
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
+# The threads of the server's FMPs that are not normal (SCHED_OTHER at
+# nice 0), as "PID/TID/stat POLICY NICE"; none once a request is done.
+unsettled() {
+    for p in $pid $(pgrep -P "$pid"); do
+        for st in /proc/$p/task/*/stat; do
+            # (the fields after the name's ")": policy is $39, nice $17)
+            sed 's/.*) //' "$st" 2>/dev/null |
+                awk -v w="$p/${st#/proc/$p/task/}" '$39 != 0 || $17 != 0 { print w, $39, $17 }'
+        done
+    done
+}
 ask() { curl -s -H "X-Priority: $1" "http://127.0.0.1:$port/cgi-bin/policy.sh" ||
             fail "X-Priority $1: curl failed"; }
 
@@ -60,6 +72,9 @@ for layout in all-in-one every-module; do
         level=$( [ "$1" = low ] && echo 20 || { [ "$1" = high ] && echo 0 || echo "$1"; } )
         bad=$(awk -v l="$level" -v p="$2" -v n="$3" '$3 != l || $4 != p || $5 != n' "$T/log")
         [ -z "$bad" ] || fail "$layout: X-Priority $1: served otherwise: $bad"
+        # and every thread that served it went back to what it had
+        for _ in $(seq 50); do left=$(unsettled); [ -z "$left" ] && break; sleep 0.02; done
+        [ -z "$left" ] || fail "$layout: X-Priority $1: threads left so after the request: $left"
         fmps=$(cut -d' ' -f1 "$T/log" | sort -u | tr '\n' ' ')
         for f in $( [ $layout = every-module ] && echo root parser cgi cgiout accesslog || echo root); do
             case " $fmps" in *" $f "*) ;; *) fail "$layout: X-Priority $1: FMP $f did not serve it (log: $fmps)";; esac
