@@ -171,28 +171,56 @@ unsigned fr__meta_count(void)
     return tl_meta.n - tl_meta.nlocal;
 }
 
+/* Item @it as header entries at @out: how many (entries_of). */
+static inline unsigned encode(const struct fr__meta_item *it, struct fr_meta_ent *out)
+{
+    unsigned k = 0;
+
+    out[k].key = it->id;
+    out[k].value = (uint64_t)it->type << 32 | (uint64_t)it->kind << 16 | it->v.len;
+    k++;
+    if (it->kind == FR_META_U64) {
+        out[k].key = it->v.u64;
+        out[k].value = 0;
+        return k + 1;
+    }
+    for (size_t off = 0; off < it->v.len; off += 16, k++) {
+        size_t c = it->v.len - off < 16 ? it->v.len - off : 16;
+        memset(&out[k], 0, sizeof out[k]);
+        memcpy(&out[k], it->v.bytes + off, c);
+    }
+    return k;
+}
+
 unsigned fr__meta_export(struct fr_meta_ent *out)
 {
     unsigned k = 0;
 
-    for (unsigned i = 0; i < tl_meta.n; i++) {
-        const struct fr__meta_item *it = &tl_meta.e[i];
-        if (!it->travels)
-            continue;
-        out[k].key = it->id;
-        out[k].value = (uint64_t)it->type << 32 | (uint64_t)it->kind << 16 | it->v.len;
-        k++;
-        if (it->kind == FR_META_U64) {
-            out[k].key = it->v.u64;
-            out[k].value = 0;
-            k++;
+    for (unsigned i = 0; i < tl_meta.n; i++)
+        if (tl_meta.e[i].travels)
+            k += encode(&tl_meta.e[i], out + k);
+    return k;
+}
+
+/* Whether items of @type go with a child process (FR_META_EXEC). */
+static int inherits(uint32_t type)
+{
+    struct fr_meta_type t;
+
+    return fr__metatype_get(type, &t) == 0 && (t.mask & FR_META_EXEC);
+}
+
+unsigned fr__meta_fork_child(struct fr_meta_ent *out)
+{
+    unsigned k = 0;
+
+    for (unsigned i = 0; i < tl_meta.n;) {
+        if (!inherits(tl_meta.e[i].type)) {
+            drop(&tl_meta, i);
             continue;
         }
-        for (size_t off = 0; off < it->v.len; off += 16, k++) {
-            size_t c = it->v.len - off < 16 ? it->v.len - off : 16;
-            memset(&out[k], 0, sizeof out[k]);
-            memcpy(&out[k], it->v.bytes + off, c);
-        }
+        k += encode(&tl_meta.e[i], out + k);
+        i++;
     }
     return k;
 }
@@ -279,6 +307,47 @@ static void take(const struct fr_meta_ent *in, unsigned n, int merge)
 void fr__meta_adopt(const struct fr_meta_ent *in, unsigned n)
 {
     take(in, n, 1);
+}
+
+unsigned fr__meta_inherited(const struct fr_meta_ent *in, unsigned n)
+{
+    struct fr__meta_item it;
+    unsigned k = 0, got = 0;
+
+    while (parse(in, n, &k, &it)) {
+        struct fr_meta_type t;
+        if (find(&tl_meta, it.type, it.id) >= 0 || tl_meta.n == FR__META_ITEMS_MAX)
+            continue;
+        /* a type the program has not registered yet travels until it does
+         * (fr__meta_retype, when it is registered) */
+        it.travels = fr__metatype_get(it.type, &t) != 0 || (t.mask & FR_META_CALLS);
+        if (it.travels && tl_meta.wire + entries_of(it.kind, it.v.len) > FR_META_WIRE)
+            continue;
+        tl_meta.e[tl_meta.n++] = it;
+        if (it.travels)
+            tl_meta.wire += entries_of(it.kind, it.v.len);
+        else
+            tl_meta.nlocal++;
+        got++;
+    }
+    return got;
+}
+
+void fr__meta_retype(uint32_t type, int travels)
+{
+    for (unsigned i = 0; i < tl_meta.n; i++) {
+        struct fr__meta_item *it = &tl_meta.e[i];
+        if (it->type != type || it->travels == !!travels)
+            continue;
+        unsigned w = entries_of(it->kind, it->v.len);
+        if (travels && tl_meta.wire + w > FR_META_WIRE) {
+            drop(&tl_meta, i--);   /* no room in a header: as insert would refuse it */
+            continue;
+        }
+        it->travels = (uint8_t)!!travels;
+        tl_meta.wire += travels ? w : -w;
+        tl_meta.nlocal += travels ? -1u : 1u;
+    }
 }
 
 int fr__meta_any(void)

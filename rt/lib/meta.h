@@ -54,6 +54,20 @@ void fr__meta_fire(unsigned point, unsigned fn);
  * all its replicas (replicate.c). */
 extern __thread int fr__meta_quiet;
 
+/* (metaexec.c) In a child process just forked: the thread's items whose
+ * type lacks FR_META_EXEC are dropped, the others encoded into @out (room
+ * for FR__META_ITEMS_MAX * (1 + FR_META_BYTES_MAX / 16) entries); how many
+ * entries. */
+unsigned fr__meta_fork_child(struct fr_meta_ent *out);
+/* (metaexec.c) The @n entries a parent process left for this one, added
+ * to the thread's set (untrusted: what does not parse ends them); how many
+ * items were taken. */
+unsigned fr__meta_inherited(const struct fr_meta_ent *in, unsigned n);
+/* (metatype.c) Type @type registered now: the thread's items of it travel
+ * with calls or stay, as its mask says (items inherited before it was). */
+void fr__meta_retype(uint32_t type, int travels);
+#define FR__META_INHERIT_MAX (FR__META_ITEMS_MAX * (1 + FR_META_BYTES_MAX / 16))
+
 /* Whether the thread holds any item. */
 int fr__meta_any(void);
 /* The thread's whole set into @out / back from @in (NULL: empty). */

@@ -75,9 +75,6 @@ static int valid(const struct fr_meta_type *t)
     }
     if (t->merge != FR_MERGE_USER && t->user)
         return -EINVAL;
-    /* Fork/exec inheritance is not built yet: refused rather than ignored. */
-    if (t->mask & FR_META_EXEC)
-        return -ENOTSUP;
     return 0;
 }
 
@@ -121,10 +118,14 @@ out_unlock:
         *type = id;
     /* A type that travels: calls inside this FMP take the local
      * marshalling path, which propagates as a split call does. */
+    if (rc == 0 && fr__metatype_registered)
+        rc = fr__metatype_registered(id, t->mask);
     if (rc == 0 && (t->mask & FR_META_CALLS))
         rc = fr__meta_local_on();
     return rc;
 }
+
+int (*fr__metatype_registered)(uint32_t type, unsigned mask);
 
 int fr__meta_local_on(void)
 {

@@ -40,5 +40,10 @@ unsigned fr__metatype_callbacks(uint32_t type, unsigned point, struct fr__meta_c
  * calls between its modules go the local marshalling path from now on
  * (state.h, fr__meta_local).  0 or -ENOMEM. */
 int fr__meta_local_on(void);
+/* Set by metaexec.c (above this file): told of each type registered, with
+ * its mask, so that items inherited before it was follow the mask and a
+ * type of FR_META_EXEC arms the fork handler; an error fails the
+ * registration. */
+extern int (*fr__metatype_registered)(uint32_t type, unsigned mask);
 
 #endif /* FR_METATYPE_H */

@@ -35,6 +35,7 @@
 #include "hook.h"
 #include "launch.h"
 #include "lthread.h"
+#include "metaexec.h"
 #include "metaload.h"
 #include "plan.h"
 #include "policy.h"
@@ -443,6 +444,8 @@ int fr_main(const struct fr_app *app, int argc, char **argv, int (*real_main)(in
     void *ctx;
     int rc, json;
 
+    /* the items a parent process passed down are on this thread already */
+    (void)fr__meta_exec_inherited();
     if (app->abi_version != FR_ABI_VERSION || app->nmodules == 0 ||
         app->nmodules > FR_MAX_MODULES || strcmp(app->modules[0].name, "main") != 0 ||
         (app->functions && app->function_list) ||

@@ -6,7 +6,9 @@
  * alone, a peer's malformed entries cut off, and the key/value calls;
  * transfer-point callbacks (what registration refuses, which points fire,
  * a rewrite carried, one that does not fit dropped) and a request's set
- * taking the place of the callee's where a reply's merges.
+ * taking the place of the callee's where a reply's merges; FR_META_EXEC
+ * items through fork and exec into this very binary (and no other item),
+ * and a malformed FRACTURE_META_ITEMS ignored with a warning.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,13 +16,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include <fracture/meta.h>
 
 #include "meta.h"
+#include "metaexec.h"
 
 static uint32_t t_min, t_max, t_sum, t_cat, t_rep, t_user, t_local;
 
@@ -81,8 +87,6 @@ static void test_register_refuses(void **state)
     t.user = NULL;
     t.mask = 0x10;
     assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);
-    t.mask = FR_META_CALLS | FR_META_EXEC;
-    assert_int_equal(fr_meta_type_register(&t, &id), -ENOTSUP);
     t.name = "";
     t.mask = FR_META_CALLS;
     assert_int_equal(fr_meta_type_register(&t, &id), -EINVAL);
@@ -417,8 +421,92 @@ static void test_transfer_callbacks(void **state)
     clear();
 }
 
-int main(void)
+/* The binary run again by test_fork_exec: what it inherited, checked
+ * before any type is registered here (the ids are the names' hashes). */
+static int exec_child(const char *how)
 {
+    struct fr_meta_type tx = { "t.exec", FR_META_U64, FR_MERGE_REPLACE, NULL,
+                               FR_META_CALLS | FR_META_EXEC };
+    struct fr_meta_type tb = { "t.exec.bytes", FR_META_BYTES, FR_MERGE_REPLACE, NULL,
+                               FR_META_EXEC };
+    struct fr_meta_value v;
+    uint32_t ex = 0, exb = 0;
+    uint64_t n = 0;
+    const char *why = NULL;
+
+    if (getenv("FRACTURE_META_ITEMS"))
+        why = "FRACTURE_META_ITEMS is still in the environment";
+    else if (strcmp(how, "bad") == 0)
+        why = fr__meta_exec_inherited() != 0 || fr_meta_types(NULL, 0) != 0
+                  ? "a malformed FRACTURE_META_ITEMS gave items" : NULL;
+    else if (fr__meta_exec_inherited() != 2 || fr_meta_types(NULL, 0) != 2)
+        why = "not exactly the two FR_META_EXEC items";
+    else if (fr_meta_type_register(&tx, &ex) != 0 || fr_meta_type_register(&tb, &exb) != 0)
+        why = "the types do not register";
+    else if (fr_meta_lookup_u64(ex, 1, &n) != 0 || n != 41)
+        why = "the u64 item is not 41";
+    else if (fr_meta_lookup(exb, 2, &v) != 0 || v.len != 5 || memcmp(v.bytes, "a\0b\xffz", 5))
+        why = "the bytes item changed";
+    else if (fr__meta_count() == 0)
+        why = "the u64 item does not travel with calls";
+    if (why)
+        fprintf(stderr, "exec child (%s): %s\n", how, why);
+    return why ? 1 : 0;
+}
+
+static int self_argc;
+static char **self_argv;
+
+static int run_child(const char *how, const char *env)
+{
+    int status = -1;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        uint64_t n;
+        /* the fork itself: the FR_META_EXEC items only */
+        if (fr_meta_lookup_u64(t_local, 9, &n) == 0 || fr_meta_lookup_u64(t_sum, 3, &n) == 0)
+            _exit(3);
+        if (fr_meta_types(NULL, 0) != 2)
+            _exit(4);
+        if (env)
+            setenv("FRACTURE_META_ITEMS", env, 1);
+        char *argv[] = { self_argv[0], "--exec-child", (char *)how, NULL };
+        execv("/proc/self/exe", argv);
+        _exit(5);
+    }
+    assert_true(pid > 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void test_fork_exec(void **state)
+{
+    (void)state;
+    uint32_t ex = reg("t.exec", FR_META_U64, FR_MERGE_REPLACE, FR_META_CALLS | FR_META_EXEC);
+    uint32_t exb = reg("t.exec.bytes", FR_META_BYTES, FR_MERGE_REPLACE, FR_META_EXEC);
+
+    assert_int_equal(fr_meta_insert_u64(ex, 1, 41), 0);
+    assert_int_equal(fr_meta_insert(exb, 2, "a\0b\xffz", 5), 0);
+    assert_int_equal(fr_meta_insert_u64(t_local, 9, 1), 0);   /* stays: no FR_META_EXEC */
+    assert_int_equal(fr_meta_insert_u64(t_sum, 3, 1), 0);     /* travels with calls only */
+    assert_int_equal(run_child("good", NULL), 0);
+    assert_int_equal(run_child("bad", "0123zz"), 0);
+    /* the parent keeps all four */
+    assert_int_equal(fr_meta_types(NULL, 0), 4);
+    fr_meta_remove(ex, 1);
+    fr_meta_remove(exb, 2);
+    fr_meta_remove(t_local, 9);
+    fr_meta_remove(t_sum, 3);
+    (void)self_argc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--exec-child") == 0)
+        return exec_child(argv[2]);
+    self_argc = argc;
+    self_argv = argv;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register_refuses),
         cmocka_unit_test(test_insert_lookup_remove),
@@ -428,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_key_calls),
         cmocka_unit_test(test_transfer_callbacks),
+        cmocka_unit_test(test_fork_exec),
         cmocka_unit_test(test_register_full),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

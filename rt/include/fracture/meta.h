@@ -63,7 +63,11 @@ extern "C" {
 
 /* Propagation mask. */
 #define FR_META_CALLS 0x1u    /* carried by module calls (requests and replies) */
-#define FR_META_EXEC 0x2u     /* inherited by a child at fork/exec: not yet, -ENOTSUP */
+#define FR_META_EXEC 0x2u     /* inherited by a child process: after fork() the child's
+                               * thread keeps these items alone; an exec that keeps the
+                               * environment (execv, execvp) passes them on to a program
+                               * that runs Fracture (FRACTURE_META_ITEMS); posix_spawn, system()
+                               * and vfork carry nothing */
 
 enum fr_meta_kind {
     FR_META_U64 = 1,
@@ -103,7 +107,8 @@ struct fr_meta_type {
 
 /* Register @t; its id in *@type.  0; -EINVAL for a bad description (no
  * name, unknown kind, a merge that does not fit the kind, a user routine
- * missing or not asked for, unknown mask bits); -ENOTSUP for FR_META_EXEC;
+ * missing or not asked for, unknown mask bits); an error of pthread_atfork
+ * for the first FR_META_EXEC type;
  * -EEXIST when the name (or another with the same hash) is registered
  * with another description; -ENOSPC past FR_META_TYPES_MAX types. */
 FR_API int fr_meta_type_register(const struct fr_meta_type *t, uint32_t *type);

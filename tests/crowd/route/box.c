@@ -28,6 +28,11 @@ struct box *box_new(int v, int *pid)
     return x;
 }
 
+void box_free(struct box *b)
+{
+    free(b);
+}
+
 int box_get(struct box *b)
 {
     return b->v + base;
