@@ -86,17 +86,6 @@ uint64_t fr__chan_served_by(int k)
     return sum;
 }
 
-int fr__chan_replay_due(struct fr_lt *lt)
-{
-    for (int r = 0; r < fr__rt.nregions; r++) {
-        struct fr_bell *b = &lt->slot[r]->to[fr__rt.regions[r].side];
-        if (atomic_load_explicit(&b->bell, memory_order_acquire) == 0 &&
-            b->hdr.kind == FR_MSG_REQ)
-            return 1;
-    }
-    return 0;
-}
-
 /* The seq the next request on this slot will carry, for the descriptors
  * sent ahead of it: toward a restarted peer counting starts afresh, as the
  * request itself will (fr__chan_send), so that the new incarnation finds
@@ -411,7 +400,7 @@ static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr 
  * what to do next; fr__chan_recv checks it again. */
 int fr__chan_peek_kind(struct fr_lt *lt, int r)
 {
-    struct fr_bell *b = &lt->slot[r]->to[fr__rt.regions[r].side];
+    struct fr_bell *b = &slot_of(lt, r)->to[fr__rt.regions[r].side];
     uint16_t kind;
 
     memcpy(&kind, (const char *)&b->hdr + offsetof(struct fr_msg_hdr, kind), sizeof kind);

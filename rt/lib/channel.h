@@ -39,11 +39,6 @@ static inline void fr__chan_served(struct fr_lt *lt, int r)
     atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
                           memory_order_relaxed);
 }
-/* Whether a request to this FMP's predecessor was in flight on one of
- * lt's slots when it died (restart.c leaves the hint in the zeroed
- * header): its replay comes at once, and the worker made ahead for lt
- * spins for it rather than sleeping. */
-int fr__chan_replay_due(struct fr_lt *lt);
 /* Root: the requests FMP @k served through every region it is a party to,
  * each of its incarnations (the root maps every region). */
 uint64_t fr__chan_served_by(int k);

@@ -173,10 +173,6 @@ static void *worker_main(void *arg)
     /* a spare's worker, made ahead: nothing of the slots is its yet */
     gate_wait();
     tl_lt = lt;
-    /* a replayed call is coming: spin for it as a worker that served does
-     * (a futex wake would add its latency to the restart's) */
-    if (fr__chan_replay_due(lt))
-        lt->served = 1;
     for (;;)
         fr__xchg_serve_next(lt);
     return NULL;

@@ -243,16 +243,6 @@ static void reset_channels(int k)
             if (!(atomic_load(&open_k[i / 64]) & bit) && !(atomic_load(&open_o[i / 64]) & bit))
                 continue;
             struct fr_slot *s = fr__slot(pm->base, g, i);
-            /* A request to the dead side that no reply answered yet is
-             * replayed on this slot as soon as the new incarnation is up:
-             * its header keeps the kind alone, a hint that the worker the
-             * new incarnation makes ahead for this slot should spin for it
-             * rather than sleep (fr__chan_replay_due).  Nothing else reads
-             * a header whose bell is 0, and the replay's post overwrites it. */
-            const struct fr_msg_hdr *in = &s->to[side].hdr, *out = &s->to[!side].hdr;
-            int answered = (out->kind == FR_MSG_REP || out->kind == FR_MSG_ERR) &&
-                           (int32_t)(out->seq - in->seq) > 0;
-            int due = in->kind == FR_MSG_REQ && !answered;   /* a wrong hint costs a spin */
             for (int d = 0; d < 2; d++) {
                 atomic_store(&s->to[d].bell, 0);
                 /* Only the dead side's own flag: the survivor's says it
@@ -263,8 +253,6 @@ static void reset_channels(int k)
                 if (d == side)
                     atomic_store(&s->to[d].sleeping, 0);
                 memset(&s->to[d].hdr, 0, sizeof s->to[d].hdr);
-                if (d == side && due)
-                    s->to[d].hdr.kind = FR_MSG_REQ;
                 fr__futex_wake(&s->to[d].bell, INT_MAX);
             }
         }
