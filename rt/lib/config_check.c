@@ -27,6 +27,7 @@
 #include "caps.h"
 #include "env.h"
 #include "group.h"
+#include "meta.h"
 #include "region.h"
 
 /* Module names listed in an "unknown module" hint. */
@@ -664,10 +665,18 @@ static void check_fmp(struct ck *ck, size_t u, const struct fr_fmp_conf *f,
 static void check_supported(struct ck *ck)
 {
     const struct fr_config *cfg = ck->cfg;
+    int groups = 0;
 
     for (size_t i = 0; i < cfg->nfmps; i++) {
         const struct fr_fmp_conf *f = &cfg->fmps[i];
         const char *name = f->name ? f->name : "?";
+
+        /* each group has a pin in every call's header (meta.h) */
+        if ((f->replicate.present || f->sample.present) && ++groups == FR__META_PINS_MAX + 1)
+            fr__err(ck->e, f->replicate.present ? f->replicate.pos : f->sample.pos,
+                    "put the modules of two such FMPs into one", "FMP '%s': more than %d FMPs "
+                    "replicated or sampled (crowd included), at most %d are supported",
+                    name, FR__META_PINS_MAX, FR__META_PINS_MAX);
 
         if (f->sample.present && f->sample.ninstances > FR_GROUP_MAX)
             fr__err(ck->e, f->sample.pos, "merge instances with the same environment "

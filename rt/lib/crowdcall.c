@@ -35,12 +35,13 @@
 #include "group.h"
 #include "handle.h"
 #include "log.h"
+#include "meta.h"
 #include "sample.h"
 #include "state.h"
 #include "wire.h"
 
-/* The pin's values (FR_META_PIN | group): the twin as sample.c pins its
- * one member, and the plain copy. */
+/* The pin's values (fr__meta_pin of the group): the twin as sample.c pins
+ * its one member, and the plain copy. */
 #define PIN_TWIN 1
 #define PIN_PLAIN 2
 
@@ -67,9 +68,9 @@ int fr__crowd_route(struct fr_call *c, int gi)
 {
     struct fr_group *g = &fr__rt.groups[gi];
     int twin = g->member[0], want = 0, pinned = 0;
-    uint64_t v;
+    unsigned v = fr__meta_pin((unsigned)gi);
 
-    if (fr_meta_get(FR_META_PIN | (uint64_t)gi, &v) == 0 && (v == PIN_TWIN || v == PIN_PLAIN))
+    if (v == PIN_TWIN || v == PIN_PLAIN)
         want = pinned = (int)v;
     for (unsigned i = 0; c->nhandles && i < c->nfields; i++) {
         int o, w;
@@ -92,15 +93,14 @@ int fr__crowd_route(struct fr_call *c, int gi)
 
 int fr__crowd_pin(int gi, int to)
 {
-    uint64_t v;
-
-    if (to != 0 || fr_meta_get(FR_META_PIN | (uint64_t)gi, &v) == 0)
+    if (to != 0 || fr__meta_pin((unsigned)gi))
         return 0;
-    return fr_meta_set(FR_META_PIN | (uint64_t)gi, PIN_PLAIN) == 0;
+    fr__meta_pin_set((unsigned)gi, PIN_PLAIN);
+    return 1;
 }
 
 void fr__crowd_unpin(int gi, int was_set)
 {
     if (was_set)
-        fr_meta_del(FR_META_PIN | (uint64_t)gi);
+        fr__meta_pin_set((unsigned)gi, 0);
 }

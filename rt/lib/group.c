@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "group.h"
+#include "meta.h"
 #include "plan.h"
 #include "restart.h"
 #include "overlay.h"
@@ -161,26 +162,25 @@ int fr__member_alive(int fmp)
 
 int fr__pin_get(const struct fr_group *g, int *member)
 {
-    uint64_t v;
+    unsigned v = fr__meta_pin((unsigned)(g - fr__rt.groups));
 
-    if (fr_meta_get(FR_META_PIN | (uint64_t)(g - fr__rt.groups), &v) < 0 || v < 1 ||
-        v > (uint64_t)g->n)
+    if (v < 1 || v > (unsigned)g->n)
         return 0;
     *member = (int)v - 1;
     return 1;
 }
 
-/* 1 when set (the caller clears it after the call), 0 when the thread's
- * metadata is full: nested calls then choose again. */
+/* 1: set (the caller clears it after the call); a pin always has room. */
 int fr__pin_set(const struct fr_group *g, int member)
 {
-    return fr_meta_set(FR_META_PIN | (uint64_t)(g - fr__rt.groups), (uint64_t)member + 1) == 0;
+    fr__meta_pin_set((unsigned)(g - fr__rt.groups), (unsigned)member + 1);
+    return 1;
 }
 
 void fr__pin_clear(const struct fr_group *g, int was_set)
 {
     if (was_set)
-        fr_meta_del(FR_META_PIN | (uint64_t)(g - fr__rt.groups));
+        fr__meta_pin_set((unsigned)(g - fr__rt.groups), 0);
 }
 
 int fr__crowd_group(unsigned m)

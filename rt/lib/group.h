@@ -51,10 +51,10 @@ enum fr_req_mode {
     FR_REQ_FOLLOW = 2,        /* a follower: first field is the leader's record */
 };
 
-/* Metadata keys that pin a logical thread to one member of group G while
- * a call to G is in progress (value: member index + 1), so that every
- * nested call into G, from any FMP, reaches the member serving the call. */
-#define FR_META_PIN 0x46522d70696e0000ull   /* "FR-pin" << 16 | group */
+/* A logical thread is pinned to one member of group G while a call to G
+ * is in progress (fr__meta_pin of G: member index + 1), so that every
+ * nested call into G, from any FMP, reaches the member serving the call;
+ * the pins travel in the runtime's own room of a header (meta.h). */
 
 struct fr_call;
 struct fr_lt;

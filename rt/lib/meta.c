@@ -18,11 +18,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include "log.h"
 #include "meta.h"
 #include "metatype.h"
 #include "state.h"
 
-_Static_assert(FR_META_WIRE == FR_META_MAX, "the public room is the slot's");
+_Static_assert(FR_META_WIRE + FR__META_PIN_ENTRIES == FR_META_MAX,
+               "a slot holds the thread's room and the pins'");
+_Static_assert(FR__META_PINS_MAX * 2 <= FR_META_BYTES_MAX, "the pins are one bytes item");
 _Static_assert(sizeof(struct fr_meta_ent) == 16, "an entry carries 16 bytes of a value");
 
 static __thread struct fr__meta_set tl_meta;
@@ -168,7 +171,19 @@ int fr_meta_register_merge(uint64_t key, fr_meta_merge_fn fn)
 
 unsigned fr__meta_count(void)
 {
-    return tl_meta.n - tl_meta.nlocal;
+    return tl_meta.n - tl_meta.nlocal + (tl_meta.npins != 0);
+}
+
+unsigned fr__meta_pin(unsigned g)
+{
+    return g < FR__META_PINS_MAX ? tl_meta.pins[g] : 0;
+}
+
+void fr__meta_pin_set(unsigned g, unsigned value)
+{
+    FR_ASSERTF(g < FR__META_PINS_MAX && value <= 255, "pin %u of group %u", value, g);
+    tl_meta.npins += (value != 0) - (tl_meta.pins[g] != 0);
+    tl_meta.pins[g] = (uint8_t)value;
 }
 
 /* Item @it as header entries at @out: how many (entries_of). */
@@ -199,7 +214,29 @@ unsigned fr__meta_export(struct fr_meta_ent *out)
     for (unsigned i = 0; i < tl_meta.n; i++)
         if (tl_meta.e[i].travels)
             k += encode(&tl_meta.e[i], out + k);
+    if (tl_meta.npins) {
+        struct fr__meta_item it = { .type = FR__META_PIN_TYPE, .kind = FR_META_BYTES };
+        for (unsigned g = 0; g < FR__META_PINS_MAX; g++)
+            if (tl_meta.pins[g]) {
+                it.v.bytes[it.v.len++] = (unsigned char)g;
+                it.v.bytes[it.v.len++] = tl_meta.pins[g];
+            }
+        k += encode(&it, out + k);
+    }
     return k;
+}
+
+/* The pins a request brought (@it, untrusted) as @s's: what names no
+ * group a plan may have, or no member, is left out. */
+static void take_pins(struct fr__meta_set *s, const struct fr__meta_item *it)
+{
+    for (size_t i = 0; it->kind == FR_META_BYTES && i + 1 < it->v.len; i += 2) {
+        unsigned g = it->v.bytes[i], v = it->v.bytes[i + 1];
+        if (g < FR__META_PINS_MAX && v && !s->pins[g]) {
+            s->pins[g] = (uint8_t)v;
+            s->npins++;
+        }
+    }
 }
 
 /* Whether items of @type go with a child process (FR_META_EXEC). */
@@ -214,6 +251,8 @@ unsigned fr__meta_fork_child(struct fr_meta_ent *out)
 {
     unsigned k = 0;
 
+    memset(tl_meta.pins, 0, sizeof tl_meta.pins);   /* a new process is in no call */
+    tl_meta.npins = 0;
     for (unsigned i = 0; i < tl_meta.n;) {
         if (!inherits(tl_meta.e[i].type)) {
             drop(&tl_meta, i);
@@ -267,14 +306,20 @@ static int parse(const struct fr_meta_ent *in, unsigned n, unsigned *k, struct f
 }
 
 /* The thread's set from @in: merged into it (a reply), or in place of
- * its travelling items (a request). */
+ * its travelling items (a request).  Pins: a request's replace the
+ * thread's, a reply's are not taken (meta.h). */
 static void take(const struct fr_meta_ent *in, unsigned n, int merge)
 {
     struct fr__meta_set next;
     struct fr__meta_item it;
     unsigned k = 0;
 
-    next.n = next.nlocal = next.wire = 0;
+    next.n = next.nlocal = next.wire = next.npins = 0;
+    memset(next.pins, 0, sizeof next.pins);
+    if (merge) {
+        memcpy(next.pins, tl_meta.pins, sizeof next.pins);
+        next.npins = tl_meta.npins;
+    }
     for (unsigned i = 0; i < tl_meta.n; i++) {
         if (!tl_meta.e[i].travels) {
             next.e[next.n++] = tl_meta.e[i];
@@ -282,6 +327,11 @@ static void take(const struct fr_meta_ent *in, unsigned n, int merge)
         }
     }
     while (parse(in, n, &k, &it)) {
+        if (it.type == FR__META_PIN_TYPE) {
+            if (!merge)
+                take_pins(&next, &it);
+            continue;
+        }
         if (find(&next, it.type, it.id) >= 0)
             continue;         /* twice in one message: the first holds */
         int mine = merge ? find(&tl_meta, it.type, it.id) : -1;
@@ -316,7 +366,8 @@ unsigned fr__meta_inherited(const struct fr_meta_ent *in, unsigned n)
 
     while (parse(in, n, &k, &it)) {
         struct fr_meta_type t;
-        if (find(&tl_meta, it.type, it.id) >= 0 || tl_meta.n == FR__META_ITEMS_MAX)
+        if (it.type == FR__META_PIN_TYPE || find(&tl_meta, it.type, it.id) >= 0 ||
+            tl_meta.n == FR__META_ITEMS_MAX)
             continue;
         /* a type the program has not registered yet travels until it does
          * (fr__meta_retype, when it is registered) */
@@ -352,7 +403,7 @@ void fr__meta_retype(uint32_t type, int travels)
 
 int fr__meta_any(void)
 {
-    return tl_meta.n != 0;
+    return tl_meta.n != 0 || tl_meta.npins != 0;
 }
 
 void fr__meta_save(struct fr__meta_set *out)
@@ -362,10 +413,12 @@ void fr__meta_save(struct fr__meta_set *out)
 
 void fr__meta_restore(const struct fr__meta_set *in)
 {
-    if (in)
+    if (in) {
         tl_meta = *in;
-    else
-        tl_meta.n = tl_meta.nlocal = tl_meta.wire = 0;
+    } else {
+        tl_meta.n = tl_meta.nlocal = tl_meta.wire = tl_meta.npins = 0;
+        memset(tl_meta.pins, 0, sizeof tl_meta.pins);
+    }
 }
 
 /* This thread runs a callback: what it does makes no more. */

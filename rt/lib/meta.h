@@ -13,6 +13,16 @@
  * travel) beside every one a header can bring. */
 #define FR__META_ITEMS_MAX (2 * FR_META_WIRE)
 
+/* The runtime's own room in a header, beside the thread's FR_META_WIRE
+ * entries: the pins of replicated and sampled groups (group.h), which
+ * keep the nested calls of a call to a group with the member serving it.
+ * They travel as one bytes item of type FR__META_PIN_TYPE, a (group,
+ * value) byte pair per pin: a head and three entries hold 24 pins, one
+ * per group a plan may have (config_check.c refuses more).  A full set of
+ * the program's items thus never leaves a call to a group unpinned. */
+#define FR__META_PINS_MAX 24
+#define FR__META_PIN_ENTRIES (1 + (2 * FR__META_PINS_MAX + 15) / 16)
+
 struct fr__meta_item {
     uint32_t type;
     uint8_t kind;
@@ -27,13 +37,16 @@ struct fr__meta_set {
     unsigned n;
     unsigned nlocal;          /* items that do not travel */
     unsigned wire;            /* header entries the travelling ones take */
+    unsigned npins;           /* non-zero entries of pins[] */
+    uint8_t pins[FR__META_PINS_MAX];  /* group -> its pin (0: none) */
     struct fr__meta_item e[FR__META_ITEMS_MAX];
 };
 
-/* Encode the thread's travelling items into @out (room for FR_META_MAX
- * entries); how many entries. */
+/* Encode the thread's travelling items and pins into @out (room for
+ * FR_META_MAX entries); how many entries. */
 unsigned fr__meta_export(struct fr_meta_ent *out);
-/* The thread's travelling items: 0 when a message needs no metadata. */
+/* The thread's travelling items (and its pins, as one): 0 when a message
+ * needs no metadata. */
 unsigned fr__meta_count(void);
 /* Merge the @n entries that came with a reply into the thread's set, by
  * Causeway's rules (each type's merge routine). */
@@ -68,7 +81,14 @@ unsigned fr__meta_inherited(const struct fr_meta_ent *in, unsigned n);
 void fr__meta_retype(uint32_t type, int travels);
 #define FR__META_INHERIT_MAX (FR__META_ITEMS_MAX * (1 + FR_META_BYTES_MAX / 16))
 
-/* Whether the thread holds any item. */
+/* Group @g's pin on this thread: its value, 0 for none.  Set: @value
+ * (1..255) pins it, 0 takes the pin away; g < FR__META_PINS_MAX.  A request
+ * brings the caller's pins; a reply leaves the thread's own as they were
+ * (a callee sets and takes away its own pins around its own calls). */
+unsigned fr__meta_pin(unsigned g);
+void fr__meta_pin_set(unsigned g, unsigned value);
+
+/* Whether the thread holds any item or pin. */
 int fr__meta_any(void);
 /* The thread's whole set into @out / back from @in (NULL: empty). */
 void fr__meta_save(struct fr__meta_set *out);

@@ -35,14 +35,14 @@ static struct {
 
 _Atomic unsigned fr__meta_ncb;
 
-/* FNV-1a; 0 and the key/value calls' id are never a user type's. */
+/* FNV-1a; 0 and the runtime's ids (metatype.h) are never a user type's. */
 static uint32_t hash_name(const char *s)
 {
     uint32_t h = 2166136261u;
 
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
-    return h <= FR__META_KEY_TYPE ? h + 2 : h;
+    return h <= FR__META_PIN_TYPE ? h + FR__META_PIN_TYPE + 1 : h;
 }
 
 static int valid(const struct fr_meta_type *t)

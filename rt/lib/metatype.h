@@ -9,6 +9,8 @@
 
 /* The type of the key/value calls (fr_meta_set...), always registered. */
 #define FR__META_KEY_TYPE 1u
+/* The type the runtime's pins travel as (meta.h), never a user type's. */
+#define FR__META_PIN_TYPE 2u
 
 /* A registered type's description, copied into @out (its name left NULL:
  * the table owns it).  0, or -ENOENT. */

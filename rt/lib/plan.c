@@ -21,6 +21,7 @@
 #include <string.h>
 #include <talloc.h>
 
+#include "meta.h"
 #include "plan.h"
 
 static int module_index(const struct fr_app *app, const char *name)
@@ -102,7 +103,7 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
                       : f->sample.present ? (int)f->sample.ninstances : 0;
         if (!members)
             continue;
-        if (members > FR_GROUP_MAX || (int)i == root_conf)
+        if (members > FR_GROUP_MAX || (int)i == root_conf || p->ngroups == FR__META_PINS_MAX)
             return -EINVAL;   /* check_supported said so already */
         p->ngroups++;
         n += members - 1;
@@ -270,6 +271,8 @@ static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
     while (*s != ';') {
         uint64_t kind, div, restarts, seed, count;
         struct fr_group *g;
+        if (p->ngroups == FR__META_PINS_MAX)
+            return -EINVAL;   /* config_check.c refuses more */
         if (p->ngroups == cap) {
             cap = cap ? 2 * cap : 4;
             p->groups = talloc_realloc(ctx, p->groups, struct fr_group, cap);

@@ -36,9 +36,10 @@ enum fr_msg_kind {
     FR_MSG_MORE = 5,          /* next chunk of a long message */
 };
 
-/* Metadata entries in a slot (fracture/meta.h's FR_META_WIRE): 16 of 16
- * bytes make the slot header exactly its 512 bytes. */
-#define FR_META_MAX 16
+/* Metadata entries in a slot: the thread's FR_META_WIRE (fracture/meta.h)
+ * and the runtime's pins (meta.h), 20 of 16 bytes, which make the slot
+ * header exactly its 576 bytes. */
+#define FR_META_MAX 20
 
 struct fr_meta_ent {
     uint64_t key, value;
@@ -100,7 +101,7 @@ struct fr_slot {
     struct fr_served served[2];  /* served[s]: requests side !s served, replies to side s */
 };
 
-#define FR_SLOT_WINDOW 512    /* payload window offset inside a slot */
+#define FR_SLOT_WINDOW 576    /* payload window offset inside a slot */
 _Static_assert(sizeof(struct fr_slot) <= FR_SLOT_WINDOW, "slot header too big");
 
 struct fr_region_hdr {

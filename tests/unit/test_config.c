@@ -801,6 +801,53 @@ static void test_check_too_many_fmps(void **state)
     talloc_free(ctx);
 }
 
+/* Every replicated or sampled FMP has a pin in each call's metadata header
+ * (meta.h): 24 fit, the 25th is refused where its policy is written. */
+static void test_check_too_many_groups(void **state)
+{
+    static struct fr_module mods[27];
+    static char names[27][8];
+    struct fr_app app = {
+        .abi_version = FR_ABI_VERSION, .name = "groups", .modules = mods, .nmodules = 27,
+    };
+    void *ctx = talloc_new(NULL);
+    struct fr_config *cfg;
+    struct fr_diag d;
+
+    (void)state;
+    mods[0].name = "main";
+    for (unsigned i = 1; i < 27; i++) {
+        snprintf(names[i], sizeof(names[i]), "m%u", i);
+        mods[i].name = names[i];
+        mods[i].caps = FR_REPLICABLE | FR_SAMPLABLE;
+    }
+    for (unsigned ng = 24; ng <= 25; ng++) {
+        char *text = talloc_strdup(ctx, "version: 1\ndefaults: {max_threads: 1}\nfmps:\n");
+
+        /* alternate the two policies, and one plain FMP first that does not count */
+        text = talloc_asprintf_append(text, "  - {name: plain, modules: [m26]}\n");
+        for (unsigned i = 1; i <= ng; i++)
+            text = talloc_asprintf_append(text, i % 2 ?
+                                          "  - {name: f%u, modules: [m%u], replicate: {count: 2}}\n" :
+                                          "  - {name: f%u, modules: [m%u], sample: {instances: [{weight: 1}]}}\n",
+                                          i, i);
+        assert_non_null(text);
+        fr__diag_init(&d, ctx);
+        assert_int_equal(fr__config_parse(ctx, "g.yaml", text, strlen(text), &cfg, &d), 0);
+        if (ng == 24) {
+            assert_int_equal(fr__config_check(cfg, &app, &d), 0);
+        } else {
+            assert_int_equal(fr__config_check(cfg, &app, &d), -EINVAL);
+            assert_int_equal(d.n, 1);
+            /* f25 (a replicate) is on line 29 */
+            assert_non_null(strstr(d.items[0].text, "g.yaml:29:"));
+            assert_non_null(strstr(d.items[0].text, "FMP 'f25': more than 24 FMPs "
+                                   "replicated or sampled"));
+        }
+    }
+    talloc_free(ctx);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -966,6 +1013,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_check_many_modules),
         cmocka_unit_test(test_check_too_many_fmps),
+        cmocka_unit_test(test_check_too_many_groups),
         cmocka_unit_test(test_deep_is_refused_at_once),
         cmocka_unit_test(test_crowd),
     };

@@ -8,7 +8,8 @@
  * a rewrite carried, one that does not fit dropped) and a request's set
  * taking the place of the callee's where a reply's merges; FR_META_EXEC
  * items through fork and exec into this very binary (and no other item),
- * and a malformed FRACTURE_META_ITEMS ignored with a warning.
+ * and a malformed FRACTURE_META_ITEMS ignored with a warning; the runtime's
+ * pins beside a full set (taken from a request, not from a reply).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -64,6 +65,8 @@ static void clear(void)
 {
     uint32_t ty[64];
     fr__meta_adopt(NULL, 0);
+    for (unsigned g = 0; g < FR__META_PINS_MAX; g++)
+        fr__meta_pin_set(g, 0);
     (void)fr_meta_remove(t_local, 1);
     (void)fr_meta_remove(t_local, 2);
     assert_int_equal(fr_meta_types(ty, 64), 0);
@@ -170,7 +173,7 @@ static void test_limits(void **state)
     assert_int_equal(fr_meta_insert(t_rep, 3, big, FR_META_BYTES_MAX), 0);
     assert_int_equal(fr_meta_insert_u64(t_max, 1, 1), -ENOSPC);
     assert_int_equal(fr_meta_insert(t_rep, 4, NULL, 0), 0);           /* the 16th */
-    assert_int_equal(fr__meta_export(e), FR_META_MAX);
+    assert_int_equal(fr__meta_export(e), FR_META_WIRE);
     /* Replacing an item by a shorter one makes room. */
     assert_int_equal(fr_meta_insert(t_rep, 3, "y", 1), 0);
     assert_int_equal(fr_meta_insert_u64(t_max, 1, 1), 0);
@@ -501,6 +504,67 @@ static void test_fork_exec(void **state)
     (void)self_argc;
 }
 
+/* The runtime's pins (meta.h): room of their own beside a full set, a
+ * request's taken, a reply's not, a peer's malformed ones left out, none
+ * after fork. */
+static void test_pins(void **state)
+{
+    (void)state;
+    struct fr_meta_ent e[FR_META_MAX];
+    unsigned n;
+    uint64_t u;
+
+    clear();
+    for (uint64_t k = 0; k < 8; k++)
+        assert_int_equal(fr_meta_set(k, k), 0);       /* 16 entries: full */
+    assert_int_equal(fr__meta_count(), 8);
+    for (unsigned g = 0; g < FR__META_PINS_MAX; g++)
+        fr__meta_pin_set(g, g + 1);
+    assert_int_equal(fr__meta_count(), 9);
+    n = fr__meta_export(e);
+    assert_int_equal(n, FR_META_MAX);                 /* 16 + 4 */
+    /* a request: its pins replace the thread's */
+    for (unsigned g = 0; g < FR__META_PINS_MAX; g++)
+        fr__meta_pin_set(g, 0);
+    fr__meta_pin_set(3, 200);
+    fr__meta_recv(e, n, FR_META_CALL_IN, 0);
+    for (unsigned g = 0; g < FR__META_PINS_MAX; g++)
+        assert_int_equal(fr__meta_pin(g), g + 1);
+    for (uint64_t k = 0; k < 8; k++) {
+        assert_int_equal(fr_meta_get(k, &u), 0);
+        assert_int_equal(u, k);
+    }
+    /* a reply: the thread's own stay, whatever it brings */
+    fr__meta_pin_set(5, 0);
+    fr__meta_pin_set(6, 9);
+    fr__meta_adopt(e, n);
+    assert_int_equal(fr__meta_pin(5), 0);
+    assert_int_equal(fr__meta_pin(6), 9);
+    assert_int_equal(fr__meta_pin(7), 8);
+    /* and a reply without any leaves them too */
+    fr__meta_adopt(NULL, 0);
+    assert_int_equal(fr__meta_pin(6), 9);
+    assert_int_equal(fr__meta_count(), 1);
+    /* a request without pins takes them all away */
+    fr__meta_recv(NULL, 0, FR_META_CALL_IN, 0);
+    assert_int_equal(fr__meta_count(), 0);
+    assert_int_equal(fr__meta_any(), 0);
+    /* a peer's: a group past the plan's, a zero value, a lone last byte */
+    struct fr_meta_ent bad[2] = { { 0, (uint64_t)2 << 32 | (uint64_t)FR_META_BYTES << 16 | 7 } };
+    unsigned char b[16] = { FR__META_PINS_MAX, 4, 2, 0, 1, 3, 9 };
+    memcpy(&bad[1], b, sizeof b);
+    fr__meta_recv(bad, 2, FR_META_CALL_IN, 0);
+    assert_int_equal(fr__meta_pin(2), 0);
+    assert_int_equal(fr__meta_pin(1), 3);
+    assert_int_equal(fr__meta_pin(9), 0);
+    assert_int_equal(fr__meta_count(), 1);
+    /* the pins are the runtime's: no type of the program's, not inherited */
+    assert_int_equal(fr_meta_types(NULL, 0), 0);
+    assert_int_equal(fr__meta_fork_child(e), 0);
+    assert_int_equal(fr__meta_pin(1), 0);
+    clear();
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--exec-child") == 0)
@@ -517,6 +581,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_key_calls),
         cmocka_unit_test(test_transfer_callbacks),
         cmocka_unit_test(test_fork_exec),
+        cmocka_unit_test(test_pins),
         cmocka_unit_test(test_register_full),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -38,7 +38,9 @@
  * Room: a message header holds FR_META_WIRE (16) entries of 16 bytes; an
  * item takes one for itself and one per 16 bytes of value (a u64: 2, 64
  * bytes: 5).  fr_meta_insert refuses (-ENOSPC) an item that would make the
- * thread's travelling set overflow it.
+ * thread's travelling set overflow it.  The runtime's own entries (which
+ * replica or sample instance a call stays with) travel in room of their
+ * own beside these 16: a program always has all of them.
  *
  * The older key/value calls (fr_meta_set / get / del / register_merge)
  * still work: their keys are items of the built-in u64 type "fr.key",

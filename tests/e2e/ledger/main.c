@@ -468,12 +468,11 @@ int ledger_main(int argc, char **argv)
         int v[4] = { 1, 2, 3, 4 };
         store_put("cw", v, sizeof v);
         /* each step twice: the u64 types, then the bytes one (with the
-         * count), so that neither set overflows a header (a replicated or
-         * sampled group's pin takes room too) */
+         * count), so that neither set overflows a header */
         for (int step = 0; step < 10; step++) {
             long r = 0;
-            /* what text_meta leaves goes too: a replicated group's pin
-             * needs room in the header */
+            /* what text_meta leaves goes too: the set stays the same
+             * size from step to step */
             fr_meta_del(2);
             fr_meta_remove(ledger_high, 0);
             for (int t = 0; t < CW_NTYPES; t++)
@@ -524,8 +523,15 @@ int ledger_main(int argc, char **argv)
                 printf("instance %d served %d\n", i, count[i]);
         return 0;
     }
-    if (strcmp(mode, "nested") == 0) {
+    if (strcmp(mode, "nested") == 0 || strcmp(mode, "nested-full") == 0) {
         int v[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, kept = 0;
+        /* nested-full: the thread's metadata fills a header (8 keys, 16
+         * entries); the group's pin has room of its own */
+        for (uint64_t k = 0; mode[6] && k < 9; k++) {
+            int rc = fr_meta_set(0x700 + k, k);
+            if (rc != (k < 8 ? 0 : -ENOSPC))
+                printf("fr_meta_set %llu: %d\n", (unsigned long long)k, rc);
+        }
         for (int round = 0; round < 30; round++) {
             nprobed = 0;
             long s = math_fold(main_probe, v, 8);
@@ -535,6 +541,9 @@ int ledger_main(int argc, char **argv)
             kept += same && s == 36;
         }
         printf("nested calls stayed with their instance in %d of 30 calls\n", kept);
+        for (uint64_t k = 0, val; mode[6] && k < 8; k++)
+            if (fr_meta_get(0x700 + k, &val) < 0 || val != k)
+                printf("key %llu lost\n", (unsigned long long)k);
         return 0;
     }
     if (strcmp(mode, "leak") == 0) {
