@@ -1,5 +1,6 @@
 /*
- * bench.h - what bench.c calls in bench_app.c and bench_profiled.c.
+ * bench.h - the measuring run fracture-bench: what bench_run.c calls in
+ * bench_app.c and bench_profiled.c, and its entry points.
  */
 #ifndef FR_BENCH_H
 #define FR_BENCH_H
@@ -18,6 +19,12 @@ void fr_bench_rep_null(void);
 void fr_bench_samp1_null(void);
 void fr_bench_samp5_null(void);
 void fr_bench_boxed_null(void);
+
+/* bench_app.c: the program's main, the fractured entry point. */
+int fr_bench_main(int argc, char **argv);
+/* bench_run.c: the run itself, argv[0] "bench" and the options that
+ * `fracture bench` checked; its exit status. */
+int fr__bench_run(int argc, char **argv);
 
 /* bench_profiled.c: the figures with the profiler on. */
 struct fr_bench_fig {

@@ -300,7 +300,13 @@ static const struct fr_app bench_app = {
     sizeof edges / sizeof edges[0], NULL,
 };
 
+/* The program's main, run in the root: fracture-bench bench OPTIONS... */
+static int program_main(int argc, char **argv)
+{
+    return fr__bench_run(argc - 1, argv + 1);
+}
+
 int fr_bench_main(int argc, char **argv)
 {
-    return fr_main(&bench_app, argc, argv, fr_cli_main);
+    return fr_main(&bench_app, argc, argv, program_main);
 }

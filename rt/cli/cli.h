@@ -28,9 +28,6 @@ int fr_cmd_report(int argc, char **argv);
 int fr_cmd_ps(int argc, char **argv);
 int fr_cmd_ctl(int argc, char **argv);
 
-/* The bench's own fractured entry point (bench_app.c). */
-int fr_bench_main(int argc, char **argv);
-
 /* Whether @path is a program linked with libfracture; 0, or prints why
  * not and returns 1. */
 int fr_check_app(const char *path);

@@ -3,9 +3,9 @@
  *
  * Conventions for every command: `--help`; errors on stderr as
  * "fracture: error: ..."; exit status 2 for usage, 1 for failure; JSON
- * with --json.  `fracture` is itself a fractured program (its bench
- * modules, bench_app.c), but it applies a config to itself only for the
- * bench, never because FRACTURE_CONFIG happens to be set for an app.
+ * with --json.  `fracture` is not itself a fractured program: the bench's
+ * is fracture-bench (bench_run.c), so no FRACTURE_CONFIG set for an app
+ * ever applies to `fracture`.
  *
  * `fracture annotate` is the annotator itself: it execs fracture-annotate,
  * found beside this binary (as installed) or else on PATH.
@@ -112,7 +112,5 @@ int fr_cli_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (getenv("FRACTURE_PLAN") || getenv("FRACTURE_BENCH_INNER"))
-        return fr_bench_main(argc, argv);
     return fr_cli_main(argc, argv);
 }

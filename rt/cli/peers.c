@@ -24,16 +24,17 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <zmq.h>
 
 /*
- * nng and iceoryx are linked into the helper fracture-peer and the unit
- * test (FR_PEERS_LINKED), not into `fracture`: the bench's FMPs are that
- * binary, and every library mapped in a process makes the kernel slower
- * to end it (+0.15 ms on each crash-to-reply here), which the restart
- * figure would carry.  `fracture` runs those two peers through the helper.
+ * ZeroMQ, nng and iceoryx are linked into the helper fracture-peer and the
+ * unit test (FR_PEERS_LINKED), not into fracture-bench: the bench's FMPs
+ * are that binary, and every library mapped in a process makes the kernel
+ * slower to end it (each takes its share of the crash-to-reply figure),
+ * which the restart figure would carry.  fracture-bench runs those three
+ * peers through the helper.
  */
 #ifdef FR_PEERS_LINKED
+#include <zmq.h>
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/rep.h>
 #include <nng/protocol/reqrep0/req.h>
@@ -89,8 +90,8 @@ struct peer {
     char dir[BENCH_DIR_MAX];  /* "" when not created */
     char path[BENCH_DIR_MAX + 8];
     char endpoint[BENCH_DIR_MAX + 16];
-    void *ctx, *sock;
 #ifdef FR_PEERS_LINKED
+    void *ctx, *sock;         /* ZeroMQ's */
     nng_socket nsock;
     bool nng_open;
 #endif
@@ -103,11 +104,13 @@ static inline void cpu_relax(void)
 #endif
 }
 
+#ifdef FR_PEERS_LINKED
 /* errno values outside the kernel's range (ZeroMQ's own) would read as garbage. */
 static int neg_errno(int e)
 {
     return e > 0 && e < 4096 ? -e : -EIO;
 }
+#endif
 
 static uint64_t now_ns(void)
 {
@@ -221,6 +224,9 @@ static int serve_fd(const struct peer *p)
     }
 }
 
+/* ---- ZeroMQ (in fracture-peer and the unit test only) ---- */
+
+#ifdef FR_PEERS_LINKED
 static int serve_zmq(const struct peer *p)
 {
     int linger = 1000, tmo = ZMQ_CHILD_POLL_MS, rc = 0;
@@ -279,7 +285,6 @@ term:
 
 /* ---- nng (in fracture-peer and the unit test only) ---- */
 
-#ifdef FR_PEERS_LINKED
 /* nng's error numbers are its own, but for a system error it wraps errno. */
 static int nng_neg_errno(int e)
 {
@@ -422,8 +427,8 @@ static _Noreturn void child_main(struct peer *p)
         case FR_PEER_RAW_PINGPONG: rc = serve_raw(p); break;
         case FR_PEER_SOCKETPAIR:
         case FR_PEER_PIPE: rc = serve_fd(p); break;
-        case FR_PEER_ZMQ: rc = serve_zmq(p); break;
 #ifdef FR_PEERS_LINKED
+        case FR_PEER_ZMQ: rc = serve_zmq(p); break;
         case FR_PEER_NNG: rc = serve_nng(p); break;
 #endif
         default: rc = EINVAL; break;
@@ -472,6 +477,7 @@ static int rt_fd(struct peer *p, unsigned long long seq)
     return (int)n;
 }
 
+#ifdef FR_PEERS_LINKED
 /* A blocked REQ socket cannot see its peer die, hence the timeout loop. */
 static int zmq_xfer(struct peer *p, uint64_t *v, bool out)
 {
@@ -502,6 +508,7 @@ static int rt_zmq(struct peer *p, unsigned long long seq)
         rc = -EPROTO;
     return rc;
 }
+#endif
 
 static int roundtrip(struct peer *p)
 {
@@ -511,8 +518,8 @@ static int roundtrip(struct peer *p)
     case FR_PEER_RAW_PINGPONG: return rt_raw(p, v);
     case FR_PEER_SOCKETPAIR:
     case FR_PEER_PIPE: return rt_fd(p, v);
-    case FR_PEER_ZMQ: return rt_zmq(p, v);
 #ifdef FR_PEERS_LINKED
+    case FR_PEER_ZMQ: return rt_zmq(p, v);
     case FR_PEER_NNG: return rt_nng(p, v);
 #endif
     default: break;   /* iceoryx: peer_iceoryx.c's own */
@@ -572,6 +579,7 @@ static int setup(struct peer *p)
     return -EINVAL;
 }
 
+#ifdef FR_PEERS_LINKED
 /*
  * Connect rather than bind: the server binds, and ZeroMQ retries the
  * connect until it has, so no extra handshake is needed to start.
@@ -592,12 +600,11 @@ static int open_zmq(struct peer *p)
         return neg_errno(zmq_errno());
     return 0;
 }
+#endif
 
 /* Ask the server to exit cleanly, so its exit code is worth reading. */
 static int stop(struct peer *p)
 {
-    uint64_t v = STOP;
-
     switch (p->kind) {
     case FR_PEER_RAW_PINGPONG:
         atomic_store_explicit(&p->shm->req, STOP, memory_order_release);
@@ -606,13 +613,14 @@ static int stop(struct peer *p)
     case FR_PEER_PIPE:
         close_pair(&p->wfd, &p->rfd); /* EOF is the stop signal */
         return 0;
+#ifdef FR_PEERS_LINKED
     case FR_PEER_ZMQ: {
+        uint64_t v = STOP;
         int rc = zmq_xfer(p, &v, true);
         if (rc == 0)
             rc = zmq_xfer(p, &v, false);
         return rc;
     }
-#ifdef FR_PEERS_LINKED
     case FR_PEER_NNG:
         return rt_nng(p, STOP);
 #endif
@@ -626,6 +634,7 @@ static void close_client(struct peer *p)
 {
     close_pair(&p->wfd, &p->rfd);
     close_pair(&p->cwfd, &p->crfd);
+#ifdef FR_PEERS_LINKED
     if (p->sock)
         zmq_close(p->sock);
     p->sock = NULL;
@@ -633,7 +642,6 @@ static void close_client(struct peer *p)
         while (zmq_ctx_term(p->ctx) != 0 && zmq_errno() == EINTR)
             ;
     p->ctx = NULL;
-#ifdef FR_PEERS_LINKED
     if (p->nng_open)
         nng_close(p->nsock);   /* the hang-up the nng server waits for */
     p->nng_open = false;
@@ -724,9 +732,9 @@ static int bench_here(enum fr_peer_kind k, unsigned rounds, unsigned iters, doub
     }
     if (rc == 0) {
         close_pair(&p.cwfd, &p.crfd);
+#ifdef FR_PEERS_LINKED
         if (k == FR_PEER_ZMQ)
             rc = open_zmq(&p);
-#ifdef FR_PEERS_LINKED
         else if (k == FR_PEER_NNG)
             rc = open_nng(&p);
 #endif
@@ -766,20 +774,16 @@ int fr__peer_measure(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned ite
 }
 #else
 /*
- * `fracture` has no nng or iceoryx: fracture-peer, beside it, measures.
- * Returns only if it cannot be run: the errno.
+ * fracture-bench has no ZeroMQ, nng or iceoryx: fracture-peer, beside it,
+ * measures.  Returns only if it cannot be run: the errno.
  */
 static int exec_helper(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned iters)
 {
-    char exe[4096], *slash, r[16], i[16], fd[16];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - sizeof "/fracture-peer");
+    char exe[4096], r[16], i[16], fd[16];
+    int rc = fr__helper_path("fracture-peer", exe, sizeof exe);
 
-    if (n <= 0)
-        return errno ? errno : ENOENT;
-    exe[n] = '\0';
-    if (!(slash = strrchr(exe, '/')))
-        return ENOENT;
-    strcpy(slash, "/fracture-peer");
+    if (rc < 0)
+        return -rc;
     /* the pipe is the one descriptor it inherits, by number */
     if (fcntl(wfd, F_SETFD, 0) != 0)
         return errno;
@@ -794,7 +798,8 @@ static int exec_helper(int wfd, enum fr_peer_kind k, unsigned rounds, unsigned i
 /*
  * Client and server both in children of the caller, the timings back
  * through a pipe.  For iceoryx, whose client must live in namespaces that
- * only a single-threaded process can make; for nng, which cannot be used
+ * only a single-threaded process can make; for ZeroMQ, whose library the
+ * bench's FMPs do not map (above); for nng, which cannot be used
  * in a child forked after the parent has used it ("not fork-reentrant
  * safe"), so the caller itself must never touch it, or a second run in
  * the same process would fail.
@@ -847,7 +852,7 @@ int fr__peer_bench(enum fr_peer_kind k, unsigned rounds, unsigned iters, double 
 {
     if (!fr__peer_name(k) || rounds == 0 || iters == 0 || !out)
         return -EINVAL;
-    if (k == FR_PEER_ICEORYX || k == FR_PEER_NNG)
+    if (k == FR_PEER_ICEORYX || k == FR_PEER_NNG || k == FR_PEER_ZMQ)
         return in_child(k, rounds, iters, out);
     return bench_here(k, rounds, iters, out);
 }
@@ -998,17 +1003,4 @@ int fr__resident_bytes(const void *addr, size_t len, uint64_t *bytes)
     }
     *bytes = total;
     return 0;
-}
-
-int fr__bench_mkdtemp(char *buf, size_t len)
-{
-    const char *tmp = getenv("TMPDIR");
-    int n;
-
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    n = snprintf(buf, len, "%s/fracture-bench-XXXXXX", tmp);
-    if (n < 0 || (size_t)n >= len)
-        n = snprintf(buf, len, "/tmp/fracture-bench-XXXXXX");   /* too long a TMPDIR */
-    return n > 0 && mkdtemp(buf) ? 0 : -errno;
 }

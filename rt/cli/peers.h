@@ -10,6 +10,8 @@
 #define FRACTURE_CLI_PEERS_H
 
 #include <stddef.h>
+
+#include "helpers.h"
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -78,10 +80,5 @@ int fr__proc_private_kb(pid_t pid, uint64_t *kb);
  */
 int fr__resident_bytes(const void *addr, size_t len, uint64_t *bytes);
 
-/* fr__bench_mkdtemp - make a private directory for a bench run under
- * $TMPDIR (else /tmp) into @buf: "DIR/fracture-bench-XXXXXX".  A test that
- * kills the bench points TMPDIR at a directory of its own and removes it,
- * since nothing of a killed process can.  Returns 0 or -errno. */
-int fr__bench_mkdtemp(char *buf, size_t len);
 
 #endif

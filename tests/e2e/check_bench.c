@@ -12,6 +12,8 @@
  *                                   its measuring run and FMPs end with it
  *   check_bench FRACTURE killed-roudi   the same while the iceoryx peer runs:
  *                                   RouDi and its segments go too
+ *   check_bench FRACTURE lean       the measuring run's FMPs map the runtime's
+ *                                   libraries and no other (bench.c says why)
  *
  * The bench makes its directories under $TMPDIR: each run here points it at
  * a directory of its own, and removes it at the end, since a killed bench
@@ -116,7 +118,62 @@ static pid_t start_bench(const char *fracture)
 
 /* The bench re-runs itself to measure (the inner run, the root of the
  * FMPs): killed, the outer one must take the inner one along. */
-static int killed(const char *fracture)
+/* Libraries a fracture-bench FMP may map: libc's, the runtime's three,
+ * and a sanitizer build's runtimes. */
+static int allowed_lib(const char *base)
+{
+    static const char *const ok[] = {
+        "libc.so", "libm.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux",
+        "libtalloc.so", "libyaml-0.so", "libseccomp.so",
+        "libasan.so", "libubsan.so", "libstdc++.so", "libgcc_s.so",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strncmp(base, ok[i], strlen(ok[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every FMP of the measuring run @inner that runs fracture-bench (not a
+ * Valgrind instance) maps only allowed libraries; how many were looked at. */
+static int check_lean(pid_t inner)
+{
+    pid_t fmps[32];
+    int n = children_pids(inner, fmps, 32), looked = 0;
+    char path[64], exe[4096], line[4600];
+
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "/proc/%d/exe", (int)fmps[i]);
+        ssize_t len = readlink(path, exe, sizeof exe - 1);
+        if (len <= 0)
+            continue;
+        exe[len] = '\0';
+        const char *b = strrchr(exe, '/');
+        if (strcmp(b ? b + 1 : exe, "fracture-bench") != 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/maps", (int)fmps[i]);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        looked++;
+        while (fgets(line, sizeof line, f)) {
+            char *file = strchr(line, '/');
+            if (!file || !strstr(file, ".so"))
+                continue;
+            file[strcspn(file, "\n")] = '\0';
+            const char *base = strrchr(file, '/') + 1;
+            if (!allowed_lib(base)) {
+                fclose(f);
+                kill(inner, SIGKILL);
+                FAIL("FMP pid %d of the measuring run maps %s: the bench's FMPs must map "
+                     "the runtime's libraries only", (int)fmps[i], file);
+            }
+        }
+        fclose(f);
+    }
+    return looked;
+}
+
+static int killed(const char *fracture, int lean)
 {
     struct timespec tick = { 0, 50 * 1000 * 1000 };
     pid_t outer, inner[8];
@@ -132,6 +189,17 @@ static int killed(const char *fracture)
     }
     if (!n)
         FAIL("fracture bench started no FMP within 10 s");
+    if (lean) {
+        int looked = 0;
+        /* the far FMP and the others come up one after another */
+        for (int i = 0; i < 100 && looked < 3; i++) {
+            nanosleep(&tick, NULL);
+            looked = check_lean(inner[0]);
+        }
+        if (looked < 3)
+            FAIL("only %d FMPs of the measuring run run fracture-bench", looked);
+        printf("lean: %d FMPs map libc and the runtime's libraries only\n", looked);
+    }
     kill(outer, SIGKILL);
     if (waitpid(outer, &status, 0) != outer || !WIFSIGNALED(status))
         FAIL("the outer fracture bench was not killed");
@@ -235,7 +303,9 @@ int main(int argc, char **argv)
     setenv("TMPDIR", tmpdir, 1);
     atexit(rm_tmpdir);
     if (argc == 3 && strcmp(argv[2], "killed") == 0)
-        return killed(argv[1]);
+        return killed(argv[1], 0);
+    if (argc == 3 && strcmp(argv[2], "lean") == 0)
+        return killed(argv[1], 1);
     if (argc == 3 && strcmp(argv[2], "killed-roudi") == 0)
         return killed_roudi(argv[1]);
     if (argc != 2)

@@ -262,8 +262,8 @@ static void test_parent_dies(void **state)
         _exit(fr__peer_bench(k, 1, UINT_MAX, out) == 0 ? 0 : 1);
     }
     close(p[1]);
-    /* iceoryx and nng measure in a child of the caller: it comes first */
-    if (k == FR_PEER_ICEORYX || k == FR_PEER_NNG)
+    /* iceoryx, ZeroMQ and nng measure in a child of the caller: it comes first */
+    if (k == FR_PEER_ICEORYX || k == FR_PEER_ZMQ || k == FR_PEER_NNG)
         read_all(p[0], x, 1);
     if (uses_dir(k))
         read_all(p[0], dir, TMPL_LEN);
