@@ -57,6 +57,7 @@
 #include "nlog.h"
 #include "policy.h"
 #include "request.h"
+#include "sample.h"
 #include "supervise.h"
 #include "wire.h"
 
@@ -70,6 +71,8 @@ struct init_entry {
     uint64_t req_len, rep_len;
     int *fds;                 /* root: duplicates of its descriptors, for each replay (malloc) */
     unsigned nfds;
+    int member;               /* the one member of a sampled group it went to, as it passed
+                               * that instance's handles (sample.c); -1: every member */
 };
 
 /* The root's holds every FMP's FR_INIT calls; a child's its own and its
@@ -85,7 +88,8 @@ static struct {
 struct init_wire {
     uint64_t place, req_len, rep_len;
     uint32_t peer, fn, feedable, nfds;
-    uint32_t id, pad;         /* a copy: the call in flight it ends (below) */
+    uint32_t id;              /* a copy: the call in flight it ends (below) */
+    uint32_t member;          /* init_entry's member + 1: 0, every member */
 };
 
 /* FR_CTL_INIT_CALL's payload: an FR_INIT call is about to go. */
@@ -345,7 +349,7 @@ static int fed(struct fr_call *c, struct fr_lt *lt, uint64_t place, const unsign
 static unsigned char *pack(const struct init_entry *e, unsigned nfds, uint32_t id, size_t *len)
 {
     struct init_wire w = { e->place, e->req_len, e->rep_len, (uint32_t)e->peer, e->fn,
-                           (uint32_t)e->feedable, nfds, id, 0 };
+                           (uint32_t)e->feedable, nfds, id, (uint32_t)(e->member + 1) };
     unsigned char *b;
 
     *len = sizeof w + e->req_len + e->rep_len;
@@ -360,10 +364,10 @@ static unsigned char *pack(const struct init_entry *e, unsigned nfds, uint32_t i
 /* Log @c, an FR_INIT call in flight @id that succeeded, made at @place,
  * its request @req (taken); a child sends the root its copy. */
 static void keep(const struct fr_call *c, uint64_t place, uint32_t id, unsigned char *req,
-                 uint64_t req_len)
+                 uint64_t req_len, int member)
 {
     struct init_entry e = { fr__group_primary(fr__rt.self), fr__group_primary(c->peer), c->fn,
-                            1, place, req, NULL, req_len, 0, NULL, 0 };
+                            1, place, req, NULL, req_len, 0, NULL, 0, member };
     int fds[c->nfields ? c->nfields : 1];
     unsigned nfds = 0;
     int copied = 0;
@@ -440,6 +444,12 @@ int fr__init_call(struct fr_call *c, struct fr_lt *lt)
         free(req);
         return rc;
     }
+    /* one sampled instance's handles: to it alone, logged as its own */
+    int member = fr__sample_init_member(c, c->peer);
+    if (member == -EXDEV) {
+        free(req);
+        return member;
+    }
     for (unsigned i = 0; i < nfields; i++)
         nfds += fields[i].kind == FR_W_FD;
     /* The request goes as the bytes the log keeps, encoded once, its
@@ -460,7 +470,7 @@ int fr__init_call(struct fr_call *c, struct fr_lt *lt)
     c->nfields = nfields;
     ninflight--;
     if (rc == 0) {
-        keep(c, place, id, req, len);
+        keep(c, place, id, req, len, member);
     } else {
         free(req);
         tell(FR_CTL_INIT_OVER, id);
@@ -485,14 +495,21 @@ int fr__init_exists(void)
     return k == 2;
 }
 
-/* Whether an entry was made to FMP @k's group (@by 0) or by it (1). */
+/* Whether entry @e goes to FMP @k: made to its group, and to every member
+ * or to @k alone. */
+static int for_member(const struct init_entry *e, int k)
+{
+    return e->peer == fr__group_primary(k) && (e->member < 0 || e->member == k);
+}
+
+/* Whether an entry goes to FMP @k (@by 0) or was made by its group (1). */
 static int any(int k, int by)
 {
     int found = 0;
 
     pthread_mutex_lock(&init_log.lock);
     for (size_t i = 0; i < init_log.n && !found; i++)
-        found = (by ? init_log.e[i].origin : init_log.e[i].peer) == fr__group_primary(k);
+        found = by ? init_log.e[i].origin == fr__group_primary(k) : for_member(&init_log.e[i], k);
     pthread_mutex_unlock(&init_log.lock);
     return found;
 }
@@ -616,7 +633,7 @@ int fr__init_replay(int peer)
 {
     struct init_entry *copy = NULL;
     size_t n = 0, mine = 0;
-    int rc = 0, to = fr__group_primary(peer);
+    int rc = 0;
     struct fr_lt *lt = fr__lt_current(&rc);
 
     FR_ASSERTF(fr__rt.self == 0, "FMP %d replays FR_INIT calls", fr__rt.self);
@@ -626,7 +643,7 @@ int fr__init_replay(int peer)
     if (snapshot(&copy, &n) < 0)
         return -ENOMEM;
     for (size_t i = 0; i < n; i++)
-        mine += copy[i].peer == to;
+        mine += for_member(&copy[i], peer);
     /* the plan pairs the root with every FMP an FR_INIT call can reach */
     FR_ASSERTF(!mine || fr__rt.region_of_fmp[peer] >= 0,
                "FR_INIT calls to FMP %d, with which the root has no region", peer);
@@ -638,7 +655,7 @@ int fr__init_replay(int peer)
     /* the root's first, then each child FMP's, each in the order made */
     for (int o = 0; mine && o < fr__rt.nfmps && rc == 0; o++)
         for (size_t i = 0; i < n && rc == 0; i++)
-            if (copy[i].origin == o && copy[i].peer == to)
+            if (copy[i].origin == o && for_member(&copy[i], peer))
                 rc = replay_one(&copy[i], lt, peer);
     fr__replaying = 0;
     lt->top = top;
@@ -692,10 +709,12 @@ static int unpack(struct partial *p, int origin, struct init_entry *e, uint32_t 
         return -EPROTO;
     memcpy(&w, p->buf, sizeof w);
     if (w.req_len > p->len - sizeof w || w.rep_len != p->len - sizeof w - w.req_len ||
-        w.nfds != p->nfds || w.fn >= fr__rt.app->nfunctions || w.peer >= (uint32_t)fr__rt.nfmps)
+        w.nfds != p->nfds || w.fn >= fr__rt.app->nfunctions || w.peer >= (uint32_t)fr__rt.nfmps ||
+        w.member > (uint32_t)fr__rt.nfmps ||
+        (w.member && fr__group_primary((int)w.member - 1) != (int)w.peer))
         return -EPROTO;
     *e = (struct init_entry){ origin, (int)w.peer, w.fn, w.feedable != 0, w.place, NULL, NULL,
-                              w.req_len, w.rep_len, NULL, 0 };
+                              w.req_len, w.rep_len, NULL, 0, (int)w.member - 1 };
     e->req = malloc(w.req_len ? w.req_len : 1);
     e->rep = malloc(w.rep_len ? w.rep_len : 1);
     if (!e->req || !e->rep) {
