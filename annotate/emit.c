@@ -643,6 +643,15 @@ static bool ret_handles(struct fra_model *m, const struct fra_func *f)
            record_returns(m, f->ret.record);
 }
 
+/* FR_RET(n) on T ** with T * a handle: the elements come back one by one,
+ * each as a handle (fr_ret_handles, fr_get_handles). */
+static bool ret_handle_array(struct fra_model *m, const struct fra_func *f)
+{
+    return f->ret_rule.copy == FRA_COPY_RET && f->ret.kind == FRA_T_PTR &&
+           f->ret.pointee == FRA_P_PTR && f->ret.inner_record &&
+           (f->ret.inner_incomplete || fra_model_opaque(m, f->ret.inner_record));
+}
+
 static bool param_buf(const struct fra_param *p)
 {
     return p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_OUT ||
@@ -863,8 +872,12 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
                "        fr_get_scalar(&__fr_c, &__fr_has, 1);\n"
                "        if (__fr_has && !__fr_c.err) {\n"
                "            __fr_ret = malloc(__fr_len_ret + 1);\n"
-               "            if (!__fr_ret)\n                __fr_c.err = -ENOMEM;\n"
-               "            fr_get_buf(&__fr_c, (void *)__fr_ret, __fr_len_ret);\n");
+               "            if (!__fr_ret)\n                __fr_c.err = -ENOMEM;\n");
+        if (ret_handle_array(m, f))
+            put(o, "            fr_get_handles(&__fr_c, (void *)__fr_ret, __fr_len_ret / sizeof *__fr_ret, "
+                   "sizeof *__fr_ret);\n");
+        else
+            put(o, "            fr_get_buf(&__fr_c, (void *)__fr_ret, __fr_len_ret);\n");
         if (ret_handles(m, f))
             put(o, "            if (__fr_ret)\n                __fr_getd_%s(&__fr_c, (void *)__fr_ret, "
                    "__fr_len_ret / sizeof *__fr_ret);\n",
@@ -1061,10 +1074,14 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                    "        return __fr_rc;\n");
         put(o, "    {\n        unsigned char __fr_has = __fr_ret != NULL;\n"
                "        if (FR_BYTES(%s, %s, &__fr_len_ret))\n            return -EPROTO;\n"
-               "        if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_has, 1)) != 0 ||\n"
-               "            (__fr_has && (__fr_rc = fr_ret_buf(__fr_cc, __fr_ret, __fr_len_ret)) != 0))\n"
-               "            return __fr_rc;\n",
+               "        if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_has, 1)) != 0 ||\n",
             f->ret_rule.n, elem_size(tmp, &f->ret, "__fr_ret"));
+        if (ret_handle_array(m, f))
+            put(o, "            (__fr_has && (__fr_rc = fr_ret_handles(__fr_cc, __fr_ret, __fr_len_ret / "
+                   "sizeof *__fr_ret, sizeof *__fr_ret)) != 0))\n            return __fr_rc;\n");
+        else
+            put(o, "            (__fr_has && (__fr_rc = fr_ret_buf(__fr_cc, __fr_ret, __fr_len_ret)) != 0))\n"
+                   "            return __fr_rc;\n");
         if (ret_handles(m, f))
             put(o, "        if (__fr_has && (__fr_rc = __fr_retd_%s(__fr_cc, __fr_ret, __fr_len_ret / "
                    "sizeof *__fr_ret)) != 0)\n            return __fr_rc;\n",

@@ -533,20 +533,17 @@ static void ret_rule(struct fra_model *m, struct fra_func *f, const char *const 
         if (report)
             fra_check_expr(m, &f->loc, talloc_asprintf(m->ctx, "FR_RET(%s)", n), n, sib,
                            f->nparams, "a parameter of the function");
-        if (report && f->ret.kind == FRA_T_PTR && f->ret.pointee == FRA_P_PTR)
+        /* An array of handles comes back element by element, each one
+         * carried as a handle, into memory as any FR_RET(n) array's: the
+         * caller's to free with FR_RET_OWNED, else the runtime's copy. */
+        if (report && f->ret.kind == FRA_T_PTR && f->ret.pointee == FRA_P_PTR &&
+            !handles_type(m, &f->ret))
             fra_model_error(m, &f->loc,
-                            handles_type(m, &f->ret)
-                                ? "fill a caller's array instead: an FR_OUT(n) parameter of "
-                                  "handles (T **out), each element carried as a handle"
-                                : "return the elements themselves (FR_RET(n) on an array of "
-                                  "structs), or one handle (FR_RET_OPAQUE)",
+                            "return the elements themselves (FR_RET(n) on an array of "
+                            "structs), or one handle (FR_RET_OPAQUE)",
                             "'%s' returns pointers to pointers with FR_RET(%s): the pointers "
-                            "would be copied, not what they point to%s",
-                            f->name, n,
-                            handles_type(m, &f->ret)
-                                ? ", and a returned array of handles is not carried (whose "
-                                  "memory would the caller free?)"
-                                : "");
+                            "would be copied, not what they point to",
+                            f->name, n);
         if (report && f->ret.pointee == FRA_P_RECORD)
             check_record(m, f->ret.record, &f->loc, "the return value", 0);
         return;

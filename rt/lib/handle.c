@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -553,4 +554,48 @@ int fr__handle_wraps(int k, uint32_t gen)
     uint32_t p = fr__handle_period(k);
 
     return p && gen >= p;
+}
+
+int fr__handle_maker_said(struct fr_call *c, int gi, int *j)
+{
+    const struct fr_group *g = &fr__rt.groups[gi];
+    int other, made = c->nhandles ? fr__handle_maker(c, gi, j, &other) : 0;
+
+    if (made < 0) {
+        static __thread char why[512];
+        snprintf(why, sizeof why,
+                 "it passes handles of two instances of a sampled FMP ('%s' and '%s'), and no "
+                 "one process holds both objects",
+                 fr__rt.fmps[g->member[*j]].name, fr__rt.fmps[g->member[other]].name);
+        fr__log("call to %s(): %s; the call fails with EXDEV",
+                fr__rt.app->functions[c->fn].name, why);
+        c->why = why;
+        c->err = made;
+    }
+    return made;
+}
+
+/* The FR_INIT call this thread is about to make to one instance only, for
+ * the sample policy to take: -1, none. */
+static __thread int init_only = -1;
+
+int fr__handle_init_member(struct fr_call *c, int peer)
+{
+    int gi = fr__rt.group_of ? fr__rt.group_of[peer] : -1, j = -1;
+
+    init_only = -1;
+    if (gi < 0 || fr__rt.groups[gi].kind != FR_GROUP_SAMPLE)
+        return -1;
+    int made = fr__handle_maker_said(c, gi, &j);
+    if (made < 0)
+        return made;
+    return init_only = made ? fr__rt.groups[gi].member[j] : -1;
+}
+
+int fr__handle_init_only(void)
+{
+    int only = init_only;
+
+    init_only = -1;           /* taken: calls nested in this one find none */
+    return only;
 }

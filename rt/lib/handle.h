@@ -140,6 +140,19 @@ int fr__handle_check(const struct fr_call *c, int peer, uint32_t gen);
  * and *@other: no one instance holds both objects). */
 int fr__handle_maker(const struct fr_call *c, int gi, int *j, int *other);
 
+/* fr__handle_maker for a call @c to sample group @gi, the refusal said:
+ * -EXDEV with the log line written and c->why and c->err set. */
+int fr__handle_maker_said(struct fr_call *c, int gi, int *j);
+
+/* (initlog.c) An FR_INIT call @c to FMP @peer, before it is encoded: the
+ * instance it goes to alone, because it passes that instance's handles
+ * (its FMP: the sample policy sends it there when this thread makes the
+ * call next, fr__handle_init_only); -1, every instance (not a sampled
+ * FMP, or no instance's handle); -EXDEV, handles of two instances (said). */
+int fr__handle_init_member(struct fr_call *c, int peer);
+/* (sample.c) That instance's FMP, taken once; -1, none. */
+int fr__handle_init_only(void);
+
 /* (callee.c) The reply fields @rf[0..n) of an FR_INIT call this FMP
  * served: its own handles among them become lasting ones (the values
  * fr__handle_expect gave, in order, if any: then taken).  Out of memory,

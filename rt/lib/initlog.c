@@ -57,7 +57,6 @@
 #include "nlog.h"
 #include "policy.h"
 #include "request.h"
-#include "sample.h"
 #include "supervise.h"
 #include "wire.h"
 
@@ -445,7 +444,7 @@ int fr__init_call(struct fr_call *c, struct fr_lt *lt)
         return rc;
     }
     /* one sampled instance's handles: to it alone, logged as its own */
-    int member = fr__sample_init_member(c, c->peer);
+    int member = fr__handle_init_member(c, c->peer);
     if (member == -EXDEV) {
         free(req);
         return member;

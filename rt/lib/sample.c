@@ -113,54 +113,13 @@ static int call_member(struct fr_call *c, struct fr_lt *lt, const struct fr_grou
     return fr__restart_call(c, lt, g->member[j], 0, NULL, elsewhere);
 }
 
-/*
- * The instance whose handles call @c passes (its index in @g, *@j), 1;
- * none, 0; handles of two instances: the call fails with EXDEV, said
- * (-EXDEV).  Reads c->fields as the stub put them.
- */
-static int maker(struct fr_call *c, const struct fr_group *g, int gi, int *j)
-{
-    int other, made = c->nhandles ? fr__handle_maker(c, gi, j, &other) : 0;
-
-    if (made < 0) {
-        static __thread char why[512];
-        snprintf(why, sizeof why,
-                 "it passes handles of two instances of a sampled FMP ('%s' and '%s'), and no "
-                 "one process holds both objects",
-                 fr__rt.fmps[g->member[*j]].name, fr__rt.fmps[g->member[other]].name);
-        fr__log("call to %s(): %s; the call fails with EXDEV",
-                fr__rt.app->functions[c->fn].name, why);
-        c->why = why;
-        c->err = made;
-    }
-    return made;
-}
-
-/* The FR_INIT call the caller's thread is making to one instance only
- * (fr__sample_init_member), for sample_call to find: -1, none. */
-static __thread int init_only = -1;
-
-int fr__sample_init_member(struct fr_call *c, int peer)
-{
-    int gi = fr__rt.group_of ? fr__rt.group_of[peer] : -1, j = -1;
-
-    init_only = -1;
-    if (gi < 0 || fr__rt.groups[gi].kind != FR_GROUP_SAMPLE)
-        return -1;
-    int made = maker(c, &fr__rt.groups[gi], gi, &j);
-    if (made < 0)
-        return made;
-    return init_only = made ? fr__rt.groups[gi].member[j] : -1;
-}
-
 static int sample_call(struct fr_call *c, struct fr_lt *lt, int peer)
 {
     struct fr_group *g = &fr__rt.groups[fr__rt.group_of[peer]];
     int j, set = 0, rc = -EPIPE;
 
     if (fr__rt.app->functions[c->fn].flags & FR_FN_INIT) {
-        int only = init_only;
-        init_only = -1;       /* taken: calls nested in this one find none */
+        int only = fr__handle_init_only();
         /* one instance's handles: that instance alone (initlog.c logs it so) */
         if (only >= 0)
             return call_member(c, lt, g, fr__member_index(only));
@@ -173,7 +132,7 @@ static int sample_call(struct fr_call *c, struct fr_lt *lt, int peer)
     /* A call that passes an instance's handles goes to that instance,
      * wherever the draw or a pin would send it: no sibling holds the
      * objects.  Handles of two instances: no one process holds both. */
-    int made = maker(c, g, fr__rt.group_of[peer], &j);
+    int made = fr__handle_maker_said(c, fr__rt.group_of[peer], &j);
     if (made < 0)
         return made;
     int pinned = -1, had = fr__pin_get(g, &pinned);

@@ -16,13 +16,6 @@ struct fr_group;
  * sequence (the caller maps it onto its weights). */
 uint64_t fr__sample_next(struct fr_group *g);
 
-/* An FR_INIT call @c to FMP @peer, before it is encoded: the instance it
- * goes to alone, because it passes that instance's handles (its FMP, and
- * the sample policy sends it there when the same thread makes the call
- * next); -1, every instance (not a sampled FMP, or no instance's handle);
- * -EXDEV, handles of two instances (said, c->why set). */
-int fr__sample_init_member(struct fr_call *c, int peer);
-
 void fr__sample_served(void);          /* instance: one top-level call done */
 int fr__sample_retiring(void);         /* instance: ending, take no new call */
 FR_NORETURN void fr__sample_park(void);

@@ -1,6 +1,6 @@
-/* Arrays of handles cross element by element; what they cannot carry
- * exactly is refused: a returned array of handles, arrays of void * or of
- * pointers to scalars (no handle type), a pointer to handles with no count,
+/* Arrays of handles cross element by element (returned ones too:
+ * FR_RET(n)); what they cannot carry exactly is refused: returned or
+ * passed arrays of void * or of pointers to scalars (no handle type), a pointer to handles with no count,
  * a count annotation beside FR_OPAQUE, and FR_COUNT on a field of
  * pointers (its elements' bytes would be copied). */
 #include <fracture.h>
@@ -22,7 +22,7 @@ struct rows {
 
 int lib_bag(const struct bag *b) { return b->n; }
 int lib_rows(const struct rows *r) { return r->n; }
-FR_RET(n) struct obj **lib_all(int n) { (void)n; return 0; }
+FR_RET(n) int **lib_all(int n) { (void)n; return 0; }
 int lib_voids(FR_IN(n) void **v, int n) { return v != 0 && n; }
 int lib_ints(FR_OUT(n) int **v, int n) { return v != 0 && n; }
 int lib_bare(struct obj **v) { return v != 0; }

@@ -1,7 +1,9 @@
 /* Arrays of handles: FR_OUT(n) fills the caller's array with new handles
  * (NULL elements among them), FR_IN(n) hands them in, FR_INOUT(n) both;
  * each element is carried as a single handle is (tags, a replica's
- * numbers, ESTALE after a restart).  obj_crash() kills the FMP where
+ * numbers, ESTALE after a restart), and so is each element of an array
+ * of handles returned (FR_RET(n), the caller's to free with FR_RET_OWNED).
+ * obj_crash() kills the FMP where
  * OBJ_CRASH is set (stale.yaml: its first incarnation). */
 #include <signal.h>
 #include <stdlib.h>
@@ -31,6 +33,27 @@ int obj_make(int n, struct obj **out, int base)
         }
     }
     return made;
+}
+
+/* what obj_list made last, for obj_recent */
+static struct obj *recent[64];
+static int nrecent;
+
+struct obj **obj_list(int n, int base)
+{
+    struct obj **v = malloc((size_t)n * sizeof *v);
+
+    if (v) {
+        obj_make(n, v, base);
+        for (int i = 0; i < n && nrecent < 64; i++)
+            recent[nrecent++] = v[i];
+    }
+    return v;
+}
+
+struct obj **obj_recent(int n)
+{
+    return n <= nrecent ? &recent[nrecent - n] : NULL;
 }
 
 int obj_sum(int n, struct obj *const *in)
