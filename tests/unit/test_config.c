@@ -763,23 +763,30 @@ static void test_deep_is_refused_at_once(void **state)
 
 /* A plan holds at most 129 FMPs (the root and 128 others): 129 configured
  * FMPs besides the root are refused at `fmps`, 128 are not. */
+/* An app of @n modules, "main" and m1..m(n-1) with @caps. */
+static struct fr_app wide_app(struct fr_module *mods, char (*names)[8], unsigned n, unsigned caps)
+{
+    mods[0].name = "main";
+    for (unsigned i = 1; i < n; i++) {
+        snprintf(names[i], sizeof(names[i]), "m%u", i);
+        mods[i].name = names[i];
+        mods[i].caps = caps;
+    }
+    return (struct fr_app){
+        .abi_version = FR_ABI_VERSION, .name = "wide", .modules = mods, .nmodules = n,
+    };
+}
+
 static void test_check_too_many_fmps(void **state)
 {
     static struct fr_module mods[130];
     static char names[130][8];
-    struct fr_app app = {
-        .abi_version = FR_ABI_VERSION, .name = "wide", .modules = mods, .nmodules = 130,
-    };
+    struct fr_app app = wide_app(mods, names, 130, 0);
     void *ctx = talloc_new(NULL);
     struct fr_config *cfg;
     struct fr_diag d;
 
     (void)state;
-    mods[0].name = "main";
-    for (unsigned i = 1; i < 130; i++) {
-        snprintf(names[i], sizeof(names[i]), "m%u", i);
-        mods[i].name = names[i];
-    }
     for (unsigned nf = 128; nf <= 129; nf++) {
         /* one thread each: the regions stay small on any machine */
         char *text = talloc_strdup(ctx, "version: 1\ndefaults: {max_threads: 1}\nfmps:\n");
@@ -807,20 +814,12 @@ static void test_check_too_many_groups(void **state)
 {
     static struct fr_module mods[27];
     static char names[27][8];
-    struct fr_app app = {
-        .abi_version = FR_ABI_VERSION, .name = "groups", .modules = mods, .nmodules = 27,
-    };
+    struct fr_app app = wide_app(mods, names, 27, FR_REPLICABLE | FR_SAMPLABLE);
     void *ctx = talloc_new(NULL);
     struct fr_config *cfg;
     struct fr_diag d;
 
     (void)state;
-    mods[0].name = "main";
-    for (unsigned i = 1; i < 27; i++) {
-        snprintf(names[i], sizeof(names[i]), "m%u", i);
-        mods[i].name = names[i];
-        mods[i].caps = FR_REPLICABLE | FR_SAMPLABLE;
-    }
     for (unsigned ng = 24; ng <= 25; ng++) {
         char *text = talloc_strdup(ctx, "version: 1\ndefaults: {max_threads: 1}\nfmps:\n");
 

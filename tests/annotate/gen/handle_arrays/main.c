@@ -36,7 +36,8 @@ int main(void)
     printf("made %d\n", obj_make(4, b, 100));
     show("b", b, 4);
     printf("sum %d\n", obj_sum(4, b));
-    struct obj **l = obj_list(4, 200), **r = obj_recent(3);
+    struct obj **l = obj_list(4, 200);
+    struct obj *const *r = obj_recent(3);
     show("list", l, 4);
     show("recent", r, 3);
     printf("list sum %d, recent sum %d, same %d\n", obj_sum(4, l), obj_sum(3, r), r[2] == l[3]);

@@ -51,7 +51,7 @@ struct obj **obj_list(int n, int base)
     return v;
 }
 
-struct obj **obj_recent(int n)
+struct obj *const *obj_recent(int n)
 {
     return n <= nrecent ? &recent[nrecent - n] : NULL;
 }

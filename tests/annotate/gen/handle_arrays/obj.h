@@ -12,7 +12,7 @@ int obj_index(int n, FR_IN(n) struct obj *const *in, struct obj *o);
 /* n new objects (NULL for every third), in an array the caller frees */
 FR_RET(n) FR_RET_OWNED struct obj **obj_list(int n, int base);
 /* the last n objects obj_list made, in an array of its own */
-FR_RET(n) struct obj **obj_recent(int n);
+FR_RET(n) struct obj *const *obj_recent(int n);
 int obj_get(struct obj *o);
 void obj_crash(void);
 #endif
