@@ -764,7 +764,7 @@ static void test_deep_is_refused_at_once(void **state)
 /* A plan holds at most 129 FMPs (the root and 128 others): 129 configured
  * FMPs besides the root are refused at `fmps`, 128 are not. */
 /* An app of @n modules, "main" and m1..m(n-1) with @caps. */
-static struct fr_app wide_app(struct fr_module *mods, char (*names)[8], unsigned n, unsigned caps)
+static struct fr_app wide_app(struct fr_module *mods, char (*names)[16], unsigned n, unsigned caps)
 {
     mods[0].name = "main";
     for (unsigned i = 1; i < n; i++) {
@@ -780,7 +780,7 @@ static struct fr_app wide_app(struct fr_module *mods, char (*names)[8], unsigned
 static void test_check_too_many_fmps(void **state)
 {
     static struct fr_module mods[130];
-    static char names[130][8];
+    static char names[130][16];
     struct fr_app app = wide_app(mods, names, 130, 0);
     void *ctx = talloc_new(NULL);
     struct fr_config *cfg;
@@ -813,7 +813,7 @@ static void test_check_too_many_fmps(void **state)
 static void test_check_too_many_groups(void **state)
 {
     static struct fr_module mods[27];
-    static char names[27][8];
+    static char names[27][16];
     struct fr_app app = wide_app(mods, names, 27, FR_REPLICABLE | FR_SAMPLABLE);
     void *ctx = talloc_new(NULL);
     struct fr_config *cfg;
