@@ -185,6 +185,7 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
         array = true;
     }
     f->array = array;
+    f->bitfield = clang_Cursor_isBitField(cur) != 0;
     f->shared = r->is_union || fc->shared;
     annotations(fc->c, r, cur, false, &f->ann);
     type_facts(fc->c, t, &f->type);
@@ -603,9 +604,12 @@ static void do_function(struct coll *c, CXCursor cur)
         }
         {
             bool was_handle = old && f->ret.pointee_incomplete;
+            bool was_handles = old && f->ret.inner_incomplete;
             type_facts(c, clang_getCursorResultType(cur), &f->ret);
             if (was_handle)
                 f->ret.pointee_incomplete = true;
+            if (was_handles)
+                f->ret.inner_incomplete = true;
         }
         f->variadic = clang_Cursor_isVariadic(cur) != 0;
         if (!def)
@@ -626,6 +630,8 @@ merge_only:
         type_facts(c, clang_getCursorResultType(cur), &t);
         if (t.pointee_incomplete)
             f->ret.pointee_incomplete = true;
+        if (t.inner_incomplete)
+            f->ret.inner_incomplete = true;
     }
 defined:
     if (def && !f->defined) {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <talloc.h>
 
+#include "abi.h"
 #include "annot.h"
 #include "gen.h"
 
@@ -535,6 +536,126 @@ static void mark_record(struct fra_model *m, const char *key, unsigned *need, un
     }
 }
 
+/* ---- records alike in replicas ------------------------------------------ */
+
+/*
+ * Replicas are compared byte for byte (fr_put_tidy, fracture/abi.h), and a
+ * struct's bytes are more than what the program wrote: its padding, and
+ * the fields whose bytes are this process's addresses (pointers copied
+ * deep, callbacks; handles the runtime numbers itself).  __fr_tidy_REC
+ * copies records into zeroed memory field by field, so that only what
+ * means the same in every replica is there.  Only programs with a
+ * replicable module get them: the stubs of every function (a replica's
+ * outward calls), the dispatchers of a replicable module's functions
+ * (its replies).
+ */
+
+/* Whether record @key has a tidy helper: a record of the program's whose
+ * type can be named (a system record, or one without a name, is copied
+ * whole where it sits inside another). */
+static bool tidy_record(struct fra_model *m, const char *key)
+{
+    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+
+    return r && !r->system && r->name && !strstr(r->name, "(unnamed") &&
+           !strstr(r->name, "(anonymous");
+}
+
+static bool module_replicates(struct fra_model *m, const char *name)
+{
+    struct fra_module *md = name ? fra_model_module(m, name) : NULL;
+
+    return md && (md->caps & FR_REPLICABLE);
+}
+
+static bool app_replicates(struct fra_model *m)
+{
+    for (size_t i = 0; i < m->nmodules; i++)
+        if (m->modules[i].caps & FR_REPLICABLE)
+            return true;
+    return false;
+}
+
+/* Mark record @key's tidy helper, and those of the records it holds. */
+static void mark_tidy(struct fra_model *m, const char *key, unsigned char *tneed)
+{
+    int k = tidy_record(m, key) ? record_index(m, key) : -1;
+    struct fra_record *r;
+
+    if (k < 0 || tneed[k])
+        return;
+    tneed[k] = 1;             /* before its fields: no record holds itself */
+    r = m->records[k];
+    for (size_t i = 0; i < r->nfields; i++)
+        if (r->fields[i].type.kind == FRA_T_RECORD && !r->fields[i].flexible)
+            mark_tidy(m, r->fields[i].type.record, tneed);
+}
+
+/* The record id of the tidy helper a stub calls after sending parameter
+ * @p (a struct by value, FR_IN / FR_INOUT structs), or NULL. */
+static const char *stub_tidy(void *tmp, struct fra_model *m, const struct fra_param *p)
+{
+    bool rec = (p->rule.copy == FRA_COPY_STRUCT && p->type.kind == FRA_T_RECORD) ||
+               ((p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_INOUT) &&
+                p->type.pointee == FRA_P_RECORD);
+
+    return rec && tidy_record(m, p->type.record) && app_replicates(m)
+               ? rec_id(tmp, m, p->type.record)
+               : NULL;
+}
+
+/* ... and a dispatcher of function @f after sending its structs back:
+ * parameter @p (FR_OUT / FR_INOUT), or, with @p NULL, the value returned
+ * (a struct, or FR_RET structs). */
+static const char *reply_tidy(void *tmp, struct fra_model *m, const struct fra_func *f,
+                              const struct fra_param *p)
+{
+    bool rec = p ? (p->rule.copy == FRA_COPY_OUT || p->rule.copy == FRA_COPY_INOUT) &&
+                       p->type.pointee == FRA_P_RECORD
+                 : (f->ret_rule.copy == FRA_COPY_STRUCT && f->ret.kind == FRA_T_RECORD) ||
+                       (f->ret_rule.copy == FRA_COPY_RET && f->ret.pointee == FRA_P_RECORD);
+    const char *key = p ? p->type.record : f->ret.record;
+
+    return rec && tidy_record(m, key) && module_replicates(m, f->module) ? rec_id(tmp, m, key)
+                                                                         : NULL;
+}
+
+static void emit_tidy(struct fra_gen *g, struct out *o, int k)
+{
+    struct fra_model *m = g->m;
+    struct fra_record *r = m->records[k];
+    void *tmp = talloc_new(NULL);
+    const char *id = rec_id(tmp, m, r->key);
+
+    put(o, "\nstatic void __fr_tidy_%s(void *__fr_dv, const void *__fr_sv, size_t __fr_n)\n{\n"
+           "    %s *__fr_d = __fr_dv;\n    const %s *__fr_s = __fr_sv;\n\n"
+           "    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n",
+        id, r->name, r->name);
+    for (size_t i = 0; i < r->nfields; i++) {
+        const struct fra_field *f = &r->fields[i];
+        const char *d = talloc_asprintf(tmp, "__fr_d[__fr_i].%s", f->name);
+        const char *sv = talloc_asprintf(tmp, "__fr_s[__fr_i].%s", f->name);
+        enum fkind fk = field_kind(m, f, 0);
+
+        /* beyond the struct's size; a bit-field of padding; this
+         * process's addresses, which the callee's copy replaces */
+        if (f->flexible || !f->name || !*f->name ||
+            (!f->array && (fk == F_COUNT || fk == F_STRING || fk == F_CALLBACK)))
+            continue;
+        if (f->bitfield)
+            put(o, "        %s = %s;\n", d, sv);
+        else if (f->type.kind == FRA_T_RECORD && tidy_record(m, f->type.record))
+            put(o, "        __fr_tidy_%s(%s%s, %s%s, sizeof %s / sizeof(%s));\n",
+                rec_id(tmp, m, f->type.record), f->array ? "" : "&", d, f->array ? "" : "&",
+                sv, d, fra_model_record(m, f->type.record)->name);
+        else
+            put(o, "        memcpy((void *)%s%s, (const void *)%s%s, sizeof %s);\n",
+                f->array ? "" : "&", d, f->array ? "" : "&", sv, d);
+    }
+    put(o, "    }\n}\n");
+    talloc_free(tmp);
+}
+
 /* ---- one function --------------------------------------------------------- */
 
 /* A volatile pointee is copied like any other (the copy is the access the
@@ -815,6 +936,7 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
         const char *n = pname(tmp, p, i);
         const char *rk = p->type.record ? rec_id(tmp, m, p->type.record) : NULL;
         const char *cv = volatile_cast(p);
+        const char *tidy;
 
         switch (p->rule.copy) {
         case FRA_COPY_IN:
@@ -852,6 +974,9 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             put(o, "    fr_put_scalar(&__fr_c, &%s, sizeof %s);\n", n, n);
             break;
         }
+        if ((tidy = stub_tidy(tmp, m, p)))
+            put(o, "    fr_put_tidy(&__fr_c, __fr_tidy_%s, sizeof %s%s);\n", tidy,
+                p->rule.copy == FRA_COPY_STRUCT ? "" : "*", n);
         if (param_deep(m, p)) {
             if (p->rule.copy == FRA_COPY_STRUCT)
                 put(o, "    __fr_putd_%s(&__fr_c, &%s, 1);\n", rk, n);
@@ -945,6 +1070,7 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
     bool has_ret = f->ret_rule.copy != FRA_COPY_NONE;
     enum fra_copy rc = f->ret_rule.copy;
     bool uses_cc = has_ret || f->nparams > 0;   /* every field goes through it */
+    const char *tidy;
     put(o, "\n/* dispatcher of %s() */\nstatic int __fr_disp_%s(struct fr_callee *__fr_cc)\n{\n", f->name, mn);
     for (unsigned i = 0; i < f->nparams; i++) {
         const struct fra_param *p = &f->params[i];
@@ -1082,6 +1208,9 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
         else
             put(o, "            (__fr_has && (__fr_rc = fr_ret_buf(__fr_cc, __fr_ret, __fr_len_ret)) != 0))\n"
                    "            return __fr_rc;\n");
+        if (!ret_handle_array(m, f) && (tidy = reply_tidy(tmp, m, f, NULL)))
+            put(o, "        if (__fr_has && (__fr_rc = fr_ret_tidy(__fr_cc, __fr_tidy_%s, "
+                   "sizeof *__fr_ret)) != 0)\n            return __fr_rc;\n", tidy);
         if (ret_handles(m, f))
             put(o, "        if (__fr_has && (__fr_rc = __fr_retd_%s(__fr_cc, __fr_ret, __fr_len_ret / "
                    "sizeof *__fr_ret)) != 0)\n            return __fr_rc;\n",
@@ -1098,6 +1227,9 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
     default:
         put(o, "    if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_ret, sizeof __fr_ret)) != 0)\n"
                "        return __fr_rc;\n");
+        if ((tidy = reply_tidy(tmp, m, f, NULL)))
+            put(o, "    if ((__fr_rc = fr_ret_tidy(__fr_cc, __fr_tidy_%s, sizeof __fr_ret)) != 0)\n"
+                   "        return __fr_rc;\n", tidy);
         if (ret_handles(m, f))
             put(o, "    if ((__fr_rc = __fr_retd_%s(__fr_cc, &__fr_ret, 1)) != 0)\n"
                    "        return __fr_rc;\n",
@@ -1115,6 +1247,9 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
         } else if (p->rule.copy == FRA_COPY_INOUT || p->rule.copy == FRA_COPY_OUT) {
             put(o, "    if ((__fr_rc = fr_ret_buf(__fr_cc, %s%s, __fr_n_%s)) != 0)\n"
                    "        return __fr_rc;\n", volatile_cast(p), n, n);
+            if ((tidy = reply_tidy(tmp, m, f, p)))
+                put(o, "    if ((__fr_rc = fr_ret_tidy(__fr_cc, __fr_tidy_%s, sizeof *%s)) != 0)\n"
+                       "        return __fr_rc;\n", tidy, n);
             if (param_deep(m, p) && record_replies(m, p->type.record, 0))
                 put(o, "    if (%s && (__fr_rc = __fr_retd_%s(__fr_cc, %s, __fr_n_%s / sizeof *%s)) != 0)\n"
                        "        return __fr_rc;\n",
@@ -1249,9 +1384,10 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
     struct out o = {*text, 0};
     void *tmp = talloc_new(NULL);
     unsigned *need = talloc_zero_array(tmp, unsigned, m->nrecords + 1);
+    unsigned char *tneed = talloc_zero_array(tmp, unsigned char, m->nrecords + 1);
     bool any = false;
 
-    if (!tmp || !need)
+    if (!tmp || !need || !tneed)
         return -ENOMEM;
     for (size_t i = 0; i < g->nfns; i++) {
         const struct fra_func *f = g->fns[i];
@@ -1269,6 +1405,11 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
         }
         if (ret_handles(m, f))
             mark_record(m, f->ret.record, need, H_RET, 0);
+        for (unsigned k = 0; k < f->nparams; k++)
+            if (stub_tidy(tmp, m, &f->params[k]) || reply_tidy(tmp, m, f, &f->params[k]))
+                mark_tidy(m, f->params[k].type.record, tneed);
+        if (reply_tidy(tmp, m, f, NULL))
+            mark_tidy(m, f->ret.record, tneed);
     }
     if (!any)
         goto out;
@@ -1297,8 +1438,15 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
             put(&o, "static void __fr_get_%s(struct fr_call *, %s *, size_t);\n", id, rn);
     }
     for (size_t k = 0; k < m->nrecords; k++)
+        if (tneed[k])
+            put(&o, "static void __fr_tidy_%s(void *, const void *, size_t);\n",
+                rec_id(tmp, m, m->records[k]->key));
+    for (size_t k = 0; k < m->nrecords; k++)
         if (need[k])
             emit_record(g, &o, (int)k, need[k]);
+    for (size_t k = 0; k < m->nrecords; k++)
+        if (tneed[k])
+            emit_tidy(g, &o, (int)k);
     for (size_t i = 0; i < g->nfns; i++) {
         const struct fra_func *f = g->fns[i];
         if (strcmp(f->tu, tu) != 0)

@@ -223,6 +223,7 @@ struct fra_field {
     struct fra_type type;
     bool array;
     bool flexible;            /* a flexible array member: T name[] */
+    bool bitfield;            /* its address cannot be taken */
     bool shared;              /* its bytes are another member's too: a union's
                                * field, or one of an anonymous union member */
     struct fra_anns ann;

@@ -72,6 +72,8 @@ struct fr_callee {
     unsigned nspans;
     struct member *members;   /* what each of them was handed out as */
     unsigned nmembers;
+    struct src *srcs;         /* a replica's reply: where its bytes came from (note_src) */
+    unsigned nsrcs;
     size_t scratch_used;
     const struct fr__field *lf, *lend;  /* a local call's request (rd's stead) */
     struct fr__field inline_rf[INLINE_REPLY];
@@ -88,6 +90,14 @@ struct span {
      * home as the caller sent them, not as this FMP's raw pointers. */
     unsigned char **handles;
     unsigned nhandles;
+};
+
+/* A field of a replica's reply that holds bytes of the function's memory
+ * (a buffer, a struct returned): where they came from, so that a handle
+ * among them can be found and written as its group's number (reply_handle). */
+struct src {
+    unsigned field;
+    const unsigned char *p;
 };
 
 struct member {
@@ -423,6 +433,72 @@ static int add_reply(struct fr_callee *cc, uint32_t kind, const void *p,
     return 0;
 }
 
+/*
+ * A replica's handles in the bytes of its reply.  A struct that holds a
+ * handle crosses as its bytes (a buffer, a scalar) and then the handle as
+ * a field of its own, which the caller writes over the bytes (fr_get_handle):
+ * the bytes still hold this replica's own address, which its siblings do
+ * not share, and the group compares replies byte for byte.  So a replica
+ * notes where each reply field's bytes came from, and writes each handle's
+ * number (what the field of its own carries) in its place -- in a copy in
+ * the arena, for the function's memory is its own (a kept FR_RET, a
+ * struct it still uses).  Outside a replica nothing is noted: the caller
+ * overwrites those bytes anyway.
+ */
+static int note_src(struct fr_callee *cc, const void *p)
+{
+    struct src *s;
+
+    if (cc->local || !p)
+        return 0;
+    s = arena(cc) ? talloc_realloc(cc->arena, cc->srcs, struct src, cc->nsrcs + 1) : NULL;
+    if (!s)
+        return cc->err = -ENOMEM;
+    cc->srcs = s;
+    s[cc->nsrcs++] = (struct src){ cc->nrf - 1, p };
+    return 0;
+}
+
+/* Write @value, a handle's outgoing value, over the bytes of the reply
+ * field that holds the handle at @at, if any does. */
+static int reply_handle(struct fr_callee *cc, const void *at, uint64_t value)
+{
+    const unsigned char *a = at;
+
+    for (unsigned i = cc->nsrcs; i-- > 0;) {
+        struct fr__field *f = &cc->rf[cc->srcs[i].field];
+        const unsigned char *src = cc->srcs[i].p;
+        if (a < src || f->len < sizeof value || a - src > (ptrdiff_t)(f->len - sizeof value))
+            continue;
+        if (f->ptr == src) {  /* still the function's memory: copy it once */
+            void *copy = talloc_memdup(cc->arena, src, f->len);
+            if (!copy)
+                return cc->err = -ENOMEM;
+            f->ptr = copy;
+        }
+        memcpy((unsigned char *)f->ptr + (a - src), &value, sizeof value);
+        return 0;
+    }
+    return 0;
+}
+
+int fr_ret_tidy(struct fr_callee *cc, fr_tidy_fn fn, size_t size)
+{
+    struct fr__field *f = cc->nrf ? &cc->rf[cc->nrf - 1] : NULL;
+    void *copy;
+
+    /* a span's buffer holds others beside the struct: left as it is */
+    if (!FR__UNLIKELY(fr__handle_numbering) || cc->err || cc->local || !f || !size || !f->len ||
+        f->len % size != 0 || (f->kind != FR_W_SCALAR && !(f->kind == FR_W_BUF && f->fd < 0)))
+        return cc->err;
+    if (!(copy = arena(cc) ? talloc_zero_size(cc->arena, f->len) : NULL))
+        return cc->err = -ENOMEM;
+    /* the bytes as they were: a scalar's copy, or still the function's */
+    fn(copy, f->ptr, f->len / size);
+    f->ptr = copy;
+    return 0;
+}
+
 int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
 {
     /* The value may live in the dispatcher's frame: keep a copy. */
@@ -438,7 +514,9 @@ int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
     }
     if (!copy)
         return cc->err = -ENOMEM;
-    return add_reply(cc, FR_W_SCALAR, copy, n, -1);
+    if (add_reply(cc, FR_W_SCALAR, copy, n, -1) < 0)
+        return cc->err;
+    return FR__UNLIKELY(fr__handle_numbering) ? note_src(cc, p) : 0;
 }
 
 /* Note handle @dst, just untagged, where it lies in a span (struct span).
@@ -490,7 +568,10 @@ int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n)
     if (n != sizeof v)
         return fr_ret_scalar(cc, p, n);
     memcpy(&v, p, sizeof v);
-    return add_reply(cc, FR_W_HANDLE, NULL, fr__handle_out(v), -1);
+    v = fr__handle_out(v);
+    if (FR__UNLIKELY(cc->nsrcs != 0) && reply_handle(cc, p, v) < 0)
+        return cc->err;
+    return add_reply(cc, FR_W_HANDLE, NULL, v, -1);
 }
 
 int fr_arg_handles(struct fr_callee *cc, void **v, size_t *n, size_t size, int in)
@@ -553,10 +634,14 @@ int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
             v = fr__handle_out(v);
             memcpy(cc->spans[m->span].handles[k], &v, sizeof v);
         }
-        return add_reply(cc, FR_W_BUF, cc->spans[m->span].p, cc->spans[m->span].len,
-                         (int)m->span + 1);
+        if (add_reply(cc, FR_W_BUF, cc->spans[m->span].p, cc->spans[m->span].len,
+                      (int)m->span + 1) < 0)
+            return cc->err;
+        return FR__UNLIKELY(fr__handle_numbering) ? note_src(cc, cc->spans[m->span].p) : 0;
     }
-    return add_reply(cc, FR_W_BUF, p, n, -1);
+    if (add_reply(cc, FR_W_BUF, p, n, -1) < 0)
+        return cc->err;
+    return FR__UNLIKELY(fr__handle_numbering) ? note_src(cc, p) : 0;
 }
 
 int fr_ret_string(struct fr_callee *cc, const char *s)

@@ -59,6 +59,7 @@
 #include "replicate.h"
 #include "plain.h"
 #include "policy.h"
+#include "request.h"
 #include "restart.h"
 #include "state.h"
 #include "supervise.h"
@@ -173,7 +174,7 @@ void fr__replica_note(struct fr_call *c, struct fr_lt *lt, int rc)
      * here meanwhile calls is part of that outward call's effect */
     if (rep->mode != FR_REQ_RECORD || lt->depth != rep->depth)
         return;
-    req = fr__wire_encode(c->fields, c->nfields, &req_len);
+    req = fr__request_encode_alike(c, &req_len);
     /* a failed call is recorded too: the followers' copy fails the same way */
     e = (struct rec_entry){ c->fn, rc < 0 ? (uint32_t)-rc : 0, req_len,
                             rc < 0 ? 0 : (uint64_t)(c->rend - c->rp), c->eno_back, 0 };
@@ -213,7 +214,7 @@ int fr__replica_intercept(struct fr_call *c, struct fr_lt *lt, int *rc)
     if (e.req_len > (uint64_t)(rep->end - rep->p) - sizeof e ||
         FR_WIRE_PAD(e.rep_len) > (uint64_t)(rep->end - rep->p) - sizeof e - FR_WIRE_PAD(e.req_len))
         stray(lt, "an outward call the record cannot hold, to", c->fn);
-    req = fr__wire_encode(c->fields, c->nfields, &req_len);
+    req = fr__request_encode_alike(c, &req_len);
     if (!req)
         return *rc = c->err = -ENOMEM, 1;
     same = e.fn == c->fn && e.req_len == req_len &&

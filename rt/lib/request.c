@@ -33,10 +33,93 @@ void fr_call_begin(struct fr_call *c, unsigned fn)
     c->why = NULL;
     c->alias = NULL;
     c->hook_failed = 0;
+    c->alike = NULL;
+}
+
+/*
+ * A replica's records, alike in every replica (fr_put_tidy, abi.h).  The
+ * request itself keeps pointing at the program's memory -- the channel
+ * streams it from there, and overlapping buffers are found by their
+ * addresses (call.c) --: the tidy copies stand in for those fields only
+ * where the group compares requests (fr__request_encode_alike).
+ */
+struct alike_copy {
+    unsigned field;
+    const unsigned char *src;
+    unsigned char *copy;      /* malloc */
+};
+
+struct alike {
+    unsigned n;
+    struct alike_copy e[];
+};
+
+void fr_put_tidy(struct fr_call *c, fr_tidy_fn fn, size_t size)
+{
+    struct fr__field *f = c->nfields ? &c->fields[c->nfields - 1] : NULL;
+    struct alike *a;
+    unsigned char *copy;
+
+    if (!FR__UNLIKELY(fr__handle_numbering) || c->err || !f || !f->ptr || !size || !f->len ||
+        f->len % size != 0 ||
+        (f->kind != FR_W_SCALAR && f->kind != FR_W_IN && f->kind != FR_W_INOUT))
+        return;
+    copy = calloc(1, f->len);
+    a = copy ? realloc(c->alike, sizeof *a + ((c->alike ? ((struct alike *)c->alike)->n : 0) + 1) *
+                                                 sizeof a->e[0])
+             : NULL;
+    if (!a) {
+        free(copy);
+        c->err = -ENOMEM;
+        return;
+    }
+    if (!c->alike)
+        a->n = 0;
+    c->alike = a;
+    fn(copy, f->ptr, f->len / size);
+    a->e[a->n++] = (struct alike_copy){ c->nfields - 1, f->ptr, copy };
+}
+
+/* Write handle value @v over the tidy copy of the field that holds the
+ * handle at @p, if one does. */
+static void alike_handle(struct fr_call *c, const void *p, uint64_t v)
+{
+    struct alike *a = c->alike;
+    const unsigned char *at = p;
+
+    for (unsigned i = a->n; i-- > 0;) {
+        const struct alike_copy *e = &a->e[i];
+        uint64_t len = c->fields[e->field].len;
+        if (at >= e->src && len >= sizeof v && (uint64_t)(at - e->src) <= len - sizeof v) {
+            memcpy(e->copy + (at - e->src), &v, sizeof v);
+            return;
+        }
+    }
+}
+
+unsigned char *fr__request_encode_alike(struct fr_call *c, uint64_t *len)
+{
+    struct alike *a = c->alike;
+    unsigned char *b;
+
+    for (unsigned i = 0; a && i < a->n; i++)
+        c->fields[a->e[i].field].ptr = a->e[i].copy;
+    b = fr__wire_encode(c->fields, c->nfields, len);
+    for (unsigned i = 0; a && i < a->n; i++)
+        c->fields[a->e[i].field].ptr = a->e[i].src;
+    return b;
 }
 
 void fr__request_free(struct fr_call *c)
 {
+    struct alike *a = c->alike;
+
+    if (FR__UNLIKELY(a != NULL)) {
+        for (unsigned i = 0; i < a->n; i++)
+            free(a->e[i].copy);
+        free(a);
+        c->alike = NULL;
+    }
     if (c->fields != c->inline_fields)
         free(c->fields);
     c->fields = c->inline_fields;
@@ -131,7 +214,10 @@ void fr_put_handle(struct fr_call *c, const void *p, size_t n)
     }
     /* the value, tagged as it leaves, travels in the field itself (wire.h) */
     memcpy(&v, p, sizeof v);
-    fr__call_add(c, FR_W_HANDLE, NULL, fr__handle_out(v), -1);
+    v = fr__handle_out(v);
+    if (FR__UNLIKELY(c->alike != NULL))
+        alike_handle(c, p, v);
+    fr__call_add(c, FR_W_HANDLE, NULL, v, -1);
     c->nhandles++;
 }
 

@@ -59,7 +59,7 @@ extern "C" {
  * 2: struct fr_function describes its parameters (params, nparams) for
  *    hooks (hook.h); struct fr_call carries a hook's failure and the
  *    errno that crosses a call (eno, eno_back). */
-#define FR_ABI_VERSION 2
+#define FR_ABI_VERSION 3
 
 #if defined(__GNUC__)
 #define FR_API __attribute__((visibility("default")))
@@ -234,6 +234,7 @@ struct fr_call {
     int eno_back;             /* the callee's errno right after its function: the caller's
                                * after fr_call_end */
     int hook_failed;          /* c->err is a hook's (hook.h) */
+    void *alike;              /* a replica's tidy copies of its records (request.c) */
 };
 
 /*
@@ -296,6 +297,22 @@ FR_API void fr_put_handle(struct fr_call *c, const void *p, size_t n);
  * FR_OUT), each element as fr_put_handle sends it; a NULL array stays
  * NULL, a NULL element NULL. */
 FR_API void fr_put_handles(struct fr_call *c, const void *v, size_t n, size_t size, int in);
+
+/*
+ * Records in a replica's calls and replies.  Replicas are compared byte
+ * for byte (their replies, and a follower's outward calls against the
+ * leader's), but a struct's padding holds whatever its memory held, and a
+ * handle field the replica's own address: bytes the program never reads.
+ * fr_tidy_fn (generated per struct, __fr_tidy_*) copies @n structs from
+ * @src into zeroed @dst field by field, so that only what the program
+ * wrote is there.  fr_put_tidy (after the fr_put_scalar / fr_put_in /
+ * fr_put_inout of a struct or an array of @size-byte structs) and
+ * fr_ret_tidy (after the fr_ret_scalar / fr_ret_buf of one) make that copy
+ * the field's bytes as the group compares them, with each handle's number
+ * written over its field (handle.h); outside a replica they do nothing.
+ */
+typedef void (*fr_tidy_fn)(void *dst, const void *src, size_t n);
+FR_API void fr_put_tidy(struct fr_call *c, fr_tidy_fn fn, size_t size);
 
 /* The caller refuses its own call (a size that overflows, arguments that
  * alias): nothing is sent, fr_call_end returns -EINVAL, and without
@@ -396,6 +413,7 @@ FR_API int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n);
 FR_API int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n);   /* FR_RET_OPAQUE */
 /* The @n handles (@size bytes each) of an FR_OUT / FR_INOUT array at @v. */
 FR_API int fr_ret_handles(struct fr_callee *cc, const void *v, size_t n, size_t size);
+FR_API int fr_ret_tidy(struct fr_callee *cc, fr_tidy_fn fn, size_t size);   /* see fr_put_tidy */
 FR_API int fr_ret_string(struct fr_callee *cc, const char *s);
 /* The string in a buffer of @cap bytes (FR_STRING with FR_INOUT(cap)). */
 FR_API int fr_ret_strbuf(struct fr_callee *cc, const char *s, size_t cap);

@@ -8,7 +8,9 @@
 #     holds lines its stderr must contain).  DIR/stale.yaml, if there, is one
 #     more split run in which an FMP dies and comes back: its output must be
 #     DIR/stale.out (what the dead incarnation minted fails, as the point
-#     is), its status the plain build's.  Then both again traced
+#     is), its status the plain build's.  DIR/replicas.yaml, if there,
+#     is one more, with the FMPs replicated: the plain output and status.
+#     Then both again traced
 #     (trace:, configs written in WORK and removed): the same outputs, a
 #     trace each, and, where no failure is the point, the same edges.
 #     With TRACED_AS_SPLIT, traced all in one must print the split output:
@@ -81,17 +83,28 @@ if(EXISTS ${DIR}/split.err)
   endforeach()
 endif()
 
-# DIR/stale.yaml: the same program, an FMP killed and restarted mid-run.
-if(EXISTS ${DIR}/stale.yaml)
-  set(ENV{FRACTURE_CONFIG} ${DIR}/stale.yaml)
+# APP under config DIR/NAME: its output must be @expected, its status the
+# plain build's.
+function(run_under name expected)
+  set(ENV{FRACTURE_CONFIG} ${DIR}/${name})
   execute_process(COMMAND ${APP} RESULT_VARIABLE xrc OUTPUT_VARIABLE xout ERROR_VARIABLE xerr
     TIMEOUT 60)
   unset(ENV{FRACTURE_CONFIG})
-  file(READ ${DIR}/stale.out want_stale)
-  if(NOT xout STREQUAL want_stale OR NOT xrc STREQUAL prc)
-    message(FATAL_ERROR "the run under stale.yaml differs (exit ${xrc}, plain ${prc}):\n"
-      "--- expected\n${want_stale}\n+++ stale.yaml\n${xout}\n--- stderr\n${xerr}")
+  if(NOT xout STREQUAL expected OR NOT xrc STREQUAL prc)
+    message(FATAL_ERROR "the run under ${name} differs (exit ${xrc}, plain ${prc}):\n"
+      "--- expected\n${expected}\n+++ ${name}\n${xout}\n--- stderr\n${xerr}")
   endif()
+endfunction()
+
+# DIR/stale.yaml: the same program, an FMP killed and restarted mid-run.
+if(EXISTS ${DIR}/stale.yaml)
+  file(READ ${DIR}/stale.out want_stale)
+  run_under(stale.yaml "${want_stale}")
+endif()
+# DIR/replicas.yaml: the same program with FMPs replicated, voting on
+# every reply: what the plain build prints.
+if(EXISTS ${DIR}/replicas.yaml)
+  run_under(replicas.yaml "${want}")
 endif()
 
 # Traced, all in one and split: what a training run does to the program.

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include "tok.h"
 int main(void)
 {
@@ -6,5 +7,10 @@ int main(void)
     printf("made %d\n", tok_make(4, t));
     printf("sum %d\n", tok_sum(4, t));
     tok_free(4, t);
+    struct tok **l = tok_list(3);
+    printf("listed sum %d\n", l ? tok_sum(3, l) : -1);
+    if (l)
+        tok_free(3, l);
+    free(l);
     return 0;
 }

@@ -22,3 +22,11 @@ void tok_free(int n, struct tok *const *in)
     for (int i = 0; i < n; i++)
         free(in[i]);
 }
+struct tok **tok_list(int n)
+{
+    struct tok **l = malloc((size_t)n * sizeof *l);
+
+    if (l && tok_make(n, l) != n)
+        return NULL;
+    return l;
+}

@@ -8,4 +8,6 @@ struct tok;
 int tok_make(int n, FR_OUT(n) struct tok **out);
 int tok_sum(int n, FR_IN(n) struct tok *const *in);
 void tok_free(int n, FR_IN(n) struct tok *const *in);
+/* n fresh tokens, returned in an array the caller frees */
+FR_RET(n) FR_RET_OWNED struct tok **tok_list(int n);
 #endif

@@ -5,14 +5,20 @@
  * object the box makes is checked when it comes back: a value that is not
  * one of this process's objects ends it (abort), so a handle that arrived
  * untagged, tagged or stale would show.  box_crash() kills the FMP where
- * BOX_CRASH is set (stale.yaml: its first incarnation). */
+ * BOX_CRASH is set (stale.yaml: its first incarnation).  Under
+ * replicas.yaml three replicas vote on every reply, and their outward
+ * calls (the callbacks) are checked against the leader's: the structs
+ * they send hold each replica's own addresses and padding (box_list
+ * fills it with the process's own bytes), which must not count. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "box.h"
 
-FRACTURE_MODULE(box, FR_RESTARTABLE);
+FRACTURE_MODULE(box, FR_REPLICABLE | FR_RESTARTABLE);
 
 #define MAGIC 0x626f7821
 
@@ -86,6 +92,10 @@ struct ref *box_list(size_t n, int base)
 {
     struct ref *l = malloc(n * sizeof *l);
 
+    /* what the memory held before: its padding keeps it (this process's
+     * own, as a replica's differs from its siblings') */
+    if (l)
+        memset(l, (int)(getpid() & 0x7f) | 1, n * sizeof *l);
     for (size_t i = 0; l && i < n; i++) {
         l[i].o = make(base - (int)i);
         l[i].v = base - (int)i;
