@@ -626,6 +626,7 @@ static void emit_tidy(struct fra_gen *g, struct out *o, int k)
     struct fra_record *r = m->records[k];
     void *tmp = talloc_new(NULL);
     const char *id = rec_id(tmp, m, r->key);
+    unsigned copied = 0;
 
     put(o, "\nstatic void __fr_tidy_%s(void *__fr_dv, const void *__fr_sv, size_t __fr_n)\n{\n"
            "    %s *__fr_d = __fr_dv;\n    const %s *__fr_s = __fr_sv;\n\n"
@@ -642,6 +643,7 @@ static void emit_tidy(struct fra_gen *g, struct out *o, int k)
         if (f->flexible || !f->name || !*f->name ||
             (!f->array && (fk == F_COUNT || fk == F_STRING || fk == F_CALLBACK)))
             continue;
+        copied++;
         if (f->bitfield)
             put(o, "        %s = %s;\n", d, sv);
         else if (f->type.kind == FRA_T_RECORD && tidy_record(m, f->type.record))
@@ -652,6 +654,9 @@ static void emit_tidy(struct fra_gen *g, struct out *o, int k)
             put(o, "        memcpy((void *)%s%s, (const void *)%s%s, sizeof %s);\n",
                 f->array ? "" : "&", d, f->array ? "" : "&", sv, d);
     }
+    /* nothing but what the callee's copy replaces: all zero */
+    if (!copied)
+        put(o, "        (void)__fr_d;\n        (void)__fr_s;\n");
     put(o, "    }\n}\n");
     talloc_free(tmp);
 }

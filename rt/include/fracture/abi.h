@@ -58,7 +58,9 @@ extern "C" {
  * fr_main refuses a module table of another one (it names both).
  * 2: struct fr_function describes its parameters (params, nparams) for
  *    hooks (hook.h); struct fr_call carries a hook's failure and the
- *    errno that crosses a call (eno, eno_back). */
+ *    errno that crosses a call (eno, eno_back).
+ * 3: struct fr_call carries a replica's tidy copies of its structs
+ *    (alike); stubs call fr_put_tidy / fr_ret_tidy. */
 #define FR_ABI_VERSION 3
 
 #if defined(__GNUC__)

@@ -40,6 +40,11 @@ struct batch {
     FR_COUNT(n) struct ref *refs;
 };
 
+/* Nothing but a string: its tidy copy (replicas) holds nothing. */
+struct label {
+    FR_STRING const char *s;
+};
+
 typedef struct obj *(*box_pick_fn)(struct obj *a, struct obj *b);
 typedef int (*box_visit_fn)(struct ref r);
 
@@ -65,5 +70,6 @@ FR_ON_FAILURE(-1, EIO) int box_each(FR_IN(n) const struct ref *refs, size_t n,
 FR_ON_FAILURE(-1, EIO) int box_merge(struct ref *dst, const struct ref *src);
 FR_ON_FAILURE(-1, EIO) int box_shift(FR_INOUT(n) struct ref *dst, FR_IN(n) const struct ref *src,
                                      size_t n);
+FR_ON_FAILURE(-1, EIO) int box_label_len(const struct label *l);
 void box_crash(void);
 #endif

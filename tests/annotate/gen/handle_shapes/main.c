@@ -73,6 +73,7 @@ int main(void)
     kept = refs[2].o;
     told("pick earlier", box_pick(1, 2, earlier));
     said("each", box_each(refs, 4, visit));
+    printf("label: %d\n", box_label_len(&(struct label){ "seven!!" }));
     r = refs[1];
     said("merge itself", box_merge(&r, &r));
     printf("merged: %d, same object: %s\n", r.v, r.o == refs[1].o ? "yes" : "no");
