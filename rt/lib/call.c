@@ -350,20 +350,23 @@ static inline __attribute__((always_inline)) int invoke_out(struct fr_call *c)
 /* A call to a crowd module (crowdcall.h): it runs in the copy its route
  * says, here (the plain copy, in the root) or across; an FR_INIT call
  * runs in both, the instrumented copy first, its reply dropped, so that
- * each has the module's state. */
+ * each has the module's state -- unless it passes one copy's objects,
+ * then in that copy alone. */
 static __attribute__((noinline)) int invoke_crowd(struct fr_call *c, unsigned m)
 {
-    int gi = fr__crowd_group(m), to, rc, set;
+    int gi = fr__crowd_group(m), to, rc, set, both = 0;
 
-    if (fr__rt.app->functions[c->fn].flags & FR_FN_INIT) {
+    to = fr__rt.app->functions[c->fn].flags & FR_FN_INIT ? fr__crowd_init_route(c, gi, &both)
+                                                          : fr__crowd_route(c, gi);
+    if (to < 0)
+        return c->err = to;
+    if (both) {
         c->peer = fr__rt.groups[gi].member[0];
         if (fr__member_alive(c->peer) && (rc = invoke_out(c)) < 0)
             return rc;
         c->rp = c->rend = NULL;
         c->nfds_out = 0;
         to = 0;
-    } else if ((to = fr__crowd_route(c, gi)) < 0) {
-        return c->err = to;
     }
     set = fr__crowd_pin(gi, to);
     if (to == fr__rt.self) {

@@ -11,7 +11,8 @@
  * copy, and state shared between calls diverges between copies as it does
  * between sampled instances):
  *   - FR_INIT calls run in both (call.c), so each copy has the module's
- *     state from them;
+ *     state from them -- but one that passes objects of one copy, which
+ *     the other could not use, runs in that copy alone;
  *   - a call that passes an object one copy made runs in that copy: the
  *     twin's objects carry its tag (handle.c), the root's are the root's
  *     own pointers (in the root) or carry the root's tag (elsewhere); a
@@ -64,25 +65,45 @@ static int mixed(const struct fr_call *c, const struct fr_group *g, int pinned)
     return -EXDEV;
 }
 
-int fr__crowd_route(struct fr_call *c, int gi)
+/* The copy whose objects call @c passes, given @want (a pin, or 0):
+ * PIN_TWIN, PIN_PLAIN, 0 (none of either), or -EXDEV (said). */
+static int objects_copy(struct fr_call *c, const struct fr_group *g, int want)
 {
-    struct fr_group *g = &fr__rt.groups[gi];
-    int twin = g->member[0], want = 0, pinned = 0;
-    unsigned v = fr__meta_pin((unsigned)gi);
+    int pinned = want != 0;
 
-    if (v == PIN_TWIN || v == PIN_PLAIN)
-        want = pinned = (int)v;
     for (unsigned i = 0; c->nhandles && i < c->nfields; i++) {
         int o, w;
 
         if (c->fields[i].kind != FR_W_HANDLE)
             continue;
         o = fr__handle_owner(c->fields[i].len);
-        w = o == twin ? PIN_TWIN : o == 0 ? PIN_PLAIN : 0;
+        w = o == g->member[0] ? PIN_TWIN : o == 0 ? PIN_PLAIN : 0;
         if (w && want && w != want)
             return mixed(c, g, pinned);
         want = w ? w : want;
     }
+    return want;
+}
+
+int fr__crowd_init_route(struct fr_call *c, int gi, int *both)
+{
+    struct fr_group *g = &fr__rt.groups[gi];
+    int want = objects_copy(c, g, 0);
+
+    *both = want == 0;
+    return want < 0 ? want : want == PIN_TWIN ? g->member[0] : 0;
+}
+
+int fr__crowd_route(struct fr_call *c, int gi)
+{
+    struct fr_group *g = &fr__rt.groups[gi];
+    int twin = g->member[0], want = 0;
+    unsigned v = fr__meta_pin((unsigned)gi);
+
+    if (v == PIN_TWIN || v == PIN_PLAIN)
+        want = (int)v;
+    if ((want = objects_copy(c, g, want)) < 0)
+        return want;
     if (!want) {
         want = fr__sample_next(g) % 100 >= 100u - g->weight[0] ? PIN_TWIN : PIN_PLAIN;
         if (want == PIN_TWIN && !fr__member_alive(twin))

@@ -18,6 +18,14 @@
  */
 int fr__crowd_route(struct fr_call *c, int gi);
 
+/*
+ * Where FR_INIT call @c to crowd group @gi runs: in both copies (*both
+ * set) when it passes no object of either; else in the copy whose
+ * objects it passes alone, returned as fr__crowd_route returns it; or
+ * -EXDEV (said) when it passes objects of both.
+ */
+int fr__crowd_init_route(struct fr_call *c, int gi, int *both);
+
 /* Pin this thread to copy @to (0 the root; the twin pins itself in its
  * policy, sample.c) while a call to it is in progress, unless it is
  * pinned already: 1 when set, for fr__crowd_unpin. */

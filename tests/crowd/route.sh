@@ -21,6 +21,7 @@ grep -qxF "objects: 0 served elsewhere than made" out || fail "objects strayed"
 grep -qxF "init: 400 of 400 read base" out || fail "a copy missed box_init"
 grep -qxF "mixed: -1 EXDEV" out || fail "mixed call"
 grep -qF "passes objects of both copies of the module" err || fail "mixed call not said"
+grep -qxF "adopt: here there, read 7 8" out || fail "an FR_INIT call passing a box left its maker"
 r=$(sed -n 's/^relay: [0-9]* here, \([0-9]*\) there$/\1/p' out)
 [ "$r" -ge 10 ] && [ "$r" -le 80 ] || fail "relay: twin took $r of 400"
 grep -qxF "nested: 0 strayed" out || fail "nested calls strayed"

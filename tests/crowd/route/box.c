@@ -28,6 +28,12 @@ struct box *box_new(int v, int *pid)
     return x;
 }
 
+int box_adopt(struct box *b, int v)
+{
+    b->v = v;
+    return (int)getpid();
+}
+
 void box_free(struct box *b)
 {
     free(b);

@@ -6,6 +6,8 @@
  *            as a string (the same seed, the same string)
  *   objects  every box is served by the copy that made it
  *   mixed    a call passing boxes of both copies fails with EXDEV
+ *   adopt    an FR_INIT call passing a box runs in the copy that made it
+ *            alone (the other copy could not use the box)
  *   relay    calls from the child FMP are drawn too
  *   nested   a callback's call back into box runs in the copy serving
  */
@@ -62,6 +64,10 @@ int main(void)
         errno = 0;
         rc = box_same(mine, theirs);
         printf("mixed: %d %s\n", rc, errno == EXDEV ? "EXDEV" : strerror(errno));
+        int pm = box_adopt(mine, 7), pt = box_adopt(theirs, 8);
+        printf("adopt: %s %s, read %d %d\n", pm == me ? "here" : "there",
+               pt > 0 && pt != me ? "there" : "here", box_get(mine) - 100,
+               box_get(theirs) - 100);
     }
     /* an FR_INIT call from the child FMP: both copies again, and the root
      * keeps it in its log as any child's (initlog.c) */

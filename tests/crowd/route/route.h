@@ -17,6 +17,7 @@ int box_where(struct box *b);         /* the pid of the copy that serves */
 FR_ON_FAILURE(-1, EIO) int box_same(struct box *a, struct box *b);  /* a->v == b->v */
 int box_pid(void);                    /* the pid of the copy that serves */
 void box_free(struct box *b);         /* by the copy that made it */
+FR_INIT int box_adopt(struct box *b, int v);  /* b->v = v; the pid of the copy that serves */
 int box_visit(FR_CALLBACK int (*cb)(void));  /* 1 when cb()'s box_pid() is this copy */
 
 int relay_init(int base);            /* box_init(base), from relay's FMP */
