@@ -273,6 +273,58 @@ static void handle_call(struct out *o, void *tmp, const struct fra_field *f, con
         put(o, "%s%s%s, %s);\n", ind, head, el, size);
 }
 
+/*
+ * Replicas are compared byte for byte (fr_put_tidy, fracture/abi.h), and a
+ * struct's bytes are more than what the program wrote: its padding, and
+ * the fields whose bytes are this process's addresses (pointers copied
+ * deep, callbacks; handles the runtime numbers itself).  __fr_tidy_REC
+ * copies records into zeroed memory field by field, so that only what
+ * means the same in every replica is there.  Only programs with a
+ * replicable module get them: the stubs of every function (a replica's
+ * outward calls), the dispatchers of a replicable module's functions
+ * (its replies).
+ */
+
+/* Whether record @key has a tidy helper: a record of the program's whose
+ * type can be named (a system record, or one without a name, is copied
+ * whole where it sits inside another). */
+static bool tidy_record(struct fra_model *m, const char *key)
+{
+    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+
+    return r && !r->system && r->name && !strstr(r->name, "(unnamed") &&
+           !strstr(r->name, "(anonymous");
+}
+
+static bool module_replicates(struct fra_model *m, const char *name)
+{
+    struct fra_module *md = name ? fra_model_module(m, name) : NULL;
+
+    return md && (md->caps & FR_REPLICABLE);
+}
+
+static bool app_replicates(struct fra_model *m)
+{
+    for (size_t i = 0; i < m->nmodules; i++)
+        if (m->modules[i].caps & FR_REPLICABLE)
+            return true;
+    return false;
+}
+
+/* What a record's helpers pass fr_put_tidy / fr_ret_tidy after the
+ * FR_COUNT array @f of records they send: the elements' helper, "NULL"
+ * for elements without one that still hold something the runtime writes
+ * over (handles), or NULL for no call (no replicas, or no records). */
+static const char *count_tidy(void *tmp, struct fra_model *m, const struct fra_field *f,
+                              const struct fctx *x)
+{
+    if (x->fk != F_COUNT || f->type.pointee != FRA_P_RECORD || !app_replicates(m))
+        return NULL;
+    if (tidy_record(m, f->type.record))
+        return talloc_asprintf(tmp, "__fr_tidy_%s", x->sub);
+    return x->deep ? "NULL" : NULL;
+}
+
 /* One record's helpers.  putd/argd: the request side of every deep field;
  * retd/getd: the reply side of FR_COUNT fields and handles; keep: the
  * caller's own pointers back into a record that came home. */
@@ -281,7 +333,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
     struct fra_model *m = g->m;
     struct fra_record *r = m->records[k];
     void *tmp = talloc_new(NULL);
-    const char *id = rec_id(tmp, m, r->key);
+    const char *id = rec_id(tmp, m, r->key), *tidy;
     bool replies = record_replies(m, r->key, 0);
 
     if (need & H_REQ) {
@@ -298,6 +350,8 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                        "        fr_put_in(__fr_c, %s, __fr_len_%s);\n",
                     f->name, count_expr(tmp, r, f), elem_size(tmp, &f->type, x.ptr), f->name,
                     x.why, x.ptr, f->name);
+                if ((tidy = count_tidy(tmp, m, f, &x)))
+                    put(o, "        fr_put_tidy(__fr_c, %s, sizeof *%s);\n", tidy, x.ptr);
                 if (x.deep)
                     put(o, "        if (%s)\n            __fr_putd_%s(__fr_c, %s, __fr_len_%s / "
                            "sizeof *%s);\n",
@@ -393,6 +447,10 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                        "            return __fr_rc;\n",
                     f->name, count_expr(tmp, r, f), elem_size(tmp, &f->type, x.ptr), f->name,
                     x.ptr, f->name);
+                if ((tidy = count_tidy(tmp, m, f, &x)))
+                    put(o, "        if (%s && (__fr_rc = fr_ret_tidy(__fr_cc, %s, %s, sizeof *%s)) != 0)\n"
+                           "            return __fr_rc;\n",
+                        x.ptr, tidy, x.ptr, x.ptr);
                 if (x.deep && record_replies(m, f->type.record, 0))
                     put(o, "        if (%s && (__fr_rc = __fr_retd_%s(__fr_cc, %s, __fr_len_%s / "
                            "sizeof *%s)) != 0)\n            return __fr_rc;\n",
@@ -538,44 +596,6 @@ static void mark_record(struct fra_model *m, const char *key, unsigned *need, un
 
 /* ---- records alike in replicas ------------------------------------------ */
 
-/*
- * Replicas are compared byte for byte (fr_put_tidy, fracture/abi.h), and a
- * struct's bytes are more than what the program wrote: its padding, and
- * the fields whose bytes are this process's addresses (pointers copied
- * deep, callbacks; handles the runtime numbers itself).  __fr_tidy_REC
- * copies records into zeroed memory field by field, so that only what
- * means the same in every replica is there.  Only programs with a
- * replicable module get them: the stubs of every function (a replica's
- * outward calls), the dispatchers of a replicable module's functions
- * (its replies).
- */
-
-/* Whether record @key has a tidy helper: a record of the program's whose
- * type can be named (a system record, or one without a name, is copied
- * whole where it sits inside another). */
-static bool tidy_record(struct fra_model *m, const char *key)
-{
-    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
-
-    return r && !r->system && r->name && !strstr(r->name, "(unnamed") &&
-           !strstr(r->name, "(anonymous");
-}
-
-static bool module_replicates(struct fra_model *m, const char *name)
-{
-    struct fra_module *md = name ? fra_model_module(m, name) : NULL;
-
-    return md && (md->caps & FR_REPLICABLE);
-}
-
-static bool app_replicates(struct fra_model *m)
-{
-    for (size_t i = 0; i < m->nmodules; i++)
-        if (m->modules[i].caps & FR_REPLICABLE)
-            return true;
-    return false;
-}
-
 /* Mark record @key's tidy helper, and those of the records it holds. */
 static void mark_tidy(struct fra_model *m, const char *key, unsigned char *tneed)
 {
@@ -604,9 +624,11 @@ static const char *stub_tidy(void *tmp, struct fra_model *m, const struct fra_pa
                : NULL;
 }
 
-/* ... and a dispatcher of function @f after sending its structs back:
- * parameter @p (FR_OUT / FR_INOUT), or, with @p NULL, the value returned
- * (a struct, or FR_RET structs). */
+/* ... and what a dispatcher of function @f passes fr_ret_tidy after
+ * sending its structs back -- parameter @p (FR_OUT / FR_INOUT), or, with
+ * @p NULL, the value returned (a struct, or FR_RET structs) --: the
+ * helper, "NULL" for a record without one that holds handles (the
+ * runtime still notes where its bytes were), or NULL for no call. */
 static const char *reply_tidy(void *tmp, struct fra_model *m, const struct fra_func *f,
                               const struct fra_param *p)
 {
@@ -616,8 +638,11 @@ static const char *reply_tidy(void *tmp, struct fra_model *m, const struct fra_f
                        (f->ret_rule.copy == FRA_COPY_RET && f->ret.pointee == FRA_P_RECORD);
     const char *key = p ? p->type.record : f->ret.record;
 
-    return rec && tidy_record(m, key) && module_replicates(m, f->module) ? rec_id(tmp, m, key)
-                                                                         : NULL;
+    if (!rec || !module_replicates(m, f->module))
+        return NULL;
+    if (tidy_record(m, key))
+        return talloc_asprintf(tmp, "__fr_tidy_%s", rec_id(tmp, m, key));
+    return record_replies(m, key, 0) ? "NULL" : NULL;
 }
 
 static void emit_tidy(struct fra_gen *g, struct out *o, int k)
@@ -1214,7 +1239,7 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
             put(o, "            (__fr_has && (__fr_rc = fr_ret_buf(__fr_cc, __fr_ret, __fr_len_ret)) != 0))\n"
                    "            return __fr_rc;\n");
         if (!ret_handle_array(m, f) && (tidy = reply_tidy(tmp, m, f, NULL)))
-            put(o, "        if (__fr_has && (__fr_rc = fr_ret_tidy(__fr_cc, __fr_tidy_%s, "
+            put(o, "        if (__fr_has && (__fr_rc = fr_ret_tidy(__fr_cc, %s, __fr_ret, "
                    "sizeof *__fr_ret)) != 0)\n            return __fr_rc;\n", tidy);
         if (ret_handles(m, f))
             put(o, "        if (__fr_has && (__fr_rc = __fr_retd_%s(__fr_cc, __fr_ret, __fr_len_ret / "
@@ -1233,7 +1258,7 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
         put(o, "    if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_ret, sizeof __fr_ret)) != 0)\n"
                "        return __fr_rc;\n");
         if ((tidy = reply_tidy(tmp, m, f, NULL)))
-            put(o, "    if ((__fr_rc = fr_ret_tidy(__fr_cc, __fr_tidy_%s, sizeof __fr_ret)) != 0)\n"
+            put(o, "    if ((__fr_rc = fr_ret_tidy(__fr_cc, %s, &__fr_ret, sizeof __fr_ret)) != 0)\n"
                    "        return __fr_rc;\n", tidy);
         if (ret_handles(m, f))
             put(o, "    if ((__fr_rc = __fr_retd_%s(__fr_cc, &__fr_ret, 1)) != 0)\n"
@@ -1253,8 +1278,8 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
             put(o, "    if ((__fr_rc = fr_ret_buf(__fr_cc, %s%s, __fr_n_%s)) != 0)\n"
                    "        return __fr_rc;\n", volatile_cast(p), n, n);
             if ((tidy = reply_tidy(tmp, m, f, p)))
-                put(o, "    if ((__fr_rc = fr_ret_tidy(__fr_cc, __fr_tidy_%s, sizeof *%s)) != 0)\n"
-                       "        return __fr_rc;\n", tidy, n);
+                put(o, "    if ((__fr_rc = fr_ret_tidy(__fr_cc, %s, %s%s, sizeof *%s)) != 0)\n"
+                       "        return __fr_rc;\n", tidy, volatile_cast(p), n, n);
             if (param_deep(m, p) && record_replies(m, p->type.record, 0))
                 put(o, "    if (%s && (__fr_rc = __fr_retd_%s(__fr_cc, %s, __fr_n_%s / sizeof *%s)) != 0)\n"
                        "        return __fr_rc;\n",
@@ -1416,6 +1441,14 @@ int fra_emit_tu(struct fra_gen *g, const char *tu, char **text)
         if (reply_tidy(tmp, m, f, NULL))
             mark_tidy(m, f->ret.record, tneed);
     }
+    /* the FR_COUNT arrays of records the helpers send (count_tidy) */
+    for (size_t k = 0; k < m->nrecords; k++)
+        for (size_t i = 0; need[k] && i < m->records[k]->nfields; i++) {
+            const struct fra_field *fl = &m->records[k]->fields[i];
+            const struct fctx x = field_ctx(tmp, m, m->records[k], fl);
+            if (count_tidy(tmp, m, fl, &x))
+                mark_tidy(m, fl->type.record, tneed);
+        }
     if (!any)
         goto out;
     put(&o, "\n#include <errno.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n"

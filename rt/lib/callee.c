@@ -439,7 +439,8 @@ static int add_reply(struct fr_callee *cc, uint32_t kind, const void *p,
  * a field of its own, which the caller writes over the bytes (fr_get_handle):
  * the bytes still hold this replica's own address, which its siblings do
  * not share, and the group compares replies byte for byte.  So a replica
- * notes where each reply field's bytes came from, and writes each handle's
+ * notes where the bytes of each struct it sends back came from (fr_ret_tidy,
+ * which the dispatcher calls after every one), and writes each handle's
  * number (what the field of its own carries) in its place -- in a copy in
  * the arena, for the function's memory is its own (a kept FR_RET, a
  * struct it still uses).  Outside a replica nothing is noted: the caller
@@ -468,7 +469,7 @@ static int reply_handle(struct fr_callee *cc, const void *at, uint64_t value)
     for (unsigned i = cc->nsrcs; i-- > 0;) {
         struct fr__field *f = &cc->rf[cc->srcs[i].field];
         const unsigned char *src = cc->srcs[i].p;
-        if (a < src || f->len < sizeof value || a - src > (ptrdiff_t)(f->len - sizeof value))
+        if (!fr__span_holds(src, f->len, a, sizeof value))
             continue;
         if (f->ptr == src) {  /* still the function's memory: copy it once */
             void *copy = talloc_memdup(cc->arena, src, f->len);
@@ -482,18 +483,26 @@ static int reply_handle(struct fr_callee *cc, const void *at, uint64_t value)
     return 0;
 }
 
-int fr_ret_tidy(struct fr_callee *cc, fr_tidy_fn fn, size_t size)
+int fr_ret_tidy(struct fr_callee *cc, fr_tidy_fn fn, const void *src, size_t size)
 {
     struct fr__field *f = cc->nrf ? &cc->rf[cc->nrf - 1] : NULL;
     void *copy;
 
-    /* a span's buffer holds others beside the struct: left as it is */
-    if (!FR__UNLIKELY(fr__handle_numbering) || cc->err || cc->local || !f || !size || !f->len ||
-        f->len % size != 0 || (f->kind != FR_W_SCALAR && !(f->kind == FR_W_BUF && f->fd < 0)))
+    if (!FR__UNLIKELY(fr__handle_numbering) || cc->err || cc->local || !f || !f->len)
         return cc->err;
+    /* A buffer's bytes are still where they were (the function's memory,
+     * or the span that holds them); a scalar's were copied from @src. */
+    if (f->kind == FR_W_BUF)
+        src = f->ptr;
+    else if (f->kind != FR_W_SCALAR)
+        return 0;             /* a span sent already, a NULL pointer */
+    if (note_src(cc, src) < 0)
+        return cc->err;
+    /* a span's buffer holds others beside the struct: left as it is */
+    if (!fn || !size || f->len % size != 0 || (f->kind == FR_W_BUF && f->fd >= 0))
+        return 0;
     if (!(copy = arena(cc) ? talloc_zero_size(cc->arena, f->len) : NULL))
         return cc->err = -ENOMEM;
-    /* the bytes as they were: a scalar's copy, or still the function's */
     fn(copy, f->ptr, f->len / size);
     f->ptr = copy;
     return 0;
@@ -514,9 +523,7 @@ int fr_ret_scalar(struct fr_callee *cc, const void *p, size_t n)
     }
     if (!copy)
         return cc->err = -ENOMEM;
-    if (add_reply(cc, FR_W_SCALAR, copy, n, -1) < 0)
-        return cc->err;
-    return FR__UNLIKELY(fr__handle_numbering) ? note_src(cc, p) : 0;
+    return add_reply(cc, FR_W_SCALAR, copy, n, -1);
 }
 
 /* Note handle @dst, just untagged, where it lies in a span (struct span).
@@ -634,14 +641,10 @@ int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n)
             v = fr__handle_out(v);
             memcpy(cc->spans[m->span].handles[k], &v, sizeof v);
         }
-        if (add_reply(cc, FR_W_BUF, cc->spans[m->span].p, cc->spans[m->span].len,
-                      (int)m->span + 1) < 0)
-            return cc->err;
-        return FR__UNLIKELY(fr__handle_numbering) ? note_src(cc, cc->spans[m->span].p) : 0;
+        return add_reply(cc, FR_W_BUF, cc->spans[m->span].p, cc->spans[m->span].len,
+                         (int)m->span + 1);
     }
-    if (add_reply(cc, FR_W_BUF, p, n, -1) < 0)
-        return cc->err;
-    return FR__UNLIKELY(fr__handle_numbering) ? note_src(cc, p) : 0;
+    return add_reply(cc, FR_W_BUF, p, n, -1);
 }
 
 int fr_ret_string(struct fr_callee *cc, const char *s)

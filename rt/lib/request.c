@@ -76,7 +76,10 @@ void fr_put_tidy(struct fr_call *c, fr_tidy_fn fn, size_t size)
     if (!c->alike)
         a->n = 0;
     c->alike = a;
-    fn(copy, f->ptr, f->len / size);
+    if (fn)
+        fn(copy, f->ptr, f->len / size);
+    else
+        memcpy(copy, f->ptr, f->len);   /* no helper: only its handles change */
     a->e[a->n++] = (struct alike_copy){ c->nfields - 1, f->ptr, copy };
 }
 
@@ -89,8 +92,7 @@ static void alike_handle(struct fr_call *c, const void *p, uint64_t v)
 
     for (unsigned i = a->n; i-- > 0;) {
         const struct alike_copy *e = &a->e[i];
-        uint64_t len = c->fields[e->field].len;
-        if (at >= e->src && len >= sizeof v && (uint64_t)(at - e->src) <= len - sizeof v) {
+        if (fr__span_holds(e->src, c->fields[e->field].len, at, sizeof v)) {
             memcpy(e->copy + (at - e->src), &v, sizeof v);
             return;
         }

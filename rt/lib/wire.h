@@ -68,6 +68,15 @@ static inline int fr__wire_has_data(uint32_t kind)
            kind == FR_W_STRING || kind == FR_W_BUF || kind == FR_W_SPAN || kind == FR_W_ALIAS;
 }
 
+/* Whether the @n bytes at @at lie within the @len bytes at @base: where a
+ * handle inside a struct's bytes is found (callee.c, request.c). */
+static inline int fr__span_holds(const void *base, uint64_t len, const void *at, size_t n)
+{
+    const unsigned char *b = base, *a = at;
+
+    return a >= b && len >= n && (uint64_t)(a - b) <= len - n;
+}
+
 /* The aux word of @f's header: a callback's function index, a span's
  * number (see above), whether handles follow, else 0. */
 static inline uint32_t fr__wire_aux(const struct fr__field *f)

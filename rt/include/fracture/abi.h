@@ -60,8 +60,10 @@ extern "C" {
  *    hooks (hook.h); struct fr_call carries a hook's failure and the
  *    errno that crosses a call (eno, eno_back).
  * 3: struct fr_call carries a replica's tidy copies of its structs
- *    (alike); stubs call fr_put_tidy / fr_ret_tidy. */
-#define FR_ABI_VERSION 3
+ *    (alike); stubs call fr_put_tidy / fr_ret_tidy.
+ * 4: fr_ret_tidy is given where the struct's bytes were (a replica notes
+ *    them there, not in every fr_ret_scalar / fr_ret_buf). */
+#define FR_ABI_VERSION 4
 
 #if defined(__GNUC__)
 #define FR_API __attribute__((visibility("default")))
@@ -309,9 +311,12 @@ FR_API void fr_put_handles(struct fr_call *c, const void *v, size_t n, size_t si
  * @src into zeroed @dst field by field, so that only what the program
  * wrote is there.  fr_put_tidy (after the fr_put_scalar / fr_put_in /
  * fr_put_inout of a struct or an array of @size-byte structs) and
- * fr_ret_tidy (after the fr_ret_scalar / fr_ret_buf of one) make that copy
- * the field's bytes as the group compares them, with each handle's number
- * written over its field (handle.h); outside a replica they do nothing.
+ * fr_ret_tidy (after the fr_ret_scalar / fr_ret_buf of one, whose bytes
+ * were at @src) make that copy the field's bytes as the group compares
+ * them, with each handle's number written over its field (handle.h).
+ * With @fn NULL (a record without a name, which has no helper, but holds
+ * handles) the bytes are taken as they are, and only the handles change.
+ * Outside a replica they do nothing.
  */
 typedef void (*fr_tidy_fn)(void *dst, const void *src, size_t n);
 FR_API void fr_put_tidy(struct fr_call *c, fr_tidy_fn fn, size_t size);
@@ -415,7 +420,8 @@ FR_API int fr_ret_buf(struct fr_callee *cc, const void *p, size_t n);
 FR_API int fr_ret_handle(struct fr_callee *cc, const void *p, size_t n);   /* FR_RET_OPAQUE */
 /* The @n handles (@size bytes each) of an FR_OUT / FR_INOUT array at @v. */
 FR_API int fr_ret_handles(struct fr_callee *cc, const void *v, size_t n, size_t size);
-FR_API int fr_ret_tidy(struct fr_callee *cc, fr_tidy_fn fn, size_t size);   /* see fr_put_tidy */
+FR_API int fr_ret_tidy(struct fr_callee *cc, fr_tidy_fn fn, const void *src,
+                       size_t size);   /* see fr_put_tidy */
 FR_API int fr_ret_string(struct fr_callee *cc, const char *s);
 /* The string in a buffer of @cap bytes (FR_STRING with FR_INOUT(cap)). */
 FR_API int fr_ret_strbuf(struct fr_callee *cc, const char *s, size_t cap);

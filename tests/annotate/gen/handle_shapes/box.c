@@ -9,7 +9,8 @@
  * replicas.yaml three replicas vote on every reply, and their outward
  * calls (the callbacks) are checked against the leader's: the structs
  * they send hold each replica's own addresses and padding (box_list
- * fills it with the process's own bytes), which must not count. */
+ * fills it with the process's own bytes), which must not count: also
+ * behind an FR_COUNT field of a callback's argument (box_visit_batch). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -159,6 +160,17 @@ int box_pick(int a, int b, box_pick_fn pick)
     if (!o)
         return -errno;
     return mine(o)->v;
+}
+
+/* The callback gets n fresh objects behind an FR_COUNT field, in memory
+ * that held the process's own bytes (box_list). */
+int box_visit_batch(size_t n, int base, box_batch_fn fn)
+{
+    struct batch b = { n, box_list(n, base) };
+    int rc = b.refs ? fn(&b) : -1;
+
+    free(b.refs);
+    return rc;
 }
 
 int box_each(const struct ref *refs, size_t n, box_visit_fn visit)

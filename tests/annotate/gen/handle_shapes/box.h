@@ -47,6 +47,7 @@ struct label {
 
 typedef struct obj *(*box_pick_fn)(struct obj *a, struct obj *b);
 typedef int (*box_visit_fn)(struct ref r);
+typedef int (*box_batch_fn)(const struct batch *b);
 
 FR_ON_FAILURE(-1, EIO) int box_value(struct obj *o);
 FR_ON_FAILURE(-1, EIO) int box_tag(int v, int weight, FR_OUT(1) struct tagged *t);
@@ -71,5 +72,7 @@ FR_ON_FAILURE(-1, EIO) int box_merge(struct ref *dst, const struct ref *src);
 FR_ON_FAILURE(-1, EIO) int box_shift(FR_INOUT(n) struct ref *dst, FR_IN(n) const struct ref *src,
                                      size_t n);
 FR_ON_FAILURE(-1, EIO) int box_label_len(const struct label *l);
+/* A struct with handles behind an FR_COUNT field, passed to a callback. */
+FR_ON_FAILURE(-1, EIO) int box_visit_batch(size_t n, int base, FR_CALLBACK box_batch_fn fn);
 void box_crash(void);
 #endif

@@ -31,6 +31,15 @@ FR_ON_FAILURE(-1, EIO) static int visit(struct ref r)
     return box_value(r.o) * 10 + r.v;
 }
 
+FR_ON_FAILURE(-1, EIO) static int visit_batch(const struct batch *b)
+{
+    int sum = 0;
+
+    for (size_t i = 0; i < b->n; i++)
+        sum += visit(b->refs[i]);
+    return sum;
+}
+
 /* Each call after the crash starts with errno clear, so that a success
  * says so whatever came before. */
 #define SAID(what, call) (errno = 0, said(what, call))
@@ -74,6 +83,7 @@ int main(void)
     told("pick earlier", box_pick(1, 2, earlier));
     said("each", box_each(refs, 4, visit));
     printf("label: %d\n", box_label_len(&(struct label){ "seven!!" }));
+    said("visit batch", box_visit_batch(3, 30, visit_batch));
     r = refs[1];
     said("merge itself", box_merge(&r, &r));
     printf("merged: %d, same object: %s\n", r.v, r.o == refs[1].o ? "yes" : "no");
