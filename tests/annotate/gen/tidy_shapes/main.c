@@ -1,0 +1,88 @@
+/* The tidy_shapes case (see shape.c): prints every field of what the
+ * shape module sends, the same plain, split and under three voting
+ * replicas; the callbacks it passes get structs from the replicas. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "shape.h"
+
+static void print_bits(const char *what, const struct bits *b)
+{
+    printf("%s: ready %u kind %u level %d tag %c wide %u on %d count %#llx\n", what, b->ready,
+           b->kind, b->level, b->tag, b->wide, b->on, (unsigned long long)b->count);
+}
+
+static void print_sample(const char *what, const struct sample *s)
+{
+    unsigned sum = 0;
+
+    for (size_t i = 4; i < sizeof s->v.raw; i++)
+        sum += s->v.raw[i];
+    printf("%s: unit %c i %d raw %u scale %d half %u pair %u,%u\n", what, s->unit, (int)s->v.i,
+           sum, s->scale, s->half, s->pair[0], s->pair[1]);
+}
+
+static void print_stamp(const char *what, const struct stamp *t)
+{
+    printf("%s: zone %c at %lld.%09ld seq %u\n", what, t->zone, (long long)t->at.tv_sec,
+           t->at.tv_nsec, t->seq);
+}
+
+static void print_report(const char *what, const struct report *r)
+{
+    printf("%s: id %u\n", what, r->id);
+    print_bits("  flags[0]", &r->flags[0]);
+    print_bits("  flags[1]", &r->flags[1]);
+    print_stamp("  when", &r->when);
+    print_sample("  s", &r->s);
+}
+
+/* Callbacks the replicas call: what they pass is compared with the
+ * leader's. */
+static int visit(struct report r)
+{
+    print_report("visited", &r);
+    return r.id + r.when.seq;
+}
+
+static int peek(FR_IN(n) const struct bits *b, size_t n)
+{
+    int sum = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        print_bits("  peeked", &b[i]);
+        sum += b[i].level;
+    }
+    return sum;
+}
+
+int main(void)
+{
+    struct bits b = shape_bits(5), bs[3];
+    struct sample s = shape_sample(4), so;
+    struct stamp t = shape_stamp(2), *ts;
+    struct report r;
+    char what[16];
+
+    print_bits("bits", &b);
+    printf("bits out: %d\n", shape_bits_out(9, 3, bs));
+    for (int i = 0; i < 3; i++) {
+        snprintf(what, sizeof what, "  out[%d]", i);
+        print_bits(what, &bs[i]);
+    }
+    print_sample("sample", &s);
+    printf("sample out: %d\n", shape_sample_out(7, &so));
+    print_sample("  out", &so);
+    print_stamp("stamp", &t);
+    ts = shape_stamps(2, 30);
+    if (!ts)
+        return 1;
+    print_stamp("stamps[0]", &ts[0]);
+    print_stamp("stamps[1]", &ts[1]);
+    free(ts);
+    printf("report: %d\n", shape_report(11, &r));
+    print_report("  out", &r);
+    printf("visit: %d\n", shape_visit(20, visit));
+    printf("peek: %d\n", shape_peek(3, 2, peek));
+    return 0;
+}

@@ -1,0 +1,77 @@
+/* The tidy_shapes case (see shape.c): structs whose bytes hold more than
+ * their fields -- the bits of a bit-field's unit no field uses, a union's
+ * tail, padding around a union and around a system struct -- made by a
+ * replicated module and sent back as replies and as outward calls. */
+#ifndef SHAPE_H
+#define SHAPE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <fracture.h>
+
+/* Bit-fields (copied by assignment): 9 bits of the first unit are used,
+ * an unnamed zero-width one starts the next, an unnamed 4-bit one is
+ * nobody's, and a 40-bit one of a wider type; 16 bytes. */
+struct bits {
+    unsigned ready : 1;
+    unsigned kind : 3;
+    signed int level : 5;
+    unsigned : 0;
+    unsigned char tag;
+    unsigned wide : 20;
+    unsigned : 4;
+    _Bool on : 1;
+    unsigned long long count : 40;
+};
+
+/* A union: its members cover 20 of its 24 bytes (the last 4 are no
+ * member's, and a copy member by member leaves them out). */
+union num {
+    int32_t i;
+    double d;
+    unsigned char raw[20];
+};
+
+/* The union in a struct, with 7 bytes of padding before it and 4 after an
+ * anonymous union (whose members are the struct's own fields); 40 bytes. */
+struct sample {
+    char unit;
+    union num v;
+    short scale;
+    union {
+        uint16_t half;
+        unsigned char pair[2];
+    };
+};
+
+/* A system struct (copied whole) between 7 bytes of padding and 6; 32. */
+struct stamp {
+    char zone;
+    struct timespec at;
+    unsigned short seq;
+};
+
+/* All of them one record down, and an array of bit-fields: the helpers
+ * call each other; 112 bytes. */
+struct report {
+    struct bits flags[2];
+    unsigned char id;
+    struct stamp when;
+    struct sample s;
+};
+
+typedef int (*shape_visit_fn)(struct report r);
+typedef int (*shape_peek_fn)(const struct bits *b, size_t n);
+
+/* Replies: returned by value, FR_OUT, FR_RET(n). */
+struct bits shape_bits(int seed);
+int shape_bits_out(int seed, size_t n, FR_OUT(n) struct bits *out);
+struct sample shape_sample(int seed);
+int shape_sample_out(int seed, FR_OUT(1) struct sample *out);
+struct stamp shape_stamp(int seed);
+FR_RET(n) FR_RET_OWNED struct stamp *shape_stamps(size_t n, int seed);
+int shape_report(int seed, FR_OUT(1) struct report *out);
+/* Outward calls: a struct by value, and an FR_IN(n) array of them. */
+int shape_visit(int seed, FR_CALLBACK shape_visit_fn visit);
+int shape_peek(int seed, size_t n, FR_CALLBACK shape_peek_fn peek);
+#endif
