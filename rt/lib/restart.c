@@ -102,13 +102,16 @@ static int wait_back(int r, uint32_t failed_gen)
     int64_t give_up = fr__now_ns() + (int64_t)120 * 1000000000;
 
     while (fr__now_ns() < give_up) {
-        uint32_t g = atomic_load(rg->peer_gen);
-        if (atomic_load(fr__peer_lost(r)))
+        /* Asleep on every word the answer reads (set_side wakes each as
+         * it writes it): on peer_gen alone, a waiter that read `gone` set
+         * just before the root cleared it slept until the timeout. */
+        _Atomic uint32_t *const words[] = { rg->peer_gen, fr__peer_gone(r), fr__peer_lost(r) };
+        uint32_t seen[] = { atomic_load(words[0]), atomic_load(words[1]), atomic_load(words[2]) };
+        if (seen[2])
             return -EPIPE;
-        if (!atomic_load(fr__peer_gone(r)) &&
-            (g != failed_gen || !atomic_load(&rg->failed)))
+        if (!seen[1] && (seen[0] != failed_gen || !atomic_load(&rg->failed)))
             return 0;
-        fr__futex_wait_any(&rg->peer_gen, &g, 1, 100 * 1000000);
+        fr__futex_wait_any(words, seen, 3, 100 * 1000000);
     }
     return -EPIPE;
 }
@@ -270,15 +273,20 @@ static void set_side(int k, int which, uint32_t v)
 {
     /* The root's own copy first (fr__peer_gone): its callers act on it,
      * and a waiter woken by a header below finds it already changed. */
-    atomic_store(which ? &fr__rt.fmps[k].said_lost : &fr__rt.fmps[k].said_gone, v);
+    _Atomic uint32_t *own = which ? &fr__rt.fmps[k].said_lost : &fr__rt.fmps[k].said_gone;
+
+    atomic_store(own, v);
+    fr__futex_wake(own, INT_MAX);
     for (int p = 0; p < fr__rt.npairs; p++) {
         struct fr_pairmap *pm = &fr__rt.pairs[p];
         if (pm->a != k && pm->b != k)
             continue;
         int side = pm->a == k ? 0 : 1;
         struct fr_region_hdr *h = pm->base;
-        atomic_store(which ? &h->lost[side] : &h->gone[side], v);
-        fr__futex_wake(&h->gen[side], INT_MAX);
+        _Atomic uint32_t *w = which ? &h->lost[side] : &h->gone[side];
+        atomic_store(w, v);
+        fr__futex_wake(w, INT_MAX);
+        fr__futex_wake(&h->gen[side], INT_MAX);   /* waiters on the generation alone */
     }
 }
 
