@@ -348,10 +348,10 @@ static inline __attribute__((always_inline)) int invoke_out(struct fr_call *c)
 }
 
 /* A call to a crowd module (crowdcall.h): it runs in the copy its route
- * says, here (the plain copy, in the root) or across; an FR_INIT call
- * runs in both, the instrumented copy first, its reply dropped, so that
- * each has the module's state -- unless it passes one copy's objects,
- * then in that copy alone. */
+ * says, here (the plain copy, when this FMP holds it) or across; an
+ * FR_INIT call runs in both, the instrumented copy first, its reply
+ * dropped, so that each has the module's state -- unless it passes one
+ * copy's objects, then in that copy alone. */
 static __attribute__((noinline)) int invoke_crowd(struct fr_call *c, unsigned m)
 {
     int gi = fr__crowd_group(m), to, rc, set, both = 0;
@@ -366,7 +366,7 @@ static __attribute__((noinline)) int invoke_crowd(struct fr_call *c, unsigned m)
             return rc;
         c->rp = c->rend = NULL;
         c->nfds_out = 0;
-        to = 0;
+        to = fr__rt.groups[gi].plain;
     }
     set = fr__crowd_pin(gi, to);
     if (to == fr__rt.self) {

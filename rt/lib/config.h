@@ -102,9 +102,12 @@ struct fr_sample {
     struct fr_sample_instance *instances;
     size_t ninstances;
     /* crowd.c: the one instance is the instrumented copy of modules that
-     * also run in the root (the plain copy); its weight is the percent of
-     * their calls it takes (group.h, crowdcall.c) */
+     * also run uninstrumented (the plain copy); its weight is the percent
+     * of their calls it takes (group.h, crowdcall.c) */
     bool crowd;
+    /* crowd: the FMP of fmps (an index) where `fmps:` places the modules,
+     * whose plain copy runs there; -1: the root (not placed, or with main) */
+    long plain;
 };
 
 struct fr_fmp_conf {

@@ -191,6 +191,16 @@ static int make_layout(struct ck *ck, struct layout *lay)
         if ((ck->app->functions[f].flags & FR_FN_INIT) && b != (int)root)
             pair[root * nu + (size_t)b] = pair[(size_t)b * nu + root] = 1;
     }
+    /* and the crowd's plain copy (the root's, or that of the FMP `fmps:`
+     * places the module in) with whom its twin talks to (plan.c) */
+    for (size_t i = 0; i < cfg->nfmps; i++) {
+        const struct fr_fmp_conf *f = &cfg->fmps[i];
+        size_t home = f->sample.plain >= 0 ? (size_t)f->sample.plain : root;
+
+        for (size_t q = 0; f->sample.crowd && q < nu; q++)
+            if (q != home && pair[i * nu + q])
+                pair[home * nu + q] = pair[q * nu + home] = 1;
+    }
     /* The implicit root unit exists only without an FMP holding main. */
     if (root != cfg->nfmps)
         for (size_t a = 0; a < nu; a++)

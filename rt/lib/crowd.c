@@ -14,10 +14,25 @@
  * modules its `with:` names, the boundary `fracture partition --crowd`
  * computes from a training trace) run by an instrumented instance, a
  * one-instance `sample:` FMP marked as the crowd's (sample.crowd).  The
- * module stays in the root as well: `percent` of its calls go to the
- * instrumented copy, the rest run in the root's plain copy, the choice
- * made by each caller (crowdcall.c).  The check, the plan and the sample
- * policy see an ordinary `sample:` FMP; the plan marks its group.
+ * module keeps running where `fmps:` puts it as well, its plain copy: in
+ * the root, or in the FMP `fmps:` places it in (sample.plain), in every
+ * deployment alike, so a placement never holds in some deployments and
+ * not in others.  `percent` of its calls go to the instrumented copy, the
+ * rest run in the plain copy, the choice made by each caller
+ * (crowdcall.c).  The check, the plan and the sample policy see an
+ * ordinary `sample:` FMP; the plan marks its group and where its plain
+ * copy runs.
+ *
+ * Where the plain copy may run: in the root (`fmps:` leaves the module
+ * out, or places it with main), or in an FMP of `fmps:` without sample:
+ * or replicate: (restart:, env: and other modules beside it are fine).  A
+ * plain copy is one process, which the pins and the objects of the copy
+ * name (crowdcall.c); a sampled FMP would split its calls over instances
+ * again, a replicated one run them in replicas that vote while the twin
+ * answers alone, and neither is done: both are refused, and left out of a
+ * rotation made without a list.  A `with:` module's plain copy runs with
+ * the module's (the group has one plain copy as it has one twin): both in
+ * the root, or both in the same FMP, else refused.
  */
 #include "crowd.h"
 
@@ -259,13 +274,40 @@ static const struct fr_fmp_conf *placed_in(const struct fr_config *cfg, size_t n
     return NULL;
 }
 
+static bool holds_main(const struct fr_fmp_conf *f)
+{
+    for (size_t m = 0; m < f->nmodules; m++)
+        if (!strcmp(f->modules[m], "main"))
+            return true;
+    return false;
+}
+
+/* Where the plain copy of module @name runs: the FMP `fmps:` places it in,
+ * or NULL for the root (not placed, or placed with main); *pos where. */
+static const struct fr_fmp_conf *plain_home(const struct fr_config *cfg, const char *name,
+                                            struct fr_pos *pos)
+{
+    const struct fr_fmp_conf *f = placed_in(cfg, cfg->nfmps, name, pos);
+
+    return f && !holds_main(f) ? f : NULL;
+}
+
+/* The policy of FMP @f that keeps a plain copy out of it, or NULL.  The
+ * plain copy is one process that takes the calls the crowd does not draw
+ * for the twin, and pins and objects name it (crowdcall.c); in a sampled
+ * FMP those calls would be split again over instances, in a replicated
+ * one run by replicas that vote while the twin answers alone. */
+static const char *group_policy(const struct fr_fmp_conf *f)
+{
+    return !f ? NULL : f->sample.present ? "sample" : f->replicate.present ? "replicate" : NULL;
+}
+
 /* Whether module @name may be isolated by the crowd, else an error at @pos;
- * @with: the crowd module it would be isolated with, or NULL. */
+ * @with: the crowd module it would be isolated with, or NULL.  Where its
+ * plain copy may run is home_ok's and with_home_ok's. */
 static bool usable(struct rs *r, const char *name, struct fr_pos pos, const char *with)
 {
     struct fr_errs *e = r->e;
-    const struct fr_fmp_conf *f;
-    struct fr_pos where;
     int m = module_of(r->app, name);
     char *what = with ? talloc_asprintf(e->ctx, "module '%s' (with '%s' in crowd)", name, with)
                       : talloc_asprintf(e->ctx, "crowd module '%s'", name);
@@ -308,21 +350,73 @@ static bool usable(struct rs *r, const char *name, struct fr_pos pos, const char
         fr__err(e, pos, hint, "%s is not samplable", what);
         return false;
     }
-    f = placed_in(r->cfg, r->cfg->nfmps, name, &where);
-    if (f) {
-        fr__err(e, pos, "the crowd gives the module an FMP of its own in the deployments "
-                "that pick it; take it out of `fmps:` or out of the crowd",
-                "%s is already placed in FMP '%s' (at %s:%u:%u)", what,
-                f->name ? f->name : "?", e->file, where.line, where.col);
-        return false;
-    }
     return true;
+}
+
+/* Whether the plain copy of crowd item @it's module can run where `fmps:`
+ * puts it: in the root, or in an FMP without sample: or replicate:. */
+static bool home_ok(struct rs *r, const struct fr_crowd_item *it)
+{
+    struct fr_errs *e = r->e;
+    struct fr_pos at;
+    const struct fr_fmp_conf *home = plain_home(r->cfg, it->module, &at);
+    const char *policy = group_policy(home);
+    char *hint;
+
+    if (!policy)
+        return true;
+    hint = talloc_asprintf(e->ctx, "not supported: the crowd runs the module's plain copy "
+                           "in the FMP `fmps:` places it in, one process that takes the "
+                           "calls not drawn for the instrumented copy; take '%s' out of FMP "
+                           "'%s' (its plain copy then runs in the root), drop the FMP's "
+                           "`%s:`, or take '%s' out of the crowd", it->module, home->name,
+                           policy, it->module);
+    if (!hint)
+        e->oom = true;
+    fr__err(e, it->pos, hint, "crowd module '%s' is placed in FMP '%s' (at %s:%u:%u), which "
+            "has `%s:`: the crowd cannot keep its plain copy there", it->module, home->name,
+            e->file, at.line, at.col, policy);
+    return false;
+}
+
+/* Whether `with:` module @w of crowd item @it is placed where the item's
+ * module is: the group has one plain copy, as it has one twin, so the
+ * plain copies of a module and of its `with:` modules share one FMP (or
+ * the root). */
+static bool with_home_ok(struct rs *r, const struct fr_crowd_item *it, size_t w)
+{
+    struct fr_errs *e = r->e;
+    struct fr_pos at, wat;
+    const struct fr_fmp_conf *home = plain_home(r->cfg, it->module, &at);
+    const struct fr_fmp_conf *wh = plain_home(r->cfg, it->with[w], &wat);
+    char *mine, *theirs, *fix, *hint;
+
+    if (wh == home)
+        return true;
+    mine = wh ? talloc_asprintf(e->ctx, "is placed in FMP '%s' (at %s:%u:%u)", wh->name,
+                                e->file, wat.line, wat.col)
+              : talloc_strdup(e->ctx, "runs in the root");
+    theirs = home ? talloc_asprintf(e->ctx, "is placed in FMP '%s' (at %s:%u:%u)", home->name,
+                                    e->file, at.line, at.col)
+                  : talloc_strdup(e->ctx, "runs in the root");
+    fix = home ? talloc_asprintf(e->ctx, "place '%s' in FMP '%s' too", it->with[w], home->name)
+               : talloc_asprintf(e->ctx, "take '%s' out of `fmps:` (to the root, beside '%s')",
+                                 it->with[w], it->module);
+    hint = fix ? talloc_asprintf(e->ctx, "a crowd module and its `with:` modules keep their "
+                                 "plain copies in one FMP, as their instrumented copies share "
+                                 "one: %s, or take '%s' out of `with:`", fix, it->with[w])
+               : NULL;
+    if (!mine || !theirs || !hint)
+        e->oom = true;
+    fr__err(e, it->with_pos[w], hint, "module '%s' (with '%s' in crowd) %s, but '%s' %s",
+            it->with[w], it->module, mine ? mine : "?", it->module, theirs ? theirs : "?");
+    return false;
 }
 
 static bool check_item(struct rs *r, const struct fr_crowd_item *it, size_t idx)
 {
     const struct fr_crowd *c = r->cfg->crowd;
-    bool ok = usable(r, it->module, it->pos, NULL);
+    bool known = usable(r, it->module, it->pos, NULL), ok = known && home_ok(r, it);
 
     for (size_t j = 0; j < idx; j++)
         if (!strcmp(c->items[j].module, it->module)) {
@@ -338,7 +432,8 @@ static bool check_item(struct rs *r, const struct fr_crowd_item *it, size_t idx)
             ok = false;
             continue;
         }
-        ok = usable(r, it->with[w], it->with_pos[w], it->module) && ok;
+        ok = usable(r, it->with[w], it->with_pos[w], it->module) &&
+             (!known || with_home_ok(r, it, w)) && ok;
         for (size_t j = 0; j < w; j++)
             if (!strcmp(it->with[j], it->with[w])) {
                 fr__err(r->e, it->with_pos[w], NULL, "module '%s' is named twice in "
@@ -349,8 +444,9 @@ static bool check_item(struct rs *r, const struct fr_crowd_item *it, size_t idx)
     return ok;
 }
 
-/* No list: every module of the app that qualifies, the others named in
- * c->skipped for `fracture check`. */
+/* No list: every module of the app that qualifies (samplable, not main,
+ * in the root or placed in an FMP that can keep its plain copy), the
+ * others named in c->skipped for `fracture check`. */
 static int list_all(struct rs *r, struct fr_crowd *c)
 {
     const struct fr_app *app = r->app;
@@ -366,6 +462,7 @@ static int list_all(struct rs *r, struct fr_crowd *c)
     for (unsigned i = 0; app->modules && i < app->nmodules; i++) {
         const char *name = app->modules[i].name;
         const struct fr_fmp_conf *f;
+        const char *policy;
         char *why = NULL;
 
         if (!name)
@@ -374,10 +471,10 @@ static int list_all(struct rs *r, struct fr_crowd *c)
             why = talloc_asprintf(tree, "main (stays in the root)");
         else if (!(app->modules[i].caps & FR_SAMPLABLE))
             why = talloc_asprintf(tree, "%s (not samplable)", name);
-        else if ((f = placed_in(r->cfg, r->cfg->nfmps, name, &where)))
-            why = talloc_asprintf(tree, "%s (placed in FMP '%s' at %s:%u:%u)", name,
-                                  f->name ? f->name : "?", r->e->file, where.line,
-                                  where.col);
+        else if ((policy = group_policy(f = plain_home(r->cfg, name, &where))))
+            why = talloc_asprintf(tree, "%s (placed in FMP '%s' at %s:%u:%u, which has "
+                                  "`%s:`)", name, f->name ? f->name : "?", r->e->file,
+                                  where.line, where.col, policy);
         if (why) {
             c->skipped[c->nskipped++] = why;
             continue;
@@ -393,9 +490,10 @@ static int list_all(struct rs *r, struct fr_crowd *c)
         if (!c->skipped[i])
             return -ENOMEM;
     if (!c->nlist)
-        fr__err(r->e, c->pos, "mark a module FR_SAMPLABLE, or take one out of `fmps:`",
-                "crowd has no module to rotate: none of the app's modules is samplable "
-                "and free of `fmps:`");
+        fr__err(r->e, c->pos, "mark a module FR_SAMPLABLE, or take one out of its sampled "
+                "or replicated FMP", "crowd has no module to rotate: none of the app's "
+                "modules is samplable and runs where the crowd can keep its plain copy "
+                "(the root, or an FMP without `sample:` or `replicate:`)");
     return 0;
 }
 
@@ -464,8 +562,9 @@ static int add_fmp(struct rs *r, struct fr_crowd *c, const struct fr_crowd_item 
     /* Each deployment samples other calls of the module. */
     f->sample.seed = c->id_value;
     /* One instance, the instrumented copy: the plain share of the calls
-     * runs in the caller's FMP (crowdcall.c). */
+     * runs in the plain copy, where `fmps:` places the module (crowdcall.c). */
     f->sample.crowd = true;
+    f->sample.plain = c->plain;
     f->sample.ninstances = 1;
     f->sample.instances[0].pos = c->pos;
     f->sample.instances[0].weight = c->percent;
@@ -479,6 +578,8 @@ void fr__crowd_resolve(struct fr_errs *e, struct fr_config *cfg, const struct fr
 {
     struct fr_crowd *c = cfg->crowd;
     struct rs r = { e, cfg, app };
+    const struct fr_fmp_conf *home;
+    struct fr_pos at;
     bool ok = true;
 
     if (!c || c->resolved)
@@ -502,6 +603,8 @@ void fr__crowd_resolve(struct fr_errs *e, struct fr_config *cfg, const struct fr
     read_id(cfg, c, c->nlist);
     if (!c->id || !c->id_from)
         goto out_oom;
+    home = plain_home(cfg, c->list[c->slot]->module, &at);
+    c->plain = home ? home - cfg->fmps : -1;
     if (add_fmp(&r, c, c->list[c->slot]) < 0)
         goto out_oom;
     c->resolved = true;
@@ -540,7 +643,20 @@ static void print_json(FILE *f, const struct fr_crowd *c, const struct fr_config
             c->list[c->slot]->has_with ? "with" : "no trace");
     fr__json_string(f, env->has_valgrind ? (env->valgrind_tool ? env->valgrind_tool
                                                                : "memcheck") : NULL);
-    fprintf(f, ", \"percent\": %u, \"reports\": ", c->percent);
+    fprintf(f, ", \"percent\": %u, \"plain\": ", c->percent);
+    if (c->plain >= 0) {
+        const struct fr_env *penv = &cfg->fmps[c->plain].env;
+
+        fputs("{\"where\": \"fmp\", \"fmp\": ", f);
+        fr__json_string(f, cfg->fmps[c->plain].name);
+        fputs(", \"valgrind\": ", f);
+        fr__json_string(f, !penv->present || !penv->has_valgrind ? NULL
+                           : penv->valgrind_tool ? penv->valgrind_tool : "memcheck");
+        fputs("}", f);
+    } else {
+        fputs("{\"where\": \"root\"}", f);
+    }
+    fputs(", \"reports\": ", f);
     fr__json_string(f, cfg->reports_dir);
     fputs("}", f);
 }
@@ -602,9 +718,24 @@ void fr__crowd_print(FILE *f, const struct fr_config *cfg, bool json)
         fprintf(f, "  crowd: %u %% of its calls go to an instance in the crowd's env",
                 c->percent);
     }
-    if (c->percent < 100)
+    if (c->percent < 100 && c->plain >= 0) {
+        const struct fr_fmp_conf *home = &cfg->fmps[c->plain];
+
+        /* uninstrumented, unless that FMP's own env: instruments it */
+        if (home->env.present && home->env.has_valgrind)
+            fprintf(f, ", the rest run in FMP '%s' under valgrind --tool=%s (its env:)",
+                    home->name, home->env.valgrind_tool ? home->env.valgrind_tool
+                                                        : "memcheck");
+        else if (home->env.present && home->env.npreload)
+            fprintf(f, ", the rest run in FMP '%s' with the preload agents of its env:",
+                    home->name);
+        else
+            fprintf(f, ", the rest run uninstrumented in FMP '%s'", home->name);
+        fprintf(f, ", where fmps: places the module (a call from another FMP crosses to it)");
+    } else if (c->percent < 100) {
         fprintf(f, ", the rest run uninstrumented in the root, where the module stays "
                 "(a call from another FMP crosses to it)");
+    }
     fputc('\n', f);
     if (env->has_valgrind)
         fprintf(f, "  crowd: reports go to %s/%s.instance0.PID.xml (`fracture report` "

@@ -8,9 +8,9 @@
  * The key is read with the rest of the file (fr__crowd_walk, a field of the
  * top-level schema); once the app is known, fr__crowd_resolve picks this
  * deployment's module and adds one FMP for it to the config, a `sample:`
- * FMP marked as the crowd's twin (the module stays in the root too:
- * crowdcall.c), so that the check, the plan and the sample policy
- * need nothing new.
+ * FMP marked as the crowd's twin (the module keeps running where `fmps:`
+ * puts it too, the root or an FMP of its own: crowdcall.c), so that the
+ * check and the sample policy need nothing new.
  */
 #ifndef FR_CROWD_H
 #define FR_CROWD_H
@@ -63,6 +63,8 @@ struct fr_crowd {
     size_t nskipped;
     size_t slot;              /* list[slot] is this deployment's */
     size_t fmp;               /* its FMP in cfg->fmps */
+    long plain;               /* where its plain copy runs: the FMP in cfg->fmps that
+                               * `fmps:` places it in, or -1: the root */
 };
 
 /* fr__crowd_walk - a K_FN field of the top-level schema: cfg->crowd (obj
@@ -72,8 +74,9 @@ void fr__crowd_walk(struct fr_walk *st, const struct yaml_node_s *k,
 
 /*
  * fr__crowd_resolve - with the app known: check the list (every module
- * known, not main, samplable, not placed by `fmps:`; with no list, every
- * module that qualifies), pick this deployment's module from its id
+ * known, not main, samplable, in the root or placed by `fmps:` in an FMP
+ * without sample: or replicate:, its `with:` modules beside it; with no
+ * list, every module that qualifies), pick this deployment's module from its id
  * (FR_CROWD_ID_VAR, else a hash of host and user) and append its FMP to
  * cfg->fmps (memory under @cfg).  Problems go to @e.  Does nothing without
  * `crowd:`.

@@ -1,10 +1,14 @@
 /*
  * crowdcall.c - a crowd deployment (crowd.c) runs its chosen module
- * twice: the plain copy where `fmps:` leaves it (the root), and an
+ * twice: the plain copy where `fmps:` puts it (the root, or the FMP
+ * `fmps:` places it in: the group's `plain`, P below), and an
  * instrumented copy in FMP crowd-M, a one-instance `sample:` group (the
  * twin, group.h).  Each call to the module chooses its copy here, in the
- * caller's FMP, so that the plain share of the calls pays no crossing when
- * the caller is the root: only `percent` % go across, to memcheck.
+ * caller's FMP, whichever FMP that is (the root, P itself, any other), so
+ * that the plain share of the calls pays no crossing when the caller is
+ * in P (the module's own neighbours there): only `percent` % go across,
+ * to memcheck.  Every FMP but the twin routes so (FR_REMOTE_CROWD); P
+ * serves the plain share, the twin the rest.
  *
  * What keeps the two copies exact, each as exact as an instance of a
  * sampled FMP is (the module is FR_SAMPLABLE: its calls may land on any
@@ -12,18 +16,24 @@
  * between sampled instances):
  *   - FR_INIT calls run in both (call.c), so each copy has the module's
  *     state from them -- but one that passes objects of one copy, which
- *     the other could not use, runs in that copy alone;
+ *     the other could not use, runs in that copy alone; the calls sent to
+ *     P are logged as any call to P and replayed into it when it restarts
+ *     (initlog.c), those to the twin into the twin;
  *   - a call that passes an object one copy made runs in that copy: the
- *     twin's objects carry its tag (handle.c), the root's are the root's
- *     own pointers (in the root) or carry the root's tag (elsewhere); a
- *     call passing objects of both copies fails with EXDEV, said once;
+ *     twin's objects carry its tag (handle.c), P's are P's own pointers
+ *     (in P) or carry P's tag (elsewhere); an object of any other FMP
+ *     names neither copy; a call passing objects of both copies fails
+ *     with EXDEV, said once;
  *   - while a call runs in one copy, the thread is pinned to it (its
  *     metadata, which follows it into every FMP): a nested call back into
  *     the module, from anywhere, runs in the same copy;
  *   - otherwise the call draws, with the group's seed (sample.c), the
  *     same sequence a two-instance sample of weights 100-p and p drew.
  * A twin that is gone for good takes no more drawn calls: they run in the
- * plain copy.
+ * plain copy.  A P that crashes restarts by its own `restart:` (its
+ * objects dying with the incarnation, ESTALE), and one gone for good fails
+ * the plain share as it would fail without the crowd (FR_ON_FAILURE): the
+ * twin, an instrumented copy, does not take P's place.
  */
 #include "crowdcall.h"
 
@@ -61,7 +71,7 @@ static int mixed(const struct fr_call *c, const struct fr_group *g, int pinned)
                 pinned ? "an object of one copy of the module while a call to the other "
                          "copy is in progress"
                        : "objects of both copies of the module",
-                fr__rt.fmps[0].name, fr__rt.fmps[g->member[0]].name);
+                fr__rt.fmps[g->plain].name, fr__rt.fmps[g->member[0]].name);
     return -EXDEV;
 }
 
@@ -77,7 +87,7 @@ static int objects_copy(struct fr_call *c, const struct fr_group *g, int want)
         if (c->fields[i].kind != FR_W_HANDLE)
             continue;
         o = fr__handle_owner(c->fields[i].len);
-        w = o == g->member[0] ? PIN_TWIN : o == 0 ? PIN_PLAIN : 0;
+        w = o == g->member[0] ? PIN_TWIN : o == g->plain ? PIN_PLAIN : 0;
         if (w && want && w != want)
             return mixed(c, g, pinned);
         want = w ? w : want;
@@ -91,7 +101,7 @@ int fr__crowd_init_route(struct fr_call *c, int gi, int *both)
     int want = objects_copy(c, g, 0);
 
     *both = want == 0;
-    return want < 0 ? want : want == PIN_TWIN ? g->member[0] : 0;
+    return want < 0 ? want : want == PIN_TWIN ? g->member[0] : g->plain;
 }
 
 int fr__crowd_route(struct fr_call *c, int gi)
@@ -109,12 +119,12 @@ int fr__crowd_route(struct fr_call *c, int gi)
         if (want == PIN_TWIN && !fr__member_alive(twin))
             want = PIN_PLAIN;
     }
-    return want == PIN_TWIN ? twin : 0;
+    return want == PIN_TWIN ? twin : g->plain;
 }
 
 int fr__crowd_pin(int gi, int to)
 {
-    if (to != 0 || fr__meta_pin((unsigned)gi))
+    if (to != fr__rt.groups[gi].plain || fr__meta_pin((unsigned)gi))
         return 0;
     fr__meta_pin_set((unsigned)gi, PIN_PLAIN);
     return 1;

@@ -1,6 +1,7 @@
 /*
  * crowdcall.h - the caller's half of the crowd (crowdcall.c): which copy
- * of a crowd module a call runs in, the plain one in the root or the
+ * of a crowd module a call runs in, the plain one (in the root, or in the
+ * FMP `fmps:` places the module in: the group's `plain`) or the
  * instrumented one, the crowd's twin (group.h).
  */
 #ifndef FR_CROWDCALL_H
@@ -10,7 +11,7 @@
 
 /*
  * The copy call @c (to a module of crowd group @gi) runs in: the twin's
- * FMP index, or 0 (the root, the plain copy).  A pin of the thread (a
+ * FMP index, or the plain copy's (the group's `plain`).  A pin of the thread (a
  * call to one copy in progress) keeps it there; else the objects it
  * passes choose (the copy that made them); else the group's draw,
  * weight[0] % of the calls to the twin.  -EXDEV (said, with a fix) when
@@ -26,9 +27,9 @@ int fr__crowd_route(struct fr_call *c, int gi);
  */
 int fr__crowd_init_route(struct fr_call *c, int gi, int *both);
 
-/* Pin this thread to copy @to (0 the root; the twin pins itself in its
- * policy, sample.c) while a call to it is in progress, unless it is
- * pinned already: 1 when set, for fr__crowd_unpin. */
+/* Pin this thread to copy @to (the plain copy's FMP; the twin pins
+ * itself in its policy, sample.c) while a call to it is in progress,
+ * unless it is pinned already: 1 when set, for fr__crowd_unpin. */
 int fr__crowd_pin(int gi, int to);
 void fr__crowd_unpin(int gi, int was_set);
 

@@ -44,6 +44,7 @@ int fr__groups_adopt(const struct fr_plan *p, int self)
         g->restarts = src->restarts;
         g->seed = src->seed;
         g->crowd = src->crowd;
+        g->plain = src->plain;
         g->total = src->total;
         memcpy(g->member, src->member, sizeof g->member);
         memcpy(g->weight, src->weight, sizeof g->weight);
@@ -188,6 +189,13 @@ int fr__crowd_group(unsigned m)
     int k = fr__rt.fmp_of_module[m], gi = fr__rt.group_of ? fr__rt.group_of[k] : -1;
 
     return gi >= 0 && fr__rt.groups[gi].crowd ? gi : -1;
+}
+
+int fr__crowd_plain(unsigned m)
+{
+    int gi = fr__crowd_group(m);
+
+    return gi < 0 ? -1 : fr__rt.groups[gi].plain;
 }
 
 unsigned char fr__remote_placed(unsigned m)

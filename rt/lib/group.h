@@ -35,8 +35,11 @@ struct fr_group {
     uint64_t recycle[FR_GROUP_MAX];   /* sample: calls before a fresh instance, 0: never */
     unsigned total;           /* sample: sum of the weights */
     int crowd;                /* sample: the crowd's twin (crowdcall.c): one member, the
-                               * instrumented copy of modules the root runs too; weight[0]
-                               * is the percent of their calls it takes */
+                               * instrumented copy of modules that run plain in FMP
+                               * `plain` too; weight[0] is the percent of their calls it
+                               * takes */
+    int plain;                /* crowd: the FMP of the plain copy (0: the root), where
+                               * `fmps:` places the modules; never a group's member */
     _Atomic uint64_t draws;   /* sample: choices made so far by this process */
     _Atomic int voters;       /* replicate: replicas serving, as last said (0: all) */
     _Atomic uint32_t said_dead[FR_GROUP_MAX];  /* replicate: the incarnation + 1 whose
@@ -79,8 +82,11 @@ char *fr__member_report_comment(void *ctx, const struct fr_fmp_conf *fc, int k);
 
 int fr__group_primary(int fmp);
 /* The group of the crowd's twin that holds module @m (an instrumented
- * copy: the root runs the module too), or -1. */
+ * copy: the module runs plain in the group's `plain` FMP too), or -1. */
 int fr__crowd_group(unsigned m);
+/* The FMP where crowd module @m's plain copy runs (0: the root), or -1
+ * when @m is not a crowd module. */
+int fr__crowd_plain(unsigned m);
 /* fr__remote[@m] as the plan places module @m, for this FMP: 0 here, 1
  * in another FMP, FR_REMOTE_CROWD a crowd module not run here as twin. */
 unsigned char fr__remote_placed(unsigned m);

@@ -752,8 +752,9 @@ static void copy_in(int from, struct fr_ctl_in *in)
      * FMP it names, one it has a region with, so that it could make it. */
     if (rc == 0 && (!(fs[e.fn].flags & FR_FN_INIT) || fr__group_primary(e.peer) != e.peer ||
                     (fr__rt.fmp_of_module[fs[e.fn].module] != e.peer &&
-                     /* a crowd module runs in the root too (crowdcall.c) */
-                     !(e.peer == 0 && fr__crowd_group(fs[e.fn].module) >= 0)) ||
+                     /* a crowd module runs plain too, in the root or in the
+                      * FMP `fmps:` places it in (crowdcall.c) */
+                     fr__crowd_plain(fs[e.fn].module) != e.peer) ||
                     !fr__paired(from, e.peer))) {
         free_entry(&e);
         rc = -EPROTO;

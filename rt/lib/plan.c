@@ -7,7 +7,7 @@
  *   max_payload;name,name,...;R:A,R:A,... (per FMP: retries+1, 0 when not
  *   restartable, and on_exhausted abort);fmp,fmp,... (per module);i-j,... (pairs);
  *   kind:div:restarts:seed:n:m.w.K:m.w.K,... (groups, group.h; div of a
- *   sample group: 1 for the crowd's twin);
+ *   sample group: 0, or for the crowd's twin 1 + the FMP of its plain copy);
  *   peer:memfd:sock,... (this child's regions);ctl[:watch] (its deathwatch
  *   table, deathwatch.h)[;trace[:profile]] (its trace area, trace.h, and
  *   its span buffer, profile.h)
@@ -42,6 +42,16 @@ static int module_index(const struct fr_app *app, const char *name)
  * instance that crashes is lost, and its calls fail at once.
  */
 #define SAMPLE_REPLAYS 100
+
+/* The plan's index of configured FMP @i: 0 for the root's, else its place
+ * among the others, after the root. */
+static int plan_index(int root_conf, long i)
+{
+    if (i < 0 || i == root_conf)
+        return 0;
+    return (int)i + 1 - (root_conf >= 0 && root_conf < i);
+}
+
 static void add_groups(const struct fr_config *cfg, int root_conf, struct fr_plan *p)
 {
     int next = (int)cfg->nfmps + (root_conf < 0), gi = 0;
@@ -64,6 +74,9 @@ static void add_groups(const struct fr_config *cfg, int root_conf, struct fr_pla
         g->restarts = f->restart.present;
         g->seed = f->sample.seed;
         g->crowd = f->sample.crowd;
+        /* the crowd's plain copy: in the root, or where `fmps:` places it
+         * (crowd.c refuses a group there) */
+        g->plain = g->crowd ? plan_index(root_conf, f->sample.plain) : 0;
         for (int j = 0; j < g->n; j++) {
             int e = j ? next++ : (int)k;
             g->member[j] = e;
@@ -163,12 +176,16 @@ int fr__plan_build(void *ctx, const struct fr_config *cfg, const struct fr_app *
                 p->pair[b] = p->pair[b * n] = 1;
         }
     }
-    /* The crowd's modules run in the root too (crowdcall.c): it talks to
-     * whom their instrumented copy talks to. */
-    for (int gi = 0; gi < p->ngroups; gi++)
-        for (int q = 1; p->groups[gi].crowd && q < n; q++)
-            if (p->pair[p->groups[gi].member[0] * n + q])
-                p->pair[q] = p->pair[q * n] = 1;
+    /* The crowd's modules run plain too, in the root or in the FMP `fmps:`
+     * places them in (crowdcall.c): that FMP talks to whom their
+     * instrumented copy talks to (callers and callees of the modules, and
+     * the root, which replays their FR_INIT calls), and they to it. */
+    for (int gi = 0; gi < p->ngroups; gi++) {
+        int twin = p->groups[gi].member[0], home = p->groups[gi].plain;
+        for (int q = 0; p->groups[gi].crowd && q < n; q++)
+            if (q != home && p->pair[twin * n + q])
+                p->pair[home * n + q] = p->pair[q * n + home] = 1;
+    }
     /* Every member talks to whom its group's first member talks to. */
     for (int gi = 0; gi < p->ngroups; gi++) {
         const struct fr_group *g = &p->groups[gi];
@@ -216,7 +233,9 @@ char *fr__plan_encode(void *ctx, const struct fr_plan *p, int self, pid_t root,
     for (int gi = 0; s && gi < p->ngroups; gi++) {
         const struct fr_group *g = &p->groups[gi];
         s = talloc_asprintf_append(s, "%s%d:%d:%d:%" PRIu64 ":%d", gi ? "," : "", g->kind,
-                                   g->kind == FR_GROUP_SAMPLE ? g->crowd : g->on_divergence,
+                                   g->kind != FR_GROUP_SAMPLE ? g->on_divergence
+                                   : g->crowd                 ? 1 + g->plain
+                                                              : 0,
                                    g->restarts, g->seed, g->n);
         for (int j = 0; s && j < g->n; j++)
             s = talloc_asprintf_append(s, ":%d.%u.%" PRIu64, g->member[j], g->weight[j],
@@ -281,15 +300,19 @@ static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
         }
         g = &p->groups[p->ngroups++];
         memset(g, 0, sizeof *g);
-        if (num(&s, ":", 2, &kind) < 0 || kind == 0 || num(&s, ":", 2, &div) < 0 ||
+        if (num(&s, ":", 2, &kind) < 0 || kind == 0 ||
+            num(&s, ":", kind == FR_GROUP_SAMPLE ? (uint64_t)n : 2, &div) < 0 ||
             num(&s, ":", 1, &restarts) < 0 || num(&s, ":", UINT64_MAX, &seed) < 0 || num(&s, ":", FR_GROUP_MAX, &count) < 0 ||
             count == 0)
             return -EINVAL;
         g->kind = (int)kind;
-        /* a sample group's slot says whether it is the crowd's twin */
-        if (g->kind == FR_GROUP_SAMPLE)
+        /* a sample group's slot says whether it is the crowd's twin, and
+         * where its plain copy runs (checked below, once every member is
+         * known) */
+        if (g->kind == FR_GROUP_SAMPLE) {
             g->crowd = div != 0;
-        else
+            g->plain = div ? (int)div - 1 : 0;
+        } else
             g->on_divergence = (int)div;
         g->restarts = (int)restarts;
         g->seed = seed;
@@ -314,6 +337,10 @@ static int decode_groups(void *ctx, const char **sp, struct fr_plan *p)
             break;
         }
     }
+    /* a plain copy is one FMP of no group */
+    for (int gi = 0; gi < p->ngroups; gi++)
+        if (p->groups[gi].crowd && seen[p->groups[gi].plain])
+            return -EINVAL;
     *sp = s + 1;
     return 0;
 }

@@ -6,11 +6,15 @@
 #   rotation  ids 0..N-1 pick each module of the list once; an id picks the
 #             same module every time
 #   hashed    a text id, and no id (host and user), pick a stable slot
-#   skipped   no list: every samplable module not placed by fmps:; a listed
-#             module placed by fmps: or not samplable is refused
+#   skipped   no list: every samplable module but those fmps: places in a
+#             sampled FMP; a listed module placed so, or not samplable, is
+#             refused
 #   six       six deployments (ids 0..5) run under real memcheck, their
 #             reports merged by `fracture report`, and one by one into a
 #             SQLite database, ranked as expected
+#   placed    a crowd module that fmps: places in an FMP of its own, under
+#             memcheck too: its plain copy runs there, the twin takes its
+#             share, and the two reports hold every call's leak once
 #
 # Every case runs in a temporary directory, removed at exit, and leaves no
 # process behind.
@@ -51,12 +55,22 @@ check)
     line out "  crowd: 100 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full"
     line out "  crowd: reports go to fracture-reports/crowd-reader.instance0.PID.xml (\`fracture report\` merges them)"
     check 4 crowd.yaml --json || fail "check --json refused crowd.yaml"
-    has out '"crowd": {"id": "4", "id_from": "FRACTURE_DEPLOYMENT", "id_numeric": true, "slot": 1, "of": 3, "module": "reader", "rotation": ["leaky", "reader", "clean"], "fmp": "crowd-reader", "modules": ["reader"], "boundary": "no trace", "valgrind": "memcheck", "percent": 100, "reports": "fracture-reports"}'
-    # the defaults: 1 %, the rest to a plain instance
-    cp "$dir/crowd-all.yaml" .
-    check 0 crowd-all.yaml || fail "check refused crowd-all.yaml"
+    has out '"crowd": {"id": "4", "id_from": "FRACTURE_DEPLOYMENT", "id_numeric": true, "slot": 1, "of": 3, "module": "reader", "rotation": ["leaky", "reader", "clean"], "fmp": "crowd-reader", "modules": ["reader"], "boundary": "no trace", "valgrind": "memcheck", "percent": 100, "plain": {"where": "root"}, "reports": "fracture-reports"}'
+    # the defaults: 1 %, the rest to the plain copy, in the root or where
+    # fmps: places the module
+    cp "$dir/crowd-all.yaml" "$dir/crowd-placed.yaml" .
+    check 1 crowd-all.yaml || fail "check refused crowd-all.yaml"
     line out "  crowd: 1 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full, the rest run uninstrumented in the root, where the module stays (a call from another FMP crosses to it)"
     line out "  crowd: reports go to fracture-reports/crowd-leaky.instance0.PID.xml (\`fracture report\` merges them)"
+    check 0 crowd-all.yaml || fail "check refused crowd-all.yaml"
+    line out "  crowd: this deployment isolates module 'clean' in FMP 'crowd-clean': clean"
+    line out "  crowd: 1 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full, the rest run uninstrumented in FMP 'alone', where fmps: places the module (a call from another FMP crosses to it)"
+    check 0 crowd-all.yaml --json || fail "check --json refused crowd-all.yaml"
+    has out '"percent": 1, "plain": {"where": "fmp", "fmp": "alone", "valgrind": null}, "reports"'
+    check 1 crowd-placed.yaml || fail "check refused crowd-placed.yaml"
+    line out "  crowd: 50 % of its calls go to an instance under valgrind --tool=memcheck --leak-check=full, the rest run in FMP 'mine' under valgrind --tool=memcheck (its env:), where fmps: places the module (a call from another FMP crosses to it)"
+    check 1 crowd-placed.yaml --json || fail "check --json refused crowd-placed.yaml"
+    has out '"percent": 50, "plain": {"where": "fmp", "fmp": "mine", "valgrind": "memcheck"}, "reports"'
     # a boundary from `fracture partition --crowd`: the module and its with:
     printf 'version: 1\ncrowd:\n  modules: [{module: leaky, with: [clean]}, {module: reader, with: []}]\n' >with.yaml
     check 0 with.yaml || fail "check refused with.yaml"
@@ -118,23 +132,25 @@ hashed)
     done
     ;;
 skipped)
-    cp "$dir/crowd-all.yaml" "$dir/crowd-placed.yaml" .
+    cp "$dir/crowd-all.yaml" .
     got=""
     for id in 0 1 2; do
         check $id crowd-all.yaml || fail "check refused crowd-all.yaml"
         got="$got $(module_of)"
     done
-    [ "$got" = " leaky reader leaky" ] || fail "rotation:$got"
-    line out "  crowd: rotation: leaky reader"
-    line out "  crowd: left out: main (stays in the root), clean (placed in FMP 'alone' at crowd-all.yaml:7:15), fixed (not samplable)"
+    [ "$got" = " clean leaky clean" ] || fail "rotation:$got"
+    line out "  crowd: rotation: clean leaky"
+    line out "  crowd: left out: main (stays in the root), fixed (not samplable), reader (placed in FMP 'halves' at crowd-all.yaml:11:15, which has \`sample:\`)"
+    # listed: a module fmps: places in a sampled FMP, and one not samplable
+    printf 'version: 1\nfmps:\n  - name: halves\n    modules: [leaky]\n    sample: {instances: [{weight: 1}, {weight: 1}]}\ncrowd:\n  modules: [reader, leaky, fixed]\n' >refused.yaml
     rc=0
-    check 0 crowd-placed.yaml || rc=$?
-    [ $rc = 1 ] || fail "crowd-placed.yaml: exit $rc, expected 1"
-    [ "$(cat err)" = "crowd-placed.yaml:7:21: error: crowd module 'leaky' is already placed in FMP 'mine' (at crowd-placed.yaml:5:15)
-  hint: the crowd gives the module an FMP of its own in the deployments that pick it; take it out of \`fmps:\` or out of the crowd
-crowd-placed.yaml:7:28: error: crowd module 'fixed' is not samplable
+    check 0 refused.yaml || rc=$?
+    [ $rc = 1 ] || fail "refused.yaml: exit $rc, expected 1"
+    [ "$(cat err)" = "refused.yaml:7:21: error: crowd module 'leaky' is placed in FMP 'halves' (at refused.yaml:4:15), which has \`sample:\`: the crowd cannot keep its plain copy there
+  hint: not supported: the crowd runs the module's plain copy in the FMP \`fmps:\` places it in, one process that takes the calls not drawn for the instrumented copy; take 'leaky' out of FMP 'halves' (its plain copy then runs in the root), drop the FMP's \`sample:\`, or take 'leaky' out of the crowd
+refused.yaml:7:28: error: crowd module 'fixed' is not samplable
   hint: the crowd samples its calls: mark it FRACTURE_MODULE(fixed, FR_RESTARTABLE | FR_SAMPLABLE) if sampling it is safe, or take it out of the list" ] ||
-        fail "crowd-placed.yaml: the errors differ"
+        fail "refused.yaml: the errors differ"
     ;;
 six)
     command -v valgrind >/dev/null || { echo "valgrind missing"; exit 77; }
@@ -174,6 +190,31 @@ six)
     line out "database: 0 reports merged now, 1 already there (not counted again)"
     "$fr" report --db crowd.db >out 2>err || fail "fracture report --db failed"
     ranked
+    ;;
+placed)
+    command -v valgrind >/dev/null || { echo "valgrind missing"; exit 77; }
+    cp "$dir/crowd-placed.yaml" .
+    # deployment 1 picks leaky, which fmps: places in FMP mine (under
+    # memcheck too): ten calls, three blocks of 48 bytes lost in each, half
+    # drawn for the twin, the rest run by the plain copy in mine
+    FRACTURE_DEPLOYMENT=1 timeout 120 "$fr" run -c crowd-placed.yaml -- "$app" LLLLLLLLLL \
+        >out 2>err || fail "deployment 1"
+    line out "crowdbug LLLLLLLLLL: 360"
+    ls fracture-reports/mine.*.xml fracture-reports/crowd-leaky.instance0.*.xml >/dev/null ||
+        fail "reports: $(ls fracture-reports)"
+    "$fr" report fracture-reports >out 2>err || fail "fracture report failed"
+    # one class, seen in both copies, every call's loss counted once
+    line out "1 bug class from 1 deployment (2 reports, 0 truncated)"
+    line out "#1 Leak_DefinitelyLost: 1 of 1 deployment, 2 occurrences, 1440 bytes"
+    line out "    module leaky, FMP crowd-leaky, mine"
+    # deployment 0 picks reader: leaky runs in mine alone, as fmps: says
+    rm -rf fracture-reports
+    FRACTURE_DEPLOYMENT=0 timeout 120 "$fr" run -c crowd-placed.yaml -- "$app" LLLLLLLLLL \
+        >out 2>err || fail "deployment 0"
+    ls fracture-reports/crowd-reader.instance0.*.xml >/dev/null || fail "no report of the twin"
+    "$fr" report fracture-reports >out 2>err || fail "fracture report failed"
+    line out "#1 Leak_DefinitelyLost: 1 of 1 deployment, 1 occurrence, 1440 bytes"
+    line out "    module leaky, FMP mine"
     ;;
 *)
     echo "crowd.sh: unknown case $case" >&2

@@ -38,6 +38,7 @@ static void same_plan(const struct fr_plan *a, const struct fr_plan *b, unsigned
         const struct fr_group *x = &a->groups[g], *y = &b->groups[g];
         if (x->kind != y->kind || x->n != y->n || x->seed != y->seed ||
             x->on_divergence != y->on_divergence || x->total != y->total ||
+            x->crowd != y->crowd || x->plain != y->plain ||
             memcmp(x->member, y->member, (size_t)x->n * sizeof(int)) ||
             memcmp(x->weight, y->weight, (size_t)x->n * sizeof(unsigned)) ||
             memcmp(x->recycle, y->recycle, (size_t)x->n * sizeof(uint64_t)))

@@ -967,6 +967,27 @@ static void test_crowd(void **state)
         assert_int_equal(f->sample.instances[0].env.nvalgrind_args, 1);
         assert_string_equal(f->sample.instances[0].env.valgrind_args[0], "--leak-check=full");
     }
+    /* the plain copy: where `fmps:` places the module, or the root
+     * (two.yaml does not place parser, nor codec) */
+    assert_int_equal(cfg->crowd->plain, -1);
+    assert_int_equal(cfg->fmps[cfg->crowd->fmp].sample.plain, -1);
+    for (int id = 0; id < 2; id++) {
+        const struct fr_fmp_conf *f;
+
+        setenv(FR_CROWD_ID_VAR, id ? "1" : "0", 1);
+        assert_int_equal(run(ctx, "crowd/placed.yaml", &cfg, &got), 0);
+        assert_int_equal(cfg->nfmps, 3);
+        f = &cfg->fmps[cfg->crowd->fmp];
+        assert_string_equal(f->modules[0], want_mod[id]);
+        assert_int_equal(f->nmodules, id ? 1 : 2);
+        assert_true(f->sample.crowd);
+        assert_int_equal(cfg->crowd->plain, 1);
+        assert_string_equal(cfg->fmps[cfg->crowd->plain].name, "parsing");
+        assert_int_equal(f->sample.plain, 1);
+    }
+    assert_int_equal(run(ctx, "crowd/with-main.yaml", &cfg, &got), 0);
+    assert_int_equal(cfg->crowd->plain, -1);
+    assert_int_equal(cfg->fmps[cfg->crowd->fmp].sample.plain, -1);
     unsetenv(FR_CROWD_ID_VAR);
 
     /* numbers: exactly mod n, up to 2^64-1; past it, a text */

@@ -1,4 +1,5 @@
 /* box.c - module box: the crowd's module in the routing test. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -47,6 +48,25 @@ int box_get(struct box *b)
 int box_where(struct box *b)
 {
     (void)b;
+    return (int)getpid();
+}
+
+int box_copy(struct box *b)
+{
+    const char *v = getenv("ROUTE_COPY");
+
+    (void)b;
+    return v ? atoi(v) : 0;
+}
+
+int box_crash_once(const char *marker)
+{
+    int fd;
+
+    if (getenv("ROUTE_CRASH") && (fd = open(marker, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0) {
+        close(fd);
+        abort();
+    }
     return (int)getpid();
 }
 
