@@ -168,7 +168,8 @@ static void put_fmp(FILE *f, int k)
     fr__json_string(f, state);
     fputs(", \"modules\": [", f);
     for (unsigned m = 0; m < app->nmodules; m++) {
-        if (fr__rt.fmp_of_module[m] != k)
+        /* a crowd module is listed where its plain copy runs too */
+        if (fr__rt.fmp_of_module[m] != k && fr__crowd_plain(m) != k)
             continue;
         fputs(first ? "" : ", ", f);
         fr__json_string(f, app->modules[m].name);

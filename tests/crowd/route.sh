@@ -9,9 +9,11 @@ set -euo pipefail
 fr=$1 app=$2 dir=$3 where=$4
 case $where in
 root) cfg=$dir/route/route.yaml plain="in the root" copy=0
-      said="in the root, where the module stays" ;;
+      said="in the root, where the module stays"
+      ps='root:main,box,near side:relay crowd-box:box' ;;
 placed) cfg=$dir/route/placed.yaml plain="in another FMP" copy=1
-        said="in FMP 'boxes', where fmps: places the module" ;;
+        said="in FMP 'boxes', where fmps: places the module"
+        ps='root:main boxes:box,near side:relay crowd-box:box' ;;
 *) echo "route.sh: root or placed, not $where" >&2; exit 2 ;;
 esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fr-route.XXXXXX")
@@ -43,9 +45,16 @@ routed() {
     grep -q "^near: .*, 0 boxes strayed$" out || fail "boxes made beside the plain copy strayed"
     grep -qxF "nested: 0 strayed" out || fail "nested calls strayed"
 }
+# the program runs `fracture ps` once, before it ends ($PPID: its pid)
+export ROUTE_PS="\"$fr\" ps --json >ps.json && echo \$PPID >ps.pid"
 run 7
+unset ROUTE_PS
 routed
 seq7=$(sed -n 's/^sequence: //p' out)
+# fracture ps lists each copy of box where it runs
+got=$(jq -r --argjson pid "$(cat ps.pid)" '.programs[] | select(.pid == $pid) | .fmps[] |
+        "\(.name):\(.modules | join(","))"' ps.json | tr '\n' ' ')
+[ "$got" = "$ps " ] || fail "fracture ps: $got"
 grep -qxF "adopt: here there, read 7 8" out || fail "an FR_INIT call passing a box left its maker"
 # nothing else said: the child's FR_INIT call is kept as any child's
 [ -z "$(grep -v "passes objects of both copies" err)" ] || fail "more said than the EXDEV"

@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -138,6 +139,9 @@ int main(int argc, char **argv)
     printf("nested: %d strayed\ntwin: %s\n", bad, twin > 0 ? "seen" : "none");
     for (int i = 0; i < N; i++)
         box_free(boxes[i]);   /* each copy frees its own: nothing leaks (ASan) */
+    /* while it runs: `fracture ps` (route.sh) lists each copy where it runs */
+    if (getenv("ROUTE_PS") && system(getenv("ROUTE_PS")) != 0)
+        return 1;
     if (restarting)
         return restart(me);
     return 0;
