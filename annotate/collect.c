@@ -3,7 +3,7 @@
  * what the checks need: the file's module, every function declaration
  * with its annotations and parameter types, calls and function addresses
  * in bodies and global initializers, globals and their uses, and the
- * records that pointer parameters reach.
+ * records that pointer parameters reach, with their layout.
  *
  * Only facts are gathered here; module membership and every judgement
  * wait until all files are read (model.c, merge.c, infer.c, check.c).
@@ -143,6 +143,7 @@ struct field_ctx {
     struct coll *c;
     struct fra_record *r;
     bool shared;              /* inside an anonymous union member */
+    unsigned long long base;  /* bit offset of the anonymous member walked */
 };
 
 static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
@@ -153,13 +154,20 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
     CXType t = clang_getCursorType(cur);
     CXCursor tdecl = clang_getTypeDeclaration(clang_getCanonicalType(t));
     bool array = false;
+    /* libclang gives it within its own record: an anonymous member's
+     * fields are placed at the member's offset */
+    long long off = clang_Cursor_getOffsetOfField(cur);
+    long long size = clang_Type_getSizeOf(t);
 
+    if (off < 0)
+        r->layout_known = false;
     /* A C11 anonymous member's fields are the record's own (p->h names
      * them), so they are walked as its fields, where the code that copies
      * them can name them; an anonymous union's still share their bytes. */
     if (clang_Cursor_isAnonymousRecordDecl(tdecl)) {
         struct field_ctx in = {fc->c, r,
-                               fc->shared || clang_getCursorKind(tdecl) == CXCursor_UnionDecl};
+                               fc->shared || clang_getCursorKind(tdecl) == CXCursor_UnionDecl,
+                               fc->base + (unsigned long long)(off > 0 ? off : 0)};
         clang_Type_visitFields(clang_getCanonicalType(t), field_visit, &in);
         return fc->c->err ? CXVisit_Break : CXVisit_Continue;
     }
@@ -187,6 +195,10 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
     f->array = array;
     f->bitfield = clang_Cursor_isBitField(cur) != 0;
     f->shared = r->is_union || fc->shared;
+    f->bit_offset = fc->base + (unsigned long long)(off > 0 ? off : 0);
+    f->bit_width = f->bitfield && clang_getFieldDeclBitWidth(cur) > 0
+                       ? (unsigned)clang_getFieldDeclBitWidth(cur) : 0;
+    f->size = !f->bitfield && size > 0 ? (unsigned long long)size : 0;
     annotations(fc->c, r, cur, false, &f->ann);
     type_facts(fc->c, t, &f->type);
     return CXVisit_Continue;
@@ -216,11 +228,14 @@ static const char *record_of(struct coll *c, CXType ct)
     r->name = fra_cx_take(r, clang_getTypeSpelling(clang_getCursorType(decl)));
     r->system = in_system(decl);
     r->is_union = clang_getCursorKind(decl) == CXCursor_UnionDecl;
+    r->size = (unsigned long long)clang_Type_getSizeOf(ct);
+    r->layout_known = true;
     /* Registered before its fields, so a record that points to itself ends
      * the recursion here. */
     fc.c = c;
     fc.r = r;
     fc.shared = false;
+    fc.base = 0;
     clang_Type_visitFields(ct, field_visit, &fc);
     return key;
 }

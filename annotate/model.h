@@ -227,6 +227,13 @@ struct fra_field {
     bool shared;              /* its bytes are another member's too: a union's
                                * field, or one of an anonymous union member */
     struct fra_anns ann;
+    /* Where its bits are in the record, as libclang lays it out for the
+     * target (an anonymous member's offset added): what tidy masks are
+     * made of (emit.c).  bit_width is a bit-field's, else 0; size the
+     * bytes it takes (a whole array; 0 for a flexible array member). */
+    unsigned long long bit_offset;
+    unsigned bit_width;
+    unsigned long long size;
 };
 
 struct fra_record {
@@ -234,6 +241,8 @@ struct fra_record {
     const char *name;         /* "struct batch" */
     bool system;              /* declared in a system header */
     bool is_union;            /* its fields share their bytes */
+    unsigned long long size;  /* in bytes, as libclang lays it out */
+    bool layout_known;        /* every field's offset was read */
     /* Its fields, those of its anonymous members among them (C11: they
      * are named as its own), in declaration order. */
     struct fra_field *fields;
