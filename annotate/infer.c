@@ -121,6 +121,20 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
 
     if (!r || depth > MAX_DEPTH)
         return;
+    /* A copy holds the record's size, never its elements: a system
+     * struct's (struct inotify_event's name[]) no less than a program's. */
+    for (size_t i = 0; i < r->nfields; i++)
+        if (r->fields[i].flexible)
+            fra_model_error(m, use,
+                            talloc_asprintf(m->ctx,
+                                            "pass the elements as a parameter of their own "
+                                            "(FR_IN(n)), or make '%s' a handle "
+                                            "(FRACTURE_OPAQUE(%s)) that only its module reads",
+                                            r->name, r->name),
+                            "%s is '%s', which ends in the flexible array member '%s' (at %s): "
+                            "a copy would hold only its header",
+                            use_name, r->name, r->fields[i].name,
+                            fra_loc_str(m->ctx, &r->fields[i].loc));
     if (r->system) {
         /* Nobody can annotate libc's structs: say so where it is used. */
         if (record_has_pointer(m, key, 0))
@@ -143,18 +157,8 @@ static void check_record(struct fra_model *m, const char *key, const struct fra_
             fra_model_error(m, &f->loc, "count the elements in a sibling field",
                             "the count FR_COUNT(%s) of field '%s' of '%s' names '%s' itself",
                             count, f->name, r->name, f->name);
-        if (f->flexible) {
-            fra_model_error(m, use,
-                            talloc_asprintf(m->ctx,
-                                            "pass the elements as a parameter of their own "
-                                            "(FR_IN(n)), or make '%s' a handle "
-                                            "(FRACTURE_OPAQUE(%s)) that only its module reads",
-                                            r->name, r->name),
-                            "%s is '%s', which ends in the flexible array member '%s' (at %s): "
-                            "a copy would hold only its header",
-                            use_name, r->name, f->name, fra_loc_str(m->ctx, &f->loc));
-            continue;
-        }
+        if (f->flexible)
+            continue;         /* refused above */
         if (f->type.kind == FRA_T_RECORD) {
             check_record(m, f->type.record, &f->loc, f->name, depth + 1);
             continue;
