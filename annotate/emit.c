@@ -539,7 +539,9 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
             id);
     } else if (need & H_GET) {
         /* get: the whole array through a copy, so that the caller's
-         * pointers survive the callee's bytes */
+         * pointers survive the callee's bytes; copied back by bytes, as
+         * fr_get_buf does, for a struct with a const member cannot be
+         * assigned */
         put(o, "\nstatic void __fr_get_%s(struct fr_call *__fr_c, %s *__fr_p, size_t __fr_n)\n"
                "{\n    %s *__fr_t;\n    size_t __fr_len;\n\n"
                "    if (FR_BYTES(__fr_n, sizeof *__fr_t, &__fr_len)) {\n"
@@ -555,7 +557,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
             put(o, "    __fr_getd_%s(__fr_c, __fr_p, __fr_p ? __fr_n : 0);\n", id);
         put(o, "    for (size_t __fr_i = 0; __fr_p && !__fr_c->err && __fr_i < __fr_n; __fr_i++) {\n"
                "        __fr_keep_%s(&__fr_t[__fr_i], &__fr_p[__fr_i]);\n"
-               "        __fr_p[__fr_i] = __fr_t[__fr_i];\n    }\n"
+               "        memcpy(&__fr_p[__fr_i], &__fr_t[__fr_i], sizeof *__fr_p);\n    }\n"
                "    free(__fr_t);\n}\n",
             id);
     }
@@ -1120,8 +1122,6 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
         if (param_len(p))
             put(o, "    size_t __fr_len_%s;\n", n);
     }
-    if (has_ret)
-        put(o, "    %s __fr_ret;\n", local_type(tmp, &f->ret));
     if (rc == FRA_COPY_RET)
         put(o, "    size_t __fr_len_ret;\n");
     /* A failure keeps its cause: the fr_arg_* / fr_ret_* status (out of
@@ -1211,7 +1211,11 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
     /* errno crosses the call as in the plain program: the function starts
      * with the caller's and hands back its own (fracture/abi.h) */
     put(o, "    fr_errno_enter(__fr_cc);\n");
-    put(o, "    %s%s(", has_ret ? "__fr_ret = " : "", f->name);
+    /* The value is declared where it is made: a struct with a const
+     * member (struct cr { const int n; }) can be initialised, never
+     * assigned. */
+    put(o, "    %s%s%s(", has_ret ? local_type(tmp, &f->ret) : "", has_ret ? " __fr_ret = " : "",
+        f->name);
     for (unsigned i = 0; i < f->nparams; i++)
         put(o, "%s%s", i ? ", " : "", pname(tmp, &f->params[i], i));
     put(o, ");\n    fr_errno_leave(__fr_cc, errno);\n");

@@ -11,6 +11,9 @@ int main(void)
         {2, b, lb, (struct cache *)&bs, 1, tb, 7},
     };
     struct labelled l = {"abcd", 3};
+    int c[2] = {5, 6};
+    struct stamped st = {4, 2, c};
+    int id;
 
     printf("total %ld %ld\n", rec_total(&bs[0]), rec_total(&bs[1]));
     rec_scale(bs, 2, 3);
@@ -19,5 +22,7 @@ int main(void)
            bs[1].tags[0].name);
     printf("same %d %d\n", bs[0].items == a, bs[1].cache == (struct cache *)&bs);
     printf("label %d\n", rec_label(l));
+    id = rec_bump(&st);
+    printf("bumped %d %d %d %d %d\n", id, st.id, c[0], c[1], st.v == c);
     return 0;
 }

@@ -1,6 +1,6 @@
 /* Records copied deep: FR_COUNT arrays, FR_STRING and FR_OPAQUE fields,
  * an FR_COUNT array of records with strings of their own; in, in and out,
- * and by value. */
+ * and by value; a record with a const member, in and out. */
 #include <fracture.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,4 +32,11 @@ void rec_scale(FR_INOUT(k) struct batch *b, size_t k, int f)
 int rec_label(struct labelled l)
 {
     return (int)strlen(l.text) * l.mult;
+}
+
+int rec_bump(struct stamped *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        s->v[i] += s->id;
+    return s->id;
 }

@@ -20,7 +20,15 @@ struct labelled {
     FR_STRING const char *text;
     int mult;
 };
+/* A const member: what the callee changed comes back into the caller's
+ * struct by its bytes (it cannot be assigned). */
+struct stamped {
+    const int id;
+    size_t n;
+    FR_COUNT(n) int *v;
+};
 long rec_total(const struct batch *b);
 void rec_scale(FR_INOUT(k) struct batch *b, size_t k, int f);
 int rec_label(struct labelled l);
+int rec_bump(struct stamped *s);
 #endif
