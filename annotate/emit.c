@@ -2,8 +2,9 @@
  * emit.c - the code appended to a file that defines functions with stubs:
  * per function a caller stub (local fast path, marshal, invoke, unmarshal,
  * failure policy), a dispatcher (unmarshal into the call's arena, call the
- * implementation, marshal the reply), its table entry; and per record that
- * is copied deep, the helpers that walk its pointer fields.
+ * implementation, marshal the reply), its table entry; per record that is
+ * copied deep, the helpers that walk its pointer fields; and per record a
+ * replica sends, the mask and helper that make its bytes alike.
  *
  * The wire order is the stub ABI's (abi.h): request fields in parameter
  * order, each deep record followed at once by the fields its pointers
@@ -143,18 +144,63 @@ static int record_index(struct fra_model *m, const char *key)
     return -1;
 }
 
+static bool unnamed(const struct fra_record *r)
+{
+    return !r->name || strstr(r->name, "(unnamed") || strstr(r->name, "(anonymous");
+}
+
+/* The FR_COUNT field of a named record that points to record @key, unnamed
+ * (struct bag { FR_COUNT(n) struct { ... } *items; }), and that record:
+ * the only place where such a record is copied, and tidied, as a whole,
+ * and what generated code names it by.  NULL if none. */
+static const struct fra_field *unnamed_holder(struct fra_model *m, const char *key,
+                                              const struct fra_record **in)
+{
+    for (size_t k = 0; k < m->nrecords; k++) {
+        const struct fra_record *q = m->records[k];
+        for (size_t i = 0; !unnamed(q) && i < q->nfields; i++)
+            if (field_kind(m, &q->fields[i], 0) == F_COUNT &&
+                q->fields[i].type.pointee == FRA_P_RECORD && q->fields[i].type.record &&
+                strcmp(q->fields[i].type.record, key) == 0) {
+                *in = q;
+                return &q->fields[i];
+            }
+    }
+    return NULL;
+}
+
 /* The part of a record helper's name that names the record ("struct
- * batch" -> struct_batch): helpers are named for what they serve, so that
+ * batch" -> struct_batch; an unnamed one by the field that holds it:
+ * struct_bag__items): helpers are named for what they serve, so that
  * adding a record renames nothing else. */
 static char *rec_id(void *ctx, struct fra_model *m, const char *key)
 {
     struct fra_record *r = fra_model_record(m, key);
-    char *s = talloc_strdup(ctx, r && r->name ? r->name : key);
+    const struct fra_record *in = NULL;
+    const struct fra_field *f = r && unnamed(r) ? unnamed_holder(m, key, &in) : NULL;
+    char *s = f ? talloc_asprintf(ctx, "%s__%s", in->name, f->name)
+                : talloc_strdup(ctx, r && r->name ? r->name : key);
 
     for (char *p = s; p && *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
             *p = '_';
     return s;
+}
+
+/* How a helper of record @key names its type: its name, or what the field
+ * that holds an unnamed one points to; NULL if neither. */
+static char *rec_type(void *ctx, struct fra_model *m, const char *key)
+{
+    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+    const struct fra_record *in = NULL;
+    const struct fra_field *f;
+
+    if (!r)
+        return NULL;
+    if (!unnamed(r))
+        return talloc_strdup(ctx, r->name);
+    f = unnamed_holder(m, key, &in);
+    return f ? talloc_asprintf(ctx, "__typeof__(*((%s *)0)->%s)", in->name, f->name) : NULL;
 }
 
 /* The element size of what pointer type @t points to. */
@@ -275,25 +321,117 @@ static void handle_call(struct out *o, void *tmp, const struct fra_field *f, con
 
 /*
  * Replicas are compared byte for byte (fr_put_tidy, fracture/abi.h), and a
- * struct's bytes are more than what the program wrote: its padding, and
- * the fields whose bytes are this process's addresses (pointers copied
- * deep, callbacks; handles the runtime numbers itself).  __fr_tidy_REC
- * copies records into zeroed memory field by field, so that only what
- * means the same in every replica is there.  Only programs with a
- * replicable module get them: the stubs of every function (a replica's
- * outward calls), the dispatchers of a replicable module's functions
- * (its replies).
+ * struct's bytes are more than what the program wrote: its padding, the
+ * bits of a bit-field's unit no field uses, a union's tail beyond its
+ * members, and the fields whose bytes are this process's addresses
+ * (pointers copied deep, callbacks; handles, whose numbers the runtime
+ * writes over them).  Which bits mean the same in every replica is known
+ * here, from the layout libclang read (collect.c): __fr_mask_REC has them
+ * set, and __fr_tidy_REC copies records ANDed with it.  A mask names no
+ * field -- a system struct's names may be macros (sa_handler), an unnamed
+ * struct has none -- and assigns none (a const bit-field cannot be), so
+ * every record has one, what it holds inside its own.  Each helper asserts
+ * that the compiler gives the record the size libclang did: built with
+ * other flags (-m32, -fshort-enums, packing) the program fails to build
+ * instead of comparing the wrong bytes.  A record whose mask is all ones
+ * has no helper (fn NULL: the bytes as they are; no handle can be in it,
+ * as handles' bytes are 0 in a mask).  Only programs with a replicable
+ * module tidy: the stubs of every function (a replica's outward calls),
+ * the dispatchers of a replicable module's functions (its replies).
  */
 
-/* Whether record @key has a tidy helper: a record of the program's whose
- * type can be named (a system record, or one without a name, is copied
- * whole where it sits inside another). */
-static bool tidy_record(struct fra_model *m, const char *key)
+/* Set bits [@from, @from + @n) of @mask, @size bytes: bit i of the record
+ * is bit i % 8 of its byte i / 8, as bit-fields are laid out on a
+ * little-endian target (emit_tidy asserts one). */
+static void mask_bits(unsigned char *mask, size_t size, unsigned long long from,
+                      unsigned long long n)
+{
+    unsigned long long to = from + n;
+
+    if (to > (unsigned long long)size * 8)
+        to = (unsigned long long)size * 8;
+    for (; from < to && from % 8; from++)
+        mask[from / 8] |= (unsigned char)(1u << (from % 8));
+    if (from < to && to - from >= 8) {
+        memset(mask + from / 8, 0xff, (size_t)((to - from) / 8));
+        from += (to - from) / 8 * 8;
+    }
+    for (; from < to; from++)
+        mask[from / 8] |= (unsigned char)(1u << (from % 8));
+}
+
+/* Add to @mask the bits of record @r, placed at bit @at, that mean the
+ * same in every replica: a field's own bits, a record's (an array's
+ * elements') by its mask, a union's members' all.  False where libclang
+ * did not give the layout. */
+static bool mask_record(struct fra_model *m, const struct fra_record *r, unsigned char *mask,
+                        size_t size, unsigned long long at, int depth)
+{
+    if (!r->layout_known || depth > 32)
+        return false;
+    for (size_t i = 0; i < r->nfields; i++) {
+        const struct fra_field *f = &r->fields[i];
+        const struct fra_record *sub =
+            f->type.kind == FRA_T_RECORD ? fra_model_record(m, f->type.record) : NULL;
+        enum fkind fk = field_kind(m, f, 0);
+        unsigned long long o = at + f->bit_offset;
+
+        /* beyond the struct's size; a bit-field of padding; this
+         * process's addresses, which the callee's copy replaces, and
+         * handles, which the runtime numbers */
+        if (f->flexible || (f->bitfield && (!f->name || !*f->name)) || fk == F_COUNT ||
+            fk == F_STRING || fk == F_CALLBACK || fk == F_HANDLE)
+            continue;
+        if (f->bitfield) {
+            mask_bits(mask, size, o, f->bit_width);
+        } else if (sub) {
+            for (unsigned long long e = 0; sub->size && e < f->size / sub->size; e++)
+                if (!mask_record(m, sub, mask, size, o + e * sub->size * 8, depth + 1))
+                    return false;
+        } else {
+            mask_bits(mask, size, o, f->size * 8);
+        }
+    }
+    return true;
+}
+
+/* The mask of record @key (on @ctx, r->size bytes in *@size), or NULL
+ * where there is no record or no layout. */
+static unsigned char *record_mask(void *ctx, struct fra_model *m, const char *key, size_t *size)
 {
     struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+    unsigned char *mask = r ? talloc_zero_size(ctx, r->size + 1) : NULL;
 
-    return r && !r->system && r->name && !strstr(r->name, "(unnamed") &&
-           !strstr(r->name, "(anonymous");
+    if (!mask || !mask_record(m, r, mask, r->size, 0, 0)) {
+        talloc_free(mask);
+        return NULL;
+    }
+    *size = r->size;
+    return mask;
+}
+
+/* Whether record @key has a tidy helper: there is something to leave out
+ * of its bytes (a record without a layout has none, and is refused where
+ * it is tidied: mark_tidy). */
+static bool tidy_record(struct fra_model *m, const char *key)
+{
+    void *tmp = talloc_new(NULL);
+    size_t size = 0;
+    unsigned char *mask = record_mask(tmp, m, key, &size);
+    bool ones = true;
+
+    for (size_t i = 0; mask && i < size && ones; i++)
+        ones = mask[i] == 0xff;
+    ones = !mask || ones;
+    talloc_free(tmp);
+    return !ones;
+}
+
+/* What fr_put_tidy / fr_ret_tidy are passed for record @key. */
+static const char *tidy_fn(void *tmp, struct fra_model *m, const char *key)
+{
+    return tidy_record(m, key) ? talloc_asprintf(tmp, "__fr_tidy_%s", rec_id(tmp, m, key))
+                               : "NULL";
 }
 
 static bool module_replicates(struct fra_model *m, const char *name)
@@ -312,17 +450,15 @@ static bool app_replicates(struct fra_model *m)
 }
 
 /* What a record's helpers pass fr_put_tidy / fr_ret_tidy after the
- * FR_COUNT array @f of records they send: the elements' helper, "NULL"
- * for elements without one that still hold something the runtime writes
- * over (handles), or NULL for no call (no replicas, or no records). */
+ * FR_COUNT array @f of records they send (tidy_fn), or NULL for no call
+ * (no replicas, or no records). */
 static const char *count_tidy(void *tmp, struct fra_model *m, const struct fra_field *f,
                               const struct fctx *x)
 {
-    if (x->fk != F_COUNT || f->type.pointee != FRA_P_RECORD || !app_replicates(m))
+    if (x->fk != F_COUNT || f->type.pointee != FRA_P_RECORD ||
+        !fra_model_record(m, f->type.record) || !app_replicates(m))
         return NULL;
-    if (tidy_record(m, f->type.record))
-        return talloc_asprintf(tmp, "__fr_tidy_%s", x->sub);
-    return x->deep ? "NULL" : NULL;
+    return tidy_fn(tmp, m, f->type.record);
 }
 
 /* One record's helpers.  putd/argd: the request side of every deep field;
@@ -561,7 +697,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                "    free(__fr_t);\n}\n",
             id);
     }
-    if (!r->name || strstr(r->name, "(unnamed") || strstr(r->name, "(anonymous"))
+    if (unnamed(r))
         fra_model_error(m, &r->fields[0].loc,
                         "give the struct a tag or a typedef name",
                         "an unnamed struct cannot be copied deep across modules");
@@ -598,39 +734,55 @@ static void mark_record(struct fra_model *m, const char *key, unsigned *need, un
 
 /* ---- records alike in replicas ------------------------------------------ */
 
-/* Mark record @key's tidy helper, and those of the records it holds. */
+/* Mark record @key's tidy helper, if it has one; what it holds is in its
+ * own mask.  A record that cannot have one is refused: replicas would
+ * compare its bytes as they are. */
 static void mark_tidy(struct fra_model *m, const char *key, unsigned char *tneed)
 {
-    int k = tidy_record(m, key) ? record_index(m, key) : -1;
-    struct fra_record *r;
+    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+    int k = r ? record_index(m, key) : -1;
+    void *tmp;
+    size_t size;
+    static const struct fra_loc nowhere;
+    const struct fra_loc *at;
 
     if (k < 0 || tneed[k])
         return;
-    tneed[k] = 1;             /* before its fields: no record holds itself */
-    r = m->records[k];
-    for (size_t i = 0; i < r->nfields; i++)
-        if (r->fields[i].type.kind == FRA_T_RECORD && !r->fields[i].flexible)
-            mark_tidy(m, r->fields[i].type.record, tneed);
+    tmp = talloc_new(NULL);
+    at = r->nfields ? &r->fields[0].loc : &nowhere;
+    if (!record_mask(tmp, m, key, &size))
+        fra_model_error(m, at,
+                        "keep the functions that pass it and their callers in one module, or "
+                        "do not replicate the module",
+                        "libclang gave no layout of '%s', whose bytes replicas compare",
+                        r->name);
+    else if (tidy_record(m, key) && !rec_type(tmp, m, key))
+        fra_model_error(m, at, "give the struct a tag or a typedef name",
+                        "replicas compare the bytes of this unnamed struct, but the helper "
+                        "that tidies them cannot name its type");
+    else
+        tneed[k] = tidy_record(m, key);
+    talloc_free(tmp);
 }
 
-/* The record id of the tidy helper a stub calls after sending parameter
- * @p (a struct by value, FR_IN / FR_INOUT structs), or NULL. */
+/* What a stub passes fr_put_tidy after sending parameter @p (a struct by
+ * value, FR_IN / FR_INOUT structs: tidy_fn), or NULL for no call. */
 static const char *stub_tidy(void *tmp, struct fra_model *m, const struct fra_param *p)
 {
     bool rec = (p->rule.copy == FRA_COPY_STRUCT && p->type.kind == FRA_T_RECORD) ||
                ((p->rule.copy == FRA_COPY_IN || p->rule.copy == FRA_COPY_INOUT) &&
                 p->type.pointee == FRA_P_RECORD);
 
-    return rec && tidy_record(m, p->type.record) && app_replicates(m)
-               ? rec_id(tmp, m, p->type.record)
+    return rec && fra_model_record(m, p->type.record) && app_replicates(m)
+               ? tidy_fn(tmp, m, p->type.record)
                : NULL;
 }
 
 /* ... and what a dispatcher of function @f passes fr_ret_tidy after
  * sending its structs back -- parameter @p (FR_OUT / FR_INOUT), or, with
- * @p NULL, the value returned (a struct, or FR_RET structs) --: the
- * helper, "NULL" for a record without one that holds handles (the
- * runtime still notes where its bytes were), or NULL for no call. */
+ * @p NULL, the value returned (a struct, or FR_RET structs) --, or NULL
+ * for no call.  The runtime notes where the bytes were either way, for
+ * the handles it writes. */
 static const char *reply_tidy(void *tmp, struct fra_model *m, const struct fra_func *f,
                               const struct fra_param *p)
 {
@@ -640,51 +792,44 @@ static const char *reply_tidy(void *tmp, struct fra_model *m, const struct fra_f
                        (f->ret_rule.copy == FRA_COPY_RET && f->ret.pointee == FRA_P_RECORD);
     const char *key = p ? p->type.record : f->ret.record;
 
-    if (!rec || !module_replicates(m, f->module))
+    if (!rec || !fra_model_record(m, key) || !module_replicates(m, f->module))
         return NULL;
-    if (tidy_record(m, key))
-        return talloc_asprintf(tmp, "__fr_tidy_%s", rec_id(tmp, m, key));
-    return record_replies(m, key, 0) ? "NULL" : NULL;
+    return tidy_fn(tmp, m, key);
 }
 
+/* __fr_mask_REC and __fr_tidy_REC of record @k (see above). */
 static void emit_tidy(struct fra_gen *g, struct out *o, int k)
 {
     struct fra_model *m = g->m;
     struct fra_record *r = m->records[k];
     void *tmp = talloc_new(NULL);
     const char *id = rec_id(tmp, m, r->key);
-    unsigned copied = 0;
+    size_t size = 0;
+    unsigned char *mask = record_mask(tmp, m, r->key, &size);
+    bool bits = false;
 
-    put(o, "\nstatic void __fr_tidy_%s(void *__fr_dv, const void *__fr_sv, size_t __fr_n)\n{\n"
-           "    %s *__fr_d = __fr_dv;\n    const %s *__fr_s = __fr_sv;\n\n"
-           "    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n",
-        id, r->name, r->name);
-    for (size_t i = 0; i < r->nfields; i++) {
-        const struct fra_field *f = &r->fields[i];
-        const char *d = talloc_asprintf(tmp, "__fr_d[__fr_i].%s", f->name);
-        const char *sv = talloc_asprintf(tmp, "__fr_s[__fr_i].%s", f->name);
-        enum fkind fk = field_kind(m, f, 0);
-
-        /* beyond the struct's size; a bit-field of padding; this
-         * process's addresses, which the callee's copy replaces */
-        if (f->flexible || !f->name || !*f->name ||
-            (!f->array && (fk == F_COUNT || fk == F_STRING || fk == F_CALLBACK)))
-            continue;
-        copied++;
-        if (f->bitfield)
-            put(o, "        %s = %s;\n", d, sv);
-        else if (f->type.kind == FRA_T_RECORD && tidy_record(m, f->type.record))
-            put(o, "        __fr_tidy_%s(%s%s, %s%s, sizeof %s / sizeof(%s));\n",
-                rec_id(tmp, m, f->type.record), f->array ? "" : "&", d, f->array ? "" : "&",
-                sv, d, fra_model_record(m, f->type.record)->name);
-        else
-            put(o, "        memcpy((void *)%s%s, (const void *)%s%s, sizeof %s);\n",
-                f->array ? "" : "&", d, f->array ? "" : "&", sv, d);
+    put(o, "\n/* the bits of %s alike in every replica */\n"
+           "static const unsigned char __fr_mask_%s[%zu] = {", r->name, id, size);
+    for (size_t i = 0; mask && i < size; i++) {
+        put(o, "%s0x%02x,", i % 12 ? " " : "\n    ", mask[i]);
+        bits |= mask[i] != 0 && mask[i] != 0xff;
     }
-    /* nothing but what the callee's copy replaces: all zero */
-    if (!copied)
-        put(o, "        (void)__fr_d;\n        (void)__fr_s;\n");
-    put(o, "    }\n}\n");
+    put(o, "\n};\n\nstatic void __fr_tidy_%s(void *__fr_dv, const void *__fr_sv, size_t __fr_n)\n{\n"
+           "    unsigned char *__fr_d = __fr_dv;\n    const unsigned char *__fr_s = __fr_sv;\n\n"
+           "    _Static_assert(sizeof(%s) == sizeof __fr_mask_%s,\n                   %s);\n",
+        id, rec_type(tmp, m, r->key), id,
+        c_str(tmp, talloc_asprintf(tmp, "%s is not laid out as fracture-annotate read it: "
+                                        "annotate again with this compiler's flags", r->name)));
+    if (bits)
+        put(o, "    _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,\n"
+               "                   \"the masks of bit-fields are made for a little-endian "
+               "target\");\n");
+    put(o, "    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
+           "        for (size_t __fr_j = 0; __fr_j < sizeof __fr_mask_%s; __fr_j++)\n"
+           "            __fr_d[__fr_j] = __fr_s[__fr_j] & __fr_mask_%s[__fr_j];\n"
+           "        __fr_d += sizeof __fr_mask_%s;\n        __fr_s += sizeof __fr_mask_%s;\n"
+           "    }\n}\n",
+        id, id, id, id);
     talloc_free(tmp);
 }
 
@@ -1007,7 +1152,7 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
             break;
         }
         if ((tidy = stub_tidy(tmp, m, p)))
-            put(o, "    fr_put_tidy(&__fr_c, __fr_tidy_%s, sizeof %s%s);\n", tidy,
+            put(o, "    fr_put_tidy(&__fr_c, %s, sizeof %s%s);\n", tidy,
                 p->rule.copy == FRA_COPY_STRUCT ? "" : "*", n);
         if (param_deep(m, p)) {
             if (p->rule.copy == FRA_COPY_STRUCT)

@@ -305,18 +305,21 @@ FR_API void fr_put_handles(struct fr_call *c, const void *v, size_t n, size_t si
 /*
  * Records in a replica's calls and replies.  Replicas are compared byte
  * for byte (their replies, and a follower's outward calls against the
- * leader's), but a struct's padding holds whatever its memory held, and a
- * handle field the replica's own address: bytes the program never reads.
- * fr_tidy_fn (generated per struct, __fr_tidy_*) copies @n structs from
- * @src into zeroed @dst field by field, so that only what the program
- * wrote is there.  fr_put_tidy (after the fr_put_scalar / fr_put_in /
- * fr_put_inout of a struct or an array of @size-byte structs) and
- * fr_ret_tidy (after the fr_ret_scalar / fr_ret_buf of one, whose bytes
- * were at @src) make that copy the field's bytes as the group compares
- * them, with each handle's number written over its field (handle.h).
- * With @fn NULL (a record without a name, which has no helper, but holds
- * handles) the bytes are taken as they are, and only the handles change.
- * Outside a replica they do nothing.
+ * leader's), but a struct's padding, the unused bits of its bit-fields'
+ * units and a union's tail hold whatever its memory held, and its pointer
+ * fields copied deep, callbacks and handles the replica's own addresses:
+ * bytes the program never reads.  fr_tidy_fn (generated per struct,
+ * __fr_tidy_*) copies @n structs from @src to @dst ANDed with the
+ * struct's mask (__fr_mask_*, made by the annotator from the struct's
+ * layout: a 1 for every bit of a field that means the same in every
+ * replica), so that only what the program wrote is there.  fr_put_tidy
+ * (after the fr_put_scalar / fr_put_in / fr_put_inout of a struct or an
+ * array of @size-byte structs) and fr_ret_tidy (after the fr_ret_scalar /
+ * fr_ret_buf of one, whose bytes were at @src) make that copy the field's
+ * bytes as the group compares them, with each handle's number written over
+ * its field (handle.h).  With @fn NULL (a struct whose mask is all ones,
+ * which has no helper and holds no handle) the bytes are taken as they
+ * are.  Outside a replica they do nothing.
  */
 typedef void (*fr_tidy_fn)(void *dst, const void *src, size_t n);
 FR_API void fr_put_tidy(struct fr_call *c, fr_tidy_fn fn, size_t size);
