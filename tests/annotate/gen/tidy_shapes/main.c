@@ -37,6 +37,22 @@ static void print_report(const char *what, const struct report *r)
     print_sample("  s", &r->s);
 }
 
+static void print_cq(const char *what, const struct cq *q)
+{
+    printf("%s: k %u w %u\n", what, q->k, q->w);
+}
+
+static void print_holder(const char *what, const struct holder *h)
+{
+    printf("%s: in %c %d k %d\n", what, h->in.c, h->in.i, h->k);
+}
+
+static void print_flock(const char *what, const struct flock *l)
+{
+    printf("%s: type %d whence %d start %lld len %lld pid %d\n", what, l->l_type, l->l_whence,
+           (long long)l->l_start, (long long)l->l_len, (int)l->l_pid);
+}
+
 /* Callbacks the replicas call: what they pass is compared with the
  * leader's. */
 static int visit(struct report r)
@@ -56,12 +72,35 @@ static int peek(FR_IN(n) const struct bits *b, size_t n)
     return sum;
 }
 
+static int lock(struct flock fl, const struct holder *h)
+{
+    print_flock("locked", &fl);
+    print_holder("  held", h);
+    return (int)fl.l_len + h->k;
+}
+
+static int bag(const struct bag *b)
+{
+    int sum = 0;
+
+    for (size_t i = 0; i < b->n; i++) {
+        printf("  bagged: %c %d\n", b->items[i].c, b->items[i].i);
+        sum += b->items[i].i;
+    }
+    return sum;
+}
+
 int main(void)
 {
     struct bits b = shape_bits(5), bs[3];
     struct sample s = shape_sample(4), so;
     struct stamp t = shape_stamp(2), *ts;
     struct report r;
+    struct cq q = shape_cq(13), qs[2];
+    struct holder h = shape_holder(6);
+    struct locked lk;
+    struct flock fl = shape_flock(8);
+    struct cr c = shape_cr(3);
     char what[16];
 
     print_bits("bits", &b);
@@ -84,5 +123,17 @@ int main(void)
     print_report("  out", &r);
     printf("visit: %d\n", shape_visit(20, visit));
     printf("peek: %d\n", shape_peek(3, 2, peek));
+    print_cq("cq", &q);
+    printf("cq out: %d\n", shape_cq_out(21, 2, qs));
+    print_cq("  out[0]", &qs[0]);
+    print_cq("  out[1]", &qs[1]);
+    print_holder("holder", &h);
+    printf("locked: %d\n", shape_locked(4, &lk));
+    printf("  fd %d\n", lk.fd);
+    print_flock("  fl", &lk.fl);
+    print_flock("flock", &fl);
+    printf("cr: n %d tag %c\n", c.n, c.tag);
+    printf("lock: %d\n", shape_lock(5, lock));
+    printf("bag: %d\n", shape_bag(2, 3, bag));
     return 0;
 }

@@ -7,10 +7,14 @@
  * against its leader's).  What no field holds -- the bits of a bit-field's
  * unit no field uses, an unnamed bit-field, a union's tail beyond its
  * members, the padding around a union and around a struct timespec -- is
- * this process's; the generated __fr_tidy_* helpers must leave it out.
+ * this process's; so is the padding inside an unnamed struct and inside a
+ * struct flock, and the tail of a struct whose const members (a bit-field
+ * among them) nothing can assign.  The generated __fr_tidy_* helpers must
+ * leave it out.
  * Under replicas.yaml a helper that kept any of it would end the program
  * ("no majority").  A union is set whole (every byte a member covers):
  * which member is meant, the helper cannot know. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +32,14 @@ static void *dirty(size_t n)
         abort();
     memset(p, getpid() & 0xff, n);
     return p;
+}
+
+/* What a function hands back: @n bytes at @p (dirty memory, freed) copied
+ * to @out. */
+static void handed(void *out, void *p, size_t n)
+{
+    memcpy(out, p, n);
+    free(p);
 }
 
 static void set_bits(struct bits *b, int seed)
@@ -59,6 +71,22 @@ static void set_stamp(struct stamp *t, int seed)
     t->seq = (unsigned short)(seed + 100);
 }
 
+static void set_holder(struct holder *h, int seed)
+{
+    h->in.c = (char)('a' + seed % 26);
+    h->in.i = seed * 7;
+    h->k = -seed;
+}
+
+static void set_flock(struct flock *l, int seed)
+{
+    l->l_type = seed % 2 ? F_WRLCK : F_RDLCK;
+    l->l_whence = SEEK_SET;
+    l->l_start = (off_t)seed * 4096;
+    l->l_len = seed + 1;
+    l->l_pid = seed + 1000;  /* what the program says, alike in every replica */
+}
+
 static void set_report(struct report *r, int seed)
 {
     set_bits(&r->flags[0], seed);
@@ -73,8 +101,7 @@ struct bits shape_bits(int seed)
     struct bits *p = dirty(sizeof *p), b;
 
     set_bits(p, seed);
-    memcpy(&b, p, sizeof b);
-    free(p);
+    handed(&b, p, sizeof b);
     return b;
 }
 
@@ -84,8 +111,7 @@ int shape_bits_out(int seed, size_t n, struct bits *out)
 
     for (size_t i = 0; i < n; i++)
         set_bits(&p[i], seed + (int)i);
-    memcpy(out, p, n * sizeof *p);
-    free(p);
+    handed(out, p, n * sizeof *p);
     return (int)n;
 }
 
@@ -94,8 +120,7 @@ struct sample shape_sample(int seed)
     struct sample *p = dirty(sizeof *p), s;
 
     set_sample(p, seed);
-    memcpy(&s, p, sizeof s);
-    free(p);
+    handed(&s, p, sizeof s);
     return s;
 }
 
@@ -104,8 +129,7 @@ int shape_sample_out(int seed, struct sample *out)
     struct sample *p = dirty(sizeof *p);
 
     set_sample(p, seed);
-    memcpy(out, p, sizeof *p);
-    free(p);
+    handed(out, p, sizeof *p);
     return 1;
 }
 
@@ -114,8 +138,7 @@ struct stamp shape_stamp(int seed)
     struct stamp *p = dirty(sizeof *p), t;
 
     set_stamp(p, seed);
-    memcpy(&t, p, sizeof t);
-    free(p);
+    handed(&t, p, sizeof t);
     return t;
 }
 
@@ -133,9 +156,83 @@ int shape_report(int seed, struct report *out)
     struct report *p = dirty(sizeof *p);
 
     set_report(p, seed);
-    memcpy(out, p, sizeof *p);
-    free(p);
+    handed(out, p, sizeof *p);
     return 1;
+}
+
+/* Structs with const members, which only an initialiser sets: made in
+ * dirty memory as far as their last field goes, returned as copies of it
+ * (not assigned: they cannot be). */
+static struct cq taken_cq(struct cq *p)
+{
+    struct cq v = *p;
+
+    free(p);
+    return v;
+}
+
+static struct cr taken_cr(struct cr *p)
+{
+    struct cr v = *p;
+
+    free(p);
+    return v;
+}
+
+struct cq shape_cq(int seed)
+{
+    struct cq v = {(unsigned)seed % 8, (unsigned)seed % 32}, *p = dirty(sizeof *p);
+
+    memcpy(p, &v, 1);         /* k and w are the first byte's 8 bits */
+    return taken_cq(p);
+}
+
+int shape_cq_out(int seed, size_t n, struct cq *out)
+{
+    unsigned char *p = dirty(n * sizeof *out);
+
+    for (size_t i = 0; i < n; i++) {
+        struct cq v = {(unsigned)(seed + (int)i) % 8, (unsigned)(seed * 3 + (int)i) % 32};
+        memcpy(p + i * sizeof v, &v, 1);
+    }
+    handed(out, p, n * sizeof *out);
+    return (int)n;
+}
+
+struct holder shape_holder(int seed)
+{
+    struct holder *p = dirty(sizeof *p), h;
+
+    set_holder(p, seed);
+    handed(&h, p, sizeof h);
+    return h;
+}
+
+int shape_locked(int seed, struct locked *out)
+{
+    struct locked *p = dirty(sizeof *p);
+
+    p->fd = seed;
+    set_flock(&p->fl, seed + 1);
+    handed(out, p, sizeof *p);
+    return 1;
+}
+
+struct flock shape_flock(int seed)
+{
+    struct flock *p = dirty(sizeof *p), l;
+
+    set_flock(p, seed);
+    handed(&l, p, sizeof l);
+    return l;
+}
+
+struct cr shape_cr(int seed)
+{
+    struct cr v = {seed * 11, (char)('p' + seed % 8)}, *p = dirty(sizeof *p);
+
+    memcpy(p, &v, offsetof(struct cr, tag) + 1);
+    return taken_cr(p);
 }
 
 int shape_visit(int seed, shape_visit_fn visit)
@@ -158,5 +255,36 @@ int shape_peek(int seed, size_t n, shape_peek_fn peek)
         set_bits(&p[i], seed * 2 + (int)i);
     v = peek(p, n);
     free(p);
+    return v;
+}
+
+int shape_lock(int seed, shape_lock_fn lock)
+{
+    struct flock *l = dirty(sizeof *l);
+    struct holder *h = dirty(sizeof *h);
+    int v;
+
+    set_flock(l, seed);
+    set_holder(h, seed + 1);
+    v = lock(*l, h);
+    free(l);
+    free(h);
+    return v;
+}
+
+int shape_bag(int seed, size_t n, shape_bag_fn bag)
+{
+    struct bag *b = dirty(sizeof *b);
+    int v;
+
+    b->n = n;
+    b->items = dirty(n * sizeof *b->items);
+    for (size_t i = 0; i < n; i++) {
+        b->items[i].c = (char)('m' + (int)i);
+        b->items[i].i = seed * 100 + (int)i;
+    }
+    v = bag(b);
+    free(b->items);
+    free(b);
     return v;
 }

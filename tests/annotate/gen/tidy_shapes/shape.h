@@ -1,15 +1,17 @@
 /* The tidy_shapes case (see shape.c): structs whose bytes hold more than
  * their fields -- the bits of a bit-field's unit no field uses, a union's
- * tail, padding around a union and around a system struct -- made by a
- * replicated module and sent back as replies and as outward calls. */
+ * tail, padding around a union and around a system struct, padding inside
+ * an unnamed struct and inside a system struct -- made by a replicated
+ * module and sent back as replies and as outward calls. */
 #ifndef SHAPE_H
 #define SHAPE_H
 #include <stddef.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <time.h>
 #include <fracture.h>
 
-/* Bit-fields (copied by assignment): 9 bits of the first unit are used,
+/* Bit-fields (their own bits set in the mask): 9 bits of the first unit are used,
  * an unnamed zero-width one starts the next, an unnamed 4-bit one is
  * nobody's, and a 40-bit one of a wider type; 16 bytes. */
 struct bits {
@@ -25,7 +27,7 @@ struct bits {
 };
 
 /* A union: its members cover 20 of its 24 bytes (the last 4 are no
- * member's, and a copy member by member leaves them out). */
+ * member's, and the mask, the union of its members', leaves them out). */
 union num {
     int32_t i;
     double d;
@@ -44,15 +46,15 @@ struct sample {
     };
 };
 
-/* A system struct (copied whole) between 7 bytes of padding and 6; 32. */
+/* A system struct (its fields all of its bytes) between 7 bytes of padding and 6; 32. */
 struct stamp {
     char zone;
     struct timespec at;
     unsigned short seq;
 };
 
-/* All of them one record down, and an array of bit-fields: the helpers
- * call each other; 112 bytes. */
+/* All of them one record down, and an array of bit-fields: one mask
+ * holds theirs, each at its offset; 112 bytes. */
 struct report {
     struct bits flags[2];
     unsigned char id;
@@ -60,8 +62,51 @@ struct report {
     struct sample s;
 };
 
+/* A const bit-field (a helper that assigned fields could not be built)
+ * and 24 bits no field uses; 4 bytes. */
+struct cq {
+    const unsigned k : 3;
+    unsigned w : 5;
+};
+
+/* A field of an unnamed struct, 3 bytes of padding inside it; 12 bytes. */
+struct holder {
+    struct {
+        char c;
+        int i;
+    } in;
+    int k;
+};
+
+/* A system struct with padding inside it (4 bytes after l_whence, 4 at
+ * its end), after 4 more; 40 bytes.  No generated code can name its
+ * fields (a system header may #define them). */
+struct locked {
+    int fd;
+    struct flock fl;
+};
+
+/* A const member (the dispatcher cannot assign what it returns) before 3
+ * bytes of padding; 8 bytes. */
+struct cr {
+    const int n;
+    char tag;
+};
+
+/* FR_COUNT elements of an unnamed struct, 3 bytes of padding in each:
+ * tidied as a whole, by a helper that names their type through 'items'. */
+struct bag {
+    size_t n;
+    FR_COUNT(n) struct {
+        char c;
+        int i;
+    } *items;
+};
+
 typedef int (*shape_visit_fn)(struct report r);
 typedef int (*shape_peek_fn)(const struct bits *b, size_t n);
+typedef int (*shape_lock_fn)(struct flock fl, const struct holder *h);
+typedef int (*shape_bag_fn)(const struct bag *b);
 
 /* Replies: returned by value, FR_OUT, FR_RET(n). */
 struct bits shape_bits(int seed);
@@ -71,7 +116,17 @@ int shape_sample_out(int seed, FR_OUT(1) struct sample *out);
 struct stamp shape_stamp(int seed);
 FR_RET(n) FR_RET_OWNED struct stamp *shape_stamps(size_t n, int seed);
 int shape_report(int seed, FR_OUT(1) struct report *out);
-/* Outward calls: a struct by value, and an FR_IN(n) array of them. */
+struct cq shape_cq(int seed);
+int shape_cq_out(int seed, size_t n, FR_OUT(n) struct cq *out);
+struct holder shape_holder(int seed);
+int shape_locked(int seed, FR_OUT(1) struct locked *out);
+struct flock shape_flock(int seed);
+struct cr shape_cr(int seed);
+/* Outward calls: a struct by value, and an FR_IN(n) array of them; a
+ * system struct by value and a struct holding an unnamed one; FR_COUNT
+ * elements of an unnamed struct. */
 int shape_visit(int seed, FR_CALLBACK shape_visit_fn visit);
 int shape_peek(int seed, size_t n, FR_CALLBACK shape_peek_fn peek);
+int shape_lock(int seed, FR_CALLBACK shape_lock_fn lock);
+int shape_bag(int seed, size_t n, FR_CALLBACK shape_bag_fn bag);
 #endif
