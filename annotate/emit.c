@@ -92,9 +92,17 @@ static bool record_deep(struct fra_model *m, const char *key, int depth)
     return false;
 }
 
+/* Whether FR_COUNT field @f's elements come back: not where they are
+ * const (the callee may not write them, and the caller's may be read-only
+ * memory). */
+static bool count_replies(const struct fra_field *f)
+{
+    return !f->type.pointee_const;
+}
+
 /* Whether a record's reply carries anything beyond its own bytes: arrays
- * behind FR_COUNT fields and handles, at any depth (strings and callbacks
- * go in only). */
+ * behind FR_COUNT fields and handles, at any depth (strings, callbacks and
+ * const arrays go in only). */
 static bool record_replies(struct fra_model *m, const char *key, int depth)
 {
     struct fra_record *r = key ? fra_model_record(m, key) : NULL;
@@ -103,7 +111,7 @@ static bool record_replies(struct fra_model *m, const char *key, int depth)
         return false;
     for (size_t i = 0; i < r->nfields; i++) {
         enum fkind k = field_kind(m, &r->fields[i], 0);
-        if (k == F_COUNT || k == F_HANDLE ||
+        if ((k == F_COUNT && count_replies(&r->fields[i])) || k == F_HANDLE ||
             (k == F_SUB && record_replies(m, r->fields[i].type.record, depth + 1)))
             return true;
     }
@@ -291,6 +299,20 @@ static struct fctx field_ctx(void *tmp, struct fra_model *m, const struct fra_re
  * caller's pointers that must survive the callee's bytes: where a record
  * holds more than handles, or sits inside one that does). */
 enum { H_REQ = 1, H_REP = 2, H_GET = 4, H_RET = 8, H_KEEP = 16 };
+
+/* @dst = @src; for a field that is const itself (int *const v), whose
+ * bytes only a copy can set: the record is the runtime's (the callee's
+ * arena) or bytes that came back over the caller's own. */
+static void assign(struct out *o, const char *ind, const struct fra_field *f, const char *dst,
+                   const char *src)
+{
+    if (!f->type.top_const)
+        put(o, "%s%s = %s;\n", ind, dst, src);
+    else
+        put(o, "%s{\n%s    __typeof__(%s) __fr_v = %s;\n%s    memcpy((void *)&%s, &__fr_v, "
+               "sizeof __fr_v);\n%s}\n",
+            ind, ind, dst, src, ind, dst, ind);
+}
 
 /* The runtime call @head(..., &E, sizeof E) on handle field @f of the
  * record at __fr_e (an array: on each element), its status returned when
@@ -527,11 +549,10 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
                        "            return __fr_rc;\n"
                        "        if (FR_BYTES(%s, %s, &__fr_len_%s) ||\n"
                        "            (__fr_b_%s && __fr_n_%s != __fr_len_%s))\n"
-                       "            return -EPROTO;\n"
-                       "        %s = __fr_b_%s;\n",
+                       "            return -EPROTO;\n",
                     f->name, f->name, f->name, f->name, f->name, count_expr(tmp, r, f),
-                    elem_size(tmp, &f->type, x.ptr), f->name, f->name, f->name, f->name, x.ptr,
-                    f->name);
+                    elem_size(tmp, &f->type, x.ptr), f->name, f->name, f->name, f->name);
+                assign(o, "        ", f, x.ptr, talloc_asprintf(tmp, "__fr_b_%s", f->name));
                 if (x.deep)
                     put(o, "        if (%s && (__fr_rc = __fr_argd_%s(__fr_cc, %s, __fr_len_%s / "
                            "sizeof *%s)) != 0)\n            return __fr_rc;\n",
@@ -540,16 +561,17 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
             case F_STRING:
                 put(o, "        char *__fr_s_%s;\n"
                        "        if ((__fr_rc = fr_arg_string(__fr_cc, &__fr_s_%s)) != 0)\n"
-                       "            return __fr_rc;\n"
-                       "        %s = __fr_s_%s;\n",
-                    f->name, f->name, x.ptr, f->name);
+                       "            return __fr_rc;\n",
+                    f->name, f->name);
+                assign(o, "        ", f, x.ptr, talloc_asprintf(tmp, "__fr_s_%s", f->name));
                 break;
             case F_CALLBACK:
                 put(o, "        fr_fnptr __fr_f_%s;\n"
                        "        if ((__fr_rc = fr_arg_callback(__fr_cc, &__fr_f_%s)) != 0)\n"
-                       "            return __fr_rc;\n"
-                       "        %s = (__typeof__(%s))__fr_f_%s;\n",
-                    f->name, f->name, x.ptr, x.ptr, f->name);
+                       "            return __fr_rc;\n",
+                    f->name, f->name);
+                assign(o, "        ", f, x.ptr,
+                       talloc_asprintf(tmp, "(__typeof__(%s))__fr_f_%s", x.ptr, f->name));
                 break;
             case F_HANDLE:
                 handle_call(o, tmp, f, "fr_arg_handle(__fr_cc, (void *)", true);
@@ -573,7 +595,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
             const struct fra_field *f = &r->fields[i];
             const struct fctx x = field_ctx(tmp, m, r, f);
 
-            if (x.fk == F_COUNT) {
+            if (x.fk == F_COUNT && count_replies(f)) {
                 /* A count the callee made too large is a reply nobody can
                  * take: a malformed message. */
                 put(o, "        size_t __fr_len_%s;\n"
@@ -613,7 +635,8 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
 
             if (x.fk == F_COUNT || x.fk == F_STRING || x.fk == F_CALLBACK ||
                 (x.fk == F_HANDLE && !f->array))
-                put(o, "    __fr_d->%s = __fr_e->%s;\n", f->name, f->name);
+                assign(o, "    ", f, talloc_asprintf(tmp, "__fr_d->%s", f->name),
+                       talloc_asprintf(tmp, "__fr_e->%s", f->name));
             else if (x.fk == F_HANDLE)
                 put(o, "    memcpy(__fr_d->%s, __fr_e->%s, sizeof __fr_d->%s);\n", f->name, f->name,
                     f->name);
@@ -635,7 +658,7 @@ static void emit_record(struct fra_gen *g, struct out *o, int k, unsigned need)
             const struct fra_field *f = &r->fields[i];
             const struct fctx x = field_ctx(tmp, m, r, f);
 
-            if (x.fk == F_COUNT) {
+            if (x.fk == F_COUNT && count_replies(f)) {
                 put(o, "        size_t __fr_len_%s;\n"
                        "        if (FR_BYTES(%s, %s, &__fr_len_%s))\n"
                        "            fr_call_refuse(__fr_c, %s);\n",
@@ -726,9 +749,12 @@ static void mark_record(struct fra_model *m, const char *key, unsigned *need, un
         enum fkind fk = field_kind(m, &r->fields[i], 0);
         if (fk == F_SUB)
             mark_record(m, r->fields[i].type.record, need, what & ~(unsigned)H_GET, depth + 1);
-        else if (fk == F_COUNT && r->fields[i].type.record)
+        else if (fk == F_COUNT && r->fields[i].type.record && count_replies(&r->fields[i]))
             mark_record(m, r->fields[i].type.record, need,
                         (what & H_REP ? what | H_GET : what) & ~(unsigned)H_KEEP, depth + 1);
+        else if (fk == F_COUNT && r->fields[i].type.record)   /* they go in only */
+            mark_record(m, r->fields[i].type.record, need,
+                        what & ~(unsigned)(H_REP | H_GET | H_RET | H_KEEP), depth + 1);
     }
 }
 

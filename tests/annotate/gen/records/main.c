@@ -1,6 +1,8 @@
 #include <stdio.h>
 #include "rec.h"
 
+static const int weights[3] = {1, 2, 3};   /* read-only memory */
+
 int main(void)
 {
     int a[3] = {1, 2, 3}, b[2] = {10, 20};
@@ -13,7 +15,8 @@ int main(void)
     struct labelled l = {"abcd", 3};
     int c[2] = {5, 6};
     struct stamped st = {4, 2, c};
-    int id;
+    int id, out[3] = {0, 0, 0};
+    struct weights ws = {3, weights, out, -1};
 
     printf("total %ld %ld\n", rec_total(&bs[0]), rec_total(&bs[1]));
     rec_scale(bs, 2, 3);
@@ -24,5 +27,8 @@ int main(void)
     printf("label %d\n", rec_label(l));
     id = rec_bump(&st);
     printf("bumped %d %d %d %d %d\n", id, st.id, c[0], c[1], st.v == c);
+    rec_weigh(&ws);
+    printf("weighed %ld %d %d %d %d %d\n", ws.sum, out[0], out[1], out[2], ws.w == weights,
+           ws.out == out);
     return 0;
 }

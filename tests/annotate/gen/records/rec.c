@@ -40,3 +40,12 @@ int rec_bump(struct stamped *s)
         s->v[i] += s->id;
     return s->id;
 }
+
+void rec_weigh(struct weights *s)
+{
+    s->sum = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        s->sum += s->w[i];
+        s->out[i] = s->w[i] * 2;
+    }
+}

@@ -27,8 +27,18 @@ struct stamped {
     size_t n;
     FR_COUNT(n) int *v;
 };
+/* An array the callee only reads (const elements: they never come back,
+ * and the caller's may be read-only memory) and a pointer field that is
+ * const itself (set by its bytes on both sides). */
+struct weights {
+    size_t n;
+    FR_COUNT(n) const int *w;
+    FR_COUNT(n) int *const out;
+    long sum;
+};
 long rec_total(const struct batch *b);
 void rec_scale(FR_INOUT(k) struct batch *b, size_t k, int f);
 int rec_label(struct labelled l);
 int rec_bump(struct stamped *s);
+void rec_weigh(struct weights *s);
 #endif
