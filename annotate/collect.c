@@ -337,6 +337,14 @@ static void type_facts(struct coll *c, CXType t, struct fra_type *out)
             ct.kind == CXType_Complex) {
             out->kind = FRA_T_SCALAR;
             out->integer = is_integer(ct.kind);
+#if defined(__x86_64__) || defined(__i386__)
+            /* libclang's target is the annotator's own (and the code
+             * that tidies checks __LDBL_MANT_DIG__ where it is built) */
+            if (ct.kind == CXType_LongDouble && clang_Type_getSizeOf(ct) > 10) {
+                out->scalar_size = (unsigned)clang_Type_getSizeOf(ct);
+                out->value_bytes = 10;
+            }
+#endif
         } else {
             out->kind = FRA_T_OTHER;
         }

@@ -410,11 +410,29 @@ static bool mask_record(struct fra_model *m, const struct fra_record *r, unsigne
             for (unsigned long long e = 0; sub->size && e < f->size / sub->size; e++)
                 if (!mask_record(m, sub, mask, size, o + e * sub->size * 8, depth + 1))
                     return false;
+        } else if (f->type.value_bytes && f->type.scalar_size) {
+            /* an x87 long double: its 80 bits, not the 6 bytes after them */
+            for (unsigned long long e = 0; e < f->size / f->type.scalar_size; e++)
+                mask_bits(mask, size, o + e * f->type.scalar_size * 8, f->type.value_bytes * 8);
         } else {
             mask_bits(mask, size, o, f->size * 8);
         }
     }
     return true;
+}
+
+/* Whether record @key's mask leaves out the tail of an x87 long double
+ * (then its helper checks the compiler's long double is one). */
+static bool record_x87(struct fra_model *m, const char *key, int depth)
+{
+    struct fra_record *r = key ? fra_model_record(m, key) : NULL;
+
+    for (size_t i = 0; r && depth < 32 && i < r->nfields; i++)
+        if (r->fields[i].type.value_bytes ||
+            (r->fields[i].type.kind == FRA_T_RECORD &&
+             record_x87(m, r->fields[i].type.record, depth + 1)))
+            return true;
+    return false;
 }
 
 /* The mask of record @key (on @ctx, r->size bytes in *@size), or NULL
@@ -850,6 +868,9 @@ static void emit_tidy(struct fra_gen *g, struct out *o, int k)
         put(o, "    _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,\n"
                "                   \"the masks of bit-fields are made for a little-endian "
                "target\");\n");
+    if (record_x87(m, r->key, 0))
+        put(o, "    _Static_assert(__LDBL_MANT_DIG__ == 64,\n"
+               "                   \"the mask takes long double for x87's 80 bits\");\n");
     put(o, "    for (size_t __fr_i = 0; __fr_i < __fr_n; __fr_i++) {\n"
            "        for (size_t __fr_j = 0; __fr_j < sizeof __fr_mask_%s; __fr_j++)\n"
            "            __fr_d[__fr_j] = __fr_s[__fr_j] & __fr_mask_%s[__fr_j];\n"
@@ -860,6 +881,19 @@ static void emit_tidy(struct fra_gen *g, struct out *o, int k)
 }
 
 /* ---- one function --------------------------------------------------------- */
+
+/* Zero what follows the value of x87 long double @name (type @t) before a
+ * replica sends it: those bytes are whatever the stack held, and the
+ * group compares them.  Only where the group can see them (@replicas). */
+static void x87_tail(struct out *o, const struct fra_type *t, const char *name, bool replicas)
+{
+    if (!replicas || !t->value_bytes || t->top_const)
+        return;
+    put(o, "    _Static_assert(__LDBL_MANT_DIG__ == 64, \"annotated for x87's long double\");\n"
+           "    memset((unsigned char *)&%s + %u, 0, sizeof %s - %u);   /* not its value */\n",
+        name, t->value_bytes, name, t->value_bytes);
+}
+
 
 /* A volatile pointee is copied like any other (the copy is the access the
  * plain call would make): the runtime's byte-copy functions take plain
@@ -1174,6 +1208,7 @@ static void emit_stub(struct fra_gen *g, struct out *o, const struct fra_func *f
                 n, n, n, n, p->rule.dir != FRA_COPY_OUT);
             break;
         default:
+            x87_tail(o, &p->type, n, app_replicates(m));
             put(o, "    fr_put_scalar(&__fr_c, &%s, sizeof %s);\n", n, n);
             break;
         }
@@ -1430,6 +1465,7 @@ static void emit_dispatch(struct fra_gen *g, struct out *o, const struct fra_fun
                "        return __fr_rc;\n");
         break;
     default:
+        x87_tail(o, &f->ret, "__fr_ret", module_replicates(m, f->module));
         put(o, "    if ((__fr_rc = fr_ret_scalar(__fr_cc, &__fr_ret, sizeof __fr_ret)) != 0)\n"
                "        return __fr_rc;\n");
         if ((tidy = reply_tidy(tmp, m, f, NULL)))

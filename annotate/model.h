@@ -60,6 +60,10 @@ struct fra_type {
     const char *inner_record;
     bool inner_incomplete;
     bool top_const;           /* const itself ("const int", "char *const") */
+    /* A scalar whose bytes are more than its value, an x87 long double
+     * (10 bytes of 16 on x86-64): its size and the bytes of its value;
+     * else 0 and 0.  What is beyond is whatever memory held (emit.c). */
+    unsigned scalar_size, value_bytes;
     bool array_param;         /* a parameter declared as an array (a pointer to its element) */
     unsigned long long array_len; /* its length, 0 if it has none ("int m[][3]") */
     const char *array_count;  /* a VLA parameter's size expression: "n" of a[n] */

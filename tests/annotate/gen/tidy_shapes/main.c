@@ -79,6 +79,11 @@ static int lock(struct flock fl, const struct holder *h)
     return (int)fl.l_len + h->k;
 }
 
+static int third(long double x)
+{
+    return (int)(x * 3000.0L);
+}
+
 static int bag(const struct bag *b)
 {
     int sum = 0;
@@ -101,6 +106,7 @@ int main(void)
     struct locked lk;
     struct flock fl = shape_flock(8);
     struct cr c = shape_cr(3);
+    struct ld l;
     char what[16];
 
     print_bits("bits", &b);
@@ -135,5 +141,8 @@ int main(void)
     printf("cr: n %d tag %c\n", c.n, c.tag);
     printf("lock: %d\n", shape_lock(5, lock));
     printf("bag: %d\n", shape_bag(2, 3, bag));
+    printf("ld: %d\n", shape_ld(10, &l));
+    printf("  v %.3Lf k %d\n", l.v, l.k);
+    printf("third: %.4Lf, called back %d\n", shape_third(5), shape_third_call(7, third));
     return 0;
 }

@@ -9,8 +9,10 @@
  * members, the padding around a union and around a struct timespec -- is
  * this process's; so is the padding inside an unnamed struct and inside a
  * struct flock, and the tail of a struct whose const members (a bit-field
- * among them) nothing can assign.  The generated __fr_tidy_* helpers must
- * leave it out.
+ * among them) nothing can assign, and the 6 bytes after an x87 long
+ * double's 80 bits.  The generated __fr_tidy_* helpers must leave it out
+ * (a long double returned or passed alone has its tail zeroed: those
+ * bytes are the stack's, which replicas may or may not share).
  * Under replicas.yaml a helper that kept any of it would end the program
  * ("no majority").  A union is set whole (every byte a member covers):
  * which member is meant, the helper cannot know. */
@@ -287,4 +289,27 @@ int shape_bag(int seed, size_t n, shape_bag_fn bag)
     free(b->items);
     free(b);
     return v;
+}
+
+/* Through FR_OUT, byte for byte: a struct returned by value may be
+ * copied field by field, and an x87 long double by its 10 bytes. */
+int shape_ld(int seed, struct ld *out)
+{
+    struct ld *p = dirty(sizeof *p);
+    long double v = seed / 4.0L;
+
+    memcpy(&p->v, &v, 10);   /* its value; the 6 bytes after it stay dirty */
+    p->k = seed;
+    handed(out, p, sizeof *p);
+    return 1;
+}
+
+long double shape_third(int seed)
+{
+    return seed / 3.0L;
+}
+
+int shape_third_call(int seed, shape_third_fn fn)
+{
+    return fn(seed / 3.0L);
 }

@@ -103,10 +103,17 @@ struct bag {
     } *items;
 };
 
+/* An x87 long double: 10 bytes of value in 16, then 12 bytes of padding. */
+struct ld {
+    long double v;
+    int k;
+};
+
 typedef int (*shape_visit_fn)(struct report r);
 typedef int (*shape_peek_fn)(const struct bits *b, size_t n);
 typedef int (*shape_lock_fn)(struct flock fl, const struct holder *h);
 typedef int (*shape_bag_fn)(const struct bag *b);
+typedef int (*shape_third_fn)(long double x);
 
 /* Replies: returned by value, FR_OUT, FR_RET(n). */
 struct bits shape_bits(int seed);
@@ -122,6 +129,8 @@ struct holder shape_holder(int seed);
 int shape_locked(int seed, FR_OUT(1) struct locked *out);
 struct flock shape_flock(int seed);
 struct cr shape_cr(int seed);
+int shape_ld(int seed, FR_OUT(1) struct ld *out);
+long double shape_third(int seed);
 /* Outward calls: a struct by value, and an FR_IN(n) array of them; a
  * system struct by value and a struct holding an unnamed one; FR_COUNT
  * elements of an unnamed struct. */
@@ -129,4 +138,5 @@ int shape_visit(int seed, FR_CALLBACK shape_visit_fn visit);
 int shape_peek(int seed, size_t n, FR_CALLBACK shape_peek_fn peek);
 int shape_lock(int seed, FR_CALLBACK shape_lock_fn lock);
 int shape_bag(int seed, size_t n, FR_CALLBACK shape_bag_fn bag);
+int shape_third_call(int seed, FR_CALLBACK shape_third_fn fn);
 #endif
