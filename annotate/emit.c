@@ -467,11 +467,17 @@ static bool tidy_record(struct fra_model *m, const char *key)
     return !ones;
 }
 
-/* What fr_put_tidy / fr_ret_tidy are passed for record @key. */
+/* The helper fr_put_tidy / fr_ret_tidy are passed for record @key, or
+ * NULL for no call: a record whose mask is all ones is sent as it is (no
+ * handle can be in it).  One without a layout gets a name, so that
+ * mark_tidy refuses it. */
 static const char *tidy_fn(void *tmp, struct fra_model *m, const char *key)
 {
-    return tidy_record(m, key) ? talloc_asprintf(tmp, "__fr_tidy_%s", rec_id(tmp, m, key))
-                               : "NULL";
+    size_t size;
+
+    if (record_mask(tmp, m, key, &size) && !tidy_record(m, key))
+        return NULL;
+    return talloc_asprintf(tmp, "__fr_tidy_%s", rec_id(tmp, m, key));
 }
 
 static bool module_replicates(struct fra_model *m, const char *name)

@@ -499,7 +499,7 @@ int fr_ret_tidy(struct fr_callee *cc, fr_tidy_fn fn, const void *src, size_t siz
     if (note_src(cc, src) < 0)
         return cc->err;
     /* a span's buffer holds others beside the struct: left as it is */
-    if (!fn || !size || f->len % size != 0 || (f->kind == FR_W_BUF && f->fd >= 0))
+    if (!size || f->len % size != 0 || (f->kind == FR_W_BUF && f->fd >= 0))
         return 0;
     if (!(copy = arena(cc) ? talloc_zero_size(cc->arena, f->len) : NULL))
         return cc->err = -ENOMEM;

@@ -76,10 +76,7 @@ void fr_put_tidy(struct fr_call *c, fr_tidy_fn fn, size_t size)
     if (!c->alike)
         a->n = 0;
     c->alike = a;
-    if (fn)
-        fn(copy, f->ptr, f->len / size);
-    else
-        memcpy(copy, f->ptr, f->len);   /* no helper: only its handles change */
+    fn(copy, f->ptr, f->len / size);
     a->e[a->n++] = (struct alike_copy){ c->nfields - 1, f->ptr, copy };
 }
 

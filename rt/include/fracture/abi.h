@@ -317,9 +317,9 @@ FR_API void fr_put_handles(struct fr_call *c, const void *v, size_t n, size_t si
  * array of @size-byte structs) and fr_ret_tidy (after the fr_ret_scalar /
  * fr_ret_buf of one, whose bytes were at @src) make that copy the field's
  * bytes as the group compares them, with each handle's number written over
- * its field (handle.h).  With @fn NULL (a struct whose mask is all ones,
- * which has no helper and holds no handle) the bytes are taken as they
- * are.  Outside a replica they do nothing.
+ * its field (handle.h).  A struct whose mask is all ones has no helper
+ * and gets no call (it holds no handle).  Outside a replica they do
+ * nothing.
  */
 typedef void (*fr_tidy_fn)(void *dst, const void *src, size_t n);
 FR_API void fr_put_tidy(struct fr_call *c, fr_tidy_fn fn, size_t size);

@@ -143,6 +143,7 @@ int main(void)
     printf("bag: %d\n", shape_bag(2, 3, bag));
     printf("ld: %d\n", shape_ld(10, &l));
     printf("  v %.3Lf k %d\n", l.v, l.k);
+    printf("pair: %d %d\n", shape_pair(6).a, shape_pair(6).b);
     printf("third: %.4Lf, called back %d\n", shape_third(5), shape_third_call(7, third));
     return 0;
 }

@@ -313,3 +313,10 @@ int shape_third_call(int seed, shape_third_fn fn)
 {
     return fn(seed / 3.0L);
 }
+
+struct pair shape_pair(int seed)
+{
+    struct pair v = {seed, -seed};
+
+    return v;
+}

@@ -103,6 +103,12 @@ struct bag {
     } *items;
 };
 
+/* No padding, no pointer: its mask is all ones, so it has no helper and
+ * crosses with no tidy call at all. */
+struct pair {
+    int a, b;
+};
+
 /* An x87 long double: 10 bytes of value in 16, then 12 bytes of padding. */
 struct ld {
     long double v;
@@ -131,6 +137,7 @@ struct flock shape_flock(int seed);
 struct cr shape_cr(int seed);
 int shape_ld(int seed, FR_OUT(1) struct ld *out);
 long double shape_third(int seed);
+struct pair shape_pair(int seed);
 /* Outward calls: a struct by value, and an FR_IN(n) array of them; a
  * system struct by value and a struct holding an unnamed one; FR_COUNT
  * elements of an unnamed struct. */
