@@ -58,6 +58,7 @@ void fr__child_main(const char *plan_text)
     pid_t root;
     char *copy = talloc_strdup(ctx, plan_text);
     struct fr_ctl_msg ready = { FR_CTL_READY, 0, 0 };
+    char name[16];
 
     unsetenv("FRACTURE_PLAN");
     fr__fault_init(1);
@@ -171,12 +172,13 @@ void fr__child_main(const char *plan_text)
     /* Its incarnation is the one GO names (a warm spare's predecessor has
      * died since it was made): its handles are tagged with it. */
     fr__handle_adopt(go.gen);
-    fr__thread_name();        /* the threads made from here on inherit it */
     /* Before any call can come in: from here on, exit(n) is the program's. */
     fr__program_watch_exit();
     fr__program_signals_child();
     fr__acceptor_open();
     fr__sandbox_announce();
+    snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
+    prctl(PR_SET_NAME, name);
     FR_FAULT_POINT(CHILD_START);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
         _exit(0);             /* the root is gone */

@@ -21,9 +21,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "deathwatch.h"
 #include "fault.h"
@@ -154,15 +152,6 @@ static void gate_wait(void)
 
     while (!atomic_load(&accept_gate))
         fr__futex_wait_any(&g, &zero, 1, -1);
-    fr__thread_name();        /* made before GO: "fr-standby" until now */
-}
-
-void fr__thread_name(void)
-{
-    char name[16];
-
-    snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[fr__rt.self].name);
-    prctl(PR_SET_NAME, name);
 }
 
 void fr__acceptor_open(void)
@@ -339,8 +328,8 @@ static void *acceptor_main(void *arg)
      * (any child of a first start finds no slot open yet). */
     if (!atomic_load(&accept_gate))
         start_opened(words, vals);
+    park_one();
     gate_wait();
-    park_one();               /* after the gate: it inherits the FMP's name */
     for (;;) {
         start_opened(words, vals);
         fr__futex_wait_any(words, vals, (unsigned)n, -1);
