@@ -325,7 +325,7 @@ int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m)
 
     for (unsigned q = 0; (w = atomic_load_explicit(&b->bell, memory_order_acquire)) == old;
          q++) {
-        if (q == QUICK_SPINS)
+        if (q == QUICK_SPINS || fr__rt.nospin)
             return 0;
         cpu_relax();
     }
@@ -574,6 +574,22 @@ static int sleep_on(struct fr_lt *lt, int want, int64_t left, int *got)
     return rc;
 }
 
+void fr__chan_pace(unsigned spin_us)
+{
+    fr__rt.nospin = fr__futex_under_valgrind();
+    fr__rt.spin_us = fr__rt.nospin ? 0 : spin_us;
+    fr__rt.serve_spin_us = fr__rt.spin_us;
+}
+
+/* Whether the peer of region r runs under Valgrind (region.h, `slow`). */
+static int peer_slow(int r)
+{
+    const struct fr_region *rg = &fr__rt.regions[r];
+
+    return atomic_load_explicit(&((struct fr_region_hdr *)rg->base)->slow[!rg->side],
+                                memory_order_relaxed) != 0;
+}
+
 /*
  * Wait until a message for lt is on one of its slots.  @want is the region
  * whose peer we expect to hear from (its death or misbehaviour ends the
@@ -592,7 +608,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
      * once).  The look over every region costs the detection a little per
      * region; requests from other regions and a death wait at most
      * QUICK_SPINS pauses for it. */
-    if (want >= 0) {
+    if (want >= 0 && !fr__rt.nospin) {
         _Atomic uint32_t *b = bell_of(lt, want);
         uint32_t old = atomic_load_explicit(b, memory_order_relaxed);
         if (old == lt->seen[want])
@@ -607,7 +623,8 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
         for (int r = 0; r < n; r++)
             if (r != want && (rc = look(lt, r, want, got)) != 0)
                 return rc < 0 ? rc : 0;
-        if ((++iter & 63) != 0) {
+        /* Under Valgrind one look, then the sleep (fr__chan_pace). */
+        if ((++iter & 63) != 0 && !fr__rt.nospin) {
             cpu_relax();
             continue;
         }
@@ -619,7 +636,10 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
             /* An idle worker spins for the next call only once it has
              * served one: a spare's workers, all released by GO, would
              * otherwise take the cores from the calls being replayed. */
-            spin_end = now + (int64_t)(want >= 0 ? fr__rt.spin_us
+            /* Nor is there a spin for a peer under Valgrind: its answer
+             * takes hundreds of microseconds, and a core spinning for it
+             * is one core fewer for the rest of the program and for it. */
+            spin_end = now + (int64_t)(want >= 0 ? (peer_slow(want) ? 0 : fr__rt.spin_us)
                                        : lt->served ? fr__rt.serve_spin_us : 0) * 1000;
         if (now < spin_end) {
             /* Past the first microseconds, give the core away now and then:

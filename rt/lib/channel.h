@@ -65,6 +65,10 @@ static inline int fr__chan_send_after(struct fr_lt *lt, int r, uint16_t kind, ui
     return FR__UNLIKELY(pre != NULL) ? fr__chan_send_pre(lt, r, kind, fn, status, pre, f, n)
                                      : fr__chan_send(lt, r, kind, fn, status, f, n);
 }
+/* How this process waits: spins of @spin_us (the config's spin_us) before
+ * each sleep, or none at all under Valgrind (fr__rt.nospin).  Before the
+ * regions are cached (fr__region_cache tells the peers). */
+void fr__chan_pace(unsigned spin_us);
 int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got);
 int fr__chan_recv(struct fr_lt *lt, int r, void **buf, size_t *cap, struct fr_msg *m);
 int64_t fr__now_ns(void);

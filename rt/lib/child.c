@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "channel.h"
 
 #include "ctl.h"
 #include "deathwatch.h"
@@ -77,8 +78,7 @@ void fr__child_main(const char *plan_text)
     fr__rt.root_pid = root;
     fr__rt.ctl = ctl;
     fcntl(ctl, F_SETFD, FD_CLOEXEC);
-    fr__rt.spin_us = p.spin_us;
-    fr__rt.serve_spin_us = p.spin_us;
+    fr__chan_pace(p.spin_us);
     fr__rt.max_threads = p.max_threads;
     fr__rt.max_payload = p.max_payload;
     fr__rt.call_timeout_ns = (int64_t)p.call_timeout_ms * 1000000;

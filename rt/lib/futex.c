@@ -28,15 +28,22 @@
 static int have_waitv = -1;
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 
-static void probe(void)
+int fr__futex_under_valgrind(void)
 {
 #ifdef FR_HAVE_VALGRIND_H
+    return RUNNING_ON_VALGRIND != 0;
+#else
+    return 0;
+#endif
+}
+
+static void probe(void)
+{
     /* Valgrind 3.19 does not know the syscall and warns on every try. */
-    if (RUNNING_ON_VALGRIND) {
+    if (fr__futex_under_valgrind()) {
         have_waitv = 0;
         return;
     }
-#endif
     /* Zero waiters: EINVAL where the syscall exists, ENOSYS where not. */
     long rc = syscall(__NR_futex_waitv, NULL, 0, 0, NULL, CLOCK_MONOTONIC);
     have_waitv = !(rc < 0 && errno == ENOSYS);

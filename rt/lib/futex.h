@@ -29,4 +29,9 @@ int fr__futex_wait_any(_Atomic uint32_t *const *words, const uint32_t *vals,
 /* Whether futex_waitv is in use (for the docs and the bench). */
 int fr__futex_have_waitv(void);
 
+/* Whether this process runs under Valgrind, which runs one thread at a
+ * time, 20 to 50 times slower: a spin there holds the only running thread
+ * and burns a core for nothing (channel.c, fr__rt.nospin). */
+int fr__futex_under_valgrind(void);
+
 #endif /* FR_FUTEX_H */

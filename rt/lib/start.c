@@ -184,8 +184,7 @@ static int root_start(void *ctx, const struct fr_config *cfg, char **argv)
     fr__rt.self = 0;
     fr__rt.nfmps = n;
     fr__rt.root_pid = getpid();
-    fr__rt.spin_us = p.spin_us;
-    fr__rt.serve_spin_us = p.spin_us;
+    fr__chan_pace(p.spin_us);
     fr__rt.max_threads = p.max_threads;
     fr__rt.max_payload = p.max_payload;
     fr__rt.call_timeout_ns = (int64_t)p.call_timeout_ms * 1000000;

@@ -89,6 +89,7 @@ struct fr_rt {
     struct fr_geom geom;
     unsigned spin_us;
     unsigned serve_spin_us;   /* a worker waiting for a new request (a replica: 0) */
+    int nospin;               /* under Valgrind: every wait sleeps at once (channel.c) */
     unsigned max_threads;
     uint64_t max_payload;
     int64_t call_timeout_ns;  /* <= 0: never */
@@ -167,7 +168,8 @@ static inline _Atomic uint32_t *fr__peer_gone(int r)
 }
 
 /* Fill region @r's words found once (struct fr_region), once its base,
- * side and peer are set and fr__rt.retries is known. */
+ * side and peer are set and fr__rt.retries and fr__rt.nospin are known;
+ * say there whether this side is slow (region.h, `slow`). */
 static inline void fr__region_cache(int r)
 {
     struct fr_region *rg = &fr__rt.regions[r];
@@ -176,6 +178,8 @@ static inline void fr__region_cache(int r)
     rg->peer_gen = &h->gen[!rg->side];
     rg->peer_gone = fr__rt.self == 0 ? &fr__rt.fmps[rg->peer].said_gone : &h->gone[!rg->side];
     rg->peer_restarts = fr__rt.retries && fr__rt.retries[rg->peer] >= 0;
+    if (fr__rt.nospin)
+        atomic_store_explicit(&h->slow[rg->side], 1, memory_order_relaxed);
 }
 
 static inline _Atomic uint32_t *fr__peer_lost(int r)

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <talloc.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -95,6 +96,9 @@ static int setup(void **state, uint64_t channel_bytes, unsigned spin_us)
 
 static int setup_small(void **state) { return setup(state, 16 * 1024, 50); }
 static int setup_sleepy(void **state) { return setup(state, 64 * 1024, 0); }
+/* spin_us of a second: every wait of either side would spin through its
+ * whole test but for fr__rt.nospin and the header's `slow` */
+static int setup_spinny(void **state) { return setup(state, 64 * 1024, 1000000); }
 
 static int teardown(void **state)
 {
@@ -117,6 +121,9 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The peer runs as under Valgrind (fr__chan_pace): it never spins. */
+static int peer_nospin;
+
 /* Run @fn as FMP 1 in a child process; returns its exit status. */
 static pid_t peer(int (*fn)(void *), void *arg)
 {
@@ -125,6 +132,7 @@ static pid_t peer(int (*fn)(void *), void *arg)
         uint64_t bytes = fr__rt.geom.slot_size;
         unsigned spin = fr__rt.spin_us;
         view(1, bytes, spin);
+        fr__rt.nospin = peer_nospin;
         fr__region_cache(0);
         _exit(fn(arg));
     }
@@ -219,6 +227,68 @@ static void test_sleep_path(void **state)
     (void)state;
     /* spin_us 0 and a slow peer: the caller must sleep and be woken */
     round_trip(4096, 100);
+}
+
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Peer under Valgrind: wait for a request that comes 100 ms late, without
+ * spinning (its CPU time says so), then echo it 100 ms late. */
+static int nospin_peer(void *arg)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg m;
+    void *buf = NULL;
+    size_t cap = 0;
+    int r;
+    (void)arg;
+
+    int64_t cpu = thread_cpu_ns();
+    if (fr__chan_wait(lt, -1, fr__now_ns() + 5000000000ll, &r) < 0)
+        return 10;
+    if (thread_cpu_ns() - cpu > 30000000)
+        return 20;            /* it spun for the request */
+    if (fr__chan_recv(lt, r, &buf, &cap, &m) < 0 || m.kind != FR_MSG_REQ)
+        return 11;
+    usleep(100000);
+    struct fr__field f = { "ok", 2, FR_W_BUF, -1 };
+    int rc = fr__chan_send(lt, r, FR_MSG_REP, m.fn, 0, &f, 1);
+    free(buf);
+    return rc < 0 ? 14 : 0;
+}
+
+/* A process under Valgrind sleeps at once in every wait, and a caller
+ * sleeps at once waiting for it (its side of the header says `slow`),
+ * however long spin_us is: a spin there would only take a core from the
+ * instrumented process and the program for hundreds of microseconds. */
+static void test_slow_peer_no_spin(void **state)
+{
+    struct fr_region_hdr *h = region.base;
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg m;
+    int got;
+    (void)state;
+
+    peer_nospin = 1;
+    pid_t pid = peer(nospin_peer, NULL);
+    peer_nospin = 0;
+    for (int i = 0; i < 5000 && !atomic_load(&h->slow[1]); i++)
+        usleep(1000);
+    assert_int_equal(atomic_load(&h->slow[1]), 1);
+    assert_int_equal(atomic_load(&h->slow[0]), 0);
+    usleep(100000);
+    struct fr__field f = { "hi", 2, FR_W_IN, -1 };
+    assert_int_equal(fr__chan_send(lt, 0, FR_MSG_REQ, 9, 0, &f, 1), 0);
+    int64_t cpu = thread_cpu_ns();
+    assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 5000000000ll, &got), 0);
+    assert_true(thread_cpu_ns() - cpu < 30000000);   /* slept: spinning is ~100 ms */
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), 0);
+    assert_int_equal(m.kind, FR_MSG_REP);
+    assert_int_equal(join(pid), 0);
 }
 
 static void test_chunked_from_new_incarnation(void **state)
@@ -560,6 +630,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_small, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_chunked, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_sleep_path, setup_sleepy, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_peer_no_spin, setup_spinny, teardown),
         cmocka_unit_test_setup_teardown(test_chunked_from_new_incarnation, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_too_large, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_forged_bell, setup_small, teardown),
