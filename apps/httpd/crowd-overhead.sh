@@ -12,12 +12,14 @@
 # `fracture check` says which, and the script checks it).  wrk on loopback,
 # 4 server threads, 4 keep-alive connections (as bench.sh), each module
 # under the workload that calls it (cgiout: a CGI script on every request;
-# the others: bench.sh's site mix).  Runs are interleaved: in each of RUNS
-# rounds, for each module, all in one, then the module at 5 %, then at
-# 1 %, then the module alone in a child FMP without memcheck or sampling
-# (what the crossing alone costs, bench.sh's figure); each figure is the
-# median over the rounds of the ratio to the all in one run right before
-# it, so the machine's drift stays out of it.  Every crowd run must leave a
+# the others: bench.sh's site mix).  For each module four servers run side
+# by side: all in one, the module at 5 %, at 1 %, and the module alone in a
+# child FMP without memcheck or sampling (what the crossing alone costs,
+# bench.sh's figure).  In each of RUNS rounds wrk gives each server a burst
+# of SECONDS (default 2 s, 10 rounds), in an order that turns by one each
+# round; each figure is the median over the rounds of the ratio to the all
+# in one burst of the same round, so the machine's drift stays out of it
+# and memcheck's start is in none.  Every crowd server must leave a
 # memcheck report (proof the instance ran).
 #
 # Writes apps/httpd/crowd-overhead.txt (the table: per module, then the
@@ -27,8 +29,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../../build}" && pwd)
-secs=${2:-5}
-runs=${3:-5}
+secs=${2:-2}
+runs=${3:-10}
 app=$build/apps/httpd/httpd
 fr=$build/rt/fracture
 for p in "$app" "$fr"; do
@@ -38,9 +40,10 @@ command -v wrk >/dev/null || { echo "crowd-overhead.sh: error: wrk is missing (c
 command -v valgrind >/dev/null || { echo "crowd-overhead.sh: error: valgrind is missing (cmake/deps.sh)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/httpd-crowd-XXXXXX)
-server_pid=
+declare -A pid_of=() port_of=()
 cleanup() {
-  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for p in "${pid_of[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -84,7 +87,7 @@ for m in $("$fr" modules "$app" | awk 'NR > 1 {print $1}'); do
   printf 'version: 1\nfmps:\n  - {name: iso, modules: [%s]}\n' "$m" > "$work/configs/alone-$m.yaml"
 done
 for pct in 5 1; do
-  printf 'version: 1\ncrowd: {percent: %d}\nreports: {dir: %s/reports}\n' "$pct" "$work" \
+  printf 'version: 1\ncrowd: {percent: %d}\nreports: {dir: %s/reports-crowd%d}\n' "$pct" "$work" "$pct" \
     > "$work/configs/crowd$pct.yaml"
 done
 
@@ -102,27 +105,40 @@ for m in "${modules[@]}"; do
   [ "$got" = "$m" ] || { echo "crowd-overhead.sh: error: deployment ${id_of[$m]} isolates '$got', not $m" >&2; exit 1; }
 done
 
-# rps CONFIG ID WORKLOAD: one wrk run against a fresh server; prints req/s.
-rps() {
-  local cfg=$work/configs/$1.yaml id=$2 wl=$3 out=$work/server.out port
+# The four servers of one module run side by side for all its rounds, and
+# wrk gives each a burst in turn: the machine's drift (a hypervisor that
+# moves these 2 cores about) is the same for the four bursts of a round, and
+# memcheck's start is out of the figures.  An idle server takes no CPU (its
+# memcheck instance included: it sleeps in a futex).
+start() {   # start NAME CONFIG ID
+  local out=$work/$1.out
   : > "$out"
-  rm -rf "$work/reports"
-  FRACTURE_CONFIG=$cfg FRACTURE_DEPLOYMENT=$id "$app" --port 0 --root "$www" --threads 4 \
-    --log "$work/access.log" > "$out" 2> "$work/server.err" &
-  server_pid=$!
-  # a memcheck instance takes a few seconds to start
+  FRACTURE_CONFIG=$work/configs/$2.yaml FRACTURE_DEPLOYMENT=$3 "$app" --port 0 --root "$www" \
+    --threads 4 --log "$work/$1.log" > "$out" 2> "$work/$1.err" &
+  pid_of[$1]=$!
+}
+await() {   # await NAME: until it listens (a memcheck instance takes seconds)
+  local out=$work/$1.out
   for _ in $(seq 1 3000); do grep -q '^listening on' "$out" && break; sleep 0.01; done
-  port=$(sed -n 's/^listening on //p' "$out")
-  [ -n "$port" ] || { echo "crowd-overhead.sh: error: $1 ($id) did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
-  wrk -t2 -c4 -d"${secs}s" -s "$work/$wl.lua" "http://127.0.0.1:$port/" > "$work/wrk.out"
-  kill -TERM "$server_pid"; wait "$server_pid" || { echo "crowd-overhead.sh: error: $1 ($id) did not stop cleanly" >&2; cat "$work/server.err" >&2; exit 1; }
-  server_pid=
-  rm -f "$work/access.log"
-  if [ "${1#crowd}" != "$1" ] && ! ls "$work/reports/"*.xml >/dev/null 2>&1; then
-    echo "crowd-overhead.sh: error: $1 ($id): no memcheck report: the instance never ran" >&2; exit 1
-  fi
+  port_of[$1]=$(sed -n 's/^listening on //p' "$out")
+  [ -n "${port_of[$1]}" ] || { echo "crowd-overhead.sh: error: $1 did not start:" >&2; cat "$work/$1.err" >&2; exit 1; }
+}
+stop() {    # stop NAME: it must end cleanly, and a crowd server leave its report
+  kill -TERM "${pid_of[$1]}"
+  wait "${pid_of[$1]}" || { echo "crowd-overhead.sh: error: $1 did not stop cleanly" >&2; cat "$work/$1.err" >&2; exit 1; }
+  unset "pid_of[$1]"
+  rm -f "$work/$1.log"
+  case $1 in crowd*)
+    ls "$work/reports-$1/"*.xml >/dev/null 2>&1 ||
+      { echo "crowd-overhead.sh: error: $1: no memcheck report: the instance never ran" >&2; exit 1; }
+    rm -rf "$work/reports-$1" ;;
+  esac
+}
+burst() {   # burst NAME WORKLOAD: one wrk run; prints req/s
+  wrk -t2 -c4 -d"${secs}s" -s "$work/$2.lua" "http://127.0.0.1:${port_of[$1]}/" > "$work/wrk.out"
+  : > "$work/$1.log"
   if grep -q 'Socket errors' "$work/wrk.out"; then
-    echo "crowd-overhead.sh: warning: $1 ($id): $(grep 'Socket errors' "$work/wrk.out")" >&2
+    echo "crowd-overhead.sh: warning: $1: $(grep 'Socket errors' "$work/wrk.out")" >&2
   fi
   sed -n 's/^Requests\/sec: *//p' "$work/wrk.out"
 }
@@ -132,24 +148,32 @@ median() {
 }
 
 declare -A r5 r1 ra base
-rps plain 0 site > /dev/null   # the first run after a pause is faster: thrown away
-for r in $(seq 1 "$runs"); do
-  for m in "${modules[@]}"; do
-    wl=$(workload "$m")
-    b=$(rps plain 0 "$wl")
-    x5=$(rps crowd5 "${id_of[$m]}" "$wl")
-    x1=$(rps crowd1 "${id_of[$m]}" "$wl")
-    xa=$(rps "alone-$m" 0 "$wl")
+names=(plain crowd5 crowd1 alone)
+for m in "${modules[@]}"; do
+  wl=$(workload "$m")
+  start plain plain 0; start crowd5 crowd5 "${id_of[$m]}"; start crowd1 crowd1 "${id_of[$m]}"
+  start alone "alone-$m" 0
+  declare -A got=()
+  for n in "${names[@]}"; do await "$n"; burst "$n" "$wl" > /dev/null; done   # warm-up
+  for r in $(seq 1 "$runs"); do
+    # each round starts one further along, so that no server always follows the same one
+    for k in 0 1 2 3; do
+      n=${names[$(( (r + k) % 4 ))]}
+      got[$n]=$(burst "$n" "$wl")
+    done
+    b=${got[plain]}
     base[$m]="${base[$m]:-} $b"
-    r5[$m]="${r5[$m]:-} $(echo "$x5 $b" | awk '{printf "%.4f", 100*$1/$2}')"
-    r1[$m]="${r1[$m]:-} $(echo "$x1 $b" | awk '{printf "%.4f", 100*$1/$2}')"
-    ra[$m]="${ra[$m]:-} $(echo "$xa $b" | awk '{printf "%.4f", 100*$1/$2}')"
-    printf 'round %d/%d: %-8s all in one %9s req/s, 5 %% %9s, 1 %% %9s, alone %9s\n' "$r" "$runs" "$m" "$b" "$x5" "$x1" "$xa" >&2
+    r5[$m]="${r5[$m]:-} $(echo "${got[crowd5]} $b" | awk '{printf "%.4f", 100*$1/$2}')"
+    r1[$m]="${r1[$m]:-} $(echo "${got[crowd1]} $b" | awk '{printf "%.4f", 100*$1/$2}')"
+    ra[$m]="${ra[$m]:-} $(echo "${got[alone]} $b" | awk '{printf "%.4f", 100*$1/$2}')"
+    printf 'round %d/%d: %-8s all in one %9s req/s, 5 %% %9s, 1 %% %9s, alone %9s\n' "$r" "$runs" \
+      "$m" "$b" "${got[crowd5]}" "${got[crowd1]}" "${got[alone]}" >&2
   done
+  for n in "${names[@]}"; do stop "$n"; done
 done
 
 {
-  printf '# apps/httpd, crowd rotation under memcheck: %d interleaved rounds of %ds runs, wrk -t2 -c4, 4 server threads, %s cores\n' \
+  printf '# apps/httpd, crowd rotation under memcheck: %d rounds of %ds bursts, the 4 servers side by side, wrk -t2 -c4, 4 server threads, %s cores\n' \
     "$runs" "$secs" "$(nproc)"
   printf '# module workload all_in_one_rps(median) pct_of_all_in_one_at_5(median) pct_at_1(median) pct_alone_no_memcheck(median)\n'
   for m in "${modules[@]}"; do
