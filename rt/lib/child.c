@@ -59,7 +59,6 @@ void fr__child_main(const char *plan_text)
     pid_t root;
     char *copy = talloc_strdup(ctx, plan_text);
     struct fr_ctl_msg ready = { FR_CTL_READY, 0, 0 };
-    char name[16];
 
     unsetenv("FRACTURE_PLAN");
     fr__fault_init(1);
@@ -177,8 +176,7 @@ void fr__child_main(const char *plan_text)
     fr__program_signals_child();
     fr__acceptor_open();
     fr__sandbox_announce();
-    snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[self].name);
-    prctl(PR_SET_NAME, name);
+    fr__thread_name();        /* the threads made from here on inherit it */
     FR_FAULT_POINT(CHILD_START);
     if (send(ctl, &ready, sizeof ready, MSG_NOSIGNAL) != (ssize_t)sizeof ready)
         _exit(0);             /* the root is gone */

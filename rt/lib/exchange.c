@@ -262,6 +262,12 @@ static int serve_nested(struct fr_xchg *x, int got)
         fr__xchg_blame(lt, x->r, why);
         return x->c->err = -EXDEV;
     }
+    /* The asker died (a recycled instance ends on purpose) while its
+     * request was being taken, and the slot it wrote was reset: it is gone,
+     * not broken.  The wait sees it gone next, and the call is replayed;
+     * blamed, the innocent successor would be stopped. */
+    if (rc == -EPROTO && fr__chan_peer_moved(lt, got))
+        return 0;
     if (rc == -EPROTO || rc == -ENOMEM) {
         if (got == x->r)
             return broken(x, "a malformed nested request");
@@ -450,6 +456,8 @@ void fr__xchg_serve_next(struct fr_lt *lt)
     FR_FAULT_POINT(BEFORE_REQUEST);
     lt->served = 1;
     rc = fr__serve(lt, r);
+    if (rc == -EPROTO && fr__chan_peer_moved(lt, r))
+        return;               /* it died while we took its request (serve_nested) */
     if (rc == -ETIMEDOUT)
         fr__xchg_blame(lt, r, "did not take part of a long message within call_timeout_ms");
     else if (rc < 0 && rc != -EPIPE && rc != -EXDEV)   /* EXDEV: stopped already */

@@ -20,8 +20,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "deathwatch.h"
 #include "fault.h"
@@ -152,6 +154,15 @@ static void gate_wait(void)
 
     while (!atomic_load(&accept_gate))
         fr__futex_wait_any(&g, &zero, 1, -1);
+    fr__thread_name();        /* made before GO: "fr-standby" until now */
+}
+
+void fr__thread_name(void)
+{
+    char name[16];
+
+    snprintf(name, sizeof name, "fr:%.12s", fr__rt.fmps[fr__rt.self].name);
+    prctl(PR_SET_NAME, name);
 }
 
 void fr__acceptor_open(void)
@@ -184,6 +195,10 @@ static void *worker_main(void *arg)
  * (after a restart: the replayed call) does not wait for pthread_create.
  * Each parked thread has its own handoff block, which it frees.
  */
+/* go: PARK_WORK once it has a logical thread to serve; PARK_NAME when GO
+ * came and it should take the FMP's name and wait on. */
+#define PARK_WORK 1u
+#define PARK_NAME 2u
 struct park {
     _Atomic uint32_t go;
     struct fr_lt *lt;
@@ -195,14 +210,21 @@ static void *parked_main(void *arg)
 {
     struct park *p = arg;
     _Atomic uint32_t *w = &p->go;
-    uint32_t zero = 0;
+    uint32_t v;
     struct fr_lt *lt;
 
     fr__deathwatch_enlist();
-    while (!atomic_load_explicit(&p->go, memory_order_acquire))
-        fr__futex_wait_any(&w, &zero, 1, -1);
+    while (!((v = atomic_load_explicit(&p->go, memory_order_acquire)) & PARK_WORK)) {
+        if (v & PARK_NAME) {
+            fr__thread_name();
+            v = atomic_fetch_and(&p->go, ~PARK_NAME) & ~PARK_NAME;
+            continue;
+        }
+        fr__futex_wait_any(&w, &v, 1, -1);   /* sleeps only while go is v */
+    }
     lt = p->lt;
     free(p);
+    fr__thread_name();        /* past the gate (its name may not have come yet) */
     return worker_main(lt);
 }
 
@@ -247,7 +269,7 @@ static int start_worker(uint32_t id)
         struct park *p = parked;
         parked = NULL;
         p->lt = lt;
-        atomic_store_explicit(&p->go, 1, memory_order_release);
+        atomic_store_explicit(&p->go, PARK_WORK, memory_order_release);
         fr__futex_wake(&p->go, 1);
         park_one();           /* for the next one, after this one runs */
     } else {
@@ -330,6 +352,14 @@ static void *acceptor_main(void *arg)
         start_opened(words, vals);
     park_one();
     gate_wait();
+    /* The parked thread was made with the spare's name; it takes the FMP's
+     * where it waits.  (The park itself stays before the gate: parked
+     * after it, a recycled sampled instance once sent a malformed nested
+     * request, e2e.sample.recycle-is-no-crash.) */
+    if (parked) {
+        atomic_fetch_or(&parked->go, PARK_NAME);
+        fr__futex_wake(&parked->go, 1);
+    }
     for (;;) {
         start_opened(words, vals);
         fr__futex_wait_any(words, vals, (unsigned)n, -1);

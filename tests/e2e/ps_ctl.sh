@@ -137,6 +137,13 @@ grep -q "fracture ctl: restarting FMP 'maths'" err.a || fail "no restart said on
 jq -e --argjson a "$pa" '.programs[] | select(.pid == $a) | .fmps[] | select(.name == "maths") |
     .restart.restarts == 3 and .restart.env == 2 and .members[0].incarnation == 3' ps.json \
     >/dev/null || fail "ps after 3 restarts: $(cat ps.json)"
+# every thread of the incarnation that serves now bears its FMP's name,
+# those it made while it waited as a spare too (fr-standby until GO)
+mp=$(jq --argjson a "$pa" '.programs[] | select(.pid == $a) | .fmps[] |
+    select(.name == "maths") | .members[0].pid' ps.json)
+names=$(cat /proc/"$mp"/task/*/comm | sort | uniq -c)
+[ "$(cat /proc/"$mp"/task/*/comm | sort -u)" = "fr:maths" ] ||
+    fail "threads of maths (pid $mp) named: $names"
 
 # env-next: the environment list is spent (the last one sticks), so a
 # fresh program shows the skip: restart once (env 0), env-next, restart
