@@ -353,9 +353,9 @@ static void *acceptor_main(void *arg)
     park_one();
     gate_wait();
     /* The parked thread was made with the spare's name; it takes the FMP's
-     * where it waits.  (The park itself stays before the gate: parked
-     * after it, a recycled sampled instance once sent a malformed nested
-     * request, e2e.sample.recycle-is-no-crash.) */
+     * where it waits, so that the park stays where it was, before the gate.
+     * (Moving it, like this wake, once changed the timing enough to show a
+     * dying asker blamed as a forger: exchange.c, serve_nested.) */
     if (parked) {
         atomic_fetch_or(&parked->go, PARK_NAME);
         fr__futex_wake(&parked->go, 1);
