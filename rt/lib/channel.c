@@ -372,6 +372,15 @@ int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32
     return rc;
 }
 
+/* A message on region r that fails a check: the peer broke the protocol
+ * (-EPROTO), unless it died or was replaced while it was being taken (the
+ * root reset its slot under the reader): then it is gone (-EPIPE), and the
+ * innocent successor is not blamed.  Cold: only failed checks come here. */
+static __attribute__((cold, noinline)) int torn(struct fr_lt *lt, int r)
+{
+    return fr__chan_peer_moved(lt, r) ? -EPIPE : -EPROTO;
+}
+
 /* During a chunked transfer only the peer of region r may speak: wait for
  * its next message, which must be of @kind, and take its header. */
 static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr *h)
@@ -391,7 +400,7 @@ static int await_step(struct fr_lt *lt, int r, uint16_t kind, struct fr_msg_hdr 
         return -EPROTO;
     memcpy(h, &s->to[fr__rt.regions[r].side].hdr, sizeof *h);
     if (h->seq != next_seq(lt->last[r]) || h->kind != kind)
-        return fr__chan_peer_moved(lt, r) ? -EPIPE : -EPROTO;
+        return torn(lt, r);
     lt->last[r] = lt->seen[r] = h->seq;
     return 0;
 }
@@ -724,7 +733,7 @@ static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **b
             return rc;
         if (more.total != h.total || more.chunk > fr__rt.window ||
             more.chunk > h.total - got || more.chunk == 0)
-            return -EPROTO;
+            return torn(lt, r);
         if (!drop)
             memcpy(buf + got, win, more.chunk);
         got += more.chunk;
@@ -743,14 +752,12 @@ __attribute__((always_inline)) inline int fr__chan_recv(struct fr_lt *lt, int r,
     struct fr_msg_hdr h;
 
     memcpy(&h, &s->to[fr__rt.regions[r].side].hdr, sizeof h);   /* read once: the peer may scribble */
-    if (h.seq != next_seq(lt->last[r]))
-        return -EPROTO;
-    if (h.kind != FR_MSG_REQ && h.kind != FR_MSG_REP && h.kind != FR_MSG_ERR)
-        return -EPROTO;
-    if (h.total > fr__rt.max_payload || h.chunk > fr__rt.window ||
+    if (h.seq != next_seq(lt->last[r]) ||
+        (h.kind != FR_MSG_REQ && h.kind != FR_MSG_REP && h.kind != FR_MSG_ERR) ||
+        h.total > fr__rt.max_payload || h.chunk > fr__rt.window ||
         h.chunk > h.total || (h.chunk < h.total && h.chunk != fr__rt.window) ||
         h.nmeta > FR_META_MAX)
-        return -EPROTO;
+        return torn(lt, r);
     lt->last[r] = lt->seen[r] = h.seq;
     m->kind = h.kind;
     m->fn = h.fn;

@@ -262,12 +262,8 @@ static int serve_nested(struct fr_xchg *x, int got)
         fr__xchg_blame(lt, x->r, why);
         return x->c->err = -EXDEV;
     }
-    /* The asker died (a recycled instance ends on purpose) while its
-     * request was being taken, and the slot it wrote was reset: it is gone,
-     * not broken.  The wait sees it gone next, and the call is replayed;
-     * blamed, the innocent successor would be stopped. */
-    if (rc == -EPROTO && fr__chan_peer_moved(lt, got))
-        return 0;
+    /* -EPIPE is no blame: the asker died while its request was being
+     * taken (channel.c, torn), and the wait sees it gone next. */
     if (rc == -EPROTO || rc == -ENOMEM) {
         if (got == x->r)
             return broken(x, "a malformed nested request");
@@ -302,8 +298,8 @@ static int take_reply(struct fr_xchg *x)
     rc = fr__chan_recv(lt, x->r, &lt->rbuf, &lt->rcap, &m);
     if (rc == -ETIMEDOUT)
         return timed_out(x, "did not send the rest of its reply from");
-    if (rc == -EPIPE || (rc < 0 && fr__chan_peer_moved(lt, x->r)))
-        return c->err = -EPIPE;   /* died mid-reply: replayable */
+    if (rc == -EPIPE)
+        return c->err = -EPIPE;   /* died mid-reply (fr__chan_recv says): replayable */
     if (rc < 0 || (m.kind != FR_MSG_REP && m.kind != FR_MSG_ERR) || m.fn != c->fn)
         return wreck_or_broken(x, "a bad message header");
     if (m.kind == FR_MSG_ERR) {
@@ -456,8 +452,6 @@ void fr__xchg_serve_next(struct fr_lt *lt)
     FR_FAULT_POINT(BEFORE_REQUEST);
     lt->served = 1;
     rc = fr__serve(lt, r);
-    if (rc == -EPROTO && fr__chan_peer_moved(lt, r))
-        return;               /* it died while we took its request (serve_nested) */
     if (rc == -ETIMEDOUT)
         fr__xchg_blame(lt, r, "did not take part of a long message within call_timeout_ms");
     else if (rc < 0 && rc != -EPIPE && rc != -EXDEV)   /* EXDEV: stopped already */

@@ -306,9 +306,6 @@ static int parse(const struct fr_meta_ent *in, unsigned n, unsigned *k, struct f
     return 1;
 }
 
-/* The thread's set from @in: merged into it (a reply), or in place of
- * its travelling items (a request).  Pins: a request's replace the
- * thread's, a reply's are not taken (meta.h). */
 /* *dst = *src, but of the items only those in use: a whole set is some
  * 3 KB, copied on every message that carries metadata (each call of a
  * sampled or crowd FMP carries its pin), which under memcheck is that many
@@ -318,6 +315,9 @@ static void set_copy(struct fr__meta_set *dst, const struct fr__meta_set *src)
     memcpy(dst, src, offsetof(struct fr__meta_set, e) + src->n * sizeof src->e[0]);
 }
 
+/* The thread's set from @in: merged into it (a reply), or in place of
+ * its travelling items (a request).  Pins: a request's replace the
+ * thread's, a reply's are not taken (meta.h). */
 static void take(const struct fr_meta_ent *in, unsigned n, int merge)
 {
     struct fr__meta_set next;

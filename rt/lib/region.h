@@ -125,8 +125,8 @@ struct fr_region_hdr {
      * lost[s]: side s will not come back. */
     _Atomic uint32_t gen[2];
     _Atomic uint32_t lost[2];
-    /* slow[s]: side s runs under Valgrind (it writes this at its start,
-     * fr__chan_pace): it answers in hundreds of microseconds and a spin for
+    /* slow[s]: side s runs under Valgrind (it writes this when it maps the
+     * region, fr__region_cache, as fr__chan_pace found): it answers in hundreds of microseconds and a spin for
      * it only takes a core from the machine, so a caller sleeps at once. */
     _Atomic uint32_t slow[2];
     /* then: uint64_t open[2][nslots/64] bitmaps, at FR_REGION_OPEN_OFF */
