@@ -588,7 +588,8 @@ int fr_call_end(struct fr_call *c)
     if (c->err == -EPIPE && c->peer > 0 && fr__rt.abort_exhausted &&
         fr__rt.abort_exhausted[c->peer] && peer_lost(c->peer))
         fr_call_abort(c);
-    fr__request_free(c);
+    if (FR__UNLIKELY(c->alike != NULL || c->fields != c->inline_fields))
+        fr__request_free(c);
     if (c->alias) {
         free(((struct alias_plan *)c->alias)->m);
         free(((struct alias_plan *)c->alias)->s);

@@ -731,6 +731,48 @@ static int send_fds(struct fr_callee *cc, uint32_t seq)
     return 0;
 }
 
+/*
+ * Answer the request of @cc (function @fn, asked by incarnation @asker of
+ * the peer) with @status: its reply fields and descriptors (and, before
+ * them, a leader replica's record @pre when it is set), or the
+ * failure.  Returned descriptors are the caller's from here on: ours are
+ * closed.  0 or a negative errno.
+ */
+static inline __attribute__((always_inline)) int reply(struct fr_callee *cc, uint32_t fn,
+                                                       int status, uint32_t asker,
+                                                       const struct fr__field *pre)
+{
+    struct fr_lt *lt = cc->lt;
+    int r = cc->r, rc, fds = 0;
+
+    for (unsigned i = 0; i < cc->nrf; i++)
+        fds |= cc->rf[i].kind == FR_W_FD;
+    if (lt->gen[r] != asker) {
+        /* The asker died and was restarted while the function ran (a
+         * nested call to it saw the new incarnation): the reply is for
+         * nobody, and its successor must not get it. */
+        rc = -EPIPE;
+    } else if (status < 0) {
+        rc = fr__chan_send(lt, r, FR_MSG_ERR, fn, status, NULL, 0);
+    } else {
+        rc = FR__UNLIKELY(fds) ? send_fds(cc, fr__chan_next_seq(lt, r)) : 0;
+        /* a leader replica's reply: its record, then the reply */
+        if (rc == 0)
+            rc = FR__UNLIKELY(pre != NULL && pre->kind != 0)
+                     ? fr__chan_send_pre(lt, r, FR_MSG_REP, fn, 0, pre, cc->rf, cc->nrf)
+                     : fr__chan_send_rep(lt, r, fn, cc->rf, cc->nrf);
+        if (rc == -EMSGSIZE)
+            rc = fr__chan_send(lt, r, FR_MSG_ERR, fn, rc, NULL, 0);
+        if (rc == 0)
+            FR_FAULT_POINT(AFTER_REPLY);
+    }
+    /* A returned descriptor now belongs to the caller. */
+    for (unsigned i = 0; FR__UNLIKELY(fds) && i < cc->nrf; i++)
+        if (cc->rf[i].kind == FR_W_FD && cc->rf[i].fd >= 0)
+            close(cc->rf[i].fd);
+    return rc;
+}
+
 /* A fresh call context for logical thread @lt on region @r. */
 static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t req_seq)
 {
@@ -740,8 +782,27 @@ static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t 
     cc->req_seq = req_seq;
     cc->rf = cc->inline_rf;
     cc->rcap = INLINE_REPLY;
-    memset(&cc->arena, 0, offsetof(struct fr_callee, inline_rf) -
-                              offsetof(struct fr_callee, arena));
+    /* Field by field, which the compiler merges into a few vector stores:
+     * one memset of the block is a `rep stos`, whose start costs more than
+     * the stores, on the callee's critical path.  The assert counts the
+     * block's bytes: a field added to it must be zeroed here too. */
+    _Static_assert(offsetof(struct fr_callee, inline_rf) - offsetof(struct fr_callee, arena) ==
+                       128, "callee_init zeroes every field from arena to inline_rf");
+    cc->arena = NULL;
+    cc->nrf = cc->nfd_in = 0;
+    cc->fds = NULL;
+    cc->nfds = 0;
+    cc->owned = NULL;
+    cc->nowned = 0;
+    cc->err = cc->eno = 0;
+    cc->spans = NULL;
+    cc->nspans = 0;
+    cc->members = NULL;
+    cc->nmembers = 0;
+    cc->srcs = NULL;
+    cc->nsrcs = 0;
+    cc->scratch_used = 0;
+    cc->lf = cc->lend = NULL;
 }
 
 /* Run @dispatch on the request in cc->rd: its status, the reader's error,
@@ -850,6 +911,67 @@ static __attribute__((noinline)) int dispatch_traced(struct fr_callee *cc, const
     return status;
 }
 
+/*
+ * The common request, served the short way, as fr__serve_logged serves
+ * it: a top-level call (depth 0) in a thread that holds no metadata, to a
+ * function of this FMP that is not FR_INIT, from an asker that does not
+ * restart (nothing to log for its replay), in a process with no hook, no
+ * trace, no replica numbering and no recycling; one chunk in the window,
+ * no metadata, not a replica's (fr__chan_peek_req), and memory for its
+ * payload.  All of it is decided before anything is taken, on one copy of
+ * the header; anything else is left on the slot for the full path (1),
+ * which answers what this one cannot (ENOSYS, ENOMEM).  Otherwise fr__serve_logged's
+ * return.  The reply goes out before the call's memory is released.
+ */
+static inline __attribute__((always_inline)) int serve_quick(struct fr_lt *lt, int r)
+{
+    const struct fr_app *app = fr__rt.app;
+    struct fr_frame *fb = &lt->frames[0];
+    const struct fr_function *f;
+    struct fr_callee cc;
+    struct fr_msg_hdr h;
+    int status, rc, mquiet;
+
+    if (!fr__chan_peek_req(lt, r, &h) || h.fn >= app->nfunctions)
+        return 1;
+    f = &app->functions[h.fn];
+    if (!f->dispatch || fr__remote[f->module] == 1 || (f->flags & FR_FN_INIT) ||
+        fr__chan_take_req(lt, r, &h, &fb->buf, &fb->cap) < 0)
+        return 1;
+    uint32_t asker = lt->gen[r];
+
+    mquiet = fr__meta_quiet;
+    fr__meta_quiet = 0;
+    callee_init(&cc, lt, r, h.seq);
+    cc.eno = h.eno;
+    cc.rd.p = cc.rd.end = fb->buf;   /* NULL before the thread's first payload */
+    if (h.total)
+        cc.rd.end += h.total;
+    lt->depth = 1;
+    lt->top = h.top;
+    lt->askers[0] = (struct fr_asker){ r, asker };
+    lt->place[0] = (struct fr_frame_place){ h.parent, h.nth };
+    lt->nout[0] = 0;
+    lt->cancelled[0] = 0;
+    FR_FAULT_POINT(SERVE_BEGIN);
+    int was_mod = fr__cur_module;
+    fr__cur_module = (int)f->module;
+    status = callee_dispatch(&cc, f->dispatch);
+    fr__cur_module = was_mod;
+    FR_FAULT_POINT(SERVE_END);
+    fr__stdio_boundary();     /* what the function printed goes before the reply */
+    lt->eno = cc.eno;         /* the reply carries the function's errno */
+    rc = reply(&cc, h.fn, status, asker, NULL);
+    fr__chan_served(lt, r);   /* after the reply: `fracture ps` reads it, the caller does not */
+    FR_ASSERT(lt->depth == 1);   /* nested serves gave their frame back */
+    lt->depth = 0;
+    callee_release(&cc);
+    if (FR__UNLIKELY(fr__meta_any()))
+        fr__meta_restore(NULL);   /* what the function set went with its reply */
+    fr__meta_quiet = mquiet;
+    return rc;
+}
+
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 {
     const struct fr_app *app = fr__rt.app;
@@ -861,13 +983,18 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
     void **buf = depth < FR_FRAMES ? &lt->frames[depth].buf : &heap_buf;
     size_t *cap = depth < FR_FRAMES ? &lt->frames[depth].cap : &heap_cap;
 
+    FR_ASSERTF(r >= 0 && r < fr__rt.nregions, "a request on region %d of %d", r,
+               fr__rt.nregions);
+    if (FR_LIKELY(depth == 0 && log == NULL) && fr__rt.recycle_after == 0 &&
+        !fr__rt.regions[r].peer_restarts && !fr__handle_numbering && !fr__trace_on &&
+        !atomic_load_explicit(&fr__hooks_on, memory_order_relaxed) && !fr__meta_any() &&
+        (rc = serve_quick(lt, r)) != 1)
+        return rc;
     /* A sampled instance that served its calls takes no new one: it ends,
      * and the call replays on its successor (sample.c). */
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0 && fr__sample_retiring())
         fr__sample_park();
 
-    FR_ASSERTF(r >= 0 && r < fr__rt.nregions, "a request on region %d of %d", r,
-               fr__rt.nregions);
     /* A request's metadata is the callee's set (meta.h): what the thread
      * held (a caller waiting here for its reply, serving a callback) is
      * back once the reply is sent, for its own reply's merge. */
@@ -982,35 +1109,13 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
     if (FR__UNLIKELY(fr__handle_numbering))
         fr__handle_served(&hf);
     fr__stdio_boundary();     /* what the function printed goes before the reply */
-    fr__chan_served(lt, r);
     /* A frame cut short (its asker died) has no result to feed a replay:
      * the replay runs it again. */
     if (FR__UNLIKELY(log != NULL) && !(depth < FR_FRAMES && lt->cancelled[depth]))
         fr__nlog_note(log, r, &m, status, cc.eno, cc.rf, cc.nrf);
     lt->eno = cc.eno;         /* the reply carries the function's errno */
-    if (lt->gen[r] != asker) {
-        /* The asker died and was restarted while the function ran (a
-         * nested call to it saw the new incarnation): the reply is for
-         * nobody, and its successor must not get it. */
-        rc = -EPIPE;
-    } else if (status < 0) {
-        rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, status, NULL, 0);
-    } else {
-        rc = send_fds(&cc, fr__chan_next_seq(lt, r));
-        /* a leader replica's reply: its record, then the reply */
-        if (rc == 0)
-            rc = FR__UNLIKELY(pre.kind != 0)
-                     ? fr__chan_send_pre(lt, r, FR_MSG_REP, m.fn, 0, &pre, cc.rf, cc.nrf)
-                     : fr__chan_send_rep(lt, r, m.fn, cc.rf, cc.nrf);
-        if (rc == -EMSGSIZE)
-            rc = fr__chan_send(lt, r, FR_MSG_ERR, m.fn, rc, NULL, 0);
-        if (rc == 0)
-            FR_FAULT_POINT(AFTER_REPLY);
-    }
-    /* A returned descriptor now belongs to the caller. */
-    for (unsigned i = 0; i < cc.nrf; i++)
-        if (cc.rf[i].kind == FR_W_FD && cc.rf[i].fd >= 0)
-            close(cc.rf[i].fd);
+    rc = reply(&cc, m.fn, status, asker, &pre);
+    fr__chan_served(lt, r);   /* after the reply: `fracture ps` reads it, the caller does not */
 out_free:
     FR_ASSERT(lt->depth == depth + 1);   /* nested serves gave their frame back */
     lt->depth--;

@@ -262,19 +262,23 @@ static inline __attribute__((always_inline)) int send_sized(struct fr_lt *lt, in
      * came back by another region.) */
     FR_ASSERT(kind == FR_MSG_REQ || lt->last[r] == lt->seen[r]);
 
-    /* A long message's header is kept aside (each chunk sends it again);
-     * the common one is written in place: this side owns the direction
-     * until it posts, and the peer reads it only after the bell (and
-     * copies it once before it looks at it). */
+    /* A long message's header is kept aside (each chunk sends it again),
+     * the common one too, until it is complete: this side owns the
+     * direction until it posts, and the peer reads it only after the bell
+     * (and copies it once before it looks at it). */
     uint32_t seq = next_seq(lt->last[r]);
     if (FR__UNLIKELY(total > fr__rt.window)) {
         struct fr_msg_hdr whole;
         fill_hdr(&whole, lt, r, s, kind, fn, status, total, seq);
         return send_chunked(lt, r, &whole, f, n);
     }
-    struct fr_msg_hdr *h = &s->to[!rg->side].hdr;
-    fill_hdr(h, lt, r, s, kind, fn, status, total, seq);
-    h->chunk = (uint32_t)(total ? fr__wire_fill(f, n, &enc, win, total) : 0);
+    struct fr_msg_hdr h;
+    fill_hdr(&h, lt, r, s, kind, fn, status, total, seq);
+    h.chunk = (uint32_t)(total ? fr__wire_fill(f, n, &enc, win, total) : 0);
+    /* The header is written in one burst, right before the bell: the peer
+     * spins on this line, and each read of it between our stores would
+     * take the line back, to be fetched again for the next store. */
+    memcpy(&s->to[!rg->side].hdr, &h, sizeof h);
     /* never read back what the peer can write: seq is ours */
     lt->last[r] = seq;
     post(s, !rg->side, seq);
@@ -355,6 +359,38 @@ int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m)
     m->data = lt->rbuf;
     m->len = h.total;
     return 1;
+}
+
+/*
+ * The callee's half of the common exchange (callee.c, serve_quick): the
+ * request fr__chan_wait found on lt's slot of region r, if it is the
+ * common one -- the very next message, a REQ of status 0 in one chunk with
+ * no metadata -- its header copied out once into *h (the peer may
+ * scribble) and nothing taken: 1, or 0 and the message left for
+ * fr__chan_recv to judge.  fr__chan_take_req takes it.
+ */
+__attribute__((always_inline)) inline int fr__chan_peek_req(struct fr_lt *lt, int r,
+                                                            struct fr_msg_hdr *h)
+{
+    memcpy(h, &slot_of(lt, r)->to[fr__rt.regions[r].side].hdr, sizeof *h);
+    return h->seq == next_seq(lt->last[r]) && h->kind == FR_MSG_REQ && h->status == 0 &&
+           h->nmeta == 0 && h->chunk == h->total && h->total <= fr__rt.window &&
+           h->total <= fr__rt.max_payload;
+}
+
+/* Take the request of header @h that fr__chan_peek_req found, its payload
+ * into *buf (of *cap bytes, grown as fr__chan_recv grows it): 0, or
+ * -ENOMEM with nothing taken. */
+__attribute__((always_inline)) inline int fr__chan_take_req(struct fr_lt *lt, int r,
+                                                            const struct fr_msg_hdr *h,
+                                                            void **buf, size_t *cap)
+{
+    if (h->total && fr__chan_reserve(buf, cap, h->total) < 0)
+        return -ENOMEM;
+    lt->last[r] = lt->seen[r] = h->seq;
+    if (h->total)
+        memcpy(*buf, fr__slot_window(slot_of(lt, r)), h->total);
+    return 0;
 }
 
 int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
@@ -679,6 +715,19 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
  * that grows as needed (the caller owns it and keeps it for the next
  * message).
  */
+int fr__chan_reserve(void **buf, size_t *cap, uint64_t need)
+{
+    if (*buf && *cap >= need)
+        return 0;
+    size_t want = need > 256 ? need : 256;
+    void *nb = realloc(*buf, want);
+    if (!nb)
+        return -ENOMEM;
+    *buf = nb;
+    *cap = want;
+    return 0;
+}
+
 /* The rest of fr__chan_recv for a message that does not go the common
  * way: a buffer to grow, metadata to adopt, more chunks to take. */
 static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **bufp,
@@ -693,19 +742,11 @@ static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **b
     uint64_t got;
     int drop = 0;
 
-    if (!*bufp || *cap < h.total) {
-        size_t want = h.total > 256 ? h.total : 256;
-        void *nb = realloc(*bufp, want);
-        /* No room for it (a memory limit): the message is still taken off
-         * the slot, chunk by chunk, so that the receiver may answer that
-         * it could not take it instead of leaving the sender waiting. */
-        if (!nb) {
-            drop = 1;
-        } else {
-            *bufp = nb;
-            *cap = want;
-        }
-    }
+    /* No room for it (a memory limit): the message is still taken off
+     * the slot, chunk by chunk, so that the receiver may answer that it
+     * could not take it instead of leaving the sender waiting. */
+    if (fr__chan_reserve(bufp, cap, h.total) < 0)
+        drop = 1;
     buf = *bufp;
     if (!drop && h.chunk)     /* a null call's reply: no libc call for nothing */
         memcpy(buf, win, h.chunk);

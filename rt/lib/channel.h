@@ -54,6 +54,17 @@ int fr__chan_send_rep(struct fr_lt *lt, int r, uint32_t fn, const struct fr__fie
 /* The common reply to the request just sent on region r, taken after a
  * short spin (channel.c says when): 1, or 0 with nothing taken. */
 int fr__chan_quick_reply(struct fr_lt *lt, int r, uint32_t fn, struct fr_msg *m);
+/* The common request on the slot, looked at (its header into *h) without
+ * taking it: 1, or 0 for fr__chan_recv to judge (channel.c says which);
+ * then taken, its payload into *buf (0, or -ENOMEM and nothing taken). */
+struct fr_msg_hdr;
+int fr__chan_peek_req(struct fr_lt *lt, int r, struct fr_msg_hdr *h);
+int fr__chan_take_req(struct fr_lt *lt, int r, const struct fr_msg_hdr *h, void **buf,
+                      size_t *cap);
+/* A message buffer *buf of *cap bytes (malloc, the caller's) made room for
+ * @need bytes: at least 256, grown by realloc.  0, or -ENOMEM with *buf
+ * as it was. */
+int fr__chan_reserve(void **buf, size_t *cap, uint64_t need);
 /* fr__chan_send of @pre, a replica's record (replicate.c), then @f[0..n). */
 int fr__chan_send_pre(struct fr_lt *lt, int r, uint16_t kind, uint32_t fn, int32_t status,
                       const struct fr__field *pre, const struct fr__field *f, unsigned n);
