@@ -241,14 +241,20 @@ static void print_json(const struct result *res, int n, double idle_pct,
                "\"calls_per_run\": %lu}",
                i ? "," : "", res[i].name, med, p99, res[i].runs, res[i].iters);
     }
-    char rs[32] = "null";
+    char rs[32] = "null", ws[32] = "null";
+    const struct result *cross = find(res, n, "cross_null"), *raw = find(res, n, "raw_pingpong");
     if (isfinite(ratio))
         snprintf(rs, sizeof rs, "%.3f", ratio);
+    /* what the call itself adds to the round trip (the text's line under
+     * a missed ratio says why it is the figure to read) */
+    if (isfinite(raw->median))
+        snprintf(ws, sizeof ws, "%.1f", cross->median - raw->median);
     printf("\n],\n\"figures\": {\"idle_cpu_percent\": %.3f, \"idle_child_private_kib\": %llu, "
            "\"channel_kib_small_calls\": %.1f, \"channel_kib_after_1m\": %.1f, "
-           "\"inout_1m_gb_per_s_each_way\": %.2f, \"cross_null_over_raw_pingpong\": %s}}\n",
+           "\"inout_1m_gb_per_s_each_way\": %.2f, \"cross_null_over_raw_pingpong\": %s, "
+           "\"cross_null_work_ns\": %s}}\n",
            idle_pct, (unsigned long long)child_kb, (double)chan_small / 1024,
-           (double)chan_large / 1024, gbps, rs);
+           (double)chan_large / 1024, gbps, rs, ws);
 }
 
 /* One line of the targets; where it is missed, @why (or NULL) says what
@@ -380,8 +386,14 @@ static int inner(char **argv, int json, int quick)
                res[i].runs, res[i].median / cross->median);
     printf("\ntargets (DESIGN.md, measured above in this run):\n");
     target("same-FMP stub / direct call", stub->median / direct->median, "x", "<=", 1.1, NULL);
-    /* the median of ratios of rounds timed in turn (time_cross_vs_raw) */
-    target("cross-FMP null call / raw shm ping-pong", ratio, "x", "<=", 1.5, NULL);
+    /* the median of ratios of rounds timed in turn (time_cross_vs_raw);
+     * missed, what bounds it: the call's own work against the round trip,
+     * which the placement of the two processes sets */
+    char work[200];
+    snprintf(work, sizeof work, "the call's own work, cross_null - raw_pingpong, is %.0f ns; "
+             "1.5x needs it within half the round trip, %.0f ns here", cross->median - raw->median,
+             raw->median / 2);
+    target("cross-FMP null call / raw shm ping-pong", ratio, "x", "<=", 1.5, work);
     printf("  %-48s %14s goal   <= 1.2x  %s\n", "", "", ratio <= 1.2 ? "met" : "not yet");
     /* faster than each peer: peer / cross_null above 1, and beside it what
      * the limit (raw ping-pong) gets against the same peer */

@@ -342,6 +342,22 @@ int main(int argc, char **argv)
         if (!found && i < required)
             return fprintf(stderr, "FAIL: no result named %s\n", names[i]), 1;
     }
+    /* the call's own work: cross_null's median less raw_pingpong's */
+    json_t *figs = json_object_get(root, "figures"), *rr;
+    double cross = 0, raw = 0, work = json_number_value(json_object_get(figs, "cross_null_work_ns"));
+    size_t k;
+    json_array_foreach(results, k, rr) {
+        const char *nm = json_string_value(json_object_get(rr, "name"));
+        if (nm && strcmp(nm, "cross_null") == 0)
+            cross = json_number_value(json_object_get(rr, "median_ns"));
+        if (nm && strcmp(nm, "raw_pingpong") == 0)
+            raw = json_number_value(json_object_get(rr, "median_ns"));
+    }
+    if (!json_is_number(json_object_get(figs, "cross_null_work_ns")) ||
+        work < cross - raw - 0.2 || work > cross - raw + 0.2)
+        return fprintf(stderr, "FAIL: cross_null_work_ns %g, not cross_null %g - raw_pingpong %g\n",
+                       work, cross, raw), 1;
+    printf("cross_null_work_ns %.1f\n", work);
     json_decref(root);
     expect_no_orphans(10);
     snapshot(&roudi1, "/proc", "iox-roudi");
