@@ -6,7 +6,8 @@
  * peer heard while `gone` still shows its predecessor's end, a sleeper
  * woken by a restart that left its bell as it was, and the fast path's
  * take of a reply (fr__chan_quick_reply), which leaves all but the common
- * reply untaken.
+ * reply untaken, and its callee's half (fr__chan_peek_req / take_req); a
+ * peer that dies while its message is taken is gone, not a forger.
  *
  * The parent is FMP 0, a forked child FMP 1; each sets up its own view of
  * the runtime (fr__rt) the way start.c and child.c do.
@@ -103,6 +104,7 @@ static int setup_spinny(void **state) { return setup(state, 64 * 1024, 1000000);
 static int teardown(void **state)
 {
     (void)state;
+    atomic_store(&fmps[1].said_gone, 0);   /* a failed test's, too */
     munmap(region.base, fr__rt.geom.size);
     close(memfd);
     close(socks[0]);
@@ -398,6 +400,108 @@ static void test_overlong_chunk(void **state)
     assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), -EPROTO);
 }
 
+/* A peer that dies while its message is being taken: the root resets
+ * its slot (restart.c) between the wait that found the message and the
+ * take, which then reads a zeroed header.  That is the peer's end, not a
+ * forgery (-EPIPE: the call replays), told by the peer's moved state: its
+ * `gone` (the root's own record, here) or its incarnation. */
+static int plain_reply_peer(void *arg)
+{
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP, .fn = 7 };
+    (void)arg;
+    memcpy(&s->to[0].hdr, &h, sizeof h);
+    atomic_store(&s->to[0].bell, 1);
+    return 0;
+}
+
+static void moved_while_taken(int by_gone)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
+    struct fr_region_hdr *h = region.base;
+    struct fr_msg m;
+    int got;
+
+    assert_int_equal(join(peer(plain_reply_peer, NULL)), 0);
+    assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
+    memset(&s->to[0].hdr, 0, sizeof s->to[0].hdr);   /* the reset of the dead one's slot */
+    if (by_gone)
+        atomic_store(&fmps[1].said_gone, 1);
+    else
+        atomic_fetch_add(&h->gen[1], 1);
+    assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), -EPIPE);
+}
+
+static void test_moved_while_taken(void **state)
+{
+    (void)state;
+    moved_while_taken(1);
+}
+
+static void test_restarted_while_taken(void **state)
+{
+    (void)state;
+    moved_while_taken(0);
+}
+
+/* ---- the callee's common request (fr__chan_peek_req, fr__chan_take_req) -- */
+
+/* Peer: send fn 7 a request of one 16-byte buffer, of status @arg. */
+static int request_peer(void *arg)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    unsigned char payload[16];
+    struct fr__field f = { payload, sizeof payload, FR_W_IN, -1 };
+
+    for (size_t i = 0; i < sizeof payload; i++)
+        payload[i] = pattern(i);
+    return fr__chan_send(lt, 0, FR_MSG_REQ, 7, (int32_t)(intptr_t)arg, &f, 1) < 0 ? 10 : 0;
+}
+
+/* The common request is looked at without being taken, then taken into a
+ * buffer grown for it; a replica's (status set) is left for
+ * fr__chan_recv, which takes it as before. */
+static void test_peek_take_request(void **state)
+{
+    struct fr_lt *lt = fr__lt_get(0);
+    struct fr_msg_hdr h;
+    struct fr_wire_field wf;
+    struct fr_msg m;
+    void *buf = NULL;
+    size_t cap = 0;
+    int got;
+    (void)state;
+
+    assert_int_equal(join(peer(request_peer, (void *)0)), 0);
+    assert_int_equal(fr__chan_wait(lt, -1, fr__now_ns() + 1000000000, &got), 0);
+    assert_int_equal(fr__chan_peek_req(lt, 0, &h), 1);
+    assert_int_equal(lt->seen[0], 0);            /* looked at, not taken */
+    assert_int_equal(h.fn, 7);
+    assert_int_equal(h.total, sizeof(struct fr_wire_hdr) + 16);
+    assert_int_equal(fr__chan_take_req(lt, 0, &h, &buf, &cap), 0);
+    assert_int_equal(lt->seen[0], h.seq);
+    assert_int_equal(lt->last[0], h.seq);
+    assert_true(buf != NULL && cap >= h.total);
+    struct fr_wire_reader rd = { buf, (unsigned char *)buf + h.total };
+    assert_int_equal(fr__wire_next(&rd, &wf), 0);
+    assert_int_equal(wf.len, 16);
+    for (size_t i = 0; i < 16; i++)
+        assert_int_equal(wf.data[i], pattern(i));
+
+    /* the peer's next request, a replica's: not the common one */
+    lt->last[0] = 0;                             /* the peer counts afresh */
+    lt->seen[0] = 0;
+    assert_int_equal(join(peer(request_peer, (void *)2)), 0);
+    assert_int_equal(fr__chan_wait(lt, -1, fr__now_ns() + 1000000000, &got), 0);
+    assert_int_equal(fr__chan_peek_req(lt, 0, &h), 0);
+    assert_int_equal(lt->seen[0], 0);
+    assert_int_equal(fr__chan_recv(lt, 0, &buf, &cap, &m), 0);
+    assert_int_equal(m.kind, FR_MSG_REQ);
+    assert_int_equal(m.status, 2);
+    free(buf);
+}
+
 /* ---- the fast path's reply (fr__chan_quick_reply) ----------------------- */
 
 enum quick_case { Q_COMMON, Q_ERR, Q_OTHER_FN, Q_STALE, Q_SILENT };
@@ -637,6 +741,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_torn_message, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_header_mismatch, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_overlong_chunk, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_moved_while_taken, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_restarted_while_taken, setup_small, teardown),
+        cmocka_unit_test_setup_teardown(test_peek_take_request, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_quick_reply_common, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_quick_reply_leaves_the_rest, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_quick_reply_stale, setup_small, teardown),
