@@ -709,12 +709,7 @@ int fr__chan_wait(struct fr_lt *lt, int want, int64_t deadline_ns, int *got)
     }
 }
 
-/*
- * Take the message that fr__chan_wait found on region r.  The payload is
- * copied into private memory: into *buf, a malloc()ed buffer of *cap bytes
- * that grows as needed (the caller owns it and keeps it for the next
- * message).
- */
+/* channel.h: a take's buffer made room for @need bytes. */
 int fr__chan_reserve(void **buf, size_t *cap, uint64_t need)
 {
     if (*buf && *cap >= need)
@@ -728,6 +723,12 @@ int fr__chan_reserve(void **buf, size_t *cap, uint64_t need)
     return 0;
 }
 
+/*
+ * Take the message that fr__chan_wait found on region r.  The payload is
+ * copied into private memory: into *buf, a malloc()ed buffer of *cap bytes
+ * that grows as needed (the caller owns it and keeps it for the next
+ * message).
+ */
 /* The rest of fr__chan_recv for a message that does not go the common
  * way: a buffer to grow, metadata to adopt, more chunks to take. */
 static __attribute__((noinline)) int recv_rest(struct fr_lt *lt, int r, void **bufp,
