@@ -972,6 +972,20 @@ static inline __attribute__((always_inline)) int serve_quick(struct fr_lt *lt, i
     return rc;
 }
 
+int fr__serve(struct fr_lt *lt, int r)
+{
+    int rc;
+
+    FR_ASSERTF(r >= 0 && r < fr__rt.nregions, "a request on region %d of %d", r,
+               fr__rt.nregions);
+    if (FR_LIKELY(lt->depth == 0) && fr__rt.recycle_after == 0 &&
+        !fr__rt.regions[r].peer_restarts && !fr__handle_numbering && !fr__trace_on &&
+        !atomic_load_explicit(&fr__hooks_on, memory_order_relaxed) && !fr__meta_any() &&
+        (rc = serve_quick(lt, r)) != 1)
+        return rc;
+    return fr__serve_logged(lt, r, NULL);
+}
+
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 {
     const struct fr_app *app = fr__rt.app;
@@ -985,11 +999,6 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
 
     FR_ASSERTF(r >= 0 && r < fr__rt.nregions, "a request on region %d of %d", r,
                fr__rt.nregions);
-    if (FR_LIKELY(depth == 0 && log == NULL) && fr__rt.recycle_after == 0 &&
-        !fr__rt.regions[r].peer_restarts && !fr__handle_numbering && !fr__trace_on &&
-        !atomic_load_explicit(&fr__hooks_on, memory_order_relaxed) && !fr__meta_any() &&
-        (rc = serve_quick(lt, r)) != 1)
-        return rc;
     /* A sampled instance that served its calls takes no new one: it ends,
      * and the call replays on its successor (sample.c). */
     if (FR__UNLIKELY(fr__rt.recycle_after != 0) && depth == 0 && fr__sample_retiring())

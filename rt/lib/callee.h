@@ -19,10 +19,9 @@
  * from it.  0, or a negative errno (-EPROTO: the asker broke the protocol;
  * -EXDEV: a replay strayed from the log). */
 int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log);
-static inline int fr__serve(struct fr_lt *lt, int r)
-{
-    return fr__serve_logged(lt, r, NULL);
-}
+/* fr__serve_logged of a worker's request (no log): the common one is
+ * served the short way, without the full path's frame. */
+int fr__serve(struct fr_lt *lt, int r);
 /* The decoding half of fr__serve on a request already in memory (@len
  * bytes at @req): @dispatch reads it with fr_arg_* and answers with
  * fr_ret_*, and everything it made is freed.  Its status, as fr__serve

@@ -304,7 +304,7 @@ __attribute__((always_inline)) inline int fr__chan_send_rep(struct fr_lt *lt, in
                                                             const struct fr__field *f,
                                                             unsigned n)
 {
-    return send_sized(lt, r, FR_MSG_REP, fn, 0, f, n, fr__wire_size(f, n));
+    return send_sized(lt, r, FR_MSG_REP, fn, 0, f, n, n ? fr__wire_size(f, n) : 0);
 }
 
 /*

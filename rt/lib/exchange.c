@@ -396,7 +396,7 @@ out:
 
 int fr__xchg_fast(struct fr_xchg *x, struct fr_call *c, struct fr_lt *lt, int r)
 {
-    uint64_t total = fr__wire_size(c->fields, c->nfields);
+    uint64_t total = c->nfields ? fr__wire_size(c->fields, c->nfields) : 0;
     struct fr_msg m;
     uint64_t parent, n;
     int rc;
