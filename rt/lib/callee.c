@@ -53,29 +53,31 @@
 struct fr_callee {
     struct fr_lt *lt;
     int r;
-    int local;                /* a call of this FMP (fr__serve_local): no region */
     uint32_t req_seq;         /* tags of the request's descriptors */
     struct fr_wire_reader rd;
     struct fr__field *rf;     /* reply fields (inline_rf, or the arena) */
     unsigned rcap;
-    /* From here to inline_rf: all zero for a fresh call (callee_init). */
+    /* From here to inline_rf: all zero for a fresh call (callee_init).
+     * The pointers first, then the 4-byte fields: no padding, so that a
+     * field added here changes the size callee_init asserts. */
     void *arena;              /* NULL until needed */
+    int *fds;                 /* received descriptors, closed after the call */
+    void **owned;             /* malloc()ed memory freed after the reply */
+    struct span *spans;       /* buffers the caller's memory shares (wire.h) */
+    struct member *members;   /* what each of them was handed out as */
+    struct src *srcs;         /* a replica's reply: where its bytes came from (note_src) */
+    size_t scratch_used;
+    const struct fr__field *lf, *lend;  /* a local call's request (rd's stead) */
+    int local;                /* a call of this FMP (fr__serve_local): no region */
     unsigned nrf;
     uint32_t nfd_in;
-    int *fds;                 /* received descriptors, closed after the call */
     unsigned nfds;
-    void **owned;             /* malloc()ed memory freed after the reply */
     unsigned nowned;
     int err;
     int eno;                  /* errno: the caller's, then the function's (fr_errno_*) */
-    struct span *spans;       /* buffers the caller's memory shares (wire.h) */
     unsigned nspans;
-    struct member *members;   /* what each of them was handed out as */
     unsigned nmembers;
-    struct src *srcs;         /* a replica's reply: where its bytes came from (note_src) */
     unsigned nsrcs;
-    size_t scratch_used;
-    const struct fr__field *lf, *lend;  /* a local call's request (rd's stead) */
     struct fr__field inline_rf[INLINE_REPLY];
     _Alignas(16) unsigned char scratch[SCRATCH];
 };
@@ -778,31 +780,29 @@ static void callee_init(struct fr_callee *cc, struct fr_lt *lt, int r, uint32_t 
 {
     cc->lt = lt;
     cc->r = r;
-    cc->local = 0;
     cc->req_seq = req_seq;
     cc->rf = cc->inline_rf;
     cc->rcap = INLINE_REPLY;
     /* Field by field, which the compiler merges into a few vector stores:
-     * one memset of the block is a `rep stos`, whose start costs more than
-     * the stores, on the callee's critical path.  The assert counts the
-     * block's bytes: a field added to it must be zeroed here too. */
+     * a memset of the block is a `rep stos` here, whose start costs more
+     * than the stores, on the callee's critical path.  The block has no
+     * padding (struct fr_callee), so a field added to it fails the assert
+     * until it is zeroed here too. */
     _Static_assert(offsetof(struct fr_callee, inline_rf) - offsetof(struct fr_callee, arena) ==
-                       128, "callee_init zeroes every field from arena to inline_rf");
+                       9 * sizeof(void *) + 10 * sizeof(int),
+                   "callee_init zeroes every field from arena to inline_rf");
     cc->arena = NULL;
-    cc->nrf = cc->nfd_in = 0;
     cc->fds = NULL;
-    cc->nfds = 0;
     cc->owned = NULL;
-    cc->nowned = 0;
-    cc->err = cc->eno = 0;
     cc->spans = NULL;
-    cc->nspans = 0;
     cc->members = NULL;
-    cc->nmembers = 0;
     cc->srcs = NULL;
-    cc->nsrcs = 0;
     cc->scratch_used = 0;
     cc->lf = cc->lend = NULL;
+    cc->local = 0;
+    cc->nrf = cc->nfd_in = cc->nfds = cc->nowned = 0;
+    cc->err = cc->eno = 0;
+    cc->nspans = cc->nmembers = cc->nsrcs = 0;
 }
 
 /* Run @dispatch on the request in cc->rd: its status, the reader's error,
@@ -911,6 +911,22 @@ static __attribute__((noinline)) int dispatch_traced(struct fr_callee *cc, const
     return status;
 }
 
+/* Frame @depth of @lt serves a request of incarnation @asker of region
+ * r's peer, made at (@parent, @nth) of top-level call @top: who asked,
+ * where in the call tree, for the calls the function makes (exchange.c)
+ * and for an asker's death (fr__lt_orphaned). */
+static inline void frame_enter(struct fr_lt *lt, int depth, int r, uint32_t asker,
+                               uint64_t parent, uint32_t nth, uint32_t top)
+{
+    lt->top = top;            /* the call tree it is part of, for our own calls */
+    if (depth < FR_FRAMES) {
+        lt->askers[depth] = (struct fr_asker){ r, asker };
+        lt->place[depth] = (struct fr_frame_place){ parent, nth };
+        lt->nout[depth] = 0;
+        lt->cancelled[depth] = 0;
+    }
+}
+
 /*
  * The common request, served the short way, as fr__serve_logged serves
  * it: a top-level call (depth 0) in a thread that holds no metadata, to a
@@ -948,11 +964,7 @@ static inline __attribute__((always_inline)) int serve_quick(struct fr_lt *lt, i
     if (h.total)
         cc.rd.end += h.total;
     lt->depth = 1;
-    lt->top = h.top;
-    lt->askers[0] = (struct fr_asker){ r, asker };
-    lt->place[0] = (struct fr_frame_place){ h.parent, h.nth };
-    lt->nout[0] = 0;
-    lt->cancelled[0] = 0;
+    frame_enter(lt, 0, r, asker, h.parent, h.nth, h.top);
     FR_FAULT_POINT(SERVE_BEGIN);
     int was_mod = fr__cur_module;
     fr__cur_module = (int)f->module;
@@ -1036,13 +1048,7 @@ int fr__serve_logged(struct fr_lt *lt, int r, struct fr_nlog *log)
     cc.eno = m.eno;           /* the caller's errno, the function's to start with */
     struct fr__field pre = { .kind = 0 };  /* a leader replica's record, sent first */
     uint32_t asker = lt->gen[r];   /* the incarnation that asked */
-    lt->top = m.top;          /* the call tree it is part of, for our own calls */
-    if (depth < FR_FRAMES) {
-        lt->askers[depth] = (struct fr_asker){ r, asker };
-        lt->place[depth] = (struct fr_frame_place){ m.parent, m.nth };
-        lt->nout[depth] = 0;
-        lt->cancelled[depth] = 0;
-    }
+    frame_enter(lt, depth, r, asker, m.parent, m.nth, m.top);
     /* A restartable caller's frame: what it makes us do is logged here,
      * where it survives the caller's crash (a callback into the caller
      * itself is logged by the caller's own call, `log`). */

@@ -355,13 +355,12 @@ static void test_torn_message(void **state)
     assert_int_equal(fr__chan_wait(lt, 0, fr__now_ns() + 100000000, &got), -ETIMEDOUT);
 }
 
-/* Peer: post a message whose header does not carry the bell's number. */
-static int mismatch_peer(void *arg)
+/* Peer: post the header @arg points to (the parent's, copied by fork) as
+ * message 1, with no payload behind it. */
+static int post_peer(void *arg)
 {
     struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
-    struct fr_msg_hdr h = { .seq = 9, .kind = FR_MSG_REP, .total = 0 };
-    (void)arg;
-    memcpy(&s->to[0].hdr, &h, sizeof h);
+    memcpy(&s->to[0].hdr, arg, sizeof s->to[0].hdr);
     atomic_store(&s->to[0].bell, 1);
     return 0;
 }
@@ -371,22 +370,12 @@ static void test_header_mismatch(void **state)
     struct fr_lt *lt = fr__lt_get(0);
     struct fr_msg m;
     int got;
+    /* a header that does not carry the bell's number */
+    struct fr_msg_hdr h = { .seq = 9, .kind = FR_MSG_REP, .total = 0 };
     (void)state;
-    assert_int_equal(join(peer(mismatch_peer, NULL)), 0);
+    assert_int_equal(join(peer(post_peer, &h)), 0);
     assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
     assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), -EPROTO);
-}
-
-/* Peer: post a header that claims more than the window holds. */
-static int overlong_peer(void *arg)
-{
-    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
-    struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP };
-    (void)arg;
-    h.total = h.chunk = fr__rt.window + 1;
-    memcpy(&s->to[0].hdr, &h, sizeof h);
-    atomic_store(&s->to[0].bell, 1);
-    return 0;
 }
 
 static void test_overlong_chunk(void **state)
@@ -394,8 +383,11 @@ static void test_overlong_chunk(void **state)
     struct fr_lt *lt = fr__lt_get(0);
     struct fr_msg m;
     int got;
+    /* a header that claims more than the window holds */
+    struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP };
     (void)state;
-    assert_int_equal(join(peer(overlong_peer, NULL)), 0);
+    h.total = h.chunk = fr__rt.window + 1;
+    assert_int_equal(join(peer(post_peer, &h)), 0);
     assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
     assert_int_equal(fr__chan_recv(lt, 0, &lt->rbuf, &lt->rcap, &m), -EPROTO);
 }
@@ -405,25 +397,16 @@ static void test_overlong_chunk(void **state)
  * take, which then reads a zeroed header.  That is the peer's end, not a
  * forgery (-EPIPE: the call replays), told by the peer's moved state: its
  * `gone` (the root's own record, here) or its incarnation. */
-static int plain_reply_peer(void *arg)
-{
-    struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
-    struct fr_msg_hdr h = { .seq = 1, .kind = FR_MSG_REP, .fn = 7 };
-    (void)arg;
-    memcpy(&s->to[0].hdr, &h, sizeof h);
-    atomic_store(&s->to[0].bell, 1);
-    return 0;
-}
-
 static void moved_while_taken(int by_gone)
 {
     struct fr_lt *lt = fr__lt_get(0);
     struct fr_slot *s = fr__slot(region.base, &fr__rt.geom, 0);
     struct fr_region_hdr *h = region.base;
+    struct fr_msg_hdr reply = { .seq = 1, .kind = FR_MSG_REP, .fn = 7 };
     struct fr_msg m;
     int got;
 
-    assert_int_equal(join(peer(plain_reply_peer, NULL)), 0);
+    assert_int_equal(join(peer(post_peer, &reply)), 0);
     assert_int_equal(fr__chan_wait(lt, 0, -1, &got), 0);
     memset(&s->to[0].hdr, 0, sizeof s->to[0].hdr);   /* the reset of the dead one's slot */
     if (by_gone)
